@@ -1,0 +1,6 @@
+// Each capability registers its own subcommand here; the order is the order of `cradle --help`.
+import type { Command } from 'commander';
+
+export function registerCommands(program: Command): void {
+  void program;
+}

@@ -1,0 +1,31 @@
+// The `cradle` command line: one entry, a subcommand per capability (fits, catalog, forward, simulate,
+// infer, models, serve). Every failure leaves as one line on stderr and a non-zero exit status; a stack
+// trace is only printed when CRADLE_DEBUG is set, because users read these messages, not developers.
+import { Command, CommanderError } from 'commander';
+import { registerCommands } from './commands/index.ts';
+import { appVersion } from './version.ts';
+
+const program = new Command();
+program
+  .name('cradle')
+  .description('Cradle: calibrated posteriors for young stars, from FITS and survey catalogs')
+  .version(appVersion())
+  .showHelpAfterError()
+  .exitOverride();
+
+registerCommands(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode;
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`cradle: ${message.split('\n').join(' ')}\n`);
+    if (process.env['CRADLE_DEBUG'] && error instanceof Error && error.stack) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+    process.exitCode = 1;
+  }
+}
