@@ -1,0 +1,186 @@
+// One 80-character header card and the FITS 4.0 rules for reading it (Pence et al. 2010, A&A 524,
+// A42, and the FITS Standard 4.0 §4.1–4.2): keyword in columns 1–8, value indicator "= " in columns
+// 9–10, quoted strings with doubled quotes, logical T/F, integers, reals with E or D exponents, complex
+// pairs, undefined values, comments after "/", commentary keywords (COMMENT, HISTORY, blank),
+// CONTINUE long-string cards and the ESO HIERARCH convention (key reported without the prefix).
+
+export const CARD_LENGTH = 80;
+export const BLOCK_LENGTH = 2880;
+export const CARDS_PER_BLOCK = BLOCK_LENGTH / CARD_LENGTH;
+
+export interface Complex {
+  re: number;
+  im: number;
+}
+
+/** A keyword's value: null when the card has a value indicator but no value (FITS "undefined"). */
+export type CardValue = string | number | bigint | boolean | Complex | null;
+
+export type CardKind =
+  /** KEY = value / comment */
+  | 'value'
+  /** COMMENT, HISTORY, blank keyword, or any keyword without a value indicator */
+  | 'commentary'
+  /** CONTINUE card of the long-string convention */
+  | 'continue'
+  | 'end';
+
+export interface Card {
+  keyword: string;
+  kind: CardKind;
+  value: CardValue;
+  comment: string;
+  /** The value field could not be parsed; `value` holds its raw text. */
+  invalid: boolean;
+  /** The value was written as a quoted string (so '' and "" are distinct from a missing value). */
+  isString: boolean;
+  raw: string;
+}
+
+const COMMENTARY = new Set(['COMMENT', 'HISTORY', '']);
+const INTEGER = /^[+-]?\d+$/;
+const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][+-]?\d+)?$/;
+
+/** Parse one card. `raw` must be 80 characters (shorter text is blank-padded). */
+export function parseCard(raw: string): Card {
+  const image = raw.length < CARD_LENGTH ? raw.padEnd(CARD_LENGTH, ' ') : raw.slice(0, CARD_LENGTH);
+  const keyField = image.slice(0, 8).trimEnd();
+  const keyword = keyField.toUpperCase();
+
+  if (keyword === 'END' && image.slice(8).trim() === '') {
+    return card(image, 'END', 'end', null, '');
+  }
+  if (keyword === 'HIERARCH') {
+    const equals = image.indexOf('=', 8);
+    if (equals > 8) {
+      const key = image.slice(8, equals).trim().split(/\s+/).join(' ').toUpperCase();
+      if (key.length > 0) return valueCard(image, key, image.slice(equals + 1));
+    }
+    return card(image, 'HIERARCH', 'commentary', image.slice(8).trimEnd(), '');
+  }
+  if (COMMENTARY.has(keyword)) {
+    return card(image, keyword, 'commentary', image.slice(8).trimEnd(), '');
+  }
+  if (keyword === 'CONTINUE' && image[8] !== '=') {
+    const parsed = parseValueField(image.slice(8));
+    return { ...card(image, 'CONTINUE', 'continue', parsed.value, parsed.comment), ...flags(parsed) };
+  }
+  if (image[8] === '=') {
+    return valueCard(image, keyword, image.slice(9));
+  }
+  return card(image, keyword, 'commentary', image.slice(8).trimEnd(), '');
+}
+
+function valueCard(image: string, keyword: string, field: string): Card {
+  const parsed = parseValueField(field);
+  return { ...card(image, keyword, 'value', parsed.value, parsed.comment), ...flags(parsed) };
+}
+
+function card(raw: string, keyword: string, kind: CardKind, value: CardValue, comment: string): Card {
+  return { keyword, kind, value, comment, invalid: false, isString: false, raw };
+}
+
+function flags(parsed: ParsedField): { invalid: boolean; isString: boolean } {
+  return { invalid: parsed.invalid, isString: parsed.isString };
+}
+
+interface ParsedField {
+  value: CardValue;
+  comment: string;
+  invalid: boolean;
+  isString: boolean;
+}
+
+/** Parse the value field (after the value indicator): a value, then an optional "/ comment". */
+export function parseValueField(field: string): ParsedField {
+  let i = 0;
+  while (i < field.length && field[i] === ' ') i += 1;
+  if (i >= field.length) return { value: null, comment: '', invalid: false, isString: false };
+
+  if (field[i] === "'") {
+    let text = '';
+    let j = i + 1;
+    let closed = false;
+    while (j < field.length) {
+      const ch = field[j];
+      if (ch === "'") {
+        if (field[j + 1] === "'") {
+          text += "'";
+          j += 2;
+          continue;
+        }
+        closed = true;
+        j += 1;
+        break;
+      }
+      text += ch;
+      j += 1;
+    }
+    if (!closed) {
+      return { value: field.slice(i).trimEnd(), comment: '', invalid: true, isString: false };
+    }
+    return { value: text.trimEnd(), comment: commentAfter(field, j), invalid: false, isString: true };
+  }
+
+  if (field[i] === '/') {
+    return { value: null, comment: field.slice(i + 1).trim(), invalid: false, isString: false };
+  }
+
+  if (field[i] === '(') {
+    const close = field.indexOf(')', i);
+    if (close > i) {
+      const parts = field.slice(i + 1, close).split(',');
+      if (parts.length === 2) {
+        const re = parseNumber(parts[0]!.trim());
+        const im = parseNumber(parts[1]!.trim());
+        if (re !== undefined && im !== undefined) {
+          return {
+            value: { re: Number(re), im: Number(im) },
+            comment: commentAfter(field, close + 1),
+            invalid: false,
+            isString: false,
+          };
+        }
+      }
+    }
+    return { value: field.slice(i).trimEnd(), comment: '', invalid: true, isString: false };
+  }
+
+  const slash = field.indexOf('/', i);
+  const token = (slash >= 0 ? field.slice(i, slash) : field.slice(i)).trim();
+  const comment = slash >= 0 ? field.slice(slash + 1).trim() : '';
+  if (token === 'T' || token === 'F') {
+    return { value: token === 'T', comment, invalid: false, isString: false };
+  }
+  const number = parseNumber(token);
+  if (number !== undefined) return { value: number, comment, invalid: false, isString: false };
+  return { value: token, comment, invalid: true, isString: false };
+}
+
+function commentAfter(field: string, from: number): string {
+  const slash = field.indexOf('/', from);
+  return slash >= 0 ? field.slice(slash + 1).trim() : '';
+}
+
+/** An integer (bigint when beyond 2^53) or a real with an E or D exponent; undefined if neither. */
+export function parseNumber(token: string): number | bigint | undefined {
+  if (INTEGER.test(token)) {
+    const n = Number(token);
+    return Number.isSafeInteger(n) ? n : BigInt(token);
+  }
+  if (REAL.test(token)) return Number(token.replace(/[Dd]/, 'E'));
+  return undefined;
+}
+
+/**
+ * Decode one card's bytes as text. Bytes outside printable ASCII become "?", as astropy does when it
+ * meets them, so a stray byte in a comment does not make the whole file unreadable.
+ */
+export function cardText(bytes: Uint8Array, offset: number): string {
+  let text = '';
+  for (let k = 0; k < CARD_LENGTH; k += 1) {
+    const b = bytes[offset + k] ?? 0x20;
+    text += b < 0x20 || b > 0x7e ? '?' : String.fromCharCode(b);
+  }
+  return text;
+}
