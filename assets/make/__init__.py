@@ -1,0 +1,1 @@
+"""Rebuild Cradle's physics grids (assets/grids/) from public sources: `python -m assets.make`."""
