@@ -1,0 +1,37 @@
+// Test bridge for test/python/test_physics_*.py: reads a JSON list of requests (file path in argv[2]) and
+// prints the TypeScript engine's answers as JSON, so the Python oracles (speclite, pyphot,
+// dust_extinction, ysoisochrone) can compare against the very code the app runs.
+import { readFileSync } from 'node:fs';
+import { BANDS, loadPassbands, loadVega, type Spectrum } from '../../electron/forward/physics/bands.ts';
+import { extinctionCurve, type ExtinctionLaw } from '../../electron/forward/physics/extinction.ts';
+import { abMagnitude, vegaMagnitude } from '../../electron/forward/physics/synthetic-photometry.ts';
+
+type Request =
+  | { kind: 'photometry'; wavelength: number[]; flux: number[] }
+  | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] };
+
+const requests = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as Request[];
+const bands = loadPassbands();
+const vega = loadVega();
+
+const answers = requests.map((req) => {
+  switch (req.kind) {
+    case 'photometry': {
+      const spec: Spectrum = {
+        wavelength: Float64Array.from(req.wavelength),
+        flux: Float64Array.from(req.flux),
+      };
+      const ab: Record<string, number> = {};
+      const vg: Record<string, number> = {};
+      bands.forEach((band, i) => {
+        const name = BANDS[i] as string;
+        ab[name] = abMagnitude(spec, band);
+        vg[name] = vegaMagnitude(spec, band, vega);
+      });
+      return { ab, vega: vg };
+    }
+    case 'extinction':
+      return { axav: Array.from(extinctionCurve(req.law, req.wavelength, req.rv)) };
+  }
+});
+process.stdout.write(JSON.stringify(answers));
