@@ -2,7 +2,15 @@
 // so the Python test can compare with astropy. Usage:
 //   node --import tsx test/python/fits_codecs_probe.ts decode FILE HDU OUT   → raw little-endian pixels in OUT,
 //                                                                             JSON {shape, dtype} on stdout
+//   node --import tsx test/python/fits_codecs_probe.ts checksum FILE          → JSON list, one entry per HDU:
+//                                               {datasum, checksumOk, datasumOk, checksum (recomputed)}
 import { readFileSync, writeFileSync } from 'node:fs';
+import {
+  OnesComplementSum,
+  checksumFor,
+  onesComplementSum,
+  verifyHdu,
+} from '../../electron/fits/checksum.ts';
 import { decompressTiledImage } from '../../electron/fits/compression/tiled-image.ts';
 import { compressedImage, listHdus } from '../unit/fits/compression/compressed-table.ts';
 
@@ -18,5 +26,36 @@ function decode(file: string, hduText: string, out: string): void {
   process.stdout.write(JSON.stringify({ shape, dtype: data.constructor.name }) + '\n');
 }
 
-if (command === 'decode') decode(args[0]!, args[1]!, args[2]!);
+function checksums(file: string): void {
+  const bytes = new Uint8Array(readFileSync(file));
+  const results = listHdus(bytes).map((hdu) => {
+    // Stream the data in odd-sized pieces to exercise words straddling block boundaries.
+    const sum = new OnesComplementSum();
+    for (let at = hdu.dataStart; at < hdu.dataEnd; at += 1001)
+      sum.update(bytes.subarray(at, Math.min(at + 1001, hdu.dataEnd)));
+    const dataSum = sum.value();
+    const headerBytes = bytes.slice(hdu.headerStart, hdu.dataStart);
+    const headerSum = onesComplementSum(headerBytes);
+    const datasumCard = hdu.header.get('DATASUM');
+    const verdict = verifyHdu(headerSum, dataSum, typeof datasumCard === 'string' ? datasumCard : undefined);
+    // Recompute CHECKSUM as a writer would: blank the CHECKSUM value to sixteen '0's first.
+    const text = new TextDecoder('latin1').decode(headerBytes);
+    const at = text.search(/CHECKSUM= '/);
+    let recomputed: string | undefined;
+    if (at >= 0 && at % 80 === 0) {
+      headerBytes.set(new TextEncoder().encode('0000000000000000'), at + 11);
+      recomputed = checksumFor(onesComplementSum(headerBytes), dataSum);
+    }
+    return {
+      datasum: dataSum,
+      checksumOk: verdict.checksumOk,
+      datasumOk: verdict.datasumOk ?? null,
+      checksum: recomputed ?? null,
+    };
+  });
+  process.stdout.write(JSON.stringify(results) + '\n');
+}
+
+if (command === 'checksum') checksums(args[0]!);
+else if (command === 'decode') decode(args[0]!, args[1]!, args[2]!);
 else throw new Error(`unknown command ${command ?? ''}`);

@@ -10,7 +10,10 @@ const BLOCK = 2880;
 
 export interface FitsHdu {
   header: Header;
+  headerStart: number;
   dataStart: number;
+  /** End of the data including its padding to 2880 bytes. */
+  dataEnd: number;
 }
 
 export function listHdus(file: Uint8Array): FitsHdu[] {
@@ -38,9 +41,13 @@ export function listHdus(file: Uint8Array): FitsHdu[] {
       size = 1;
       for (let i = 1; i <= naxis; i++) size *= header.integer(`NAXIS${i}`);
     }
-    size = (Math.abs(bitpix) / 8) * (header.optionalInteger('GCOUNT') ?? 1) * (size + (header.optionalInteger('PCOUNT') ?? 0));
-    hdus.push({ header, dataStart: end });
-    offset = end + Math.ceil(size / BLOCK) * BLOCK;
+    size =
+      (Math.abs(bitpix) / 8) *
+      (header.optionalInteger('GCOUNT') ?? 1) *
+      (size + (header.optionalInteger('PCOUNT') ?? 0));
+    const dataEnd = end + Math.ceil(size / BLOCK) * BLOCK;
+    hdus.push({ header, headerStart: offset, dataStart: end, dataEnd });
+    offset = dataEnd;
   }
   return hdus;
 }
@@ -119,7 +126,9 @@ export function compressedImage(file: Uint8Array, hdu: FitsHdu): CompressedImage
         compressed: cell(column('COMPRESSED_DATA'), row) ?? new Uint8Array(0),
         gzipCompressed: cell(column('GZIP_COMPRESSED_DATA'), row),
         uncompressed:
-          uncompressed === undefined ? undefined : { bytes: uncompressed, type: uncompressedColumn!.type as TileColumnType },
+          uncompressed === undefined
+            ? undefined
+            : { bytes: uncompressed, type: uncompressedColumn!.type as TileColumnType },
         scale: scalar(column('ZSCALE'), row),
         zero: scalar(column('ZZERO'), row),
         blank: scalar(column('ZBLANK'), row),
