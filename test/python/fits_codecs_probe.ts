@@ -2,6 +2,8 @@
 // so the Python test can compare with astropy. Usage:
 //   node --import tsx test/python/fits_codecs_probe.ts decode FILE HDU OUT   → raw little-endian pixels in OUT,
 //                                                                             JSON {shape, dtype} on stdout
+//   node --import tsx test/python/fits_codecs_probe.ts decode-many LIST.json  → same for [[FILE, HDU, OUT], ...],
+//                                               one JSON line each ({error} when decoding throws)
 //   node --import tsx test/python/fits_codecs_probe.ts checksum FILE          → JSON list, one entry per HDU:
 //                                               {datasum, checksumOk, datasumOk, checksum (recomputed)}
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -16,14 +18,27 @@ import { compressedImage, listHdus } from '../unit/fits/compression/compressed-t
 
 const [command, ...args] = process.argv.slice(2);
 
-function decode(file: string, hduText: string, out: string): void {
+function decode(file: string, hduText: string, out: string): { shape: number[]; dtype: string } {
   const bytes = new Uint8Array(readFileSync(file));
   const hdu = listHdus(bytes)[Number(hduText)];
   if (hdu === undefined) throw new Error(`${file}: no HDU ${hduText}`);
   const image = compressedImage(bytes, hdu);
   const { data, shape } = decompressTiledImage(image.parameters, image.readTile);
   writeFileSync(out, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  process.stdout.write(JSON.stringify({ shape, dtype: data.constructor.name }) + '\n');
+  return { shape, dtype: data.constructor.name };
+}
+
+function decodeMany(list: string): void {
+  const jobs = JSON.parse(readFileSync(list, 'utf8')) as [string, number, string][];
+  for (const [file, hdu, out] of jobs) {
+    let line: object;
+    try {
+      line = decode(file, String(hdu), out);
+    } catch (error) {
+      line = { error: error instanceof Error ? error.message : String(error) };
+    }
+    process.stdout.write(JSON.stringify(line) + '\n');
+  }
 }
 
 function checksums(file: string): void {
@@ -57,5 +72,7 @@ function checksums(file: string): void {
 }
 
 if (command === 'checksum') checksums(args[0]!);
-else if (command === 'decode') decode(args[0]!, args[1]!, args[2]!);
+else if (command === 'decode')
+  process.stdout.write(JSON.stringify(decode(args[0]!, args[1]!, args[2]!)) + '\n');
+else if (command === 'decode-many') decodeMany(args[0]!);
 else throw new Error(`unknown command ${command ?? ''}`);

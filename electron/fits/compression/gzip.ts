@@ -15,7 +15,7 @@ import { gunzipSync, inflateSync, unzlibSync } from 'fflate';
 function looksLikeZlib(bytes: Uint8Array): boolean {
   const cmf = bytes[0] ?? 0;
   const flg = bytes[1] ?? 0;
-  return (cmf & 0x0f) === 8 && (cmf >> 4) <= 7 && ((cmf << 8) | flg) % 31 === 0;
+  return (cmf & 0x0f) === 8 && cmf >> 4 <= 7 && ((cmf << 8) | flg) % 31 === 0;
 }
 
 export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {

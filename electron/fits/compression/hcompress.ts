@@ -29,7 +29,7 @@ function ceilLog2(n: number): number {
 
 function readInt32(bytes: Uint8Array, offset: number): number {
   return (
-    ((bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!) | 0
+    (bytes[offset]! << 24) | (bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]! | 0
   );
 }
 
@@ -72,7 +72,12 @@ function readHuffman(reader: BitReader): number {
  * ny): bit 3 → [i][j], bit 2 → [i][j+1], bit 1 → [i+1][j], bit 0 → [i+1][j+1]; blocks cut by the edge
  * keep only the bits that land inside.
  */
-function expandBlocks(a: Uint8Array, nx: number, ny: number, visit: (row: number, column: number) => void): void {
+function expandBlocks(
+  a: Uint8Array,
+  nx: number,
+  ny: number,
+  visit: (row: number, column: number) => void,
+): void {
   const ny2 = (ny + 1) >> 1;
   for (let i = 0; i < nx; i += 2) {
     for (let j = 0; j < ny; j += 2) {
@@ -325,7 +330,12 @@ function inverseHTransform(a: Float64Array, nx: number, ny: number, smooth: bool
   }
 }
 
-export function decodeHcompress(bytes: Uint8Array, rows: number, columns: number, smooth: boolean): Float64Array {
+export function decodeHcompress(
+  bytes: Uint8Array,
+  rows: number,
+  columns: number,
+  smooth: boolean,
+): Float64Array {
   if (bytes.length < 25) throw new Error('compressed bytes end inside the HCOMPRESS header');
   if (bytes[0] !== MAGIC_0 || bytes[1] !== MAGIC_1) throw new Error('bad HCOMPRESS magic number');
   const nx = readInt32(bytes, 2);
@@ -337,7 +347,8 @@ export function decodeHcompress(bytes: Uint8Array, rows: number, columns: number
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const sumAll = Number(view.getBigInt64(14, false));
   const planes = [bytes[22]!, bytes[23]!, bytes[24]!] as const;
-  if (planes.some((p) => p > 32)) throw new Error(`bit-plane counts ${planes.join(', ')} exceed 32`);
+  // Coefficients must stay exact in a double: at most 52 bit planes (the reference stores 64-bit values).
+  if (planes.some((p) => p > 52)) throw new Error(`bit-plane counts ${planes.join(', ')} exceed 52`);
 
   const count = nx * ny;
   const a = new Float64Array(count);

@@ -43,15 +43,19 @@ export function ditherRandoms(): Float32Array {
     seed = product - PARK_MILLER_M * Math.trunc(product / PARK_MILLER_M);
     table[i] = seed / PARK_MILLER_M;
   }
-  if (seed !== PARK_MILLER_CHECK) throw new Error('dither random sequence is wrong (10000th seed check failed)');
+  if (seed !== PARK_MILLER_CHECK)
+    throw new Error('dither random sequence is wrong (10000th seed check failed)');
   randoms = table;
   return table;
 }
 
 export function parseDitherMethod(zquantiz: string | undefined): DitherMethod {
   const value = (zquantiz ?? 'NO_DITHER').trim().toUpperCase();
-  if (value === 'NO_DITHER' || value === 'SUBTRACTIVE_DITHER_1' || value === 'SUBTRACTIVE_DITHER_2') return value;
-  throw new Error(`unknown quantization method '${zquantiz ?? ''}' (expected NO_DITHER or SUBTRACTIVE_DITHER_1/2)`);
+  if (value === 'NO_DITHER' || value === 'SUBTRACTIVE_DITHER_1' || value === 'SUBTRACTIVE_DITHER_2')
+    return value;
+  throw new Error(
+    `unknown quantization method '${zquantiz ?? ''}' (expected NO_DITHER or SUBTRACTIVE_DITHER_1/2)`,
+  );
 }
 
 export interface UnquantizeOptions {

@@ -56,7 +56,8 @@ export function decodeRice(
   for (let i = 0; i < bytePix; i++) last = last * 256 + bytes[i]!;
   const reader = new BitReader(bytes, bytePix);
   const { fsBits, fsMax, bits } = layout;
-  const wrap = bits === 32 ? (v: number) => v | 0 : bits === 16 ? (v: number) => v & 0xffff : (v: number) => v & 0xff;
+  const wrap =
+    bits === 32 ? (v: number) => v | 0 : bits === 16 ? (v: number) => v & 0xffff : (v: number) => v & 0xff;
   last = wrap(last);
 
   for (let start = 0; start < pixelCount; start += blockSize) {
@@ -67,7 +68,8 @@ export function decodeRice(
       continue;
     }
     for (let i = start; i < end; i++) {
-      const mapped = fs === fsMax ? reader.readBits(bits) : reader.readUnaryZeros() * 2 ** fs + reader.readBits(fs);
+      const mapped =
+        fs === fsMax ? reader.readBits(bits) : reader.readUnaryZeros() * 2 ** fs + reader.readBits(fs);
       const half = Math.floor(mapped / 2);
       const difference = mapped % 2 === 0 ? half : -half - 1;
       last = wrap(last + difference);

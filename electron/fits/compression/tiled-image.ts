@@ -87,7 +87,10 @@ export function tileGrid(parameters: TiledImageParameters): { counts: number[]; 
 }
 
 /** Start (0-based) and length of tile `tileIndex` along each FITS axis. */
-function tileExtent(parameters: TiledImageParameters, tileIndex: number): { start: number[]; size: number[] } {
+function tileExtent(
+  parameters: TiledImageParameters,
+  tileIndex: number,
+): { start: number[]; size: number[] } {
   const { counts } = tileGrid(parameters);
   const start: number[] = [];
   const size: number[] = [];
@@ -186,7 +189,11 @@ function decodeStored(
   }
 }
 
-function decodeFallback(parameters: TiledImageParameters, tile: CompressedTile, count: number): DecodedValues {
+function decodeFallback(
+  parameters: TiledImageParameters,
+  tile: CompressedTile,
+  count: number,
+): DecodedValues {
   const floating = parameters.bitpix < 0;
   if (tile.gzipCompressed !== undefined && tile.gzipCompressed.length > 0) {
     return fromBigEndian(inflateTile(tile.gzipCompressed, 8 * count), count, floating);
@@ -194,11 +201,15 @@ function decodeFallback(parameters: TiledImageParameters, tile: CompressedTile, 
   if (tile.uncompressed !== undefined && tile.uncompressed.bytes.length > 0) {
     const { bytes, type } = tile.uncompressed;
     if (bytes.length !== COLUMN_SIZES[type] * count) {
-      throw new Error(`UNCOMPRESSED_DATA holds ${bytes.length} bytes, expected ${COLUMN_SIZES[type] * count}`);
+      throw new Error(
+        `UNCOMPRESSED_DATA holds ${bytes.length} bytes, expected ${COLUMN_SIZES[type] * count}`,
+      );
     }
     return fromBigEndian(bytes, count, type === 'E' || type === 'D');
   }
-  throw new Error('COMPRESSED_DATA is empty and neither GZIP_COMPRESSED_DATA nor UNCOMPRESSED_DATA holds the tile');
+  throw new Error(
+    'COMPRESSED_DATA is empty and neither GZIP_COMPRESSED_DATA nor UNCOMPRESSED_DATA holds the tile',
+  );
 }
 
 function toImageType(
@@ -233,7 +244,8 @@ function toImageType(
     }
     return out;
   }
-  const replaceBlank = tileBlank !== undefined && parameters.blank !== undefined && tileBlank !== parameters.blank;
+  const replaceBlank =
+    tileBlank !== undefined && parameters.blank !== undefined && tileBlank !== parameters.blank;
   if (out instanceof BigInt64Array) {
     if (decoded.kind === 'bigints') out.set(decoded.values);
     else if (decoded.kind === 'integers') for (let i = 0; i < count; i++) out[i] = BigInt(decoded.values[i]!);
@@ -245,7 +257,8 @@ function toImageType(
     }
     return out;
   }
-  if (decoded.kind !== 'integers') throw new Error('integer image tile decoded to 64-bit or floating-point values');
+  if (decoded.kind !== 'integers')
+    throw new Error('integer image tile decoded to 64-bit or floating-point values');
   const values = decoded.values;
   for (let i = 0; i < count; i++) {
     const v = values[i]!;
@@ -254,7 +267,11 @@ function toImageType(
   return out;
 }
 
-export function decodeTile(parameters: TiledImageParameters, tileIndex: number, tile: CompressedTile): DecodedImage {
+export function decodeTile(
+  parameters: TiledImageParameters,
+  tileIndex: number,
+  tile: CompressedTile,
+): DecodedImage {
   const { size } = tileExtent(parameters, tileIndex);
   const count = size.reduce((a, b) => a * b, 1);
   const quantized = parameters.bitpix < 0 && tile.scale !== undefined;
