@@ -184,3 +184,71 @@ export function cardText(bytes: Uint8Array, offset: number): string {
   }
   return text;
 }
+
+/** A value as the writer formats it: numbers, bigints, booleans, strings, complex pairs. */
+export type WritableValue = string | number | bigint | boolean | Complex;
+
+/**
+ * Format one keyword card (or several, when a long string needs CONTINUE cards): fixed format, value
+ * right-justified to column 30 for numbers and logicals, strings quoted from column 11 with quotes
+ * doubled (FITS 4.0 §4.2). Reals use the shortest text that reads back to the same double.
+ */
+export function formatCards(keyword: string, value: WritableValue, comment = ''): string[] {
+  if (!/^[A-Z0-9_-]{1,8}$/.test(keyword)) throw new Error(`'${keyword}' is not a valid FITS keyword`);
+  const key = keyword.padEnd(8, ' ');
+  if (typeof value === 'string') return formatString(key, value, comment);
+  let text: string;
+  if (typeof value === 'boolean') text = value ? 'T' : 'F';
+  else if (typeof value === 'bigint') text = value.toString();
+  else if (typeof value === 'number') text = formatReal(keyword, value);
+  else text = `(${formatReal(keyword, value.re)}, ${formatReal(keyword, value.im)})`;
+  return [withComment(`${key}= ${text.padStart(20, ' ')}`, comment)];
+}
+
+function formatReal(keyword: string, value: number): string {
+  if (!Number.isFinite(value))
+    throw new Error(`keyword ${keyword}: ${value} cannot be written in a FITS header`);
+  if (Number.isInteger(value) && Math.abs(value) < 1e16) return String(value);
+  let text = String(value).toUpperCase();
+  if (!text.includes('.') && !text.includes('E')) text += '.0';
+  if (text.includes('E') && !text.split('E')[0]!.includes('.')) text = text.replace('E', '.0E');
+  return text;
+}
+
+function withComment(card: string, comment: string): string {
+  if (comment === '' || card.length + 3 >= CARD_LENGTH) return card.padEnd(CARD_LENGTH, ' ');
+  return `${card} / ${comment}`.slice(0, CARD_LENGTH).padEnd(CARD_LENGTH, ' ');
+}
+
+function formatString(key: string, value: string, comment: string): string[] {
+  if (/[^\x20-\x7e]/.test(value))
+    throw new Error(`keyword ${key.trim()}: only printable ASCII can be written`);
+  const quoted = (text: string): string => `'${text.replace(/'/g, "''").padEnd(8, ' ')}'`;
+  const single = `${key}= ${quoted(value)}`;
+  if (single.length <= CARD_LENGTH) return [withComment(single, comment)];
+  // Long-string convention: pieces ending in '&' continued on CONTINUE cards (at most 67 characters
+  // of quoted text per card, never splitting a doubled quote).
+  const pieces: string[] = [];
+  let rest = value;
+  while (rest.length > 0) {
+    let take = Math.min(rest.length, 66);
+    while (take > 1 && rest.slice(0, take).replace(/'/g, "''").length > 66) take -= 1;
+    pieces.push(rest.slice(0, take));
+    rest = rest.slice(take);
+  }
+  return pieces.map((piece, i) => {
+    const last = i === pieces.length - 1;
+    const body = `'${piece.replace(/'/g, "''")}${last ? '' : '&'}'`;
+    const card = i === 0 ? `${key}= ${body}` : `CONTINUE  ${body}`;
+    return (last ? withComment(card, comment) : card).padEnd(CARD_LENGTH, ' ');
+  });
+}
+
+/** A commentary card (COMMENT, HISTORY or blank keyword), split over several cards when long. */
+export function formatCommentary(keyword: string, text: string): string[] {
+  const key = keyword.padEnd(8, ' ');
+  const cards: string[] = [];
+  for (let at = 0; at === 0 || at < text.length; at += 72)
+    cards.push(`${key}${text.slice(at, at + 72)}`.padEnd(CARD_LENGTH, ' '));
+  return cards;
+}

@@ -1,0 +1,106 @@
+// `cradle fits convert`: a table HDU written as FITS (through the writer), CSV (streamed batch by
+// batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
+// because it writes every Arrow type the reader produces, nested lists included). Every output is
+// written to a temporary file and renamed into place.
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { tableToIPC } from 'apache-arrow';
+import { Table as WasmTable, writeParquet } from 'parquet-wasm';
+import { openTable, readTable } from './arrow.ts';
+import { BinaryTable } from './bintable.ts';
+import { FitsError } from './errors.ts';
+import type { FitsFile } from './file.ts';
+import type { Hdu } from './hdu.ts';
+import { jsonCell } from './inspect.ts';
+import type { JsonCell } from './inspect.ts';
+import { writeFits } from './writer.ts';
+
+/** Convert a table HDU to `output` (format from its extension); returns the number of rows. */
+export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+  const extension = extname(output).toLowerCase();
+  if (extension === '.fits' || extension === '.fit' || extension === '.fts') {
+    const table = readTable(file, hdu, { columns });
+    writeFits(output, [{ kind: 'table', table, ...(hdu.name ? { name: hdu.name } : {}) }]);
+    return table.numRows;
+  }
+  if (extension === '.csv') return writeCsv(file, hdu, output, columns);
+  if (extension === '.parquet') {
+    const table = readTable(file, hdu, { columns });
+    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
+    atomicWrite(output, (fd) => writeAll(fd, bytes));
+    return table.numRows;
+  }
+  throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, { file: output });
+}
+
+function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+  const table = openTable(file, hdu);
+  const chosen = columns ? columns.map((n) => table.column(n)) : table.columns;
+  atomicWrite(output, (fd) => {
+    writeAll(fd, Buffer.from(`${chosen.map((c) => csvField(c.name)).join(',')}\n`));
+    if (table instanceof BinaryTable) {
+      const list = chosen as BinaryTable['columns'];
+      for (const batch of table.batches()) {
+        const lines: string[] = [];
+        for (let r = 0; r < batch.count; r += 1) {
+          lines.push(list.map((c) => csvCell(jsonCell(table.cell(batch.view, r * table.rowWidth, c, batch.start + r)))).join(','));
+        }
+        writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
+      }
+    } else {
+      const list = chosen as typeof table.columns;
+      for (const batch of table.batches()) {
+        const lines: string[] = [];
+        for (let r = 0; r < batch.count; r += 1) {
+          lines.push(list.map((c) => csvCell(jsonCell(table.cell(batch.bytes, r * table.rowWidth, c, batch.start + r)))).join(','));
+        }
+        writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
+      }
+    }
+  });
+  return table.rows;
+}
+
+/** Scalars as text, null as an empty field, arrays as JSON in one quoted field. */
+function csvCell(value: JsonCell): string {
+  if (value === null) return '';
+  if (Array.isArray(value)) return csvField(JSON.stringify(value));
+  if (typeof value === 'string') return csvField(value);
+  return String(value);
+}
+
+function csvField(text: string): string {
+  return /[",\n\r]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+function atomicWrite(path: string, fill: (fd: number) => void): void {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(temp, 'w');
+  } catch (error) {
+    throw new FitsError(`cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+  }
+  try {
+    fill(fd);
+    closeSync(fd);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed after a successful fill
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      // the temporary file is already gone
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,72 @@
+// Big-endian bytes to native typed arrays, in bulk: copy into an aligned buffer, swap bytes with
+// Buffer.swap16/32/64, view as the typed array. The sign-bit flip of the FITS unsigned convention
+// (BZERO/TZERO = 2^(n-1), or −128 for signed bytes) is done on the bytes before the swap.
+export type NumericArray =
+  | Uint8Array
+  | Int8Array
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
+
+/** The storage of one value: B (uint8), I (int16), J (int32), K (int64), E (float32), D (float64). */
+export type StorageCode = 'B' | 'I' | 'J' | 'K' | 'E' | 'D';
+
+export const STORAGE_BYTES: Record<StorageCode, number> = { B: 1, I: 2, J: 4, K: 8, E: 4, D: 8 };
+
+export const BITPIX_STORAGE: Record<number, StorageCode> = {
+  8: 'B',
+  16: 'I',
+  32: 'J',
+  64: 'K',
+  [-32]: 'E',
+  [-64]: 'D',
+};
+
+/**
+ * Decode `count` big-endian values. With `unsigned` the integer's sign bit is flipped, giving the
+ * other signedness: B → Int8Array, I → Uint16Array, J → Uint32Array, K → BigUint64Array.
+ */
+export function decodeBigEndian(
+  bytes: Uint8Array,
+  code: StorageCode,
+  count: number,
+  unsigned = false,
+): NumericArray {
+  const width = STORAGE_BYTES[code];
+  const copy = Buffer.alloc(count * width);
+  copy.set(bytes.subarray(0, count * width));
+  if (unsigned) for (let i = 0; i < copy.length; i += width) copy[i]! ^= 0x80;
+  if (width === 2) copy.swap16();
+  else if (width === 4) copy.swap32();
+  else if (width === 8) copy.swap64();
+  const buffer = copy.buffer;
+  const offset = copy.byteOffset;
+  switch (code) {
+    case 'B':
+      return unsigned ? new Int8Array(buffer, offset, count) : new Uint8Array(buffer, offset, count);
+    case 'I':
+      return unsigned ? new Uint16Array(buffer, offset, count) : new Int16Array(buffer, offset, count);
+    case 'J':
+      return unsigned ? new Uint32Array(buffer, offset, count) : new Int32Array(buffer, offset, count);
+    case 'K':
+      return unsigned ? new BigUint64Array(buffer, offset, count) : new BigInt64Array(buffer, offset, count);
+    case 'E':
+      return new Float32Array(buffer, offset, count);
+    case 'D':
+      return new Float64Array(buffer, offset, count);
+  }
+}
+
+/** Native typed values to big-endian bytes (the writer's direction). */
+export function encodeBigEndian(values: NumericArray): Buffer {
+  const copy = Buffer.from(new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
+  if (values.BYTES_PER_ELEMENT === 2) copy.swap16();
+  else if (values.BYTES_PER_ELEMENT === 4) copy.swap32();
+  else if (values.BYTES_PER_ELEMENT === 8) copy.swap64();
+  return copy;
+}

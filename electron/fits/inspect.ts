@@ -1,0 +1,162 @@
+// What `cradle fits` reports about a file, as plain JSON-ready objects: the HDU list with typed
+// headers, table statistics, selected rows and selected pixels. Values follow one JSON convention:
+// int64 as decimal strings, NaN and nulls as null, ±Infinity as the strings "Infinity"/"-Infinity",
+// complex numbers as [re, im], TDIM cells and vectors as nested arrays.
+import { AsciiTable } from './asciitable.ts';
+import { BinaryTable } from './bintable.ts';
+import type { CellValue } from './bintable.ts';
+import type { FitsFile } from './file.ts';
+import { imageShape } from './hdu.ts';
+import type { Hdu, HduType } from './hdu.ts';
+import type { HeaderJsonValue } from './header.ts';
+import { imageLayout, imageStats, readPixel } from './image.ts';
+import type { ImageStats } from './image.ts';
+import { asciiTableStats, binaryTableStats } from './stats.ts';
+import type { TableStats } from './stats.ts';
+import { withContext } from './errors.ts';
+
+export type JsonCell = number | string | boolean | null | JsonCell[];
+
+export interface ColumnSummary {
+  name: string;
+  format: string;
+  unit: string;
+}
+
+export interface HduSummary {
+  index: number;
+  type: HduType;
+  name: string;
+  header: Record<string, HeaderJsonValue>;
+  shape?: number[];
+  rows?: number;
+  columns?: ColumnSummary[];
+}
+
+export function summarize(file: FitsFile): { hdus: HduSummary[] } {
+  return { hdus: file.hdus().map((hdu) => summarizeHdu(file, hdu)) };
+}
+
+export function summarizeHdu(file: FitsFile, hdu: Hdu): HduSummary {
+  const summary: HduSummary = {
+    index: hdu.index,
+    type: hdu.type,
+    name: hdu.name,
+    header: hdu.header.toRecord(),
+  };
+  const context = { file: file.path, hdu: hdu.index, hduName: hdu.name || undefined };
+  withContext(context, () => {
+    switch (hdu.type) {
+      case 'PRIMARY':
+      case 'IMAGE':
+        summary.shape = imageShape(hdu.header);
+        break;
+      case 'COMPRESSED_IMAGE':
+        summary.shape = compressedShape(hdu);
+        break;
+      case 'RANDOM_GROUPS':
+        summary.shape = [hdu.header.optionalInteger('GCOUNT') ?? 1, ...imageShape(hdu.header).slice(0, -1)];
+        break;
+      case 'BINTABLE': {
+        const table = new BinaryTable(file, hdu);
+        summary.rows = table.rows;
+        summary.columns = table.columns.map((c) => ({ name: c.name, format: c.format, unit: c.unit }));
+        break;
+      }
+      case 'TABLE': {
+        const table = new AsciiTable(file, hdu);
+        summary.rows = table.rows;
+        summary.columns = table.columns.map((c) => ({ name: c.name, format: c.format, unit: c.unit }));
+        break;
+      }
+      case 'UNKNOWN':
+        break;
+    }
+  });
+  return summary;
+}
+
+/** ZNAXISn of a tile-compressed image, slowest first. */
+export function compressedShape(hdu: Hdu): number[] {
+  const naxis = hdu.header.integer('ZNAXIS');
+  const shape: number[] = [];
+  for (let i = naxis; i >= 1; i -= 1) shape.push(hdu.header.integer(`ZNAXIS${i}`));
+  return shape;
+}
+
+export type Stats = TableStats | ImageStats;
+
+export function statsOf(file: FitsFile, hdu: Hdu, columns?: string[]): Stats {
+  switch (hdu.type) {
+    case 'BINTABLE':
+      return binaryTableStats(new BinaryTable(file, hdu), columns);
+    case 'TABLE':
+      return asciiTableStats(new AsciiTable(file, hdu));
+    case 'PRIMARY':
+    case 'IMAGE':
+      if (imageShape(hdu.header).length === 0) throw file.error(hdu, 'the HDU has no data');
+      return imageStats(file, hdu);
+    default:
+      throw file.error(hdu, `statistics are not available for a ${hdu.type} HDU`);
+  }
+}
+
+export function rowsOf(
+  file: FitsFile,
+  hdu: Hdu,
+  rows: number[],
+  columns?: string[],
+): { rows: Record<string, Record<string, JsonCell>> } {
+  const out: Record<string, Record<string, JsonCell>> = {};
+  if (hdu.type === 'BINTABLE') {
+    const table = new BinaryTable(file, hdu);
+    const chosen = columns ? columns.map((n) => table.column(n)) : table.columns;
+    for (const r of rows) {
+      const bytes = table.row(r);
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      const record: Record<string, JsonCell> = {};
+      for (const c of chosen) {
+        record[c.name] = withContext({ column: c.name }, () => jsonCell(table.cell(view, 0, c, r)));
+      }
+      out[String(r)] = record;
+    }
+    return { rows: out };
+  }
+  if (hdu.type === 'TABLE') {
+    const table = new AsciiTable(file, hdu);
+    const chosen = columns ? columns.map((n) => table.column(n)) : table.columns;
+    for (const r of rows) {
+      const bytes = table.row(r);
+      const record: Record<string, JsonCell> = {};
+      for (const c of chosen) record[c.name] = jsonCell(table.cell(bytes, 0, c, r));
+      out[String(r)] = record;
+    }
+    return { rows: out };
+  }
+  throw file.error(hdu, `rows are only available for table HDUs, this is ${hdu.type}`);
+}
+
+export function pixelsOf(
+  file: FitsFile,
+  hdu: Hdu,
+  at: number[][],
+): { pixels: { at: number[]; value: JsonCell }[] } {
+  if (hdu.type !== 'PRIMARY' && hdu.type !== 'IMAGE') {
+    throw file.error(hdu, `pixels are only available for image HDUs, this is ${hdu.type}`);
+  }
+  const layout = imageLayout(file, hdu);
+  return { pixels: at.map((index) => ({ at: index, value: jsonCell(readPixel(file, hdu, layout, index)) })) };
+}
+
+export function jsonCell(value: CellValue): JsonCell {
+  if (value === null) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return null;
+    if (!Number.isFinite(value)) return value > 0 ? 'Infinity' : '-Infinity';
+    return value;
+  }
+  if (Array.isArray(value)) return value.map(jsonCell);
+  if (typeof value === 'object') return [jsonCell(value.re), jsonCell(value.im)];
+  return value;
+}

@@ -1,0 +1,174 @@
+// Random access to the bytes of a FITS file without reading it whole: a plain file is read through a
+// file handle at the offsets asked for; a gzip-compressed file (`.fits.gz`, recognised by its magic
+// bytes, not its name) is inflated as a stream with fflate, forward only, keeping a bounded window of
+// recent output and restarting from the beginning only if a caller seeks backwards past it.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { Gunzip } from 'fflate';
+import { FitsError } from './errors.ts';
+
+export interface ByteSource {
+  readonly path: string;
+  /** Total length in bytes when known without reading everything (not for gzip). */
+  readonly knownSize: number | undefined;
+  readonly compressed: boolean;
+  /** Up to `length` bytes at `offset`; shorter only at the end of the data. */
+  read(offset: number, length: number): Buffer;
+  /** Fill `target` from `offset`; returns how many bytes were available. */
+  readInto(target: Buffer, offset: number): number;
+  close(): void;
+}
+
+export function openSource(path: string): ByteSource {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : `cannot open (${code ?? String(error)})`;
+    throw new FitsError(why, { file: path });
+  }
+  const size = fstatSync(fd).size;
+  const magic = Buffer.alloc(3);
+  readSync(fd, magic, 0, 3, 0);
+  if (magic[0] === 0x1f && magic[1] === 0x8b) return new GzipSource(path, fd);
+  if (magic[0] === 0x1f && magic[1] === 0x9d) {
+    closeSync(fd);
+    throw new FitsError('Unix-compress (.Z) files are not supported; decompress it first', { file: path });
+  }
+  if (magic.toString('latin1') === 'BZh') {
+    closeSync(fd);
+    throw new FitsError('bzip2-compressed files are not supported; decompress it first', { file: path });
+  }
+  return new FileSource(path, fd, size);
+}
+
+class FileSource implements ByteSource {
+  readonly compressed = false;
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+    readonly knownSize: number,
+  ) {}
+
+  read(offset: number, length: number): Buffer {
+    const n = Math.max(0, Math.min(length, this.knownSize - offset));
+    const buffer = Buffer.allocUnsafe(n);
+    const got = this.readInto(buffer, offset);
+    return got === n ? buffer : buffer.subarray(0, got);
+  }
+
+  readInto(target: Buffer, offset: number): number {
+    let done = 0;
+    while (done < target.length) {
+      const got = readSync(this.fd, target, done, target.length - done, offset + done);
+      if (got === 0) break;
+      done += got;
+    }
+    return done;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
+
+const COMPRESSED_CHUNK = 1 << 20;
+const WINDOW = 1 << 24;
+
+class GzipSource implements ByteSource {
+  readonly compressed = true;
+  readonly knownSize = undefined;
+  private inflater!: Gunzip;
+  private compressedOffset = 0;
+  private finished = false;
+  /** Inflated bytes not yet consumed, in order, starting at stream offset `pendingStart`. */
+  private pending: Uint8Array[] = [];
+  private pendingStart = 0;
+  private pendingLength = 0;
+  private readonly chunk = Buffer.allocUnsafe(COMPRESSED_CHUNK);
+
+  constructor(
+    readonly path: string,
+    private readonly fd: number,
+  ) {
+    this.restart();
+  }
+
+  private restart(): void {
+    this.inflater = new Gunzip((data) => {
+      this.pending.push(data);
+      this.pendingLength += data.length;
+    });
+    this.compressedOffset = 0;
+    this.finished = false;
+    this.pending = [];
+    this.pendingStart = 0;
+    this.pendingLength = 0;
+  }
+
+  /** Inflate more input; false at the end of the stream. */
+  private pump(): boolean {
+    if (this.finished) return false;
+    const got = readSync(this.fd, this.chunk, 0, COMPRESSED_CHUNK, this.compressedOffset);
+    this.compressedOffset += got;
+    const final = got < COMPRESSED_CHUNK;
+    try {
+      this.inflater.push(this.chunk.subarray(0, got), final);
+    } catch (error) {
+      this.finished = true;
+      throw new FitsError(`gzip stream is corrupt (${(error as Error).message})`, { file: this.path });
+    }
+    if (final) this.finished = true;
+    return true;
+  }
+
+  /** Drop pending output that ends more than WINDOW bytes before `offset` (short seeks back stay cheap). */
+  private discardBefore(offset: number): void {
+    while (this.pending.length > 0) {
+      const first = this.pending[0]!;
+      if (this.pendingStart + first.length > offset - WINDOW) break;
+      this.pending.shift();
+      this.pendingStart += first.length;
+      this.pendingLength -= first.length;
+    }
+  }
+
+  read(offset: number, length: number): Buffer {
+    if (offset < this.pendingStart) this.restart();
+    const parts: Buffer[] = [];
+    let want = length;
+    let at = offset;
+    while (want > 0) {
+      this.discardBefore(at);
+      let cursor = this.pendingStart;
+      for (const piece of this.pending) {
+        const end = cursor + piece.length;
+        if (end > at && want > 0) {
+          const from = at - cursor;
+          const take = Math.min(piece.length - from, want);
+          parts.push(Buffer.from(piece.buffer, piece.byteOffset + from, take));
+          at += take;
+          want -= take;
+        }
+        cursor = end;
+      }
+      if (want > 0 && !this.pump()) break;
+    }
+    return parts.length === 1 ? Buffer.from(parts[0]!) : Buffer.concat(parts);
+  }
+
+  readInto(target: Buffer, offset: number): number {
+    const data = this.read(offset, target.length);
+    data.copy(target);
+    return data.length;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
