@@ -1,9 +1,7 @@
 // Each capability registers its own subcommand here; the order is the order of `cradle --help`.
 import type { Command } from 'commander';
 import { registerFitsCommand } from './fits.ts';
-import { registerServeCommand } from './serve.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
-  registerServeCommand(program);
 }
