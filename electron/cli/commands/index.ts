@@ -1,7 +1,11 @@
 // Each capability registers its own subcommand here; the order is the order of `cradle --help`.
 import type { Command } from 'commander';
 import { registerFitsCommand } from './fits.ts';
+import { registerServeCommand } from './serve.ts';
+import { registerCatalogCommand } from './catalog.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
+  registerServeCommand(program);
+  registerCatalogCommand(program);
 }

@@ -1,0 +1,82 @@
+// Long-running work as the UI sees it: the job kinds (each with its parameter and result schema),
+// a job's snapshot and its progress. Later capabilities add their kind to `jobKinds`.
+import { z } from 'zod';
+import { AbsolutePath, JobId } from './common.ts';
+
+export const FitsScanParams = z
+  .object({
+    dir: AbsolutePath,
+    /** Follow symbolic links to directories (cycles are detected by device and inode). */
+    followSymlinks: z.boolean().default(false),
+    /**
+     * Pause after each checked file, in milliseconds: keeps a scan of a slow network share from
+     * monopolising it. 0 (the default) scans at full speed.
+     */
+    paceMs: z.number().int().min(0).max(1000).default(0),
+  })
+  .strict();
+export type FitsScanParams = z.infer<typeof FitsScanParams>;
+
+export const FitsScanResult = z.object({
+  dir: z.string(),
+  /** Files whose first bytes (after gunzip for .gz) are the FITS primary header's `SIMPLE  =` card. */
+  fitsFiles: z.number().int().nonnegative(),
+  fitsBytes: z.number().nonnegative(),
+  /** Files with a FITS name whose content is not FITS (wrong magic, empty, corrupt gzip). */
+  notFits: z.number().int().nonnegative(),
+  /** Files or directories that could not be read (permissions, vanished during the scan). */
+  unreadable: z.number().int().nonnegative(),
+  directories: z.number().int().nonnegative(),
+  filesSeen: z.number().int().nonnegative(),
+  /** FITS files per size class: bin k counts sizes in [2^k, 2^(k+1)) bytes (bin 0 also holds 0 bytes). */
+  sizeHistogram: z.instanceof(Uint32Array),
+  /** Up to 20 examples of files that were refused, with the reason, for the user to check. */
+  notFitsExamples: z.array(z.object({ path: z.string(), reason: z.string() })),
+  elapsedMs: z.number().nonnegative(),
+});
+export type FitsScanResult = z.infer<typeof FitsScanResult>;
+
+/** Every job kind: its parameters and its result. */
+export const jobKinds = {
+  'fits-scan': { params: FitsScanParams, result: FitsScanResult },
+} as const;
+export type JobKind = keyof typeof jobKinds;
+export type JobParams<K extends JobKind> = z.input<(typeof jobKinds)[K]['params']>;
+export type JobResult<K extends JobKind> = z.output<(typeof jobKinds)[K]['result']>;
+
+export const JobStartParams = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('fits-scan'), params: FitsScanParams }).strict(),
+]);
+export type JobStartParams = z.input<typeof JobStartParams>;
+
+export const JobProgress = z.object({
+  done: z.number().nonnegative(),
+  /** null while the amount of work is still being discovered. */
+  total: z.number().nonnegative().nullable(),
+  /** Items per second, smoothed; 0 until measured. */
+  rate: z.number().nonnegative(),
+  /** Seconds left at the current rate; null when unknown. */
+  eta: z.number().nonnegative().nullable(),
+  /** What `done` and `total` count (e.g. "files"). */
+  unit: z.string(),
+});
+export type JobProgress = z.infer<typeof JobProgress>;
+
+export const JobState = z.enum(['queued', 'running', 'done', 'failed', 'cancelled']);
+export type JobState = z.infer<typeof JobState>;
+
+export const JobSnapshot = z.object({
+  id: JobId,
+  kind: z.string(),
+  /** A line for the status bar, e.g. "FITS scan of /data/night1". */
+  title: z.string(),
+  state: JobState,
+  progress: JobProgress.nullable(),
+  startedMs: z.number(),
+  endedMs: z.number().nullable(),
+  /** The failure message, when state is failed. */
+  message: z.string().nullable(),
+});
+export type JobSnapshot = z.infer<typeof JobSnapshot>;
+
+export const JobIdParams = z.object({ id: JobId }).strict();

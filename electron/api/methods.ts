@@ -1,0 +1,43 @@
+// The method table: every request the UI can make, with the schema of its argument and of its answer.
+// Both transports (Electron IPC, browser-mode WebSocket) dispatch through this one table, and every
+// argument is validated against it before a handler sees it.
+import { z } from 'zod';
+import { AppInfo } from './app.ts';
+import { AddRecentParams, DirListing, FileEntry, ListParams, RecentList, StatParams } from './files.ts';
+import { JobIdParams, JobSnapshot, JobStartParams } from './jobs.ts';
+import { Settings, SettingsPatch } from './settings.ts';
+
+const NoParams = z.object({}).strict();
+
+export const methods = {
+  'app.info': { params: NoParams, result: AppInfo },
+  'settings.get': { params: NoParams, result: Settings },
+  'settings.set': { params: SettingsPatch, result: Settings },
+  'files.list': { params: ListParams, result: DirListing },
+  'files.stat': { params: StatParams, result: FileEntry },
+  'files.recent': { params: NoParams, result: RecentList },
+  'files.addRecent': { params: AddRecentParams, result: RecentList },
+  'files.clearRecent': { params: NoParams, result: RecentList },
+  'jobs.start': { params: JobStartParams, result: JobSnapshot },
+  'jobs.cancel': { params: JobIdParams, result: z.object({ cancelled: z.boolean() }) },
+  'jobs.list': { params: NoParams, result: z.array(JobSnapshot) },
+  /** A native folder chooser; only the Electron transport has one (see AppInfo.transport). */
+  'dialog.chooseDirectory': {
+    params: z.object({ title: z.string().max(200).optional() }).strict(),
+    result: z.object({ path: z.string().nullable() }),
+  },
+} as const;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller passes (defaults may be left out). */
+export type MethodParams<M extends MethodName> = z.input<Methods[M]['params']>;
+/** What a handler receives, after validation filled in the defaults. */
+export type MethodArgs<M extends MethodName> = z.output<Methods[M]['params']>;
+export type MethodResult<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export const methodNames = Object.keys(methods) as MethodName[];
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.hasOwn(methods, name);
+}
