@@ -1,0 +1,183 @@
+// ECSV (Enhanced CSV, astropy APE 6): a YAML header in '# ' comment lines declares each column's
+// name, datatype, unit and description; the body is delimited text (one space by default) with
+// missing values as empty cells. The YAML is read with the `yaml` package; the body by the shared
+// delimited-text reader with the declared types, so a column declared int64 stays exact.
+import { openSync, readSync, closeSync } from 'node:fs';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
+import type { DataType, Table } from 'apache-arrow';
+import { Type } from 'apache-arrow';
+import type { DeclaredType } from './columns.ts';
+import { readDelimitedBody } from './csv.ts';
+import { buildTable, columnInfo } from './table.ts';
+import type { CatalogTable, ColumnInfo } from './table.ts';
+import { formatCell, writeTextAtomic } from './text-out.ts';
+
+interface EcsvColumn {
+  name: string;
+  datatype: string;
+  unit?: string;
+  description?: string;
+  subtype?: string;
+}
+
+const ECSV_TYPES: Record<string, DeclaredType> = {
+  bool: 'bool',
+  int8: 'int8',
+  int16: 'int16',
+  int32: 'int32',
+  int64: 'int64',
+  uint8: 'uint8',
+  uint16: 'uint16',
+  uint32: 'uint32',
+  uint64: 'uint64',
+  float16: 'float32',
+  float32: 'float32',
+  float64: 'float64',
+  float128: 'float64',
+  string: 'string',
+};
+
+function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyLine: number } {
+  const fd = openSync(file, 'r');
+  const chunks: Buffer[] = [];
+  let position = 0;
+  try {
+    for (;;) {
+      const buffer = Buffer.alloc(65536);
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read === 0) break;
+      chunks.push(buffer.subarray(0, read));
+      position += read;
+      const text = Buffer.concat(chunks).toString('latin1');
+      const match = /(^|\n)[^#\n]/.exec(text);
+      if (match) {
+        const bodyStart = match.index + match[1]!.length;
+        const preamble = Buffer.concat(chunks).subarray(0, bodyStart).toString('utf8');
+        const lines = preamble.split(/\r?\n/).filter((l) => l !== '');
+        return { lines, bodyStart, bodyLine: lines.length + 1 };
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  throw new Error(`${file}: ECSV has a header but no column-name line`);
+}
+
+export async function readEcsv(file: string): Promise<CatalogTable> {
+  const { lines, bodyStart, bodyLine } = readPreamble(file);
+  if (!/^# %ECSV \d+\.\d+/.test(lines[0] ?? ''))
+    throw new Error(`${file}: line 1: not an ECSV file (no '# %ECSV' line)`);
+  const yamlLines = lines.slice(1).map((l, i) => {
+    if (!l.startsWith('#'))
+      throw new Error(`${file}: line ${i + 2}: ECSV header line does not start with '#'`);
+    return l.startsWith('# ') ? l.slice(2) : l.slice(1);
+  });
+  if (yamlLines[0]?.trim() !== '---') throw new Error(`${file}: line 2: ECSV header must begin with '# ---'`);
+  let header: { datatype?: EcsvColumn[]; delimiter?: string };
+  try {
+    header = parseYaml(yamlLines.slice(1).join('\n')) as typeof header;
+  } catch (error) {
+    throw new Error(`${file}: ECSV YAML header: ${(error as Error).message.split('\n')[0]}`);
+  }
+  const declaredColumns = header.datatype ?? [];
+  const byName = new Map(declaredColumns.map((c) => [c.name, c]));
+  const delimiter = header.delimiter ?? ' ';
+  const body = await readDelimitedBody(file, {
+    delimiter,
+    comment: undefined,
+    missing: new Set(['']),
+    start: bodyStart,
+    firstLine: bodyLine,
+    trim: false,
+    declared: (names) =>
+      names.map((name, c) => {
+        const column = byName.get(name);
+        if (column === undefined) {
+          throw new Error(
+            `${file}: line ${bodyLine}: column '${name}' (#${c + 1}) is not declared in the ECSV header`,
+          );
+        }
+        if (column.subtype !== undefined) return 'string';
+        const type = ECSV_TYPES[column.datatype];
+        if (type === undefined)
+          throw new Error(`${file}: column ${name}: unknown ECSV datatype '${column.datatype}'`);
+        return type;
+      }),
+  });
+  if (body.names.length !== declaredColumns.length) {
+    throw new Error(
+      `${file}: line ${bodyLine}: ${body.names.length} column names but the ECSV header declares ${declaredColumns.length}`,
+    );
+  }
+  const table = buildTable(
+    body.names.map((name, c) => {
+      const column = byName.get(name)!;
+      const info: ColumnInfo = {};
+      if (column.unit) info.unit = column.unit;
+      if (column.description) info.description = column.description;
+      return { name, vector: body.vectors[c]!, info };
+    }),
+  );
+  return { file, format: 'ecsv', table };
+}
+
+function ecsvDatatype(type: DataType): string {
+  switch (type.typeId) {
+    case Type.Bool:
+      return 'bool';
+    case Type.Int:
+    case Type.Int8:
+    case Type.Int16:
+    case Type.Int32:
+    case Type.Int64:
+    case Type.Uint8:
+    case Type.Uint16:
+    case Type.Uint32:
+    case Type.Uint64: {
+      const { isSigned, bitWidth } = type as DataType & { isSigned: boolean; bitWidth: number };
+      return `${isSigned ? 'int' : 'uint'}${bitWidth}`;
+    }
+    case Type.Float:
+    case Type.Float16:
+    case Type.Float32:
+    case Type.Float64: {
+      const precision = (type as DataType & { precision: number }).precision;
+      return precision === 2 ? 'float64' : precision === 1 ? 'float32' : 'float16';
+    }
+    default:
+      return 'string';
+  }
+}
+
+function quoteEcsv(text: string): string {
+  return text === '' || /[\s"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export async function writeEcsv(table: Table, file: string): Promise<void> {
+  const fields = table.schema.fields;
+  const datatype = fields.map((field) => {
+    const info = columnInfo(field);
+    const entry: Record<string, string> = { name: field.name };
+    if (info.unit) entry['unit'] = info.unit;
+    entry['datatype'] = ecsvDatatype(field.type);
+    if (info.description) entry['description'] = info.description;
+    return entry;
+  });
+  const yaml = stringifyYaml({ datatype, schema: 'astropy-2.0' }, { flowCollectionPadding: false });
+  await writeTextAtomic(file, function* () {
+    yield '# %ECSV 1.0\n# ---\n';
+    for (const line of yaml.trimEnd().split('\n')) yield `# ${line}\n`;
+    yield fields.map((f) => quoteEcsv(f.name)).join(' ') + '\n';
+    const columns = fields.map((_, c) => table.getChildAt(c)!);
+    for (let r = 0; r < table.numRows; r += 1) {
+      yield (
+        columns
+          .map((col) => {
+            const value: unknown = col.get(r);
+            return value === null || value === undefined ? '""' : quoteEcsv(formatCell(value));
+          })
+          .join(' ') + '\n'
+      );
+    }
+  });
+}

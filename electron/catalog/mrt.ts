@@ -1,0 +1,198 @@
+// CDS/AAS "byte-by-byte" fixed-width tables: an AAS machine-readable table (MRT: header and data in
+// one file) or a CDS data file whose description sits in a ReadMe beside it ("Byte-by-byte
+// Description of file: tab_3.dat"). Written here because no maintained JavaScript parser exists. The
+// header gives byte ranges, Fortran-style formats (A, I, F, E, D), units, labels and, through a
+// leading '?' in the explanation, which columns may be blank ('?=-99' names a null value; real CDS
+// files also leave unmarked columns blank, so a blank is always a null). The reader checks the data
+// against the header and names the line and column where they disagree: a number that does not
+// parse, text in the gap between two columns, a line longer than the description.
+import { readFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { CellError, ColumnBuilder } from './columns.ts';
+import type { DeclaredType } from './columns.ts';
+import { buildTable } from './table.ts';
+import type { CatalogTable, ColumnInfo } from './table.ts';
+
+export interface MrtColumn {
+  start: number;
+  end: number;
+  format: string;
+  unit: string;
+  label: string;
+  explanation: string;
+  optional: boolean;
+  nullValue: string | undefined;
+}
+
+const SPEC_LINE = /^\s*(\d+)(?:\s*-\s*(\d+))?\s+([AIFED])(\d+)(?:\.(\d+))?\s+(\S+)\s+(\S+)\s*(.*)$/;
+const DASHES = /^\s*-{10,}\s*$/;
+
+function declaredType(column: MrtColumn): DeclaredType {
+  const letter = column.format[0];
+  if (letter === 'A') return 'string';
+  if (letter === 'I') return Number(column.format.slice(1)) > 9 ? 'int64' : 'int32';
+  return 'float64';
+}
+
+/** Parses the column specifications that follow a "Byte-by-byte Description" line. */
+function parseSpecs(lines: string[], from: number, source: string): { columns: MrtColumn[]; end: number } {
+  let i = from + 1;
+  // Skip the dashes / heading / dashes block.
+  let dashBlocks = 0;
+  while (i < lines.length && dashBlocks < 2) {
+    if (DASHES.test(lines[i]!)) dashBlocks += 1;
+    i += 1;
+  }
+  const columns: MrtColumn[] = [];
+  for (; i < lines.length; i += 1) {
+    const line = lines[i]!;
+    if (DASHES.test(line) || /^\s*Note/.test(line) || /^Byte-by-byte/.test(line)) break;
+    const match = SPEC_LINE.exec(line);
+    if (match === null) {
+      if (columns.length > 0 && /^\s{5,}\S/.test(line)) {
+        columns[columns.length - 1]!.explanation += ` ${line.trim()}`;
+        continue;
+      }
+      if (line.trim() === '') continue;
+      throw new Error(
+        `${source}: line ${i + 1}: cannot read the byte-by-byte column description '${line.trim()}'`,
+      );
+    }
+    const start = Number(match[1]);
+    const end = match[2] === undefined ? start : Number(match[2]);
+    const explanation = match[8] ?? '';
+    const nullMatch = /^\?\s*=\s*(\S+)/.exec(explanation);
+    if (end < start) throw new Error(`${source}: line ${i + 1}: byte range ${start}-${end} is reversed`);
+    columns.push({
+      start,
+      end,
+      format: `${match[3]}${match[4]}${match[5] !== undefined ? `.${match[5]}` : ''}`,
+      unit: match[6]!,
+      label: match[7]!,
+      explanation: explanation.replace(/^\?(\s*=\s*\S+)?\s*/, ''),
+      optional: explanation.startsWith('?'),
+      nullValue: nullMatch?.[1],
+    });
+  }
+  if (columns.length === 0)
+    throw new Error(`${source}: line ${from + 1}: the byte-by-byte description lists no columns`);
+  return { columns, end: i };
+}
+
+interface Layout {
+  columns: MrtColumn[];
+  dataLines: string[];
+  /** 1-based line number of dataLines[0] in the data file. */
+  firstDataLine: number;
+  dataFile: string;
+}
+
+function findInReadme(file: string): { readme: string; text: string } | null {
+  const dir = dirname(file);
+  for (const name of readdirSync(dir)) {
+    if (!/^readme(\.txt)?$/i.test(name)) continue;
+    return { readme: join(dir, name), text: '' };
+  }
+  return null;
+}
+
+async function layoutOf(file: string): Promise<Layout> {
+  const text = await readFile(file, 'latin1');
+  const lines = text.split(/\r?\n/);
+  const description = lines.findIndex((l) => /^Byte-by-byte Description of file/.test(l));
+  if (description >= 0) {
+    // AAS MRT: header, then data after the last line of dashes.
+    const { columns } = parseSpecs(lines, description, file);
+    let last = -1;
+    for (let i = lines.length - 1; i > description; i -= 1) {
+      if (DASHES.test(lines[i]!) || /^=+\s*$/.test(lines[i]!)) {
+        last = i;
+        break;
+      }
+    }
+    if (last < 0) throw new Error(`${file}: no line of dashes separates the header from the data`);
+    return { columns, dataLines: lines.slice(last + 1), firstDataLine: last + 2, dataFile: file };
+  }
+  const found = findInReadme(file);
+  if (found === null) {
+    throw new Error(`${file}: no byte-by-byte description in the file and no ReadMe beside it`);
+  }
+  const readmeLines = (await readFile(found.readme, 'latin1')).split(/\r?\n/);
+  const name = basename(file);
+  const index = readmeLines.findIndex(
+    (l) =>
+      /^Byte-by-byte Description of file/.test(l) &&
+      l.split(/[:\s,]+/).some((w) => w === name || globMatch(w, name)),
+  );
+  if (index < 0) throw new Error(`${found.readme}: no "Byte-by-byte Description of file: ${name}" section`);
+  const { columns } = parseSpecs(readmeLines, index, found.readme);
+  return { columns, dataLines: lines, firstDataLine: 1, dataFile: file };
+}
+
+function globMatch(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return false;
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  return regex.test(name);
+}
+
+/** True when the file looks like a byte-by-byte table (its own header or a ReadMe that describes it). */
+export function looksLikeMrt(file: string, head: string): boolean {
+  if (/^Byte-by-byte Description of file/m.test(head)) return true;
+  const dir = dirname(file);
+  return existsSync(dir) && findInReadme(file) !== null && /\.(dat|txt)$/i.test(file);
+}
+
+export async function readMrt(file: string): Promise<CatalogTable> {
+  const layout = await layoutOf(file);
+  const { columns } = layout;
+  const width = Math.max(...columns.map((c) => c.end));
+  const builders = columns.map((c) => new ColumnBuilder(declaredType(c)));
+  const covered = new Uint8Array(width + 1);
+  for (const c of columns) for (let b = c.start; b <= c.end; b += 1) covered[b] = 1;
+  for (let i = 0; i < layout.dataLines.length; i += 1) {
+    const line = layout.dataLines[i]!;
+    const lineNo = layout.firstDataLine + i;
+    if (line.trim() === '') continue;
+    if (line.trimEnd().length > width) {
+      throw new Error(
+        `${layout.dataFile}: line ${lineNo}: ${line.trimEnd().length} characters but the byte-by-byte description ends at byte ${width}`,
+      );
+    }
+    for (let b = 1; b <= line.length && b <= width; b += 1) {
+      if (!covered[b] && line[b - 1] !== ' ') {
+        const next = columns.find((c) => c.start > b) ?? columns[columns.length - 1]!;
+        throw new Error(
+          `${layout.dataFile}: line ${lineNo}, byte ${b}: '${line[b - 1]}' lies between columns (next is ${next.label}, bytes ${next.start}-${next.end}); the header disagrees with the data`,
+        );
+      }
+    }
+    for (let c = 0; c < columns.length; c += 1) {
+      const column = columns[c]!;
+      const cell = line.slice(column.start - 1, column.end).trim();
+      const builder = builders[c]!;
+      try {
+        if (cell === '' || (column.nullValue !== undefined && cell === column.nullValue)) {
+          builder.pushNull();
+        } else if (column.format[0] === 'A') builder.push(cell);
+        else if (/\s/.test(cell)) throw new CellError(`'${cell}' is not one ${column.format} number`);
+        else builder.push(cell);
+      } catch (error) {
+        if (error instanceof CellError) {
+          throw new Error(
+            `${layout.dataFile}: line ${lineNo}, bytes ${column.start}-${column.end} (${column.label}, ${column.format}): ${error.message}; the header disagrees with the data`,
+          );
+        }
+        throw error;
+      }
+    }
+  }
+  const table = buildTable(
+    columns.map((column, c) => {
+      const info: ColumnInfo = { description: column.explanation };
+      if (column.unit !== '---') info.unit = column.unit;
+      return { name: column.label, vector: builders[c]!.finish(), info };
+    }),
+  );
+  return { file, format: 'mrt', table };
+}

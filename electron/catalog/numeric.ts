@@ -1,0 +1,62 @@
+// Reads an Arrow column as doubles plus a validity mask, straight from its chunks' buffers (no
+// per-row objects), for recognition, expressions, quality rules and model inputs. NaN counts as
+// missing; 64-bit integers become doubles (exact below 2^53, which every value used as a number is).
+import { DataType, Type } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
+import type { NumericColumn } from './expression.ts';
+
+export function isNumericType(type: DataType): boolean {
+  return DataType.isInt(type) || DataType.isFloat(type) || DataType.isBool(type) || DataType.isDecimal(type);
+}
+
+export function columnOf(table: Table, name: string): Vector {
+  const index = table.schema.fields.findIndex((f) => f.name === name);
+  if (index < 0) throw new Error(`no column '${name}'`);
+  return table.getChildAt(index)!;
+}
+
+export function toNumeric(vector: Vector, name: string): NumericColumn {
+  const rows = vector.length;
+  const values = new Float64Array(rows);
+  const valid = new Uint8Array(rows);
+  if (!isNumericType(vector.type))
+    throw new Error(`column '${name}' holds ${String(vector.type)}, not numbers`);
+  let offset = 0;
+  for (const data of vector.data) {
+    const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
+    const n = data.length;
+    const start = data.offset;
+    if (vector.type.typeId === Type.Bool || DataType.isBool(vector.type)) {
+      const bytes = data.values as Uint8Array;
+      for (let i = 0; i < n; i += 1) {
+        const bit = start + i;
+        values[offset + i] = (bytes[bit >> 3]! >> (bit & 7)) & 1;
+      }
+    } else if (DataType.isDecimal(vector.type)) {
+      for (let i = 0; i < n; i += 1) values[offset + i] = Number(vector.get(offset + i));
+    } else {
+      const source = data.values as ArrayLike<number | bigint>;
+      for (let i = 0; i < n; i += 1) values[offset + i] = Number(source[start + i]!);
+    }
+    for (let i = 0; i < n; i += 1) {
+      const bit = start + i;
+      const present = bitmap === undefined || ((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;
+      const v = values[offset + i]!;
+      const ok = present && !Number.isNaN(v);
+      valid[offset + i] = ok ? 1 : 0;
+      if (!ok) values[offset + i] = Number.NaN;
+    }
+    offset += n;
+  }
+  return { values, valid };
+}
+
+/** String cells of a column (null where missing), for flag columns. */
+export function toStrings(vector: Vector): (string | null)[] {
+  const out: (string | null)[] = new Array<string | null>(vector.length);
+  for (let i = 0; i < vector.length; i += 1) {
+    const v: unknown = vector.get(i);
+    out[i] = v === null || v === undefined ? null : String(v);
+  }
+  return out;
+}

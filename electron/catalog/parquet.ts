@@ -1,0 +1,68 @@
+// Parquet reader and writer through parquet-wasm (arrow-rs compiled to WebAssembly: every Parquet
+// encoding and codec pyarrow writes — snappy, zstd, gzip, brotli, lz4), handed to Arrow JS as an IPC
+// stream. Units: our own field metadata survives the round trip inside the stored Arrow schema, and
+// astropy's Parquet files carry theirs in the 'table_meta_yaml' schema entry, which is read too.
+import { readFile } from 'node:fs/promises';
+import { Field, Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
+import {
+  Compression,
+  Table as WasmTable,
+  WriterPropertiesBuilder,
+  readParquet as wasmRead,
+  writeParquet as wasmWrite,
+} from 'parquet-wasm';
+import { parse as parseYaml } from 'yaml';
+import { META_DESCRIPTION, META_UNIT } from './table.ts';
+import type { CatalogTable } from './table.ts';
+import { writeBytesAtomic } from './text-out.ts';
+
+interface AstropyMeta {
+  datatype?: { name: string; unit?: string; description?: string }[];
+}
+
+function withAstropyUnits(table: Table): Table {
+  const yamlText = table.schema.metadata.get('table_meta_yaml');
+  if (yamlText === undefined) return table;
+  let meta: AstropyMeta;
+  try {
+    meta = parseYaml(yamlText) as AstropyMeta;
+  } catch {
+    return table;
+  }
+  const byName = new Map((meta.datatype ?? []).map((c) => [c.name, c]));
+  const fields = table.schema.fields.map((field) => {
+    const column = byName.get(field.name);
+    if (column === undefined) return field;
+    const metadata = new Map(field.metadata);
+    if (column.unit && !metadata.has(META_UNIT)) metadata.set(META_UNIT, column.unit);
+    if (column.description && !metadata.has(META_DESCRIPTION))
+      metadata.set(META_DESCRIPTION, column.description);
+    return new Field(field.name, field.type, field.nullable, metadata);
+  });
+  return new Table(
+    new Schema(fields, table.schema.metadata),
+    table.batches.map((b) => b),
+  );
+}
+
+export async function readParquet(file: string): Promise<CatalogTable> {
+  const bytes = await readFile(file);
+  let table: Table;
+  try {
+    const wasmTable = wasmRead(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    table = tableFromIPC(wasmTable.intoIPCStream());
+  } catch (error) {
+    throw new Error(
+      `${file}: not a readable Parquet file: ${String((error as Error).message ?? error).split('\n')[0]}`,
+    );
+  }
+  return { file, format: 'parquet', table: withAstropyUnits(table) };
+}
+
+/** Writes Parquet (zstd) with the Arrow schema, so field metadata (units, UCDs) comes back on reading. */
+export async function writeParquet(table: Table, file: string): Promise<void> {
+  const wasmTable = WasmTable.fromIPCStream(tableToIPC(table, 'stream'));
+  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  const bytes = wasmWrite(wasmTable, properties);
+  await writeBytesAtomic(file, bytes);
+}

@@ -1,0 +1,118 @@
+// One entry for every table format: picks the reader from the file's first bytes (Parquet magic,
+// XML/VOTable, ECSV marker, FITS card, byte-by-byte description) and falls back on the extension,
+// then on delimited text. Writers are chosen by the output extension.
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { extname } from 'node:path';
+import type { Table } from 'apache-arrow';
+import { readCsv, writeCsv } from './csv.ts';
+import type { CsvOptions } from './csv.ts';
+import { readEcsv, writeEcsv } from './ecsv.ts';
+import { looksLikeMrt, readMrt } from './mrt.ts';
+import { readParquet, writeParquet } from './parquet.ts';
+import { readVotable, writeVotable } from './votable.ts';
+import type { CatalogFormat, CatalogTable } from './table.ts';
+
+export interface ReadOptions {
+  format?: CatalogFormat;
+  csv?: CsvOptions;
+}
+
+function head(file: string, bytes = 8192): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const read = readSync(fd, buffer, 0, bytes, 0);
+    return buffer.subarray(0, read);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function detectFormat(file: string): CatalogFormat {
+  const start = head(file);
+  const text = start.toString('latin1');
+  const ext = extname(file).toLowerCase();
+  if (start.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
+  if (text.startsWith('SIMPLE  =')) return 'fits';
+  if (
+    /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<(\w+:)?VOTABLE/.test(text) ||
+    ext === '.vot' ||
+    ext === '.votable'
+  ) {
+    return 'votable';
+  }
+  if (text.startsWith('# %ECSV')) return 'ecsv';
+  if (looksLikeMrt(file, text)) return 'mrt';
+  if (ext === '.tsv' || ext === '.tab') return 'tsv';
+  if (ext === '.parquet' || ext === '.pq') return 'parquet';
+  if (ext === '.fits' || ext === '.fit' || ext === '.fz') return 'fits';
+  return 'csv';
+}
+
+export async function readCatalog(file: string, options: ReadOptions = {}): Promise<CatalogTable> {
+  if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  if (statSync(file).isDirectory()) throw new Error(`${file}: is a directory, not a table`);
+  const format = options.format ?? detectFormat(file);
+  switch (format) {
+    case 'parquet':
+      return readParquet(file);
+    case 'votable':
+      return readVotable(file);
+    case 'ecsv':
+      return readEcsv(file);
+    case 'mrt':
+      return readMrt(file);
+    case 'tsv':
+      return readCsv(file, { delimiter: '\t', ...options.csv });
+    case 'csv':
+      return readCsv(file, options.csv);
+    case 'fits':
+      throw new Error(
+        `${file}: FITS tables are read through electron/fits, which does not yet give tables as Arrow`,
+      );
+  }
+}
+
+export function formatForOutput(file: string): CatalogFormat {
+  const ext = extname(file).toLowerCase();
+  switch (ext) {
+    case '.parquet':
+    case '.pq':
+      return 'parquet';
+    case '.vot':
+    case '.votable':
+    case '.xml':
+      return 'votable';
+    case '.ecsv':
+      return 'ecsv';
+    case '.tsv':
+      return 'tsv';
+    case '.csv':
+      return 'csv';
+    default:
+      throw new Error(
+        `${file}: cannot tell the output format from '${ext}' (use .csv, .tsv, .ecsv, .vot, .parquet)`,
+      );
+  }
+}
+
+export async function writeCatalog(
+  table: Table,
+  file: string,
+  format = formatForOutput(file),
+): Promise<void> {
+  switch (format) {
+    case 'parquet':
+      return writeParquet(table, file);
+    case 'votable':
+      return writeVotable(table, file);
+    case 'ecsv':
+      return writeEcsv(table, file);
+    case 'tsv':
+      return writeCsv(table, file, '\t');
+    case 'csv':
+      return writeCsv(table, file);
+    default:
+      throw new Error(`${file}: writing ${format} is not supported`);
+  }
+}

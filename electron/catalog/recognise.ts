@@ -1,0 +1,183 @@
+// Survey recognition: which column (or derivation) holds each canonical quantity, with a confidence.
+// Candidates come from the spellings in surveys.ts (by name, checked against the column's unit and
+// type), from derivations whose inputs are all present, and from UCDs; the most confident wins.
+// Units that differ only by scale (arcsec vs mas, deg vs rad) become an expression with the factor.
+// A user's saved mapping (mapping-store.ts) overrides any of this.
+import { DataType } from 'apache-arrow';
+import type { Field, Table } from 'apache-arrow';
+import { namesIn, parseAssignment } from './expression.ts';
+import { isNumericType } from './numeric.ts';
+import { QUANTITIES } from './surveys.ts';
+import type { QuantityDef, QuantityRole } from './surveys.ts';
+import { META_UCD, META_UNIT } from './table.ts';
+import { normaliseUnit, unitFactor } from './units.ts';
+
+export interface QuantitySource {
+  column?: string;
+  expression?: string;
+}
+
+export interface Recognised extends QuantitySource {
+  name: string;
+  role: QuantityRole;
+  kind: QuantityDef['kind'];
+  unit: string;
+  confidence: number;
+  /** name | derived | ucd | override */
+  via: 'name' | 'derived' | 'ucd' | 'override';
+  note?: string;
+}
+
+export type Recognition = Map<string, Recognised>;
+
+function fieldByName(table: Table): Map<string, Field> {
+  return new Map(table.schema.fields.map((f) => [f.name, f]));
+}
+
+function unitOk(field: Field, accepted: string[] | undefined): boolean {
+  const unit = normaliseUnit(field.metadata.get(META_UNIT));
+  if (unit === '' || accepted === undefined) return true;
+  return accepted.map((a) => normaliseUnit(a)).includes(unit);
+}
+
+function typeOk(field: Field, def: QuantityDef): boolean {
+  if (def.kind === 'numeric') return isNumericType(field.type);
+  if (def.kind === 'text') return DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type);
+  return true;
+}
+
+function flagLengthOk(table: Table, field: Field, def: QuantityDef): boolean {
+  if (def.flagLength === undefined) return true;
+  const vector = table.getChild(field.name);
+  if (vector === null) return false;
+  for (let i = 0; i < vector.length; i += 1) {
+    const v: unknown = vector.get(i);
+    if (typeof v === 'string' && v.trim() !== '') return v.trim().length === def.flagLength;
+  }
+  return false;
+}
+
+function quoted(name: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name}\``;
+}
+
+function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef): Recognised[] {
+  const found: Recognised[] = [];
+  const base = { name: def.name, role: def.role, kind: def.kind, unit: def.unit };
+  const lowerIndex = new Map<string, Field>();
+  for (const f of fields.values())
+    if (!lowerIndex.has(f.name.toLowerCase())) lowerIndex.set(f.name.toLowerCase(), f);
+  for (const rule of def.columns) {
+    rule.names.forEach((name, k) => {
+      const field = fields.get(name) ?? (rule.anyCase ? lowerIndex.get(name.toLowerCase()) : undefined);
+      if (field === undefined || !typeOk(field, def) || !flagLengthOk(table, field, def)) return;
+      const confidence = rule.confidence - 0.005 * k;
+      if (unitOk(field, rule.units)) {
+        found.push({ ...base, column: field.name, confidence, via: 'name' });
+        return;
+      }
+      const unit = field.metadata.get(META_UNIT) ?? '';
+      const factor = def.unit === '' ? null : unitFactor(unit, def.unit);
+      if (factor !== null) {
+        found.push({
+          ...base,
+          expression: `${quoted(field.name)} * ${factor}`,
+          confidence: confidence - 0.05,
+          via: 'name',
+          note: `converted from ${unit}`,
+        });
+      }
+    });
+  }
+  for (const rule of def.derived ?? []) {
+    const names = namesIn(parseAssignment(rule.expression).expression);
+    const ok = [...names].every((n) => {
+      const field = fields.get(n);
+      return (
+        field !== undefined &&
+        isNumericType(field.type) &&
+        (rule.units?.[n] === undefined ||
+          (normaliseUnit(field.metadata.get(META_UNIT)) !== '' && unitOk(field, rule.units[n])))
+      );
+    });
+    if (ok)
+      found.push({
+        ...base,
+        expression: rule.expression,
+        confidence: rule.confidence,
+        via: 'derived',
+        note: rule.note,
+      });
+  }
+  if (def.ucd !== undefined) {
+    for (const field of fields.values()) {
+      const ucd = field.metadata.get(META_UCD);
+      if (ucd !== undefined && def.ucd.test(ucd) && typeOk(field, def)) {
+        found.push({ ...base, column: field.name, confidence: 0.6, via: 'ucd', note: `UCD ${ucd}` });
+      }
+    }
+  }
+  return found;
+}
+
+/**
+ * An error column named after a value column (e_X, X_error, X_err, eX) belongs to that column: it is
+ * accepted for a quantity only when X is the column chosen for the value (or X is not in the table).
+ */
+function errorPairs(
+  errorColumn: string,
+  valueColumn: string | undefined,
+  fields: Map<string, Field>,
+): boolean {
+  const bases = [/^e_(.+)$/, /^(.+)_error$/, /^(.+)_err$/, /^e(.+)$/]
+    .map((pattern) => pattern.exec(errorColumn)?.[1])
+    .filter((base): base is string => base !== undefined && fields.has(base));
+  if (bases.length === 0) return true;
+  return valueColumn !== undefined && bases.includes(valueColumn);
+}
+
+/** Recognises every canonical quantity the table holds; `overrides` (a saved mapping) win. */
+export function recognise(table: Table, overrides: Record<string, QuantitySource> = {}): Recognition {
+  const fields = fieldByName(table);
+  const result: Recognition = new Map();
+  const claimed = new Map<string, string>();
+  for (const def of QUANTITIES) {
+    const override = overrides[def.name];
+    if (override !== undefined) {
+      if (override.column !== undefined && !fields.has(override.column)) {
+        throw new Error(
+          `saved mapping: ${def.name} → column '${override.column}', which the table does not have`,
+        );
+      }
+      if (override.expression !== undefined) {
+        for (const n of namesIn(parseAssignment(override.expression).expression)) {
+          if (!fields.has(n))
+            throw new Error(`saved mapping: ${def.name} = ${override.expression}: no column '${n}'`);
+        }
+      }
+      result.set(def.name, {
+        name: def.name,
+        role: def.role,
+        kind: def.kind,
+        unit: def.unit,
+        ...override,
+        confidence: 1,
+        via: 'override',
+      });
+      continue;
+    }
+    const valueColumn = def.name.endsWith('.err') ? result.get(def.name.slice(0, -4))?.column : undefined;
+    const options = candidates(table, fields, def)
+      .filter((c) => c.column === undefined || !claimed.has(c.column) || claimed.get(c.column) === def.name)
+      .filter(
+        (c) =>
+          !def.name.endsWith('.err') || c.column === undefined || errorPairs(c.column, valueColumn, fields),
+      )
+      .sort((a, b) => b.confidence - a.confidence);
+    const best = options[0];
+    if (best === undefined) continue;
+    result.set(def.name, best);
+    if (best.column !== undefined && def.role !== 'flag') claimed.set(best.column, def.name);
+  }
+  return result;
+}

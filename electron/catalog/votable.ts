@@ -1,0 +1,543 @@
+// VOTable 1.x reader (TABLEDATA, BINARY, BINARY2 serialisations) and TABLEDATA writer. XML is
+// streamed through saxes, so a large file is read in chunks and errors carry the XML line; FIELD
+// unit, UCD and DESCRIPTION become Arrow field metadata. BINARY/BINARY2 streams (base64) are decoded
+// by the IVOA VOTable 1.4 rules (sect. 5.4–5.5): big-endian values, a 4-byte count before
+// variable-length arrays, and for BINARY2 a per-row null bitmap, most significant bit first.
+import { createReadStream } from 'node:fs';
+import { SaxesParser } from 'saxes';
+import type { DataType, Table } from 'apache-arrow';
+import { Type } from 'apache-arrow';
+import { CellError, ColumnBuilder } from './columns.ts';
+import type { DeclaredType } from './columns.ts';
+import { ListColumnBuilder } from './list-column.ts';
+import { buildTable, columnInfo, uniqueNames } from './table.ts';
+import type { CatalogTable, ColumnInfo } from './table.ts';
+import { formatCell, writeTextAtomic } from './text-out.ts';
+
+type VoDatatype =
+  | 'boolean'
+  | 'bit'
+  | 'unsignedByte'
+  | 'short'
+  | 'int'
+  | 'long'
+  | 'char'
+  | 'unicodeChar'
+  | 'float'
+  | 'double'
+  | 'floatComplex'
+  | 'doubleComplex';
+
+const ELEMENT_BYTES: Record<VoDatatype, number> = {
+  boolean: 1,
+  bit: 0,
+  unsignedByte: 1,
+  short: 2,
+  int: 4,
+  long: 8,
+  char: 1,
+  unicodeChar: 2,
+  float: 4,
+  double: 8,
+  floatComplex: 8,
+  doubleComplex: 16,
+};
+
+interface VoField {
+  name: string;
+  datatype: VoDatatype;
+  /** Elements per cell for fixed sizes; null when variable ('*'). 1 for scalars. */
+  count: number | null;
+  /** Upper bound of a variable size ('10*'), if given. */
+  maxCount: number | null;
+  isArray: boolean;
+  info: ColumnInfo;
+  nullText: string | undefined;
+  line: number;
+}
+
+type Sink =
+  | { kind: 'scalar'; builder: ColumnBuilder }
+  | { kind: 'string'; builder: ColumnBuilder }
+  | { kind: 'list'; builder: ListColumnBuilder };
+
+function parseArraysize(text: string | undefined): {
+  count: number | null;
+  maxCount: number | null;
+  isArray: boolean;
+} {
+  if (text === undefined || text === '') return { count: 1, maxCount: null, isArray: false };
+  const dims = text.split('x');
+  let product = 1;
+  for (let i = 0; i < dims.length; i += 1) {
+    const dim = dims[i]!.trim();
+    if (dim.endsWith('*')) {
+      if (i !== dims.length - 1) throw new Error(`'*' is only allowed in the last dimension`);
+      const bound = dim.length > 1 ? Number(dim.slice(0, -1)) * product : null;
+      return { count: null, maxCount: bound, isArray: true };
+    }
+    const n = Number(dim);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`arraysize '${text}' is not a size`);
+    product *= n;
+  }
+  return { count: product, maxCount: null, isArray: true };
+}
+
+function declaredFor(datatype: VoDatatype): DeclaredType {
+  switch (datatype) {
+    case 'boolean':
+      return 'bool';
+    case 'unsignedByte':
+      return 'uint8';
+    case 'short':
+      return 'int16';
+    case 'int':
+      return 'int32';
+    case 'long':
+      return 'int64';
+    case 'float':
+      return 'float32';
+    case 'double':
+      return 'float64';
+    default:
+      return 'string';
+  }
+}
+
+function isStringType(datatype: VoDatatype): boolean {
+  return datatype === 'char' || datatype === 'unicodeChar';
+}
+
+function makeSink(field: VoField): Sink {
+  if (isStringType(field.datatype)) return { kind: 'string', builder: new ColumnBuilder('string') };
+  if (field.isArray || field.datatype === 'bit' || field.datatype.endsWith('Complex')) {
+    return { kind: 'list', builder: new ListColumnBuilder() };
+  }
+  return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
+}
+
+function localName(name: string): string {
+  const colon = name.indexOf(':');
+  return colon >= 0 ? name.slice(colon + 1) : name;
+}
+
+export interface VotableOptions {
+  /** Which TABLE in document order (0-based). */
+  tableIndex?: number;
+}
+
+/** Streams a VOTable file and returns its chosen TABLE as Arrow. */
+export async function readVotable(file: string, options: VotableOptions = {}): Promise<CatalogTable> {
+  const wanted = options.tableIndex ?? 0;
+  const parser = new SaxesParser({ position: true });
+  const fields: VoField[] = [];
+  let sinks: Sink[] = [];
+  let tableSeen = -1;
+  let inTable = false;
+  let currentField: VoField | null = null;
+  let text: string[] = [];
+  let capture = false;
+  let row: string[] | null = null;
+  let rowCount = 0;
+  let rowLine = 0;
+  let encoding: 'tabledata' | 'binary' | 'binary2' | null = null;
+  let stream: string[] | null = null;
+  let done = false;
+  let failure: Error | null = null;
+
+  const fail = (message: string): Error => new Error(`${file}: line ${parser.line}: ${message}`);
+
+  const pushTextRow = (cells: string[]): void => {
+    if (cells.length !== fields.length) {
+      throw new Error(
+        `${file}: line ${rowLine}: row ${rowCount + 1} has ${cells.length} TD cells; the TABLE has ${fields.length} FIELDs`,
+      );
+    }
+    for (let c = 0; c < fields.length; c += 1) {
+      const field = fields[c]!;
+      const sink = sinks[c]!;
+      const raw = cells[c]!;
+      const trimmed = raw.trim();
+      try {
+        if (sink.kind === 'string') {
+          if (raw === '') sink.builder.pushNull();
+          else sink.builder.push(raw);
+        } else if (sink.kind === 'list') {
+          if (trimmed === '') {
+            sink.builder.pushNull();
+            continue;
+          }
+          const parts = trimmed.split(/\s+/);
+          const values = parts.map((p) => {
+            if (field.nullText !== undefined && p === field.nullText) return Number.NaN;
+            if (field.datatype === 'boolean') return /^[Tt1]/.test(p) ? 1 : /^[Ff0]/.test(p) ? 0 : Number.NaN;
+            const v = Number(p);
+            if (Number.isNaN(v) && p.toLowerCase() !== 'nan') throw new CellError(`'${p}' is not a number`);
+            return v;
+          });
+          const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
+          if (field.count !== null && values.length !== field.count * perValue) {
+            throw new CellError(
+              `${values.length} values where FIELD arraysize declares ${field.count * perValue}${perValue === 2 ? ' (complex pairs)' : ''}`,
+            );
+          }
+          if (field.maxCount !== null && values.length > field.maxCount * perValue) {
+            throw new CellError(
+              `${values.length} values where FIELD arraysize allows at most ${field.maxCount}`,
+            );
+          }
+          sink.builder.push(values);
+        } else if (trimmed === '' || (field.nullText !== undefined && trimmed === field.nullText)) {
+          sink.builder.pushNull();
+        } else if (field.datatype === 'boolean') {
+          if (/^(T|t|1|true|TRUE|True)$/.test(trimmed)) sink.builder.pushBool(true);
+          else if (/^(F|f|0|false|FALSE|False)$/.test(trimmed)) sink.builder.pushBool(false);
+          else if (trimmed === '?') sink.builder.pushNull();
+          else throw new CellError(`'${trimmed}' is not a boolean`);
+        } else if (
+          (field.datatype === 'float' || field.datatype === 'double') &&
+          /^[+-]?nan$/i.test(trimmed)
+        ) {
+          sink.builder.pushNull();
+        } else {
+          if (field.datatype !== 'float' && field.datatype !== 'double' && /\s/.test(trimmed)) {
+            throw new CellError(`several values '${trimmed}' in a scalar FIELD (missing arraysize?)`);
+          }
+          sink.builder.push(trimmed);
+        }
+      } catch (error) {
+        if (error instanceof CellError) {
+          throw new Error(
+            `${file}: line ${rowLine}: row ${rowCount + 1}, FIELD ${field.name} (${field.datatype}${field.isArray ? `, arraysize ${field.count ?? '*'}` : ''}): ${error.message}`,
+          );
+        }
+        throw error;
+      }
+    }
+    rowCount += 1;
+  };
+
+  parser.on('opentag', (node) => {
+    const name = localName(node.name);
+    const attrs = node.attributes as Record<string, string>;
+    if (name === 'TABLE') {
+      tableSeen += 1;
+      inTable = tableSeen === wanted;
+      return;
+    }
+    if (!inTable) return;
+    switch (name) {
+      case 'FIELD': {
+        const datatype = attrs['datatype'] as VoDatatype | undefined;
+        const fieldName = attrs['name'] ?? attrs['ID'] ?? `col${fields.length + 1}`;
+        if (datatype === undefined || !(datatype in ELEMENT_BYTES)) {
+          throw fail(`FIELD ${fieldName}: datatype '${datatype ?? ''}' is not a VOTable datatype`);
+        }
+        let size: ReturnType<typeof parseArraysize>;
+        try {
+          size = parseArraysize(attrs['arraysize']);
+        } catch (error) {
+          throw fail(`FIELD ${fieldName}: ${(error as Error).message}`);
+        }
+        const info: ColumnInfo = {};
+        if (attrs['unit']) info.unit = attrs['unit'];
+        if (attrs['ucd']) info.ucd = attrs['ucd'];
+        currentField = { name: fieldName, datatype, ...size, info, nullText: undefined, line: parser.line };
+        // A char FIELD without arraysize is one character, but a string cell in TABLEDATA is common.
+        fields.push(currentField);
+        break;
+      }
+      case 'VALUES':
+        if (currentField && attrs['null'] !== undefined) currentField.nullText = attrs['null'];
+        break;
+      case 'DESCRIPTION':
+        if (currentField) {
+          capture = true;
+          text = [];
+        }
+        break;
+      case 'TABLEDATA':
+      case 'BINARY':
+      case 'BINARY2': {
+        encoding = name === 'TABLEDATA' ? 'tabledata' : name === 'BINARY' ? 'binary' : 'binary2';
+        const names = uniqueNames(fields.map((f) => f.name));
+        fields.forEach((f, i) => (f.name = names[i]!));
+        sinks = fields.map(makeSink);
+        break;
+      }
+      case 'TR':
+        row = [];
+        rowLine = parser.line;
+        break;
+      case 'TD':
+        capture = true;
+        text = [];
+        break;
+      case 'STREAM':
+        if (attrs['href']) throw fail(`STREAM href='${attrs['href']}': external streams are not read`);
+        if (attrs['encoding'] !== 'base64')
+          throw fail(`STREAM encoding '${attrs['encoding'] ?? ''}' is not base64`);
+        stream = [];
+        break;
+      default:
+        break;
+    }
+  });
+  parser.on('text', (value) => {
+    if (capture) text.push(value);
+    else if (stream !== null) stream.push(value);
+  });
+  parser.on('cdata', (value) => {
+    if (capture) text.push(value);
+  });
+  parser.on('closetag', (node) => {
+    const name = localName(node.name);
+    if (!inTable) return;
+    switch (name) {
+      case 'DESCRIPTION':
+        if (currentField && capture) currentField.info.description = text.join('').trim();
+        capture = false;
+        break;
+      case 'FIELD':
+        currentField = null;
+        break;
+      case 'TD':
+        row?.push(text.join(''));
+        capture = false;
+        break;
+      case 'TR':
+        if (row) pushTextRow(row);
+        row = null;
+        break;
+      case 'STREAM':
+        if (stream !== null) {
+          rowCount = decodeBinary(
+            file,
+            Buffer.from(stream.join(''), 'base64'),
+            fields,
+            sinks,
+            encoding === 'binary2',
+          );
+          stream = null;
+        }
+        break;
+      case 'TABLE':
+        inTable = false;
+        done = true;
+        break;
+      default:
+        break;
+    }
+  });
+  parser.on('error', (error) => {
+    failure ??= new Error(
+      `${file}: line ${parser.line}, column ${parser.column}: XML error: ${error.message.split('\n')[0]}`,
+    );
+  });
+
+  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  try {
+    for await (const chunk of input) {
+      parser.write(chunk as string);
+      if (failure) throw failure;
+      if (done) break;
+    }
+    if (!done) parser.close();
+  } finally {
+    input.destroy();
+  }
+  if (failure) throw failure;
+  if (tableSeen < wanted)
+    throw new Error(`${file}: no TABLE number ${wanted + 1} (the file has ${tableSeen + 1})`);
+  if (encoding === null) sinks = fields.map(makeSink);
+  const table = buildTable(
+    fields.map((field, c) => ({ name: field.name, vector: sinks[c]!.builder.finish(), info: field.info })),
+  );
+  return { file, format: 'votable', table };
+}
+
+function decodeBinary(
+  file: string,
+  bytes: Buffer,
+  fields: VoField[],
+  sinks: Sink[],
+  binary2: boolean,
+): number {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const maskBytes = binary2 ? Math.ceil(fields.length / 8) : 0;
+  let offset = 0;
+  let rows = 0;
+  const need = (n: number, field: VoField): void => {
+    if (offset + n > bytes.length) {
+      throw new Error(
+        `${file}: ${binary2 ? 'BINARY2' : 'BINARY'} stream ends inside row ${rows + 1}, FIELD ${field.name} ` +
+          `(needs ${n} bytes at offset ${offset} of ${bytes.length}): the FIELD datatype/arraysize does not match the data`,
+      );
+    }
+  };
+  const readElement = (datatype: VoDatatype): number => {
+    let v: number;
+    switch (datatype) {
+      case 'boolean': {
+        const c = String.fromCharCode(view.getUint8(offset));
+        v = /[Tt1]/.test(c) ? 1 : /[Ff0]/.test(c) ? 0 : Number.NaN;
+        break;
+      }
+      case 'unsignedByte':
+        v = view.getUint8(offset);
+        break;
+      case 'short':
+        v = view.getInt16(offset);
+        break;
+      case 'int':
+        v = view.getInt32(offset);
+        break;
+      case 'long':
+        v = Number(view.getBigInt64(offset));
+        break;
+      case 'float':
+      case 'floatComplex':
+        v = view.getFloat32(offset);
+        break;
+      default:
+        v = view.getFloat64(offset);
+    }
+    return v;
+  };
+  while (offset < bytes.length) {
+    const mask = binary2 ? bytes.subarray(offset, offset + maskBytes) : null;
+    if (binary2) {
+      need(maskBytes, fields[0]!);
+      offset += maskBytes;
+    }
+    for (let c = 0; c < fields.length; c += 1) {
+      const field = fields[c]!;
+      const sink = sinks[c]!;
+      const isNull = mask !== null && ((mask[c >> 3]! >> (7 - (c & 7))) & 1) === 1;
+      let count = field.count;
+      if (count === null) {
+        need(4, field);
+        count = view.getInt32(offset);
+        offset += 4;
+        if (count < 0 || (field.maxCount !== null && count > field.maxCount)) {
+          throw new Error(
+            `${file}: BINARY row ${rows + 1}, FIELD ${field.name}: array length ${count} is not allowed by arraysize`,
+          );
+        }
+      }
+      const element = ELEMENT_BYTES[field.datatype];
+      const size = field.datatype === 'bit' ? Math.ceil(count / 8) : count * element;
+      need(size, field);
+      if (sink.kind === 'string') {
+        const raw =
+          field.datatype === 'unicodeChar'
+            ? bytes
+                .subarray(offset, offset + size)
+                .swap16()
+                .toString('utf16le')
+            : bytes.subarray(offset, offset + size).toString('latin1');
+        if (field.datatype === 'unicodeChar') bytes.subarray(offset, offset + size).swap16();
+        const value = raw.replace(/\0.*$/s, '');
+        if (isNull || value === '') sink.builder.pushNull();
+        else sink.builder.push(value);
+      } else if (sink.kind === 'list') {
+        const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
+        const values = new Float64Array(field.datatype === 'bit' ? count : count * perValue);
+        if (field.datatype === 'bit') {
+          for (let i = 0; i < count; i += 1) values[i] = (bytes[offset + (i >> 3)]! >> (7 - (i & 7))) & 1;
+        } else {
+          const step = element / perValue;
+          for (let i = 0; i < values.length; i += 1) {
+            const at = offset + i * step;
+            const saved = offset;
+            offset = at;
+            values[i] = readElement(field.datatype);
+            offset = saved;
+            if (field.nullText !== undefined && String(values[i]) === field.nullText) values[i] = Number.NaN;
+          }
+        }
+        if (isNull) sink.builder.pushNull();
+        else sink.builder.push(values);
+      } else {
+        const builder = sink.builder;
+        if (isNull) builder.pushNull();
+        else if (field.datatype === 'long') {
+          const big = view.getBigInt64(offset);
+          if (field.nullText !== undefined && big.toString() === field.nullText) builder.pushNull();
+          else builder.pushBigInt(big);
+        } else {
+          const v = readElement(field.datatype);
+          if (Number.isNaN(v) || (field.nullText !== undefined && String(v) === field.nullText))
+            builder.pushNull();
+          else if (field.datatype === 'boolean') builder.pushBool(v === 1);
+          else builder.pushNumber(v);
+        }
+      }
+      offset += size;
+    }
+    rows += 1;
+  }
+  return rows;
+}
+
+function xmlEscape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
+  switch (type.typeId) {
+    case Type.Bool:
+      return { datatype: 'boolean' };
+    case Type.Int: {
+      const { isSigned, bitWidth } = type as DataType & { isSigned: boolean; bitWidth: number };
+      if (!isSigned && bitWidth === 8) return { datatype: 'unsignedByte' };
+      if (bitWidth <= 8 || (bitWidth === 16 && isSigned)) return { datatype: 'short' };
+      if (bitWidth <= 16 || (bitWidth === 32 && isSigned)) return { datatype: 'int' };
+      return { datatype: 'long' };
+    }
+    case Type.Float: {
+      const precision = (type as DataType & { precision: number }).precision;
+      return { datatype: precision === 2 ? 'double' : 'float' };
+    }
+    case Type.List:
+    case Type.FixedSizeList:
+      return { datatype: 'double', arraysize: '*' };
+    default:
+      return { datatype: 'char', arraysize: '*' };
+  }
+}
+
+/** Writes a VOTable 1.4 with TABLEDATA; units, UCDs and descriptions go to FIELD attributes. */
+export async function writeVotable(table: Table, file: string): Promise<void> {
+  const fields = table.schema.fields;
+  await writeTextAtomic(file, function* () {
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n';
+    yield '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n';
+    for (const field of fields) {
+      const info = columnInfo(field);
+      const { datatype, arraysize } = voDatatype(field.type);
+      let attrs = `name="${xmlEscape(field.name)}" datatype="${datatype}"`;
+      if (arraysize) attrs += ` arraysize="${arraysize}"`;
+      if (info.unit) attrs += ` unit="${xmlEscape(info.unit)}"`;
+      if (info.ucd) attrs += ` ucd="${xmlEscape(info.ucd)}"`;
+      yield info.description
+        ? `<FIELD ${attrs}><DESCRIPTION>${xmlEscape(info.description)}</DESCRIPTION></FIELD>\n`
+        : `<FIELD ${attrs}/>\n`;
+    }
+    yield '<DATA><TABLEDATA>\n';
+    const columns = fields.map((_, c) => table.getChildAt(c)!);
+    for (let r = 0; r < table.numRows; r += 1) {
+      let line = '<TR>';
+      for (const column of columns) {
+        const value: unknown = column.get(r);
+        if (value === null || value === undefined) line += '<TD/>';
+        else if (typeof value === 'object' && Symbol.iterator in value) {
+          line += `<TD>${Array.from(value as Iterable<unknown>, (v) => (v === null ? 'NaN' : formatCell(v))).join(' ')}</TD>`;
+        } else
+          line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;
+      }
+      yield `${line}</TR>\n`;
+    }
+    yield '</TABLEDATA></DATA>\n</TABLE>\n</RESOURCE>\n</VOTABLE>\n';
+  });
+}

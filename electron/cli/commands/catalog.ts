@@ -1,0 +1,164 @@
+// `cradle catalog …`: inspect a table (format, columns, recognised quantities with observed counts),
+// convert between formats, save a user's mapping, write model inputs, and cross-match two tables.
+import type { Command } from 'commander';
+import { Float64, Uint8, Uint16, makeData, makeVector } from 'apache-arrow';
+import { summarise } from '../../catalog/inspect.ts';
+import { loadMapping, saveMapping } from '../../catalog/mapping-store.ts';
+import { buildModelInputs } from '../../catalog/model-inputs.ts';
+import { readCatalog, writeCatalog } from '../../catalog/read.ts';
+import type { ReadOptions } from '../../catalog/read.ts';
+import { recognise } from '../../catalog/recognise.ts';
+import type { QuantitySource } from '../../catalog/recognise.ts';
+import { buildTable } from '../../catalog/table.ts';
+import type { CatalogFormat } from '../../catalog/table.ts';
+import { crossMatchTables, parseRadius } from '../../catalog/xmatch.ts';
+
+interface ReadFlags {
+  format?: string;
+  missing?: string;
+  delimiter?: string;
+}
+
+function readOptions(flags: ReadFlags): ReadOptions {
+  const options: ReadOptions = {};
+  if (flags.format) options.format = flags.format as CatalogFormat;
+  if (flags.missing !== undefined || flags.delimiter !== undefined) {
+    options.csv = {};
+    if (flags.missing !== undefined) options.csv.missing = ['', ...flags.missing.split(',')];
+    if (flags.delimiter !== undefined)
+      options.csv.delimiter = flags.delimiter === '\\t' ? '\t' : flags.delimiter;
+  }
+  return options;
+}
+
+function withReadFlags(command: Command): Command {
+  return command
+    .option('--format <format>', 'csv | tsv | ecsv | votable | mrt | parquet (default: detected)')
+    .option('--missing <list>', 'comma-separated cell texts that mean missing (CSV), e.g. -99,--')
+    .option('--delimiter <char>', 'CSV field separator (default: detected)');
+}
+
+function print(json: unknown): void {
+  process.stdout.write(
+    `${JSON.stringify(json, (_, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`,
+  );
+}
+
+export function registerCatalogCommand(program: Command): void {
+  const catalog = program
+    .command('catalog')
+    .description('read survey tables, recognise quantities, convert, cross-match');
+
+  withReadFlags(catalog.command('inspect <file>'))
+    .description('format, rows, columns and the recognised quantities with observed counts')
+    .option('--json', 'print JSON')
+    .action(async (file: string, flags: ReadFlags & { json?: boolean }) => {
+      const table = await readCatalog(file, readOptions(flags));
+      const { summary } = summarise(table, loadMapping(file));
+      if (flags.json) {
+        print(summary);
+        return;
+      }
+      process.stdout.write(
+        `${summary.file}: ${summary.format}, ${summary.rows} rows, ${summary.columns.length} columns\n`,
+      );
+      for (const [name, q] of Object.entries(summary.quantities)) {
+        const from = q.column ?? q.expression ?? '';
+        process.stdout.write(
+          `  ${name.padEnd(20)} ${from.padEnd(40)} ${q.unit.padEnd(7)} observed ${q.observed}  (${q.via}, ${q.confidence})\n`,
+        );
+      }
+    });
+
+  withReadFlags(catalog.command('convert <input> <output>'))
+    .description('convert between CSV, TSV, ECSV, VOTable, byte-by-byte (read) and Parquet, keeping units')
+    .action(async (input: string, output: string, flags: ReadFlags) => {
+      const { table } = await readCatalog(input, readOptions(flags));
+      await writeCatalog(table, output);
+    });
+
+  withReadFlags(catalog.command('map <file>'))
+    .description("save a mapping for this file: --set 'gaia.bp=G + bp_g' or --set tmass.j=Jmag; --unset NAME")
+    .option('--set <assignment...>', 'NAME=COLUMN or NAME=EXPRESSION')
+    .option('--unset <name...>', 'forget a saved entry')
+    .action(async (file: string, flags: ReadFlags & { set?: string[]; unset?: string[] }) => {
+      const catalogTable = await readCatalog(file, readOptions(flags));
+      const names = new Set(catalogTable.table.schema.fields.map((f) => f.name));
+      const mapping = { ...loadMapping(file) };
+      for (const assignment of flags.set ?? []) {
+        const eq = assignment.indexOf('=');
+        if (eq <= 0) throw new Error(`--set '${assignment}': expected NAME=COLUMN or NAME=EXPRESSION`);
+        const name = assignment.slice(0, eq).trim();
+        const rhs = assignment.slice(eq + 1).trim();
+        const source: QuantitySource = names.has(rhs) ? { column: rhs } : { expression: rhs };
+        mapping[name] = source;
+      }
+      for (const name of flags.unset ?? []) delete mapping[name];
+      recognise(catalogTable.table, mapping);
+      const path = await saveMapping(file, mapping);
+      print({ mapping: path, quantities: mapping });
+    });
+
+  withReadFlags(catalog.command('inputs <file> <output>'))
+    .description('write model inputs (value, .err, .observed, .flags per variable) for the listed variables')
+    .requiredOption('--variables <list>', 'comma-separated canonical names, e.g. gaia.g,gaia.bp,tmass.j')
+    .action(async (file: string, output: string, flags: ReadFlags & { variables: string }) => {
+      const { table } = await readCatalog(file, readOptions(flags));
+      const recognition = recognise(table, loadMapping(file));
+      const inputs = buildModelInputs(
+        table,
+        flags.variables.split(',').map((v) => v.trim()),
+        { recognition },
+      );
+      const columns = inputs.variables.flatMap((v) => {
+        const n = inputs.rows;
+        const f64 = (data: Float64Array) => makeVector(makeData({ type: new Float64(), length: n, data }));
+        return [
+          { name: v.name, vector: f64(v.values), info: { unit: v.unit } },
+          { name: `${v.name}.err`, vector: f64(v.errors), info: { unit: v.unit } },
+          {
+            name: `${v.name}.observed`,
+            vector: makeVector(makeData({ type: new Uint8(), length: n, data: v.observed })),
+            info: {},
+          },
+          {
+            name: `${v.name}.flags`,
+            vector: makeVector(makeData({ type: new Uint16(), length: n, data: v.flags })),
+            info: {},
+          },
+        ];
+      });
+      await writeCatalog(buildTable(columns), output);
+      print({
+        rows: inputs.rows,
+        observed: Object.fromEntries(inputs.variables.map((v) => [v.name, v.observedCount])),
+      });
+    });
+
+  catalog
+    .command('xmatch <a> <b> <output>')
+    .description(
+      'cross-match B onto A by position (or by id with --by-id), adding B columns and the separation',
+    )
+    .option('--radius <angle>', 'match radius, e.g. 1arcsec, 0.5arcmin, 2e-4deg', '1arcsec')
+    .option('--all', 'keep every match within the radius (default: the nearest per A row)')
+    .option('--by-id <columns>', 'match on identifiers instead: COLUMN_A=COLUMN_B (or one name for both)')
+    .action(
+      async (
+        a: string,
+        b: string,
+        output: string,
+        flags: { radius: string; all?: boolean; byId?: string },
+      ) => {
+        const left = await readCatalog(a);
+        const right = await readCatalog(b);
+        const result = crossMatchTables(left, right, {
+          radiusDeg: parseRadius(flags.radius),
+          all: flags.all === true,
+          byId: flags.byId,
+        });
+        await writeCatalog(result.table, output);
+        print({ rows: result.table.numRows, matched: result.matched });
+      },
+    );
+}
