@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { registerFitsCommand } from './fits.ts';
 import { registerServeCommand } from './serve.ts';
+import { registerCatalogCommand } from './catalog.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
   registerServeCommand(program);
+  registerCatalogCommand(program);
 }
