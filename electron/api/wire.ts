@@ -97,8 +97,9 @@ function isPlaceholder(value: unknown): value is { [placeholderKey]: number; typ
 export function decodeMessage(data: string | ArrayBuffer | Uint8Array): unknown {
   if (typeof data === 'string') return JSON.parse(data) as unknown;
   let bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
-  // Typed arrays need their element alignment; a frame that arrives at an odd offset is copied once.
-  if (bytes.byteOffset % 8 !== 0) bytes = bytes.slice();
+  // Typed arrays need their element alignment; a frame that arrives at an odd offset is copied once
+  // (into a fresh Uint8Array: Node's Buffer.slice would return a view at the same odd offset).
+  if (bytes.byteOffset % 8 !== 0) bytes = new Uint8Array(bytes);
   if (bytes.byteLength < headerStart) throw new Error('wire: binary frame shorter than its header');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint32(0, true) !== magic) throw new Error('wire: binary frame without the Cradle marker');

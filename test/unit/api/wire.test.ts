@@ -59,6 +59,10 @@ describe('wire codec', () => {
     shifted.set(frame, 3);
     const decoded = decodeMessage(shifted.subarray(3)) as { x: Float64Array };
     expect([...decoded.x]).toEqual([1, 2, 3]);
+    const buffer = Buffer.alloc(frame.byteLength + 5);
+    buffer.set(frame, 5);
+    const fromBuffer = decodeMessage(buffer.subarray(5)) as { x: Float64Array };
+    expect([...fromBuffer.x]).toEqual([1, 2, 3]);
   });
 
   it('refuses messages it cannot represent faithfully', () => {
