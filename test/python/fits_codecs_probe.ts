@@ -4,6 +4,8 @@
 //                                                                             JSON {shape, dtype} on stdout
 //   node --import tsx test/python/fits_codecs_probe.ts decode-many LIST.json  → same for [[FILE, HDU, OUT], ...],
 //                                               one JSON line each ({error} when decoding throws)
+//   node --import tsx test/python/fits_codecs_probe.ts wcs CASES.json  → for [{header: {KEY: value}, pixels:
+//                       [[p1, p2, ...], ...]}] (1-based FITS pixels) one JSON line {world, distortions} or {error}
 //   node --import tsx test/python/fits_codecs_probe.ts checksum FILE          → JSON list, one entry per HDU:
 //                                               {datasum, checksumOk, datasumOk, checksum (recomputed)}
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import {
   onesComplementSum,
   verifyHdu,
 } from '../../electron/fits/checksum.ts';
+import { readWcs } from '../../electron/fits/wcs/wcs.ts';
 import { decompressTiledImage } from '../../electron/fits/compression/tiled-image.ts';
 import { compressedImage, listHdus } from '../unit/fits/compression/compressed-table.ts';
 
@@ -71,7 +74,25 @@ function checksums(file: string): void {
   process.stdout.write(JSON.stringify(results) + '\n');
 }
 
-if (command === 'checksum') checksums(args[0]!);
+function wcs(list: string): void {
+  const cases = JSON.parse(readFileSync(list, 'utf8')) as {
+    header: Record<string, unknown>;
+    pixels: number[][];
+  }[];
+  for (const { header, pixels } of cases) {
+    let line: object;
+    try {
+      const system = readWcs(new Map(Object.entries(header)));
+      line = { world: pixels.map((p) => system.pixelToWorld(p)), distortions: system.ignoredDistortions };
+    } catch (error) {
+      line = { error: error instanceof Error ? error.message : String(error) };
+    }
+    process.stdout.write(JSON.stringify(line) + '\n');
+  }
+}
+
+if (command === 'wcs') wcs(args[0]!);
+else if (command === 'checksum') checksums(args[0]!);
 else if (command === 'decode')
   process.stdout.write(JSON.stringify(decode(args[0]!, args[1]!, args[2]!)) + '\n');
 else if (command === 'decode-many') decodeMany(args[0]!);

@@ -309,3 +309,283 @@ def test_checksums_of_astropy_written_files(tmp_path: Path) -> None:
             assert answer["checksumOk"] is True
             assert answer["datasumOk"] is True
             assert answer["checksum"] == hdu.header["CHECKSUM"]
+
+
+# ---------------------------------------------------------------------------------------------- WCS
+
+WCS_FILES = [
+    # (file, HDU, note): headers with TAN/SIN/linear/spectral axes. Files whose CTYPE carries -SIP or
+    # that have D2IM/CPDIS tables are compared with wcs_pix2world (core WCS, distortions not applied).
+    ("astropy/wcs/dss.14.29.56-62.41.05.fits.gz", 0),
+    ("astropy/wcs/ie6d07ujq_wcs.fits", 0),
+    ("astropy/wcs/j94f05bgq_flt.fits", 1),
+    ("astropy/wcs/j94f05bgq_flt.fits", 2),
+    ("astropy/wcs/j94f05bgq_flt.fits", 4),
+    ("astropy/wcs/sip.fits", 0),
+    ("astropy/wcs/sip2.fits", 0),
+    ("astropy/wcs/validate.fits", 2),
+    ("astropy/wcs/dist.fits", 1),
+]
+
+
+def header_dict(header: fits.Header) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for card in header.cards:
+        try:
+            key, value = card.keyword, card.value
+        except fits.VerifyError:
+            continue  # an unparsable card (astropy refuses it too)
+        if key not in ("COMMENT", "HISTORY", "") and isinstance(
+            value, str | int | float | bool
+        ):
+            out[key] = value
+    return out
+
+
+def synthetic_headers() -> list[fits.Header]:
+    """TAN/SIN with PC, CD, CROTA2, LONPOLE, poles, and 1-3D spectral axes, as astropy.wcs reads them."""
+    headers: list[fits.Header] = []
+
+    def make(cards: dict[str, object]) -> fits.Header:
+        header = fits.Header()
+        for key, value in cards.items():
+            header[key] = value
+        return header
+
+    for proj in ("TAN", "SIN"):
+        for crval in (
+            (10.5, -30.25),
+            (250.0, 89.5),
+            (0.0, 90.0),
+            (359.9, -89.99),
+            (123.4, 0.0),
+        ):
+            headers.append(
+                make(
+                    {
+                        "NAXIS": 2,
+                        "CTYPE1": f"RA---{proj}",
+                        "CTYPE2": f"DEC--{proj}",
+                        "CRVAL1": crval[0],
+                        "CRVAL2": crval[1],
+                        "CRPIX1": 512.5,
+                        "CRPIX2": 480.0,
+                        "CDELT1": -2.8e-4,
+                        "CDELT2": 2.8e-4,
+                        "PC1_1": 0.96,
+                        "PC1_2": -0.28,
+                        "PC2_1": 0.28,
+                        "PC2_2": 0.96,
+                    }
+                )
+            )
+        headers.append(
+            make(
+                {
+                    "NAXIS": 2,
+                    "CTYPE1": f"GLON-{proj}",
+                    "CTYPE2": f"GLAT-{proj}",
+                    "CRVAL1": 45.0,
+                    "CRVAL2": 12.0,
+                    "CRPIX1": 50,
+                    "CRPIX2": 60,
+                    "CD1_1": -0.01,
+                    "CD1_2": 0.002,
+                    "CD2_1": 0.0015,
+                    "CD2_2": 0.01,
+                    "LONPOLE": 170.0,
+                }
+            )
+        )
+        headers.append(
+            make(
+                {
+                    "NAXIS": 2,
+                    "CTYPE1": f"RA---{proj}",
+                    "CTYPE2": f"DEC--{proj}",
+                    "CRVAL1": 83.8,
+                    "CRVAL2": -5.4,
+                    "CRPIX1": 100,
+                    "CRPIX2": 100,
+                    "CDELT1": -0.05,
+                    "CDELT2": 0.04,
+                    "CROTA2": 23.5,
+                }
+            )
+        )
+    headers.append(
+        make(
+            {
+                "NAXIS": 3,
+                "CTYPE1": "RA---TAN",
+                "CTYPE2": "DEC--TAN",
+                "CTYPE3": "WAVE-LOG",
+                "CUNIT3": "Angstrom",
+                "CRVAL1": 150.0,
+                "CRVAL2": 2.2,
+                "CRVAL3": 5000.0,
+                "CRPIX1": 20,
+                "CRPIX2": 21,
+                "CRPIX3": 1,
+                "CDELT1": -1e-3,
+                "CDELT2": 1e-3,
+                "CDELT3": 1.2,
+            }
+        )
+    )
+    headers.append(
+        make(
+            {
+                "NAXIS": 3,
+                "CTYPE1": "FREQ",
+                "CTYPE2": "DEC--SIN",
+                "CTYPE3": "RA---SIN",
+                "CUNIT1": "Hz",
+                "CRVAL1": 1.42e9,
+                "CRVAL2": -60.0,
+                "CRVAL3": 200.0,
+                "CRPIX1": 64,
+                "CRPIX2": 10,
+                "CRPIX3": 12,
+                "CDELT1": 1.5e4,
+                "CDELT2": 2e-3,
+                "CDELT3": -2e-3,
+            }
+        )
+    )
+    headers.append(
+        make(
+            {
+                "NAXIS": 1,
+                "CTYPE1": "WAVE",
+                "CUNIT1": "Angstrom",
+                "CRVAL1": 3700.0,
+                "CRPIX1": 3,
+                "CDELT1": 1.25,
+            }
+        )
+    )
+    headers.append(
+        make(
+            {
+                "NAXIS": 2,
+                "CRVAL1": 10.0,
+                "CRVAL2": -3.0,
+                "CRPIX1": 2,
+                "CRPIX2": 5,
+                "CDELT1": 0.5,
+            }
+        )
+    )
+    return headers
+
+
+DSS_PLATE_KEYWORDS = (
+    "AMDX",
+    "AMDY",
+    "PLTRA",
+    "PLTDEC",
+    "PPO",
+    "XPIXELSZ",
+    "YPIXELSZ",
+    "CNPIX",
+)
+
+
+def core_header(header: fits.Header) -> fits.Header:
+    """The header without a DSS plate solution, which astropy turns into a distortion Cradle ignores."""
+    core = header.copy()
+    for key in list(core.keys()):
+        if key.startswith(DSS_PLATE_KEYWORDS):
+            del core[key]
+    return core
+
+
+def astropy_world(
+    header: fits.Header, pixels: np.ndarray
+) -> tuple[np.ndarray, list[str]]:
+    from astropy.wcs import WCS
+
+    header = core_header(header)
+    with np.errstate(all="ignore"):
+        wcs = WCS(header)
+        world = wcs.wcs_pix2world(pixels, 1)
+    return world, [str(u) for u in wcs.wcs.cunit]
+
+
+def compare_wcs(
+    header: fits.Header, answer: dict[str, object], pixels: np.ndarray, label: str
+) -> float:
+    import astropy.units as u
+    from astropy.wcs import WCS
+
+    try:
+        reference, units = astropy_world(header, pixels)
+    except ValueError as refusal:  # astropy.wcs errors derive from ValueError
+        assert "error" in answer, (
+            f"{label}: astropy refuses ({refusal}) but Cradle does not"
+        )
+        return 0.0
+    assert "error" not in answer, f"{label}: {answer.get('error')}"
+    distorted = any(k in header for k in ("A_ORDER", "D2IMDIS1", "CPDIS1", "AMDX1"))
+    assert bool(answer["distortions"]) == distorted, (
+        f"{label}: distortions {answer['distortions']}"
+    )
+    got = np.asarray(answer["world"], dtype=float)
+    wcs = WCS(core_header(header))
+    worst = 0.0
+    for i in range(reference.shape[1]):
+        ref = reference[:, i]
+        if wcs.wcs.lng == i or wcs.wcs.lat == i:
+            diff = np.abs(got[:, i] - ref)
+            if wcs.wcs.lng == i:
+                diff = np.minimum(diff, 360 - diff)
+                # longitude is degenerate at the poles
+                diff[np.abs(reference[:, wcs.wcs.lat]) > 90 - 1e-9] = 0
+            assert diff.max() <= 1e-9, (
+                f"{label}: axis {i + 1} differs by {diff.max():.3e} deg"
+            )
+            worst = max(worst, float(diff.max()))
+            continue
+        header_unit = str(header.get(f"CUNIT{i + 1}", "")).strip()
+        if header_unit and units[i]:
+            ref = (ref * u.Unit(units[i])).to_value(u.Unit(header_unit))
+        rel = np.abs(got[:, i] - ref) / np.maximum(np.abs(ref), 1e-300)
+        assert rel.max() <= 1e-12, (
+            f"{label}: axis {i + 1} relative difference {rel.max():.3e}"
+        )
+    return worst
+
+
+def test_wcs_matches_astropy(tmp_path: Path) -> None:
+    from astropy.wcs import WCS
+
+    rng = np.random.default_rng(3)
+    cases: list[tuple[str, fits.Header]] = []
+    if DATA.exists():
+        for name, hdu in WCS_FILES:
+            with fits.open(DATA / name) as hdus:
+                cases.append((f"{name}[{hdu}]", hdus[hdu].header.copy()))
+    cases += [(f"synthetic {i}", h) for i, h in enumerate(synthetic_headers())]
+    payload = []
+    grids = []
+    for _, header in cases:
+        with np.errstate(all="ignore"):
+            naxis = WCS(core_header(header), fix=False, _do_set=False).naxis
+        size = [float(header.get(f"NAXIS{i + 1}", 100) or 100) for i in range(naxis)]
+        pixels = (
+            rng.uniform(-50, 50, size=(200, naxis))
+            + rng.uniform(0, 1, (200, naxis)) * size
+        )
+        pixels[0] = 1.0
+        grids.append(pixels)
+        payload.append({"header": header_dict(header), "pixels": pixels.tolist()})
+    (tmp_path / "wcs.json").write_text(json.dumps(payload))
+    answers = [
+        json.loads(line)
+        for line in run_probe("wcs", str(tmp_path / "wcs.json")).splitlines()
+    ]
+    worst = 0.0
+    for (label, header), pixels, answer in zip(cases, grids, answers, strict=True):
+        worst = max(worst, compare_wcs(header, answer, pixels, label))
+    print(f"{len(cases)} WCS headers: worst celestial difference {worst:.2e} deg")

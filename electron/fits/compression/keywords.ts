@@ -3,18 +3,15 @@
 // header-like object, into the plain parameters the tile decoders take. Errors name the keyword.
 //
 // API:
-//   interface KeywordSource { get(keyword: string): unknown }   (electron/fits/header.ts Header fits it)
 //   type CompressionAlgorithm = 'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'HCOMPRESS_1' | 'PLIO_1' | 'NOCOMPRESS'
 //   interface TiledImageParameters { bitpix, axes, tile, algorithm, blockSize, bytePix, smooth,
 //                                    dither, ditherSeed, blank }
-//   tiledImageParameters(header: KeywordSource): TiledImageParameters
+//   tiledImageParameters(header: KeywordSource): TiledImageParameters   (KeywordSource: ../keyword-source.ts)
 import { FitsError } from '../errors.ts';
+import { numericValue } from '../keyword-source.ts';
+import type { KeywordSource } from '../keyword-source.ts';
 import { parseDitherMethod } from './quantize.ts';
 import type { DitherMethod } from './quantize.ts';
-
-export interface KeywordSource {
-  get(keyword: string): unknown;
-}
 
 export type CompressionAlgorithm = 'RICE_1' | 'GZIP_1' | 'GZIP_2' | 'HCOMPRESS_1' | 'PLIO_1' | 'NOCOMPRESS';
 export type ImageBitpix = 8 | 16 | 32 | 64 | -32 | -64;
@@ -51,19 +48,13 @@ const ALGORITHMS: Record<string, CompressionAlgorithm> = {
   NOCOMPRESS: 'NOCOMPRESS',
 };
 
-function asNumber(value: unknown): number | undefined {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'bigint') return Number(value);
-  return undefined;
-}
-
 function integer(header: KeywordSource, keyword: string, fallback?: number): number {
   const raw = header.get(keyword);
   if (raw === undefined) {
     if (fallback !== undefined) return fallback;
     throw new FitsError('required keyword is missing', { keyword });
   }
-  const value = asNumber(raw);
+  const value = numericValue(raw);
   if (value === undefined || !Number.isInteger(value)) {
     throw new FitsError(`expected an integer, got ${JSON.stringify(String(raw))}`, { keyword });
   }
@@ -91,7 +82,7 @@ function algorithmParameters(header: KeywordSource): Map<string, unknown> {
 function parameterInteger(parameters: Map<string, unknown>, name: string, fallback: number): number {
   const raw = parameters.get(name);
   if (raw === undefined) return fallback;
-  const value = asNumber(raw);
+  const value = numericValue(raw);
   if (value === undefined || !Number.isFinite(value)) {
     throw new FitsError(`ZVAL for ${name} must be a number, got ${String(raw)}`, { keyword: 'ZVALn' });
   }
@@ -143,6 +134,6 @@ export function tiledImageParameters(header: KeywordSource): TiledImageParameter
     smooth: parameterInteger(parameters, 'SMOOTH', 0) !== 0,
     dither,
     ditherSeed: integer(header, 'ZDITHER0', 1),
-    blank: asNumber(blankRaw),
+    blank: numericValue(blankRaw),
   };
 }
