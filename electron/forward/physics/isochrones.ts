@@ -2,14 +2,19 @@
 // PARSEC v1.2S at 7 metallicities (Bressan et al. 2012) and solar pre-main-sequence grids (Baraffe et al.
 // 2015, Feiden 2016, MIST v1.2, PARSEC v1.2/v2.0 as ysoisochrone resamples them).
 //
-// Interpolation respects track phases by working at fixed initial mass ("age at fixed mass"): at each
-// bracketing (log age, [M/H]) node the isochrone is evaluated at the star's own initial mass by linear
-// interpolation in log M_ini between that isochrone's rows, which PARSEC samples densely exactly where the
-// phases change (turn-off, RGB tip); only then are the 2 or 4 node values blended in log age and [M/H].
-// Mass is never interpolated across an isochrone's rows of another node, so a jump in M_ini at fixed age
-// (the turn-off) is never smeared. A star whose initial mass exceeds the largest surviving mass of any
-// node that carries weight is dead at that age: it gets NaN and flag DEAD. Outside the grids' age or
-// [M/H] span the result is NaN with flag OUTSIDE (no extrapolation).
+// Interpolation respects track phases by matching equivalent evolutionary points (EEPs) between grid
+// nodes instead of reading every node at the same initial mass. Each PARSEC isochrone gets four anchors in
+// log initial mass: its lowest mass, the turn-off (hottest row of the upper main sequence), the tip (most
+// luminous row after it: RGB tip or, for massive stars, the end) and its end (the last computed phase; a
+// death mass once the isochrone is old enough to lose stars). A star's position is expressed as a
+// fractional coordinate along the segment it lies in (e.g. 40 % of the way from turn-off to tip, with
+// the anchors interpolated to the star's own age and [M/H]); each of the 2-4 bracketing nodes is read at
+// the mass with the same coordinate on its own anchors, by linear interpolation in log M_ini between that
+// isochrone's rows (sampled densely through the turn-off, RGB and core-He phases); the node values are
+// then blended in log age and [M/H]. A main-sequence star is never mixed with a giant at the next node,
+// and the post-main-sequence, which spans a tiny range of initial mass, is stretched to the same phases
+// at every node. A star beyond the end mass is dead (NaN, flag DEAD); outside the grids' age or [M/H]
+// span the result is NaN with flag OUTSIDE (no extrapolation).
 import { defaultGridDir, loadGrid } from './grid-file.ts';
 
 export const ISOCHRONE_SETS = [
@@ -29,6 +34,11 @@ export const FLAG_SOLAR_ONLY = 4;
 /** log10 g of the Sun from the IAU 2015 nominal GM_sun = 1.3271244e26 cm3 s-2 and R_sun = 6.957e10 cm. */
 const LOGG_SUN = Math.log10(1.3271244e26 / (6.957e10 * 6.957e10));
 const TEFF_SUN = 5772; // K, IAU 2015 Resolution B3
+/** below turn-off - this (dex in initial mass), stars are matched at fixed mass */
+const MS_BLEND_DEX = 0.1;
+const PHASES = ['ms', 'turnoff', 'rgb', 'late'] as const;
+/** a luminosity drop this large after a maximum marks the RGB tip (He ignition); the SGB dip is ~0.3 dex */
+const TIP_DROP_DEX = 0.4;
 
 export interface StarBatchIn {
   /** initial mass, Msun */
@@ -70,6 +80,8 @@ export interface ErrorStats {
 
 export interface LeaveOneOutStats {
   readonly count: number;
+  /** the same split by phase where the grid knows phases (PARSEC: main sequence/PMS, turn-off, to the RGB tip, after it) */
+  readonly byPhase?: Readonly<Record<string, { count: number; logTeff: ErrorStats; logL: ErrorStats }>>;
   /** |delta log Teff|, dex */
   readonly logTeff: ErrorStats;
   /** |delta log L|, dex */
@@ -133,7 +145,8 @@ class RaggedIsochrones implements IsochroneSet {
   private readonly logMini: Float64Array;
   /** per row: logTe, logL, logg, mass ratio, log R */
   private readonly cols: Float64Array[];
-
+  /** per node (i * nAge + j): log10 of [lowest, turn-off, tip, end] initial mass */
+  private readonly anchors: Float64Array;
   constructor(name: IsochroneSetName, dir: string) {
     const g = loadGrid(`isochrones-${name}`, dir);
     this.name = name;
@@ -157,6 +170,78 @@ class RaggedIsochrones implements IsochroneSet {
         `isochrones-${name}: 'offsets' has ${this.offsets.length} entries, expected ${this.mh.length * this.ages.length + 1}`,
       );
     }
+    this.anchors = new Float64Array(4 * this.mh.length * this.ages.length);
+    for (let i = 0; i < this.mh.length; i++) {
+      const na = this.ages.length;
+      let cap = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < na; j++)
+        cap = Math.max(cap, this.logMini[(this.offsets[i * na + j + 1] as number) - 1] as number);
+      for (let j = 0; j < na; j++) this.findAnchors(i * na + j, cap - 0.02);
+    }
+  }
+
+  /**
+   * Anchors of node k. The turn-off and tip are searched within 0.15 dex below the end mass (where every
+   * post-main-sequence phase lies); an isochrone whose end is the grid's mass cap (young ages: nothing has
+   * died yet) has no evolved part and its turn-off = tip = end.
+   */
+  private findAnchors(k: number, evolvedBelow: number): void {
+    const a = this.offsets[k] as number;
+    const b = (this.offsets[k + 1] as number) - 1;
+    const lm = this.logMini;
+    const lt = this.cols[0] as Float64Array;
+    const ll = this.cols[1] as Float64Array;
+    const end = lm[b] as number;
+    let to = b;
+    let tip = b;
+    if (end < evolvedBelow) {
+      let first = b;
+      while (first > a && (lm[first - 1] as number) > end - 0.15) first--;
+      // turn-off: hottest row before the first big luminosity drop (which is the RGB tip -> core-He
+      // burning transition; without one, e.g. massive stars, the hottest row of the window)
+      let drop = b;
+      for (let r = first + 1; r <= b && drop === b; r++) {
+        let peak = r;
+        for (let u = first; u < r; u++) if ((ll[u] as number) > (ll[peak] as number)) peak = u;
+        if ((ll[peak] as number) - (ll[r] as number) > TIP_DROP_DEX && peak > first) {
+          drop = r;
+          tip = peak;
+        }
+      }
+      to = first;
+      for (let r = first; r <= Math.min(tip, drop); r++) if ((lt[r] as number) > (lt[to] as number)) to = r;
+      if (tip < to) tip = b;
+    }
+    const lto = lm[to] as number;
+    this.anchors.set([Math.max(lm[a] as number, lto - MS_BLEND_DEX), lto, lm[tip] as number, end], 4 * k);
+  }
+
+  /**
+   * EEP coordinate of log mass x on anchors q: below q[0] the coordinate is the mass itself (main sequence
+   * and PMS, where a star evolves slowly and fixed mass is right), encoded as x - q[0] - 1 (< -1... i.e.
+   * negative); 0-1 from q[0] to the turn-off, 1-2 to the tip, 2-3 to the end; NaN past the end.
+   */
+  private static coordinate(x: number, q: ArrayLike<number>): number {
+    if (x > (q[3] as number) + 1e-12) return Number.NaN;
+    if (x < (q[0] as number)) return x - (q[0] as number);
+    for (let seg = 0; seg < 3; seg++) {
+      const lo = q[seg] as number;
+      const hi = q[seg + 1] as number;
+      if (x <= hi || seg === 2)
+        return hi > lo ? seg + Math.min(1, Math.max(0, (x - lo) / (hi - lo))) : seg + 1;
+    }
+    return Number.NaN;
+  }
+
+  /** log mass at EEP coordinate c on node k's anchors, for a star whose own anchors are q */
+  private massAt(k: number, c: number, q: ArrayLike<number>): number {
+    if (c < 0) return (q[0] as number) + c;
+    const seg = Math.min(2, Math.floor(c));
+    let lo = this.anchors[4 * k + seg] as number;
+    const hi = this.anchors[4 * k + seg + 1] as number;
+    // the blend segment starts where fixed mass stops, so the mapping is continuous at q[0]
+    if (seg === 0) lo = q[0] as number;
+    return lo + (c - seg) * (hi - lo);
   }
 
   /** Values at log M_ini on node (i, j) into acc with weight w; false if the mass is not on that isochrone. */
@@ -186,6 +271,8 @@ class RaggedIsochrones implements IsochroneSet {
   leaveOneAgeOut(): LeaveOneOutStats {
     const dT: number[] = [];
     const dL: number[] = [];
+    const phT: Record<string, number[]> = {};
+    const phL: Record<string, number[]> = {};
     const acc = new Float64Array(5);
     const na = this.ages.length;
     for (let i = 0; i < this.mh.length; i++) {
@@ -196,20 +283,46 @@ class RaggedIsochrones implements IsochroneSet {
         const k = i * na + j;
         for (let r = this.offsets[k] as number; r < (this.offsets[k + 1] as number); r++) {
           acc.fill(0);
-          const logM = this.logMini[r] as number;
-          if (!this.addNode(i, j - 1, logM, 1 - t, acc) || !this.addNode(i, j + 1, logM, t, acc)) continue;
-          dT.push(Math.abs((acc[0] as number) - ((this.cols[0] as Float64Array)[r] as number)));
-          dL.push(Math.abs((acc[1] as number) - ((this.cols[1] as Float64Array)[r] as number)));
+          // the held-out node's anchors are predicted from its neighbours, like a star between nodes
+          const q = new Float64Array(4);
+          for (let c = 0; c < 4; c++)
+            q[c] =
+              (1 - t) * (this.anchors[4 * (k - 1) + c] as number) +
+              t * (this.anchors[4 * (k + 1) + c] as number);
+          const eep = RaggedIsochrones.coordinate(this.logMini[r] as number, q);
+          if (Number.isNaN(eep)) continue;
+          if (
+            !this.addNode(i, j - 1, this.massAt(k - 1, eep, q), 1 - t, acc) ||
+            !this.addNode(i, j + 1, this.massAt(k + 1, eep, q), t, acc)
+          )
+            continue;
+          const et = Math.abs((acc[0] as number) - ((this.cols[0] as Float64Array)[r] as number));
+          const el = Math.abs((acc[1] as number) - ((this.cols[1] as Float64Array)[r] as number));
+          dT.push(et);
+          dL.push(el);
+          const phase = PHASES[eep < 0 ? 0 : Math.min(3, 1 + Math.floor(eep))] as string;
+          (phT[phase] ??= []).push(et);
+          (phL[phase] ??= []).push(el);
         }
       }
     }
-    return { count: dT.length, logTeff: stats(dT), logL: stats(dL) };
+    const byPhase: Record<string, { count: number; logTeff: ErrorStats; logL: ErrorStats }> = {};
+    for (const ph of PHASES) {
+      byPhase[ph] = {
+        count: phT[ph]?.length ?? 0,
+        logTeff: stats(phT[ph] ?? []),
+        logL: stats(phL[ph] ?? []),
+      };
+    }
+    return { count: dT.length, logTeff: stats(dT), logL: stats(dL), byPhase };
   }
 
   interpolate(batch: StarBatchIn): StarBatchOut {
     const n = batch.massInit.length;
     const out = allocate(n);
     const acc = new Float64Array(5);
+    const q = new Float64Array(4);
+    const na = this.ages.length;
     for (let s = 0; s < n; s++) {
       const m = batch.massInit[s] as number;
       const bz = bracket(this.mh, batch.mh[s] as number);
@@ -219,6 +332,23 @@ class RaggedIsochrones implements IsochroneSet {
         continue;
       }
       const logM = Math.log10(m);
+      // anchors at the star's own age and [M/H]
+      q.fill(0);
+      for (let dz = 0; dz < 2; dz++) {
+        const wz = dz === 0 ? 1 - bz[1] : bz[1];
+        if (wz === 0) continue;
+        for (let da = 0; da < 2; da++) {
+          const wa = da === 0 ? 1 - ba[1] : ba[1];
+          if (wa === 0) continue;
+          const k = (bz[0] + dz) * na + ba[0] + da;
+          for (let c = 0; c < 4; c++) q[c] = (q[c] as number) + wz * wa * (this.anchors[4 * k + c] as number);
+        }
+      }
+      const eep = RaggedIsochrones.coordinate(logM, q);
+      if (Number.isNaN(eep)) {
+        setNaN(out, s, logM > (q[3] as number) ? FLAG_DEAD : FLAG_OUTSIDE);
+        continue;
+      }
       acc.fill(0);
       let ok = true;
       for (let dz = 0; dz < 2 && ok; dz++) {
@@ -227,7 +357,8 @@ class RaggedIsochrones implements IsochroneSet {
         for (let da = 0; da < 2 && ok; da++) {
           const wa = da === 0 ? 1 - ba[1] : ba[1];
           if (wa === 0) continue;
-          ok = this.addNode(bz[0] + dz, ba[0] + da, logM, wz * wa, acc);
+          const k = (bz[0] + dz) * na + ba[0] + da;
+          ok = this.addNode(bz[0] + dz, ba[0] + da, this.massAt(k, eep, q), wz * wa, acc);
         }
       }
       if (!ok) {
