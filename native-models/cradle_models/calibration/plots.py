@@ -1,0 +1,62 @@
+"""PNG plots of a calibration report (matplotlib, Agg backend, written atomically)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from cradle_models.calibration.tarp import TarpResult  # noqa: E402
+
+
+def _save(fig: Figure, path: Path) -> None:
+    tmp = path.with_name(path.stem + ".tmp.png")
+    fig.savefig(tmp, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    os.replace(tmp, path)
+
+
+def plot_coverage(levels: np.ndarray, coverage: np.ndarray, names: list[str], title: str, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--")
+    for p, name in enumerate(names):
+        ax.plot(levels, coverage[:, p], lw=1.5, label=name)
+    ax.set_xlabel("credible level")
+    ax.set_ylabel("empirical coverage")
+    ax.set_title(title)
+    ax.legend(fontsize=7)
+    _save(fig, path)
+
+
+def plot_sbc(
+    ranks: np.ndarray, n_samples: int, names: list[str], title: str, path: Path, bins: int = 16
+) -> None:
+    cols = min(len(names), 4)
+    rows = (len(names) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3 * cols, 2.4 * rows), squeeze=False)
+    expected = ranks.shape[0] / bins
+    for p, name in enumerate(names):
+        ax = axes[p // cols][p % cols]
+        ax.hist(ranks[:, p], bins=np.linspace(0, n_samples + 1, bins + 1), color="C0")
+        ax.axhline(expected, color="0.3", lw=1, ls="--")
+        ax.set_title(name, fontsize=9)
+    for k in range(len(names), rows * cols):
+        axes[k // cols][k % cols].axis("off")
+    fig.suptitle(title)
+    _save(fig, path)
+
+
+def plot_tarp(result: TarpResult, title: str, path: Path) -> None:
+    fig, ax = plt.subplots(figsize=(4.5, 4.5))
+    ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--")
+    ax.plot(result.alpha, result.ecp, lw=1.5, color="C1")
+    ax.set_xlabel("credibility level α")
+    ax.set_ylabel("expected coverage")
+    ax.set_title(f"{title}\nATC = {result.atc:.3f}, KS p = {result.ks_pvalue:.3f}", fontsize=9)
+    _save(fig, path)

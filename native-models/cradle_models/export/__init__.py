@@ -1,0 +1,1 @@
+"""ONNX export of the context and velocity graphs, the model card, and the reference sampler."""

@@ -1,0 +1,130 @@
+"""The model card: everything the TypeScript engine needs to run a model, and what it was measured to do.
+
+Schema (version 1) is described field by field in native-models/README.md; ``write_card`` is the one
+place it is produced and ``read_card`` checks a card on the way in.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from cradle_models import __version__
+from cradle_models.export.graphs import CONTEXT_FILE, GRAPH_SIGNATURES, OPSET, VELOCITY_FILE
+from cradle_models.export.sampler import EVALUATIONS_PER_STEP
+from cradle_models.losses.flow_matching import PATH_DESCRIPTION
+from cradle_models.nets.simformer import SimformerConfig, multiply_adds_per_evaluation
+from cradle_models.nets.tokens import BLOCKED
+from cradle_models.variables import Variable
+
+SCHEMA_VERSION = 1
+CARD_FILE = "card.json"
+
+
+def cost(
+    config: SimformerConfig, variables: list[Variable], solver: str, steps: int, samples: int
+) -> dict[str, Any]:
+    """FLOPs per star (2 × multiply-adds) for the posterior case: observables observed, parameters latent."""
+    n_latent = sum(v.role == "parameter" for v in variables)
+    n_context = max(len(variables) - n_latent, 1)
+    macs = multiply_adds_per_evaluation(config, n_context, n_latent)
+    evaluations = steps * EVALUATIONS_PER_STEP[solver]
+    per_star = 2 * (macs["context"] + samples * evaluations * macs["velocity"])
+    return {
+        "assumed_tokens": {"n_context": n_context, "n_latent": n_latent},
+        "multiply_adds_context_per_star": macs["context"],
+        "multiply_adds_velocity_per_evaluation": macs["velocity"],
+        "velocity_evaluations_per_sample": evaluations,
+        "flops_per_star": per_star,
+    }
+
+
+def build_card(
+    name: str,
+    description: str,
+    variables: list[Variable],
+    config: SimformerConfig,
+    training: dict[str, Any],
+    sampler: dict[str, Any],
+    time_sampling: str,
+    prior: str,
+) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": name,
+        "description": description,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "producer": {"package": "cradle_models", "version": __version__, "torch": torch.__version__},
+        "variables": [v.to_card() for v in variables],
+        "architecture": {
+            **config.to_dict(),
+            "kv_slots": 2 * config.velocity_layers,
+            "tokenizer": "value + variable id + condition state + [log err, has err]",
+            "time_conditioning": "adaptive LayerNorm (adaLN-Zero) on the velocity side only",
+        },
+        "graphs": {
+            "opset": OPSET,
+            "context": {"file": CONTEXT_FILE, **GRAPH_SIGNATURES["context"]},
+            "velocity": {"file": VELOCITY_FILE, **GRAPH_SIGNATURES["velocity"]},
+        },
+        "tokens": {
+            "context": "present and observed variables, in variable order, padded to the batch's longest",
+            "latent": "present and latent variables, in variable order, padded to the batch's longest",
+            "absent": "variables a star lacks (or left out for a marginal) are not tokens",
+            "min_context_tokens": 1,
+            "padding": "ids 0, values 0, errors 0; masked as keys",
+            "errors": "normalised uncertainty err * |d transform/d value| / std; 0 = none",
+        },
+        "attention_mask": {
+            "kind": "additive float",
+            "allowed": 0.0,
+            "blocked": BLOCKED,
+            "context_mask": "[query context token, key context token]",
+            "latent_mask": "[query latent token, key]: keys are the latent tokens then the context tokens",
+            "rules": [
+                "a key that is padding is blocked",
+                "an edge cut by M_E (marginals) is blocked",
+                "the diagonal (a token attending to itself) is always allowed",
+            ],
+        },
+        "path": {**PATH_DESCRIPTION, "time_sampling": time_sampling},
+        "sampler": sampler,
+        "cost": cost(
+            config, variables, str(sampler["solver"]), int(sampler["steps"]), int(sampler["samples_per_star"])
+        ),
+        "prior": prior,
+        "training": training,
+        "calibration": None,
+    }
+
+
+def write_card(card: dict[str, Any], out_dir: Path) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / CARD_FILE
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(card, indent=2, allow_nan=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def read_card(model_dir: Path) -> dict[str, Any]:
+    path = model_dir / CARD_FILE
+    try:
+        card = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as err:
+        raise ValueError(f"{path}: cannot read model card ({err})") from err
+    if card.get("schema_version") != SCHEMA_VERSION:
+        raise ValueError(f"{path}: schema_version {card.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+    for key in ("variables", "graphs", "path", "sampler", "architecture"):
+        if key not in card:
+            raise ValueError(f"{path}: missing key {key!r}")
+    return dict(card)
+
+
+def card_variables(card: dict[str, Any]) -> list[Variable]:
+    return [Variable.from_card(v) for v in card["variables"]]

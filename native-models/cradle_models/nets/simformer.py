@@ -1,0 +1,103 @@
+"""The split Simformer: a context network run once per star and a velocity network run per ODE step.
+
+Context network: tokenizer (state = observed) + pre-LN transformer over the observed tokens, then each
+velocity layer's key/value projection of the result, cached as ``context_kv`` [B, 2L, Nc, W].
+Velocity network: tokenizer (state = latent, value = x_t) + L adaLN blocks conditioned on t whose
+queries are the latent tokens and whose keys are [latent ; cached context]; a linear head gives one
+velocity per latent token. Any variable can be on either side: the split follows each star's condition
+mask, not the variable (architecture doc, "The cost of a posterior").
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import cast
+
+import torch
+from torch import Tensor, nn
+
+from cradle_models.nets.layers import ContextBlock, TimeEmbedding, VelocityBlock
+from cradle_models.nets.tokenizer import LATENT, OBSERVED, Tokenizer
+from cradle_models.nets.tokens import TokenSet, attention_masks
+
+
+@dataclass(frozen=True)
+class SimformerConfig:
+    n_variables: int
+    width: int = 64
+    heads: int = 4
+    context_layers: int = 2
+    velocity_layers: int = 2
+    mlp_ratio: int = 2
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+class Simformer(nn.Module):
+    def __init__(self, config: SimformerConfig) -> None:
+        super().__init__()
+        if config.width % config.heads != 0:
+            raise ValueError(f"width {config.width} must be a multiple of heads {config.heads}")
+        self.config = config
+        w = config.width
+        self.tokenizer = Tokenizer(config.n_variables, w)
+        self.context_blocks = nn.ModuleList(
+            [ContextBlock(w, config.heads, config.mlp_ratio) for _ in range(config.context_layers)]
+        )
+        self.context_norm = nn.LayerNorm(w)
+        self.time = TimeEmbedding(w)
+        self.velocity_blocks = nn.ModuleList(
+            [VelocityBlock(w, config.heads, config.mlp_ratio) for _ in range(config.velocity_layers)]
+        )
+        self.out_norm = nn.LayerNorm(w, elementwise_affine=False)
+        self.out_modulation = nn.Linear(w, 2 * w)
+        nn.init.zeros_(self.out_modulation.weight)
+        nn.init.zeros_(self.out_modulation.bias)
+        self.head = nn.Linear(w, 1)
+
+    def encode(self, ids: Tensor, values: Tensor, errors: Tensor, mask: Tensor) -> Tensor:
+        """Observed tokens → cached keys/values for every velocity layer, [B, 2L, Nc, W]."""
+        h = self.tokenizer(ids, values, errors, OBSERVED)
+        for block in self.context_blocks:
+            h = block(h, mask)
+        h = self.context_norm(h)
+        kv = [cast(VelocityBlock, block).context_keys_values(h) for block in self.velocity_blocks]
+        return torch.cat(kv, dim=1)
+
+    def velocity(
+        self, ids: Tensor, values: Tensor, errors: Tensor, t: Tensor, context_kv: Tensor, mask: Tensor
+    ) -> Tensor:
+        """Latent tokens at x_t (ids/values/errors [B, Nl]), t [B], context_kv, mask [B, Nl, Nl+Nc]
+        → velocity [B, Nl]."""
+        h = self.tokenizer(ids, values, errors, LATENT)
+        temb = self.time(t)
+        for i, block in enumerate(self.velocity_blocks):
+            h = block(h, temb, context_kv[:, 2 * i : 2 * i + 2], mask)
+        shift, scale = self.out_modulation(temb).unsqueeze(1).chunk(2, dim=-1)
+        return self.head(self.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
+
+    def forward(
+        self,
+        context: TokenSet,
+        latent: TokenSet,
+        latent_values: Tensor,
+        t: Tensor,
+        edge_allowed: Tensor | None = None,
+    ) -> Tensor:
+        """Velocity of the latent tokens at ``latent_values`` (x_t) and time t."""
+        ctx_mask, lat_mask = attention_masks(context, latent, edge_allowed)
+        kv = self.encode(context.ids, context.values, context.errors, ctx_mask)
+        return self.velocity(latent.ids, latent_values, latent.errors, t, kv, lat_mask)
+
+
+def multiply_adds_per_evaluation(config: SimformerConfig, n_context: int, n_latent: int) -> dict[str, int]:
+    """Multiply-adds of the context graph (once per star) and the velocity graph (per ODE step and
+    sample), counting the linear layers and attention products (the dominant terms)."""
+    w, r = config.width, config.mlp_ratio
+    ctx_block = n_context * (3 * w * w + w * w + 2 * r * w * w) + 2 * n_context * n_context * w
+    context = config.context_layers * ctx_block + config.velocity_layers * n_context * 2 * w * w
+    n_keys = n_latent + n_context
+    vel_block = n_latent * (3 * w * w + w * w + 2 * r * w * w) + 2 * n_latent * n_keys * w + 6 * w * w
+    velocity = config.velocity_layers * vel_block + 64 * w + w * w + 2 * w * w + n_latent * w
+    return {"context": context, "velocity": velocity}

@@ -1,0 +1,174 @@
+"""``python -m cradle_models.report``: calibration and accuracy of a model on held-out simulations.
+
+    python -m cradle_models.report --model native-models/models/NAME --data DIR
+    python -m cradle_models.report --model /tmp/toy --toy linear-gaussian
+
+Re-creates the training run's held-out split (same source, same seed), samples every test star's
+posterior with the exported ONNX graphs at the card's solver and step count, for all observables and
+again with each observable missing with probability ``--missing`` (default 0.5), and writes
+``report.json``, PNG plots beside the card, and the summary into the card's ``calibration`` field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from cradle_models.calibration.accuracy import accuracy_table
+from cradle_models.calibration.coverage import REPORT_LEVELS, coverage_at, coverage_curve, truth_quantiles
+from cradle_models.calibration.plots import plot_coverage, plot_sbc, plot_tarp
+from cradle_models.calibration.posterior import posterior_parameters
+from cradle_models.calibration.sbc import sbc_ranks, sbc_uniformity
+from cradle_models.calibration.tarp import tarp
+from cradle_models.data.sets import RawSet, TrainingSet
+from cradle_models.data.sources import TOYS, load_source, split_indices
+from cradle_models.export.card import card_variables, read_card, write_card
+from cradle_models.export.onnx_sampler import OnnxSimformer
+
+AGE_BINS_LOG_YR = (
+    (None, 7.0, "age < 10 Myr"),
+    (7.0, np.log10(6e7), "age 10-60 Myr"),
+    (np.log10(6e7), None, "age > 60 Myr"),
+)
+MAG_BINS = ((None, 13.0), (13.0, 15.0), (15.0, 17.0), (17.0, None))
+
+
+def _bin(values: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
+    ok = np.isfinite(values)
+    if lo is not None:
+        ok &= values >= lo
+    if hi is not None:
+        ok &= values < hi
+    return ok
+
+
+def splits(raw: RawSet, present: np.ndarray) -> dict[str, np.ndarray]:
+    """Age bins, which surveys were observed, and G-magnitude bins (where the variables exist)."""
+    names = [v.name for v in raw.variables]
+    out: dict[str, np.ndarray] = {}
+    if "log_age" in names:
+        age = raw.values[:, names.index("log_age")]
+        for lo, hi, label in AGE_BINS_LOG_YR:
+            out[label] = _bin(age, lo, hi)
+    surveys = np.array([v.survey or "" for v in raw.variables])
+    labels = np.array(["+".join(sorted({s for s in surveys[row] if s})) or "none" for row in present])
+    for label in sorted(set(labels)):
+        out[f"surveys: {label}"] = labels == label
+    if "gaia.g" in names:
+        g = raw.values[:, names.index("gaia.g")]
+        for lo, hi in MAG_BINS:
+            out[f"G {'' if lo is None else f'>= {lo:g} '}{'' if hi is None else f'< {hi:g}'}".strip()] = _bin(
+                g, lo, hi
+            )
+    return out
+
+
+def drop_observables(raw: RawSet, fraction: float, seed: int) -> RawSet:
+    is_obs = np.array([v.role == "observable" for v in raw.variables])
+    drop = (np.random.default_rng(seed).random(raw.present.shape) < fraction) & is_obs
+    return RawSet(raw.variables, raw.values, raw.errors, raw.present & ~drop)
+
+
+def evaluate(
+    model: OnnxSimformer, raw: RawSet, card: dict[str, Any], samples: int, seed: int, out_dir: Path, tag: str
+) -> dict[str, Any]:
+    variables = card_variables(card)
+    stars = TrainingSet.from_raw(raw, variables)
+    sampler = card["sampler"]
+    post = posterior_parameters(model, stars, samples, int(sampler["steps"]), sampler["solver"], seed)
+    params = [j for j, v in enumerate(variables) if v.role == "parameter"]
+    names = [variables[j].name for j in params]
+    truth = raw.values[:, params]
+    u = truth_quantiles(post, truth)
+    levels, curve = coverage_curve(u)
+    ranks = sbc_ranks(post, truth)
+    tarp_result = tarp(post, truth, seed=seed)
+    title = f"{card['name']} ({tag})"
+    plot_coverage(levels, curve, names, f"coverage, {title}", out_dir / f"coverage_{tag}.png")
+    plot_sbc(ranks, samples, names, f"SBC ranks, {title}", out_dir / f"sbc_{tag}.png")
+    plot_tarp(tarp_result, f"TARP, {title}", out_dir / f"tarp_{tag}.png")
+    at = coverage_at(u, REPORT_LEVELS)
+    return {
+        "stars": len(raw),
+        "coverage": {
+            name: {f"{lv:g}": float(at[i, p]) for i, lv in enumerate(REPORT_LEVELS)}
+            for p, name in enumerate(names)
+        },
+        "max_coverage_error": float(np.max(np.abs(at - np.asarray(REPORT_LEVELS)[:, None]))),
+        "tarp": {
+            "atc": tarp_result.atc,
+            "ks_pvalue": tarp_result.ks_pvalue,
+            "max_deviation": tarp_result.max_deviation,
+        },
+        "sbc_chi2_pvalue": dict(zip(names, sbc_uniformity(ranks, samples), strict=True)),
+        "accuracy": accuracy_table(post, truth, names, splits(raw, raw.present)),
+        "plots": [f"coverage_{tag}.png", f"sbc_{tag}.png", f"tarp_{tag}.png"],
+    }
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m cradle_models.report", description=__doc__.split("\n")[0])
+    p.add_argument("--model", type=Path, required=True, help="model folder (card.json + ONNX graphs)")
+    p.add_argument("--data", type=Path, help="the simulator shards the model was trained on")
+    p.add_argument("--toy", choices=TOYS, help="the toy the model was trained on")
+    p.add_argument("--toy-rows", type=int, default=100_000)
+    p.add_argument("--stars", type=int, default=500, help="held-out stars to evaluate")
+    p.add_argument("--samples", type=int, help="samples per star (default: the card's)")
+    p.add_argument(
+        "--missing", type=float, default=0.5, help="fraction of observables dropped in the second pass"
+    )
+    p.add_argument("--threads", type=int, default=2)
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    card = read_card(args.model)
+    seed = int(card["training"]["data"]["split_seed"])
+    torch.set_num_threads(args.threads)
+    source = load_source(args.data, args.toy, args.toy_rows, seed)
+    test = source.raw.subset(split_indices(len(source.raw), seed)["test"][: args.stars])
+    if [v.name for v in test.variables] != [v["name"] for v in card["variables"]]:
+        raise ValueError(f"{args.model / 'card.json'}: the card's variables differ from the data's columns")
+    model = OnnxSimformer(args.model, threads=args.threads)
+    samples = int(args.samples or card["sampler"]["samples_per_star"])
+    report = {
+        "settings": {
+            **card["sampler"],
+            "samples_per_star": samples,
+            "held_out_stars": len(test),
+            "missing_fraction": args.missing,
+        },
+        "all_observables": evaluate(model, test, card, samples, seed, args.model, "all"),
+        "missing_observables": evaluate(
+            model, drop_observables(test, args.missing, seed), card, samples, seed + 1, args.model, "missing"
+        ),
+    }
+    path = args.model / "report.json"
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    card["calibration"] = {
+        "settings": report["settings"],
+        **{
+            k: {key: report[k][key] for key in ("coverage", "max_coverage_error", "tarp", "sbc_chi2_pvalue")}
+            for k in ("all_observables", "missing_observables")
+        },
+        "report": "report.json",
+    }
+    write_card(card, args.model)
+    print(
+        json.dumps({k: report[k]["max_coverage_error"] for k in ("all_observables", "missing_observables")})
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

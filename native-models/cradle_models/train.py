@@ -1,0 +1,110 @@
+"""``python -m cradle_models.train``: train a Simformer, export its ONNX graphs and model card.
+
+    python -m cradle_models.train --preset small --data DIR --out native-models/models/NAME
+    python -m cradle_models.train --preset tiny --toy linear-gaussian --out /tmp/toy
+
+Re-running with ``--resume`` continues from ``OUT/checkpoint.pt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+from cradle_models.data.sets import TrainingSet
+from cradle_models.data.sources import TOYS, load_source, split_indices
+from cradle_models.export.card import build_card, write_card
+from cradle_models.export.graphs import export_onnx
+from cradle_models.training.config import PRESETS, TrainConfig, preset
+from cradle_models.training.trainer import CHECKPOINT, Trainer
+from cradle_models.variables import fit_normalisation
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m cradle_models.train", description=__doc__.split("\n")[0])
+    p.add_argument("--preset", default="small", choices=sorted(PRESETS))
+    p.add_argument("--data", type=Path, help="folder of simulator shards (manifest.json + Parquet)")
+    p.add_argument("--toy", choices=TOYS, help="train on a built-in toy simulator instead")
+    p.add_argument("--toy-rows", type=int, default=100_000)
+    p.add_argument("--out", type=Path, required=True, help="model folder to write")
+    p.add_argument("--name", help="model name for the card (default: the folder name)")
+    p.add_argument("--steps", type=int, help="override the preset's step count")
+    p.add_argument("--seed", type=int, help="override the preset's seed")
+    p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
+    p.add_argument("--resume", action="store_true", help="continue from OUT/checkpoint.pt")
+    return p.parse_args(argv)
+
+
+def configure(args: argparse.Namespace) -> TrainConfig:
+    config = preset(args.preset)
+    if args.steps is not None:
+        config = config.with_overrides(steps=args.steps)
+    if args.seed is not None:
+        config = config.with_overrides(seed=args.seed)
+    return config
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    config = configure(args)
+    source = load_source(args.data, args.toy, args.toy_rows, config.seed)
+    split = split_indices(len(source.raw), config.seed)
+    train_raw = source.raw.subset(split["train"])
+    variables = fit_normalisation(source.raw.variables, train_raw.values)
+    train = TrainingSet.from_raw(train_raw, variables)
+    validation = TrainingSet.from_raw(source.raw.subset(split["validation"]), variables)
+
+    trainer = Trainer(config, train, validation, out_dir=args.out, device=args.device)
+    if args.resume and (args.out / CHECKPOINT).exists():
+        trainer.load_checkpoint(args.out / CHECKPOINT)
+        print(f"resumed from {args.out / CHECKPOINT} at step {trainer.step}", file=sys.stderr)
+    started = time.monotonic()
+    trainer.run(on_log=lambda r: print(json.dumps(r), file=sys.stderr))
+    seconds = time.monotonic() - started
+    trainer.save_checkpoint(args.out / CHECKPOINT)
+
+    model = trainer.ema_model()
+    export_onnx(model, args.out)
+    last = trainer.history[-1] if trainer.history else {}
+    card = build_card(
+        name=args.name or args.out.name,
+        description=f"Simformer ({config.preset} preset) trained on "
+        f"{source.meta.get('toy') or 'simulator shards'}",
+        variables=variables,
+        config=trainer.model_config,
+        training={
+            "preset": config.preset,
+            "config": config.to_dict(),
+            "data": {
+                **source.meta,
+                "rows_train": len(train),
+                "rows_validation": len(validation),
+                "rows_test": int(len(split["test"])),
+                "split_seed": config.seed,
+            },
+            "steps": trainer.step,
+            "seconds_this_run": round(seconds, 1),
+            "device": args.device,
+            "final_train_loss": last.get("train_loss"),
+            "final_validation_loss": last.get("val_loss"),
+        },
+        sampler={
+            "solver": config.solver,
+            "steps": config.solver_steps,
+            "samples_per_star": config.samples_per_star,
+        },
+        time_sampling=config.time_sampling,
+        prior="the training set's distribution of parameters (simulator prior after its selection cuts)",
+    )
+    write_card(card, args.out)
+    print(json.dumps({"model": str(args.out), "steps": trainer.step, "seconds": round(seconds, 1)}))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,102 @@
+"""Training configuration and presets.
+
+``tiny``: the test suite's toy models (seconds on one CPU core).
+``small``: the model shipped for first use; sized to train in ≤ 45 minutes on 2 CPU cores.
+``full``: GPU training (mixed precision) on the complete training sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from cradle_models.data.masks import MaskMixture
+from cradle_models.losses.flow_matching import TimeSampling
+
+
+@dataclass(frozen=True)
+class ModelSize:
+    width: int = 64
+    heads: int = 4
+    context_layers: int = 2
+    velocity_layers: int = 2
+    mlp_ratio: int = 2
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    preset: str
+    model: ModelSize = field(default_factory=ModelSize)
+    batch_size: int = 256
+    steps: int = 2000
+    lr: float = 1e-3
+    weight_decay: float = 1e-4
+    warmup_steps: int = 100
+    ema_decay: float = 0.999
+    grad_clip: float = 1.0
+    time_sampling: TimeSampling = "uniform"
+    mixture: MaskMixture = field(default_factory=MaskMixture)
+    seed: int = 0
+    val_every: int = 500
+    val_size: int = 2048
+    checkpoint_every: int = 1000
+    amp: bool = True
+    threads: int = 2
+    solver: str = "heun"
+    solver_steps: int = 16
+    samples_per_star: int = 128
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def with_overrides(self, **kwargs: Any) -> TrainConfig:
+        return replace(self, **kwargs)
+
+
+PRESETS: dict[str, TrainConfig] = {
+    "tiny": TrainConfig(
+        preset="tiny",
+        model=ModelSize(width=32, heads=2, context_layers=1, velocity_layers=2, mlp_ratio=2),
+        batch_size=256,
+        steps=1500,
+        lr=2e-3,
+        warmup_steps=50,
+        ema_decay=0.995,
+        val_every=500,
+        val_size=1024,
+        checkpoint_every=500,
+        threads=1,
+    ),
+    "small": TrainConfig(
+        preset="small",
+        model=ModelSize(width=96, heads=4, context_layers=2, velocity_layers=3, mlp_ratio=2),
+        batch_size=512,
+        steps=40_000,
+        lr=1e-3,
+        warmup_steps=1000,
+        ema_decay=0.9995,
+        val_every=2000,
+        val_size=8192,
+        checkpoint_every=2000,
+        threads=2,
+    ),
+    "full": TrainConfig(
+        preset="full",
+        model=ModelSize(width=256, heads=8, context_layers=4, velocity_layers=6, mlp_ratio=4),
+        batch_size=4096,
+        steps=300_000,
+        lr=5e-4,
+        warmup_steps=5000,
+        ema_decay=0.9999,
+        val_every=5000,
+        val_size=65_536,
+        checkpoint_every=5000,
+        threads=8,
+    ),
+}
+
+
+def preset(name: str) -> TrainConfig:
+    if name not in PRESETS:
+        raise ValueError(f"unknown preset {name!r}; choose one of {sorted(PRESETS)}")
+    return PRESETS[name]
