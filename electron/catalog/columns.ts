@@ -271,6 +271,8 @@ export class ColumnBuilder {
 
   private inferKind(text: string): ColumnKind {
     if (parseBool(text) !== null && !/^[TtFf]$/.test(text.trim())) return 'bool';
+    // '0000' or '007' is a code (a WISE cc_flags value, a catalogue number), not the integer 0 or 7.
+    if (/^0\d/.test(text.trim())) return 'string';
     if (INT_PATTERN.test(text.trim())) return 'int';
     if (isNumberText(text)) return 'float';
     return 'string';

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { CellError, ColumnBuilder } from './columns.ts';
+import { CellError, ColumnBuilder, parseNumber } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 import { buildTable } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
@@ -88,13 +88,10 @@ interface Layout {
   dataFile: string;
 }
 
-function findInReadme(file: string): { readme: string; text: string } | null {
+function findInReadme(file: string): string | null {
   const dir = dirname(file);
-  for (const name of readdirSync(dir)) {
-    if (!/^readme(\.txt)?$/i.test(name)) continue;
-    return { readme: join(dir, name), text: '' };
-  }
-  return null;
+  const name = readdirSync(dir).find((n) => /^readme(\.txt)?$/i.test(n));
+  return name === undefined ? null : join(dir, name);
 }
 
 async function layoutOf(file: string): Promise<Layout> {
@@ -114,19 +111,19 @@ async function layoutOf(file: string): Promise<Layout> {
     if (last < 0) throw new Error(`${file}: no line of dashes separates the header from the data`);
     return { columns, dataLines: lines.slice(last + 1), firstDataLine: last + 2, dataFile: file };
   }
-  const found = findInReadme(file);
-  if (found === null) {
+  const readme = findInReadme(file);
+  if (readme === null) {
     throw new Error(`${file}: no byte-by-byte description in the file and no ReadMe beside it`);
   }
-  const readmeLines = (await readFile(found.readme, 'latin1')).split(/\r?\n/);
+  const readmeLines = (await readFile(readme, 'latin1')).split(/\r?\n/);
   const name = basename(file);
   const index = readmeLines.findIndex(
     (l) =>
       /^Byte-by-byte Description of file/.test(l) &&
       l.split(/[:\s,]+/).some((w) => w === name || globMatch(w, name)),
   );
-  if (index < 0) throw new Error(`${found.readme}: no "Byte-by-byte Description of file: ${name}" section`);
-  const { columns } = parseSpecs(readmeLines, index, found.readme);
+  if (index < 0) throw new Error(`${readme}: no "Byte-by-byte Description of file: ${name}" section`);
+  const { columns } = parseSpecs(readmeLines, index, readme);
   return { columns, dataLines: lines, firstDataLine: 1, dataFile: file };
 }
 
@@ -134,6 +131,15 @@ function globMatch(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return false;
   const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
   return regex.test(name);
+}
+
+/** A '?=value' null marker matches its text, or for numeric columns its number ('-1' matches '-1.0'). */
+function isNullValue(cell: string, column: MrtColumn): boolean {
+  if (column.nullValue === undefined) return false;
+  if (cell === column.nullValue) return true;
+  if (column.format[0] === 'A') return false;
+  const a = parseNumber(cell);
+  return !Number.isNaN(a) && a === parseNumber(column.nullValue);
 }
 
 /** True when the file looks like a byte-by-byte table (its own header or a ReadMe that describes it). */
@@ -172,7 +178,7 @@ export async function readMrt(file: string): Promise<CatalogTable> {
       const cell = line.slice(column.start - 1, column.end).trim();
       const builder = builders[c]!;
       try {
-        if (cell === '' || (column.nullValue !== undefined && cell === column.nullValue)) {
+        if (cell === '' || isNullValue(cell, column)) {
           builder.pushNull();
         } else if (column.format[0] === 'A') builder.push(cell);
         else if (/\s/.test(cell)) throw new CellError(`'${cell}' is not one ${column.format} number`);

@@ -86,6 +86,7 @@ function parseArraysize(text: string | undefined): {
 function declaredFor(datatype: VoDatatype): DeclaredType {
   switch (datatype) {
     case 'boolean':
+    case 'bit':
       return 'bool';
     case 'unsignedByte':
       return 'uint8';
@@ -110,7 +111,7 @@ function isStringType(datatype: VoDatatype): boolean {
 
 function makeSink(field: VoField): Sink {
   if (isStringType(field.datatype)) return { kind: 'string', builder: new ColumnBuilder('string') };
-  if (field.isArray || field.datatype === 'bit' || field.datatype.endsWith('Complex')) {
+  if (field.isArray || field.datatype.endsWith('Complex')) {
     return { kind: 'list', builder: new ListColumnBuilder() };
   }
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
@@ -160,6 +161,9 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
       const trimmed = raw.trim();
       try {
         if (sink.kind === 'string') {
+          if (field.count !== null && field.isArray && raw.length > field.count) {
+            throw new CellError(`${raw.length} characters where FIELD arraysize declares ${field.count}`);
+          }
           if (raw === '') sink.builder.pushNull();
           else sink.builder.push(raw);
         } else if (sink.kind === 'list') {
@@ -189,7 +193,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
           sink.builder.push(values);
         } else if (trimmed === '' || (field.nullText !== undefined && trimmed === field.nullText)) {
           sink.builder.pushNull();
-        } else if (field.datatype === 'boolean') {
+        } else if (field.datatype === 'boolean' || field.datatype === 'bit') {
           if (/^(T|t|1|true|TRUE|True)$/.test(trimmed)) sink.builder.pushBool(true);
           else if (/^(F|f|0|false|FALSE|False)$/.test(trimmed)) sink.builder.pushBool(false);
           else if (trimmed === '?') sink.builder.pushNull();
@@ -461,7 +465,10 @@ function decodeBinary(
       } else {
         const builder = sink.builder;
         if (isNull) builder.pushNull();
-        else if (field.datatype === 'long') {
+        else if (field.datatype === 'bit') {
+          // One bit: the spec packs it most significant first; astropy writes 0x08. Any set bit is true.
+          builder.pushBool(bytes[offset] !== 0);
+        } else if (field.datatype === 'long') {
           const big = view.getBigInt64(offset);
           if (field.nullText !== undefined && big.toString() === field.nullText) builder.pushNull();
           else builder.pushBigInt(big);

@@ -1,0 +1,242 @@
+// Readers and writers: CSV features (comments, quotes, declared missing markers, VizieR units row),
+// VOTable serialisations written by astropy (fixtures), byte-by-byte tables, Parquet, round trips
+// through every writable format with units kept, and bad input named by line and column.
+import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
+import type { CatalogTable } from '../../../electron/catalog/table.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/catalog');
+const dir = mkdtempSync(join(tmpdir(), 'cradle-catalog-'));
+
+function write(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+function rows(catalog: CatalogTable): Record<string, unknown>[] {
+  return catalog.table.toArray().map((r: { toJSON(): Record<string, unknown> }) => {
+    const row = r.toJSON();
+    for (const [k, v] of Object.entries(row)) {
+      if (typeof v === 'bigint') row[k] = v.toString();
+      else if (v !== null && typeof v === 'object' && 'toArray' in v)
+        row[k] = Array.from((v as { toArray(): ArrayLike<number> }).toArray());
+    }
+    return row;
+  });
+}
+
+function unit(catalog: CatalogTable, column: string): string | undefined {
+  return catalog.table.schema.fields.find((f) => f.name === column)?.metadata.get('unit');
+}
+
+describe('CSV', () => {
+  it('reads comments, quoted fields, 64-bit ids, booleans and declared missing markers', async () => {
+    const path = write(
+      'a.csv',
+      '# written by hand\nsource_id,ra,G,ok,name\n6728162648254144128,10.5,-99,True,"Smith, J."\n17,11.25,12.5,False,\n',
+    );
+    const plain = await readCatalog(path);
+    expect(rows(plain)[0]).toEqual({
+      source_id: '6728162648254144128',
+      ra: 10.5,
+      G: -99,
+      ok: true,
+      name: 'Smith, J.',
+    });
+    const declared = await readCatalog(path, { csv: { missing: ['', '-99'] } });
+    expect(rows(declared)).toEqual([
+      { source_id: '6728162648254144128', ra: 10.5, G: null, ok: true, name: 'Smith, J.' },
+      { source_id: '17', ra: 11.25, G: 12.5, ok: false, name: null },
+    ]);
+  });
+
+  it('takes units from a VizieR TSV units row and skips its dashes row', async () => {
+    const path = write(
+      'v.tsv',
+      '#Title: x\nRAdeg\tPlx\tGmag\ndeg\tmas\tmag\n-----\t---\t----\n10.0\t2.5\t13.1\n',
+    );
+    const catalog = await readCatalog(path);
+    expect(catalog.format).toBe('tsv');
+    expect(rows(catalog)).toEqual([{ RAdeg: 10, Plx: 2.5, Gmag: 13.1 }]);
+    expect(unit(catalog, 'Plx')).toBe('mas');
+  });
+
+  it('names the line of a ragged row', async () => {
+    const path = write('ragged.csv', 'a,b,c\n1,2,3\n# note\n4,5\n');
+    await expect(readCatalog(path)).rejects.toThrow(
+      /ragged\.csv: line 4: ragged row: 2 fields where the header has 3/,
+    );
+  });
+});
+
+describe('VOTable', () => {
+  const expected = [
+    {
+      source_id: '4295806720',
+      ra: 10.5,
+      dec: -3.25,
+      phot_g_mean_mag: 12.5,
+      n_obs: 3,
+      flag: true,
+      ph_qual: 'AAU',
+      xp: [1, 2, 3],
+    },
+    {
+      source_id: '6728162648254144128',
+      ra: 275.176999,
+      dec: -37.028223,
+      phot_g_mean_mag: Math.fround(17.136),
+      n_obs: null,
+      flag: false,
+      ph_qual: null,
+      xp: [4, 5, 6],
+    },
+    {
+      source_id: '17',
+      ra: 359.9,
+      dec: 89.1,
+      phot_g_mean_mag: null,
+      n_obs: 12,
+      flag: true,
+      ph_qual: 'BBC',
+      xp: [7, 8, 9.5],
+    },
+  ];
+  for (const encoding of ['tabledata', 'binary', 'binary2']) {
+    it(`reads astropy's ${encoding.toUpperCase()} serialisation with units and UCDs`, async () => {
+      const catalog = await readCatalog(join(FIXTURES, `reference_${encoding}.vot`));
+      expect(catalog.format).toBe('votable');
+      expect(rows(catalog)).toEqual(expected);
+      expect(unit(catalog, 'ra')).toBe('deg');
+      const g = catalog.table.schema.fields.find((f) => f.name === 'phot_g_mean_mag')!;
+      expect(g.metadata.get('ucd')).toBe('phot.mag;em.opt');
+    });
+  }
+
+  it('names row and FIELD when TABLEDATA disagrees with arraysize', async () => {
+    await expect(readCatalog(join(FIXTURES, 'bad_arraysize.vot'))).rejects.toThrow(
+      /bad_arraysize\.vot: line \d+: row 1, FIELD xp \(double, arraysize 2\): 3 values where FIELD arraysize declares 2/,
+    );
+  });
+
+  it('names row and FIELD when a BINARY2 stream disagrees with arraysize', async () => {
+    await expect(readCatalog(join(FIXTURES, 'bad_arraysize_binary2.vot'))).rejects.toThrow(
+      /BINARY2 stream ends inside row 3, FIELD xp .*does not match the data/,
+    );
+  });
+
+  it('reports malformed XML with its line', async () => {
+    const path = write(
+      'broken.vot',
+      '<?xml version="1.0"?>\n<VOTABLE><RESOURCE><TABLE>\n<FIELD name="a" datatype="int"/>\n<DATA><TABLEDATA><TR><TD>1</TD></TABLEDATA>',
+    );
+    await expect(readCatalog(path)).rejects.toThrow(/broken\.vot: line 4.*XML error/);
+  });
+});
+
+describe('byte-by-byte (CDS/AAS MRT)', () => {
+  const header = [
+    'Title: test',
+    '================================================================================',
+    'Byte-by-byte Description of file: test.txt',
+    '--------------------------------------------------------------------------------',
+    '   Bytes Format Units    Label      Explanations',
+    '--------------------------------------------------------------------------------',
+    '   1- 19 I19    ---      Gaia       ? Gaia DR3 source',
+    '  21- 26 F6.3   mag      Gmag       ? G magnitude',
+    '  28- 31 F4.2   mag    e_Gmag       ?=-1 Error in Gmag',
+    '  33- 37 A5     ---      Ref        Reference',
+    '--------------------------------------------------------------------------------',
+  ];
+  it('reads columns, units, blanks and ?= null values', async () => {
+    const path = write(
+      'good.txt',
+      [
+        ...header,
+        '6728162648254144128 17.136 0.01 2MASS',
+        '                           -1.0 VHS',
+        '                    12.500 0.02',
+      ].join('\n'),
+    );
+    const catalog = await readCatalog(path);
+    expect(catalog.format).toBe('mrt');
+    expect(rows(catalog)).toEqual([
+      { Gaia: '6728162648254144128', Gmag: 17.136, e_Gmag: 0.01, Ref: '2MASS' },
+      { Gaia: null, Gmag: null, e_Gmag: null, Ref: 'VHS' },
+      { Gaia: null, Gmag: 12.5, e_Gmag: 0.02, Ref: null },
+    ]);
+    expect(unit(catalog, 'Gmag')).toBe('mag');
+  });
+
+  it('names line and bytes when the data disagree with the header', async () => {
+    const bad = write('bad.txt', [...header, '6728162648254144128 17.1x6 0.01 2MASS'].join('\n'));
+    await expect(readCatalog(bad)).rejects.toThrow(
+      /bad\.txt: line 12, bytes 21-26 \(Gmag, F6\.3\): '17\.1x6' is not a number; the header disagrees/,
+    );
+    const shifted = write('shifted.txt', [...header, '6728162648254144128  17.136 0.01 2MASS'].join('\n'));
+    await expect(readCatalog(shifted)).rejects.toThrow(
+      /shifted\.txt: line 12: 38 characters but the byte-by-byte description ends at byte 37/,
+    );
+    const gap = write('gap.txt', [...header, '6728162648254144128x17.136 0.01 2MASS'].join('\n'));
+    await expect(readCatalog(gap)).rejects.toThrow(/gap\.txt: line 12, byte 20: 'x' lies between columns/);
+    const long = write('long.txt', [...header, '6728162648254144128 17.136 0.01 2MASS extra'].join('\n'));
+    await expect(readCatalog(long)).rejects.toThrow(
+      /long\.txt: line 12: 43 characters but the byte-by-byte description ends at byte 37/,
+    );
+  });
+});
+
+describe('round trips', () => {
+  it('CSV → ECSV → VOTable → Parquet → CSV keeps values, and units where the format holds them', async () => {
+    const source = await readCatalog(join(FIXTURES, 'reference_binary2.vot'));
+    const scalarColumns = source.table.select([
+      'source_id',
+      'ra',
+      'dec',
+      'phot_g_mean_mag',
+      'n_obs',
+      'flag',
+      'ph_qual',
+    ]);
+    const start = { ...source, table: scalarColumns };
+    let current = start;
+    for (const ext of ['ecsv', 'vot', 'parquet', 'tsv', 'csv']) {
+      const out = join(dir, `trip.${ext}`);
+      await writeCatalog(current.table, out);
+      current = await readCatalog(out);
+      const got = rows(current).map((r) => ({
+        ...r,
+        n_obs: r['n_obs'] === null ? null : Number(r['n_obs']),
+      }));
+      expect(got, ext).toEqual(
+        rows(start).map((r) => ({ ...r, n_obs: r['n_obs'] === null ? null : Number(r['n_obs']) })),
+      );
+      if (ext === 'ecsv' || ext === 'vot' || ext === 'parquet') {
+        expect(unit(current, 'ra'), ext).toBe('deg');
+        expect(unit(current, 'phot_g_mean_mag'), ext).toBe('mag');
+      }
+    }
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('array columns survive VOTable and Parquet', async () => {
+    const source = await readCatalog(join(FIXTURES, 'reference_tabledata.vot'));
+    for (const ext of ['vot', 'parquet']) {
+      const out = join(dir, `arrays.${ext}`);
+      await writeCatalog(source.table, out);
+      const back = await readCatalog(out);
+      expect(
+        rows(back).map((r) => r['xp']),
+        ext,
+      ).toEqual([
+        [1, 2, 3],
+        [4, 5, 6],
+        [7, 8, 9.5],
+      ]);
+    }
+  });
+});
