@@ -4,7 +4,8 @@ Posterior Estimators for General Inference", ICML, alg. 1).
 Parameters are z-scored with the truths' mean and std. For each star a reference point θ_r is drawn
 uniformly in the truths' bounding box; f = fraction of posterior samples closer to θ_r than the truth.
 The expected coverage probability is ECP(α) = mean(f < α); a calibrated posterior gives ECP(α) = α, i.e.
-f ~ U(0, 1). Reported: the curve, the area between curve and diagonal (ATC, as the ``tarp`` package:
+f ~ U(0, 1); a curve below the diagonal (ATC < 0) means over-confident posteriors, above (ATC > 0)
+under-confident ones. Reported: the curve, the area between curve and diagonal (ATC, as the ``tarp`` package:
 sum of ECP − α over α > ½ on the grid), and a KS test of f against U(0, 1) (as sbi's ``check_tarp``).
 """
 

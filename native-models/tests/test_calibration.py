@@ -1,0 +1,53 @@
+"""Calibration metrics on posteriors with known calibration: exact, over-confident and biased."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from cradle_models.calibration.accuracy import accuracy_table
+from cradle_models.calibration.coverage import coverage_at, truth_quantiles
+from cradle_models.calibration.sbc import sbc_ranks, sbc_uniformity
+from cradle_models.calibration.tarp import tarp
+
+N, S = 2000, 200
+
+
+def _conjugate(scale: float, shift: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """θ ~ N(0, 1), x = θ + N(0, 0.5²): the posterior is N(0.8 x, 0.2); samples widened by ``scale``."""
+    rng = np.random.default_rng(0)
+    theta = rng.standard_normal((N, 2))
+    x = theta + 0.5 * rng.standard_normal((N, 2))
+    samples = 0.8 * x[:, None, :] + shift + scale * np.sqrt(0.2) * rng.standard_normal((N, S, 2))
+    return samples, theta
+
+
+def test_hand_worked_quantiles_and_coverage() -> None:
+    samples = np.arange(10, dtype=float).reshape(1, 10, 1)  # 0..9
+    u = truth_quantiles(samples, np.array([[2.0]]))  # 2 below, 1 equal → 0.25
+    assert np.allclose(u, 0.25)
+    cov = coverage_at(np.array([[0.5], [0.2], [0.9], [0.7]]), (0.5, 0.9))
+    assert np.allclose(cov[:, 0], [0.5, 1.0])  # |u - 0.5| ≤ 0.25: 0.5 and 0.7; ≤ 0.45: all
+
+
+def test_exact_posterior_is_calibrated() -> None:
+    samples, theta = _conjugate(1.0)
+    cov = coverage_at(truth_quantiles(samples, theta), (0.5, 0.68, 0.9, 0.95))
+    assert np.all(np.abs(cov - np.array([0.5, 0.68, 0.9, 0.95])[:, None]) < 0.03)
+    assert min(sbc_uniformity(sbc_ranks(samples, theta), S)) > 0.001
+    result = tarp(samples, theta)
+    assert result.max_deviation < 0.05 and abs(result.atc) < 0.5
+
+
+def test_over_confident_and_biased_posteriors_are_flagged() -> None:
+    samples, theta = _conjugate(0.5)
+    cov = coverage_at(truth_quantiles(samples, theta), (0.68,))
+    # truth within ±0.5σ_samples·z: expected coverage 2Φ(0.5·0.994) − 1 ≈ 0.38
+    assert np.all(np.abs(cov - 0.38) < 0.04)
+    assert max(sbc_uniformity(sbc_ranks(samples, theta), S)) < 1e-6
+    result = tarp(samples, theta)
+    assert result.atc < -1.0 and result.ks_pvalue < 1e-6  # curve below the diagonal: over-confident
+    biased, theta = _conjugate(1.0, shift=0.5)
+    assert max(sbc_uniformity(sbc_ranks(biased, theta), S)) < 1e-6
+    table = accuracy_table(biased, theta, ["a", "b"], {"first half": np.arange(N) < N // 2})
+    assert abs(table["all"]["bias"]["a"] - 0.5) < 0.05  # type: ignore[index]
+    assert table["first half"]["stars"] == N // 2
