@@ -589,3 +589,18 @@ def test_wcs_matches_astropy(tmp_path: Path) -> None:
     for (label, header), pixels, answer in zip(cases, grids, answers, strict=True):
         worst = max(worst, compare_wcs(header, answer, pixels, label))
     print(f"{len(cases)} WCS headers: worst celestial difference {worst:.2e} deg")
+
+
+def test_committed_references_are_current(tmp_path: Path) -> None:
+    """The JSON the vitest tests read is what astropy gives today (regenerated and compared)."""
+    import make_fits_codec_references as references
+
+    references.main(tmp_path)
+    fresh = json.loads((tmp_path / "codec-references.json").read_text())
+    committed = json.loads(
+        (ROOT / "test" / "fixtures" / "fits" / "codec-references.json").read_text()
+    )
+    if not DATA.exists():
+        committed.pop("real", None)
+        committed.pop("checksum", None)
+    assert fresh == committed

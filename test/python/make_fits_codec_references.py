@@ -1,0 +1,236 @@
+"""Write the astropy references that the vitest codec, checksum and WCS tests read.
+
+    native-models/.venv/bin/python test/python/make_fits_codec_references.py
+
+Outputs (committed, small):
+  test/fixtures/fits/codecs.fits            one tile-compressed HDU per algorithm / dither mode
+  test/fixtures/fits/codec-references.json  per HDU (and per real file in ../shared/data/fits): shape,
+                                            dtype, SHA-256 of astropy's decoded pixels (little-endian,
+                                            C order) and a few sample values; CHECKSUM/DATASUM of files;
+                                            WCS pixel -> world pairs from astropy.wcs.
+test_fits_codecs.py::test_committed_references_are_current re-runs this into a temporary folder and
+checks the committed JSON still matches astropy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from astropy.io import fits
+from astropy.wcs import WCS
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT.parent / "shared" / "data" / "fits"
+
+REAL_FILES = [
+    ("astropy/compressed/m13_rice.fits", 1),
+    ("astropy/compressed/m13_gzip.fits", 1),
+    ("astropy/compressed/m13_hcomp.fits", 1),
+    ("astropy/compressed/m13_plio.fits", 1),
+    ("astropy/compressed/compressed_with_nan.fits", 1),
+    ("astropy/comp.fits", 1),
+    ("astropy/compressed_float_bzero.fits", 1),
+    ("nom-tam-fits/m13real_rice.fits", 1),
+    ("nom-tam-blackbox/fpack.fits.fz", 1),
+]
+
+
+def fixture_hdus() -> list[tuple[str, fits.CompImageHDU]]:
+    rng = np.random.default_rng(42)
+    yy, xx = np.indices((14, 19))
+    smooth = 500 + 80 * np.exp(-((xx - 7) ** 2 + (yy - 6) ** 2) / 12.0)
+    i16 = np.round(smooth + rng.normal(0, 4, smooth.shape)).astype(np.int16)
+    u8 = (i16 % 256).astype(np.uint8)
+    i32 = i16.astype(np.int32) * 100003
+    f32 = (smooth + rng.normal(0, 2, smooth.shape)).astype(np.float32)
+    f32[2, 3:6] = np.nan
+    f32[9, :4] = 0.0
+    mask = ((xx + yy) % 5 == 0).astype(np.int32) * (1 + xx)
+    cases: list[tuple[str, np.ndarray, dict[str, object]]] = [
+        ("rice int16", i16, {"compression_type": "RICE_1", "tile_shape": (4, 19)}),
+        ("rice uint8", u8, {"compression_type": "RICE_1", "tile_shape": (5, 8)}),
+        ("rice int32", i32, {"compression_type": "RICE_1"}),
+        ("gzip1 int16", i16, {"compression_type": "GZIP_1", "tile_shape": (7, 19)}),
+        ("gzip2 int32", i32, {"compression_type": "GZIP_2", "tile_shape": (6, 10)}),
+        ("plio mask", mask, {"compression_type": "PLIO_1"}),
+        (
+            "hcompress smooth",
+            i16,
+            {
+                "compression_type": "HCOMPRESS_1",
+                "tile_shape": (14, 19),
+                "hcomp_scale": 3,
+                "hcomp_smooth": 1,
+            },
+        ),
+        (
+            "dither1 float32",
+            f32,
+            {
+                "compression_type": "RICE_1",
+                "tile_shape": (5, 19),
+                "quantize_method": 1,
+                "dither_seed": 8765,
+            },
+        ),
+        (
+            "dither2 float32",
+            f32,
+            {
+                "compression_type": "GZIP_2",
+                "tile_shape": (5, 19),
+                "quantize_method": 2,
+                "dither_seed": 3,
+            },
+        ),
+        (
+            "nodither float64",
+            f32.astype(np.float64),
+            {
+                "compression_type": "RICE_1",
+                "tile_shape": (7, 19),
+                "quantize_method": -1,
+            },
+        ),
+    ]
+    return [
+        (label, fits.CompImageHDU(data, name=f"C{i}", **kw))
+        for i, (label, data, kw) in enumerate(cases)
+    ]  # type: ignore[arg-type]
+
+
+def digest(data: np.ndarray) -> dict[str, object]:
+    little = np.ascontiguousarray(data.astype(data.dtype.newbyteorder("<")))
+    flat = little.ravel()
+    picks = np.linspace(0, flat.size - 1, 5).astype(int)
+    return {
+        "shape": list(data.shape),
+        "dtype": little.dtype.str,
+        "sha256": hashlib.sha256(little.tobytes()).hexdigest(),
+        "samples": [
+            [int(i), None if np.isnan(v) else float(v)]
+            for i, v in zip(picks, flat[picks].astype(float), strict=True)
+        ],
+    }
+
+
+def wcs_references() -> list[dict[str, object]]:
+    headers = [
+        {
+            "NAXIS": 2,
+            "CTYPE1": "RA---TAN",
+            "CTYPE2": "DEC--TAN",
+            "CRVAL1": 83.63,
+            "CRVAL2": 22.01,
+            "CRPIX1": 100.5,
+            "CRPIX2": 90.0,
+            "CD1_1": -1.2e-4,
+            "CD1_2": 3e-5,
+            "CD2_1": 2.5e-5,
+            "CD2_2": 1.1e-4,
+        },
+        {
+            "NAXIS": 2,
+            "CTYPE1": "RA---SIN",
+            "CTYPE2": "DEC--SIN",
+            "CRVAL1": 201.3,
+            "CRVAL2": -43.0,
+            "CRPIX1": 64,
+            "CRPIX2": 64,
+            "CDELT1": -0.002,
+            "CDELT2": 0.002,
+            "CROTA2": 30.0,
+        },
+        {
+            "NAXIS": 2,
+            "CTYPE1": "GLON-TAN",
+            "CTYPE2": "GLAT-TAN",
+            "CRVAL1": 0.0,
+            "CRVAL2": 89.0,
+            "CRPIX1": 10,
+            "CRPIX2": 10,
+            "CDELT1": -1.0,
+            "CDELT2": 1.0,
+            "LONPOLE": 150.0,
+        },
+        {
+            "NAXIS": 1,
+            "CTYPE1": "WAVE-LOG",
+            "CUNIT1": "Angstrom",
+            "CRVAL1": 4000.0,
+            "CRPIX1": 1,
+            "CDELT1": 0.9,
+        },
+    ]
+    out = []
+    pixels = np.array([[1.0, 1.0], [10.0, 20.0], [100.5, 90.0], [-40.0, 250.25]])
+    for header in headers:
+        h = fits.Header()
+        for key, value in header.items():
+            h[key] = value
+        wcs = WCS(h)
+        p = pixels[:, : wcs.naxis]
+        world = wcs.wcs_pix2world(p, 1)
+        if h.get("CUNIT1") == "Angstrom":
+            world = world * 1e10  # astropy returns metres
+        out.append({"header": header, "pixels": p.tolist(), "world": world.tolist()})
+    return out
+
+
+def checksum_references() -> list[dict[str, object]]:
+    out = []
+    for name in (
+        "astropy/checksum.fits",
+        "astropy/checksum_false.fits",
+        "nom-tam-fits/checksum.fits",
+    ):
+        with fits.open(DATA / name) as hdus:
+            out.append(
+                {
+                    "file": name,
+                    "hdus": [
+                        {
+                            "datasum": int(h._calculate_datasum()),
+                            "CHECKSUM": h.header.get("CHECKSUM"),
+                            "DATASUM": h.header.get("DATASUM"),
+                        }
+                        for h in hdus
+                    ],
+                }
+            )
+    return out
+
+
+def main(out_dir: Path) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    hdus = fixture_hdus()
+    fits.HDUList([fits.PrimaryHDU(), *[h for _, h in hdus]]).writeto(
+        out_dir / "codecs.fits", overwrite=True
+    )
+    refs: dict[str, object] = {
+        "generated_by": "test/python/make_fits_codec_references.py"
+    }
+    with fits.open(out_dir / "codecs.fits") as written:
+        refs["fixture"] = [
+            {"label": label, "hdu": i + 1, **digest(written[i + 1].data)}
+            for i, (label, _) in enumerate(hdus)
+        ]
+    if DATA.exists():
+        real = []
+        for name, hdu in REAL_FILES:
+            with fits.open(DATA / name, do_not_scale_image_data=True) as h:
+                real.append({"file": name, "hdu": hdu, **digest(h[hdu].data)})
+        refs["real"] = real
+        refs["checksum"] = checksum_references()
+    refs["wcs"] = wcs_references()
+    (out_dir / "codec-references.json").write_text(json.dumps(refs, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test" / "fixtures" / "fits"
+    )

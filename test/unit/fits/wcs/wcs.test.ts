@@ -1,0 +1,75 @@
+// Pixel → world against astropy.wcs (wcs_pix2world, origin 1) on TAN, SIN, CROTA2, CD, LONPOLE and a
+// logarithmic spectral axis; the pixel conventions; and the refusals.
+import { describe, expect, it } from 'vitest';
+import { readWcs } from '../../../../electron/fits/wcs/wcs.ts';
+import { references } from '../compression/references.ts';
+
+const header = (cards: Record<string, string | number | boolean>) => new Map(Object.entries(cards));
+
+describe('pixelToWorld matches astropy', () => {
+  references.wcs.forEach((entry, n) => {
+    it(`header ${n + 1} (${String(entry.header.CTYPE1)})`, () => {
+      const wcs = readWcs(header(entry.header));
+      entry.pixels.forEach((pixel, k) => {
+        const got = wcs.pixelToWorld(pixel);
+        const want = entry.world[k]!;
+        if (wcs.celestial) {
+          const dLng = Math.abs(got[wcs.celestial.lngAxis]! - want[wcs.celestial.lngAxis]!);
+          expect(Math.min(dLng, 360 - dLng)).toBeLessThan(1e-9);
+          expect(Math.abs(got[wcs.celestial.latAxis]! - want[wcs.celestial.latAxis]!)).toBeLessThan(1e-9);
+        } else {
+          expect(Math.abs(got[0]! / want[0]! - 1)).toBeLessThan(1e-12);
+        }
+      });
+    });
+  });
+});
+
+describe('pixel conventions', () => {
+  const wcs = readWcs(
+    header({
+      NAXIS: 2,
+      CTYPE1: 'RA---TAN',
+      CTYPE2: 'DEC--TAN',
+      CRVAL1: 10,
+      CRVAL2: 20,
+      CRPIX1: 3,
+      CRPIX2: 5,
+      CDELT1: -0.1,
+      CDELT2: 0.1,
+    }),
+  );
+  it('the reference pixel (1-based) maps to CRVAL', () => {
+    const [ra, dec] = wcs.pixelToWorld([3, 5]);
+    expect(ra).toBeCloseTo(10, 12);
+    expect(dec).toBeCloseTo(20, 12);
+  });
+  it('array index [j, i] (0-based, slowest first) is FITS pixel (i + 1, j + 1)', () => {
+    expect(wcs.arrayIndexToWorld([4, 2])).toEqual(wcs.pixelToWorld([3, 5]));
+    expect(wcs.arrayIndexToWorld([0, 7])).toEqual(wcs.pixelToWorld([8, 1]));
+  });
+});
+
+describe('what is not supported is said, not approximated', () => {
+  it('lists SIP coefficients as ignored distortions', () => {
+    const wcs = readWcs(
+      header({ NAXIS: 2, CTYPE1: 'RA---TAN-SIP', CTYPE2: 'DEC--TAN-SIP', A_ORDER: 2, B_ORDER: 2 }),
+    );
+    expect(wcs.ignoredDistortions).toEqual(['SIP']);
+  });
+  it('refuses other projections, naming the keyword', () => {
+    expect(() => readWcs(header({ NAXIS: 2, CTYPE1: 'RA---AIT', CTYPE2: 'DEC--AIT' }))).toThrowError(
+      /keyword CTYPE1: projection 'AIT' is not supported/,
+    );
+  });
+  it('refuses slant SIN', () => {
+    expect(() =>
+      readWcs(header({ NAXIS: 2, CTYPE1: 'RA---SIN', CTYPE2: 'DEC--SIN', PV2_1: 0.1 })),
+    ).toThrowError(/keyword PV2_1: slant orthographic SIN/);
+  });
+  it('refuses a spectral unit of the wrong kind', () => {
+    expect(() => readWcs(header({ NAXIS: 1, CTYPE1: 'AWAV', CUNIT1: 'Hz' }))).toThrowError(
+      /keyword CUNIT1: unit 'Hz' is a frequency, but AWAV needs a length/,
+    );
+  });
+});
