@@ -1,0 +1,308 @@
+"""Catalog engine against independent Python references, through the `cradle catalog` CLI.
+
+- cross-match: astropy's match_coordinates_sky on random catalogs gives the same pairs and separations;
+- Parquet written by pyarrow (several codecs, nulls, int64 ids, lists) reads with the same values;
+- VOTable and ECSV written by Cradle read back in astropy with their units;
+- observed counts on real validation tables equal the counts computed here from the published rules.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import astropy.units as u
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from astropy.coordinates import SkyCoord, match_coordinates_sky
+from astropy.table import Table
+
+ROOT = Path(__file__).resolve().parents[2]
+VALIDATION = ROOT.parent / "shared" / "data" / "real-stars" / "validation"
+
+
+def cradle(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def ok(*args: str) -> str:
+    result = cradle(*args)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def random_sky(
+    rng: np.random.Generator, n: int, ra0: float, dec0: float, size: float
+) -> tuple[np.ndarray, np.ndarray]:
+    ra = (ra0 + size * (rng.random(n) - 0.5)) % 360
+    dec = dec0 + size * (rng.random(n) - 0.5)
+    return ra, dec
+
+
+@pytest.mark.parametrize("ra0,dec0", [(0.0, 0.0), (150.0, 88.5), (275.0, -37.0)])
+def test_xmatch_matches_astropy(tmp_path: Path, ra0: float, dec0: float) -> None:
+    rng = np.random.default_rng(int(ra0) + 11)
+    ra_a, dec_a = random_sky(rng, 2000, ra0, dec0, 0.5)
+    # B: a jittered copy of 70% of A (offsets up to ~1.5 arcsec) plus unrelated stars.
+    pick = rng.random(2000) < 0.7
+    jitter = 1.5 / 3600
+    ra_b = (
+        np.concatenate(
+            [
+                ra_a[pick]
+                + jitter
+                * rng.standard_normal(pick.sum())
+                / np.cos(np.radians(dec_a[pick]))
+                / 2,
+                random_sky(rng, 1000, ra0, dec0, 0.5)[0],
+            ]
+        )
+        % 360
+    )
+    dec_b = np.concatenate(
+        [
+            dec_a[pick] + jitter * rng.standard_normal(pick.sum()) / 2,
+            random_sky(rng, 1000, ra0, dec0, 0.5)[1],
+        ]
+    )
+    a = pd.DataFrame({"id_a": np.arange(2000), "ra": ra_a, "dec": dec_a})
+    b = pd.DataFrame({"id_b": np.arange(len(ra_b)), "ra": ra_b, "dec": dec_b})
+    a.to_csv(tmp_path / "a.csv", index=False, float_format="%.12f")
+    b.to_csv(tmp_path / "b.csv", index=False, float_format="%.12f")
+    out = tmp_path / "m.parquet"
+    summary = json.loads(
+        ok(
+            "xmatch",
+            str(tmp_path / "a.csv"),
+            str(tmp_path / "b.csv"),
+            "--radius",
+            "1arcsec",
+            str(out),
+        )
+    )
+
+    ca = SkyCoord(a["ra"].to_numpy(), a["dec"].to_numpy(), unit="deg")
+    cb = SkyCoord(b["ra"].to_numpy(), b["dec"].to_numpy(), unit="deg")
+    idx, d2d, _ = match_coordinates_sky(ca, cb)
+    within = d2d < 1 * u.arcsec
+    got = pq.read_table(out).to_pandas()
+    assert len(got) == 2000
+    assert summary["matched"] == int(within.sum())
+    matched = got["id_b"].notna().to_numpy()
+    np.testing.assert_array_equal(matched, within)
+    np.testing.assert_array_equal(
+        got["id_b"].to_numpy()[matched].astype(int), idx[within]
+    )
+    np.testing.assert_allclose(
+        got["separation_arcsec"].to_numpy()[matched],
+        d2d.arcsec[within],
+        rtol=0,
+        atol=1e-6,
+    )
+    assert within.sum() > 500
+
+
+def test_parquet_from_pyarrow_reads(tmp_path: Path) -> None:
+    table = pa.table(
+        {
+            "source_id": pa.array([4295806720, 6728162648254144128, None], pa.int64()),
+            "phot_g_mean_mag": pa.array([12.5, None, 17.25], pa.float32()),
+            "parallax": pa.array([1.5, 2.25, float("nan")], pa.float64()),
+            "name": pa.array(["a", None, "c d"]),
+            "ok": pa.array([True, False, None]),
+        }
+    )
+    for codec in ("snappy", "zstd", "gzip", "none"):
+        path = tmp_path / f"t_{codec}.parquet"
+        pq.write_table(table, path, compression=codec)
+        out = tmp_path / f"t_{codec}.ecsv"
+        ok("convert", str(path), str(out))
+        back = Table.read(out)
+        assert list(back["source_id"].filled(-1)) == [
+            4295806720,
+            6728162648254144128,
+            -1,
+        ]
+        assert back["source_id"].dtype == np.int64
+        g = back["phot_g_mean_mag"]
+        assert float(g[0]) == 12.5 and bool(g.mask[1]) and float(g[2]) == 17.25
+        assert np.isnan(float(back["parallax"][2]))
+        assert list(back["name"].filled("")) == ["a", "", "c d"]
+        assert (
+            bool(back["ok"][0]) and not bool(back["ok"][1]) and bool(back["ok"].mask[2])
+        )
+
+
+def test_votable_and_ecsv_units_survive_in_astropy(tmp_path: Path) -> None:
+    t = Table()
+    t["source_id"] = np.array([1, 6728162648254144128], dtype=np.int64)
+    t["ra"] = [10.5, 275.176999] * u.deg
+    t["pmra"] = [1.5, -2.25] * u.mas / u.yr
+    t["phot_g_mean_mag"] = [12.5, 17.136] * u.mag
+    t.write(tmp_path / "in.ecsv")
+    for ext in ("vot", "ecsv", "parquet"):
+        out = tmp_path / f"out.{ext}"
+        ok("convert", str(tmp_path / "in.ecsv"), str(out))
+        if ext == "parquet":
+            back = pq.read_table(out)
+            assert back.schema.field("ra").metadata[b"unit"] == b"deg"
+            assert back.column("source_id").to_pylist() == [1, 6728162648254144128]
+            continue
+        back = Table.read(out)
+        assert back["ra"].unit == u.deg, ext
+        assert back["pmra"].unit == u.mas / u.yr, ext
+        assert back["phot_g_mean_mag"].unit == u.mag, ext
+        assert list(back["source_id"]) == [1, 6728162648254144128]
+        np.testing.assert_array_equal(np.asarray(back["pmra"]), [1.5, -2.25])
+
+
+needs_validation = pytest.mark.skipif(
+    not VALIDATION.exists(), reason=f"{VALIDATION} is absent"
+)
+
+
+def inspect(path: Path) -> dict[str, dict[str, object]]:
+    return json.loads(ok("inspect", str(path), "--json"))["quantities"]
+
+
+@needs_validation
+def test_observed_counts_gaia_table() -> None:
+    path = VALIDATION / "gyro-interp" / "Rebull_2016_X_GDR3_supplemented.csv"
+    q = inspect(path)
+    df = pd.read_csv(path)
+    assert q["gaia.g"]["observed"] == int(df["phot_g_mean_mag"].notna().sum())
+    # Parallax: value and error present, RUWE ≤ 1.4 (Lindegren et al. 2021).
+    good = df["parallax"].notna() & df["parallax_error"].notna() & ~(df["ruwe"] > 1.4)
+    assert q["gaia.parallax"]["observed"] == int(good.sum())
+    # BP = G + (BP − G), dropped where |C*| > 3σ_C* (Riello et al. 2021 Table 2, Eq. 18).
+    x = df["bp_rp"].to_numpy()
+    f = np.where(
+        x < 0.5,
+        1.154360 + 0.033772 * x + 0.032277 * x**2,
+        np.where(
+            x < 4,
+            1.162004 + 0.011464 * x + 0.049255 * x**2 - 0.005879 * x**3,
+            1.057572 + 0.140537 * x,
+        ),
+    )
+    bp = df["phot_g_mean_mag"] + df["bp_g"]
+    rp = df["phot_g_mean_mag"] - df["g_rp"]
+    x2 = (bp - rp).to_numpy()
+    f = np.where(
+        x2 < 0.5,
+        1.154360 + 0.033772 * x2 + 0.032277 * x2**2,
+        np.where(
+            x2 < 4,
+            1.162004 + 0.011464 * x2 + 0.049255 * x2**2 - 0.005879 * x2**3,
+            1.057572 + 0.140537 * x2,
+        ),
+    )
+    c_star = df["phot_bp_rp_excess_factor"].to_numpy() - f
+    sigma = 0.0059898 + 8.817481e-12 * df["phot_g_mean_mag"].to_numpy() ** 7.618399
+    excess = np.abs(c_star) > 3 * sigma
+    bp_err_ok = df["phot_bp_mean_flux_over_error"].notna()
+    observed_bp = bp.notna() & bp_err_ok & ~excess
+    assert q["gaia.bp"]["observed"] == int(observed_bp.sum())
+    assert q["gaia.bp"]["flagged"]["gaiaBpRpExcess"] == int((excess & bp.notna()).sum())
+
+
+@needs_validation
+def test_observed_counts_2mass_and_wise_votables() -> None:
+    tm_path = VALIDATION / "canovas-rhooph" / "sample_common_x_2mass-result.vot"
+    tm = Table.read(tm_path).to_pandas()
+    q = inspect(tm_path)
+    for index, band, column in ((0, "j", "Jmag"), (1, "h", "Hmag"), (2, "ks", "Kmag")):
+        letter = tm["ph_qual"].fillna("").str.slice(index, index + 1)
+        good = (
+            tm[column].notna() & tm[f"e_{column}"].notna() & ~letter.isin(list("UXEF"))
+        )
+        assert q[f"tmass.{band}"]["observed"] == int(good.sum()), band
+    wise_path = VALIDATION / "canovas-rhooph" / "sample_common_x_wise-result.vot"
+    wi = Table.read(wise_path).to_pandas()
+    q = inspect(wise_path)
+    for index in range(4):
+        column = f"W{index + 1}mag"
+        letter = wi["ph_qual"].fillna("").str.slice(index, index + 1)
+        cc = wi["cc_flag"].fillna("").str.slice(index, index + 1)
+        good = (
+            wi[column].notna()
+            & wi[f"e_{column}"].notna()
+            & ~letter.isin(list("UXZ"))
+            & ~cc.isin(list("DPHO"))
+        )
+        assert q[f"wise.w{index + 1}"]["observed"] == int(good.sum()), column
+
+
+@needs_validation
+def test_flux_to_magnitude_matches_archive_magnitudes(tmp_path: Path) -> None:
+    """Cánovas et al.'s λF_λ band fluxes (W/m²) → Vega magnitudes vs the archive magnitudes of the same stars."""
+    folder = VALIDATION / "canovas-rhooph"
+    bands = [
+        "tmass.j",
+        "tmass.h",
+        "tmass.ks",
+        "wise.w1",
+        "wise.w2",
+        "wise.w3",
+        "wise.w4",
+    ]
+    out = tmp_path / "inputs.parquet"
+    summary = json.loads(
+        ok(
+            "inputs",
+            str(folder / "tab_ap_4.dat"),
+            str(out),
+            "--variables",
+            ",".join(bands),
+        )
+    )
+    assert summary["observed"] == {band: 48 for band in bands}
+    inputs = pq.read_table(out).to_pandas()
+    inputs["source_id"] = Table.read(
+        folder / "tab_ap_4.dat", readme=str(folder / "readme.txt"), format="ascii.cds"
+    )["source_ID"]
+    tm = Table.read(folder / "sample_common_x_2mass-result.vot").to_pandas()
+    wi = Table.read(folder / "sample_common_x_wise-result.vot").to_pandas()
+    joined = inputs.merge(tm, on="source_id").merge(wi, on="source_id")
+    assert len(joined) == 48
+    # Median |Δm| against the archive: the zero points (Cohen et al. 2003; Jarrett et al. 2011) are
+    # isophotal, the paper's fluxes were made with slightly different effective wavelengths.
+    for band, mag, tolerance in (
+        ("tmass.j", "Jmag", 0.02),
+        ("tmass.h", "Hmag", 0.03),
+        ("tmass.ks", "Kmag", 0.02),
+        ("wise.w1", "W1mag", 0.03),
+        ("wise.w2", "W2mag", 0.03),
+        ("wise.w3", "W3mag", 0.1),
+        ("wise.w4", "W4mag", 0.06),
+    ):
+        diff = np.nanmedian(
+            np.abs(joined[band].to_numpy() - joined[mag].to_numpy(dtype=float))
+        )
+        assert diff < tolerance, (band, diff)
+
+
+def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("a,b\n1,2\n3\n")
+    result = cradle("inspect", str(ragged), "--json")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert (
+        result.stderr.strip()
+        == f"cradle: {ragged}: line 3: ragged row: 1 fields where the header has 2"
+    )
+    result = cradle("convert", str(ragged), str(tmp_path / "out.parquet"))
+    assert result.returncode == 1
+    assert not (tmp_path / "out.parquet").exists()
+    assert list(tmp_path.glob("*.tmp")) == []
