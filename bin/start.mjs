@@ -21,7 +21,11 @@ function electronBinary() {
 }
 
 function runScript(script) {
-  const result = spawnSync(npm, ['run', '--silent', script], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+  const result = spawnSync(npm, ['run', '--silent', script], {
+    cwd: root,
+    stdio: 'inherit',
+    shell: process.platform === 'win32',
+  });
   if (result.status !== 0) {
     process.stderr.write(`cradle: \`npm run ${script}\` failed\n`);
     process.exit(result.status ?? 1);

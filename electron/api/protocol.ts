@@ -19,8 +19,7 @@ export interface ApiError {
 export type ApiErrorCode = 'invalid-params' | 'unknown-method' | 'not-available' | 'failed';
 
 export type Reply<M extends MethodName = MethodName> =
-  | { ok: true; result: MethodResult<M> }
-  | { ok: false; error: ApiError };
+  { ok: true; result: MethodResult<M> } | { ok: false; error: ApiError };
 
 export type ReplyMessage = { kind: 'reply'; id: number } & Reply;
 

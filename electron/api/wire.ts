@@ -113,7 +113,10 @@ export function decodeMessage(data: string | ArrayBuffer | Uint8Array): unknown 
     const Type = typedArrayTypes[blob.type];
     if (Type === undefined) throw new Error(`wire: unknown typed array type ${String(blob.type)}`);
     const start = bytes.byteOffset + dataStart + blob.byteOffset;
-    if (dataStart + blob.byteOffset + blob.length > bytes.byteLength || blob.length % Type.BYTES_PER_ELEMENT) {
+    if (
+      dataStart + blob.byteOffset + blob.length > bytes.byteLength ||
+      blob.length % Type.BYTES_PER_ELEMENT
+    ) {
       throw new Error(`wire: binary frame ${blob.type} out of bounds`);
     }
     return new Type(bytes.buffer as ArrayBuffer, start, blob.length / Type.BYTES_PER_ELEMENT);

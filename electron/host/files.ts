@@ -51,7 +51,11 @@ export async function statPath(path: string): Promise<FileEntry> {
   }
 }
 
-export async function listDirectory(dirPath: string, showHidden: boolean, limit: number): Promise<DirListing> {
+export async function listDirectory(
+  dirPath: string,
+  showHidden: boolean,
+  limit: number,
+): Promise<DirListing> {
   const dir = resolve(dirPath);
   let names: string[];
   try {

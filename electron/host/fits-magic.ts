@@ -31,7 +31,10 @@ export async function checkFitsMagic(path: string, gzipped: boolean): Promise<Ma
       // SYNC_FLUSH lets zlib return what it inflated from a stream that is cut off here on purpose.
       return readFirstCard(gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH }));
     } catch (error) {
-      return { fits: false, reason: `corrupt gzip data (${error instanceof Error ? error.message : String(error)})` };
+      return {
+        fits: false,
+        reason: `corrupt gzip data (${error instanceof Error ? error.message : String(error)})`,
+      };
     }
   } finally {
     await handle.close();

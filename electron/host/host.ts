@@ -5,7 +5,13 @@ import type { z } from 'zod';
 import type { AppInfo } from '../api/app.ts';
 import { JobResultOfKind, type ApiEvent } from '../api/events.ts';
 import type { JobSnapshot } from '../api/jobs.ts';
-import { isMethodName, methods, type MethodArgs, type MethodName, type MethodResult } from '../api/methods.ts';
+import {
+  isMethodName,
+  methods,
+  type MethodArgs,
+  type MethodName,
+  type MethodResult,
+} from '../api/methods.ts';
 import type { ApiErrorCode, Reply } from '../api/protocol.ts';
 import { JobRegistry, type JobEvent } from '../jobs/registry.ts';
 import { appInfo } from './app-info.ts';
@@ -66,7 +72,7 @@ export class Host {
       'files.clearRecent': () => this.recent.clear(),
       'jobs.start': (request) => this.startJob(request),
       'jobs.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
-      'jobs.list': () => Promise.resolve(this.jobs.list() as JobSnapshot[]),
+      'jobs.list': () => Promise.resolve(this.jobs.list()),
       'dialog.chooseDirectory': async ({ title }) => {
         if (options.chooseDirectory === undefined) {
           throw new ApiFailure('dialog.chooseDirectory: no native dialogs in browser mode', 'not-available');
@@ -79,7 +85,10 @@ export class Host {
   /** Validates and runs one call. Never throws: every failure becomes an error reply. */
   async dispatch(method: string, params: unknown): Promise<Reply> {
     if (!isMethodName(method)) {
-      return { ok: false, error: { code: 'unknown-method', message: `no API method named ${JSON.stringify(method)}` } };
+      return {
+        ok: false,
+        error: { code: 'unknown-method', message: `no API method named ${JSON.stringify(method)}` },
+      };
     }
     const parsed = methods[method].params.safeParse(params ?? {});
     if (!parsed.success) {
@@ -110,7 +119,7 @@ export class Host {
   }
 
   private async startJob(request: MethodArgs<'jobs.start'>): Promise<JobSnapshot> {
-    const snapshot = this.jobs.start(jobDefinitions[request.kind], request.params) as JobSnapshot;
+    const snapshot = this.jobs.start(jobDefinitions[request.kind], request.params);
     if (request.kind === 'fits-scan') {
       // Scanning a folder counts as opening it; the list is a convenience, so a failure to save it is not the job's.
       await this.recent.add(request.params.dir).catch(() => undefined);
@@ -121,7 +130,7 @@ export class Host {
   private onJobEvent(event: JobEvent): void {
     switch (event.type) {
       case 'started':
-        this.emit({ type: 'job.started', job: event.job as JobSnapshot });
+        this.emit({ type: 'job.started', job: event.job });
         break;
       case 'progress':
         this.emit({ type: 'job.progress', id: event.id, progress: event.progress });
@@ -132,18 +141,23 @@ export class Host {
       case 'done': {
         const result = JobResultOfKind.safeParse({ kind: event.job.kind, value: event.result });
         if (result.success) {
-          this.emit({ type: 'job.done', id: event.job.id, job: event.job as JobSnapshot, result: result.data });
+          this.emit({ type: 'job.done', id: event.job.id, job: event.job, result: result.data });
         } else {
           const message = `the ${event.job.kind} job returned a malformed result (${formatIssues(event.job.kind, result.error)})`;
-          this.emit({ type: 'job.failed', id: event.job.id, job: { ...(event.job as JobSnapshot), state: 'failed', message }, message });
+          this.emit({
+            type: 'job.failed',
+            id: event.job.id,
+            job: { ...event.job, state: 'failed', message },
+            message,
+          });
         }
         break;
       }
       case 'failed':
-        this.emit({ type: 'job.failed', id: event.job.id, job: event.job as JobSnapshot, message: event.message });
+        this.emit({ type: 'job.failed', id: event.job.id, job: event.job, message: event.message });
         break;
       case 'cancelled':
-        this.emit({ type: 'job.cancelled', id: event.job.id, job: event.job as JobSnapshot });
+        this.emit({ type: 'job.cancelled', id: event.job.id, job: event.job });
         break;
     }
   }

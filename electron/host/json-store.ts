@@ -54,7 +54,7 @@ export class JsonStore<S extends z.ZodType> {
         await rename(temp, this.path);
       } catch (error) {
         await rm(temp, { force: true });
-        throw new Error(`cannot write ${this.path}: ${(error as Error).message}`);
+        throw new Error(`cannot write ${this.path}: ${(error as Error).message}`, { cause: error });
       }
     });
     this.writing = next.catch(() => undefined);

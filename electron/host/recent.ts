@@ -24,7 +24,11 @@ export class RecentFiles {
     const info = await stat(path).catch((error: unknown) => {
       throw new Error(`cannot add ${path} to the recent list: ${(error as Error).message}`);
     });
-    const entry: RecentEntry = { path, kind: info.isDirectory() ? 'directory' : 'file', openedMs: this.now() };
+    const entry: RecentEntry = {
+      path,
+      kind: info.isDirectory() ? 'directory' : 'file',
+      openedMs: this.now(),
+    };
     const others = (await this.list()).filter((item) => item.path !== path);
     const next = [entry, ...others].slice(0, this.limit);
     await this.store.save(next);

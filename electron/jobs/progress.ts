@@ -36,7 +36,8 @@ export class ProgressMeter {
     const elapsedMs = t - this.windowStartMs;
     if (elapsedMs >= this.windowMs) {
       const windowRate = ((done - this.windowStartDone) * 1000) / elapsedMs;
-      this.rate = this.rate === 0 ? windowRate : this.smoothing * windowRate + (1 - this.smoothing) * this.rate;
+      this.rate =
+        this.rate === 0 ? windowRate : this.smoothing * windowRate + (1 - this.smoothing) * this.rate;
       this.windowStartMs = t;
       this.windowStartDone = done;
     }

@@ -193,7 +193,12 @@ export class JobRegistry {
     }
   }
 
-  private finish(record: JobRecord, state: 'done' | 'failed' | 'cancelled', message: string | null, result?: unknown): void {
+  private finish(
+    record: JobRecord,
+    state: 'done' | 'failed' | 'cancelled',
+    message: string | null,
+    result?: unknown,
+  ): void {
     const wasRunning = record.snapshot.state === 'running';
     if (record.snapshot.state !== 'running' && record.snapshot.state !== 'queued') return;
     if (record.cancelTimer !== null) clearTimeout(record.cancelTimer);

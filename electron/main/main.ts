@@ -20,14 +20,18 @@ const host = new Host({
   transport: 'electron',
   async chooseDirectory(title) {
     const options = { title: title ?? 'Choose a folder', properties: ['openDirectory' as const] };
-    const choice = mainWindow ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options);
+    const choice = mainWindow
+      ? await dialog.showOpenDialog(mainWindow, options)
+      : await dialog.showOpenDialog(options);
     return choice.canceled ? null : (choice.filePaths[0] ?? null);
   },
 });
 
 function fromOurPage(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return frame !== null && new URL(frame.url).origin === appOrigin && event.sender === mainWindow?.webContents;
+  return (
+    frame !== null && new URL(frame.url).origin === appOrigin && event.sender === mainWindow?.webContents
+  );
 }
 
 function createWindow(): BrowserWindow {
@@ -70,7 +74,10 @@ void app.whenReady().then(() => {
   serveRenderer(join(packageRoot(), 'renderer', 'dist'));
   ipcMain.handle(ipcChannels.call, (event, method: unknown, params: unknown): Promise<Reply> | Reply => {
     if (!fromOurPage(event)) {
-      return { ok: false, error: { code: 'not-available', message: 'API calls are only accepted from the Cradle window' } };
+      return {
+        ok: false,
+        error: { code: 'not-available', message: 'API calls are only accepted from the Cradle window' },
+      };
     }
     return host.dispatch(typeof method === 'string' ? method : '', params);
   });

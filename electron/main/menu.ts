@@ -18,7 +18,9 @@ export function buildMenu(host: Host, window: () => BrowserWindow | null): Menu 
   const openFolder = async (): Promise<void> => {
     const target = window();
     const options = { title: 'Open a folder', properties: ['openDirectory' as const] };
-    const choice = target ? await dialog.showOpenDialog(target, options) : await dialog.showOpenDialog(options);
+    const choice = target
+      ? await dialog.showOpenDialog(target, options)
+      : await dialog.showOpenDialog(options);
     const path = choice.filePaths[0];
     if (!choice.canceled && path !== undefined) host.emit({ type: 'shell.openFolder', path });
   };
@@ -36,14 +38,12 @@ export function buildMenu(host: Host, window: () => BrowserWindow | null): Menu 
     {
       label: 'View',
       submenu: [
-        ...views.map(
-          ([view, label], index): MenuItemConstructorOptions => ({
-            label,
-            accelerator: `CmdOrCtrl+${index + 1}`,
-            registerAccelerator: false,
-            click: () => host.emit({ type: 'shell.navigate', view }),
-          }),
-        ),
+        ...views.map(([view, label], index): MenuItemConstructorOptions => ({
+          label,
+          accelerator: `CmdOrCtrl+${index + 1}`,
+          registerAccelerator: false,
+          click: () => host.emit({ type: 'shell.navigate', view }),
+        })),
         { type: 'separator' },
         {
           label: 'Switch Light/Dark Theme',

@@ -7,7 +7,8 @@ import { ipcChannels } from '../api/ipc.ts';
 import type { Reply } from '../api/protocol.ts';
 
 contextBridge.exposeInMainWorld('cradle', {
-  call: (method: string, params: unknown): Promise<Reply> => ipcRenderer.invoke(ipcChannels.call, method, params),
+  call: (method: string, params: unknown): Promise<Reply> =>
+    ipcRenderer.invoke(ipcChannels.call, method, params),
   onEvent(listener: (event: ApiEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, apiEvent: ApiEvent): void => listener(apiEvent);
     ipcRenderer.on(ipcChannels.event, forward);

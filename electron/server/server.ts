@@ -42,7 +42,11 @@ export function defaultRendererDir(): string {
 function listen(server: Server, port: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(new Error(error.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use` : error.message));
+      reject(
+        new Error(
+          error.code === 'EADDRINUSE' ? `port ${port} on 127.0.0.1 is already in use` : error.message,
+        ),
+      );
     });
     server.listen(port, '127.0.0.1', () => resolvePort((server.address() as AddressInfo).port));
   });
@@ -81,7 +85,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     );
     if (!verdict.ok) {
       const status = verdict.status === 403 ? '403 Forbidden' : '400 Bad Request';
-      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${verdict.reason}\n`);
+      socket.end(
+        `HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Type: text/plain\r\n\r\n${verdict.reason}\n`,
+      );
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => serveApiSocket(ws, host));

@@ -33,7 +33,11 @@ function reply(response: ServerResponse, status: number, text: string): void {
   response.end(text);
 }
 
-export async function serveStatic(root: string, request: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function serveStatic(
+  root: string,
+  request: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   if (request.method !== 'GET' && request.method !== 'HEAD') {
     response.setHeader('Allow', 'GET, HEAD');
     reply(response, 405, 'method not allowed');

@@ -58,7 +58,8 @@ export const views: ViewInfo[] = [
         'Progress, pause and resume; per-star posterior summaries and flags',
         'Results exported as Parquet, FITS, CSV or VOTable',
       ],
-      issue: 'Infer and Galaxy views: run a catalog, then fly through a 3D map of young-star ages and clusters',
+      issue:
+        'Infer and Galaxy views: run a catalog, then fly through a 3D map of young-star ages and clusters',
     },
   },
   {
@@ -71,7 +72,8 @@ export const views: ViewInfo[] = [
         'Galactic and ICRS frames, level of detail for millions of stars',
         'Colour by age, cluster or uncertainty; select a cluster to see its members',
       ],
-      issue: 'Infer and Galaxy views: run a catalog, then fly through a 3D map of young-star ages and clusters',
+      issue:
+        'Infer and Galaxy views: run a catalog, then fly through a 3D map of young-star ages and clusters',
     },
   },
   {

@@ -32,7 +32,10 @@ export function connectWebSocket(location: Location): Promise<CradleApi> {
   const socket = new WebSocket(`${scheme}//${location.host}/api?token=${encodeURIComponent(token)}`);
   socket.binaryType = 'arraybuffer';
 
-  const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void; method: string }>();
+  const pending = new Map<
+    number,
+    { resolve(value: unknown): void; reject(error: Error): void; method: string }
+  >();
   const listeners = new Set<(event: ApiEvent) => void>();
   const closeListeners = new Set<(reason: string) => void>();
   let nextId = 1;
@@ -58,7 +61,7 @@ export function connectWebSocket(location: Location): Promise<CradleApi> {
       }
       const id = nextId++;
       return new Promise<MethodResult<M>>((resolve, reject) => {
-        pending.set(id, { resolve: resolve as (value: unknown) => void, reject, method });
+        pending.set(id, { resolve, reject, method });
         socket.send(encodeMessage({ kind: 'call', id, method, params }));
       });
     },

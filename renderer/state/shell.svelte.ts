@@ -15,7 +15,10 @@ export class ShellState {
   constructor(private readonly api: CradleApi) {}
 
   async load(): Promise<void> {
-    const [info, settings] = await Promise.all([this.api.call('app.info', {}), this.api.call('settings.get', {})]);
+    const [info, settings] = await Promise.all([
+      this.api.call('app.info', {}),
+      this.api.call('settings.get', {}),
+    ]);
     this.info = info;
     this.applyTheme(settings.theme);
   }

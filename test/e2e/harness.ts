@@ -21,11 +21,15 @@ export interface Served {
 
 export async function serve(): Promise<Served> {
   const home = await mkdtemp(join(tmpdir(), 'cradle-e2e-home-'));
-  const child: ChildProcess = spawn(process.execPath, [join(repoRoot, 'bin', 'cradle.mjs'), 'serve', '--no-open'], {
-    cwd: repoRoot,
-    env: { ...process.env, CRADLE_HOME: home },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(repoRoot, 'bin', 'cradle.mjs'), 'serve', '--no-open'],
+    {
+      cwd: repoRoot,
+      env: { ...process.env, CRADLE_HOME: home },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -53,9 +57,11 @@ export async function serve(): Promise<Served> {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = [process.env['CRADLE_CHROMIUM'], '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (path) => path !== undefined && path !== '' && existsSync(path),
-  );
+  const executablePath = [
+    process.env['CRADLE_CHROMIUM'],
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ].find((path) => path !== undefined && path !== '' && existsSync(path));
   if (executablePath === undefined) {
     throw new Error('no Chromium found: run `npm run setup:test` or set CRADLE_CHROMIUM');
   }

@@ -40,7 +40,10 @@ beforeAll(async () => {
   await mkdir(join(night, 'calib'), { recursive: true });
   for (let i = 1; i <= 12; i++) {
     const band = ['g', 'r', 'i'][i % 3] as string;
-    await writeFile(join(night, `m42_${band}_${String(i).padStart(3, '0')}.fits`), fits(2 + (i % 5) * 3, 'M42'));
+    await writeFile(
+      join(night, `m42_${band}_${String(i).padStart(3, '0')}.fits`),
+      fits(2 + (i % 5) * 3, 'M42'),
+    );
   }
   for (const name of ['bias_001.fits', 'bias_002.fits', 'flat_r_001.fits']) {
     await writeFile(join(night, 'calib', name), fits(1, 'CALIB'));
@@ -71,18 +74,25 @@ afterAll(async () => {
 async function openFolder(path: string): Promise<void> {
   await page.getByTestId('path-input').fill(path);
   await page.getByTestId('path-input').press('Enter');
-  await page.getByRole('table', { name: 'Folder contents' }).getByText(path === data ? 'survey-dump' : 'calib').waitFor();
+  await page
+    .getByRole('table', { name: 'Folder contents' })
+    .getByText(path === data ? 'survey-dump' : 'calib')
+    .waitFor();
 }
 
 describe('the shell', () => {
   it('renders the rail, the Files view and the status bar, and hides the token', async () => {
     const rail = page.getByRole('navigation', { name: 'Views' });
     await expect(rail.getByRole('button').allTextContents()).resolves.toEqual(
-      ['Files', 'Inspect', 'Simulate', 'Infer', 'Galaxy', 'Models'].map((label) => expect.stringContaining(label) as string),
+      ['Files', 'Inspect', 'Simulate', 'Infer', 'Galaxy', 'Models'].map(
+        (label) => expect.stringContaining(label) as string,
+      ),
     );
     expect(await page.locator('main.view').getAttribute('data-view')).toBe('files');
     expect(await page.getByTestId('status-jobs').textContent()).toContain('No running jobs');
-    await expect(page.getByRole('contentinfo').textContent()).resolves.toMatch(/Browser mode · 127\.0\.0\.1.*ONNX: cpu/);
+    await expect(page.getByRole('contentinfo').textContent()).resolves.toMatch(
+      /Browser mode · 127\.0\.0\.1.*ONNX: cpu/,
+    );
     expect(page.url()).not.toContain('token');
     expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
   });
@@ -109,9 +119,9 @@ describe('the shell', () => {
     expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.reload();
     await page.getByTestId('shell').waitFor();
-    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'light');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('light');
     await page.keyboard.press('Control+Shift+L');
-    await page.waitForFunction(() => document.documentElement.dataset['theme'] === 'dark');
+    await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe('dark');
   });
 });
 

@@ -32,7 +32,9 @@ describe('API schemas', () => {
       params: { dir: '/data', followSymlinks: false, paceMs: 0 },
     });
     expect(JobStartParams.safeParse({ kind: 'rm-rf', params: { dir: '/' } }).success).toBe(false);
-    expect(JobStartParams.safeParse({ kind: 'fits-scan', params: { dir: '/d', paceMs: 5000 } }).success).toBe(false);
+    expect(JobStartParams.safeParse({ kind: 'fits-scan', params: { dir: '/d', paceMs: 5000 } }).success).toBe(
+      false,
+    );
     expect(JobStartParams.safeParse({ kind: 'fits-scan', params: { dir: 'relative' } }).success).toBe(false);
   });
 

@@ -22,10 +22,14 @@ interface BuilderConfig {
 }
 
 // electron-builder's own configuration loader and validator (app-builder-lib ships with it).
-const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
-  getConfig(projectDir: string, configPath: string): Promise<BuilderConfig>;
-  validateConfiguration(config: BuilderConfig, debugLogger: { isEnabled: boolean; add(): void }): Promise<void>;
+const builder = require('app-builder-lib/out/util/config/config') as {
+  getConfig: (projectDir: string, configPath: string) => Promise<BuilderConfig>;
+  validateConfiguration: (
+    config: BuilderConfig,
+    debugLogger: { isEnabled: boolean; add: () => void },
+  ) => Promise<void>;
 };
+const { getConfig, validateConfiguration } = builder;
 const quietLogger = { isEnabled: false, add: () => undefined };
 
 async function load(): Promise<BuilderConfig> {
@@ -55,14 +59,20 @@ describe('build/electron-builder.yml', () => {
     expect(config.asar).toBe(true);
     expect(config.asarUnpack).toContain('node_modules/onnxruntime-node/bin/**/*');
     expect(config.asarUnpack).toContain('**/*.node');
-    expect(config.extraResources).toContainEqual(expect.objectContaining({ from: 'native-models/models', to: 'models' }));
+    expect(config.extraResources).toContainEqual(
+      expect.objectContaining({ from: 'native-models/models', to: 'models' }),
+    );
   });
 
   it('packages the compiled engine and built renderer, and writes installers outside dist/', async () => {
     const config = await load();
     // The loader normalises `files` to file sets ({ filter: [...] }).
-    const patterns = (config.files ?? []).flatMap((set) => (typeof set === 'string' ? [set] : (set.filter ?? [])));
-    expect(patterns).toEqual(expect.arrayContaining(['package.json', 'dist/electron/**/*', 'renderer/dist/**/*']));
+    const patterns = (config.files ?? []).flatMap((set) =>
+      typeof set === 'string' ? [set] : (set.filter ?? []),
+    );
+    expect(patterns).toEqual(
+      expect.arrayContaining(['package.json', 'dist/electron/**/*', 'renderer/dist/**/*']),
+    );
     expect(config.directories?.output).toBe('release');
   });
 });

@@ -11,7 +11,7 @@ describe('build/bundle-preload.mjs', () => {
   it('bundles the preload to CommonJS that requires only electron', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cradle-preload-'));
     try {
-      const outfile = (await (bundlePreload as (out: string) => Promise<string>)(join(dir, 'preload.cjs')));
+      const outfile = await (bundlePreload as (out: string) => Promise<string>)(join(dir, 'preload.cjs'));
       const code = await readFile(outfile, 'utf8');
       const required = [...code.matchAll(/require\(["']([^"']+)["']\)/g)].map((match) => match[1]);
       expect(required).toEqual(['electron']);

@@ -13,8 +13,16 @@ import { scanForFits } from '../../../electron/host/fits-scan.ts';
 
 /** A minimal conforming FITS file: one 2880-byte header block (80-byte cards), then `dataBlocks` of data. */
 function fitsFile(dataBlocks = 0): Uint8Array {
-  const cards = ['SIMPLE  =                    T', 'BITPIX  =                    8', 'NAXIS   =                    0', 'END'];
-  const header = cards.map((card) => card.padEnd(80, ' ')).join('').padEnd(2880, ' ');
+  const cards = [
+    'SIMPLE  =                    T',
+    'BITPIX  =                    8',
+    'NAXIS   =                    0',
+    'END',
+  ];
+  const header = cards
+    .map((card) => card.padEnd(80, ' '))
+    .join('')
+    .padEnd(2880, ' ');
   const bytes = new Uint8Array(2880 * (1 + dataBlocks));
   bytes.set(new TextEncoder().encode(header));
   return bytes;
@@ -37,7 +45,10 @@ beforeAll(async () => {
   await writeFile(join(root, 'fake.fits'), 'This is a text file with a FITS name, long enough to read.');
   await writeFile(join(root, 'empty.fts'), '');
   await writeFile(join(root, 'plain.fits.gz'), fitsFile()); // named .gz but not gzip
-  await writeFile(join(root, 'broken.fit.gz'), new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]));
+  await writeFile(
+    join(root, 'broken.fit.gz'),
+    new Uint8Array([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3, 0xff, 0xff]),
+  );
   await symlink(root, join(root, 'night1', 'loop'));
 });
 
@@ -53,14 +64,20 @@ describe('FITS names and magic', () => {
     for (const name of ['a.fits', 'a.FITS', 'b.fit', 'c.fts', 'd.fz', 'e.fits.gz', 'f.FIT.GZ']) {
       expect(hasFitsName(name), name).toBe(true);
     }
-    for (const name of ['fits', 'a.fits.bak', 'a.txt', 'a.gz', 'a.fitsx']) expect(hasFitsName(name), name).toBe(false);
+    for (const name of ['fits', 'a.fits.bak', 'a.txt', 'a.gz', 'a.fitsx'])
+      expect(hasFitsName(name), name).toBe(false);
   });
 
   it('confirms by the first card and explains refusals', async () => {
     expect(await checkFitsMagic(join(root, 'a.fits'), false)).toEqual({ fits: true });
     expect(await checkFitsMagic(join(root, 'night1', 'raw', 'c.fits.gz'), true)).toEqual({ fits: true });
-    expect(await checkFitsMagic(join(root, 'fake.fits'), false)).toMatchObject({ fits: false, reason: /starts with "This is a "/ });
-    expect(await checkFitsMagic(join(root, 'empty.fts'), false)).toMatchObject({ reason: 'shorter than one FITS card' });
+    expect(await checkFitsMagic(join(root, 'fake.fits'), false)).toMatchObject({
+      fits: false,
+      reason: /starts with "This is a "/,
+    });
+    expect(await checkFitsMagic(join(root, 'empty.fts'), false)).toMatchObject({
+      reason: 'shorter than one FITS card',
+    });
     expect(await checkFitsMagic(join(root, 'plain.fits.gz'), true)).toMatchObject({ reason: /not gzip/ });
     expect(await checkFitsMagic(join(root, 'broken.fit.gz'), true)).toMatchObject({ reason: /corrupt gzip/ });
   });

@@ -29,12 +29,17 @@ describe('dispatch', () => {
       ok: false,
       error: { code: 'unknown-method', message: 'no API method named "files.delete"' },
     });
-    expect(await host.dispatch('constructor', {})).toMatchObject({ ok: false, error: { code: 'unknown-method' } });
+    expect(await host.dispatch('constructor', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-method' },
+    });
     expect(await host.dispatch('files.list', { dir: 'relative/path' })).toEqual({
       ok: false,
       error: { code: 'invalid-params', message: 'files.list: dir: the path must be absolute' },
     });
-    expect(await host.dispatch('files.list', 'not an object')).toMatchObject({ error: { code: 'invalid-params' } });
+    expect(await host.dispatch('files.list', 'not an object')).toMatchObject({
+      error: { code: 'invalid-params' },
+    });
   });
 
   it('reports handler failures as replies naming the path', async () => {
@@ -46,14 +51,24 @@ describe('dispatch', () => {
   });
 
   it('says native dialogs are not available in browser mode', async () => {
-    expect(await host.dispatch('dialog.chooseDirectory', {})).toMatchObject({ ok: false, error: { code: 'not-available' } });
+    expect(await host.dispatch('dialog.chooseDirectory', {})).toMatchObject({
+      ok: false,
+      error: { code: 'not-available' },
+    });
   });
 
   it('describes the app, with the execution providers onnxruntime-node reports', async () => {
     const reply = await host.dispatch('app.info', {});
     if (!reply.ok) throw new Error(reply.error.message);
-    expect(reply.result).toMatchObject({ name: 'Cradle', transport: 'browser', executionProvidersError: null });
-    const info = reply.result as { executionProviders: Array<{ name: string; bundled: boolean }>; version: string };
+    expect(reply.result).toMatchObject({
+      name: 'Cradle',
+      transport: 'browser',
+      executionProvidersError: null,
+    });
+    const info = reply.result as {
+      executionProviders: Array<{ name: string; bundled: boolean }>;
+      version: string;
+    };
     expect(info.executionProviders).toContainEqual({ name: 'cpu', bundled: true });
     expect(info.version).toMatch(/^\d+\.\d+\.\d+/);
   });
@@ -64,16 +79,29 @@ describe('files', () => {
     const dir = join(work, 'data');
     await mkdir(join(dir, 'zeta'), { recursive: true });
     await mkdir(join(dir, 'Alpha'));
-    for (const name of ['img10.fits', 'img2.fits', 'notes.txt', '.hidden']) await writeFile(join(dir, name), 'x');
+    for (const name of ['img10.fits', 'img2.fits', 'notes.txt', '.hidden'])
+      await writeFile(join(dir, name), 'x');
     const reply = await host.dispatch('files.list', { dir });
     if (!reply.ok) throw new Error(reply.error.message);
-    const listing = reply.result as { entries: Array<{ name: string; kind: string; fitsName: boolean }>; parent: string };
-    expect(listing.entries.map((e) => e.name)).toEqual(['Alpha', 'zeta', 'img2.fits', 'img10.fits', 'notes.txt']);
+    const listing = reply.result as {
+      entries: Array<{ name: string; kind: string; fitsName: boolean }>;
+      parent: string;
+    };
+    expect(listing.entries.map((e) => e.name)).toEqual([
+      'Alpha',
+      'zeta',
+      'img2.fits',
+      'img10.fits',
+      'notes.txt',
+    ]);
     expect(listing.entries[2]).toMatchObject({ kind: 'file', fitsName: true });
     expect(listing.parent).toBe(work);
 
     const hidden = await host.dispatch('files.list', { dir, showHidden: true, limit: 2 });
-    expect(hidden).toMatchObject({ ok: true, result: { totalEntries: 6, entries: [{ name: 'Alpha' }, { name: 'zeta' }] } });
+    expect(hidden).toMatchObject({
+      ok: true,
+      result: { totalEntries: 6, entries: [{ name: 'Alpha' }, { name: 'zeta' }] },
+    });
   });
 
   it('describes one path', async () => {
@@ -88,7 +116,10 @@ describe('files', () => {
 describe('settings and the recent list', () => {
   it('defaults to the dark theme and persists a change to settings.json', async () => {
     expect(await host.dispatch('settings.get', {})).toEqual({ ok: true, result: { theme: 'dark' } });
-    expect(await host.dispatch('settings.set', { theme: 'light' })).toEqual({ ok: true, result: { theme: 'light' } });
+    expect(await host.dispatch('settings.set', { theme: 'light' })).toEqual({
+      ok: true,
+      result: { theme: 'light' },
+    });
     const stored = JSON.parse(await readFile(join(work, 'settings', 'settings.json'), 'utf8')) as unknown;
     expect(stored).toEqual({ theme: 'light' });
     expect(await host.dispatch('settings.set', { theme: 'sepia' })).toMatchObject({ ok: false });
@@ -113,7 +144,13 @@ describe('settings and the recent list', () => {
     const again = new Host({ settingsDir: join(work, 'settings'), transport: 'browser' });
     const reply = await again.dispatch('files.recent', {});
     await again.dispose();
-    expect(reply).toMatchObject({ ok: true, result: [{ path: a, kind: 'directory' }, { path: b, kind: 'file' }] });
+    expect(reply).toMatchObject({
+      ok: true,
+      result: [
+        { path: a, kind: 'directory' },
+        { path: b, kind: 'file' },
+      ],
+    });
     expect(await host.dispatch('files.addRecent', { path: join(work, 'gone') })).toMatchObject({ ok: false });
     expect(await host.dispatch('files.clearRecent', {})).toEqual({ ok: true, result: [] });
   });
@@ -157,6 +194,8 @@ describe('jobs through the API', () => {
       host.subscribe((event) => event.type === 'job.failed' && resolve(event)),
     );
     await host.dispatch('jobs.start', { kind: 'fits-scan', params: { dir: join(work, 'missing') } });
-    expect(await finished).toMatchObject({ message: expect.stringMatching(/cannot scan .*missing/) as unknown });
+    expect(await finished).toMatchObject({
+      message: expect.stringMatching(/cannot scan .*missing/) as unknown,
+    });
   });
 });

@@ -21,7 +21,7 @@ afterEach(async () => {
 function setup(options: { concurrency?: number; cancelGraceMs?: number } = {}): {
   registry: JobRegistry;
   events: JobEvent[];
-  ended(id: string): Promise<JobEvent>;
+  ended: (id: string) => Promise<JobEvent>;
 } {
   const events: JobEvent[] = [];
   const waiters = new Map<string, (event: JobEvent) => void>();

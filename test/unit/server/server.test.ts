@@ -80,7 +80,13 @@ describe('HTTP', () => {
   });
 
   it('serves nothing outside the renderer folder and only GET/HEAD', async () => {
-    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/../../secret.txt', '/missing.js', '/assets']) {
+    for (const path of [
+      '/../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/../../secret.txt',
+      '/missing.js',
+      '/assets',
+    ]) {
       expect((await fetch(`${server.origin}${path}`)).status, path).toBe(404);
     }
     expect((await fetch(`${server.origin}/`, { method: 'POST' })).status).toBe(405);
@@ -89,8 +95,14 @@ describe('HTTP', () => {
   it('refuses requests for another Host (DNS rebinding)', async () => {
     const status = await new Promise<number>((resolve) => {
       void import('node:http').then(({ get }) =>
-        get({ host: '127.0.0.1', port: server.port, path: '/', headers: { Host: `evil.example:${server.port}` } }, (r) =>
-          resolve(r.statusCode ?? 0),
+        get(
+          {
+            host: '127.0.0.1',
+            port: server.port,
+            path: '/',
+            headers: { Host: `evil.example:${server.port}` },
+          },
+          (r) => resolve(r.statusCode ?? 0),
         ),
       );
     });
@@ -108,14 +120,18 @@ describe('API socket gate', () => {
 
   it('refuses a socket from a foreign or missing Origin even with the token', async () => {
     expect(await connect(`/api?token=${server.token}`, { Origin: 'https://evil.example' })).toBe(403);
-    expect(await connect(`/api?token=${server.token}`, { Origin: `http://127.0.0.1:${server.port + 1}` })).toBe(403);
+    expect(
+      await connect(`/api?token=${server.token}`, { Origin: `http://127.0.0.1:${server.port + 1}` }),
+    ).toBe(403);
     expect(await connect(`/api?token=${server.token}`, { Origin: 'null' })).toBe(403);
   });
 
   it('decides by Host, Origin, path and token (unit level)', () => {
     const ok = { url: '/api?token=t', host: '127.0.0.1:9', origin: 'http://127.0.0.1:9' };
     expect(checkUpgrade(ok, 9, 't')).toEqual({ ok: true });
-    expect(checkUpgrade({ ...ok, host: 'localhost:9', origin: 'http://localhost:9' }, 9, 't')).toEqual({ ok: true });
+    expect(checkUpgrade({ ...ok, host: 'localhost:9', origin: 'http://localhost:9' }, 9, 't')).toEqual({
+      ok: true,
+    });
     expect(checkUpgrade({ ...ok, origin: undefined }, 9, 't')).toMatchObject({ ok: false, status: 403 });
     expect(checkUpgrade({ ...ok, host: '0.0.0.0:9' }, 9, 't')).toMatchObject({ ok: false, status: 403 });
     expect(tokenMatches('abc', 'abc')).toBe(true);
@@ -127,7 +143,12 @@ describe('API socket gate', () => {
 describe('API over the socket', () => {
   it('answers calls and validation errors as replies', async () => {
     const socket = await openApi();
-    expect(await call(socket, 1, 'settings.get', {})).toEqual({ kind: 'reply', id: 1, ok: true, result: { theme: 'dark' } });
+    expect(await call(socket, 1, 'settings.get', {})).toEqual({
+      kind: 'reply',
+      id: 1,
+      ok: true,
+      result: { theme: 'dark' },
+    });
     expect(await call(socket, 2, 'files.list', { dir: 'x' })).toMatchObject({
       id: 2,
       ok: false,
@@ -151,10 +172,13 @@ describe('API over the socket', () => {
     const done = new Promise<{ binary: boolean; message: ServerMessage }>((resolve) => {
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         const message = decodeMessage(isBinary ? data : data.toString()) as ServerMessage;
-        if (message.kind === 'event' && message.event.type === 'job.done') resolve({ binary: isBinary, message });
+        if (message.kind === 'event' && message.event.type === 'job.done')
+          resolve({ binary: isBinary, message });
       });
     });
-    expect(await call(socket, 7, 'jobs.start', { kind: 'fits-scan', params: { dir } })).toMatchObject({ ok: true });
+    expect(await call(socket, 7, 'jobs.start', { kind: 'fits-scan', params: { dir } })).toMatchObject({
+      ok: true,
+    });
     const { binary, message } = await done;
     expect(binary).toBe(true);
     if (message.kind !== 'event' || message.event.type !== 'job.done') throw new Error('not a done event');
