@@ -111,6 +111,9 @@ def digest(data: np.ndarray) -> dict[str, object]:
         "shape": list(data.shape),
         "dtype": little.dtype.str,
         "sha256": hashlib.sha256(little.tobytes()).hexdigest(),
+        "finite_sum": float(np.sum(flat[np.isfinite(flat)], dtype=np.float64))
+        if flat.dtype.kind == "f"
+        else None,
         "samples": [
             [int(i), None if np.isnan(v) else float(v)]
             for i, v in zip(picks, flat[picks].astype(float), strict=True)
@@ -205,6 +208,111 @@ def checksum_references() -> list[dict[str, object]]:
     return out
 
 
+def lamost_dr5_layout(path: Path) -> None:
+    """A small file in the LAMOST DR5+ layout (empty primary, COADD table with one row of vectors)."""
+    rng = np.random.default_rng(5)
+    n = 40
+    wavelength = 10 ** (3.5682 + 1e-4 * np.arange(n))
+    flux = rng.normal(100, 5, n).astype(np.float32)
+    ivar = rng.uniform(0.01, 0.05, n).astype(np.float32)
+    ivar[[3, 17]] = 0
+    andmask = np.zeros(n, np.int32)
+    andmask[25] = 4
+    ormask = andmask | (np.arange(n) % 11 == 0).astype(np.int32)
+    columns = [
+        fits.Column(name="WAVELENGTH", format=f"{n}D", array=wavelength[None, :]),
+        fits.Column(name="FLUX", format=f"{n}E", array=flux[None, :]),
+        fits.Column(name="IVAR", format=f"{n}E", array=ivar[None, :]),
+        fits.Column(name="ANDMASK", format=f"{n}J", array=andmask[None, :]),
+        fits.Column(name="ORMASK", format=f"{n}J", array=ormask[None, :]),
+    ]
+    primary = fits.PrimaryHDU()
+    primary.header["VACUUM"] = True
+    table = fits.BinTableHDU.from_columns(columns, name="COADD")
+    fits.HDUList([primary, table]).writeto(path, overwrite=True)
+
+
+def spectrum_reference(
+    flux: np.ndarray,
+    ivar: np.ndarray | None,
+    wavelength: np.ndarray,
+    andmask: np.ndarray | None,
+) -> dict[str, object]:
+    flux = flux.astype(np.float64)
+    if ivar is None:
+        sigma = np.full(flux.shape, np.nan)
+        bad = ~np.isfinite(flux)
+    else:
+        ivar = ivar.astype(np.float64)
+        good = (ivar > 0) & np.isfinite(ivar)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sigma = np.where(good, 1 / np.sqrt(ivar), np.nan)
+        bad = ~np.isfinite(flux) | ~good
+    if andmask is not None:
+        bad |= andmask != 0
+    return {
+        "wavelength": digest(wavelength.astype(np.float64)),
+        "flux": digest(flux),
+        "uncertainty": digest(sigma),
+        "bad_pixels": int(bad.sum()),
+    }
+
+
+def spectra_references(out_dir: Path) -> list[dict[str, object]]:
+    out: list[dict[str, object]] = []
+    lamost_dr5_layout(out_dir / "lamost-dr5-layout.fits")
+    with fits.open(out_dir / "lamost-dr5-layout.fits") as hdus:
+        row = hdus[1].data[0]
+        out.append(
+            {
+                "file": "fixture:lamost-dr5-layout.fits",
+                "loader": "lamost",
+                **spectrum_reference(
+                    row["FLUX"], row["IVAR"], row["WAVELENGTH"], row["ANDMASK"]
+                ),
+            }
+        )
+    if not DATA.exists():
+        return out
+    for name in (
+        "spec-55916-B5591606_sp01-001.fits",
+        "spec-55939-B5593905_sp01-018.fits",
+    ):
+        with fits.open(DATA / "real-lamost" / name) as hdus:
+            header, data = hdus[0].header, hdus[0].data
+            from_header = 10 ** (
+                header["COEFF0"] + header["COEFF1"] * np.arange(header["NAXIS1"])
+            )
+            row3 = data[2].astype(np.float64)
+            wavelength = (
+                row3
+                if np.allclose(row3, from_header, rtol=1e-6, atol=0)
+                else from_header
+            )
+            out.append(
+                {
+                    "file": f"real-lamost/{name}",
+                    "loader": "lamost",
+                    **spectrum_reference(
+                        data[0], data[1], wavelength, data[3].astype(np.int32)
+                    ),
+                }
+            )
+    with fits.open(DATA / "real-lamost" / "oe270005.fits") as hdus:
+        header, data = hdus[0].header, hdus[0].data
+        wavelength = header["CRVAL1"] + header["CD1_1"] * (
+            np.arange(header["NAXIS1"]) + 1 - header["CRPIX1"]
+        )
+        out.append(
+            {
+                "file": "real-lamost/oe270005.fits",
+                "loader": "wcs",
+                **spectrum_reference(data, None, wavelength, None),
+            }
+        )
+    return out
+
+
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     hdus = fixture_hdus()
@@ -227,6 +335,7 @@ def main(out_dir: Path) -> None:
         refs["real"] = real
         refs["checksum"] = checksum_references()
     refs["wcs"] = wcs_references()
+    refs["spectra"] = spectra_references(out_dir)
     (out_dir / "codec-references.json").write_text(json.dumps(refs, indent=1) + "\n")
 
 

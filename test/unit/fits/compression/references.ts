@@ -16,6 +16,7 @@ export interface PixelReference {
   shape: number[];
   dtype: string;
   sha256: string;
+  finite_sum: number | null;
   samples: [number, number | null][];
 }
 
@@ -24,6 +25,14 @@ export interface References {
   real?: PixelReference[];
   checksum?: { file: string; hdus: { datasum: number; CHECKSUM: string | null; DATASUM: string | null }[] }[];
   wcs: { header: Record<string, string | number | boolean>; pixels: number[][]; world: number[][] }[];
+  spectra: {
+    file: string;
+    loader: 'lamost' | 'wcs';
+    wavelength: PixelReference;
+    flux: PixelReference;
+    uncertainty: PixelReference;
+    bad_pixels: number;
+  }[];
 }
 
 export const references = JSON.parse(readFileSync(`${FIXTURES}codec-references.json`, 'utf8')) as References;
@@ -41,7 +50,7 @@ export function dtypeOf(data: ImageArray): string {
   return names[data.constructor.name]!;
 }
 
-export function sha256(data: ImageArray): string {
+export function sha256(data: ImageArray | Uint8Array): string {
   return createHash('sha256')
     .update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     .digest('hex');
