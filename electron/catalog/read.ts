@@ -1,12 +1,14 @@
 // One entry for every table format: picks the reader from the file's first bytes (Parquet magic,
 // XML/VOTable, ECSV marker, FITS card, byte-by-byte description) and falls back on the extension,
-// then on delimited text. Writers are chosen by the output extension.
+// then on delimited text. FITS tables come from the FITS engine. Writers are chosen by the output
+// extension.
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { readCsv, writeCsv } from './csv.ts';
 import type { CsvOptions } from './csv.ts';
 import { readEcsv, writeEcsv } from './ecsv.ts';
+import { readFitsTable } from './fits-table.ts';
 import { looksLikeMrt, readMrt } from './mrt.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { readVotable, writeVotable } from './votable.ts';
@@ -15,6 +17,8 @@ import type { CatalogFormat, CatalogTable } from './table.ts';
 export interface ReadOptions {
   format?: CatalogFormat;
   csv?: CsvOptions;
+  /** FITS: which HDU (0-based); default the first table HDU. */
+  hdu?: number;
 }
 
 function head(file: string, bytes = 8192): Buffer {
@@ -67,9 +71,7 @@ export async function readCatalog(file: string, options: ReadOptions = {}): Prom
     case 'csv':
       return readCsv(file, options.csv);
     case 'fits':
-      throw new Error(
-        `${file}: FITS tables are read through electron/fits, which does not yet give tables as Arrow`,
-      );
+      return readFitsTable(file, options.hdu);
   }
 }
 

@@ -29,6 +29,7 @@ def cradle(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", *args],
         cwd=ROOT,
+        check=False,
         capture_output=True,
         text=True,
         timeout=180,

@@ -12,6 +12,7 @@ import type { QuantitySource } from '../../catalog/recognise.ts';
 import { buildTable } from '../../catalog/table.ts';
 import type { CatalogFormat } from '../../catalog/table.ts';
 import { crossMatchTables, parseRadius } from '../../catalog/xmatch.ts';
+import { loadXpBasis, xpSampledTable } from '../../catalog/xp.ts';
 
 interface ReadFlags {
   format?: string;
@@ -133,6 +134,17 @@ export function registerCatalogCommand(program: Command): void {
         rows: inputs.rows,
         observed: Object.fromEntries(inputs.variables.map((v) => [v.name, v.observedCount])),
       });
+    });
+
+  withReadFlags(catalog.command('xp <input> <output>'))
+    .description(
+      'Gaia XP continuous coefficients → externally calibrated sampled spectra (336–1020 nm) with errors',
+    )
+    .action(async (input: string, output: string, flags: ReadFlags) => {
+      const { table } = await readCatalog(input, readOptions(flags));
+      const spectra = xpSampledTable(table, input);
+      await writeCatalog(spectra, output);
+      print({ rows: spectra.numRows, samples: loadXpBasis().samples });
     });
 
   catalog
