@@ -1,15 +1,16 @@
-// FITS DATASUM and CHECKSUM (the FITS checksum convention, Seaman, Pence & Rots 2012, "FITS Checksum
-// Proposal", adopted as FITS Standard 4.0 Appendix J). Hand-written because the convention is a few
-// lines of arithmetic and no maintained npm package implements it.
+// FITS DATASUM and CHECKSUM (the FITS checksum convention: Seaman, Pence & Rots 2012, "FITS Checksum
+// Proposal", arXiv:1201.1345, §2 keywords and §3 the 1's-complement sum and ASCII encoding; reserved by
+// FITS Standard 4.0 §4.4.2.7). Hand-written because the convention is a few lines of arithmetic and no
+// maintained npm package implements it.
 //
 // DATASUM is the 32-bit ones'-complement sum of the HDU's data (with padding) read as big-endian
 // unsigned 32-bit words, written as a decimal string. CHECKSUM is a 16-character ASCII encoding of the
 // complement of the ones'-complement sum of header + data, chosen so that the sum over the whole HDU
-// (with the CHECKSUM card in place) is −0, i.e. 0xFFFFFFFF. The encoding (Appendix J §J.2): each of the
+// (with the CHECKSUM card in place) is −0, i.e. 0xFFFFFFFF. The encoding (proposal §3.1–3.2): each of the
 // four bytes of the value is split into four near-equal parts plus 0x30 ('0'), parts are nudged in pairs
 // (one up, one down, which keeps the sum) until none falls on the punctuation between '9' and 'A' or 'Z'
-// and 'a', and the 16 characters are rotated right by one so the string starts with a byte of the
-// least significant position.
+// and 'a', and the 16 characters are rotated right by one, because the value starts at byte 11 of its
+// card, three bytes into a 32-bit word.
 //
 // Sums are incremental so a large file is verified streaming: feed blocks to OnesComplementSum in any
 // sizes (words may straddle calls).
@@ -119,7 +120,7 @@ export function checksumFor(headerSum: number, dataSum: number): string {
 }
 
 export interface ChecksumVerdict {
-  /** True when header + data sum to −0 (0xFFFFFFFF); undefined without a CHECKSUM card to check. */
+  /** True when header + data sum to −0 (0xFFFFFFFF); meaningful only if the header has CHECKSUM. */
   checksumOk: boolean;
   /** True when DATASUM matches the data; undefined when the header has no DATASUM. */
   datasumOk: boolean | undefined;

@@ -25,7 +25,8 @@
 //     blank?: number }
 //   tileGrid(parameters): { counts: number[]; total: number }        tiles per axis (FITS order), total
 //   decompressTiledImage(parameters, readTile: (tileIndex: number) => CompressedTile,
-//                        options?: { maxImageBytes?: number }): { data: ImageArray; shape: number[] }
+//                        options?: { maxImageBytes?: number (default 2^31); tableRows?: number (NAXIS2,
+//                        checked against the tile count) }): { data: ImageArray; shape: number[] }
 //   decodeTile(parameters, tileIndex, tile): { data: ImageArray; shape: number[] }   one tile, C order
 import { FitsError } from '../errors.ts';
 import { inflateTile, unshuffleBytes } from './gzip.ts';
@@ -297,10 +298,10 @@ export function decodeTile(
 export function decompressTiledImage(
   parameters: TiledImageParameters,
   readTile: (tileIndex: number) => CompressedTile,
-  options: { maxImageBytes?: number } = {},
+  options: { maxImageBytes?: number; tableRows?: number } = {},
 ): DecodedImage {
   const shape = [...parameters.axes].reverse();
-  const pixels = parameters.axes.reduce((a, b) => a * b, 1);
+  const pixels = parameters.axes.length === 0 ? 0 : parameters.axes.reduce((a, b) => a * b, 1);
   const maxBytes = options.maxImageBytes ?? DEFAULT_MAX_IMAGE_BYTES;
   if (pixels * bytesPerPixel(parameters.bitpix) > maxBytes) {
     throw new FitsError(
@@ -311,6 +312,12 @@ export function decompressTiledImage(
   const image = allocate(parameters.bitpix, pixels);
   if (pixels === 0) return { data: image, shape };
   const { total } = tileGrid(parameters);
+  if (options.tableRows !== undefined && options.tableRows !== total) {
+    throw new FitsError(
+      `the table has ${options.tableRows} rows but ZNAXISn/ZTILEn make ${total} tiles (${tileGrid(parameters).counts.join('×')})`,
+      { keyword: 'NAXIS2' },
+    );
+  }
   const axes = parameters.axes;
   // Strides of the C-ordered image for each FITS axis (axis 1 is contiguous).
   const strides: number[] = [];

@@ -1,8 +1,8 @@
 // A FITS world coordinate system read from header keywords: pixel → world for linear axes, celestial
 // TAN/SIN pairs and linear or logarithmic spectral axes (Papers I–III; see linear.ts, celestial.ts,
-// spectral.ts for the equations). Distortions (SIP A_/B_ polynomials, D2IM/CPDIS lookup tables,
-// DSS AMDX/AMDY plate solutions) are NOT applied: they are listed in `ignoredDistortions` so callers can say so; results then equal
-// astropy's `wcs_pix2world` (core WCS), not `all_pix2world`.
+// spectral.ts for the equations). Distortions (SIP A_/B_ polynomials, D2IM/CPDIS lookup tables, DSS
+// AMDX/AMDY plate solutions) are NOT applied: they are listed in `ignoredDistortions` so callers can
+// say so; results then equal astropy's `wcs_pix2world` (core WCS), not `all_pix2world`.
 //
 // Pixel conventions: `pixelToWorld` takes FITS pixel coordinates in FITS axis order (axis 1 first),
 // 1-based — the centre of the first pixel is (1, 1). `arrayIndexToWorld` takes 0-based array indices in

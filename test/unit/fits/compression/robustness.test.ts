@@ -108,6 +108,12 @@ describe('bounded output', () => {
     ).toThrowError(/keyword ZNAXISn: image of 100000×100000 pixels exceeds/);
   });
 
+  it('a table whose row count differs from the tile count is refused', () => {
+    expect(() =>
+      decompressTiledImage(gzipParameters, () => ({ compressed: new Uint8Array(0) }), { tableRows: 3 }),
+    ).toThrowError(/keyword NAXIS2: the table has 3 rows but ZNAXISn\/ZTILEn make 4 tiles \(1×4\)/);
+  });
+
   it('a missing fallback column is a clear error', () => {
     expect(() => decodeTile(gzipParameters, 0, { compressed: new Uint8Array(0) })).toThrowError(
       /tile 1 \(GZIP_1\): COMPRESSED_DATA is empty and neither GZIP_COMPRESSED_DATA nor UNCOMPRESSED_DATA/,
