@@ -1,0 +1,87 @@
+// The initial mass function: Kroupa (2001, MNRAS 322, 231, eq. 2) multi-part power law
+// ξ(m) ∝ m^-α with α = 0.3 (0.01–0.08 M☉), 1.3 (0.08–0.5 M☉), 2.3 (> 0.5 M☉), continuous at the breaks.
+// Sampling is exact inversion of the piecewise power-law CDF on any [lo, hi] sub-range, so a field
+// sampler can draw only the masses that can be seen at a given distance and keep the count right with
+// `fractionAbove`.
+
+export interface PowerLawSegment {
+  lo: number;
+  hi: number;
+  alpha: number;
+}
+
+/** Kroupa (2001) eq. 2, without the brown-dwarf segment by default (stars start at 0.08 M☉). */
+export const KROUPA_2001: readonly PowerLawSegment[] = [
+  { lo: 0.01, hi: 0.08, alpha: 0.3 },
+  { lo: 0.08, hi: 0.5, alpha: 1.3 },
+  { lo: 0.5, hi: 150, alpha: 2.3 },
+];
+
+export const STELLAR_MASS_MIN = 0.08;
+export const STELLAR_MASS_MAX = 120;
+
+/** ∫ m^(-α+p) dm from a to b. */
+function powerIntegral(a: number, b: number, alpha: number, p: number): number {
+  const e = 1 - alpha + p;
+  if (Math.abs(e) < 1e-12) return Math.log(b / a);
+  return (b ** e - a ** e) / e;
+}
+
+export class Imf {
+  private readonly segments: { lo: number; hi: number; alpha: number; coeff: number }[];
+
+  constructor(segments: readonly PowerLawSegment[] = KROUPA_2001) {
+    let coeff = 1;
+    this.segments = [];
+    segments.forEach((segment, i) => {
+      if (i > 0) {
+        const prev = this.segments[i - 1] as { lo: number; hi: number; alpha: number; coeff: number };
+        // continuity at the break: prev.coeff m^-prev.alpha = coeff m^-alpha
+        coeff = prev.coeff * segment.lo ** (segment.alpha - prev.alpha);
+      }
+      this.segments.push({ ...segment, coeff });
+    });
+  }
+
+  /** ∫_a^b m^p ξ(m) dm (unnormalised): p = 0 counts stars, p = 1 their mass. */
+  moment(a: number, b: number, p: number): number {
+    let total = 0;
+    for (const s of this.segments) {
+      const lo = Math.max(a, s.lo);
+      const hi = Math.min(b, s.hi);
+      if (hi > lo) total += s.coeff * powerIntegral(lo, hi, s.alpha, p);
+    }
+    return total;
+  }
+
+  /** Fraction of the stars in [lo, hi] that lie in [a, hi]. */
+  fractionAbove(a: number, lo: number, hi: number): number {
+    const all = this.moment(lo, hi, 0);
+    return all > 0 ? this.moment(Math.max(a, lo), hi, 0) / all : 0;
+  }
+
+  /** Mean mass (M☉) of stars drawn in [lo, hi]. */
+  meanMass(lo: number, hi: number): number {
+    return this.moment(lo, hi, 1) / this.moment(lo, hi, 0);
+  }
+
+  /** Inverse CDF on [lo, hi]: u ∈ [0, 1) → mass. */
+  quantile(u: number, lo: number, hi: number): number {
+    const target = u * this.moment(lo, hi, 0);
+    let acc = 0;
+    for (const s of this.segments) {
+      const a = Math.max(lo, s.lo);
+      const b = Math.min(hi, s.hi);
+      if (b <= a) continue;
+      const piece = s.coeff * powerIntegral(a, b, s.alpha, 0);
+      if (acc + piece >= target || s === this.segments[this.segments.length - 1]) {
+        const need = (target - acc) / s.coeff;
+        const e = 1 - s.alpha;
+        const m = Math.abs(e) < 1e-12 ? a * Math.exp(need) : (a ** e + e * need) ** (1 / e);
+        return Math.min(b, Math.max(a, m));
+      }
+      acc += piece;
+    }
+    return hi;
+  }
+}

@@ -1,0 +1,460 @@
+// One chunk of the simulation, start to finish: draw the chunk's stars from its source, put dust in
+// front of them, ask the physics for their magnitudes, add unresolved companions, keep what passes the
+// magnitude limit, and observe them with each survey. Every random draw comes from streams keyed by
+// (seed, chunk index, purpose), so a chunk's rows depend on nothing but the config and its index.
+import type { Band } from '../physics/bands.ts';
+import { componentById } from '../population/components.ts';
+import { galacticToIcrs, toGalactocentric, velocityToAstrometry, V_CIRC_KMS } from '../population/frame.ts';
+import { drawVelocity, relativeToSun } from '../population/kinematics.ts';
+import { STELLAR_MASS_MAX, STELLAR_MASS_MIN } from '../population/imf.ts';
+import { drawRv } from '../dust/dust-model.ts';
+import { binaryFraction, combineMagnitudes, Q_MIN } from '../clusters/binaries.ts';
+import { diskFraction } from '../clusters/disk-fraction.ts';
+import type { ClusterConfig } from './config.ts';
+import { allocateInputs, allocateOutputs } from './photometry-port.ts';
+import { Random } from './random.ts';
+import { observe, type Observations } from '../survey/observe.ts';
+import type { GaiaSplines } from '../survey/gaia.ts';
+import {
+  COMPONENT_BROAD_AGE,
+  COMPONENT_CLUSTER,
+  SOURCE_BROAD_AGE,
+  SOURCE_CLUSTER,
+  SOURCE_FIELD,
+  type SimulationModel,
+} from './model.ts';
+
+export interface ChunkSpec {
+  index: number;
+  source: number;
+  /** Candidate stars to draw. */
+  count: number;
+  /** Configured cluster (index) for SOURCE_CLUSTER in catalog mode; -1: clusters drawn from the prior. */
+  clusterIndex: number;
+}
+
+/** The true parameters and values of the kept stars (one entry per row). */
+export interface ChunkTruth {
+  rows: number;
+  sourceId: BigInt64Array;
+  source: Uint8Array;
+  component: Uint8Array;
+  clusterId: Int32Array;
+  lDeg: Float64Array;
+  bDeg: Float64Array;
+  raDeg: Float64Array;
+  decDeg: Float64Array;
+  distancePc: Float64Array;
+  logAge: Float64Array;
+  massInit: Float64Array;
+  mh: Float64Array;
+  av: Float64Array;
+  rv: Float64Array;
+  teff: Float64Array;
+  logg: Float64Array;
+  logLum: Float64Array;
+  radius: Float64Array;
+  binaryQ: Float64Array;
+  hasDisk: Uint8Array;
+  pmraMasYr: Float64Array;
+  pmdecMasYr: Float64Array;
+  radialVelocityKms: Float64Array;
+  parallaxMas: Float64Array;
+  /** Noiseless apparent magnitudes (including extinction and companions). */
+  mag: Record<Band, Float64Array>;
+}
+
+export interface ChunkResult {
+  index: number;
+  candidates: number;
+  truth: ChunkTruth;
+  observed: Observations;
+}
+
+interface Draws {
+  n: number;
+  source: Uint8Array;
+  component: Uint8Array;
+  clusterId: Int32Array;
+  l: Float64Array;
+  b: Float64Array;
+  d: Float64Array;
+  u: Float64Array;
+  v: Float64Array;
+  w: Float64Array;
+  /** Fixed foreground A_V (clusters with `av`), NaN: from the dust model. */
+  avFixed: Float64Array;
+}
+
+const SOURCE_ID_ROW_BITS = 2 ** 24;
+
+export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec: ChunkSpec): ChunkResult {
+  const { config, port } = model;
+  const n = spec.count;
+  const rng = Random.stream(config.seed, spec.index, 'stars');
+  const inputs = allocateInputs(n);
+  const draws: Draws = {
+    n,
+    source: new Uint8Array(n),
+    component: new Uint8Array(n),
+    clusterId: new Int32Array(n).fill(-1),
+    l: new Float64Array(n),
+    b: new Float64Array(n),
+    d: new Float64Array(n),
+    u: new Float64Array(n),
+    v: new Float64Array(n),
+    w: new Float64Array(n),
+    avFixed: new Float64Array(n).fill(Number.NaN),
+  };
+  const [ageLo, ageHi] = port.logAgeRange;
+  const clampAge = (logAge: number): number => Math.min(ageHi, Math.max(ageLo, logAge));
+
+  if (spec.source === SOURCE_FIELD) drawField(model, rng, draws, inputs.logAge, inputs.mh, inputs.massInit);
+  else if (spec.source === SOURCE_BROAD_AGE)
+    drawBroadAge(model, rng, draws, inputs.logAge, inputs.mh, inputs.massInit);
+  else if (spec.clusterIndex >= 0) {
+    const cluster = config.clusters[spec.clusterIndex] as ClusterConfig;
+    drawCluster(
+      model,
+      rng,
+      draws,
+      0,
+      n,
+      cluster,
+      spec.clusterIndex + 1,
+      inputs.logAge,
+      inputs.mh,
+      inputs.massInit,
+      clampAge,
+    );
+  } else
+    drawPriorClusters(model, rng, draws, spec.index, inputs.logAge, inputs.mh, inputs.massInit, clampAge);
+
+  // Dust, R_V, discs and binaries: their own streams.
+  const dustRng = Random.stream(config.seed, spec.index, 'dust');
+  const extraRng = Random.stream(config.seed, spec.index, 'binaries-discs');
+  const hasDisk = new Uint8Array(n);
+  const binaryQ = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const fixed = draws.avFixed[i] as number;
+    inputs.av[i] = Number.isNaN(fixed)
+      ? model.dust.extinction(draws.l[i] as number, draws.b[i] as number, draws.d[i] as number)
+      : fixed;
+    inputs.rv[i] = drawRv(dustRng, config.dust.rvMean, config.dust.rvSigma);
+    inputs.logAge[i] = clampAge(inputs.logAge[i] as number);
+    inputs.mh[i] = Math.min(port.mhRange[1], Math.max(port.mhRange[0], inputs.mh[i] as number));
+    const ageMyr = 10 ** ((inputs.logAge[i] as number) - 6);
+    hasDisk[i] = extraRng.uniform() < diskFraction(ageMyr) ? 1 : 0;
+    const pBinary = config.binaries.enabled
+      ? config.binaries.unresolvedFraction * binaryFraction(inputs.massInit[i] as number)
+      : 0;
+    const isBinary = extraRng.uniform() < pBinary;
+    const q = Q_MIN + (1 - Q_MIN) * extraRng.uniform();
+    binaryQ[i] = isBinary ? q : 0;
+  }
+  inputs.count = n;
+  const outputs = allocateOutputs(port.bands, n);
+  port.compute(inputs, outputs);
+
+  // Companions: same age, [M/H] and dust; their light adds to the primary's.
+  const binaries: number[] = [];
+  for (let i = 0; i < n; i++)
+    if (
+      (binaryQ[i] as number) > 0 &&
+      (inputs.massInit[i] as number) * (binaryQ[i] as number) >= STELLAR_MASS_MIN
+    )
+      binaries.push(i);
+  const companionIn = allocateInputs(binaries.length);
+  binaries.forEach((i, k) => {
+    companionIn.logAge[k] = inputs.logAge[i] as number;
+    companionIn.mh[k] = inputs.mh[i] as number;
+    companionIn.massInit[k] = (inputs.massInit[i] as number) * (binaryQ[i] as number);
+    companionIn.av[k] = inputs.av[i] as number;
+    companionIn.rv[k] = inputs.rv[i] as number;
+  });
+  companionIn.count = binaries.length;
+  const companionOut = allocateOutputs(port.bands, binaries.length);
+  if (binaries.length > 0) port.compute(companionIn, companionOut);
+  const companionOf = new Int32Array(n).fill(-1);
+  binaries.forEach((i, k) => {
+    if (companionOut.alive[k] === 1) companionOf[i] = k;
+  });
+
+  // Apparent magnitudes and the magnitude limit.
+  const limitBand = config.magnitudeLimit.band;
+  const limit = config.magnitudeLimit.max;
+  const keep: number[] = [];
+  const apparent = {} as Record<Band, Float64Array>;
+  for (const band of port.bands) apparent[band] = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    if (outputs.alive[i] !== 1) continue;
+    const modulus = 5 * Math.log10((draws.d[i] as number) / 10);
+    const k = companionOf[i] as number;
+    for (const band of port.bands) {
+      let m = (outputs.absMag[band][i] as number) + modulus;
+      if (k >= 0) m = combineMagnitudes(m, (companionOut.absMag[band][k] as number) + modulus);
+      apparent[band][i] = m;
+    }
+    if (!((apparent[limitBand][i] as number) <= limit)) continue;
+    if (binaryQ[i] !== 0 && k < 0) binaryQ[i] = 0;
+    keep.push(i);
+  }
+
+  const rows = keep.length;
+  const truth = allocateTruth(rows, port.bands);
+  keep.forEach((i, r) => {
+    truth.sourceId[r] = BigInt(spec.index + 1) * BigInt(SOURCE_ID_ROW_BITS) + BigInt(r);
+    truth.source[r] = draws.source[i] as number;
+    truth.component[r] = draws.component[i] as number;
+    truth.clusterId[r] = draws.clusterId[i] as number;
+    const l = draws.l[i] as number;
+    const b = draws.b[i] as number;
+    const d = draws.d[i] as number;
+    const eq = galacticToIcrs(l, b);
+    truth.lDeg[r] = l;
+    truth.bDeg[r] = b;
+    truth.raDeg[r] = eq.raDeg;
+    truth.decDeg[r] = eq.decDeg;
+    truth.distancePc[r] = d;
+    truth.logAge[r] = inputs.logAge[i] as number;
+    truth.massInit[r] = inputs.massInit[i] as number;
+    truth.mh[r] = inputs.mh[i] as number;
+    truth.av[r] = inputs.av[i] as number;
+    truth.rv[r] = inputs.rv[i] as number;
+    truth.teff[r] = outputs.teff[i] as number;
+    truth.logg[r] = outputs.logg[i] as number;
+    truth.logLum[r] = outputs.logLum[i] as number;
+    truth.radius[r] = outputs.radius[i] as number;
+    truth.binaryQ[r] = binaryQ[i] as number;
+    truth.hasDisk[r] = hasDisk[i] as number;
+    const astrometry = velocityToAstrometry(
+      draws.u[i] as number,
+      draws.v[i] as number,
+      draws.w[i] as number,
+      eq.raDeg,
+      eq.decDeg,
+      d,
+    );
+    truth.pmraMasYr[r] = astrometry.pmraMasYr;
+    truth.pmdecMasYr[r] = astrometry.pmdecMasYr;
+    truth.radialVelocityKms[r] = astrometry.radialVelocityKms;
+    truth.parallaxMas[r] = 1000 / d;
+    for (const band of port.bands) truth.mag[band][r] = apparent[band][i] as number;
+  });
+
+  const observed = observe(truth, splines, config.survey, Random.stream(config.seed, spec.index, 'observe'));
+  return { index: spec.index, candidates: n, truth, observed };
+}
+
+function allocateTruth(rows: number, bands: readonly Band[]): ChunkTruth {
+  const f = (): Float64Array => new Float64Array(rows);
+  const mag = {} as Record<Band, Float64Array>;
+  for (const band of bands) mag[band] = f();
+  return {
+    rows,
+    sourceId: new BigInt64Array(rows),
+    source: new Uint8Array(rows),
+    component: new Uint8Array(rows),
+    clusterId: new Int32Array(rows),
+    lDeg: f(),
+    bDeg: f(),
+    raDeg: f(),
+    decDeg: f(),
+    distancePc: f(),
+    logAge: f(),
+    massInit: f(),
+    mh: f(),
+    av: f(),
+    rv: f(),
+    teff: f(),
+    logg: f(),
+    logLum: f(),
+    radius: f(),
+    binaryQ: f(),
+    hasDisk: new Uint8Array(rows),
+    pmraMasYr: f(),
+    pmdecMasYr: f(),
+    radialVelocityKms: f(),
+    parallaxMas: f(),
+    mag,
+  };
+}
+
+function drawField(
+  model: SimulationModel,
+  rng: Random,
+  draws: Draws,
+  logAge: Float64Array,
+  mh: Float64Array,
+  mass: Float64Array,
+): void {
+  const sampler = model.field;
+  if (sampler === null)
+    throw new Error('simulation: the mixture has a field chunk but the field weight is 0');
+  for (let i = 0; i < draws.n; i++) {
+    const star = sampler.draw(rng);
+    const law = model.fieldLaws[star.source] as (typeof model.fieldLaws)[number];
+    setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
+    draws.source[i] = SOURCE_FIELD;
+    draws.component[i] = law.code;
+    mass[i] = star.massInit;
+    logAge[i] = Math.log10(rng.range(law.ageGyr[0], law.ageGyr[1]) * 1e9);
+    const g = toGalactocentric(star.lDeg, star.bDeg, star.distancePc);
+    mh[i] = law.mhMean + (law.mhGradientPerKpc * (g.rPc - 8500)) / 1000 + law.mhSigma * rng.normal();
+    const vel = drawVelocity(rng, g.xPc, g.yPc, law.sigmaUVW, law.lagKms);
+    draws.u[i] = vel.u;
+    draws.v[i] = vel.v;
+    draws.w[i] = vel.w;
+  }
+}
+
+function drawBroadAge(
+  model: SimulationModel,
+  rng: Random,
+  draws: Draws,
+  logAge: Float64Array,
+  mh: Float64Array,
+  mass: Float64Array,
+): void {
+  const sampler = model.broadAge;
+  if (sampler === null) throw new Error('simulation: the mixture has a broad-age chunk but its weight is 0');
+  const [a0, a1] = model.config.broadAgePrior.logAge;
+  const [m0, m1] = model.config.broadAgePrior.mh;
+  const thin = componentById('thin4');
+  for (let i = 0; i < draws.n; i++) {
+    const star = sampler.draw(rng);
+    setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
+    draws.source[i] = SOURCE_BROAD_AGE;
+    draws.component[i] = COMPONENT_BROAD_AGE;
+    mass[i] = star.massInit;
+    logAge[i] = rng.range(a0, a1);
+    mh[i] = rng.range(m0, m1);
+    const g = toGalactocentric(star.lDeg, star.bDeg, star.distancePc);
+    const vel = drawVelocity(rng, g.xPc, g.yPc, thin.sigmaUVW, thin.lagKms);
+    draws.u[i] = vel.u;
+    draws.v[i] = vel.v;
+    draws.w[i] = vel.w;
+  }
+}
+
+function setPosition(draws: Draws, i: number, l: number, b: number, d: number): void {
+  draws.l[i] = l;
+  draws.b[i] = b;
+  draws.d[i] = d;
+}
+
+const DEG = Math.PI / 180;
+
+/** Members of one cluster: IMF masses, a Plummer sphere, Gaussian velocities about the bulk motion. */
+function drawCluster(
+  model: SimulationModel,
+  rng: Random,
+  draws: Draws,
+  start: number,
+  count: number,
+  cluster: ClusterConfig,
+  clusterId: number,
+  logAge: Float64Array,
+  mh: Float64Array,
+  mass: Float64Array,
+  clampAge: (logAge: number) => number,
+): void {
+  const cb = Math.cos(cluster.bDeg * DEG);
+  const cx = cluster.distancePc * cb * Math.cos(cluster.lDeg * DEG);
+  const cy = cluster.distancePc * cb * Math.sin(cluster.lDeg * DEG);
+  const cz = cluster.distancePc * Math.sin(cluster.bDeg * DEG);
+  let bulk = cluster.velocityKms;
+  if (bulk === undefined) {
+    const g = toGalactocentric(cluster.lDeg, cluster.bDeg, cluster.distancePc);
+    const vel = relativeToSun(g.xPc / g.rPc, g.yPc / g.rPc, 0, V_CIRC_KMS, 0);
+    bulk = [vel.u, vel.v, vel.w];
+  }
+  for (let i = start; i < start + count; i++) {
+    // Plummer (1911) sphere by inversion of its cumulative mass, cut at 10 scale radii.
+    let r: number;
+    do {
+      const u = rng.uniformOpen();
+      r = cluster.radiusPc / Math.sqrt(u ** (-2 / 3) - 1);
+    } while (r > 10 * cluster.radiusPc);
+    const cosT = 2 * rng.uniform() - 1;
+    const sinT = Math.sqrt(1 - cosT * cosT);
+    const phi = 2 * Math.PI * rng.uniform();
+    const x = cx + r * sinT * Math.cos(phi);
+    const y = cy + r * sinT * Math.sin(phi);
+    const z = cz + r * cosT;
+    const d = Math.hypot(x, y, z);
+    let l = Math.atan2(y, x) / DEG;
+    if (l < 0) l += 360;
+    setPosition(draws, i, l, Math.asin(z / d) / DEG, d);
+    draws.source[i] = SOURCE_CLUSTER;
+    draws.component[i] = COMPONENT_CLUSTER;
+    draws.clusterId[i] = clusterId;
+    mass[i] = model.imf.quantile(rng.uniform(), STELLAR_MASS_MIN, STELLAR_MASS_MAX);
+    const ageMyr = Math.max(0.1, cluster.ageMyr + cluster.ageSpreadMyr * rng.normal());
+    logAge[i] = clampAge(Math.log10(ageMyr * 1e6));
+    mh[i] = cluster.mh;
+    const sigma = cluster.velocityDispersionKms;
+    draws.u[i] = bulk[0] + sigma * rng.normal();
+    draws.v[i] = bulk[1] + sigma * rng.normal();
+    draws.w[i] = bulk[2] + sigma * rng.normal();
+    if (cluster.av !== undefined)
+      draws.avFixed[i] = Math.max(0, cluster.av + cluster.avSpread * rng.normal());
+  }
+}
+
+/** Training clusters: θ_C drawn from the prior until the chunk is full (the last one may be cut). */
+function drawPriorClusters(
+  model: SimulationModel,
+  rng: Random,
+  draws: Draws,
+  chunkIndex: number,
+  logAge: Float64Array,
+  mh: Float64Array,
+  mass: Float64Array,
+  clampAge: (logAge: number) => number,
+): void {
+  const prior = model.config.clusterPrior;
+  const logUniform = (lo: number, hi: number): number => lo * (hi / lo) ** rng.uniform();
+  const meanMass = model.imf.meanMass(STELLAR_MASS_MIN, STELLAR_MASS_MAX);
+  const maxDistance = Math.min(prior.distancePc[1], model.config.volumeRadiusPc);
+  let filled = 0;
+  let k = 0;
+  while (filled < draws.n) {
+    // Volume-uniform distance within the range, isotropic in l, exponential in height above the plane.
+    const d0 = prior.distancePc[0];
+    const distancePc = Math.cbrt(d0 ** 3 + rng.uniform() * (maxDistance ** 3 - d0 ** 3));
+    const zPc =
+      Math.min(distancePc * 0.999, prior.scaleHeightPc * -Math.log(rng.uniformOpen())) *
+      (rng.uniform() < 0.5 ? -1 : 1);
+    const cluster: ClusterConfig = {
+      name: `prior-${chunkIndex}-${k}`,
+      ageMyr: logUniform(prior.ageMyr[0], prior.ageMyr[1]),
+      ageSpreadMyr: 0,
+      mh: rng.range(prior.mh[0], prior.mh[1]),
+      massMsun: logUniform(prior.massMsun[0], prior.massMsun[1]),
+      lDeg: 360 * rng.uniform(),
+      bDeg: Math.asin(zPc / distancePc) / DEG,
+      distancePc,
+      radiusPc: logUniform(prior.radiusPc[0], prior.radiusPc[1]),
+      velocityDispersionKms: rng.range(prior.velocityDispersionKms[0], prior.velocityDispersionKms[1]),
+      avSpread: 0,
+    };
+    const members = Math.max(1, rng.poisson((cluster.massMsun as number) / meanMass));
+    const take = Math.min(members, draws.n - filled);
+    drawCluster(
+      model,
+      rng,
+      draws,
+      filled,
+      take,
+      cluster,
+      1_000_000 + chunkIndex * 1000 + k,
+      logAge,
+      mh,
+      mass,
+      clampAge,
+    );
+    filled += take;
+    k++;
+  }
+}

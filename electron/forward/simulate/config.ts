@@ -1,0 +1,186 @@
+// The simulation's configuration: one zod schema with defaults, so a config file, a preset, the CLI and
+// the UI job all describe a run the same way, and the resolved config is what the manifest records.
+import { z } from 'zod';
+
+const ComponentIdSchema = z.enum([
+  'thin1',
+  'thin2',
+  'thin3',
+  'thin4',
+  'thin5',
+  'thin6',
+  'thin7',
+  'thick',
+  'halo',
+  'bulge',
+]);
+const ALL_COMPONENTS = [
+  'thin1',
+  'thin2',
+  'thin3',
+  'thin4',
+  'thin5',
+  'thin6',
+  'thin7',
+  'thick',
+  'halo',
+  'bulge',
+] as const;
+
+export const RegionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('cone'),
+      lDeg: z.number().min(-360).max(360),
+      bDeg: z.number().min(-90).max(90),
+      radiusDeg: z.number().positive().max(180),
+    })
+    .strict(),
+  z.object({ kind: z.literal('sphere') }).strict(),
+]);
+
+export const ClusterSchema = z
+  .object({
+    name: z.string().min(1),
+    ageMyr: z.number().positive().max(14000),
+    /** Gaussian spread of member ages (Myr); 0 = a single burst. */
+    ageSpreadMyr: z.number().min(0).default(0),
+    mh: z.number().min(-2.5).max(0.6).default(0),
+    /** Total initial stellar mass (M☉), or `nStars` members (0.08–120 M☉) — one of the two. */
+    massMsun: z.number().positive().optional(),
+    nStars: z.number().int().positive().optional(),
+    lDeg: z.number(),
+    bDeg: z.number().min(-90).max(90),
+    distancePc: z.number().positive(),
+    /** Plummer scale radius (pc). */
+    radiusPc: z.number().positive().default(2),
+    /** 1D velocity dispersion (km/s). */
+    velocityDispersionKms: z.number().min(0).default(1),
+    /** Heliocentric space velocity (U, V, W) km/s; default: circular rotation at the cluster's position. */
+    velocityKms: z.tuple([z.number(), z.number(), z.number()]).optional(),
+    /** Foreground A_V; default: the dust model to the centre. */
+    av: z.number().min(0).optional(),
+    /** Member-to-member A_V scatter (mag, Gaussian, A_V kept ≥ 0). */
+    avSpread: z.number().min(0).default(0),
+  })
+  .strict()
+  .refine((c) => (c.massMsun === undefined) !== (c.nStars === undefined), {
+    message: 'give exactly one of massMsun and nStars',
+  });
+export type ClusterConfig = z.output<typeof ClusterSchema>;
+
+/** The prior over θ_C for training clusters: log-uniform ages and masses, volume-uniform positions. */
+export const ClusterPriorSchema = z
+  .object({
+    ageMyr: z.tuple([z.number().positive(), z.number().positive()]).default([1, 300]),
+    massMsun: z.tuple([z.number().positive(), z.number().positive()]).default([50, 3000]),
+    distancePc: z.tuple([z.number().positive(), z.number().positive()]).default([50, 1500]),
+    mh: z.tuple([z.number(), z.number()]).default([-0.3, 0.3]),
+    radiusPc: z.tuple([z.number().positive(), z.number().positive()]).default([0.5, 5]),
+    velocityDispersionKms: z.tuple([z.number().min(0), z.number().min(0)]).default([0.3, 2]),
+    /** Disc scale height of cluster positions (pc). */
+    scaleHeightPc: z.number().positive().default(60),
+  })
+  .strict();
+export type ClusterPrior = z.output<typeof ClusterPriorSchema>;
+
+export const BroadAgePriorSchema = z
+  .object({
+    /** log10 age range (yr), uniform. */
+    logAge: z.tuple([z.number(), z.number()]).default([6, 10.1]),
+    mh: z.tuple([z.number(), z.number()]).default([-1, 0.4]),
+  })
+  .strict();
+
+export const MixtureSchema = z
+  .object({
+    field: z.number().min(0).default(1),
+    clusters: z.number().min(0).default(0),
+    broadAge: z.number().min(0).default(0),
+  })
+  .strict()
+  .refine((m) => m.field + m.clusters + m.broadAge > 0, { message: 'mixture weights must not all be 0' });
+
+export const DustSchema = z
+  .object({
+    kappa0MagPerKpc: z.number().min(0).default(0.7),
+    scaleHeightPc: z.number().positive().default(125),
+    scaleLengthPc: z.number().positive().default(3000),
+    clumpMagPerKpc: z.number().min(0).default(0.5),
+    clumpRadiusPc: z.number().positive().max(10000).default(3000),
+    rvMean: z.number().min(2).max(6).default(3.1),
+    rvSigma: z.number().min(0).max(1).default(0.18),
+  })
+  .strict();
+
+export const SurveySchema = z
+  .object({
+    /** Random loss of each observable group (Gaia, 2MASS, WISE bands) on top of depth and coverage. */
+    dropout: z.number().min(0).max(0.95).default(0.05),
+    /** Gaia numbers of observations relative to the spline's reference (200 in G, 20 in BP/RP). */
+    gaiaNobsScale: z.number().positive().default(1),
+    /** A floor added in quadrature to the reported photometric uncertainties (model colours). */
+    modelFloorMag: z.number().min(0).default(0),
+  })
+  .strict();
+
+export const SimulationConfigSchema = z
+  .object({
+    name: z.string().default('simulation'),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 52)
+      .default(1),
+    region: RegionSchema.default({ kind: 'cone', lDeg: 90, bDeg: 30, radiusDeg: 1 }),
+    /** Stars beyond this distance are not simulated (pc). */
+    maxDistancePc: z.number().positive().default(30000),
+    /** For the sphere region and the cluster/broad-age sources: the volume's radius (pc). */
+    volumeRadiusPc: z.number().positive().default(2000),
+    magnitudeLimit: z
+      .object({ band: z.enum(['gaia.g', 'tmass.ks']).default('gaia.g'), max: z.number().default(20) })
+      .strict()
+      .default({ band: 'gaia.g', max: 20 }),
+    components: z
+      .array(ComponentIdSchema)
+      .min(1)
+      .default([...ALL_COMPONENTS]),
+    /** Rows to produce; absent: the physical expectation of the region (field) plus every cluster. */
+    stars: z.number().int().positive().optional(),
+    mixture: MixtureSchema.default({ field: 1, clusters: 0, broadAge: 0 }),
+    clusters: z.array(ClusterSchema).default([]),
+    clusterPrior: ClusterPriorSchema.default(ClusterPriorSchema.parse({})),
+    broadAgePrior: BroadAgePriorSchema.default(BroadAgePriorSchema.parse({})),
+    dust: DustSchema.default(DustSchema.parse({})),
+    binaries: z
+      .object({ enabled: z.boolean().default(true), unresolvedFraction: z.number().min(0).max(1).default(1) })
+      .strict()
+      .default({ enabled: true, unresolvedFraction: 1 }),
+    survey: SurveySchema.default(SurveySchema.parse({})),
+    /** Candidate stars per chunk (the unit of work and of determinism). */
+    chunkSize: z
+      .number()
+      .int()
+      .min(256)
+      .max(1 << 20)
+      .default(16384),
+    /** Rows per training shard file. */
+    shardRows: z.number().int().positive().default(200000),
+  })
+  .strict();
+
+export type SimulationConfigInput = z.input<typeof SimulationConfigSchema>;
+export type SimulationConfig = z.output<typeof SimulationConfigSchema>;
+
+/** Validates a config object; the error names the file and the path of every bad field. */
+export function parseSimulationConfig(value: unknown, source: string): SimulationConfig {
+  const result = SimulationConfigSchema.safeParse(value);
+  if (!result.success) {
+    const issues = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+    );
+    throw new Error(`${source}: invalid simulation config: ${issues.join('; ')}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,89 @@
+// A Parquet file written as record batches arrive, so a run's memory does not grow with its size:
+// parquet-wasm's transformParquetStream (arrow-rs) serialises a stream of Arrow batches into row groups
+// while the bytes are piped to a temporary file, which is renamed into place only when the stream closes
+// cleanly (atomic: a reader never sees a half-written file). parquet-wasm is the Parquet library the
+// catalogue code already uses (electron/catalog/parquet.ts).
+import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { Writable } from 'node:stream';
+import { tableToIPC, Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  Compression,
+  Table as WasmTable,
+  WriterPropertiesBuilder,
+  transformParquetStream,
+} from 'parquet-wasm';
+
+/** Rows per Parquet row group: bounds the writer's buffer. */
+const ROW_GROUP_ROWS = 65536;
+
+export class ParquetStreamWriter {
+  private controller: ReadableStreamDefaultController<unknown> | null = null;
+  private readonly done: Promise<void>;
+  private readonly temp: string;
+  rows = 0;
+
+  private constructor(
+    readonly file: string,
+    readonly schema: Schema,
+    metadata: Map<string, string>,
+  ) {
+    this.temp = `${file}.partial-${process.pid}`;
+    const input = new ReadableStream<unknown>({
+      start: (controller) => {
+        this.controller = controller;
+      },
+    });
+    const builder = new WriterPropertiesBuilder()
+      .setCompression(Compression.ZSTD)
+      .setMaxRowGroupSize(ROW_GROUP_ROWS)
+      .setCreatedBy('cradle simulate (parquet-wasm)')
+      .setKeyValueMetadata(metadata);
+    const properties = builder.build();
+    this.done = transformParquetStream(input, properties).then((bytes) =>
+      bytes.pipeTo(Writable.toWeb(createWriteStream(this.temp)) as WritableStream<Uint8Array>),
+    );
+    // Surface failures at close(); keep an unhandled rejection from killing the process meanwhile.
+    this.done.catch(() => undefined);
+  }
+
+  static open(file: string, schema: Schema, metadata: Record<string, string> = {}): ParquetStreamWriter {
+    return new ParquetStreamWriter(file, schema, new Map(Object.entries(metadata)));
+  }
+
+  write(batch: RecordBatch): void {
+    if (this.controller === null) throw new Error(`${this.file}: the Parquet writer is closed`);
+    if (batch.numRows === 0) return;
+    const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable(this.schema, [batch]), 'stream'));
+    for (const wasmBatch of wasm.recordBatches()) this.controller.enqueue(wasmBatch);
+    this.rows += batch.numRows;
+  }
+
+  /** Finishes the file and moves it into place. With no rows, writes an empty table with the schema. */
+  async close(): Promise<void> {
+    if (this.controller === null) throw new Error(`${this.file}: the Parquet writer is closed`);
+    if (this.rows === 0) {
+      const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable(this.schema), 'stream'));
+      for (const wasmBatch of wasm.recordBatches()) this.controller.enqueue(wasmBatch);
+    }
+    this.controller.close();
+    this.controller = null;
+    try {
+      await this.done;
+    } catch (error) {
+      await rm(this.temp, { force: true });
+      throw new Error(`${this.file}: writing Parquet failed: ${(error as Error).message}`, { cause: error });
+    }
+    await rename(this.temp, this.file);
+  }
+
+  /** Abandons the file (on failure or cancel): the temporary file is removed. */
+  async abort(): Promise<void> {
+    if (this.controller !== null) {
+      this.controller.error(new Error('aborted'));
+      this.controller = null;
+    }
+    await this.done.catch(() => undefined);
+    await rm(this.temp, { force: true });
+  }
+}

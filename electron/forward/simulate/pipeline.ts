@@ -1,0 +1,483 @@
+// A simulation run: plan the chunks (their sources and sizes follow from the config and seed alone),
+// simulate them in worker threads, and write the results in chunk order as they arrive — the mock
+// catalogue and its truth, or training shards — then the manifest. Output bytes depend only on the
+// config and seed: chunks are keyed by index, workers may finish in any order, and the writer waits for
+// the next index. Memory stays flat: at most a few chunks per worker are in flight.
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { Schema } from 'apache-arrow';
+import { loadGaiaSplines } from '../survey/gaia.ts';
+import { simulateChunk, type ChunkResult, type ChunkSpec } from './chunk.ts';
+import type { SimulationConfig } from './config.ts';
+import {
+  catalogColumns,
+  columnMeanings,
+  recordBatch,
+  schemaOf,
+  shardColumns,
+  truthColumns,
+  type ColumnSpec,
+} from './columns.ts';
+import {
+  buildModel,
+  SOURCE_BROAD_AGE,
+  SOURCE_CLUSTER,
+  SOURCE_FIELD,
+  SOURCE_NAMES,
+  type SimulationModel,
+} from './model.ts';
+import { ParquetStreamWriter } from './parquet-stream.ts';
+import { loadPort, type PortSpec } from './port-loader.ts';
+import { Random } from './random.ts';
+import type { WorkerInit, WorkerReply } from './worker-messages.ts';
+
+export const SIMULATOR_VERSION = '0.1.0';
+export const MANIFEST_SCHEMA_VERSION = 1;
+/** Rows a mixture-mode run makes when the config gives no `stars`. */
+export const DEFAULT_TRAINING_ROWS = 100000;
+
+export interface RunProgress {
+  /** Rows written so far. */
+  rows: number;
+  /** Rows expected in all (null while unknown). */
+  totalRows: number | null;
+  candidates: number;
+}
+
+export interface RunOptions {
+  config: SimulationConfig;
+  outDir: string;
+  shards: boolean;
+  /** Worker threads; 0 runs every chunk on the calling thread. */
+  workers: number;
+  port: PortSpec;
+  /** The Gaia uncertainty spline (LogErrVsMagSpline.csv). */
+  splineFile: string;
+  /** sha256 of assets/grids/manifest.json, or null when unknown. */
+  assetsHash: string | null;
+  onProgress?: (progress: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  rows: number;
+  candidates: number;
+  chunks: number;
+  rowsBySource: Record<string, number>;
+  files: string[];
+  manifest: string;
+}
+
+interface Plan {
+  /** The chunk at an index, or null past the end of a finite plan. */
+  chunk(index: number): ChunkSpec | null;
+  /** Stop once this many rows are written (open-ended plans), or null. */
+  targetRows: number | null;
+  plannedCandidates: number | null;
+  description: Record<string, unknown>;
+}
+
+export function makePlan(model: SimulationModel): Plan {
+  const { config } = model;
+  const size = config.chunkSize;
+  if (model.mixtureMode) {
+    const weights = [config.mixture.field, config.mixture.clusters, config.mixture.broadAge];
+    const cumulative = weights.map((_, i) => weights.slice(0, i + 1).reduce((a, b) => a + b, 0));
+    return {
+      chunk: (index) => ({
+        index,
+        source: [SOURCE_FIELD, SOURCE_CLUSTER, SOURCE_BROAD_AGE][
+          Random.stream(config.seed, index, 'mixture').pickCumulative(cumulative)
+        ] as number,
+        count: size,
+        clusterIndex: -1,
+      }),
+      targetRows: config.stars ?? DEFAULT_TRAINING_ROWS,
+      plannedCandidates: null,
+      description: {
+        mode: 'mixture',
+        candidateWeights: Object.fromEntries(
+          SOURCE_NAMES.map((name, i) => [name, (weights[i] as number) / (cumulative[2] as number)]),
+        ),
+      },
+    };
+  }
+  const specs: ChunkSpec[] = [];
+  model.clusterMembers.forEach((members, clusterIndex) => {
+    for (let start = 0; start < members; start += size) {
+      specs.push({
+        index: specs.length,
+        source: SOURCE_CLUSTER,
+        count: Math.min(size, members - start),
+        clusterIndex,
+      });
+    }
+  });
+  const clusterChunks = specs.length;
+  const expectedField = model.field?.expected ?? 0;
+  if (config.stars !== undefined) {
+    return {
+      chunk: (index) =>
+        index < clusterChunks
+          ? (specs[index] as ChunkSpec)
+          : model.field === null
+            ? null
+            : { index, source: SOURCE_FIELD, count: size, clusterIndex: -1 },
+      targetRows: config.stars,
+      plannedCandidates: null,
+      description: {
+        mode: 'catalog',
+        fieldCandidatesExpected: expectedField,
+        clusterMembers: model.clusterMembers,
+        rowsRequested: config.stars,
+      },
+    };
+  }
+  const fieldTotal =
+    model.field === null ? 0 : Random.stream(config.seed, 0, 'field-total').poisson(expectedField);
+  for (let start = 0; start < fieldTotal; start += size) {
+    specs.push({
+      index: specs.length,
+      source: SOURCE_FIELD,
+      count: Math.min(size, fieldTotal - start),
+      clusterIndex: -1,
+    });
+  }
+  return {
+    chunk: (index) => specs[index] ?? null,
+    targetRows: null,
+    plannedCandidates: specs.reduce((sum, s) => sum + s.count, 0),
+    description: {
+      mode: 'catalog',
+      fieldCandidatesExpected: expectedField,
+      fieldCandidates: fieldTotal,
+      clusterMembers: model.clusterMembers,
+    },
+  };
+}
+
+/** The first `rows` rows of a chunk (views, no copies). */
+function sliceChunk(chunk: ChunkResult, rows: number): ChunkResult {
+  const cut = (value: unknown): unknown => {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+      return (value as Float64Array).subarray(0, rows);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v)]));
+    return value;
+  };
+  return {
+    ...chunk,
+    truth: { ...(cut(chunk.truth) as ChunkResult['truth']), rows },
+    observed: cut(chunk.observed) as ChunkResult['observed'],
+  };
+}
+
+interface OutputSet {
+  write(chunk: ChunkResult): void;
+  close(): Promise<string[]>;
+  abort(): Promise<void>;
+  columns: Record<string, Record<string, { unit: string; description: string }>>;
+}
+
+function catalogOutputs(outDir: string, model: SimulationModel, metadata: Record<string, string>): OutputSet {
+  const bands = model.port.bands;
+  const tables: { file: string; columns: ColumnSpec[]; schema: Schema; writer: ParquetStreamWriter }[] = [
+    ['catalog.parquet', catalogColumns(bands)] as const,
+    ['truth.parquet', truthColumns(bands)] as const,
+  ].map(([name, columns]) => {
+    const schema = schemaOf(columns);
+    return {
+      file: name,
+      columns,
+      schema,
+      writer: ParquetStreamWriter.open(join(outDir, name), schema, metadata),
+    };
+  });
+  return {
+    write(chunk) {
+      for (const t of tables) t.writer.write(recordBatch(t.schema, t.columns, chunk));
+    },
+    async close() {
+      for (const t of tables) await t.writer.close();
+      return tables.map((t) => t.file);
+    },
+    async abort() {
+      for (const t of tables) await t.writer.abort();
+    },
+    columns: Object.fromEntries(tables.map((t) => [t.file, columnMeanings(t.columns)])),
+  };
+}
+
+function shardOutputs(
+  outDir: string,
+  model: SimulationModel,
+  metadata: Record<string, string>,
+): OutputSet & { rowCounts: number[] } {
+  const columns = shardColumns(model.port.bands);
+  const schema = schemaOf(columns);
+  const limit = model.config.shardRows;
+  const files: string[] = [];
+  const rowCounts: number[] = [];
+  let writer: ParquetStreamWriter | null = null;
+  const openNext = (): ParquetStreamWriter => {
+    const name = `shards/shard-${String(files.length).padStart(5, '0')}.parquet`;
+    files.push(name);
+    rowCounts.push(0);
+    return ParquetStreamWriter.open(join(outDir, name), schema, metadata);
+  };
+  const pending: Promise<void>[] = [];
+  return {
+    rowCounts,
+    write(chunk) {
+      let offset = 0;
+      while (offset < chunk.truth.rows) {
+        writer ??= openNext();
+        const room = limit - writer.rows;
+        const take = Math.min(room, chunk.truth.rows - offset);
+        const piece = offsetChunk(chunk, offset, take);
+        writer.write(recordBatch(schema, columns, piece));
+        rowCounts[rowCounts.length - 1] = writer.rows;
+        offset += take;
+        if (writer.rows >= limit) {
+          pending.push(writer.close());
+          writer = null;
+        }
+      }
+    },
+    async close() {
+      if (writer !== null || files.length === 0) {
+        writer ??= openNext();
+        pending.push(writer.close());
+        writer = null;
+      }
+      await Promise.all(pending);
+      return files;
+    },
+    async abort() {
+      if (writer !== null) await writer.abort();
+    },
+    columns: { 'shards/*.parquet': columnMeanings(columns) },
+  };
+}
+
+function offsetChunk(chunk: ChunkResult, offset: number, rows: number): ChunkResult {
+  if (offset === 0) return sliceChunk(chunk, rows);
+  const cut = (value: unknown): unknown => {
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
+      return (value as Float64Array).subarray(offset, offset + rows);
+    if (value !== null && typeof value === 'object')
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v)]));
+    return value;
+  };
+  return {
+    ...chunk,
+    truth: { ...(cut(chunk.truth) as ChunkResult['truth']), rows },
+    observed: cut(chunk.observed) as ChunkResult['observed'],
+  };
+}
+
+/** Runs chunks on worker threads (or inline) and hands results over in index order. */
+class ChunkRunner {
+  private readonly workers: Worker[] = [];
+  private readonly waiting = new Map<
+    number,
+    { resolve: (r: ChunkResult) => void; reject: (e: Error) => void }
+  >();
+  private readonly idle: Worker[] = [];
+  private readonly queue: ChunkSpec[] = [];
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly model: SimulationModel,
+    private readonly splines: ReturnType<typeof loadGaiaSplines>,
+    init: WorkerInit,
+    count: number,
+  ) {
+    for (let i = 0; i < count; i++) {
+      const worker = spawnWorker(init);
+      worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
+      worker.on('error', (error) => this.fail(error));
+      this.workers.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  run(spec: ChunkSpec): Promise<ChunkResult> {
+    if (this.workers.length === 0) {
+      try {
+        return Promise.resolve(simulateChunk(this.model, this.splines, spec));
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    return new Promise((resolve, reject) => {
+      if (this.failure !== null) {
+        reject(this.failure);
+        return;
+      }
+      this.waiting.set(spec.index, { resolve, reject });
+      this.queue.push(spec);
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const worker = this.idle.shift() as Worker;
+      worker.postMessage(this.queue.shift());
+    }
+  }
+
+  private onReply(worker: Worker, reply: WorkerReply): void {
+    this.idle.push(worker);
+    if (reply.type === 'chunk') {
+      const entry = this.waiting.get(reply.result.index);
+      this.waiting.delete(reply.result.index);
+      entry?.resolve(reply.result);
+    } else {
+      const entry = this.waiting.get(reply.index);
+      this.waiting.delete(reply.index);
+      entry?.reject(new Error(`chunk ${reply.index}: ${reply.message}`));
+    }
+    this.pump();
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    for (const entry of this.waiting.values()) entry.reject(error);
+    this.waiting.clear();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+const bootstrap = `
+const { workerData } = require('node:worker_threads');
+(async () => {
+  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
+  await import(workerData.entry);
+})().catch((error) => { process.nextTick(() => { throw error; }); });
+`;
+
+function spawnWorker(init: WorkerInit): Worker {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  const entry = new URL(`./worker${extension}`, import.meta.url).href;
+  const tsxApi = extension === '.ts' ? import.meta.resolve('tsx/esm/api') : null;
+  return new Worker(bootstrap, { eval: true, execArgv: [], workerData: { entry, tsxApi, init } });
+}
+
+async function sha256File(file: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}
+
+export async function runSimulation(options: RunOptions): Promise<RunSummary> {
+  const { config, outDir } = options;
+  const port = await loadPort(options.port);
+  const model = buildModel(config, port);
+  const splines = loadGaiaSplines(options.splineFile);
+  const plan = makePlan(model);
+  await mkdir(join(outDir, options.shards ? 'shards' : '.'), { recursive: true });
+  const metadata = { 'cradle.simulator': SIMULATOR_VERSION, 'cradle.seed': String(config.seed) };
+  const outputs = options.shards
+    ? shardOutputs(outDir, model, metadata)
+    : catalogOutputs(outDir, model, metadata);
+  const init: WorkerInit = { config, port: options.port, splineFile: options.splineFile };
+  const runner = new ChunkRunner(model, splines, init, options.workers);
+  const inFlightLimit = Math.max(1, options.workers) * 2;
+  const rowsBySource = [0, 0, 0];
+  let rows = 0;
+  let candidates = 0;
+  let chunks = 0;
+  const inFlight = new Map<number, Promise<ChunkResult>>();
+  let nextToStart = 0;
+  let nextToWrite = 0;
+  let finished = false;
+  try {
+    const startMore = (): void => {
+      while (!finished && inFlight.size < inFlightLimit) {
+        const spec = plan.chunk(nextToStart);
+        if (spec === null) break;
+        const promise = runner.run(spec);
+        promise.catch(() => undefined);
+        inFlight.set(nextToStart, promise);
+        nextToStart++;
+      }
+    };
+    startMore();
+    while (inFlight.size > 0) {
+      if (options.signal?.aborted) throw new Error('simulation cancelled');
+      const promise = inFlight.get(nextToWrite);
+      if (promise === undefined) break;
+      let chunk = await promise;
+      inFlight.delete(nextToWrite);
+      nextToWrite++;
+      chunks++;
+      candidates += chunk.candidates;
+      if (plan.targetRows !== null && rows + chunk.truth.rows >= plan.targetRows) {
+        chunk = sliceChunk(chunk, plan.targetRows - rows);
+        finished = true;
+      }
+      for (let i = 0; i < chunk.truth.rows; i++) rowsBySource[chunk.truth.source[i] as number]! += 1;
+      outputs.write(chunk);
+      rows += chunk.truth.rows;
+      options.onProgress?.({ rows, totalRows: plan.targetRows ?? null, candidates });
+      if (finished) break;
+      startMore();
+    }
+    if (plan.targetRows !== null && !finished && rows < plan.targetRows) {
+      throw new Error(
+        `the config's sources cannot make ${plan.targetRows} rows (made ${rows}): is the field weight 0 with no clusters?`,
+      );
+    }
+  } catch (error) {
+    await runner.close();
+    await outputs.abort();
+    throw error;
+  }
+  await runner.close();
+  const files = await outputs.close();
+  const fileEntries = [];
+  for (const file of files) fileEntries.push({ path: file, sha256: await sha256File(join(outDir, file)) });
+  const rowsBySourceNamed = Object.fromEntries(
+    SOURCE_NAMES.map((name, i) => [name, rowsBySource[i] as number]),
+  );
+  const manifest = {
+    schemaVersion: MANIFEST_SCHEMA_VERSION,
+    kind: options.shards ? 'training-shards' : 'mock-catalog',
+    simulator: { name: 'cradle-forward', version: SIMULATOR_VERSION },
+    seed: config.seed,
+    config,
+    assets: { gridsManifestSha256: options.assetsHash, photometry: port.description },
+    rows,
+    candidates,
+    chunks,
+    files: fileEntries.map((entry, i) => ({
+      ...entry,
+      rows: options.shards ? ((outputs as ReturnType<typeof shardOutputs>).rowCounts[i] ?? 0) : rows,
+    })),
+    prior: {
+      plan: plan.description,
+      rowsBySource: rowsBySourceNamed,
+      rowFractions: Object.fromEntries(
+        Object.entries(rowsBySourceNamed).map(([k, v]) => [k, rows > 0 ? v / rows : 0]),
+      ),
+      note: 'Rows are a mixture of sources (field: the Galactic model of electron/forward/population; clusters: θ_C from the config or its prior; broadAge: log-uniform age and uniform [M/H] in the thin-disc volume), cut at the magnitude limit. To reweight to the Galactic prior, weight rows of population 0 by 1 and drop (or reweight) the others.',
+    },
+    columns: outputs.columns,
+  };
+  const manifestFile = join(outDir, 'manifest.json');
+  const temp = `${manifestFile}.partial-${process.pid}`;
+  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(temp, manifestFile).catch(async (error: unknown) => {
+    await rm(temp, { force: true });
+    throw error;
+  });
+  return { rows, candidates, chunks, rowsBySource: rowsBySourceNamed, files, manifest: manifestFile };
+}

@@ -1,0 +1,86 @@
+// Built-in configurations. `demo` is the app's first-run sky: four young clusters (1, 5, 20 and 60 Myr,
+// 150–1500 pc) seen through a field population in a 4° cone towards the Galactic anticentre below the
+// plane, to G = 17 — a few tens of thousands of stars, generated in seconds and small enough to ship.
+// `field` is a 1° high-latitude pencil beam to G = 20 (the star-count check); `clusters` is a training
+// mixture (field + random clusters + a broad age prior) in a 1.5 kpc sphere.
+import type { SimulationConfigInput } from './config.ts';
+
+export const PRESETS = {
+  demo: {
+    name: 'demo sky',
+    seed: 20261126,
+    region: { kind: 'cone', lDeg: 200, bDeg: -12, radiusDeg: 4 },
+    magnitudeLimit: { band: 'gaia.g', max: 17 },
+    clusters: [
+      {
+        name: 'demo-1Myr',
+        ageMyr: 1,
+        ageSpreadMyr: 0.3,
+        massMsun: 150,
+        lDeg: 198.8,
+        bDeg: -10.9,
+        distancePc: 150,
+        radiusPc: 1.2,
+        velocityDispersionKms: 0.8,
+        av: 1.2,
+        avSpread: 0.6,
+      },
+      {
+        name: 'demo-5Myr',
+        ageMyr: 5,
+        ageSpreadMyr: 1,
+        massMsun: 400,
+        lDeg: 201.5,
+        bDeg: -13.2,
+        distancePc: 400,
+        radiusPc: 2.5,
+        velocityDispersionKms: 1,
+        av: 0.5,
+        avSpread: 0.15,
+      },
+      {
+        name: 'demo-20Myr',
+        ageMyr: 20,
+        massMsun: 700,
+        lDeg: 199.6,
+        bDeg: -13.8,
+        distancePc: 800,
+        radiusPc: 3,
+        velocityDispersionKms: 1,
+      },
+      {
+        name: 'demo-60Myr',
+        ageMyr: 60,
+        massMsun: 1500,
+        lDeg: 201.9,
+        bDeg: -10.4,
+        distancePc: 1500,
+        radiusPc: 3.5,
+        velocityDispersionKms: 1.2,
+      },
+    ],
+  },
+  field: {
+    name: 'high-latitude field',
+    seed: 1,
+    region: { kind: 'cone', lDeg: 90, bDeg: 60, radiusDeg: 1 },
+    magnitudeLimit: { band: 'gaia.g', max: 20 },
+  },
+  clusters: {
+    name: 'training mixture: field + clusters + broad age prior',
+    seed: 7,
+    region: { kind: 'sphere' },
+    volumeRadiusPc: 1500,
+    maxDistancePc: 1500,
+    magnitudeLimit: { band: 'gaia.g', max: 19 },
+    stars: 100000,
+    mixture: { field: 0.4, clusters: 0.4, broadAge: 0.2 },
+    survey: { dropout: 0.15 },
+  },
+} as const satisfies Record<string, SimulationConfigInput>;
+
+export type PresetName = keyof typeof PRESETS;
+
+export function isPresetName(name: string): name is PresetName {
+  return Object.hasOwn(PRESETS, name);
+}
