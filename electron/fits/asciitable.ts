@@ -125,9 +125,9 @@ export class AsciiTable {
   /** Decode one field of a row held in `bytes` at `rowStart`. */
   cell(bytes: Buffer, rowStart: number, column: AsciiColumn, row: number): AsciiValue {
     const text = bytes.toString('latin1', rowStart + column.start, rowStart + column.start + column.width);
-    if (column.type === 'A') return text.replace(/[\s\0]+$/, '');
     const trimmed = text.trim();
     if (column.nullText !== undefined && trimmed === column.nullText.trim()) return null;
+    if (column.type === 'A') return text.replace(/[\s\0]+$/, '');
     if (trimmed === '') return null;
     if (column.type === 'I') {
       if (!/^[+-]?\d+$/.test(trimmed)) throw this.badField(column, row, trimmed);

@@ -132,6 +132,7 @@ export class BinaryTable {
     const heapView = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     if (column.type === 'A') return strings(heapView, 0, count, undefined);
     if (column.type === 'X') return bits(heapView, 0, count);
+    if (column.type === 'L' && isLegacyLogical(bytes)) return [...bytes].map((b) => b === 1);
     const values: CellValue[] = [];
     const step = elementBytes(column);
     for (let k = 0; k < count; k += 1) values.push(element(heapView, k * step, column));
@@ -141,6 +142,19 @@ export class BinaryTable {
 
 export function openBinaryTable(file: FitsFile, hdu: Hdu): BinaryTable {
   return new BinaryTable(file, hdu);
+}
+
+/**
+ * astropy ≤ 7.2 wrote variable-length logical arrays as 0/1 bytes instead of 'T'/'F'; astropy reads
+ * such arrays as booleans, and so do we when a cell holds a 1 and nothing else but 0.
+ */
+function isLegacyLogical(bytes: Uint8Array): boolean {
+  let one = false;
+  for (const b of bytes) {
+    if (b === 1) one = true;
+    else if (b !== 0) return false;
+  }
+  return one;
 }
 
 function elementBytes(column: BinaryColumn): number {

@@ -53,7 +53,7 @@ export function parseCard(raw: string): Card {
   if (keyword === 'HIERARCH') {
     const equals = image.indexOf('=', 8);
     if (equals > 8) {
-      const key = image.slice(8, equals).trim().split(/\s+/).join(' ').toUpperCase();
+      const key = image.slice(8, equals).trim().toUpperCase();
       if (key.length > 0) return valueCard(image, key, image.slice(equals + 1));
     }
     return card(image, 'HIERARCH', 'commentary', image.slice(8).trimEnd(), '');
@@ -224,7 +224,9 @@ function formatString(key: string, value: string, comment: string): string[] {
   if (/[^\x20-\x7e]/.test(value))
     throw new Error(`keyword ${key.trim()}: only printable ASCII can be written`);
   const quoted = (text: string): string => `'${text.replace(/'/g, "''").padEnd(8, ' ')}'`;
-  const single = `${key}= ${quoted(value)}`;
+  // Padded to 20 characters like astropy's Card, so astropy re-serializes the card byte for byte
+  // (it re-formats CHECKSUM this way when verifying it).
+  const single = `${key}= ${quoted(value).padEnd(20, ' ')}`;
   if (single.length <= CARD_LENGTH) return [withComment(single, comment)];
   // Long-string convention: pieces ending in '&' continued on CONTINUE cards (at most 67 characters
   // of quoted text per card, never splitting a doubled quote).

@@ -97,13 +97,12 @@ export function describeHdu(
     const gcount = isPrimary && !groups ? 1 : (header.optionalInteger('GCOUNT') ?? 1);
     if (pcount < 0) throw new FitsError(`PCOUNT is negative (${pcount})`, { keyword: 'PCOUNT' });
     if (gcount < 0) throw new FitsError(`GCOUNT is negative (${gcount})`, { keyword: 'GCOUNT' });
+    // Random groups (FITS 4.0 §6): NAXIS1 is 0 and skipped; each group holds PCOUNT parameters and
+    // the NAXIS2…NAXISn array. With no axes beyond NAXIS1 there is no data at all (as astropy).
     let elements = 0;
-    if (naxis > 0) {
-      elements = 1;
-      for (const [i, n] of axes.entries()) if (!(groups && i === 0)) elements *= n;
-      if (groups && axes[0] !== 0) elements = 0;
-    }
-    const dataSize = (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
+    const counted = groups ? axes.slice(1) : axes;
+    if (counted.length > 0) elements = counted.reduce((a, b) => a * b, 1);
+    const dataSize = groups && counted.length === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
     if (!Number.isSafeInteger(dataSize)) {
       throw new FitsError(`data size ${dataSize} bytes is not representable`, { keyword: 'NAXIS' });
     }
@@ -120,8 +119,10 @@ function hduType(header: Header, index: number): HduType {
     if (!simple || simple.keyword !== 'SIMPLE') {
       throw new FitsError('the first card is not SIMPLE', { keyword: 'SIMPLE' });
     }
-    const naxis1 = header.optionalInteger('NAXIS1');
-    if (header.get('GROUPS') === true && naxis1 === 0) return 'RANDOM_GROUPS';
+    // SIMPLE = F: "does not conform"; listed, as astropy does, but not interpreted.
+    if (simple.value !== true) return 'UNKNOWN';
+    // astropy's rule (GroupsHDU.match_header): GROUPS = T makes random groups, whatever NAXIS1 says.
+    if (header.get('GROUPS') === true) return 'RANDOM_GROUPS';
     return 'PRIMARY';
   }
   const xtension = String(header.get('XTENSION') ?? '')

@@ -7,8 +7,8 @@ import { FitsError } from './errors.ts';
 
 export type { Card, CardValue, Complex } from './card.ts';
 
-/** A header value as JSON carries it: bigints become numbers, complex values [re, im]. */
-export type HeaderJsonValue = string | number | boolean | null | [number, number] | string[];
+/** A header value for JSON: integers beyond 2^53 stay bigint (written as exact JSON integers), complex [re, im]. */
+export type HeaderJsonValue = string | number | bigint | boolean | null | [number, number] | string[];
 
 export class Header {
   readonly cards: readonly Card[];
@@ -134,7 +134,7 @@ export class Header {
   }
 
   /**
-   * The header as a plain object for JSON: value cards last-wins; COMMENT and HISTORY as arrays of
+   * The header as a plain object: value cards last-wins; COMMENT and HISTORY as arrays of
    * their texts; blank-keyword cards left out.
    */
   toRecord(): Record<string, HeaderJsonValue> {
@@ -158,7 +158,6 @@ export class Header {
 
 export function jsonValue(value: CardValue): Exclude<HeaderJsonValue, string[]> {
   if (value === null) return null;
-  if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'object') return [(value as Complex).re, (value as Complex).im];
   return value;
 }

@@ -160,3 +160,20 @@ export function jsonCell(value: CellValue): JsonCell {
   if (typeof value === 'object') return [jsonCell(value.re), jsonCell(value.im)];
   return value;
 }
+
+/**
+ * JSON text in the convention above. Non-finite numbers become "Infinity"/"-Infinity" (NaN null);
+ * bigints (header integers beyond 2^53) are written as exact JSON integers, which JSON.stringify
+ * cannot do by itself.
+ */
+export function toJsonText(value: unknown): string {
+  const text = JSON.stringify(value, (_key, v: unknown) => {
+    if (typeof v === 'bigint') return `${BIGINT_MARK}${v.toString()}`;
+    if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
+    return v;
+  });
+  return text.replace(BIGINT_PATTERN, '$1');
+}
+
+const BIGINT_MARK = '\u0000bigint:';
+const BIGINT_PATTERN = /"\\u0000bigint:(-?\d+)"/g;

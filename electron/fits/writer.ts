@@ -274,13 +274,7 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
       maxLength = Math.max(maxLength, length);
     }
   }
-  const hasNulls = vector.nullCount > 0;
-  let tnull: bigint | undefined;
-  if (hasNulls && 'BIJK'.includes(letter)) {
-    const bits = LETTER_BYTES[letter] * 8;
-    // A stored value no valid element uses: the most negative (signed) or largest (unsigned) raw value.
-    tnull = letter === 'B' ? (tzero === undefined ? 255n : 0n) : tzero === undefined ? -(2n ** BigInt(bits - 1)) : 2n ** BigInt(bits - 1) - 1n;
-  }
+  const tnull = vector.nullCount > 0 && 'BIJK'.includes(letter) ? chooseNull(vector, letter, tzero) : undefined;
   const width = variable ? 8 : letter === 'X' ? Math.ceil(repeat / 8) : repeat * LETTER_BYTES[letter];
   return {
     name: field.name,
@@ -295,6 +289,24 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
     width,
     maxLength,
   };
+}
+
+/**
+ * A stored integer no valid element uses, for TNULL: the most negative raw value if free, else the
+ * largest, else the first free one above the smallest.
+ */
+function chooseNull(vector: Vector, letter: Letter, tzero: number | bigint | undefined): bigint {
+  const bits = BigInt(LETTER_BYTES[letter] * 8);
+  const low = letter === 'B' ? 0n : -(2n ** (bits - 1n));
+  const high = letter === 'B' ? 255n : 2n ** (bits - 1n) - 1n;
+  const used = new Set<bigint>();
+  for (const value of vector) {
+    if (value != null) used.add(BigInt(value as number | bigint) - BigInt(tzero ?? 0));
+  }
+  if (!used.has(low)) return low;
+  if (!used.has(high)) return high;
+  for (let candidate = low + 1n; candidate < high; candidate += 1n) if (!used.has(candidate)) return candidate;
+  throw new Error('every stored value is in use, so nulls cannot be marked with TNULL');
 }
 
 function tformOf(plan: ColumnPlan, heapIs64: boolean): string {

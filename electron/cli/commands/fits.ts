@@ -4,9 +4,8 @@
 import type { Command } from 'commander';
 import { FitsFile } from '../../fits/file.ts';
 import type { Hdu } from '../../fits/hdu.ts';
-import { pixelsOf, rowsOf, statsOf, summarize } from '../../fits/inspect.ts';
+import { pixelsOf, rowsOf, statsOf, summarize, toJsonText } from '../../fits/inspect.ts';
 import type { HduSummary, JsonCell, Stats } from '../../fits/inspect.ts';
-import { convertTable } from '../../fits/convert.ts';
 import { FitsError } from '../../fits/errors.ts';
 
 interface HduOption {
@@ -98,7 +97,9 @@ export function registerFitsCommand(program: Command): void {
     .argument('<output>', 'output file: .fits, .csv or .parquet')
     .option('--hdu <n|name>', 'HDU index or EXTNAME (default: the first table)')
     .option('--columns <names>', 'comma-separated columns (default: all)')
-    .action((input: string, output: string, options: HduOption & { columns?: string }) => {
+    .action(async (input: string, output: string, options: HduOption & { columns?: string }) => {
+      // Loaded on demand: Arrow and the Parquet WebAssembly module cost start-up time other commands don't need.
+      const { convertTable } = await import('../../fits/convert.ts');
       const file = FitsFile.open(input);
       try {
         const hdu = chooseHdu(file, options.hdu);
@@ -140,9 +141,7 @@ function parseIndex(path: string, text: string): number[] {
 }
 
 function printJson(value: unknown): void {
-  process.stdout.write(
-    `${JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity') : v))}\n`,
-  );
+  process.stdout.write(`${toJsonText(value)}\n`);
 }
 
 function formatInfo(path: string, hdus: HduSummary[]): string {
