@@ -46,7 +46,8 @@ export function percentDone(done: number, total: number | null): number | null {
   return Math.min(100, (100 * done) / total);
 }
 
-/** A measured duration in milliseconds: to the hundredth of a second when short. */
+/** A measured duration in milliseconds: in ms under a second, to the hundredth under ten. */
 export function formatElapsed(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
   return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : formatDuration(ms / 1000);
 }

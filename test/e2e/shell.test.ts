@@ -3,7 +3,7 @@
 // theme switch persists across a reload; the Files view browses a folder and scans it for FITS —
 // with visible progress, a status-bar entry, cancellation, and a correct count when it completes;
 // and the API socket refuses a missing token or a foreign Origin. Saves docs/screenshots/shell.png.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -35,7 +35,10 @@ function fits(blocks: number, object: string): Uint8Array {
 const slowCount = 240;
 
 beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'cradle-e2e-data-'));
+  // A fixed path and fixed file times, so the committed screenshot changes only when the UI does.
+  data = join(tmpdir(), 'cradle-e2e', 'data');
+  await rm(data, { recursive: true, force: true });
+  await mkdir(data, { recursive: true });
   const night = join(data, 'orion-2026-11-20');
   await mkdir(join(night, 'calib'), { recursive: true });
   for (let i = 1; i <= 12; i++) {
@@ -50,6 +53,8 @@ beforeAll(async () => {
   }
   await writeFile(join(night, 'observing-log.txt'), 'seeing 1.1 arcsec\n');
   await writeFile(join(night, 'readme.fits'), 'not really FITS, just named so\n');
+  const observed = new Date('2026-11-20T23:40:00Z');
+  for (const name of await readdir(night)) await utimes(join(night, name), observed, observed);
   const many = join(data, 'survey-dump');
   await mkdir(many);
   for (let i = 0; i < slowCount; i++) await writeFile(join(many, `tile_${i}.fits`), fits(0, 'TILE'));
