@@ -46,6 +46,15 @@ const TWO_53 = 2 ** 53;
 
 /** Parses a numeric cell; Fortran `D` exponents and nan/inf spellings included. NaN when not a number. */
 export function parseNumber(text: string): number {
+  // Fast path: plain decimal text (no hex/binary/octal prefixes, which Number() would accept).
+  const quick = Number(text);
+  if (
+    !Number.isNaN(quick) &&
+    text.length > 0 &&
+    !(text.length > 1 && text.charCodeAt(0) === 48 && /[xXbBoO]/.test(text[1]!))
+  ) {
+    return text.trim() === '' ? Number.NaN : quick;
+  }
   const trimmed = text.trim();
   if (NUMBER_PATTERN.test(trimmed)) {
     const c = trimmed.indexOf('D') >= 0 || trimmed.indexOf('d') >= 0;

@@ -1,9 +1,11 @@
-// CSV/TSV reader and writer. Parsing is csv-parse's (quoted fields, embedded newlines, BOM, comment
-// lines, line numbers in its errors), fed from a file stream so a large file is never one string.
+// CSV/TSV reader and writer. Parsing is Papa Parse's (quoted fields, embedded newlines, comment
+// lines), fed from a file stream in chunks so a large file is never one string; it is several times
+// faster than csv-parse on catalog-sized files. Rows whose field count differs from the header's are
+// refused, and the error path re-reads the file to name the line.
 // Cells go into column builders that infer types; declared missing markers become nulls. A VizieR TSV
 // (names, then a units row, then a row of dashes) gives its units to the columns.
-import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
-import { parse, CsvError } from 'csv-parse';
+import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
+import Papa from 'papaparse';
 import type { Table, Vector } from 'apache-arrow';
 import { CellError, ColumnBuilder } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
@@ -57,84 +59,163 @@ export interface DelimitedOptions {
   firstLine?: number;
 }
 
+/** Thrown inside the parse callbacks; carries the record index so the line can be found afterwards. */
+class RowError extends Error {
+  constructor(
+    readonly record: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The 1-based line where record `index` (0-based, counting the header, not comments or blank lines)
+ * starts. Only used on the error path: it re-reads the file and lets Papa Parse report each record's
+ * end offset.
+ */
+function lineOfRecord(file: string, options: DelimitedOptions, index: number): number {
+  const text = readFileSync(file)
+    .subarray(options.start ?? 0)
+    .toString('utf8');
+  let record = 0;
+  let offset = 0;
+  if (index > 0) {
+    Papa.parse<string[]>(text, {
+      delimiter: options.delimiter,
+      comments: options.comment ?? false,
+      skipEmptyLines: true,
+      step: (results, parser) => {
+        offset = results.meta.cursor;
+        record += 1;
+        if (record === index) parser.abort();
+      },
+    });
+  }
+  let line = (options.firstLine ?? 1) + countNewlines(text, 0, offset);
+  let pos = offset;
+  // From the end of the previous record: past its line break, then past blank and comment lines.
+  if (index > 0 && text[pos - 1] !== '\n') {
+    const newline = text.indexOf('\n', pos);
+    if (newline < 0) return line;
+    pos = newline + 1;
+    line += 1;
+  }
+  while (pos < text.length) {
+    const newline = text.indexOf('\n', pos);
+    const lineText = text.slice(pos, newline < 0 ? text.length : newline).replace(/\r$/, '');
+    if (lineText.trim() !== '' && !(options.comment !== undefined && lineText.startsWith(options.comment)))
+      break;
+    if (newline < 0) break;
+    pos = newline + 1;
+    line += 1;
+  }
+  return line;
+}
+
+function countNewlines(text: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i += 1) if (text.charCodeAt(i) === 10) n += 1;
+  return n;
+}
+
 /** Streams a header line and data rows into column builders. Shared by the CSV/TSV and ECSV readers. */
 export async function readDelimitedBody(file: string, options: DelimitedOptions): Promise<DelimitedBody> {
-  const lineOffset = (options.firstLine ?? 1) - 1;
-  const parser = createReadStream(file, { start: options.start ?? 0 }).pipe(
-    parse({
-      delimiter: options.delimiter,
-      comment: options.comment,
-      comment_no_infix: true,
-      bom: true,
-      trim: options.trim,
-      skip_empty_lines: true,
-    }),
-  );
   const missing = options.missing;
   let header: string[] | null = null;
   const pending: string[][] = [];
   let builders: ColumnBuilder[] = [];
   let units: string[] | null = null;
   let dataRows = 0;
+  /** Index of the record being handled (0 = the header line). */
+  let record = -1;
 
-  const pushRow = (row: string[]): void => {
+  const pushRow = (row: string[], index: number): void => {
+    if (row.length !== builders.length) {
+      throw new RowError(index, `ragged row: ${row.length} fields where the header has ${builders.length}`);
+    }
     for (let c = 0; c < builders.length; c += 1) {
-      const cell = row[c]!;
+      const raw = row[c]!;
+      const cell = options.trim ? raw.trim() : raw;
       try {
         if (missing.has(cell)) builders[c]!.pushNull();
         else builders[c]!.push(cell);
       } catch (error) {
-        if (error instanceof CellError) {
-          throw new Error(
-            `${file}: line ${parser.info.lines + lineOffset}, column ${header![c]}: ${error.message}`,
-          );
-        }
+        if (error instanceof CellError) throw new RowError(index, `column ${header![c]}: ${error.message}`);
         throw error;
       }
     }
     dataRows += 1;
   };
   const startData = (): void => {
+    let first = 1;
     // VizieR TSV: a units row, then a row of dashes, before the data.
-    if (pending.length >= 2 && pending[1]!.every((cell) => /^-+$/.test(cell) || cell === '')) {
-      if (pending[0]!.every((cell) => UNIT_CELL.test(cell))) units = pending[0]!;
+    if (pending.length >= 2 && pending[1]!.every((cell) => /^-+$/.test(cell.trim()) || cell.trim() === '')) {
+      if (pending[0]!.every((cell) => UNIT_CELL.test(cell))) units = pending[0]!.map((cell) => cell.trim());
+      first = 3;
       pending.splice(0, 2);
     }
-    for (const row of pending) pushRow(row);
-    pending.length = 0;
+    pending.splice(0, pending.length).forEach((row, i) => pushRow(row, first + i));
+  };
+  const onRecord = (row: string[]): void => {
+    record += 1;
+    if (header === null) {
+      if (row.length > 0 && row[0]!.charCodeAt(0) === 0xfeff) row[0] = row[0]!.slice(1);
+      header = uniqueNames(row);
+      const declared = options.declared?.(header) ?? [];
+      builders = header.map((_, c) => new ColumnBuilder(declared[c]));
+    } else if (options.declared === undefined && dataRows === 0 && pending.length < 2) {
+      pending.push(row);
+      if (pending.length === 2) startData();
+    } else pushRow(row, record);
   };
 
   try {
-    for await (const record of parser as AsyncIterable<string[]>) {
-      if (header === null) {
-        header = uniqueNames(record);
-        const declared = options.declared?.(header) ?? [];
-        builders = header.map((_, c) => new ColumnBuilder(declared[c]));
-      } else if (options.declared === undefined && dataRows === 0 && pending.length < 2) {
-        pending.push(record);
-        if (pending.length === 2) startData();
-      } else pushRow(record);
-    }
+    await new Promise<void>((resolveParse, rejectParse) => {
+      const input = createReadStream(file, {
+        start: options.start ?? 0,
+        encoding: 'utf8',
+        highWaterMark: 1 << 20,
+      });
+      input.on('error', rejectParse);
+      Papa.parse<string[]>(input as unknown as File, {
+        delimiter: options.delimiter,
+        comments: options.comment ?? false,
+        skipEmptyLines: true,
+        chunk: (results, parser) => {
+          try {
+            const quoteError = results.errors.find((e) => e.type === 'Quotes');
+            for (let i = 0; i < results.data.length; i += 1) {
+              if (quoteError !== undefined && quoteError.row === i) {
+                throw new RowError(record + 1, quoteError.message.toLowerCase());
+              }
+              onRecord(results.data[i]!);
+            }
+          } catch (error) {
+            // Reject before aborting: aborting runs `complete`, which would resolve first.
+            rejectParse(error);
+            parser.abort();
+            input.destroy();
+          }
+        },
+        complete: () => resolveParse(),
+        error: (error: Error) => rejectParse(error),
+      });
+    });
     if (pending.length > 0) startData();
   } catch (error) {
-    if (error instanceof CsvError) {
-      const lines = (error as CsvError & { lines?: number }).lines;
-      const where = lines !== undefined ? `line ${lines + lineOffset}` : 'parse';
-      const detail =
-        error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ||
-        error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS'
-          ? `ragged row: ${(error as CsvError & { record?: unknown[] }).record?.length ?? '?'} fields where the header has ${header?.length ?? '?'}`
-          : error.message;
-      throw new Error(`${file}: ${where}: ${detail}`);
+    if (error instanceof RowError) {
+      throw new Error(`${file}: line ${lineOfRecord(file, options, error.record)}: ${error.message}`);
     }
     throw error;
   }
   if (header === null) throw new Error(`${file}: no header line (the file is empty or only comments)`);
+  const names: string[] = header;
   const unitRow = units as string[] | null;
   return {
-    names: header,
+    names,
     vectors: builders.map((b) => b.finish()),
-    units: header.map((_, c) => unitRow?.[c] || undefined),
+    units: names.map((_, c) => unitRow?.[c] || undefined),
   };
 }
 

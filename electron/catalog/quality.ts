@@ -52,6 +52,8 @@ export const FLAG = {
 
 export type FlagName = keyof typeof FLAG;
 
+const FLAG_ENTRIES = Object.entries(FLAG) as [FlagName, number][];
+
 /** Flags that make a value not observed (the others are notes). */
 const DROPS =
   Object.values(FLAG).reduce((a, b) => a | b, 0) & ~(FLAG.wiseCcContaminated | FLAG.tableFlagNote);
@@ -209,15 +211,19 @@ export function assessQuantity(
   const errors = new Float64Array(rows);
   let observedCount = 0;
   const counts: Partial<Record<FlagName, number>> = {};
+  const bitCounts = new Float64Array(16);
   for (let i = 0; i < rows; i += 1) {
-    const ok = (flags[i]! & DROPS) === 0;
+    const f = flags[i]!;
+    const ok = (f & DROPS) === 0;
     observed[i] = ok ? 1 : 0;
-    observedCount += observed[i]!;
+    observedCount += ok ? 1 : 0;
     values[i] = ok ? value.values[i]! : Number.NaN;
     errors[i] = ok && error !== null ? error.values[i]! : Number.NaN;
-    for (const [flagName, bit] of Object.entries(FLAG) as [FlagName, number][]) {
-      if (flags[i]! & bit) counts[flagName] = (counts[flagName] ?? 0) + 1;
-    }
+    if (f !== 0) for (let b = 0; b < 16; b += 1) if (f & (1 << b)) bitCounts[b]! += 1;
+  }
+  for (const [flagName, bit] of FLAG_ENTRIES) {
+    const count = bitCounts[Math.log2(bit)]!;
+    if (count > 0) counts[flagName] = count;
   }
   return { name, unit: source.unit, values, errors, observed, flags, counts, observedCount };
 }
