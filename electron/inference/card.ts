@@ -1,0 +1,204 @@
+// The model card as the engine reads it (schema version 1, written by native-models/cradle_models/
+// export/card.py): the variables in token order with their transforms and normalisation, the two ONNX
+// graphs with their input/output names, the probability path and the default sampler. The engine
+// hard-codes no variable list (architecture doc, "Model card"); everything model-specific comes from here.
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { packageRoot } from '../host/package-root.ts';
+
+export const CARD_FILE = 'card.json';
+export const SCHEMA_VERSION = 1;
+
+const Transform = z.object({
+  kind: z.enum(['identity', 'log10']),
+  offset: z.number().default(0),
+});
+
+const Variable = z.object({
+  name: z.string().min(1),
+  role: z.enum(['parameter', 'observable']),
+  unit: z.string().default(''),
+  transform: Transform,
+  mean: z.number(),
+  std: z.number().positive(),
+  survey: z.string().nullable().default(null),
+  error_handling: z.string().default('none'),
+  /** Optional [min, max] of the training values in physical units (used for the range flag). */
+  range: z.tuple([z.number(), z.number()]).optional(),
+});
+
+const GraphIo = z.object({
+  name: z.string(),
+  dtype: z.enum(['int64', 'float32']),
+  shape: z.array(z.string()),
+});
+
+const Graph = z.object({ file: z.string().min(1), inputs: z.array(GraphIo), outputs: z.array(GraphIo) });
+
+const Solver = z.enum(['euler', 'heun', 'midpoint']);
+export type Solver = z.infer<typeof Solver>;
+
+const CardSchema = z.object({
+  schema_version: z.literal(SCHEMA_VERSION),
+  name: z.string().min(1),
+  description: z.string().default(''),
+  created: z.string().optional(),
+  producer: z.object({ package: z.string(), version: z.string() }).passthrough().optional(),
+  variables: z.array(Variable).min(2),
+  architecture: z.object({ n_variables: z.number().int().positive(), kv_slots: z.number().int().positive(), width: z.number().int().positive() }).passthrough(),
+  graphs: z.object({ opset: z.number().int(), context: Graph, velocity: Graph }),
+  attention_mask: z
+    .object({ allowed: z.number(), blocked: z.number() })
+    .passthrough()
+    .default({ allowed: 0, blocked: -1e9 }),
+  path: z.object({ name: z.literal('rectified') }).passthrough(),
+  sampler: z.object({
+    solver: Solver,
+    steps: z.number().int().positive(),
+    samples_per_star: z.number().int().positive(),
+  }),
+  cost: z.object({ flops_per_star: z.number().nonnegative() }).passthrough().optional(),
+  training: z.record(z.string(), z.unknown()).optional(),
+  calibration: z.unknown().optional(),
+});
+
+export type ModelCard = z.infer<typeof CardSchema>;
+export type CardVariable = z.infer<typeof Variable>;
+
+/** The graph inputs the sampler feeds, by graph (graphs.py GRAPH_SIGNATURES). */
+const REQUIRED_IO = {
+  context: {
+    inputs: ['context_ids', 'context_values', 'context_errors', 'context_mask'],
+    outputs: ['context_kv'],
+  },
+  velocity: {
+    inputs: ['latent_ids', 'latent_values', 'latent_errors', 't', 'context_kv', 'latent_mask'],
+    outputs: ['velocity'],
+  },
+} as const;
+
+export interface LoadedModel {
+  /** The model folder (holds card.json and the ONNX files). */
+  dir: string;
+  card: ModelCard;
+  contextFile: string;
+  velocityFile: string;
+}
+
+/** Parses and checks a card already read as JSON; `where` names the file in messages. */
+export function parseCard(raw: unknown, where: string): ModelCard {
+  if (typeof raw === 'object' && raw !== null && 'schema_version' in raw) {
+    const version = (raw as { schema_version: unknown }).schema_version;
+    if (version !== SCHEMA_VERSION)
+      throw new Error(`${where}: schema_version ${String(version)}, this engine reads ${SCHEMA_VERSION}`);
+  }
+  const result = CardSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new Error(`${where}: ${issue ? `${issue.path.join('.') || '(card)'}: ${issue.message}` : 'invalid card'}`);
+  }
+  const card = result.data;
+  if (card.architecture.n_variables !== card.variables.length) {
+    throw new Error(
+      `${where}: architecture.n_variables is ${card.architecture.n_variables} but ${card.variables.length} variables are listed`,
+    );
+  }
+  const names = new Set<string>();
+  for (const v of card.variables) {
+    if (names.has(v.name)) throw new Error(`${where}: variable '${v.name}' is listed twice`);
+    names.add(v.name);
+  }
+  if (!card.variables.some((v) => v.role === 'parameter'))
+    throw new Error(`${where}: no variable has role 'parameter'; there is nothing to infer`);
+  for (const graph of ['context', 'velocity'] as const) {
+    const io = card.graphs[graph];
+    for (const name of REQUIRED_IO[graph].inputs) {
+      if (!io.inputs.some((i) => i.name === name))
+        throw new Error(`${where}: graphs.${graph} lacks the input '${name}'`);
+    }
+    for (const name of REQUIRED_IO[graph].outputs) {
+      if (!io.outputs.some((o) => o.name === name))
+        throw new Error(`${where}: graphs.${graph} lacks the output '${name}'`);
+    }
+  }
+  return card;
+}
+
+/** Loads the card of a model folder and checks that its ONNX files are there. */
+export function loadModel(dir: string): LoadedModel {
+  const cardPath = join(dir, CARD_FILE);
+  if (!existsSync(cardPath)) throw new Error(`${dir}: no ${CARD_FILE} (not a model folder)`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(cardPath, 'utf8'));
+  } catch (error) {
+    throw new Error(`${cardPath}: not JSON: ${(error as Error).message}`);
+  }
+  const card = parseCard(raw, cardPath);
+  const contextFile = join(dir, card.graphs.context.file);
+  const velocityFile = join(dir, card.graphs.velocity.file);
+  for (const file of [contextFile, velocityFile]) {
+    if (!existsSync(file)) throw new Error(`${cardPath}: the graph file ${file} is missing`);
+  }
+  return { dir, card, contextFile, velocityFile };
+}
+
+/** Where shipped models live: native-models/models/<name>/ under the package root. */
+export function modelsDir(): string {
+  return join(packageRoot(), 'native-models', 'models');
+}
+
+/** The model chosen on a command line: a folder path, or the name of a shipped model. */
+export function resolveModel(nameOrPath: string | undefined): LoadedModel {
+  if (nameOrPath === undefined) {
+    const shipped = listModels();
+    const first = shipped[0];
+    if (first === undefined) throw new Error(`no model given and none is shipped in ${modelsDir()}`);
+    return loadModel(first.dir);
+  }
+  const asPath = isAbsolute(nameOrPath) ? nameOrPath : resolve(nameOrPath);
+  if (existsSync(asPath) && statSync(asPath).isDirectory()) return loadModel(asPath);
+  const shippedDir = join(modelsDir(), nameOrPath);
+  if (existsSync(join(shippedDir, CARD_FILE))) return loadModel(shippedDir);
+  const names = listModels().map((m) => m.name);
+  throw new Error(
+    `model '${nameOrPath}': neither a model folder nor a shipped model (shipped: ${names.join(', ') || 'none'})`,
+  );
+}
+
+export interface ModelListing {
+  name: string;
+  dir: string;
+  description: string;
+  parameters: string[];
+  observables: string[];
+  solver: Solver;
+  steps: number;
+  samplesPerStar: number;
+  flopsPerStar: number | null;
+}
+
+export function describeModel(model: LoadedModel): ModelListing {
+  const { card } = model;
+  return {
+    name: card.name,
+    dir: model.dir,
+    description: card.description,
+    parameters: card.variables.filter((v) => v.role === 'parameter').map((v) => v.name),
+    observables: card.variables.filter((v) => v.role === 'observable').map((v) => v.name),
+    solver: card.sampler.solver,
+    steps: card.sampler.steps,
+    samplesPerStar: card.sampler.samples_per_star,
+    flopsPerStar: card.cost?.flops_per_star ?? null,
+  };
+}
+
+/** Every model folder under `root` (default: the shipped models), sorted by name. */
+export function listModels(root: string = modelsDir()): ModelListing[] {
+  if (!existsSync(root)) return [];
+  return readdirSync(root, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, CARD_FILE)))
+    .map((entry) => describeModel(loadModel(join(root, entry.name))))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}

@@ -1,0 +1,341 @@
+// An inference run end to end: model and input in, run folder out. The input table is cut into chunks
+// of fixed row ranges; chunks run on an executor pool (this thread, or worker threads each with its own
+// sessions) and each finished chunk is written atomically as a checkpoint; a resumed run skips the
+// chunks already written, so a kill loses at most the chunks in flight. When all are written they are
+// merged into summary.parquet (and samples.parquet). Results do not depend on the number of workers
+// or the chunk size: noise is addressed by input row and stars are batched by their token pattern.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import { makeVector } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
+import ort from 'onnxruntime-node';
+import { loadMapping } from '../catalog/mapping-store.ts';
+import type { QuantitySource } from '../catalog/recognise.ts';
+import { readCatalog } from '../catalog/read.ts';
+import { buildTable } from '../catalog/table.ts';
+import { readTable as readFitsTable } from '../fits/arrow.ts';
+import { FitsFile } from '../fits/file.ts';
+import { resolveModel } from './card.ts';
+import type { LoadedModel, Solver } from './card.ts';
+import type { ChunkResult } from './chunk.ts';
+import { inProcessExecutor, workerExecutor } from './executor.ts';
+import type { Executor, ExecutorSetup } from './executor.ts';
+import { MISSPEC_LIMIT, RANGE_SIGMA } from './flags.ts';
+import { blockOf, prepareInputs, sliceColumn } from './inputs.ts';
+import type { PreparedInputs } from './inputs.ts';
+import {
+  CHUNKS_DIR,
+  RUN_FORMAT,
+  SAMPLES_FILE,
+  SUMMARY_FILE,
+  finishedChunks,
+  fingerprintDifference,
+  mergeChunks,
+  readRunRecord,
+  removeTemporaries,
+  writeChunk,
+  writeRunRecord,
+} from './run-folder.ts';
+import type { RunFingerprint, RunRecord } from './run-folder.ts';
+import { DEFAULT_MAX_BATCH_ROWS, DEFAULT_MAX_CONTEXT_BYTES, parameterIndices } from './sampler.ts';
+import type { SamplerSettings } from './sampler.ts';
+import type { ProviderChoice } from './sessions.ts';
+
+export const DEFAULT_CHUNK_ROWS = 4096;
+
+export interface InferOptions {
+  /** A model folder or the name of a shipped model; default: the first shipped model. */
+  model?: string;
+  input: string;
+  /** FITS: the table HDU (default 1). */
+  hdu?: number;
+  /** A JSON mapping { name: column } or { name: { column | expression } } (or a saved catalog mapping). */
+  mapping?: string;
+  out: string;
+  samples?: number;
+  steps?: number;
+  solver?: Solver;
+  provider?: ProviderChoice;
+  resume?: boolean;
+  seed?: number;
+  chunkRows?: number;
+  /** Parallel executors; 1 runs in this thread. */
+  workers?: number;
+  /** Cores for the whole run (split between workers as intra-op threads); default: all. */
+  cores?: number;
+  keepSamples?: boolean;
+  maxBatchRows?: number;
+}
+
+export interface InferHooks {
+  signal?: AbortSignal;
+  progress?(done: number, total: number): void;
+  log?(message: string): void;
+}
+
+export interface InferResult {
+  out: string;
+  status: RunRecord['status'];
+  provider: string;
+  providerNotes: string[];
+  stars: number;
+  chunks: number;
+  resumedChunks: number;
+  elapsedS: number;
+  starsPerS: number | null;
+  summary: string | null;
+}
+
+function sha256(files: string[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(readFileSync(f));
+  return hash.digest('hex');
+}
+
+function readMappingFile(file: string): Record<string, QuantitySource> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${file}: mapping is not readable JSON: ${(error as Error).message}`);
+  }
+  const body = typeof raw === 'object' && raw !== null && 'quantities' in raw ? (raw as { quantities: unknown }).quantities : raw;
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new Error(`${file}: a mapping is an object of quantity name → column`);
+  const out: Record<string, QuantitySource> = {};
+  for (const [name, value] of Object.entries(body)) {
+    if (typeof value === 'string') out[name] = { column: value };
+    else if (typeof value === 'object' && value !== null && ('column' in value || 'expression' in value)) {
+      const v = value as { column?: unknown; expression?: unknown };
+      if (typeof v.column === 'string') out[name] = { column: v.column };
+      else if (typeof v.expression === 'string') out[name] = { expression: v.expression };
+      else throw new Error(`${file}: mapping for '${name}' needs a string column or expression`);
+    } else throw new Error(`${file}: mapping for '${name}' must be a column name or { column | expression }`);
+  }
+  return out;
+}
+
+/** Reads the input table: any catalog format, or a FITS table HDU. */
+export async function readInputTable(file: string, hdu?: number): Promise<Table> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new Error(`${file}: no such file`);
+  const head = readFileSync(path).subarray(0, 9).toString('latin1');
+  if (head === 'SIMPLE  =' || /\.(fits|fit|fts|fz)(\.gz)?$/i.test(path)) {
+    return FitsFile.with(path, (fits) => readFitsTable(fits, fits.hdu(hdu ?? 1)));
+  }
+  if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
+  return (await readCatalog(path)).table;
+}
+
+function summaryTable(inputs: PreparedInputs, table: Table, start: number, result: ChunkResult): Table {
+  const rows = result.rows;
+  const columns: { name: string; vector: Vector; info: { unit?: string; description?: string } }[] = [];
+  const rowIds = new BigInt64Array(rows);
+  for (let r = 0; r < rows; r += 1) rowIds[r] = BigInt(start + r);
+  columns.push({ name: 'row', vector: makeVector(rowIds), info: { description: 'row of the input table (from 0)' } });
+  if (inputs.sourceIdColumn !== null)
+    columns.push({ name: 'source_id', vector: sliceColumn(table, inputs.sourceIdColumn, start, start + rows), info: { description: `input column ${inputs.sourceIdColumn}` } });
+  result.summary.names.forEach((name, i) => columns.push({ name, vector: makeVector(result.summary.columns[i]!), info: {} }));
+  const f = result.flags;
+  columns.push({ name: 'n_observed', vector: makeVector(f.nObserved), info: { description: 'observed model inputs' } });
+  columns.push({ name: 'outside_training', vector: makeVector(f.outsideTraining), info: { description: 'an observed input outside the training range' } });
+  columns.push({ name: 'misspec_score', vector: makeVector(f.misspecScore), info: { description: 'standardised chi-square of the inputs vs the training set' } });
+  columns.push({ name: 'misspecified', vector: makeVector(f.misspecified), info: { description: `misspec_score > ${MISSPEC_LIMIT}` } });
+  return buildTable(columns);
+}
+
+function samplesTable(start: number, result: ChunkResult, names: string[]): Table {
+  const samples = result.samples!;
+  const P = names.length;
+  const n = samples.length / P;
+  const S = n / result.rows;
+  const rowIds = new BigInt64Array(n);
+  const sampleIds = new Int32Array(n);
+  for (let i = 0; i < n; i += 1) {
+    rowIds[i] = BigInt(start + Math.floor(i / S));
+    sampleIds[i] = i % S;
+  }
+  const columns: { name: string; vector: Vector; info: Record<string, never> }[] = [
+    { name: 'row', vector: makeVector(rowIds), info: {} },
+    { name: 'sample', vector: makeVector(sampleIds), info: {} },
+  ];
+  names.forEach((name, p) => {
+    const column = new Float32Array(n);
+    for (let i = 0; i < n; i += 1) column[i] = samples[i * P + p]!;
+    columns.push({ name, vector: makeVector(column), info: {} });
+  });
+  return buildTable(columns);
+}
+
+/** The column meanings recorded in run.json. */
+function columnNotes(parameters: string[]): Record<string, string> {
+  const notes: Record<string, string> = {
+    row: 'row of the input table, from 0',
+    source_id: 'the input catalog source id, when it has one',
+    n_observed: 'number of observed model inputs',
+    outside_training: `1 when an observed input lies outside the card's range (or beyond ${RANGE_SIGMA} training std)`,
+    misspec_score: '(Σ z² − k)/√(2k) over the k observed inputs in the network space; ~N(0,1) for typical stars',
+    misspecified: `1 when misspec_score > ${MISSPEC_LIMIT}`,
+  };
+  for (const p of parameters) notes[`${p}_*`] = 'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (linear)';
+  return notes;
+}
+
+function versions(): Record<string, string> {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return { cradle: pkg.version, onnxruntime: ort.env.versions.common, node: process.versions.node };
+}
+
+export async function runInference(options: InferOptions, hooks: InferHooks = {}): Promise<InferResult> {
+  const started = Date.now();
+  const model: LoadedModel = resolveModel(options.model);
+  const card = model.card;
+  const table = await readInputTable(options.input, options.hdu);
+  const mapping = options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
+  const inputs = prepareInputs(table, card, options.input, mapping);
+  const settings: SamplerSettings = {
+    samples: options.samples ?? card.sampler.samples_per_star,
+    steps: options.steps ?? card.sampler.steps,
+    solver: options.solver ?? card.sampler.solver,
+    seed: options.seed ?? 0,
+    maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
+    maxContextBytes: DEFAULT_MAX_CONTEXT_BYTES,
+  };
+  for (const [name, value] of [['samples', settings.samples], ['steps', settings.steps]] as const) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
+  }
+  if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > Number.MAX_SAFE_INTEGER)
+    throw new Error(`--seed must be a whole number ≥ 0, got ${settings.seed}`);
+  const keepSamples = options.keepSamples ?? false;
+  const out = resolve(options.out);
+  const inputPath = resolve(options.input);
+  const stat = statSync(inputPath);
+  const fingerprint: RunFingerprint = {
+    model: { name: card.name, card_sha256: sha256([join(model.dir, 'card.json')]), graphs_sha256: sha256([model.contextFile, model.velocityFile]) },
+    input: { file: inputPath, hdu: options.hdu ?? null, size: stat.size, mtime_ms: Math.round(stat.mtimeMs), rows: inputs.rows, mapping: inputs.sources },
+    settings: {
+      samples: settings.samples,
+      steps: settings.steps,
+      solver: settings.solver,
+      seed: settings.seed,
+      chunk_rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
+      keep_samples: keepSamples,
+    },
+  };
+  const previous = readRunRecord(out);
+  if (previous !== null) {
+    if (!options.resume) throw new Error(`${out}: holds a run already (run.json); resume it with --resume or choose another --out`);
+    if (options.chunkRows === undefined) fingerprint.settings.chunk_rows = previous.settings.chunk_rows;
+    const difference = fingerprintDifference(previous, fingerprint);
+    if (difference !== null) throw new Error(`${out}: cannot resume: ${difference}`);
+  } else if (existsSync(out) && readdirSync(out).length > 0) {
+    throw new Error(`${out}: exists and is not a run folder; choose an empty or new --out`);
+  }
+  mkdirSync(out, { recursive: true });
+  removeTemporaries(out);
+  const chunkRows = fingerprint.settings.chunk_rows;
+  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
+  const totalChunks = Math.ceil(inputs.rows / chunkRows);
+  const done = previous?.status === 'complete' ? new Set(Array.from({ length: totalChunks }, (_, i) => i)) : finishedChunks(out, keepSamples);
+  const resumedChunks = done.size;
+  const rowsOf = (i: number): number => Math.min(chunkRows, inputs.rows - i * chunkRows);
+  let doneRows = [...done].reduce((a, i) => a + rowsOf(i), 0);
+
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const cores = Math.max(1, Math.floor(options.cores ?? availableParallelism()));
+  const threads = Math.max(1, Math.floor(cores / workers));
+  const setup: ExecutorSetup = { modelDir: model.dir, provider: options.provider ?? 'auto', threads, settings, keepSamples };
+  const parameterNames = parameterIndices(card).map((j) => card.variables[j]!.name);
+  const record: RunRecord = {
+    format: RUN_FORMAT,
+    ...fingerprint,
+    status: 'running',
+    model_dir: model.dir,
+    provider: previous?.provider ?? '',
+    provider_notes: [],
+    workers,
+    threads_per_worker: threads,
+    versions: versions(),
+    started: previous?.started ?? new Date(started).toISOString(),
+    ended: null,
+    chunks: { total: totalChunks, done: done.size },
+    stars: { total: inputs.rows, done: doneRows },
+    elapsed_s: previous?.elapsed_s ?? 0,
+    stars_per_s: null,
+    columns: columnNotes(parameterNames),
+    message: null,
+  };
+  const pending = Array.from({ length: totalChunks }, (_, i) => i).filter((i) => !done.has(i));
+  hooks.progress?.(doneRows, inputs.rows);
+  const finish = async (status: RunRecord['status'], message: string | null): Promise<InferResult> => {
+    const elapsed = (Date.now() - started) / 1000;
+    record.status = status;
+    record.message = message;
+    record.ended = new Date().toISOString();
+    record.elapsed_s = Math.round(((previous?.elapsed_s ?? 0) + elapsed) * 1000) / 1000;
+    record.stars = { total: inputs.rows, done: doneRows };
+    record.chunks.done = totalChunks - pending.length;
+    await writeRunRecord(out, record);
+    return {
+      out,
+      status,
+      provider: record.provider,
+      providerNotes: record.provider_notes,
+      stars: inputs.rows,
+      chunks: totalChunks,
+      resumedChunks,
+      elapsedS: record.elapsed_s,
+      starsPerS: record.stars_per_s,
+      summary: status === 'complete' ? join(out, SUMMARY_FILE) : null,
+    };
+  };
+
+  if (pending.length > 0) {
+    const executors: Executor[] = [];
+    try {
+      if (workers === 1) executors.push(await inProcessExecutor(model, setup));
+      else executors.push(...(await Promise.all(Array.from({ length: workers }, () => workerExecutor(setup)))));
+      record.provider = executors[0]!.provider;
+      record.provider_notes = executors[0]!.notes;
+      for (const note of record.provider_notes) hooks.log?.(note);
+      await writeRunRecord(out, record);
+      const computeStart = Date.now();
+      const computeRows0 = doneRows;
+      const queue = [...pending];
+      const loop = async (executor: Executor): Promise<void> => {
+        for (;;) {
+          if (hooks.signal?.aborted) return;
+          const index = queue.shift();
+          if (index === undefined) return;
+          const start = index * chunkRows;
+          const block = blockOf(inputs, card, start, start + rowsOf(index));
+          const result = await executor.run(block, hooks.signal);
+          const summary = summaryTable(inputs, table, start, result);
+          const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
+          await writeChunk(out, index, summary, samples);
+          pending.splice(pending.indexOf(index), 1);
+          doneRows += result.rows;
+          hooks.progress?.(doneRows, inputs.rows);
+        }
+      };
+      await Promise.all(executors.map(loop));
+      const seconds = (Date.now() - computeStart) / 1000;
+      if (seconds > 0) record.stars_per_s = Math.round(((doneRows - computeRows0) / seconds) * 10) / 10;
+    } catch (error) {
+      if (hooks.signal?.aborted) return finish('cancelled', 'cancelled; resume with --resume');
+      await finish('failed', error instanceof Error ? error.message : String(error));
+      throw error;
+    } finally {
+      await Promise.all(executors.map((e) => e.close()));
+    }
+    if (hooks.signal?.aborted) return finish('cancelled', 'cancelled; resume with --resume');
+  }
+  if (previous?.status !== 'complete') {
+    await mergeChunks(out, 'summary', totalChunks, join(out, SUMMARY_FILE));
+    if (keepSamples) await mergeChunks(out, 'samples', totalChunks, join(out, SAMPLES_FILE));
+    rmSync(join(out, CHUNKS_DIR), { recursive: true, force: true });
+  }
+  return finish('complete', null);
+}

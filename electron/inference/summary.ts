@@ -1,0 +1,71 @@
+// Per-star posterior summaries in physical units: mean, median, standard deviation (population,
+// numpy's default ddof = 0) and the 2.5/16/84/97.5 percentiles (numpy's default "linear" rule,
+// Hyndman & Fan 1996 type 7), under the canonical column names of the architecture doc
+// (`<name>_mean`, `<name>_median`, `<name>_std`, `<name>_p2_5`, `<name>_p16`, `<name>_p84`, `<name>_p97_5`).
+import type { CardVariable } from './card.ts';
+import type { BlockSamples } from './sampler.ts';
+import { toPhysical } from './transforms.ts';
+
+export const STATISTICS = ['mean', 'median', 'std', 'p2_5', 'p16', 'p84', 'p97_5'] as const;
+export type Statistic = (typeof STATISTICS)[number];
+
+const QUANTILES: Partial<Record<Statistic, number>> = { median: 0.5, p2_5: 0.025, p16: 0.16, p84: 0.84, p97_5: 0.975 };
+
+export function summaryColumnName(parameter: string, statistic: Statistic): string {
+  return `${parameter}_${statistic}`;
+}
+
+/** numpy.quantile(sorted, q) with the default linear interpolation; `sorted` ascending, length ≥ 1. */
+export function quantileSorted(sorted: Float64Array, q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const frac = pos - lo;
+  const a = sorted[lo]!;
+  const b = sorted[hi]!;
+  // numpy's _lerp: a + (b − a)·f, evaluated from the upper end when f ≥ 0.5 (same rounding).
+  return frac >= 0.5 ? b - (b - a) * (1 - frac) : a + (b - a) * frac;
+}
+
+export interface SummaryColumns {
+  names: string[];
+  /** One Float64Array (length rows) per name, in `names` order. */
+  columns: Float64Array[];
+}
+
+/** Summaries of a block's samples; `parameters` are the card variables in the samples' P order. */
+export function summarise(samples: BlockSamples, parameters: CardVariable[]): SummaryColumns {
+  const { rows, samples: S, parameters: P, values } = samples;
+  const names: string[] = [];
+  const columns: Float64Array[] = [];
+  const byStat = parameters.map(() => new Map<Statistic, Float64Array>());
+  parameters.forEach((v, p) => {
+    for (const stat of STATISTICS) {
+      const column = new Float64Array(rows);
+      names.push(summaryColumnName(v.name, stat));
+      columns.push(column);
+      byStat[p]!.set(stat, column);
+    }
+  });
+  const sorted = new Float64Array(S);
+  for (let r = 0; r < rows; r += 1) {
+    for (let p = 0; p < P; p += 1) {
+      const v = parameters[p]!;
+      let sum = 0;
+      for (let s = 0; s < S; s += 1) {
+        const x = toPhysical(v, values[(r * S + s) * P + p]!);
+        sorted[s] = x;
+        sum += x;
+      }
+      const mean = sum / S;
+      let ss = 0;
+      for (let s = 0; s < S; s += 1) ss += (sorted[s]! - mean) ** 2;
+      sorted.sort();
+      const stats = byStat[p]!;
+      stats.get('mean')![r] = mean;
+      stats.get('std')![r] = Math.sqrt(ss / S);
+      for (const [stat, q] of Object.entries(QUANTILES) as [Statistic, number][]) stats.get(stat)![r] = quantileSorted(sorted, q);
+    }
+  }
+  return { names, columns };
+}
