@@ -68,26 +68,34 @@ function readHuffman(reader: BitReader): number {
 }
 
 /**
- * Expand each 4-bit value of `a` ((nx+1)/2 × (ny+1)/2) into a 2×2 block of `out` (nx × ny, row stride
- * ny): bit 3 → [i][j], bit 2 → [i][j+1], bit 1 → [i+1][j], bit 0 → [i+1][j+1]; blocks cut by the edge
- * keep only the bits that land inside.
+ * Expand each 4-bit value of `codes` ((nx+1)/2 × (ny+1)/2) into a 2×2 block of an nx × ny grid (row
+ * stride `stride`, starting at `offset` of `target`), adding `value` where a bit is set: bit 3 → [i][j],
+ * bit 2 → [i][j+1], bit 1 → [i+1][j], bit 0 → [i+1][j+1]; blocks cut by the edge keep the bits inside.
  */
 function expandBlocks(
-  a: Uint8Array,
+  codes: Uint8Array,
   nx: number,
   ny: number,
-  visit: (row: number, column: number) => void,
+  target: Uint8Array | Float64Array,
+  offset: number,
+  stride: number,
+  value: number,
 ): void {
   const ny2 = (ny + 1) >> 1;
   for (let i = 0; i < nx; i += 2) {
-    for (let j = 0; j < ny; j += 2) {
-      const code = a[(i >> 1) * ny2 + (j >> 1)]!;
+    const lastRow = i + 1 >= nx;
+    const row0 = offset + i * stride;
+    const row1 = row0 + stride;
+    let k = (i >> 1) * ny2;
+    for (let j = 0; j < ny; j += 2, k++) {
+      const code = codes[k]!;
       if (code === 0) continue;
-      if (code & 8) visit(i, j);
-      if (code & 4 && j + 1 < ny) visit(i, j + 1);
-      if (i + 1 < nx) {
-        if (code & 2) visit(i + 1, j);
-        if (code & 1 && j + 1 < ny) visit(i + 1, j + 1);
+      const lastColumn = j + 1 >= ny;
+      if (code & 8) target[row0 + j]! += value;
+      if (code & 4 && !lastColumn) target[row0 + j + 1]! += value;
+      if (!lastRow) {
+        if (code & 2) target[row1 + j]! += value;
+        if (code & 1 && !lastColumn) target[row1 + j + 1]! += value;
       }
     }
   }
@@ -129,10 +137,7 @@ function decodeQuadrant(
         if (nfy <= c) ny -= 1;
         else nfy -= c;
         const expanded = new Uint8Array(nx * ny);
-        const width = ny;
-        expandBlocks(codes, nx, ny, (row, column) => {
-          expanded[row * width + column] = 1;
-        });
+        expandBlocks(codes, nx, ny, expanded, 0, ny, 1);
         for (let i = nx * ny - 1; i >= 0; i--) {
           if (expanded[i]) expanded[i] = readHuffman(reader);
         }
@@ -141,9 +146,7 @@ function decodeQuadrant(
     } else {
       throw new Error(`bad bit-plane format code ${format}`);
     }
-    expandBlocks(codes, nqx, nqy, (row, column) => {
-      a[offset + row * stride + column]! += planeValue;
-    });
+    expandBlocks(codes, nqx, nqy, a, offset, stride, planeValue);
   }
 }
 
@@ -231,6 +234,97 @@ function smoothCoefficients(a: Float64Array, nxtop: number, nytop: number, ny: n
   }
 }
 
+/** Rounding constants of one inverse-transform level (hinv's bit0/1, prnd0/1, nrnd0/1, shift). */
+interface Rounding {
+  bit0: number;
+  bit1: number;
+  prnd0: number;
+  prnd1: number;
+  nrnd0: number;
+  nrnd1: number;
+  shift: number;
+}
+
+/** Below this magnitude four coefficients plus rounding still fit an int32, so bit operations are exact. */
+const INT32_SAFE = 2 ** 28;
+
+function maxAbs(a: Float64Array, ny: number, rows: number, columns: number): number {
+  let max = 0;
+  for (let i = 0; i < rows; i++) {
+    for (let k = ny * i, end = k + columns; k < end; k++) {
+      const v = a[k]!;
+      if (v > max) max = v;
+      else if (-v > max) max = -v;
+    }
+  }
+  return max;
+}
+
+/**
+ * Combine the 2×2 coefficient blocks (h0, hx, hy, hc) of the even part of a level into pixels of the
+ * next level. This is the exact version for any magnitude (floor divisions stand in for the reference's
+ * shifts and masks on 64-bit integers).
+ */
+function combineBlocksExact(a: Float64Array, ny: number, rows: number, columns: number, r: Rounding): void {
+  const divisor = 2 ** r.shift;
+  for (let i = 0; i < rows; i += 2) {
+    let s00 = ny * i;
+    let s10 = s00 + ny;
+    for (let j = 0; j < columns; j += 2) {
+      let h0 = a[s00]!;
+      let hx = a[s10]!;
+      let hy = a[s00 + 1]!;
+      let hc = a[s10 + 1]!;
+      hx = roundToMultiple(hx, hx >= 0 ? r.prnd1 : r.nrnd1, r.bit1);
+      hy = roundToMultiple(hy, hy >= 0 ? r.prnd1 : r.nrnd1, r.bit1);
+      hc = roundToMultiple(hc, hc >= 0 ? r.prnd0 : r.nrnd0, r.bit0);
+      const lowbit0 = bitOf(hc, r.bit0);
+      hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
+      hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
+      const parity = (bitOf(hc, r.bit1) + bitOf(hx, r.bit1) + bitOf(hy, r.bit1)) / r.bit1;
+      const lowbit1 = parity % 2 === 1 ? r.bit1 : 0;
+      h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
+      a[s10 + 1] = Math.floor((h0 + hx + hy + hc) / divisor);
+      a[s10] = Math.floor((h0 + hx - hy - hc) / divisor);
+      a[s00 + 1] = Math.floor((h0 - hx + hy - hc) / divisor);
+      a[s00] = Math.floor((h0 - hx - hy + hc) / divisor);
+      s00 += 2;
+      s10 += 2;
+    }
+  }
+}
+
+/** The same combination with 32-bit integer operations, valid when every |coefficient| < INT32_SAFE. */
+function combineBlocksInt32(a: Float64Array, ny: number, rows: number, columns: number, r: Rounding): void {
+  const { bit0, bit1, prnd0, prnd1, nrnd0, nrnd1, shift } = r;
+  const mask0 = -bit0;
+  const mask1 = -bit1;
+  for (let i = 0; i < rows; i += 2) {
+    let s00 = ny * i;
+    let s10 = s00 + ny;
+    for (let j = 0; j < columns; j += 2) {
+      let h0 = a[s00]! | 0;
+      let hx = a[s10]! | 0;
+      let hy = a[s00 + 1]! | 0;
+      let hc = a[s10 + 1]! | 0;
+      hx = (hx + (hx >= 0 ? prnd1 : nrnd1)) & mask1;
+      hy = (hy + (hy >= 0 ? prnd1 : nrnd1)) & mask1;
+      hc = (hc + (hc >= 0 ? prnd0 : nrnd0)) & mask0;
+      const lowbit0 = hc & bit0;
+      hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
+      hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
+      const lowbit1 = (hc ^ hx ^ hy) & bit1;
+      h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
+      a[s10 + 1] = (h0 + hx + hy + hc) >> shift;
+      a[s10] = (h0 + hx - hy - hc) >> shift;
+      a[s00 + 1] = (h0 - hx + hy - hc) >> shift;
+      a[s00] = (h0 - hx - hy + hc) >> shift;
+      s00 += 2;
+      s10 += 2;
+    }
+  }
+}
+
 /** Inverse H-transform of an nx × ny coefficient array in place (hinv). */
 function inverseHTransform(a: Float64Array, nx: number, ny: number, smooth: boolean, scale: number): void {
   const nmax = Math.max(nx, ny);
@@ -272,32 +366,15 @@ function inverseHTransform(a: Float64Array, nx: number, ny: number, smooth: bool
     if (smooth) smoothCoefficients(a, nxtop, nytop, ny, scale);
     const oddx = nxtop % 2;
     const oddy = nytop % 2;
-    let i = 0;
-    for (; i < nxtop - oddx; i += 2) {
-      let s00 = ny * i;
-      let s10 = s00 + ny;
-      for (let j = 0; j < nytop - oddy; j += 2) {
-        let h0 = a[s00]!;
-        let hx = a[s10]!;
-        let hy = a[s00 + 1]!;
-        let hc = a[s10 + 1]!;
-        hx = roundToMultiple(hx, hx >= 0 ? prnd1 : nrnd1, bit1);
-        hy = roundToMultiple(hy, hy >= 0 ? prnd1 : nrnd1, bit1);
-        hc = roundToMultiple(hc, hc >= 0 ? prnd0 : nrnd0, bit0);
-        const lowbit0 = bitOf(hc, bit0);
-        hx = hx >= 0 ? hx - lowbit0 : hx + lowbit0;
-        hy = hy >= 0 ? hy - lowbit0 : hy + lowbit0;
-        const parity = (bitOf(hc, bit1) + bitOf(hx, bit1) + bitOf(hy, bit1)) / bit1;
-        const lowbit1 = parity % 2 === 1 ? bit1 : 0;
-        h0 = h0 >= 0 ? h0 + lowbit0 - lowbit1 : h0 + (lowbit0 === 0 ? lowbit1 : lowbit0 - lowbit1);
-        a[s10 + 1] = Math.floor((h0 + hx + hy + hc) / divisor);
-        a[s10] = Math.floor((h0 + hx - hy - hc) / divisor);
-        a[s00 + 1] = Math.floor((h0 - hx + hy - hc) / divisor);
-        a[s00] = Math.floor((h0 - hx - hy + hc) / divisor);
-        s00 += 2;
-        s10 += 2;
-      }
-      if (oddy) {
+    const rounding: Rounding = { bit0, bit1, prnd0, prnd1, nrnd0, nrnd1, shift };
+    if (maxAbs(a, ny, nxtop, nytop) < INT32_SAFE)
+      combineBlocksInt32(a, ny, nxtop - oddx, nytop - oddy, rounding);
+    else combineBlocksExact(a, ny, nxtop - oddx, nytop - oddy, rounding);
+    if (oddy) {
+      // Last element of each row pair when the row length is odd (s00 + 1, s10 + 1 are off the edge).
+      for (let i = 0; i < nxtop - oddx; i += 2) {
+        const s00 = ny * i + nytop - 1;
+        const s10 = s00 + ny;
         let h0 = a[s00]!;
         let hx = a[s10]!;
         hx = roundToMultiple(hx, hx >= 0 ? prnd1 : nrnd1, bit1);
@@ -308,7 +385,8 @@ function inverseHTransform(a: Float64Array, nx: number, ny: number, smooth: bool
       }
     }
     if (oddx) {
-      let s00 = ny * i;
+      // Last row when the column length is odd.
+      let s00 = ny * (nxtop - 1);
       for (let j = 0; j < nytop - oddy; j += 2) {
         let h0 = a[s00]!;
         let hy = a[s00 + 1]!;

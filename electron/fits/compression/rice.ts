@@ -12,7 +12,7 @@
 //   decodeRice(bytes: Uint8Array, pixelCount: number, blockSize: number, bytePix: 1 | 2 | 4)
 //     → Uint8Array (BYTEPIX 1) | Int16Array (2) | Int32Array (4)
 //   Throws Error on truncated streams or bad parameters; the tile assembler adds the tile number.
-import { BitReader } from './bit-reader.ts';
+import { TruncatedStreamError } from './bit-reader.ts';
 
 export type RiceBytePix = 1 | 2 | 4;
 
@@ -43,38 +43,94 @@ export function decodeRice(
   if (!Number.isInteger(blockSize) || blockSize <= 0) {
     throw new Error(`BLOCKSIZE must be a positive integer, got ${blockSize}`);
   }
-  const output =
-    bytePix === 1
-      ? new Uint8Array(pixelCount)
-      : bytePix === 2
-        ? new Int16Array(pixelCount)
-        : new Int32Array(pixelCount);
-  if (pixelCount === 0) return output;
-  if (bytes.length < bytePix) throw new Error('compressed bytes end before the first pixel');
+  // Decoded modulo 2^32 into Int32Array; narrower pixels are the low bits, so storing into the narrower
+  // typed array at the end gives the same wrap-around as the reference's unsigned arithmetic.
+  const values = new Int32Array(pixelCount);
+  if (pixelCount > 0) decodeInto(values, bytes, blockSize, bytePix, layout);
+  if (bytePix === 4) return values;
+  return bytePix === 2 ? Int16Array.from(values) : Uint8Array.from(values);
+}
 
-  let last = 0;
-  for (let i = 0; i < bytePix; i++) last = last * 256 + bytes[i]!;
-  const reader = new BitReader(bytes, bytePix);
+function truncated(): Error {
+  return new TruncatedStreamError();
+}
+
+/**
+ * The decoding loop, with the bit reader inlined (this is the hot path of most compressed images).
+ * `buffer` holds `bitCount` unread bits, right-aligned, never more than 31.
+ */
+function decodeInto(
+  values: Int32Array,
+  bytes: Uint8Array,
+  blockSize: number,
+  bytePix: RiceBytePix,
+  layout: RiceLayout,
+): void {
   const { fsBits, fsMax, bits } = layout;
-  const wrap =
-    bits === 32 ? (v: number) => v | 0 : bits === 16 ? (v: number) => v & 0xffff : (v: number) => v & 0xff;
-  last = wrap(last);
+  const length = bytes.length;
+  const pixelCount = values.length;
+  if (length < bytePix) throw new Error('compressed bytes end before the first pixel');
+  let last = 0;
+  for (let i = 0; i < bytePix; i++) last = (last << 8) | bytes[i]!;
+  let position = bytePix;
+  let buffer = 0;
+  let bitCount = 0;
 
   for (let start = 0; start < pixelCount; start += blockSize) {
     const end = Math.min(start + blockSize, pixelCount);
-    const fs = reader.readBits(fsBits) - 1;
-    if (fs < 0) {
-      output.fill(last, start, end);
-      continue;
+    while (bitCount < fsBits) {
+      if (position >= length) throw truncated();
+      buffer = (buffer << 8) | bytes[position++]!;
+      bitCount += 8;
     }
-    for (let i = start; i < end; i++) {
-      const mapped =
-        fs === fsMax ? reader.readBits(bits) : reader.readUnaryZeros() * 2 ** fs + reader.readBits(fs);
-      const half = Math.floor(mapped / 2);
-      const difference = mapped % 2 === 0 ? half : -half - 1;
-      last = wrap(last + difference);
-      output[i] = last;
+    bitCount -= fsBits;
+    const fs = (buffer >>> bitCount) - 1;
+    buffer &= (1 << bitCount) - 1;
+
+    if (fs < 0) {
+      values.fill(last, start, end);
+    } else if (fs === fsMax) {
+      for (let i = start; i < end; i++) {
+        let mapped = 0;
+        for (let remaining = bits; remaining > 0;) {
+          const take = remaining > 16 ? 16 : remaining;
+          while (bitCount < take) {
+            if (position >= length) throw truncated();
+            buffer = (buffer << 8) | bytes[position++]!;
+            bitCount += 8;
+          }
+          bitCount -= take;
+          mapped = (mapped << take) | (buffer >>> bitCount);
+          buffer &= (1 << bitCount) - 1;
+          remaining -= take;
+        }
+        last = (last + ((mapped >>> 1) ^ -(mapped & 1))) | 0;
+        values[i] = last;
+      }
+    } else {
+      for (let i = start; i < end; i++) {
+        let zeros = 0;
+        while (buffer === 0) {
+          zeros += bitCount;
+          if (position >= length) throw truncated();
+          buffer = bytes[position++]!;
+          bitCount = 8;
+        }
+        const top = 31 - Math.clz32(buffer);
+        zeros += bitCount - 1 - top;
+        bitCount = top;
+        buffer &= (1 << top) - 1;
+        while (bitCount < fs) {
+          if (position >= length) throw truncated();
+          buffer = (buffer << 8) | bytes[position++]!;
+          bitCount += 8;
+        }
+        bitCount -= fs;
+        const mapped = (zeros << fs) | (buffer >>> bitCount);
+        buffer &= (1 << bitCount) - 1;
+        last = (last + ((mapped >>> 1) ^ -(mapped & 1))) | 0;
+        values[i] = last;
+      }
     }
   }
-  return output;
 }

@@ -179,9 +179,11 @@ function decodeStored(
       if (planar.length > 2) throw new Error(`needs two-dimensional tiles, got ${size.join('×')}`);
       const columns = planar[0] ?? 1;
       const rows = planar[1] ?? 1;
-      const values = decodeHcompress(bytes, rows, columns, parameters.smooth);
-      // The reference decoder hands back 32-bit integers.
-      return { kind: 'integers', values: Int32Array.from(values, (v) => v | 0) };
+      const coefficients = decodeHcompress(bytes, rows, columns, parameters.smooth);
+      // The reference decoder hands back 32-bit integers (C's (int) conversion of 64-bit values).
+      const values = new Int32Array(coefficients.length);
+      for (let i = 0; i < values.length; i++) values[i] = coefficients[i]! | 0;
+      return { kind: 'integers', values };
     }
     case 'PLIO_1':
       return { kind: 'integers', values: decodePlio(bytes, count) };
