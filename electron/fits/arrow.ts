@@ -31,7 +31,7 @@ import type { AsciiColumn } from './asciitable.ts';
 import { BinaryTable } from './bintable.ts';
 import type { CellValue, RowBatch } from './bintable.ts';
 import type { BinaryColumn } from './column.ts';
-import { decodeBigEndian } from './decode.ts';
+import { decodeBigEndian, flipSign } from './decode.ts';
 import type { NumericArray, StorageCode } from './decode.ts';
 import { withContext } from './errors.ts';
 import type { FitsFile } from './file.ts';
@@ -252,30 +252,6 @@ function numericData(
     data: values,
   } as never);
   return wrapFixed(data, type, batch.count);
-}
-
-function flipSign(raw: NumericArray): NumericArray {
-  if (raw instanceof Uint8Array) {
-    const out = new Int8Array(raw.length);
-    for (let i = 0; i < raw.length; i += 1) out[i] = raw[i]! - 128;
-    return out;
-  }
-  if (raw instanceof Int16Array) {
-    const out = new Uint16Array(raw.buffer, raw.byteOffset, raw.length);
-    for (let i = 0; i < out.length; i += 1) out[i] = out[i]! ^ 0x8000;
-    return out;
-  }
-  if (raw instanceof Int32Array) {
-    const out = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
-    for (let i = 0; i < out.length; i += 1) out[i] = (out[i]! ^ 0x80000000) >>> 0;
-    return out;
-  }
-  if (raw instanceof BigInt64Array) {
-    const out = new BigUint64Array(raw.buffer, raw.byteOffset, raw.length);
-    for (let i = 0; i < out.length; i += 1) out[i] = out[i]! ^ 0x8000000000000000n;
-    return out;
-  }
-  return raw;
 }
 
 function leafType(type: DataType): DataType {

@@ -104,7 +104,11 @@ export class BinaryTable {
     return column.dims ? reshape(values, column.dims) : values;
   }
 
-  private variableCell(view: DataView, at: number, column: BinaryColumn, row: number): CellValue {
+  /**
+   * The raw heap bytes of a variable-length cell whose descriptor is at byte `at` of `view`, with its
+   * element count; fails, naming column and row, if the descriptor points outside the heap.
+   */
+  heapCell(view: DataView, at: number, column: BinaryColumn, row: number): { count: number; bytes: Buffer } {
     let count: number;
     let offset: number;
     if (column.descriptor === 'P') {
@@ -119,16 +123,15 @@ export class BinaryTable {
     if (count < 0 || offset < 0 || start + bytesNeeded > this.dataEnd) {
       throw new FitsError(
         `row ${row}: variable-length descriptor (${count} elements at heap offset ${offset}) lies outside the heap`,
-        {
-          file: this.file.path,
-          hdu: this.hdu.index,
-          hduName: this.hdu.name || undefined,
-          column: column.name,
-        },
+        { file: this.file.path, hdu: this.hdu.index, hduName: this.hdu.name || undefined, column: column.name },
       );
     }
+    return { count, bytes: count === 0 ? Buffer.alloc(0) : this.file.readData(this.hdu, start, bytesNeeded) };
+  }
+
+  private variableCell(view: DataView, at: number, column: BinaryColumn, row: number): CellValue {
+    const { count, bytes } = this.heapCell(view, at, column, row);
     if (count === 0) return column.type === 'A' ? '' : [];
-    const bytes = this.file.readData(this.hdu, start, bytesNeeded);
     const heapView = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
     if (column.type === 'A') return strings(heapView, 0, count, undefined);
     if (column.type === 'X') return bits(heapView, 0, count);

@@ -70,3 +70,31 @@ export function encodeBigEndian(values: NumericArray): Buffer {
   else if (values.BYTES_PER_ELEMENT === 8) copy.swap64();
   return copy;
 }
+
+/**
+ * The other signedness of an integer array, by flipping the sign bit (value ± 2^(n−1)): the unsigned
+ * convention applied to values already in native order. Reuses the buffer (the input is consumed).
+ */
+export function flipSign(raw: NumericArray): NumericArray {
+  if (raw instanceof Uint8Array) {
+    const out = new Int8Array(raw.buffer, raw.byteOffset, raw.length);
+    for (let i = 0; i < out.length; i += 1) out[i] = out[i]! ^ -128;
+    return out;
+  }
+  if (raw instanceof Int16Array) {
+    const out = new Uint16Array(raw.buffer, raw.byteOffset, raw.length);
+    for (let i = 0; i < out.length; i += 1) out[i] = out[i]! ^ 0x8000;
+    return out;
+  }
+  if (raw instanceof Int32Array) {
+    const out = new Uint32Array(raw.buffer, raw.byteOffset, raw.length);
+    for (let i = 0; i < out.length; i += 1) out[i] = (out[i]! ^ 0x80000000) >>> 0;
+    return out;
+  }
+  if (raw instanceof BigInt64Array) {
+    const out = new BigUint64Array(raw.buffer, raw.byteOffset, raw.length);
+    for (let i = 0; i < out.length; i += 1) out[i] = out[i]! ^ 0x8000000000000000n;
+    return out;
+  }
+  return raw;
+}

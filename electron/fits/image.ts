@@ -2,11 +2,12 @@
 // the unsigned-integer BZERO convention, 64-bit integers kept exact, cubes in numpy order (slowest
 // axis first). Output types follow astropy.io.fits (hdu/image.py `_dtype_for_bitpix`, `_scale_data`):
 // scaled 8/16-bit integers become float32 (arithmetic in float32), scaled 32/64-bit become float64.
-import { BITPIX_STORAGE, STORAGE_BYTES, decodeBigEndian } from './decode.ts';
+import { BITPIX_STORAGE, STORAGE_BYTES, decodeBigEndian, flipSign } from './decode.ts';
 import type { NumericArray, StorageCode } from './decode.ts';
 import type { FitsFile } from './file.ts';
 import { imageShape } from './hdu.ts';
 import type { Hdu } from './hdu.ts';
+import type { Header } from './header.ts';
 import { withContext } from './errors.ts';
 
 export type ImageKind = 'raw' | 'unsigned' | 'float32' | 'float64';
@@ -33,21 +34,25 @@ export function imageLayout(file: FitsFile, hdu: Hdu): ImageLayout {
   return withContext({ file: file.path, hdu: hdu.index, hduName: hdu.name || undefined }, () => {
     const header = hdu.header;
     const bitpix = header.integer('BITPIX');
-    const code = BITPIX_STORAGE[bitpix]!;
-    const shape = imageShape(header);
-    const count = shape.length === 0 ? 0 : shape.reduce((a, b) => a * b, 1);
-    const bscale = header.optionalNumber('BSCALE') ?? 1;
-    const bzero = header.optionalNumber('BZERO') ?? 0;
     const blank = bitpix > 0 ? header.optionalBigInteger('BLANK') : undefined;
-    let kind: ImageKind = 'raw';
-    const unsignedZero = bitpix === 8 ? -128 : 2 ** (bitpix - 1);
-    if (bscale === 1 && bitpix > 0 && bzero === unsignedZero && isExactZero(header.get('BZERO'), bitpix)) {
-      kind = 'unsigned';
-    } else if (bscale !== 1 || bzero !== 0 || blank !== undefined) {
-      kind = bitpix === -64 || bitpix > 16 ? 'float64' : 'float32';
-    }
-    return { bitpix, code, shape, count, bscale, bzero, blank, kind };
+    return scaledLayout(header, bitpix, imageShape(header), blank);
   });
+}
+
+/** The layout of an image of `bitpix` and `shape` scaled by the header's BSCALE/BZERO. */
+export function scaledLayout(header: Header, bitpix: number, shape: number[], blank: bigint | undefined): ImageLayout {
+  const code = BITPIX_STORAGE[bitpix]!;
+  const count = shape.length === 0 ? 0 : shape.reduce((a, b) => a * b, 1);
+  const bscale = header.optionalNumber('BSCALE') ?? 1;
+  const bzero = header.optionalNumber('BZERO') ?? 0;
+  let kind: ImageKind = 'raw';
+  const unsignedZero = bitpix === 8 ? -128 : 2 ** (bitpix - 1);
+  if (bscale === 1 && bitpix > 0 && bzero === unsignedZero && isExactZero(header.get('BZERO'), bitpix)) {
+    kind = 'unsigned';
+  } else if (bscale !== 1 || bzero !== 0 || blank !== undefined) {
+    kind = bitpix === -64 || bitpix > 16 ? 'float64' : 'float32';
+  }
+  return { bitpix, code, shape, count, bscale, bzero, blank, kind };
 }
 
 /** BZERO = 2^63 must be written exactly (9223372036854775808) to mean unsigned 64-bit. */
@@ -58,12 +63,17 @@ function isExactZero(value: unknown, bitpix: number): boolean {
 
 /** Physical values of `count` pixels from their big-endian bytes. */
 export function decodePixels(layout: ImageLayout, bytes: Uint8Array, count: number): NumericArray {
-  if (layout.kind === 'raw') return decodeBigEndian(bytes, layout.code, count);
-  if (layout.kind === 'unsigned') return decodeBigEndian(bytes, layout.code, count, true);
-  const raw = decodeBigEndian(bytes, layout.code, count);
+  return scalePixels(layout, decodeBigEndian(bytes, layout.code, count));
+}
+
+/** Physical values from stored values already in native order (the array may be reused). */
+export function scalePixels(layout: ImageLayout, raw: NumericArray): NumericArray {
+  if (layout.kind === 'raw') return raw;
+  if (layout.kind === 'unsigned') return flipSign(raw);
+  const count = raw.length;
   const out = layout.kind === 'float32' ? new Float32Array(count) : new Float64Array(count);
   const { bscale, bzero } = layout;
-  if (raw instanceof BigInt64Array) {
+  if (raw instanceof BigInt64Array || raw instanceof BigUint64Array) {
     const blank = layout.blank;
     for (let i = 0; i < count; i += 1) {
       const v = raw[i]!;
@@ -141,32 +151,29 @@ export interface ImageStats {
 
 const STATS_CHUNK_BYTES = 1 << 23;
 
-/** min/max/mean/NaN count over the image, streamed in chunks (memory bounded by the chunk). */
-export function imageStats(file: FitsFile, hdu: Hdu): ImageStats {
-  const layout = imageLayout(file, hdu);
-  file.checkDataPresent(hdu);
-  const width = STORAGE_BYTES[layout.code];
-  const perChunk = Math.max(1, Math.floor(STATS_CHUNK_BYTES / width));
-  let min = Infinity;
-  let max = -Infinity;
-  let bigMin: bigint | undefined;
-  let bigMax: bigint | undefined;
-  let sum = 0;
-  let valid = 0;
-  let nan = 0;
-  for (let start = 0; start < layout.count; start += perChunk) {
-    const n = Math.min(perChunk, layout.count - start);
-    const values = decodePixels(layout, file.readData(hdu, start * width, n * width), n);
+/** Running min/max/sum/NaN count over image values (exact for 64-bit integers). */
+class PixelAccumulator {
+  private min = Infinity;
+  private max = -Infinity;
+  private bigMin: bigint | undefined;
+  private bigMax: bigint | undefined;
+  private sum = 0;
+  private valid = 0;
+  private nan = 0;
+
+  add(values: NumericArray): void {
+    const n = values.length;
     if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
       for (let i = 0; i < n; i += 1) {
         const v = values[i]!;
-        if (bigMin === undefined || v < bigMin) bigMin = v;
-        if (bigMax === undefined || v > bigMax) bigMax = v;
-        sum += Number(v);
+        if (this.bigMin === undefined || v < this.bigMin) this.bigMin = v;
+        if (this.bigMax === undefined || v > this.bigMax) this.bigMax = v;
+        this.sum += Number(v);
       }
-      valid += n;
-      continue;
+      this.valid += n;
+      return;
     }
+    let { min, max, sum, valid, nan } = this;
     for (let i = 0; i < n; i += 1) {
       const v = values[i]!;
       if (v !== v) {
@@ -178,15 +185,36 @@ export function imageStats(file: FitsFile, hdu: Hdu): ImageStats {
       sum += v;
       valid += 1;
     }
+    Object.assign(this, { min, max, sum, valid, nan });
   }
-  if (bigMin !== undefined && bigMax !== undefined) {
-    return { shape: layout.shape, min: bigMin.toString(), max: bigMax.toString(), mean: sum / valid, nan };
+
+  result(shape: number[]): ImageStats {
+    const { valid, nan } = this;
+    if (this.bigMin !== undefined && this.bigMax !== undefined) {
+      return { shape, min: this.bigMin.toString(), max: this.bigMax.toString(), mean: this.sum / valid, nan };
+    }
+    if (valid === 0) return { shape, min: null, max: null, mean: null, nan };
+    return { shape, min: this.min, max: this.max, mean: this.sum / valid, nan };
   }
-  return {
-    shape: layout.shape,
-    min: valid > 0 ? min : null,
-    max: valid > 0 ? max : null,
-    mean: valid > 0 ? sum / valid : null,
-    nan,
-  };
+}
+
+/** min/max/mean/NaN count over the image, streamed in chunks (memory bounded by the chunk). */
+export function imageStats(file: FitsFile, hdu: Hdu): ImageStats {
+  const layout = imageLayout(file, hdu);
+  file.checkDataPresent(hdu);
+  const width = STORAGE_BYTES[layout.code];
+  const perChunk = Math.max(1, Math.floor(STATS_CHUNK_BYTES / width));
+  const accumulator = new PixelAccumulator();
+  for (let start = 0; start < layout.count; start += perChunk) {
+    const n = Math.min(perChunk, layout.count - start);
+    accumulator.add(decodePixels(layout, file.readData(hdu, start * width, n * width), n));
+  }
+  return accumulator.result(layout.shape);
+}
+
+/** The same statistics over values already in memory. */
+export function arrayStats(shape: number[], values: NumericArray): ImageStats {
+  const accumulator = new PixelAccumulator();
+  accumulator.add(values);
+  return accumulator.result(shape);
 }

@@ -13,6 +13,7 @@ import { imageLayout, imageStats, readPixel } from './image.ts';
 import type { ImageStats } from './image.ts';
 import { asciiTableStats, binaryTableStats } from './stats.ts';
 import type { TableStats } from './stats.ts';
+import { compressedImageStats, compressedPixels } from './compressed.ts';
 import { withContext } from './errors.ts';
 
 export type JsonCell = number | string | boolean | null | JsonCell[];
@@ -96,6 +97,8 @@ export function statsOf(file: FitsFile, hdu: Hdu, columns?: string[]): Stats {
     case 'IMAGE':
       if (imageShape(hdu.header).length === 0) throw file.error(hdu, 'the HDU has no data');
       return imageStats(file, hdu);
+    case 'COMPRESSED_IMAGE':
+      return compressedImageStats(file, hdu);
     default:
       throw file.error(hdu, `statistics are not available for a ${hdu.type} HDU`);
   }
@@ -141,6 +144,10 @@ export function pixelsOf(
   hdu: Hdu,
   at: number[][],
 ): { pixels: { at: number[]; value: JsonCell }[] } {
+  if (hdu.type === 'COMPRESSED_IMAGE') {
+    const values = compressedPixels(file, hdu, at);
+    return { pixels: at.map((index, k) => ({ at: index, value: jsonCell(values[k]!) })) };
+  }
   if (hdu.type !== 'PRIMARY' && hdu.type !== 'IMAGE') {
     throw file.error(hdu, `pixels are only available for image HDUs, this is ${hdu.type}`);
   }

@@ -351,7 +351,11 @@ def test_image_data_matches_astropy(
             continue
         for hdu in result["ok"]["hdus"]:
             shape = hdu.get("shape") or []
-            if hdu["type"] in ("PRIMARY", "IMAGE") and shape and math.prod(shape) > 0:
+            if (
+                hdu["type"] in ("PRIMARY", "IMAGE", "COMPRESSED_IMAGE")
+                and shape
+                and math.prod(shape) > 0
+            ):
                 at = [
                     [int(rng.integers(0, n)) for n in shape] for _ in range(MAX_PIXELS)
                 ]
@@ -361,6 +365,14 @@ def test_image_data_matches_astropy(
                 )
                 requests.append({"op": "stats", "file": str(path), "hdu": hdu["index"]})
                 plan.append((path, hdu["index"], at))
+    compressed = sum(
+        1
+        for r in requests
+        if r["op"] == "stats" and ".fz" in r["file"] or "comp" in r["file"]
+    )
+    assert compressed >= 8, (
+        "the tile-compressed images should be among the images checked"
+    )
     results = probe(requests, tmp_path)
     for k, (path, index, at) in enumerate(plan):
         where = f"{path.name} HDU {index}"
