@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { registerFitsCommand } from './fits.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerCatalogCommand } from './catalog.ts';
+import { registerForwardCommand } from './forward.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
   registerServeCommand(program);
   registerCatalogCommand(program);
+  registerForwardCommand(program);
 }
