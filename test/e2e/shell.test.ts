@@ -80,7 +80,7 @@ async function openFolder(path: string): Promise<void> {
   await page.getByTestId('path-input').fill(path);
   await page.getByTestId('path-input').press('Enter');
   await page
-    .getByRole('table', { name: 'Folder contents' })
+    .getByRole('grid', { name: 'Folder contents' })
     .getByText(path === data ? 'survey-dump' : 'calib')
     .waitFor();
 }
@@ -134,7 +134,7 @@ describe('the Files view', () => {
   it('scans a folder with visible progress, lists it as recent, and can cancel', async () => {
     await openFolder(data);
     await page.getByRole('row', { name: /survey-dump/ }).dblclick();
-    await page.getByRole('table', { name: 'Folder contents' }).getByText('tile_0.fits').waitFor();
+    await page.getByRole('grid', { name: 'Folder contents' }).getByText('tile_0.fits').waitFor();
     await page.getByTestId('scan-pace').fill('25');
     await page.getByTestId('scan-start').click();
 
@@ -156,16 +156,31 @@ describe('the Files view', () => {
   it('scans a night of observations to the right count and size, and saves the screenshot', async () => {
     await openFolder(data);
     await page.getByRole('row', { name: /orion-2026-11-20/ }).dblclick();
-    await page.getByRole('table', { name: 'Folder contents' }).getByText('calib').waitFor();
+    await page.getByRole('grid', { name: 'Folder contents' }).getByText('calib').waitFor();
     await page.getByTestId('scan-pace').fill('0');
     await page.getByTestId('scan-start').click();
     await page.getByTestId('scan-result').waitFor();
     expect(await page.getByTestId('scan-fits-count').textContent()).toBe('15');
     expect(await page.getByTestId('scan-result').textContent()).toMatch(/Named FITS, not FITS\s*1/);
+    const grid = page.getByRole('grid', { name: 'Folder contents' });
+    await grid.getByRole('button', { name: 'Size' }).click();
+    expect(await grid.getByRole('row').nth(2).textContent()).toContain('observing-log.txt');
+    await grid.getByRole('button', { name: 'Size' }).click();
+    expect(await grid.getByRole('row').nth(2).textContent()).toMatch(/m42_\w+\.fits\s*42\.2 KiB/);
+    await grid.getByRole('button', { name: 'Name' }).click();
+    expect(await grid.getByRole('row').nth(2).textContent()).toContain('m42_g_003.fits');
     await page.getByRole('row', { name: /m42_r_001\.fits/ }).click();
     await mkdir(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
     await page.screenshot({ path: join(repoRoot, 'docs', 'screenshots', 'shell.png') });
     expect(pageErrors).toEqual([]);
+  });
+
+  it('moves the selection with the arrow keys and goes up a folder with Backspace', async () => {
+    await page.getByRole('row', { name: /m42_r_001\.fits/ }).press('ArrowDown');
+    expect(await page.locator('tr[aria-selected=true]').textContent()).toContain('m42_r_004.fits');
+    await page.keyboard.press('Backspace');
+    await page.getByRole('grid', { name: 'Folder contents' }).getByText('survey-dump').waitFor();
+    expect(await page.getByTestId('path-input').inputValue()).toBe(data);
   });
 });
 

@@ -9,6 +9,7 @@ import WebSocket from 'ws';
 import type { ServerMessage } from '../../../electron/api/protocol.ts';
 import { decodeMessage, encodeMessage } from '../../../electron/api/wire.ts';
 import { startServer, type RunningServer } from '../../../electron/server/server.ts';
+import { canOpenBrowser } from '../../../electron/server/open-browser.ts';
 import { checkUpgrade, tokenMatches } from '../../../electron/server/security.ts';
 
 let work: string;
@@ -185,5 +186,31 @@ describe('API over the socket', () => {
     expect(message.event.result.value.sizeHistogram).toBeInstanceOf(Uint32Array);
     expect(message.event.result.value.fitsFiles).toBe(1);
     socket.close();
+  });
+});
+
+describe('starting', () => {
+  it('names the port when it is already in use', async () => {
+    await expect(
+      startServer({
+        port: server.port,
+        rendererDir: join(work, 'dist'),
+        settingsDir: join(work, 'settings2'),
+      }),
+    ).rejects.toThrow(`port ${server.port} on 127.0.0.1 is already in use`);
+  });
+
+  it('refuses to start without a built renderer, saying how to build it', async () => {
+    await expect(startServer({ rendererDir: join(work, 'nowhere') })).rejects.toThrow(
+      /npm run build:renderer/,
+    );
+  });
+
+  it('opens a browser only where there is a display and not in CI', () => {
+    expect(canOpenBrowser({ DISPLAY: ':0' }, 'linux')).toBe(true);
+    expect(canOpenBrowser({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe(true);
+    expect(canOpenBrowser({}, 'linux')).toBe(false);
+    expect(canOpenBrowser({ DISPLAY: ':0', CI: 'true' }, 'linux')).toBe(false);
+    expect(canOpenBrowser({}, 'darwin')).toBe(true);
   });
 });
