@@ -19,9 +19,7 @@ def gaia_xp_entry() -> dict[str, object]:
     entry = dict(sub["grids"][0])
     data = GRIDS / "gaia-xp" / str(entry["file"])
     entry["file"] = f"gaia-xp/{entry['file']}"
-    entry["layout"] = (
-        "raw float64 arrays described by gaia-xp/manifest.json (assets/make/xp_basis.py)"
-    )
+    entry["layout"] = "raw float64 arrays described by gaia-xp/manifest.json (assets/make/xp_basis.py)"
     entry["sha256"] = hashlib.sha256(data.read_bytes()).hexdigest()
     return entry
 
@@ -35,8 +33,7 @@ def main() -> int:
         xp.build_xp_noise(),
     ]
     versions = {
-        p: metadata.version(p)
-        for p in ("numpy", "astropy", "scipy", "speclite", "pyphot", "ysoisochrone")
+        p: metadata.version(p) for p in ("numpy", "astropy", "scipy", "speclite", "pyphot", "ysoisochrone")
     }
     path = write_manifest(entries, versions)
     total = sum(int(e["bytes"]) for e in entries)  # type: ignore[call-overload]

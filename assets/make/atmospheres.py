@@ -61,17 +61,13 @@ def bin_average(
     fine = np.union1d(wave, edges)
     if loglog_from is not None:
         # sub-sample the sparse tail so the trapezoid follows the power law
-        fine = np.union1d(
-            fine, np.exp(np.linspace(np.log(loglog_from), np.log(edges[-1]), 2000))
-        )
+        fine = np.union1d(fine, np.exp(np.linspace(np.log(loglog_from), np.log(edges[-1]), 2000)))
     fine = fine[(fine >= edges[0]) & (fine <= edges[-1])]
     f = np.interp(fine, wave, flux)
     if loglog_from is not None:
         ok = flux > 0
         tail = fine > loglog_from
-        f[tail] = 10 ** np.interp(
-            np.log10(fine[tail]), np.log10(wave[ok]), np.log10(flux[ok])
-        )
+        f[tail] = 10 ** np.interp(np.log10(fine[tail]), np.log10(wave[ok]), np.log10(flux[ok]))
     cum = np.concatenate([[0.0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(fine))])
     at = np.interp(edges, fine, cum)
     return np.diff(at) / np.diff(edges)
@@ -81,8 +77,7 @@ def read_ck04() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Teff axis, log10 F [mh, teff, logg, wave] (NaN = no model) and the sparse-tail power-law indices."""
     edges, _ = wavelength_bins()
     teffs = sorted(
-        int(re.search(r"_(\d+)\.fits$", p.name).group(1))
-        for p in (CK04 / "ckp00").glob("ckp00_*.fits")
+        int(re.search(r"_(\d+)\.fits$", p.name).group(1)) for p in (CK04 / "ckp00").glob("ckp00_*.fits")
     )  # type: ignore[union-attr]
     out = np.full((len(CK_MH), len(teffs), len(CK_LOGG), edges.size - 1), np.nan)
     slopes: list[float] = []
@@ -100,9 +95,7 @@ def read_ck04() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                     binned = bin_average(wave, flux, edges, loglog_from=100200.0)
                     out[i, j, k] = np.log10(np.maximum(binned, 1e-300))
                     a, b = np.searchsorted(wave, [100200.0, 200000.0])
-                    slopes.append(
-                        -np.log(flux[b] / flux[a]) / np.log(wave[b] / wave[a])
-                    )
+                    slopes.append(-np.log(flux[b] / flux[a]) / np.log(wave[b] / wave[a]))
     return np.asarray(teffs, dtype=np.float64), out, np.asarray(slopes)
 
 
@@ -113,9 +106,7 @@ def read_btsettl() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     for p in BTSETTL.glob("lte*.BT-Settl.spec.txt"):
         m = pat.search(p.name)
         if m is None:
-            raise ValueError(
-                f"{p}: file name does not follow lteTTT.T-G.G-0.0a+0.0.BT-Settl.spec.txt"
-            )
+            raise ValueError(f"{p}: file name does not follow lteTTT.T-G.G-0.0a+0.0.BT-Settl.spec.txt")
         found[(float(m.group(1)) * 100.0, float(m.group(2)))] = p
     teffs = sorted({t for t, _ in found})
     loggs = sorted({g for _, g in found})
@@ -124,9 +115,7 @@ def read_btsettl() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     for (teff, g), path in sorted(found.items()):
         raw = np.loadtxt(path)
         if raw.ndim != 2 or raw.shape[1] != 2:
-            raise ValueError(
-                f"{path}: expected two columns (wavelength A, F_lambda), got shape {raw.shape}"
-            )
+            raise ValueError(f"{path}: expected two columns (wavelength A, F_lambda), got shape {raw.shape}")
         wave, flux = raw[:, 0], raw[:, 1]
         order = np.argsort(wave)
         wave, flux = wave[order], flux[order]
@@ -138,13 +127,9 @@ def read_btsettl() -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
             notes.append(f"{path.name}: int F / sigma T^4 = {ratio:.3f}, rescaled to 1")
         flux = flux / ratio
         if wave[-1] < edges[-1]:
-            notes.append(
-                f"{path.name}: ends at {wave[-1] / 1e4:.1f} um, extended with F ~ lambda^-4"
-            )
+            notes.append(f"{path.name}: ends at {wave[-1] / 1e4:.1f} um, extended with F ~ lambda^-4")
             last_w, last_f = wave[-1], flux[-1]
-            ext = np.exp(np.linspace(np.log(last_w), np.log(edges[-1] * 1.001), 200))[
-                1:
-            ]
+            ext = np.exp(np.linspace(np.log(last_w), np.log(edges[-1] * 1.001), 200))[1:]
             wave = np.concatenate([wave, ext])
             flux = np.concatenate([flux, last_f * (ext / last_w) ** -4])
         binned = bin_average(wave, flux, edges)
@@ -223,9 +208,7 @@ def build_btsettl() -> dict[str, object]:
         "",
         "[mh, teff, logg]",
     )
-    err = grid.add_quantised(
-        "log_flux", logf[None], "log10 erg s-1 cm-2 A-1", "[mh, teff, logg, wavelength]"
-    )
+    err = grid.add_quantised("log_flux", logf[None], "log10 erg s-1 cm-2 A-1", "[mh, teff, logg, wavelength]")
     grid.notes.append(f"Quantisation error <= {err:.2e} dex.")
     grid.notes.extend(notes)
     return grid.write()

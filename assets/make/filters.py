@@ -81,12 +81,8 @@ def build_filters() -> dict[str, object]:
     )
     for name, stem in BANDS:
         wave, resp = read_band(stem)
-        grid.add(
-            f"{name}.wavelength", wave, "float64", "Angstrom", f"speclite {stem}.ecsv"
-        )
-        grid.add(
-            f"{name}.response", resp, "float64", "", "photon-counting relative response"
-        )
+        grid.add(f"{name}.wavelength", wave, "float64", "Angstrom", f"speclite {stem}.ecsv")
+        grid.add(f"{name}.response", resp, "float64", "", "photon-counting relative response")
     grid.notes.append("All curves are per photon: <F> = int F S l dl / int S l dl.")
     return grid.write()
 
@@ -109,7 +105,5 @@ def build_vega() -> dict[str, object]:
     )
     grid.add("wavelength", wave, "float64", "Angstrom")
     grid.add("flux", flux.astype(np.float32), "float32", "erg s-1 cm-2 Angstrom-1")
-    grid.notes.append(
-        "Vega magnitudes: Vega has magnitude 0 in every band (no 0.03 offset)."
-    )
+    grid.notes.append("Vega magnitudes: Vega has magnitude 0 in every band (no 0.03 offset).")
     return grid.write()

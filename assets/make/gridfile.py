@@ -48,13 +48,9 @@ class GridBuilder:
     _chunks: list[bytes] = field(default_factory=list)
     _size: int = 0
 
-    def axis(
-        self, name: str, unit: str, values: npt.ArrayLike, description: str = ""
-    ) -> None:
+    def axis(self, name: str, unit: str, values: npt.ArrayLike, description: str = "") -> None:
         vals = [float(v) for v in np.asarray(values, dtype=np.float64).ravel()]
-        self.axes.append(
-            {"name": name, "unit": unit, "values": vals, "description": description}
-        )
+        self.axes.append({"name": name, "unit": unit, "values": vals, "description": description})
 
     def add(
         self,

@@ -96,9 +96,7 @@ def read_parsec_file(path: Path) -> tuple[float, dict[float, np.ndarray]]:
     return mh, out
 
 
-def douglas_peucker(
-    x: np.ndarray, ys: list[np.ndarray], tols: list[float]
-) -> np.ndarray:
+def douglas_peucker(x: np.ndarray, ys: list[np.ndarray], tols: list[float]) -> np.ndarray:
     """Indices of rows to keep so that linear interpolation in x reproduces every y within its tolerance."""
     keep = np.zeros(len(x), dtype=bool)
     keep[0] = keep[-1] = True
@@ -131,9 +129,7 @@ def radius_rsun(log_l: np.ndarray, log_te: np.ndarray) -> np.ndarray:
 def build_parsec() -> dict[str, object]:
     mhs: list[float] = []
     ages: list[float] | None = None
-    columns: dict[str, list[np.ndarray]] = {
-        k: [] for k in ("mini", "mact", "logTe", "logL", "logg")
-    }
+    columns: dict[str, list[np.ndarray]] = {k: [] for k in ("mini", "mact", "logTe", "logL", "logg")}
     offsets = [0]
     raw_rows = 0
     for stem in PARSEC_FILES:
@@ -143,9 +139,7 @@ def build_parsec() -> dict[str, object]:
         if ages is None:
             ages = these
         elif these != ages:
-            raise ValueError(
-                f"{PARSEC_DIR / stem}.dat: log ages differ from {PARSEC_FILES[0]}.dat"
-            )
+            raise ValueError(f"{PARSEC_DIR / stem}.dat: log ages differ from {PARSEC_FILES[0]}.dat")
         for age in these:
             rows = isos[age]
             raw_rows += len(rows)
@@ -155,9 +149,7 @@ def build_parsec() -> dict[str, object]:
                 [log_te, log_l, logg, mact],
                 [TOL["logTe"], TOL["logL"], TOL["logg"], TOL["mact"]],
             )
-            for key, col in zip(
-                ("mini", "mact", "logL", "logTe", "logg"), rows.T, strict=True
-            ):
+            for key, col in zip(("mini", "mact", "logL", "logTe", "logg"), rows.T, strict=True):
                 columns[key].append(col[idx])
             offsets.append(offsets[-1] + len(idx))
     assert ages is not None
@@ -191,9 +183,7 @@ def build_parsec() -> dict[str, object]:
         "rows of isochrone (mh i, age j) are offsets[i*nAge+j] .. offsets[i*nAge+j+1]",
     )
     grid.add("mass_init", cat["mini"], "float64", "Msun")
-    grid.add_quantised(
-        "mass_ratio", cat["mact"] / cat["mini"], "", "current mass / initial mass"
-    )
+    grid.add_quantised("mass_ratio", cat["mact"] / cat["mini"], "", "current mass / initial mass")
     grid.add_quantised("log_teff", cat["logTe"], "log10 K")
     grid.add_quantised("log_lum", cat["logL"], "log10 Lsun")
     grid.add_quantised("logg", cat["logg"], "log10 cm s-2")
@@ -222,9 +212,7 @@ def build_yso_track(name: str, file: str, paper: str) -> dict[str, object]:
     log_age = np.asarray(mat["log_age"], dtype=np.float64).ravel()
     tl = np.asarray(mat["logt_logl"], dtype=np.float64)
     if tl.shape != (log_age.size, mass.size, 2):
-        raise ValueError(
-            f"{file}: logt_logl has shape {tl.shape}, expected ({log_age.size}, {mass.size}, 2)"
-        )
+        raise ValueError(f"{file}: logt_logl has shape {tl.shape}, expected ({log_age.size}, {mass.size}, 2)")
     ai = np.arange(0, log_age.size, 2)
     mi = np.arange(0, mass.size, 2)
     grid = GridBuilder(
@@ -240,8 +228,6 @@ def build_yso_track(name: str, file: str, paper: str) -> dict[str, object]:
     )
     grid.axis("log_age", "log10 yr", log_age[ai])
     grid.axis("log_mass", "log10 Msun", np.log10(mass[mi]))
-    grid.add_quantised(
-        "log_teff", tl[ai][:, mi, 0], "log10 K", "shape [age, mass]; missing = no model"
-    )
+    grid.add_quantised("log_teff", tl[ai][:, mi, 0], "log10 K", "shape [age, mass]; missing = no model")
     grid.add_quantised("log_lum", tl[ai][:, mi, 1], "log10 Lsun")
     return grid.write()

@@ -31,9 +31,7 @@ def build_xp_noise() -> dict[str, object]:
             f"{XP_FILE}: flux has {flux.shape[1]} samples, expected {XP_WAVELENGTH_NM.size} (336-1020 nm)"
         )
     ok = (flux > 0) & (err > 0)
-    logk = np.where(
-        ok, np.log(np.where(ok, err**2 / np.where(ok, flux, 1.0), 1.0)), np.nan
-    )
+    logk = np.where(ok, np.log(np.where(ok, err**2 / np.where(ok, flux, 1.0), 1.0)), np.nan)
     k = np.exp(np.nanmean(logk, axis=0))
     grid = GridBuilder(
         name="xp-noise",
@@ -49,10 +47,6 @@ def build_xp_noise() -> dict[str, object]:
         licence="Gaia DR3 data (ESA/Gaia/DPAC), CC BY-SA 3.0 IGO; file from GaiaXPy (BSD-3-Clause)",
     )
     grid.add("wavelength", XP_WAVELENGTH_NM, "float64", "nm")
-    grid.add(
-        "k", k, "float64", "W m-2 nm-1", "sigma^2 / f per sample (photon-noise law)"
-    )
-    grid.notes.append(
-        f"Calibrated on {len(ids)} stars; geometric mean of sigma^2/f where both have flux."
-    )
+    grid.add("k", k, "float64", "W m-2 nm-1", "sigma^2 / f per sample (photon-noise law)")
+    grid.notes.append(f"Calibrated on {len(ids)} stars; geometric mean of sigma^2/f where both have flux.")
     return grid.write()

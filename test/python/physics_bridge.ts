@@ -5,10 +5,24 @@ import { readFileSync } from 'node:fs';
 import { BANDS, loadPassbands, loadVega, type Spectrum } from '../../electron/forward/physics/bands.ts';
 import { extinctionCurve, type ExtinctionLaw } from '../../electron/forward/physics/extinction.ts';
 import { abMagnitude, vegaMagnitude } from '../../electron/forward/physics/synthetic-photometry.ts';
+import { forwardStar } from '../../electron/forward/physics/star.ts';
+import { xpSpectrum } from '../../electron/forward/physics/xp.ts';
+import type { LibraryName } from '../../electron/forward/physics/atmospheres.ts';
 
 type Request =
   | { kind: 'photometry'; wavelength: number[]; flux: number[] }
-  | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] };
+  | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] }
+  | {
+      kind: 'star' | 'xp';
+      teff: number;
+      logg: number;
+      mh: number;
+      radius: number;
+      distance: number;
+      av: number;
+      rv: number;
+      library: LibraryName;
+    };
 
 const requests = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as Request[];
 const bands = loadPassbands();
@@ -32,6 +46,18 @@ const answers = requests.map((req) => {
     }
     case 'extinction':
       return { axav: Array.from(extinctionCurve(req.law, req.wavelength, req.rv)) };
+    case 'star':
+    case 'xp': {
+      const star = { teff: req.teff, logg: req.logg, mh: req.mh, radius: req.radius };
+      const obs = {
+        distancePc: req.distance,
+        av: req.av,
+        rv: req.rv,
+        library: req.library,
+        law: 'G23' as const,
+      };
+      return req.kind === 'star' ? forwardStar(star, obs) : xpSpectrum(star, obs);
+    }
   }
 });
 process.stdout.write(JSON.stringify(answers));

@@ -14,12 +14,8 @@ from astropy.io import fits
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared" / "data"
-CK04 = (
-    SHARED / "physics" / "atmospheres" / "Thesis_picaso-master" / "grid" / "ck04models"
-)
-BTSETTL = (
-    SHARED / "physics" / "atmospheres" / "lephare-data" / "sed" / "STAR" / "BD_NEW"
-)
+CK04 = SHARED / "physics" / "atmospheres" / "Thesis_picaso-master" / "grid" / "ck04models"
+BTSETTL = SHARED / "physics" / "atmospheres" / "lephare-data" / "sed" / "STAR" / "BD_NEW"
 
 
 def run_bridge(requests: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -57,9 +53,7 @@ def fine_grid() -> np.ndarray:
     return np.exp(np.arange(np.log(3000.0), np.log(300000.0), 1.0 / 5000.0))
 
 
-def kurucz_spectrum(
-    folder: str, teff: int, logg: float
-) -> tuple[np.ndarray, np.ndarray]:
+def kurucz_spectrum(folder: str, teff: int, logg: float) -> tuple[np.ndarray, np.ndarray]:
     """A native CK04 model resampled (log-log) to the fine grid."""
     with fits.open(CK04 / folder / f"{folder}_{teff}.fits") as hdul:
         data = hdul[1].data
@@ -71,9 +65,7 @@ def kurucz_spectrum(
 
 
 def btsettl_spectrum(teff: int, logg: float) -> tuple[np.ndarray, np.ndarray]:
-    raw = np.loadtxt(
-        BTSETTL / f"lte{teff / 100:05.1f}-{logg:.1f}-0.0a+0.0.BT-Settl.spec.txt"
-    )
+    raw = np.loadtxt(BTSETTL / f"lte{teff / 100:05.1f}-{logg:.1f}-0.0a+0.0.BT-Settl.spec.txt")
     wave, flux = raw[:, 0], raw[:, 1]
     order = np.argsort(wave)
     grid = fine_grid()

@@ -49,18 +49,13 @@ def spectra() -> list[tuple[str, np.ndarray, np.ndarray]]:
 
 def pyphot_filter(stem: str) -> Any:
     curve = speclite_filters.load_filter(stem)
-    return pyphot.Filter(
-        curve.wavelength, curve.response, name=stem, dtype="photon", unit="AA"
-    )
+    return pyphot.Filter(curve.wavelength, curve.response, name=stem, dtype="photon", unit="AA")
 
 
 def test_ab_and_vega_magnitudes_match_speclite_and_pyphot() -> None:
     specs = spectra()
     answers = run_bridge(
-        [
-            {"kind": "photometry", "wavelength": w.tolist(), "flux": f.tolist()}
-            for _, w, f in specs
-        ]
+        [{"kind": "photometry", "wavelength": w.tolist(), "flux": f.tolist()} for _, w, f in specs]
     )
     with Vega(flavor="stis_011") as vega:
         vega_wave = np.asarray(vega.wavelength.to("AA").value)
@@ -70,29 +65,18 @@ def test_ab_and_vega_magnitudes_match_speclite_and_pyphot() -> None:
     for (label, wave, flux), ans in zip(specs, answers, strict=True):
         for band, stem in BANDS.items():
             curve = speclite_filters.load_filter(stem)
-            ref_ab = float(
-                curve.get_ab_magnitude(
-                    flux * u.erg / (u.s * u.cm**2 * u.AA), wave * u.AA
-                )
-            )
+            ref_ab = float(curve.get_ab_magnitude(flux * u.erg / (u.s * u.cm**2 * u.AA), wave * u.AA))
             pf = pyphot_filter(stem)
             ref_vega = float(
-                -2.5
-                * np.log10(
-                    pf.get_flux(wave, flux).value
-                    / pf.get_flux(vega_wave, vega_flux).value
-                )
+                -2.5 * np.log10(pf.get_flux(wave, flux).value / pf.get_flux(vega_wave, vega_flux).value)
             )
             d_ab = abs(ans["ab"][band] - ref_ab)
             d_vega = abs(ans["vega"][band] - ref_vega)
             worst_ab = max(worst_ab, d_ab)
             worst_vega = max(worst_vega, d_vega)
-            assert d_ab <= 1e-3, (
-                f"{label} {band}: AB {ans['ab'][band]:.5f} vs speclite {ref_ab:.5f}"
-            )
-            assert d_vega <= 1e-3, (
-                f"{label} {band}: Vega {ans['vega'][band]:.5f} vs pyphot {ref_vega:.5f}"
-            )
+            assert d_ab <= 1e-3, f"{label} {band}: AB {ans['ab'][band]:.5f} vs speclite {ref_ab:.5f}"
+            assert d_vega <= 1e-3, f"{label} {band}: Vega {ans['vega'][band]:.5f} vs pyphot {ref_vega:.5f}"
     print(
-        f"worst |dAB| vs speclite = {worst_ab * 1e3:.4f} mmag; worst |dVega| vs pyphot = {worst_vega * 1e3:.4f} mmag"
+        f"worst |dAB| vs speclite = {worst_ab * 1e3:.4f} mmag; "
+        f"worst |dVega| vs pyphot = {worst_vega * 1e3:.4f} mmag"
     )
