@@ -6,6 +6,9 @@
 //   new BitReader(bytes: Uint8Array, startByte = 0)
 //   reader.readBits(n: number): number        n in 0..32, unsigned result
 //   reader.readUnaryZeros(): number            count of 0 bits before the next 1 bit (the 1 is consumed)
+//   reader.peekBits(n: number): number         the next n ≤ 24 bits without consuming them (zeros past
+//                                              the end; consuming those with skipBits is the Error)
+//   reader.skipBits(n: number): void
 //   reader.alignToByte(): void                  drop the rest of the current byte
 //   reader.byteOffset: number                   bytes consumed so far (including a partly read byte)
 
@@ -22,6 +25,8 @@ export class BitReader {
   /** Unread bits of the current partial word, right-aligned; always below 2^bitCount. */
   private buffer = 0;
   private bitCount = 0;
+  /** Zero bits appended past the end of the bytes by peekBits. */
+  private padding = 0;
 
   constructor(bytes: Uint8Array, startByte = 0) {
     this.bytes = bytes;
@@ -47,9 +52,29 @@ export class BitReader {
       this.bitCount += 8;
     }
     this.bitCount -= n;
+    if (this.bitCount < this.padding) throw new TruncatedStreamError();
     const value = this.buffer >>> this.bitCount;
     this.buffer &= (1 << this.bitCount) - 1;
     return value;
+  }
+
+  peekBits(n: number): number {
+    while (this.bitCount < n) {
+      if (this.position < this.bytes.length) {
+        this.buffer = (this.buffer << 8) | this.bytes[this.position++]!;
+      } else {
+        this.buffer <<= 8;
+        this.padding += 8;
+      }
+      this.bitCount += 8;
+    }
+    return this.buffer >>> (this.bitCount - n);
+  }
+
+  skipBits(n: number): void {
+    if (this.bitCount - n < this.padding) throw new TruncatedStreamError();
+    this.bitCount -= n;
+    this.buffer &= (1 << this.bitCount) - 1;
   }
 
   readBit(): number {
@@ -66,6 +91,7 @@ export class BitReader {
     const leading = this.bitCount - (32 - Math.clz32(this.buffer));
     zeros += leading;
     this.bitCount -= leading + 1;
+    if (this.bitCount < this.padding) throw new TruncatedStreamError();
     this.buffer &= (1 << this.bitCount) - 1;
     return zeros;
   }
@@ -73,5 +99,6 @@ export class BitReader {
   alignToByte(): void {
     this.buffer = 0;
     this.bitCount = 0;
+    this.padding = 0;
   }
 }

@@ -33,38 +33,28 @@ function readInt32(bytes: Uint8Array, offset: number): number {
   );
 }
 
-/** Fixed Huffman code of the quadtree coder: codes 3..6 bits long for the 16 4-bit values. */
+/**
+ * Fixed Huffman code of the quadtree coder (codes 3–6 bits long for the 16 4-bit values), as a table
+ * indexed by the next 6 bits: value in the low byte, code length above it.
+ *   3 bits 000 001 010 011 → 1 2 4 8;   4 bits 1000–1100 → 3 5 10 12 15;
+ *   5 bits 11010–11110 → 6 7 9 11 13;   6 bits 111110 → 0, 111111 → 14
+ */
+const HUFFMAN = (() => {
+  const table = new Uint16Array(64);
+  const entry = (value: number, length: number) => value | (length << 8);
+  for (let p = 0; p < 64; p++) {
+    if (p >> 3 < 4) table[p] = entry(1 << (p >> 3), 3);
+    else if (p >> 2 <= 12) table[p] = entry([3, 5, 10, 12, 15][(p >> 2) - 8]!, 4);
+    else if (p >> 1 <= 30) table[p] = entry([6, 7, 9, 11, 13][(p >> 1) - 26]!, 5);
+    else table[p] = entry(p === 62 ? 0 : 14, 6);
+  }
+  return table;
+})();
+
 function readHuffman(reader: BitReader): number {
-  let c = reader.readBits(3);
-  if (c < 4) return 1 << c;
-  c = (c << 1) | reader.readBit();
-  switch (c) {
-    case 8:
-      return 3;
-    case 9:
-      return 5;
-    case 10:
-      return 10;
-    case 11:
-      return 12;
-    case 12:
-      return 15;
-  }
-  c = (c << 1) | reader.readBit();
-  switch (c) {
-    case 26:
-      return 6;
-    case 27:
-      return 7;
-    case 28:
-      return 9;
-    case 29:
-      return 11;
-    case 30:
-      return 13;
-  }
-  c = (c << 1) | reader.readBit();
-  return c === 62 ? 0 : 14;
+  const code = HUFFMAN[reader.peekBits(6)]!;
+  reader.skipBits(code >> 8);
+  return code & 0xff;
 }
 
 /**
