@@ -47,13 +47,10 @@ const TWO_53 = 2 ** 53;
 /** Parses a numeric cell; Fortran `D` exponents and nan/inf spellings included. NaN when not a number. */
 export function parseNumber(text: string): number {
   // Fast path: plain decimal text (no hex/binary/octal prefixes, which Number() would accept).
-  const quick = Number(text);
-  if (
-    !Number.isNaN(quick) &&
-    text.length > 0 &&
-    !(text.length > 1 && text.charCodeAt(0) === 48 && /[xXbBoO]/.test(text[1]!))
-  ) {
-    return text.trim() === '' ? Number.NaN : quick;
+  const first = text.charCodeAt(0);
+  if (first > 32 && first !== 127 && text.charCodeAt(text.length - 1) > 32) {
+    const quick = Number(text);
+    if (!Number.isNaN(quick) && !(first === 48 && text.length > 1 && /[xXbBoO]/.test(text[1]!))) return quick;
   }
   const trimmed = text.trim();
   if (NUMBER_PATTERN.test(trimmed)) {
@@ -64,6 +61,18 @@ export function parseNumber(text: string): number {
   if (lower === 'inf' || lower === '+inf' || lower === 'infinity') return Infinity;
   if (lower === '-inf' || lower === '-infinity') return -Infinity;
   return Number.NaN;
+}
+
+/** Optional sign and decimal digits only (what INT_PATTERN matches), without a regex per cell. */
+function isIntegerText(text: string): boolean {
+  const n = text.length;
+  let i = text.charCodeAt(0) === 43 || text.charCodeAt(0) === 45 ? 1 : 0;
+  if (i >= n) return false;
+  for (; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 function isNumberText(text: string): boolean {
@@ -211,7 +220,7 @@ export class ColumnBuilder {
       }
       case 'int': {
         const trimmed = text.trim();
-        if (INT_PATTERN.test(trimmed)) {
+        if (isIntegerText(trimmed)) {
           const value = Number(trimmed);
           if (this.bigs !== null) this.bigs[i] = BigInt(trimmed);
           else if (Math.abs(value) >= TWO_53) {

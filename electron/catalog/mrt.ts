@@ -11,8 +11,11 @@ import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { CellError, ColumnBuilder, parseNumber } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
-import { buildTable } from './table.ts';
+import { DataType } from 'apache-arrow';
+import type { Table } from 'apache-arrow';
+import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
+import { formatCell, writeTextAtomic } from './text-out.ts';
 
 export interface MrtColumn {
   start: number;
@@ -201,4 +204,85 @@ export async function readMrt(file: string): Promise<CatalogTable> {
     }),
   );
   return { file, format: 'mrt', table };
+}
+
+interface OutColumn {
+  label: string;
+  format: string;
+  unit: string;
+  explanation: string;
+  cells: string[];
+  width: number;
+}
+
+/**
+ * Writes an AAS-style machine-readable table (header and data in one file). Numbers are written in
+ * their shortest round-trip form, so reading the file back gives the same doubles; blanks are nulls
+ * and such columns are marked '?'. Labels with spaces are not representable and are refused.
+ */
+export async function writeMrt(table: Table, file: string): Promise<void> {
+  const columns: OutColumn[] = table.schema.fields.map((field, c) => {
+    if (/\s/.test(field.name))
+      throw new Error(`${file}: column '${field.name}': byte-by-byte labels cannot hold spaces`);
+    const vector = table.getChildAt(c)!;
+    const info = columnInfo(field);
+    const cells: string[] = [];
+    let kind: 'A' | 'I' | 'F' | 'E' = DataType.isInt(field.type)
+      ? 'I'
+      : DataType.isFloat(field.type)
+        ? 'F'
+        : 'A';
+    let decimals = 0;
+    let nulls = false;
+    for (let r = 0; r < vector.length; r += 1) {
+      const value: unknown = vector.get(r);
+      if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
+        cells.push('');
+        nulls = true;
+        continue;
+      }
+      const text = formatCell(value);
+      if (kind === 'A' && /\n/.test(text))
+        throw new Error(`${file}: column '${field.name}', row ${r + 1}: a line break cannot be written`);
+      if (kind === 'F') {
+        if (/[eE]|inf/.test(text)) kind = 'E';
+        else decimals = Math.max(decimals, text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
+      }
+      cells.push(text);
+    }
+    const width = Math.max(1, ...cells.map((s) => s.length));
+    const format =
+      kind === 'A' || kind === 'I'
+        ? `${kind}${width}`
+        : `${kind}${width}.${kind === 'E' ? Math.max(1, width - 7) : decimals}`;
+    const explanation = `${nulls ? '? ' : ''}${info.description ?? field.name}`.replace(/\s+/g, ' ');
+    return { label: field.name, format, unit: info.unit ?? '---', explanation, cells, width };
+  });
+  const rule = '-'.repeat(80);
+  let start = 1;
+  const specs = columns.map((column) => {
+    const end = start + column.width - 1;
+    const bytes =
+      column.width === 1
+        ? `${String(start).padStart(4)}    `
+        : `${String(start).padStart(4)}-${String(end).padStart(3)}`;
+    start = end + 2;
+    return ` ${bytes} ${column.format.padEnd(6)} ${column.unit.padEnd(8)} ${column.label.padEnd(10)} ${column.explanation}`;
+  });
+  await writeTextAtomic(file, function* () {
+    yield `Title: ${basename(file)}\nAuthors: written by Cradle\nTable: ${basename(file)}\n${'='.repeat(80)}\n`;
+    yield `Byte-by-byte Description of file: ${basename(file)}\n${rule}\n   Bytes Format Units    Label      Explanations\n${rule}\n`;
+    for (const spec of specs) yield `${spec}\n`;
+    yield `${rule}\n`;
+    for (let r = 0; r < table.numRows; r += 1) {
+      const line = columns
+        .map((column) =>
+          column.format[0] === 'A'
+            ? column.cells[r]!.padEnd(column.width)
+            : column.cells[r]!.padStart(column.width),
+        )
+        .join(' ');
+      yield `${line.trimEnd()}\n`;
+    }
+  });
 }

@@ -34,15 +34,22 @@ export function toNumeric(vector: Vector, name: string): NumericColumn {
       }
     } else if (DataType.isDecimal(vector.type)) {
       for (let i = 0; i < n; i += 1) values[offset + i] = Number(vector.get(offset + i));
-    } else {
-      const source = data.values as ArrayLike<number | bigint>;
+    } else if (data.values instanceof BigInt64Array || data.values instanceof BigUint64Array) {
+      const source = data.values;
       for (let i = 0; i < n; i += 1) values[offset + i] = Number(source[start + i]!);
+    } else {
+      values.set(
+        (data.values as Float64Array | Float32Array | Int32Array).subarray(start, start + n),
+        offset,
+      );
     }
     for (let i = 0; i < n; i += 1) {
-      const bit = start + i;
-      const present = bitmap === undefined || ((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;
       const v = values[offset + i]!;
-      const ok = present && !Number.isNaN(v);
+      let ok = v === v;
+      if (ok && bitmap !== undefined) {
+        const bit = start + i;
+        ok = ((bitmap[bit >> 3]! >> (bit & 7)) & 1) === 1;
+      }
       valid[offset + i] = ok ? 1 : 0;
       if (!ok) values[offset + i] = Number.NaN;
     }

@@ -75,12 +75,35 @@ export interface AssessedQuantity {
   observedCount: number;
 }
 
-/** Values of a recognised quantity (column or expression), as doubles with validity. */
+/** Resolved columns per table, so a table is converted once however often the rules ask for a column. */
+const resolved = new WeakMap<Table, Map<string, NumericColumn>>();
+
+/** Values of a recognised quantity (column or expression), as doubles with validity. Read-only: shared. */
 export function resolveQuantity(
   table: Table,
   recognition: Recognition,
   source: Recognised,
   depth = 0,
+): NumericColumn {
+  const key =
+    source.column !== undefined ? `column:${source.column}` : `expression:${source.expression ?? ''}`;
+  let cache = resolved.get(table);
+  if (cache === undefined) {
+    cache = new Map();
+    resolved.set(table, cache);
+  }
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const result = resolveUncached(table, recognition, source, depth);
+  cache.set(key, result);
+  return result;
+}
+
+function resolveUncached(
+  table: Table,
+  recognition: Recognition,
+  source: Recognised,
+  depth: number,
 ): NumericColumn {
   if (source.column !== undefined) return toNumeric(columnOf(table, source.column), source.column);
   if (source.expression === undefined) throw new Error(`${source.name}: neither a column nor an expression`);

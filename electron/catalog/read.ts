@@ -9,7 +9,7 @@ import { readCsv, writeCsv } from './csv.ts';
 import type { CsvOptions } from './csv.ts';
 import { readEcsv, writeEcsv } from './ecsv.ts';
 import { readFitsTable } from './fits-table.ts';
-import { looksLikeMrt, readMrt } from './mrt.ts';
+import { looksLikeMrt, readMrt, writeMrt } from './mrt.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { readVotable, writeVotable } from './votable.ts';
 import type { CatalogFormat, CatalogTable } from './table.ts';
@@ -89,11 +89,13 @@ export function formatForOutput(file: string): CatalogFormat {
       return 'ecsv';
     case '.tsv':
       return 'tsv';
+    case '.mrt':
+      return 'mrt';
     case '.csv':
       return 'csv';
     default:
       throw new Error(
-        `${file}: cannot tell the output format from '${ext}' (use .csv, .tsv, .ecsv, .vot, .parquet)`,
+        `${file}: cannot tell the output format from '${ext}' (use .csv, .tsv, .ecsv, .vot, .parquet, .mrt)`,
       );
   }
 }
@@ -114,6 +116,8 @@ export async function writeCatalog(
       return writeCsv(table, file, '\t');
     case 'csv':
       return writeCsv(table, file);
+    case 'mrt':
+      return writeMrt(table, file);
     default:
       throw new Error(`${file}: writing ${format} is not supported`);
   }

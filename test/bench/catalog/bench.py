@@ -1,0 +1,176 @@
+"""Catalog benchmark: a 1M-row Gaia-like table as CSV and as Parquet → Arrow → model inputs
+(values, errors, observed masks for G, BP, RP, parallax, pmra, pmdec with the same quality rules),
+Cradle (Node, via cradle_side.ts) against pandas and pyarrow, in one run. Prints times and ratios.
+CATALOG_BENCH_ROWS overrides the row count.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+ROOT = Path(__file__).resolve().parents[3]
+ROWS = int(os.environ.get("CATALOG_BENCH_ROWS", "1000000"))
+
+
+def gaia_like(n: int) -> pa.Table:
+    rng = np.random.default_rng(1)
+    g = rng.uniform(8, 21, n)
+    bp_rp = rng.uniform(0, 4, n)
+    missing = rng.random(n) < 0.05
+
+    def masked(values: np.ndarray, mask: np.ndarray) -> pa.Array:
+        return pa.array(values, mask=mask)
+
+    return pa.table(
+        {
+            "source_id": pa.array(rng.integers(1, 2**62, n), pa.int64()),
+            "ra": rng.uniform(0, 360, n),
+            "dec": np.degrees(np.arcsin(rng.uniform(-1, 1, n))),
+            "parallax": masked(rng.normal(2, 1, n), missing),
+            "parallax_error": masked(rng.uniform(0.01, 0.5, n), missing),
+            "pmra": masked(rng.normal(0, 10, n), missing),
+            "pmra_error": masked(rng.uniform(0.01, 0.5, n), missing),
+            "pmdec": masked(rng.normal(0, 10, n), missing),
+            "pmdec_error": masked(rng.uniform(0.01, 0.5, n), missing),
+            "ruwe": masked(rng.lognormal(0, 0.2, n), missing),
+            "phot_g_mean_mag": g,
+            "phot_g_mean_flux_over_error": 10 ** rng.uniform(1, 4, n),
+            "phot_bp_mean_mag": masked(g + 0.4 * bp_rp, rng.random(n) < 0.08),
+            "phot_bp_mean_flux_over_error": 10 ** rng.uniform(1, 3, n),
+            "phot_rp_mean_mag": masked(g - 0.6 * bp_rp, rng.random(n) < 0.08),
+            "phot_rp_mean_flux_over_error": 10 ** rng.uniform(1, 3, n),
+            "phot_bp_rp_excess_factor": 1.15 + 0.05 * bp_rp + rng.normal(0, 0.02, n),
+            "bp_rp": bp_rp,
+        }
+    )
+
+
+def excess_flag(
+    c: np.ndarray, bp: np.ndarray, rp: np.ndarray, g: np.ndarray
+) -> np.ndarray:
+    """Riello et al. 2021 Table 2 / Eq. 18, |C*| > 3σ."""
+    x = bp - rp
+    f = np.where(
+        x < 0.5,
+        1.154360 + 0.033772 * x + 0.032277 * x**2,
+        np.where(
+            x < 4,
+            1.162004 + 0.011464 * x + 0.049255 * x**2 - 0.005879 * x**3,
+            1.057572 + 0.140537 * x,
+        ),
+    )
+    return np.abs(c - f) > 3 * (0.0059898 + 8.817481e-12 * g**7.618399)
+
+
+def model_inputs(df: pd.DataFrame) -> dict[str, int]:
+    out: dict[str, int] = {}
+    ln = 2.5 / np.log(10)
+    zp = {"g": 0.0027553202, "bp": 0.00279017, "rp": 0.0037793818}
+    ruwe_bad = (df["ruwe"] > 1.4).to_numpy()
+    g = df["phot_g_mean_mag"].to_numpy(dtype=float)
+    bp = df["phot_bp_mean_mag"].to_numpy(dtype=float)
+    rp = df["phot_rp_mean_mag"].to_numpy(dtype=float)
+    excess = excess_flag(
+        df["phot_bp_rp_excess_factor"].to_numpy(dtype=float), bp, rp, g
+    )
+    for band, values in (("g", g), ("bp", bp), ("rp", rp)):
+        err = np.sqrt(
+            (ln / df[f"phot_{band}_mean_flux_over_error"].to_numpy(dtype=float)) ** 2
+            + zp[band] ** 2
+        )
+        observed = np.isfinite(values) & np.isfinite(err)
+        if band != "g":
+            observed &= ~excess
+        values = np.where(observed, values, np.nan)
+        err = np.where(observed, err, np.nan)
+        out[f"gaia.{band}"] = int(observed.sum())
+    for name, column in (
+        ("gaia.parallax", "parallax"),
+        ("pmra", "pmra"),
+        ("pmdec", "pmdec"),
+    ):
+        v = df[column].to_numpy(dtype=float)
+        e = df[f"{column}_error"].to_numpy(dtype=float)
+        observed = np.isfinite(v) & np.isfinite(e) & ~ruwe_bad
+        out[name] = int(observed.sum())
+    return out
+
+
+def timed(action):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = action()
+    return result, time.perf_counter() - start
+
+
+def cradle(path: Path) -> dict[str, object]:
+    result = subprocess.run(
+        [
+            "node",
+            "--import",
+            "tsx",
+            str(Path(__file__).with_name("cradle_side.ts")),
+            str(path),
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout)
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        table = gaia_like(ROWS)
+        csv_path = Path(tmp) / "gaia.csv"
+        parquet_path = Path(tmp) / "gaia.parquet"
+        pacsv.write_csv(table, csv_path)
+        pq.write_table(table, parquet_path)
+        print(
+            f"{ROWS} rows; CSV {csv_path.stat().st_size / 1e6:.0f} MB, Parquet {parquet_path.stat().st_size / 1e6:.0f} MB"
+        )
+
+        df, pandas_csv = timed(lambda: pd.read_csv(csv_path))
+        reference, pandas_inputs = timed(lambda: model_inputs(df))
+        _, pyarrow_csv = timed(lambda: pacsv.read_csv(csv_path))
+        pdf, pyarrow_parquet = timed(lambda: pq.read_table(parquet_path).to_pandas())
+        _, pyarrow_parquet_inputs = timed(lambda: model_inputs(pdf))
+
+        rows = []
+        for label, path, peer_read, peer_name in (
+            ("CSV", csv_path, pandas_csv, "pandas.read_csv"),
+            ("Parquet", parquet_path, pyarrow_parquet, "pyarrow.parquet+to_pandas"),
+        ):
+            result = cradle(path)
+            assert result["observed"] == reference, (
+                label,
+                result["observed"],
+                reference,
+            )
+            total = float(result["readSeconds"]) + float(result["inputsSeconds"])
+            peer_total = peer_read + (
+                pandas_inputs if label == "CSV" else pyarrow_parquet_inputs
+            )
+            rows.append((label, result, total, peer_name, peer_read, peer_total))
+        print(f"pyarrow.csv.read_csv (multithreaded, Arrow only): {pyarrow_csv:.2f} s")
+        for label, result, total, peer_name, peer_read, peer_total in rows:
+            print(
+                f"{label}: Cradle read {result['readSeconds']:.2f} s + inputs {result['inputsSeconds']:.2f} s = {total:.2f} s; "
+                f"{peer_name} {peer_read:.2f} s + numpy inputs = {peer_total:.2f} s; ratio Cradle/peer {total / peer_total:.2f}"
+            )
+        print("observed counts agree:", json.dumps(reference))
+
+
+if __name__ == "__main__":
+    main()
