@@ -112,6 +112,7 @@ export class AsciiTable {
   /** Rows [start, end) in batches, one reused buffer. */
   *batches(start = 0, end = this.rows): Generator<{ start: number; count: number; bytes: Buffer }> {
     this.file.checkDataPresent(this.hdu);
+    if (start >= end) return;
     const per = Math.max(1, Math.floor((1 << 23) / Math.max(1, this.rowWidth)));
     const buffer = Buffer.allocUnsafe(Math.min(per, Math.max(1, end - start)) * this.rowWidth);
     for (let s = start; s < end; s += per) {

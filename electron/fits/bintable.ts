@@ -72,6 +72,7 @@ export class BinaryTable {
       }
       return;
     }
+    if (start === end) return;
     const per = batchRows ?? Math.max(1, Math.floor(BATCH_BYTES / this.rowWidth));
     const buffer = Buffer.allocUnsafe(Math.min(per, Math.max(1, end - start)) * this.rowWidth);
     for (let s = start; s < end; s += per) {
@@ -120,7 +121,7 @@ export class BinaryTable {
     }
     const bytesNeeded = column.type === 'X' ? Math.ceil(count / 8) : count * elementBytes(column);
     const start = this.heapOffset + offset;
-    if (count < 0 || offset < 0 || start + bytesNeeded > this.dataEnd) {
+    if (count < 0 || offset < 0 || start < 0 || start + bytesNeeded > this.dataEnd) {
       throw new FitsError(
         `row ${row}: variable-length descriptor (${count} elements at heap offset ${offset}) lies outside the heap`,
         { file: this.file.path, hdu: this.hdu.index, hduName: this.hdu.name || undefined, column: column.name },

@@ -5,13 +5,17 @@
 import { BinaryTable } from './bintable.ts';
 import type { BinaryColumn } from './column.ts';
 import { tiledImageParameters } from './compression/keywords.ts';
-import { decompressTiledImage } from './compression/tiled-image.ts';
+import { decompressTiledImage, tileGrid } from './compression/tiled-image.ts';
 import type { CompressedTile, TileColumnType } from './compression/tiled-image.ts';
 import { withContext } from './errors.ts';
 import type { FitsFile } from './file.ts';
 import type { Hdu } from './hdu.ts';
 import { arrayStats, scaledLayout, scalePixels } from './image.ts';
 import type { ImageData, ImageLayout, ImageStats, PixelValue } from './image.ts';
+
+/** Largest decoded/stored size ratio accepted, and the size always allowed (bytes). */
+const MAX_EXPANSION = 4096;
+const MIN_IMAGE_LIMIT = 1 << 26;
 
 /** The image stored in a COMPRESSED_IMAGE HDU, decompressed, in physical values. */
 export function readCompressedImage(file: FitsFile, hdu: Hdu): ImageData & { layout: ImageLayout } {
@@ -49,7 +53,14 @@ export function readCompressedImage(file: FitsFile, hdu: Hdu): ImageData & { lay
         blank: scalar(tileBlank),
       };
     };
-    const image = decompressTiledImage(parameters, readTile, { tableRows: table.rows });
+    // Checked before the image is allocated: one row per tile, and a decoded size no more than
+    // MAX_EXPANSION times the stored table (a forged ZNAXISn must not allocate gigabytes).
+    const { total } = tileGrid(parameters);
+    if (total !== table.rows) {
+      throw file.error(hdu, `the table has ${table.rows} rows but ZNAXISn/ZTILEn make ${total} tiles`, { keyword: 'NAXIS2' });
+    }
+    const maxImageBytes = Math.min(2 ** 31, Math.max(MIN_IMAGE_LIMIT, MAX_EXPANSION * hdu.dataSize));
+    const image = decompressTiledImage(parameters, readTile, { tableRows: table.rows, maxImageBytes });
     return { shape: image.shape, data: scalePixels(layout, image.data), layout };
   });
 }

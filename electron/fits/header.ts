@@ -195,6 +195,6 @@ function missing(keyword: string): FitsError {
 }
 
 function describe(c: Card): string {
-  const raw = c.raw.slice(c.raw.indexOf('=') + 1, 80).trim();
-  return `'${raw.slice(0, 40)}'`;
+  const raw = c.raw.slice(c.raw.indexOf('=') + 1, 80).trim().slice(0, 40);
+  return raw.startsWith("'") ? raw : `'${raw}'`;
 }

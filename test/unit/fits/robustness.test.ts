@@ -1,0 +1,129 @@
+// Bad input gives one clean FitsError naming file, HDU and keyword or column — never a crash, a hang
+// or an allocation sized by a forged header rather than by the file.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FitsError } from '../../../electron/fits/errors.ts';
+import { FitsFile } from '../../../electron/fits/file.ts';
+import { exercise } from './exercise.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cradle-fits-robust-'));
+const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'fits');
+
+function fitsBytes(headers: string[][], data: Buffer[] = []): Buffer {
+  const parts: Buffer[] = [];
+  headers.forEach((cards, k) => {
+    const text = [...cards, 'END'].map((c) => c.padEnd(80, ' ')).join('');
+    parts.push(Buffer.from(text.padEnd(Math.ceil(text.length / 2880) * 2880, ' '), 'latin1'));
+    const body = data[k] ?? Buffer.alloc(0);
+    parts.push(body, Buffer.alloc((2880 - (body.length % 2880)) % 2880));
+  });
+  return Buffer.concat(parts);
+}
+
+const PRIMARY = ['SIMPLE  =                    T', 'BITPIX  =                    8', 'NAXIS   =                    0', 'EXTEND  =                    T'];
+
+function table(fields: string[], naxis1: number, naxis2: number, extra: string[] = []): string[] {
+  return [
+    "XTENSION= 'BINTABLE'",
+    'BITPIX  =                    8',
+    'NAXIS   =                    2',
+    `NAXIS1  = ${String(naxis1).padStart(20)}`,
+    `NAXIS2  = ${String(naxis2).padStart(20)}`,
+    'PCOUNT  =                    0',
+    'GCOUNT  =                    1',
+    `TFIELDS = ${String(fields.length).padStart(20)}`,
+    ...fields.flatMap((f, i) => [`TTYPE${i + 1}  = 'c${i + 1}'`, `TFORM${i + 1}  = '${f}'`]),
+    ...extra,
+  ];
+}
+
+function failure(bytes: Buffer, name: string): FitsError {
+  const path = join(dir, name);
+  writeFileSync(path, bytes);
+  try {
+    exercise(path);
+  } catch (error) {
+    expect(error).toBeInstanceOf(FitsError);
+    const fitsError = error as FitsError;
+    expect(fitsError.message).toContain(path);
+    expect(fitsError.message).not.toContain('\n');
+    return fitsError;
+  }
+  throw new Error(`${name} was read without an error`);
+}
+
+describe('robustness', () => {
+  it('refuses non-FITS bytes and empty files', () => {
+    expect(failure(Buffer.from('PK\x03\x04 this is a zip file'.repeat(200)), 'zip.fits').message).toMatch(/not a FITS file/);
+    expect(failure(Buffer.alloc(0), 'empty.fits').message).toMatch(/empty/);
+    expect(() => FitsFile.open(join(dir, 'absent.fits'))).toThrow(/absent\.fits: no such file/);
+  });
+
+  it('reports a header cut before END', () => {
+    const bytes = fitsBytes([PRIMARY]).subarray(0, 2000);
+    expect(failure(Buffer.concat([bytes, Buffer.alloc(880, 0x20)]).subarray(0, 2000), 'cut-header.fits').message).toMatch(/truncated/);
+  });
+
+  it('lists an HDU whose data is cut, and fails only when the data is read', () => {
+    const data = Buffer.alloc(100 * 4);
+    const bytes = fitsBytes([PRIMARY, table(['1J'], 4, 100)], [Buffer.alloc(0), data]).subarray(0, 2880 * 2 + 200);
+    const path = join(dir, 'cut-data.fits');
+    writeFileSync(path, bytes);
+    expect(FitsFile.with(path, (f) => f.hdus().length)).toBe(2);
+    const error = failure(bytes, 'cut-data.fits');
+    expect(error.message).toMatch(/HDU 1: the file is truncated/);
+  });
+
+  it('does not allocate for absurd axis lengths', () => {
+    const before = process.memoryUsage().arrayBuffers;
+    const image = [...PRIMARY.slice(0, 2), 'NAXIS   =                    2', 'NAXIS1  =           4000000000', 'NAXIS2  =           4000000000'];
+    const error = failure(fitsBytes([image]), 'huge-image.fits');
+    expect(error.message).toMatch(/truncated|not representable/);
+    const wide = failure(fitsBytes([PRIMARY, table(['1J'], 4, 2_000_000_000_000)]), 'huge-table.fits');
+    expect(wide.message).toMatch(/HDU 1: the file is truncated/);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(64 * 2 ** 20);
+  });
+
+  it('rejects negative sizes and bad BITPIX naming the keyword', () => {
+    const negative = [...PRIMARY.slice(0, 2), 'NAXIS   =                    1', 'NAXIS1  =                  -10'];
+    expect(failure(fitsBytes([negative]), 'negative.fits').message).toMatch(/HDU 0.*keyword NAXIS1: NAXIS1 is negative/);
+    const bitpix = ['SIMPLE  =                    T', 'BITPIX  =                   12', 'NAXIS   =                    0'];
+    expect(failure(fitsBytes([bitpix]), 'bitpix.fits').message).toMatch(/keyword BITPIX: BITPIX 12/);
+    const pcount = table(['1J'], 4, 1).map((c) => (c.startsWith('PCOUNT') ? 'PCOUNT  =                   -5' : c));
+    expect(failure(fitsBytes([PRIMARY, pcount]), 'pcount.fits').message).toMatch(/keyword PCOUNT/);
+  });
+
+  it('rejects wrong TFORMs and TDIMs naming the column and keyword', () => {
+    expect(failure(fitsBytes([PRIMARY, table(['1Z'], 4, 0)]), 'tform.fits').message).toMatch(/HDU 1: column c1: keyword TFORM1: TFORM '1Z'/);
+    expect(failure(fitsBytes([PRIMARY, table(['4J'], 4, 0)]), 'width.fits').message).toMatch(/keyword NAXIS1: the columns need 16 bytes/);
+    const tdim = table(['6E'], 24, 0, ["TDIM1   = '(4,2)'"]);
+    expect(failure(fitsBytes([PRIMARY, tdim]), 'tdim.fits').message).toMatch(/column c1: keyword TDIM1: TDIM \(4,2\) holds 8/);
+  });
+
+  it('rejects variable-length descriptors that point outside the heap', () => {
+    const descriptor = Buffer.alloc(8);
+    descriptor.writeInt32BE(1000, 0);
+    descriptor.writeInt32BE(0, 4);
+    const fields = table(['1PJ(1000)'], 8, 1).map((c) => (c.startsWith('PCOUNT') ? 'PCOUNT  =                   16' : c));
+    const error = failure(fitsBytes([PRIMARY, fields], [Buffer.alloc(0), Buffer.concat([descriptor, Buffer.alloc(16)])]), 'heap.fits');
+    expect(error.message).toMatch(/HDU 1: column c1: row 0: variable-length descriptor \(1000 elements/);
+  });
+
+  it('skips unknown extensions by their size keywords', () => {
+    const unknown = ["XTENSION= 'FOREIGN '", 'BITPIX  =                    8', 'NAXIS   =                    1', 'NAXIS1  =                 3000', 'PCOUNT  =                    0', 'GCOUNT  =                    1'];
+    const path = join(dir, 'unknown.fits');
+    writeFileSync(path, fitsBytes([PRIMARY, unknown, table(['1J'], 4, 1)], [Buffer.alloc(0), Buffer.alloc(3000, 7), Buffer.from([0, 0, 0, 42])]));
+    const types = FitsFile.with(path, (f) => f.hdus().map((h) => h.type));
+    expect(types).toEqual(['PRIMARY', 'UNKNOWN', 'BINTABLE']);
+    exercise(path);
+  });
+
+  it('reads every fixture cleanly', () => {
+    for (const name of ['astropy/tb.fits', 'astropy/tdim.fits', 'astropy/ascii.fits', 'astropy/scale.fits', 'astropy/blank.fits', 'astropy/variable_length_table.fits', 'astropy/theap-gap.fits', 'astropy/group.fits', 'astropy/zerowidth.fits', 'astropy/compressed_with_nan.fits', 'nom-tam/tst0010.fits', 'nom-tam/tst0012.fits', 'nom-tam/test.fits.gz']) {
+      expect(() => exercise(join(fixtures, name)), name).not.toThrow();
+    }
+    expect(readFileSync(join(fixtures, 'astropy', 'LICENSE.rst'), 'utf8')).toMatch(/BSD|Redistribution/);
+  });
+});
