@@ -57,26 +57,31 @@ export async function listDirectory(
   limit: number,
 ): Promise<DirListing> {
   const dir = resolve(dirPath);
-  let names: string[];
+  let dirents;
   try {
-    names = (await readdir(dir)).filter((name) => showHidden || !name.startsWith('.'));
+    dirents = (await readdir(dir, { withFileTypes: true })).filter(
+      (dirent) => showHidden || !dirent.name.startsWith('.'),
+    );
   } catch (error) {
     throw explain(dir, error);
   }
-  const settled = await Promise.allSettled(names.map((name) => entryFor(join(dir, name))));
-  // An entry that vanished or cannot be stat'ed between readdir and lstat is left out.
-  const entries = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
+  // Order by the cheap facts readdir gives (folder or not, name) and stat only what is shown, so a
+  // survey dump with a million files lists as fast as a small folder.
   const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-  entries.sort((a, b) => {
-    const aDir = a.kind === 'directory' ? 0 : 1;
-    const bDir = b.kind === 'directory' ? 0 : 1;
+  dirents.sort((a, b) => {
+    const aDir = a.isDirectory() ? 0 : 1;
+    const bDir = b.isDirectory() ? 0 : 1;
     return aDir - bDir || collator.compare(a.name, b.name);
   });
+  const shown = dirents.slice(0, limit);
+  const settled = await Promise.allSettled(shown.map((dirent) => entryFor(join(dir, dirent.name))));
+  // An entry that vanished or cannot be stat'ed between readdir and lstat is left out.
+  const entries = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
   const parent = dirname(dir);
   return {
     dir,
     parent: parent === dir ? null : parent,
-    entries: entries.slice(0, limit),
-    totalEntries: entries.length,
+    entries,
+    totalEntries: dirents.length,
   };
 }
