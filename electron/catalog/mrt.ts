@@ -256,7 +256,14 @@ export async function writeMrt(table: Table, file: string): Promise<void> {
         ? `${kind}${width}`
         : `${kind}${width}.${kind === 'E' ? Math.max(1, width - 7) : decimals}`;
     const explanation = `${nulls ? '? ' : ''}${info.description ?? field.name}`.replace(/\s+/g, ' ');
-    return { label: field.name, format, unit: info.unit ?? '---', explanation, cells, width };
+    // CDS unit strings hold no spaces: astropy's 'mas / yr' is written 'mas/yr', 'W m-2' as 'W.m-2'.
+    const unit = info.unit
+      ? info.unit
+          .trim()
+          .replace(/\s*\/\s*/g, '/')
+          .replace(/\s+/g, '.')
+      : '---';
+    return { label: field.name, format, unit, explanation, cells, width };
   });
   const rule = '-'.repeat(80);
   let start = 1;

@@ -151,7 +151,7 @@ def test_votable_and_ecsv_units_survive_in_astropy(tmp_path: Path) -> None:
     t["pmra"] = [1.5, -2.25] * u.mas / u.yr
     t["phot_g_mean_mag"] = [12.5, 17.136] * u.mag
     t.write(tmp_path / "in.ecsv")
-    for ext in ("vot", "ecsv", "parquet"):
+    for ext in ("vot", "ecsv", "parquet", "mrt"):
         out = tmp_path / f"out.{ext}"
         ok("convert", str(tmp_path / "in.ecsv"), str(out))
         if ext == "parquet":
@@ -159,7 +159,7 @@ def test_votable_and_ecsv_units_survive_in_astropy(tmp_path: Path) -> None:
             assert back.schema.field("ra").metadata[b"unit"] == b"deg"
             assert back.column("source_id").to_pylist() == [1, 6728162648254144128]
             continue
-        back = Table.read(out)
+        back = Table.read(out, format="ascii.mrt") if ext == "mrt" else Table.read(out)
         assert back["ra"].unit == u.deg, ext
         assert back["pmra"].unit == u.mas / u.yr, ext
         assert back["phot_g_mean_mag"].unit == u.mag, ext

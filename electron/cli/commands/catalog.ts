@@ -9,6 +9,7 @@ import { readCatalog, writeCatalog } from '../../catalog/read.ts';
 import type { ReadOptions } from '../../catalog/read.ts';
 import { recognise } from '../../catalog/recognise.ts';
 import type { QuantitySource } from '../../catalog/recognise.ts';
+import { quantityDef } from '../../catalog/surveys.ts';
 import { buildTable } from '../../catalog/table.ts';
 import type { CatalogFormat } from '../../catalog/table.ts';
 import { crossMatchTables, parseRadius } from '../../catalog/xmatch.ts';
@@ -90,6 +91,11 @@ export function registerCatalogCommand(program: Command): void {
         const eq = assignment.indexOf('=');
         if (eq <= 0) throw new Error(`--set '${assignment}': expected NAME=COLUMN or NAME=EXPRESSION`);
         const name = assignment.slice(0, eq).trim();
+        if (quantityDef(name) === undefined) {
+          throw new Error(
+            `--set '${assignment}': '${name}' is not a canonical quantity (e.g. gaia.g, tmass.j.err, ra)`,
+          );
+        }
         const rhs = assignment.slice(eq + 1).trim();
         const source: QuantitySource = names.has(rhs) ? { column: rhs } : { expression: rhs };
         mapping[name] = source;

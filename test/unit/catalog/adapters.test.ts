@@ -10,7 +10,13 @@ import { buildModelInputs } from '../../../electron/catalog/model-inputs.ts';
 import { FLAG, excessSigma, expectedExcess } from '../../../electron/catalog/quality.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { recognise } from '../../../electron/catalog/recognise.ts';
-import { KdTree, matchPositions, unitVectors } from '../../../electron/catalog/xmatch.ts';
+import {
+  KdTree,
+  crossMatchTables,
+  matchPositions,
+  parseRadius,
+  unitVectors,
+} from '../../../electron/catalog/xmatch.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cradle-adapters-'));
 
@@ -200,5 +206,30 @@ describe('spatial index', () => {
     const all = matchPositions(a, b, 1 / 3600, true);
     expect(Array.from(all.a)).toEqual([0, 1, 1]);
     expect(Array.from(all.b)).toEqual([0, 2, 1]);
+  });
+
+  it('joins by identifier (first or all) and keeps every A row', async () => {
+    const a = join(dir, 'ids_a.csv');
+    const b = join(dir, 'ids_b.csv');
+    writeFileSync(a, 'source_id,G\n6728162648254144128,12\n5,13\n7,14\n');
+    writeFileSync(b, 'Source,J\n5,10.5\n6728162648254144128,11.5\n5,10.6\n');
+    const left = await readCatalog(a);
+    const right = await readCatalog(b);
+    const first = crossMatchTables(left, right, { radiusDeg: 1, all: false, byId: 'source_id=Source' });
+    expect(first.matched).toBe(2);
+    expect(first.table.getChild('J')!.toArray()).toEqual(new Float64Array([11.5, 10.5, 0]));
+    expect(first.table.getChild('J')!.nullCount).toBe(1);
+    const all = crossMatchTables(left, right, { radiusDeg: 1, all: true, byId: 'source_id=Source' });
+    expect(all.table.numRows).toBe(4);
+    expect(() => crossMatchTables(left, right, { radiusDeg: 1, all: false, byId: 'nope=Source' })).toThrow(
+      /no column 'nope'/,
+    );
+  });
+
+  it('reads radii with units', () => {
+    expect(parseRadius('1arcsec')).toBeCloseTo(1 / 3600, 15);
+    expect(parseRadius('0.5 arcmin')).toBeCloseTo(1 / 120, 15);
+    expect(parseRadius('2e-4deg')).toBeCloseTo(2e-4, 15);
+    expect(() => parseRadius('1 parsec')).toThrow(/radius '1 parsec'/);
   });
 });
