@@ -3,11 +3,13 @@ import type { Command } from 'commander';
 import { registerFitsCommand } from './fits.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerCatalogCommand } from './catalog.ts';
+import { registerSimulateCommand } from './simulate.ts';
 import { registerForwardCommand } from './forward.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
   registerServeCommand(program);
   registerCatalogCommand(program);
+  registerSimulateCommand(program);
   registerForwardCommand(program);
 }

@@ -121,14 +121,17 @@ export class DustModel {
 function verticalIntegral(z0: number, nz: number, length: number, hz: number): number {
   if (Math.abs(nz) < 1e-9) return length * Math.exp(-Math.abs(z0) / hz);
   const z1 = z0 + length * nz;
-  const prim = (z: number): number => (z >= 0 ? -hz * Math.exp(-z / hz) : hz * Math.exp(z / hz));
-  // d/dz of prim is exp(-|z|/hz) on both sides and prim is continuous up to a constant 2hz at 0.
+  // A primitive of exp(-|z|/hz) on each side of z = 0 (they differ by the constant 2hz there).
   const lo = Math.min(z0, z1);
   const hi = Math.max(z0, z1);
   let integral: number;
-  if (lo >= 0 || hi <= 0) integral = prim(hi) - prim(lo);
-  else integral = prim(hi) - -hz + (hz - prim(lo));
+  if (lo >= 0 || hi <= 0) integral = primitive(hi, hz) - primitive(lo, hz);
+  else integral = primitive(hi, hz) + hz + (hz - primitive(lo, hz));
   return integral / Math.abs(nz);
+}
+
+function primitive(z: number, hz: number): number {
+  return z >= 0 ? -hz * Math.exp(-z / hz) : hz * Math.exp(z / hz);
 }
 
 function cellOf(lDeg: number, sinB: number): number {

@@ -27,20 +27,33 @@ function powerIntegral(a: number, b: number, alpha: number, p: number): number {
   return (b ** e - a ** e) / e;
 }
 
+interface Segment extends PowerLawSegment {
+  coeff: number;
+}
+
 export class Imf {
-  private readonly segments: { lo: number; hi: number; alpha: number; coeff: number }[];
+  private readonly segments: Segment[];
+  /** Cumulative unnormalised count below each segment's start (and at the last one's end). */
+  private readonly below: number[];
 
   constructor(segments: readonly PowerLawSegment[] = KROUPA_2001) {
     let coeff = 1;
     this.segments = [];
     segments.forEach((segment, i) => {
       if (i > 0) {
-        const prev = this.segments[i - 1] as { lo: number; hi: number; alpha: number; coeff: number };
+        const prev = this.segments[i - 1] as Segment;
         // continuity at the break: prev.coeff m^-prev.alpha = coeff m^-alpha
         coeff = prev.coeff * segment.lo ** (segment.alpha - prev.alpha);
       }
       this.segments.push({ ...segment, coeff });
     });
+    this.below = [0];
+    for (const seg of this.segments) {
+      this.below.push(
+        (this.below[this.below.length - 1] as number) +
+          seg.coeff * powerIntegral(seg.lo, seg.hi, seg.alpha, 0),
+      );
+    }
   }
 
   /** ∫_a^b m^p ξ(m) dm (unnormalised): p = 0 counts stars, p = 1 their mass. */
@@ -65,23 +78,31 @@ export class Imf {
     return this.moment(lo, hi, 1) / this.moment(lo, hi, 0);
   }
 
+  /** Stars from the lowest segment's start up to m (unnormalised cumulative count). */
+  private cumulative(m: number): number {
+    let total = 0;
+    for (let k = 0; k < this.segments.length; k++) {
+      const s = this.segments[k] as Segment;
+      if (m <= s.lo) break;
+      total +=
+        m >= s.hi
+          ? (this.below[k + 1] as number) - (this.below[k] as number)
+          : s.coeff * powerIntegral(s.lo, m, s.alpha, 0);
+      if (m < s.hi) break;
+    }
+    return total;
+  }
+
   /** Inverse CDF on [lo, hi]: u ∈ [0, 1) → mass. */
   quantile(u: number, lo: number, hi: number): number {
-    const target = u * this.moment(lo, hi, 0);
-    let acc = 0;
-    for (const s of this.segments) {
-      const a = Math.max(lo, s.lo);
-      const b = Math.min(hi, s.hi);
-      if (b <= a) continue;
-      const piece = s.coeff * powerIntegral(a, b, s.alpha, 0);
-      if (acc + piece >= target || s === this.segments[this.segments.length - 1]) {
-        const need = (target - acc) / s.coeff;
-        const e = 1 - s.alpha;
-        const m = Math.abs(e) < 1e-12 ? a * Math.exp(need) : (a ** e + e * need) ** (1 / e);
-        return Math.min(b, Math.max(a, m));
-      }
-      acc += piece;
-    }
-    return hi;
+    const c0 = this.cumulative(lo);
+    const target = c0 + u * (this.cumulative(hi) - c0);
+    let k = 0;
+    while (k < this.segments.length - 1 && (this.below[k + 1] as number) < target) k++;
+    const s = this.segments[k] as Segment;
+    const need = (target - (this.below[k] as number)) / s.coeff;
+    const e = 1 - s.alpha;
+    const m = Math.abs(e) < 1e-12 ? s.lo * Math.exp(need) : (s.lo ** e + e * need) ** (1 / e);
+    return Math.min(hi, Math.max(lo, m));
   }
 }

@@ -185,17 +185,25 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   const limit = config.magnitudeLimit.max;
   const keep: number[] = [];
   const apparent = {} as Record<Band, Float64Array>;
-  for (const band of port.bands) apparent[band] = new Float64Array(n);
+  const modulus = new Float64Array(n);
+  for (let i = 0; i < n; i++) modulus[i] = 5 * Math.log10((draws.d[i] as number) / 10);
+  // Band by band (typed-array loops), companions folded in afterwards.
+  for (const band of port.bands) {
+    const out = new Float64Array(n);
+    const abs = outputs.absMag[band];
+    for (let i = 0; i < n; i++) out[i] = (abs[i] as number) + (modulus[i] as number);
+    const companionAbs = companionOut.absMag[band];
+    binaries.forEach((i, k) => {
+      if (companionOf[i] === k)
+        out[i] = combineMagnitudes(out[i] as number, (companionAbs[k] as number) + (modulus[i] as number));
+    });
+    apparent[band] = out;
+  }
+  const limitMag = apparent[limitBand];
   for (let i = 0; i < n; i++) {
     if (outputs.alive[i] !== 1) continue;
-    const modulus = 5 * Math.log10((draws.d[i] as number) / 10);
     const k = companionOf[i] as number;
-    for (const band of port.bands) {
-      let m = (outputs.absMag[band][i] as number) + modulus;
-      if (k >= 0) m = combineMagnitudes(m, (companionOut.absMag[band][k] as number) + modulus);
-      apparent[band][i] = m;
-    }
-    if (!((apparent[limitBand][i] as number) <= limit)) continue;
+    if (!((limitMag[i] as number) <= limit)) continue;
     if (binaryQ[i] !== 0 && k < 0) binaryQ[i] = 0;
     keep.push(i);
   }
@@ -203,7 +211,7 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   const rows = keep.length;
   const truth = allocateTruth(rows, port.bands);
   keep.forEach((i, r) => {
-    truth.sourceId[r] = BigInt(spec.index + 1) * BigInt(SOURCE_ID_ROW_BITS) + BigInt(r);
+    truth.sourceId[r] = BigInt((spec.index + 1) * SOURCE_ID_ROW_BITS + r);
     truth.source[r] = draws.source[i] as number;
     truth.component[r] = draws.component[i] as number;
     truth.clusterId[r] = draws.clusterId[i] as number;
@@ -239,8 +247,12 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
     truth.pmdecMasYr[r] = astrometry.pmdecMasYr;
     truth.radialVelocityKms[r] = astrometry.radialVelocityKms;
     truth.parallaxMas[r] = 1000 / d;
-    for (const band of port.bands) truth.mag[band][r] = apparent[band][i] as number;
   });
+  for (const band of port.bands) {
+    const src = apparent[band];
+    const dst = truth.mag[band];
+    for (let r = 0; r < rows; r++) dst[r] = src[keep[r] as number] as number;
+  }
 
   const observed = observe(truth, splines, config.survey, Random.stream(config.seed, spec.index, 'observe'));
   return { index: spec.index, candidates: n, truth, observed };

@@ -26,7 +26,6 @@ export class ParquetStreamWriter {
   private constructor(
     readonly file: string,
     readonly schema: Schema,
-    metadata: Map<string, string>,
   ) {
     this.temp = `${file}.partial-${process.pid}`;
     const input = new ReadableStream<unknown>({
@@ -37,8 +36,9 @@ export class ParquetStreamWriter {
     const builder = new WriterPropertiesBuilder()
       .setCompression(Compression.ZSTD)
       .setMaxRowGroupSize(ROW_GROUP_ROWS)
-      .setCreatedBy('cradle simulate (parquet-wasm)')
-      .setKeyValueMetadata(metadata);
+      .setCreatedBy('cradle simulate (parquet-wasm)');
+    // No extra key-value metadata: parquet-wasm writes it from a hash map in an order that changes from
+    // run to run, which would break byte-for-byte reproducibility. The manifest carries run metadata.
     const properties = builder.build();
     this.done = transformParquetStream(input, properties).then((bytes) =>
       bytes.pipeTo(Writable.toWeb(createWriteStream(this.temp)) as WritableStream<Uint8Array>),
@@ -47,8 +47,8 @@ export class ParquetStreamWriter {
     this.done.catch(() => undefined);
   }
 
-  static open(file: string, schema: Schema, metadata: Record<string, string> = {}): ParquetStreamWriter {
-    return new ParquetStreamWriter(file, schema, new Map(Object.entries(metadata)));
+  static open(file: string, schema: Schema): ParquetStreamWriter {
+    return new ParquetStreamWriter(file, schema);
   }
 
   write(batch: RecordBatch): void {

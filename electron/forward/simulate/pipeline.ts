@@ -182,7 +182,7 @@ interface OutputSet {
   columns: Record<string, Record<string, { unit: string; description: string }>>;
 }
 
-function catalogOutputs(outDir: string, model: SimulationModel, metadata: Record<string, string>): OutputSet {
+function catalogOutputs(outDir: string, model: SimulationModel): OutputSet {
   const bands = model.port.bands;
   const tables: { file: string; columns: ColumnSpec[]; schema: Schema; writer: ParquetStreamWriter }[] = [
     ['catalog.parquet', catalogColumns(bands)] as const,
@@ -193,7 +193,7 @@ function catalogOutputs(outDir: string, model: SimulationModel, metadata: Record
       file: name,
       columns,
       schema,
-      writer: ParquetStreamWriter.open(join(outDir, name), schema, metadata),
+      writer: ParquetStreamWriter.open(join(outDir, name), schema),
     };
   });
   return {
@@ -211,11 +211,7 @@ function catalogOutputs(outDir: string, model: SimulationModel, metadata: Record
   };
 }
 
-function shardOutputs(
-  outDir: string,
-  model: SimulationModel,
-  metadata: Record<string, string>,
-): OutputSet & { rowCounts: number[] } {
+function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { rowCounts: number[] } {
   const columns = shardColumns(model.port.bands);
   const schema = schemaOf(columns);
   const limit = model.config.shardRows;
@@ -226,7 +222,7 @@ function shardOutputs(
     const name = `shards/shard-${String(files.length).padStart(5, '0')}.parquet`;
     files.push(name);
     rowCounts.push(0);
-    return ParquetStreamWriter.open(join(outDir, name), schema, metadata);
+    return ParquetStreamWriter.open(join(outDir, name), schema);
   };
   const pending: Promise<void>[] = [];
   return {
@@ -384,10 +380,7 @@ export async function runSimulation(options: RunOptions): Promise<RunSummary> {
   const splines = loadGaiaSplines(options.splineFile);
   const plan = makePlan(model);
   await mkdir(join(outDir, options.shards ? 'shards' : '.'), { recursive: true });
-  const metadata = { 'cradle.simulator': SIMULATOR_VERSION, 'cradle.seed': String(config.seed) };
-  const outputs = options.shards
-    ? shardOutputs(outDir, model, metadata)
-    : catalogOutputs(outDir, model, metadata);
+  const outputs = options.shards ? shardOutputs(outDir, model) : catalogOutputs(outDir, model);
   const init: WorkerInit = { config, port: options.port, splineFile: options.splineFile };
   const runner = new ChunkRunner(model, splines, init, options.workers);
   const inFlightLimit = Math.max(1, options.workers) * 2;

@@ -1,0 +1,133 @@
+// The simulator as the CLI and the job system call it: resolve a config (file or preset, with
+// overrides), find the Gaia spline and the assets hash, run the pipeline with the physics photometry,
+// and convert the catalogue and truth to FITS when asked (through electron/fits' writer; FITS needs the
+// whole table, so that step is not memory-flat — Parquet is the streaming format).
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
+import { parse as parseYaml } from 'yaml';
+import { readParquet } from '../../catalog/parquet.ts';
+import { writeFits } from '../../fits/writer.ts';
+import { gaiaSplineFile } from '../survey/gaia.ts';
+import { parseSimulationConfig, type SimulationConfig } from './config.ts';
+import { runSimulation, type RunProgress, type RunSummary } from './pipeline.ts';
+import type { PortSpec } from './port-loader.ts';
+import { isPresetName, PRESETS } from './presets.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+
+/** `<repo>/../shared/data`, so a clone beside its `shared/` finds the data. */
+export function sharedDataDir(): string {
+  return resolve(REPO, '..', 'shared', 'data');
+}
+
+export interface ConfigSource {
+  configFile?: string;
+  preset?: string;
+  stars?: number;
+  seed?: number;
+}
+
+export function resolveConfig(source: ConfigSource): SimulationConfig {
+  if ((source.configFile === undefined) === (source.preset === undefined)) {
+    throw new Error('simulate: give exactly one of --config FILE and --preset demo|field|clusters');
+  }
+  let raw: Record<string, unknown>;
+  let origin: string;
+  if (source.configFile !== undefined) {
+    origin = source.configFile;
+    let text: string;
+    try {
+      text = readFileSync(source.configFile, 'utf8');
+    } catch (error) {
+      throw new Error(`${source.configFile}: cannot read the config (${(error as Error).message})`, {
+        cause: error,
+      });
+    }
+    try {
+      const ext = extname(source.configFile).toLowerCase();
+      raw = (ext === '.yaml' || ext === '.yml' ? parseYaml(text) : JSON.parse(text)) as Record<
+        string,
+        unknown
+      >;
+    } catch (error) {
+      throw new Error(`${source.configFile}: not valid JSON/YAML (${(error as Error).message})`, {
+        cause: error,
+      });
+    }
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+      throw new Error(`${source.configFile}: the config must be an object`);
+  } else {
+    const name = source.preset as string;
+    if (!isPresetName(name)) throw new Error(`simulate: unknown preset '${name}' (demo, field or clusters)`);
+    origin = `preset '${name}'`;
+    raw = structuredClone(PRESETS[name]);
+  }
+  if (source.stars !== undefined) raw['stars'] = source.stars;
+  if (source.seed !== undefined) raw['seed'] = source.seed;
+  return parseSimulationConfig(raw, origin);
+}
+
+export function physicsPortSpec(): PortSpec {
+  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+  return { module: new URL(`./physics-port${extension}`, import.meta.url).href, factory: 'physicsPort' };
+}
+
+async function assetsHash(): Promise<string | null> {
+  const file = join(REPO, 'assets', 'grids', 'manifest.json');
+  if (!existsSync(file)) return null;
+  return createHash('sha256')
+    .update(await readFile(file))
+    .digest('hex');
+}
+
+export interface SimulateOptions {
+  config: SimulationConfig;
+  outDir: string;
+  format: 'parquet' | 'fits';
+  shards: boolean;
+  workers?: number;
+  port?: PortSpec;
+  onProgress?: (progress: RunProgress) => void;
+  signal?: AbortSignal;
+}
+
+export async function simulate(options: SimulateOptions): Promise<RunSummary> {
+  if (options.shards && options.format === 'fits')
+    throw new Error('simulate: training shards are Parquet only (drop --format fits)');
+  const splineFile = gaiaSplineFile(sharedDataDir());
+  if (!existsSync(splineFile)) {
+    throw new Error(
+      `${splineFile}: the Gaia DR3 uncertainty spline is missing (expected in ../shared/data/physics)`,
+    );
+  }
+  const summary = await runSimulation({
+    config: options.config,
+    outDir: options.outDir,
+    shards: options.shards,
+    workers: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
+    port: options.port ?? physicsPortSpec(),
+    splineFile,
+    assetsHash: await assetsHash(),
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  if (options.format === 'fits') {
+    const files: string[] = [];
+    for (const name of summary.files) {
+      const parquetPath = join(options.outDir, name);
+      const fitsName = name.replace(/\.parquet$/, '.fits');
+      const { table } = await readParquet(parquetPath);
+      writeFits(join(options.outDir, fitsName), [
+        { kind: 'table', table, name: fitsName === 'catalog.fits' ? 'CATALOG' : 'TRUTH' },
+      ]);
+      await rm(parquetPath);
+      files.push(fitsName);
+    }
+    return { ...summary, files };
+  }
+  return summary;
+}
