@@ -28,6 +28,7 @@
 //                        options?: { maxImageBytes?: number (default 2^31); tableRows?: number (NAXIS2,
 //                        checked against the tile count) }): { data: ImageArray; shape: number[] }
 //   decodeTile(parameters, tileIndex, tile): { data: ImageArray; shape: number[] }   one tile, C order
+import { decodeBigEndian } from '../decode.ts';
 import { FitsError } from '../errors.ts';
 import { inflateTile, unshuffleBytes } from './gzip.ts';
 import { decodeHcompress } from './hcompress.ts';
@@ -107,42 +108,26 @@ function tileExtent(
 }
 
 type DecodedValues =
-  | { kind: 'integers'; values: ArrayLike<number> }
+  | { kind: 'integers'; values: Uint8Array | Int16Array | Int32Array }
   | { kind: 'bigints'; values: BigInt64Array }
   | { kind: 'floats'; values: Float32Array | Float64Array };
 
 /** Interpret big-endian bytes as `count` values whose size follows from the byte length. */
 function fromBigEndian(bytes: Uint8Array, count: number, floating: boolean): DecodedValues {
   const size = count === 0 ? 0 : bytes.length / count;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (size) {
     case 1:
-      return { kind: 'integers', values: bytes };
-    case 2: {
-      const values = new Int16Array(count);
-      for (let i = 0; i < count; i++) values[i] = view.getInt16(2 * i, false);
-      return { kind: 'integers', values };
-    }
-    case 4: {
-      if (floating) {
-        const values = new Float32Array(count);
-        for (let i = 0; i < count; i++) values[i] = view.getFloat32(4 * i, false);
-        return { kind: 'floats', values };
-      }
-      const values = new Int32Array(count);
-      for (let i = 0; i < count; i++) values[i] = view.getInt32(4 * i, false);
-      return { kind: 'integers', values };
-    }
-    case 8: {
-      if (floating) {
-        const values = new Float64Array(count);
-        for (let i = 0; i < count; i++) values[i] = view.getFloat64(8 * i, false);
-        return { kind: 'floats', values };
-      }
-      const values = new BigInt64Array(count);
-      for (let i = 0; i < count; i++) values[i] = view.getBigInt64(8 * i, false);
-      return { kind: 'bigints', values };
-    }
+      return { kind: 'integers', values: bytes.slice() };
+    case 2:
+      return { kind: 'integers', values: decodeBigEndian(bytes, 'I', count) as Int16Array };
+    case 4:
+      return floating
+        ? { kind: 'floats', values: decodeBigEndian(bytes, 'E', count) as Float32Array }
+        : { kind: 'integers', values: decodeBigEndian(bytes, 'J', count) as Int32Array };
+    case 8:
+      return floating
+        ? { kind: 'floats', values: decodeBigEndian(bytes, 'D', count) as Float64Array }
+        : { kind: 'bigints', values: decodeBigEndian(bytes, 'K', count) as BigInt64Array };
     default:
       throw new Error(`${bytes.length} bytes do not hold ${count} pixels of 1, 2, 4 or 8 bytes`);
   }
@@ -263,9 +248,10 @@ function toImageType(
   if (decoded.kind !== 'integers')
     throw new Error('integer image tile decoded to 64-bit or floating-point values');
   const values = decoded.values;
-  for (let i = 0; i < count; i++) {
-    const v = values[i]!;
-    out[i] = replaceBlank && v === tileBlank ? parameters.blank! : v;
+  if (values.constructor === out.constructor && !replaceBlank) return values;
+  out.set(values);
+  if (replaceBlank) {
+    for (let i = 0; i < count; i++) if (values[i] === tileBlank) out[i] = parameters.blank!;
   }
   return out;
 }
