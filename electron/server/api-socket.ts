@@ -24,7 +24,22 @@ function parseCall(raw: unknown): { id: number; method: string; params: unknown 
 
 export function serveApiSocket(socket: WebSocket, host: Host): void {
   const send = (message: ServerMessage): void => {
-    if (socket.readyState === socket.OPEN) socket.send(encodeMessage(message));
+    if (socket.readyState !== socket.OPEN) return;
+    let frame: string | Uint8Array;
+    try {
+      frame = encodeMessage(message);
+    } catch (error) {
+      // A result the wire cannot carry is the engine's bug; the caller still gets an answer.
+      if (message.kind !== 'reply') return;
+      const text = `${(error as Error).message} (in the reply to call ${message.id})`;
+      frame = encodeMessage({
+        kind: 'reply',
+        id: message.id,
+        ok: false,
+        error: { code: 'failed', message: text },
+      });
+    }
+    socket.send(frame);
   };
   const unsubscribe = host.subscribe((event: ApiEvent) => send({ kind: 'event', event }));
   socket.on('close', unsubscribe);
