@@ -73,3 +73,19 @@ describe('what is not supported is said, not approximated', () => {
     );
   });
 });
+
+describe('bad keyword values', () => {
+  it('names the keyword that is not a number', () => {
+    expect(() => readWcs(header({ NAXIS: 1, CTYPE1: 'WAVE', CRVAL1: 'blue' }))).toThrowError(
+      /keyword CRVAL1: expected a number, got blue/,
+    );
+    expect(() => readWcs(header({ NAXIS: 1, CDELT1: 0 }))).toThrowError(
+      /keyword CDELTn: CDELT must not be zero/,
+    );
+  });
+  it('a longitude axis without a latitude axis is refused', () => {
+    expect(() => readWcs(header({ NAXIS: 2, CTYPE1: 'RA---TAN', CTYPE2: 'WAVE' }))).toThrowError(
+      /a celestial longitude axis needs a latitude axis/,
+    );
+  });
+});
