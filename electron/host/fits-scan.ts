@@ -19,7 +19,7 @@ interface Candidate {
 }
 
 const maxExamples = 20;
-/** Magic checks in flight at once when the scan is not paced. */
+/** Magic checks in flight at once when the scan is not paced (see test/bench/foundation). */
 const concurrentChecks = 8;
 
 function describe(error: unknown): string {
@@ -33,7 +33,11 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export async function scanForFits(params: FitsScanParams, reporter: ScanReporter): Promise<FitsScanResult> {
+export async function scanForFits(
+  params: FitsScanParams,
+  reporter: ScanReporter,
+  parallelChecks = concurrentChecks,
+): Promise<FitsScanResult> {
   const startedMs = performance.now();
   const { signal } = reporter;
   const rootStat = await stat(params.dir).catch((error: unknown) => {
@@ -125,7 +129,7 @@ export async function scanForFits(params: FitsScanParams, reporter: ScanReporter
       if (params.paceMs > 0) await sleep(params.paceMs, signal);
     }
   };
-  const lanes = params.paceMs > 0 ? 1 : concurrentChecks;
+  const lanes = params.paceMs > 0 ? 1 : Math.max(1, parallelChecks);
   await Promise.all(Array.from({ length: lanes }, checkNext));
   reporter.progress(candidates.length, candidates.length, true);
 
