@@ -98,8 +98,7 @@ export const MixtureSchema = z
     clusters: z.number().min(0).default(0),
     broadAge: z.number().min(0).default(0),
   })
-  .strict()
-  .refine((m) => m.field + m.clusters + m.broadAge > 0, { message: 'mixture weights must not all be 0' });
+  .strict();
 
 export const DustSchema = z
   .object({
@@ -168,7 +167,11 @@ export const SimulationConfigSchema = z
     /** Rows per training shard file. */
     shardRows: z.number().int().positive().default(200000),
   })
-  .strict();
+  .strict()
+  .refine((c) => c.mixture.field + c.mixture.clusters + c.mixture.broadAge > 0 || c.clusters.length > 0, {
+    message: 'nothing to simulate: the mixture weights are all 0 and there are no clusters',
+    path: ['mixture'],
+  });
 
 export type SimulationConfigInput = z.input<typeof SimulationConfigSchema>;
 export type SimulationConfig = z.output<typeof SimulationConfigSchema>;

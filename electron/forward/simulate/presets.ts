@@ -1,6 +1,6 @@
 // Built-in configurations. `demo` is the app's first-run sky: four young clusters (1, 5, 20 and 60 Myr,
-// 150–1500 pc) seen through a field population in a 4° cone towards the Galactic anticentre below the
-// plane, to G = 17 — a few tens of thousands of stars, generated in seconds and small enough to ship.
+// 150–1500 pc) seen through a field population in a 2° cone towards the Galactic anticentre below the
+// plane, to G = 16 — about twenty thousand stars, generated in seconds and small enough to ship.
 // `field` is a 1° high-latitude pencil beam to G = 20 (the star-count check); `clusters` is a training
 // mixture (field + random clusters + a broad age prior) in a 1.5 kpc sphere.
 import type { SimulationConfigInput } from './config.ts';
@@ -9,8 +9,8 @@ export const PRESETS = {
   demo: {
     name: 'demo sky',
     seed: 20261126,
-    region: { kind: 'cone', lDeg: 200, bDeg: -12, radiusDeg: 4 },
-    magnitudeLimit: { band: 'gaia.g', max: 17 },
+    region: { kind: 'cone', lDeg: 200, bDeg: -12, radiusDeg: 2 },
+    magnitudeLimit: { band: 'gaia.g', max: 16 },
     clusters: [
       {
         name: 'demo-1Myr',
@@ -30,8 +30,8 @@ export const PRESETS = {
         ageMyr: 5,
         ageSpreadMyr: 1,
         massMsun: 400,
-        lDeg: 201.5,
-        bDeg: -13.2,
+        lDeg: 201.1,
+        bDeg: -12.9,
         distancePc: 400,
         radiusPc: 2.5,
         velocityDispersionKms: 1,
@@ -52,8 +52,8 @@ export const PRESETS = {
         name: 'demo-60Myr',
         ageMyr: 60,
         massMsun: 1500,
-        lDeg: 201.9,
-        bDeg: -10.4,
+        lDeg: 201.2,
+        bDeg: -10.9,
         distancePc: 1500,
         radiusPc: 3.5,
         velocityDispersionKms: 1.2,

@@ -1,0 +1,145 @@
+"""Real clusters vs the simulator: Pleiades and alpha Per CMDs (Gaia DR3) against simulated clusters.
+
+The simulator (`cradle simulate`, PARSEC isochrones + Kurucz/BT-Settl BC tables + G23 dust, binaries on)
+makes each cluster at its literature age, distance and extinction; the real members come from
+../shared/data/real-stars/validation/gyro-interp (Rebull et al. 2016 Pleiades, Boyle et al. alpha Per,
+cross-matched to Gaia DR3 by gyro-interp, MIT). The figure of merit is the median offset in BP-RP of the
+real sequence from the simulated one at fixed G over 8 < G < 17 (the issue's target: <= 0.05 mag). The
+measured offsets are printed (pytest -s) and must stay under the looser bound asserted here, so a
+regression in photometry or dust shows up; the 0.05 target is reported, not assumed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GYRO = REPO.parent / "shared" / "data" / "real-stars" / "validation" / "gyro-interp"
+
+CLUSTERS = {
+    # Literature: Pleiades 110-125 Myr, 135 pc, A_V ~0.12 (e.g. Gaia Collaboration, Babusiaux et al. 2018);
+    # alpha Per ~80 Myr, 175 pc, E(B-V) ~0.09 -> A_V ~0.28 (Babusiaux et al. 2018).
+    "pleiades": {
+        "file": "Rebull_2016_X_GDR3_supplemented.csv",
+        "cluster": {
+            "ageMyr": 120,
+            "distancePc": 135,
+            "av": 0.12,
+            "lDeg": 166.57,
+            "bDeg": -23.52,
+        },
+    },
+    "alpha_per": {
+        "file": "Boyle_inprep_X_GDR3_supplemented.csv",
+        "cluster": {
+            "ageMyr": 80,
+            "distancePc": 175,
+            "av": 0.28,
+            "lDeg": 147.36,
+            "bDeg": -6.4,
+        },
+    },
+}
+BINS = np.arange(8.0, 17.01, 0.5)
+
+
+def simulate(name: str, cluster: dict[str, float], out: Path) -> pd.DataFrame:
+    config = {
+        "name": name,
+        "seed": 3,
+        "mixture": {"field": 0},
+        "magnitudeLimit": {"band": "gaia.g", "max": 18},
+        "clusters": [
+            {
+                "name": name,
+                "mh": 0.0,
+                "massMsun": 1500,
+                "radiusPc": 2.0,
+                "velocityDispersionKms": 0.5,
+                "avSpread": 0.02,
+                **cluster,
+            }
+        ],
+    }
+    config_file = out / f"{name}.json"
+    config_file.write_text(json.dumps(config), encoding="utf-8")
+    subprocess.run(
+        [
+            "node",
+            str(REPO / "bin" / "cradle.mjs"),
+            "simulate",
+            "--config",
+            str(config_file),
+            "--out",
+            str(out / name),
+            "--workers",
+            "1",
+            "--quiet",
+        ],
+        check=True,
+        cwd=REPO,
+        capture_output=True,
+        timeout=600,
+    )
+    catalog = pq.read_table(out / name / "catalog.parquet").to_pandas()
+    truth = pq.read_table(out / name / "truth.parquet").to_pandas()
+    return catalog.merge(truth[["source_id", "binary_q"]], on="source_id")
+
+
+def ridge(g: np.ndarray, colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    centres, medians = [], []
+    for lo, hi in zip(BINS[:-1], BINS[1:]):
+        sel = (g >= lo) & (g < hi) & np.isfinite(colour)
+        if sel.sum() >= 5:
+            centres.append((lo + hi) / 2)
+            medians.append(float(np.median(colour[sel])))
+    return np.array(centres), np.array(medians)
+
+
+@pytest.mark.skipif(
+    not GYRO.exists(),
+    reason="../shared/data/real-stars/validation/gyro-interp is absent",
+)
+@pytest.mark.parametrize("name", list(CLUSTERS))
+def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
+    spec = CLUSTERS[name]
+    real = pd.read_csv(GYRO / str(spec["file"]))
+    real = real[
+        (real["ruwe"] < 1.4)
+        & real["phot_g_mean_mag"].between(8, 17)
+        & np.isfinite(real["bp_rp"])
+    ]
+    sim = simulate(name, spec["cluster"], tmp_path)  # type: ignore[arg-type]
+    g_sim = sim["phot_g_mean_mag"].to_numpy(float)
+    c_sim = sim["bp_rp"].to_numpy(float)
+    centres, medians = ridge(g_sim, c_sim)
+    assert len(centres) >= 12, (
+        f"{name}: the simulated sequence covers too little of 8 < G < 17"
+    )
+    g_real = real["phot_g_mean_mag"].to_numpy(float)
+    inside = (g_real > centres[0]) & (g_real < centres[-1])
+    offsets = real["bp_rp"].to_numpy(float)[inside] - np.interp(
+        g_real[inside], centres, medians
+    )
+    median_offset = float(np.median(offsets))
+    by_bin = {
+        f"{lo:.0f}-{lo + 3:.0f}": round(
+            float(
+                np.median(offsets[(g_real[inside] >= lo) & (g_real[inside] < lo + 3)])
+            ),
+            3,
+        )
+        for lo in (8.0, 11.0, 14.0)
+        if ((g_real[inside] >= lo) & (g_real[inside] < lo + 3)).sum() > 5
+    }
+    print(
+        f"\n{name}: {inside.sum()} real members, median BP-RP offset (real - simulated) at fixed G = {median_offset:+.3f} mag; by G: {by_bin}"
+    )
+    assert abs(median_offset) < 0.1
