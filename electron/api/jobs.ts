@@ -36,9 +36,46 @@ export const FitsScanResult = z.object({
 });
 export type FitsScanResult = z.infer<typeof FitsScanResult>;
 
+export const InferParams = z
+  .object({
+    /** A model folder or a shipped model's name; absent: the default shipped model. */
+    model: z.string().min(1).optional(),
+    input: AbsolutePath,
+    hdu: z.number().int().min(0).optional(),
+    mapping: AbsolutePath.optional(),
+    out: AbsolutePath,
+    samples: z.number().int().min(1).optional(),
+    steps: z.number().int().min(1).optional(),
+    solver: z.enum(['euler', 'heun', 'midpoint']).optional(),
+    provider: z.enum(['auto', 'cpu', 'cuda', 'tensorrt', 'webgpu', 'dml', 'coreml']).default('auto'),
+    resume: z.boolean().default(false),
+    seed: z.number().int().min(0).optional(),
+    chunkRows: z.number().int().min(1).optional(),
+    workers: z.number().int().min(1).max(64).optional(),
+    cores: z.number().int().min(1).optional(),
+    keepSamples: z.boolean().default(false),
+  })
+  .strict();
+export type InferParams = z.infer<typeof InferParams>;
+
+export const InferResult = z.object({
+  out: z.string(),
+  status: z.enum(['running', 'complete', 'cancelled', 'failed']),
+  provider: z.string(),
+  providerNotes: z.array(z.string()),
+  stars: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  resumedChunks: z.number().int().nonnegative(),
+  elapsedS: z.number().nonnegative(),
+  starsPerS: z.number().nonnegative().nullable(),
+  summary: z.string().nullable(),
+});
+export type InferResult = z.infer<typeof InferResult>;
+
 /** Every job kind: its parameters and its result. */
 export const jobKinds = {
   'fits-scan': { params: FitsScanParams, result: FitsScanResult },
+  infer: { params: InferParams, result: InferResult },
 } as const;
 export type JobKind = keyof typeof jobKinds;
 export type JobParams<K extends JobKind> = z.input<(typeof jobKinds)[K]['params']>;
@@ -46,6 +83,7 @@ export type JobResult<K extends JobKind> = z.output<(typeof jobKinds)[K]['result
 
 export const JobStartParams = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fits-scan'), params: FitsScanParams }).strict(),
+  z.object({ kind: z.literal('infer'), params: InferParams }).strict(),
 ]);
 export type JobStartParams = z.input<typeof JobStartParams>;
 

@@ -11,4 +11,10 @@ export const jobDefinitions: Record<JobKind, JobKindDefinition> = {
     unit: 'files',
     title: (params) => `FITS scan of ${(params as { dir: string }).dir}`,
   },
+  infer: {
+    kind: 'infer',
+    entry: siblingModule(import.meta.url, '../inference/infer.worker'),
+    unit: 'stars',
+    title: (params) => `Posteriors for ${(params as { input: string }).input}`,
+  },
 };

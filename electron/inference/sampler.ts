@@ -22,6 +22,14 @@ export interface SamplerSettings {
 }
 
 export const DEFAULT_MAX_BATCH_ROWS = 8192;
+
+/**
+ * Rows of padding (copies of the batch's last star, discarded) after the real rows of every run. ONNX
+ * Runtime's vectorised kernels treat the last few elements of a buffer apart, so without this the
+ * last star of a batch can differ from the same star mid-batch in the last float bit, and results
+ * would depend on how stars fall into batches (chunk size, workers).
+ */
+export const GHOST_ROWS = 16;
 export const DEFAULT_MAX_CONTEXT_BYTES = 256 * 1024 * 1024;
 
 /** Samples of a block: `values[(row · samples + s) · P + p]` in network space, P = parameters. */
@@ -90,7 +98,9 @@ export class PosteriorSampler {
       for (let i = 0; i < group.members.length; i += perRun) {
         signal?.throwIfAborted();
         const members = group.members.slice(i, i + perRun);
-        const x = await this.sampleGroup(block, group, members, signal);
+        const last = members[members.length - 1]!;
+        const ghosts = Array.from({ length: Math.ceil(GHOST_ROWS / samples) }, () => last);
+        const x = await this.sampleGroup(block, group, [...members, ...ghosts], signal);
         const nl = group.latentIds.length;
         members.forEach((r, m) => {
           for (let s = 0; s < samples; s += 1) {
@@ -104,7 +114,8 @@ export class PosteriorSampler {
     return { rows: block.rows, samples, parameters: P, values: out };
   }
 
-  /** Context graph for `members`, then the ODE for members × samples; returns x(1) [m·S, nl]. */
+  /** Context graph for `members`, then the ODE for members × samples; returns x(1) [m·S, nl]
+   * (`members` may repeat a star: a repeat draws the same noise and gives the same samples). */
   private async sampleGroup(block: StarBlock, group: TokenGroup, members: number[], signal?: AbortSignal): Promise<Float32Array> {
     const { samples, seed, steps, solver } = this.settings;
     const b = members.length;

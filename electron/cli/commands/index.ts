@@ -5,6 +5,8 @@ import { registerServeCommand } from './serve.ts';
 import { registerCatalogCommand } from './catalog.ts';
 import { registerSimulateCommand } from './simulate.ts';
 import { registerForwardCommand } from './forward.ts';
+import { registerInferCommand } from './infer.ts';
+import { registerModelsCommand } from './models.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
@@ -12,4 +14,6 @@ export function registerCommands(program: Command): void {
   registerCatalogCommand(program);
   registerSimulateCommand(program);
   registerForwardCommand(program);
+  registerInferCommand(program);
+  registerModelsCommand(program);
 }

@@ -1,0 +1,116 @@
+// `cradle infer`: posteriors for every star of a table from a model (a folder or a shipped name) into a
+// run folder, with progress (rate, ETA) on stderr and the result as JSON on stdout; Ctrl-C stops after
+// the chunks in flight and `--resume` continues. `cradle infer export RUN FILE` writes the summary as
+// FITS, CSV, ECSV, VOTable or Parquet.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { ProgressMeter } from '../../jobs/progress.ts';
+import { exportSummary } from '../../inference/export.ts';
+import { runInference } from '../../inference/run.ts';
+import type { InferOptions } from '../../inference/run.ts';
+import { PROVIDERS } from '../../inference/sessions.ts';
+import type { ProviderChoice } from '../../inference/sessions.ts';
+
+function wholeNumber(name: string, min: number) {
+  return (text: string): number => {
+    const value = Number(text);
+    if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    return value;
+  };
+}
+
+interface InferFlags {
+  model?: string;
+  input: string;
+  hdu?: number;
+  mapping?: string;
+  out: string;
+  samples?: number;
+  steps?: number;
+  solver?: 'euler' | 'heun' | 'midpoint';
+  provider: ProviderChoice;
+  resume?: boolean;
+  seed?: number;
+  chunkRows?: number;
+  workers?: number;
+  cores?: number;
+  keepSamples?: boolean;
+  export?: string[];
+  quiet?: boolean;
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null) return '?';
+  if (seconds < 90) return `${Math.round(seconds)} s`;
+  if (seconds < 5400) return `${Math.round(seconds / 60)} min`;
+  return `${(seconds / 3600).toFixed(1)} h`;
+}
+
+export function registerInferCommand(program: Command): void {
+  const infer = program
+    .command('infer')
+    .description('posteriors for every star of a table, into a run folder (summary.parquet, run.json)')
+    .requiredOption('--input <file>', 'input table (FITS, CSV/TSV, ECSV, VOTable, Parquet, CDS)')
+    .requiredOption('--out <dir>', 'run folder to write (or to resume)')
+    .option('--model <name|path>', 'model folder or shipped model name (default: the first shipped model)')
+    .option('--hdu <n>', 'FITS table HDU (default 1)', wholeNumber('--hdu', 0))
+    .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
+    .option('--samples <n>', "posterior samples per star (default: the card's)", wholeNumber('--samples', 1))
+    .option('--steps <n>', "ODE steps (default: the card's)", wholeNumber('--steps', 1))
+    .addOption(new Option('--solver <name>', "ODE solver (default: the card's)").choices(['euler', 'heun', 'midpoint']))
+    .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
+    .option('--resume', 'continue a stopped run in --out')
+    .option('--seed <n>', 'random seed (default 0)', wholeNumber('--seed', 0))
+    .option('--chunk-rows <n>', 'stars per checkpointed chunk (default 4096)', wholeNumber('--chunk-rows', 1))
+    .option('--workers <n>', 'parallel workers (default 1)', wholeNumber('--workers', 1))
+    .option('--cores <n>', 'cores to use in all (default: all)', wholeNumber('--cores', 1))
+    .option('--keep-samples', 'also write samples.parquet')
+    .option('--export <file...>', 'when complete, also export the summary (.fits, .csv, .parquet, …)')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (flags: InferFlags) => {
+      const options: InferOptions = {
+        input: flags.input,
+        out: flags.out,
+        provider: flags.provider,
+        resume: flags.resume ?? false,
+        keepSamples: flags.keepSamples ?? false,
+      };
+      for (const key of ['model', 'hdu', 'mapping', 'samples', 'steps', 'solver', 'seed', 'chunkRows', 'workers', 'cores'] as const) {
+        if (flags[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = flags[key];
+      }
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('cradle infer: stopping after the chunks in flight (resume with --resume)\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSigint);
+      const meter = new ProgressMeter('stars');
+      let lastPrint = 0;
+      try {
+        const result = await runInference(options, {
+          signal: controller.signal,
+          log: (message) => process.stderr.write(`cradle infer: ${message}\n`),
+          progress: (done, total) => {
+            const p = meter.update(done, total);
+            const now = Date.now();
+            if (flags.quiet || (now - lastPrint < 1000 && done < total)) return;
+            lastPrint = now;
+            process.stderr.write(
+              `cradle infer: ${done}/${total} stars, ${p.rate.toFixed(1)} stars/s, ETA ${formatEta(p.eta)}\n`,
+            );
+          },
+        });
+        const exports = [];
+        if (result.status === 'complete') for (const file of flags.export ?? []) exports.push(await exportSummary(result.out, file));
+        process.stdout.write(`${JSON.stringify({ ...result, exports }, null, 2)}\n`);
+        if (result.status !== 'complete') process.exitCode = 130;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+  infer
+    .command('export <run> <file>')
+    .description("write a finished run's summary as FITS, CSV, TSV, ECSV, VOTable or Parquet (from the extension)")
+    .action(async (run: string, file: string) => {
+      process.stdout.write(`${JSON.stringify(await exportSummary(run, file))}\n`);
+    });
+}

@@ -1,0 +1,27 @@
+// Shared by the inference tests: the committed toy model and small input tables.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { normalAt } from '../../../electron/inference/random.ts';
+
+export const TOY_MODEL = fileURLToPath(new URL('../../fixtures/inference/toy-linear-gaussian', import.meta.url));
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `cradle-${prefix}-`));
+}
+
+/** A CSV of `rows` stars with x_0..x_2 and their errors; every 5th star lacks x_1, every 7th x_2. */
+export function writeToyCsv(dir: string, rows: number): string {
+  const lines = ['source_id,x_0,x_0_err,x_1,x_1_err,x_2,x_2_err'];
+  for (let r = 0; r < rows; r += 1) {
+    const x = [0, 1, 2].map((j) => (-1 + 1.5 * normalAt(99, r, 0, j)).toFixed(4));
+    const e = [0, 1, 2].map((j) => (0.3 + 0.5 * Math.abs(normalAt(99, r, 1, j)) / 3).toFixed(3));
+    const x1 = r % 5 === 0 ? '' : x[1];
+    const x2 = r % 7 === 0 ? '' : x[2];
+    lines.push(`${4_000_000_000_000 + r * 13},${x[0]},${e[0]},${x1},${e[1]},${x2},${e[2]}`);
+  }
+  const file = join(dir, 'stars.csv');
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}

@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { integrate } from '../../../electron/inference/solver.ts';
+
+const linear = (a: number) => async (x: Float32Array): Promise<Float32Array> => x.map((v) => a * v);
+
+describe('integrate', () => {
+  it('Euler on dx/dt = a·x gives x0·(1 + a·h)^n', async () => {
+    const x = await integrate(linear(-1), Float32Array.of(2), 8, 'euler');
+    expect(x[0]).toBeCloseTo(2 * (1 - 1 / 8) ** 8, 5);
+  });
+
+  it('Heun and midpoint are second order: (1 + a·h + (a·h)²/2)^n', async () => {
+    const step = 1 + -0.125 + 0.125 ** 2 / 2;
+    for (const solver of ['heun', 'midpoint'] as const) {
+      const x = await integrate(linear(-1), Float32Array.of(2), 8, solver);
+      expect(x[0]).toBeCloseTo(2 * step ** 8, 5);
+    }
+  });
+
+  it('passes the time grid t_k = k/steps (midpoint at t_k + h/2)', async () => {
+    const seen: number[] = [];
+    await integrate(
+      async (x, t) => {
+        seen.push(t);
+        return new Float32Array(x.length);
+      },
+      Float32Array.of(0),
+      4,
+      'midpoint',
+    );
+    expect(seen).toEqual([0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]);
+  });
+
+  it('refuses a step count below 1', async () => {
+    await expect(integrate(linear(1), Float32Array.of(1), 0, 'euler')).rejects.toThrow(/steps must be/);
+  });
+});
