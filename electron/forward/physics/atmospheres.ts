@@ -90,7 +90,7 @@ export class AtmosphereGrid {
    * Adds weight * log10(F/sigma T^4) at (teff, logg, mh) into acc; returns flags. Teff must be inside the
    * grid (caller's job); log g and [M/H] are clamped to the grid edges with a flag.
    */
-  accumulate(teff: number, logg: number, mh: number, weight: number, acc: Float64Array): number {
+  accumulate(teff: number, logg: number, mh: number, weight: number, acc: Float64Array, k0 = 0, k1 = acc.length): number {
     let flags = 0;
     const [jt, tt] = locate(this.teff, teff);
     const gl = clamp(logg, this.logg);
@@ -115,7 +115,7 @@ export class AtmosphereGrid {
           if (this.filled[node]) flags |= SED_FILLED;
           const w = weight * wm * wt * wg;
           const off = node * nw;
-          for (let k = 0; k < nw; k++) acc[k] = (acc[k] as number) + w * (this.logNorm[off + k] as number);
+          for (let k = k0; k < k1; k++) acc[k] = (acc[k] as number) + w * (this.logNorm[off + k] as number);
         }
       }
     }
@@ -204,8 +204,8 @@ export class SedLibrary {
   }
 
   /** log10(F_lambda / sigma Teff^4) at the surface into out (length = wavelength); returns flags. */
-  logNormalised(teff: number, logg: number, mh: number, out: Float64Array): number {
-    out.fill(0);
+  logNormalised(teff: number, logg: number, mh: number, out: Float64Array, k0 = 0, k1 = out.length): number {
+    out.fill(0, k0, k1);
     if (!(teff >= this.teffRange[0] && teff <= this.teffRange[1])) {
       out.fill(Number.NaN);
       return SED_OUTSIDE;
@@ -214,15 +214,15 @@ export class SedLibrary {
     // weight of CK04 in the blend
     const wk = smooth(teff, lo, hi);
     let flags = 0;
-    if (wk > 0) flags |= this.kurucz.accumulate(teff, logg, mh, wk, out);
+    if (wk > 0) flags |= this.kurucz.accumulate(teff, logg, mh, wk, out, k0, k1);
     if (wk < 1) {
-      flags |= this.btsettl.accumulate(teff, logg, 0, 1 - wk, out);
+      flags |= this.btsettl.accumulate(teff, logg, 0, 1 - wk, out, k0, k1);
       if (mh !== 0) {
         // borrow the [M/H] dependence from CK04, faded in over 3500-3750 K (module header)
         const wm = (1 - wk) * smooth(teff, MH_FADE[0], MH_FADE[1]);
         if (wm > 0) {
-          flags |= this.kurucz.accumulate(teff, logg, mh, wm, out);
-          flags |= this.kurucz.accumulate(teff, logg, 0, -wm, out);
+          flags |= this.kurucz.accumulate(teff, logg, mh, wm, out, k0, k1);
+          flags |= this.kurucz.accumulate(teff, logg, 0, -wm, out, k0, k1);
         }
         if (teff < MH_FADE[1]) flags |= SED_MH_IGNORED;
       }

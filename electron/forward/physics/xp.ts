@@ -13,7 +13,8 @@
 // Noise: sigma = sqrt(k(lambda) f), the photon-noise law with k calibrated on real DR3 XP spectra
 // (assets/grids xp-noise; assets/make/xp.py), so relative errors scale as 10^(0.2 m) with magnitude.
 import { defaultGridDir, loadGrid } from './grid-file.ts';
-import { loadLibrary, type LibraryName } from './atmospheres.ts';
+import { loadLibrary, type LibraryName, type SedLibrary } from './atmospheres.ts';
+import { ExtinctionOnGrid, type ExtinctionLaw } from './extinction.ts';
 import { observedSed, type Observation, type StarAtmosphere } from './star.ts';
 
 export const XP_N = 343;
@@ -64,8 +65,8 @@ export class XpModel {
     for (let i = 0; i < XP_N; i++) {
       const mu = (this.wavelengthNm[i] as number) * 10;
       const sigma = (xpLsfFwhmNm(mu / 10) * 10) / 2.3548200450309493;
-      const lo = mu - 5 * sigma;
-      const hi = mu + 5 * sigma;
+      const lo = mu - 4 * sigma;
+      const hi = mu + 4 * sigma;
       let a = 0;
       while (a < lib.wavelength.length - 1 && (edges[a + 1] as number) < lo) a++;
       let b = a;
@@ -103,6 +104,78 @@ export class XpModel {
   errors(flux: ArrayLike<number>, out: Float64Array | Float32Array, offset = 0): void {
     for (let i = 0; i < XP_N; i++)
       out[offset + i] = Math.sqrt((this.noiseK[i] as number) * Math.max(0, flux[offset + i] as number));
+  }
+}
+
+/** Stars in, by column (the same columns as the photometry batch). */
+export interface XpBatch {
+  readonly teff: Float64Array;
+  readonly logg: Float64Array;
+  readonly mh: Float64Array;
+  /** log10 L/Lsun */
+  readonly logL: Float64Array;
+  readonly av: Float64Array;
+  readonly rv: Float64Array;
+  readonly distancePc: Float64Array;
+}
+
+const RSUN_PER_PC_SQ = (6.957e10 / 3.0856775814913673e18) ** 2;
+const SIGMA_SB = 5.670374419e-5;
+
+/**
+ * XP-like spectra for a batch: row s of `flux` (n x 343, W m-2 nm-1) and of `error` (1 sigma). Per star:
+ * the SED interpolated over the bins the LSF reaches, reddened, scaled by (R/d)^2 and put through the LSF
+ * matrix. Stars outside the library get NaN rows.
+ */
+export class XpBatchModel {
+  readonly model: XpModel;
+  private readonly lib: SedLibrary;
+  private readonly ext: ExtinctionOnGrid;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly logF: Float64Array;
+  private readonly curve: Float64Array;
+  private readonly sed: Float64Array;
+
+  constructor(library: LibraryName, law: ExtinctionLaw = 'G23', dir = defaultGridDir()) {
+    this.model = xpModel(library, dir);
+    this.lib = loadLibrary(library, dir);
+    this.ext = new ExtinctionOnGrid(law, this.lib.wavelength);
+    const m = this.model;
+    this.lo = m.starts[0] as number;
+    this.hi = (m.starts[XP_N - 1] as number) + (m.weights[XP_N - 1] as Float64Array).length - 1;
+    const nw = this.lib.wavelength.length;
+    this.logF = new Float64Array(nw);
+    this.curve = new Float64Array(nw);
+    this.sed = new Float64Array(nw);
+  }
+
+  run(batch: XpBatch, flux: Float32Array, error?: Float32Array): void {
+    const n = batch.teff.length;
+    if (flux.length < n * XP_N || (error && error.length < n * XP_N)) {
+      throw new Error(`XP batch: output arrays need ${n} x ${XP_N} values`);
+    }
+    for (let s = 0; s < n; s++) {
+      const teff = batch.teff[s] as number;
+      const off = s * XP_N;
+      if (!(teff >= this.lib.teffRange[0] && teff <= this.lib.teffRange[1])) {
+        flux.fill(Number.NaN, off, off + XP_N);
+        if (error) error.fill(Number.NaN, off, off + XP_N);
+        continue;
+      }
+      this.lib.logNormalised(teff, batch.logg[s] as number, batch.mh[s] as number, this.logF, this.lo, this.hi + 1);
+      this.ext.curveInto(batch.rv[s] as number, this.curve);
+      // F = sigma T^4 * 10^logNorm ; at the observer x (R/d)^2, R^2 = L / (4 pi sigma T^4) in Rsun units
+      const rOverD2 =
+        (10 ** (batch.logL[s] as number) * (5772 / teff) ** 4 * RSUN_PER_PC_SQ) /
+        (batch.distancePc[s] as number) ** 2;
+      const scale = Math.log10(SIGMA_SB * teff ** 4 * rOverD2);
+      const av = -0.4 * (batch.av[s] as number);
+      for (let k = this.lo; k <= this.hi; k++)
+        this.sed[k] = 10 ** ((this.logF[k] as number) + scale + av * (this.curve[k] as number));
+      this.model.apply(this.sed, flux, off);
+      if (error) this.model.errors(flux, error, off);
+    }
   }
 }
 

@@ -1,0 +1,100 @@
+// Forward-physics benchmark: photometry (10 bands) from the BC tables and XP-like spectra for 1,000,000
+// stars, with direct integration (SED interpolation + reddening + passband integrals per star) as the
+// in-run reference. Prints stars/s and the ratios. `npm run bench -- forward-physics`.
+import { availableParallelism } from 'node:os';
+import { BANDS } from '../../../electron/forward/physics/bands.ts';
+import {
+  bcTable,
+  DirectPhotometry,
+  type PhotometryBatch,
+} from '../../../electron/forward/physics/bc-tables.ts';
+import { XP_N, XpBatchModel } from '../../../electron/forward/physics/xp.ts';
+
+const N = Number(process.env['CRADLE_BENCH_STARS'] ?? 1_000_000);
+const N_DIRECT = 5_000;
+const XP_CHUNK = 10_000;
+
+let seed = 20261126;
+const rnd = (): number => (seed = (seed * 16807) % 2147483647) / 2147483647;
+
+function population(n: number): PhotometryBatch {
+  const col = (f: () => number): Float64Array => Float64Array.from({ length: n }, f);
+  return {
+    teff: col(() => 10 ** (Math.log10(3000) + rnd() * Math.log10(10))),
+    logg: col(() => 3.5 + rnd() * 1.5),
+    mh: col(() => -1.5 + rnd() * 1.8),
+    logL: col(() => -1.5 + rnd() * 3),
+    av: col(() => rnd() * 5),
+    rv: col(() => 2.5 + rnd() * 2.5),
+    distancePc: col(() => 50 + rnd() * 3000),
+  };
+}
+
+/** wall seconds; CPU seconds of this process go to `cpu` (the machine is shared, so both are printed) */
+let cpu = 0;
+function seconds(f: () => void): number {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  f();
+  const c = process.cpuUsage(c0);
+  cpu = (c.user + c.system) / 1e6;
+  return (performance.now() - t0) / 1000;
+}
+
+const stars = population(N);
+console.log(`machine: ${availableParallelism()} logical CPUs; node ${process.version}`);
+
+let table: ReturnType<typeof bcTable> | undefined;
+const build = seconds(() => (table = bcTable('kurucz', 'G23')));
+if (!table) throw new Error('no table');
+console.log(
+  `BC table (kurucz, G23) build: ${build.toFixed(2)} s, ${((table.values.length * 4) / 1e6).toFixed(1)} MB`,
+);
+
+const built = table;
+const tPhot = seconds(() => built.photometry(stars));
+const photRate = N / tPhot;
+const photCpuRate = N / cpu;
+console.log(
+  `photometry from tables, ${N} stars x ${BANDS.length} bands: ${tPhot.toFixed(2)} s = ${Math.round(photRate)} stars/s (${Math.round(photCpuRate)} per CPU-second)`,
+);
+
+const direct = new DirectPhotometry('kurucz', 'G23');
+const out = new Float64Array(BANDS.length);
+const tDirect = seconds(() => {
+  for (let s = 0; s < N_DIRECT; s++) {
+    direct.bc(
+      stars.teff[s] as number,
+      stars.logg[s] as number,
+      stars.mh[s] as number,
+      stars.av[s] as number,
+      stars.rv[s] as number,
+      out,
+    );
+  }
+});
+const directRate = N_DIRECT / tDirect;
+const directCpuRate = N_DIRECT / cpu;
+console.log(
+  `direct integration (reference), ${N_DIRECT} stars: ${Math.round(directRate)} stars/s (${Math.round(directCpuRate)} per CPU-second); tables are ${(photCpuRate / directCpuRate).toFixed(0)}x faster per CPU-second`,
+);
+
+const xp = new XpBatchModel('kurucz', 'G23');
+const flux = new Float32Array(XP_CHUNK * XP_N);
+const err = new Float32Array(XP_CHUNK * XP_N);
+const tXp = seconds(() => {
+  for (let start = 0; start < N; start += XP_CHUNK) {
+    const end = Math.min(N, start + XP_CHUNK);
+    const view = Object.fromEntries(
+      Object.entries(stars).map(([k, v]) => [k, (v as Float64Array).subarray(start, end)]),
+    ) as unknown as PhotometryBatch;
+    xp.run(view, flux, err);
+  }
+});
+const xpCpuRate = N / cpu;
+console.log(
+  `XP-like spectra (${XP_N} samples + errors), ${N} stars: ${tXp.toFixed(2)} s = ${Math.round(N / tXp)} stars/s (${Math.round(xpCpuRate)} per CPU-second)`,
+);
+console.log(
+  `photometry + XP: ${Math.round(N / (tPhot + tXp))} stars/s, ${Math.round(1 / (1 / photCpuRate + 1 / xpCpuRate))} per CPU-second (target for photometry alone: >= 500000 stars/s on 2 cores)`,
+);
