@@ -20,6 +20,7 @@ from cradle_models.data.sets import TrainingSet
 from cradle_models.data.sources import TOYS, load_source, split_indices
 from cradle_models.export.card import build_card, write_card
 from cradle_models.export.graphs import export_onnx
+from cradle_models.export.parity import write_parity_fixture
 from cradle_models.training.config import PRESETS, TrainConfig, preset
 from cradle_models.training.trainer import CHECKPOINT, Trainer
 from cradle_models.variables import fit_normalisation
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         prior="the training set's distribution of parameters (simulator prior after its selection cuts)",
     )
     write_card(card, args.out)
+    write_parity_fixture(args.out)
     print(json.dumps({"model": str(args.out), "steps": trainer.step, "seconds": round(seconds, 1)}))
     return 0
 

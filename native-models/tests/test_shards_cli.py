@@ -16,7 +16,17 @@ from cradle_models.data.sets import RawSet
 from cradle_models.data.shards import read_shards, write_shards
 from cradle_models.data.sources import STELLAR_VARIABLES
 
-NAMES = ["log_age", "mass_init", "distance_pc", "av", "gaia.g", "gaia.bp", "gaia.rp", "gaia.parallax", "tmass.ks"]
+NAMES = [
+    "log_age",
+    "mass_init",
+    "distance_pc",
+    "av",
+    "gaia.g",
+    "gaia.bp",
+    "gaia.rp",
+    "gaia.parallax",
+    "tmass.ks",
+]
 
 
 def _stars(n: int, seed: int) -> RawSet:
@@ -34,8 +44,17 @@ def _stars(n: int, seed: int) -> RawSet:
     plx_err = rng.uniform(0.02, 0.3, n)
     plx = 1000 / dist + plx_err * rng.standard_normal(n)
     ks = g - 2 + 1.5 * np.log10(mass) - 0.8 * av + rng.normal(0, 0.05, n)
-    by_name = {"log_age": log_age, "mass_init": mass, "av": av, "distance_pc": dist, "gaia.g": g, "gaia.bp": bp,
-               "gaia.rp": rp, "gaia.parallax": plx, "tmass.ks": ks}
+    by_name = {
+        "log_age": log_age,
+        "mass_init": mass,
+        "av": av,
+        "distance_pc": dist,
+        "gaia.g": g,
+        "gaia.bp": bp,
+        "gaia.rp": rp,
+        "gaia.parallax": plx,
+        "tmass.ks": ks,
+    }
     values = np.stack([by_name[v.name] for v in variables], axis=1)
     errors = np.zeros_like(values)
     for j, v in enumerate(variables):
@@ -48,7 +67,9 @@ def _stars(n: int, seed: int) -> RawSet:
 
 def test_reader_round_trip_and_clear_errors(tmp_path: Path) -> None:
     raw = _stars(500, 0)
-    write_shards(tmp_path, raw, {"simulator_version": "test", "seed": 0, "assets_hash": "none"}, rows_per_file=200)
+    write_shards(
+        tmp_path, raw, {"simulator_version": "test", "seed": 0, "assets_hash": "none"}, rows_per_file=200
+    )
     back = read_shards(tmp_path, raw.variables).raw
     assert np.array_equal(back.present, raw.present)
     assert np.allclose(back.values[back.present], raw.values[raw.present])
@@ -75,7 +96,9 @@ def test_train_export_report_command_line(tmp_path: Path) -> None:
     out = tmp_path / "model"
     assert train.main(["--preset", "tiny", "--steps", "40", "--data", str(data), "--out", str(out)]) == 0
     card = json.loads((out / "card.json").read_text())
-    assert [v["name"] for v in card["variables"]] == NAMES  # canonical order, only the columns the shards have
+    assert [
+        v["name"] for v in card["variables"]
+    ] == NAMES  # canonical order, only the columns the shards have
     assert card["training"]["data"]["assets_hash"] == "abc"
     assert card["graphs"]["opset"] >= 17
     for graph in ("context", "velocity"):
@@ -83,7 +106,12 @@ def test_train_export_report_command_line(tmp_path: Path) -> None:
         assert [i.name for i in model.graph.input] == [i["name"] for i in card["graphs"][graph]["inputs"]]
     assert card["cost"]["flops_per_star"] > 0
 
-    assert report.main(["--model", str(out), "--data", str(data), "--stars", "40", "--samples", "16", "--threads", "1"]) == 0
+    assert (
+        report.main(
+            ["--model", str(out), "--data", str(data), "--stars", "40", "--samples", "16", "--threads", "1"]
+        )
+        == 0
+    )
     card = json.loads((out / "card.json").read_text())
     cal = card["calibration"]
     assert set(cal["all_observables"]["coverage"]) == {"log_age", "mass_init", "distance_pc", "av"}

@@ -35,12 +35,19 @@ def test_masks_block_padding_and_cut_edges_but_never_the_diagonal() -> None:
     # latent tokens: var 1 (group 0), var 2 (group 1); keys: [var 1, var 2, context var 0]
     assert lat_mask[0].tolist() == [[0.0, BLOCKED, 0.0], [BLOCKED, 0.0, BLOCKED]]
     # a dense M_E gives the same masks
-    allowed = torch.tensor([[[True, True, False, True], [True, True, False, True], [False, False, True, False], [True] * 4]])
+    allowed = torch.tensor(
+        [[[True, True, False, True], [True, True, False, True], [False, False, True, False], [True] * 4]]
+    )
     assert torch.equal(attention_masks(context, latent, allowed)[1], lat_mask)
 
 
 def test_no_context_star_gets_one_padding_context_token() -> None:
-    context, latent = split_tokens(torch.randn(3, 2), torch.zeros(3, 2), torch.ones(3, 2, dtype=torch.bool), torch.zeros(3, 2, dtype=torch.bool))
+    context, latent = split_tokens(
+        torch.randn(3, 2),
+        torch.zeros(3, 2),
+        torch.ones(3, 2, dtype=torch.bool),
+        torch.zeros(3, 2, dtype=torch.bool),
+    )
     assert context.ids.shape == (3, 1) and not context.valid.any()
     ctx_mask, lat_mask = attention_masks(context, latent)
     assert (ctx_mask == 0).all()  # the padding token attends to itself only
@@ -62,8 +69,16 @@ def test_mask_sampler_modes_and_dropout_rates() -> None:
     n = 20_000
     present_in = torch.ones(n, len(VARIABLES), dtype=torch.bool)
     present_in[:100, 4] = False  # the data's own missing entries stay missing
-    mix = MaskMixture(posterior=1.0, joint=0.0, likelihood=0.0, random=0.0, survey_dropout=0.2,
-                      observable_dropout=0.0, parameter_dropout=0.0, edge_cut=0.0)
+    mix = MaskMixture(
+        posterior=1.0,
+        joint=0.0,
+        likelihood=0.0,
+        random=0.0,
+        survey_dropout=0.2,
+        observable_dropout=0.0,
+        parameter_dropout=0.0,
+        edge_cut=0.0,
+    )
     present, observed, groups = sample_conditions(present_in, VARIABLES, mix, gen)
     assert not present[:100, 4].any()
     assert not (observed & ~present).any()
@@ -73,8 +88,17 @@ def test_mask_sampler_modes_and_dropout_rates() -> None:
     assert abs(float(gaia_gone.float().mean()) - 0.2) < 0.02
     assert (groups == 0).all()
 
-    mix = MaskMixture(posterior=0.0, joint=0.0, likelihood=0.0, random=1.0, survey_dropout=0.0,
-                      observable_dropout=1.0, observable_dropout_rate=0.5, parameter_dropout=0.0, edge_cut=1.0)
+    mix = MaskMixture(
+        posterior=0.0,
+        joint=0.0,
+        likelihood=0.0,
+        random=1.0,
+        survey_dropout=0.0,
+        observable_dropout=1.0,
+        observable_dropout_rate=0.5,
+        parameter_dropout=0.0,
+        edge_cut=1.0,
+    )
     present, observed, groups = sample_conditions(torch.ones(n, 6, dtype=torch.bool), VARIABLES, mix, gen)
     assert abs(float((~present[:, 2:]).float().mean()) - 0.5) < 0.02
     assert present[:, :2].all()

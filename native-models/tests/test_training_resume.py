@@ -21,8 +21,12 @@ def _trainer(out: Path | None) -> Trainer:
     rng = np.random.default_rng(5)
     train, val = sim.simulate(4000, rng), sim.simulate(300, rng)
     variables = fit_normalisation(sim.variables, train.values)
-    config = preset("tiny").with_overrides(steps=60, warmup_steps=10, val_every=20, checkpoint_every=30, batch_size=64)
-    return Trainer(config, TrainingSet.from_raw(train, variables), TrainingSet.from_raw(val, variables), out_dir=out)
+    config = preset("tiny").with_overrides(
+        steps=60, warmup_steps=10, val_every=20, checkpoint_every=30, batch_size=64
+    )
+    return Trainer(
+        config, TrainingSet.from_raw(train, variables), TrainingSet.from_raw(val, variables), out_dir=out
+    )
 
 
 def test_resume_equals_uninterrupted_run(tmp_path: Path) -> None:
@@ -53,7 +57,9 @@ def test_checkpoint_of_another_model_size_is_refused(tmp_path: Path) -> None:
     sim = LinearGaussian(dim_theta=3)
     raw = sim.simulate(200, np.random.default_rng(0))
     variables = fit_normalisation(sim.variables, raw.values)
-    other = Trainer(preset("tiny"), TrainingSet.from_raw(raw, variables), TrainingSet.from_raw(raw, variables))
+    other = Trainer(
+        preset("tiny"), TrainingSet.from_raw(raw, variables), TrainingSet.from_raw(raw, variables)
+    )
     with pytest.raises(ValueError, match="checkpoint model"):
         other.load_checkpoint(tmp_path / CHECKPOINT)
 
