@@ -11,7 +11,7 @@
 // CUNIT for the others (astropy converts spectral axes to SI; Cradle keeps the header's unit).
 //
 // API:
-//   interface Wcs { naxis; ctype: string[]; cunit: string[]; celestial: {lngAxis, latAxis, projection}
+//   interface Wcs { naxis; present; ctype: string[]; cunit: string[]; celestial: {lngAxis, latAxis, projection}
 //     | undefined; ignoredDistortions: string[]; pixelToWorld(pixel): number[];
 //     arrayIndexToWorld(index): number[] }
 //   readWcs(header: KeywordSource, options?: { alt?: string; naxis?: number }): Wcs
@@ -25,7 +25,10 @@ import { checkSpectralUnit, spectralAlgorithm, spectralWorld } from './spectral.
 import type { SpectralAlgorithm } from './spectral.ts';
 
 export interface Wcs {
+  /** WCS axes: WCSAXES, else NAXIS or the highest axis a WCS keyword names; 0 for a header without any. */
   naxis: number;
+  /** Whether the header has any WCS keyword (CTYPE, CRVAL, CRPIX, CDELT, CUNIT, CD, PC) at all. */
+  present: boolean;
   ctype: string[];
   cunit: string[];
   celestial: { lngAxis: number; latAxis: number; projection: ZenithalProjection } | undefined;
@@ -52,29 +55,34 @@ function number(header: KeywordSource, keyword: string): number | undefined {
   return value;
 }
 
+/** Whether any WCS keyword names axis i (1-based). */
+function mentionsAxis(header: KeywordSource, i: number, alt: string): boolean {
+  return (
+    ['CTYPE', 'CRVAL', 'CRPIX', 'CDELT', 'CUNIT'].some((k) => header.get(`${k}${i}${alt}`) !== undefined) ||
+    [...Array(9).keys()].some(
+      (j) =>
+        header.get(`CD${i}_${j + 1}${alt}`) !== undefined ||
+        header.get(`PC${i}_${j + 1}${alt}`) !== undefined ||
+        header.get(`CD${j + 1}_${i}${alt}`) !== undefined ||
+        header.get(`PC${j + 1}_${i}${alt}`) !== undefined,
+    )
+  );
+}
+
 /** WCSAXES, else the larger of NAXIS and the highest axis number any WCS keyword uses (as wcslib). */
 function axisCount(header: KeywordSource, alt: string, requested: number | undefined): number {
   const declared = requested ?? number(header, `WCSAXES${alt}`);
   let count = declared ?? number(header, 'NAXIS') ?? 0;
   if (declared === undefined) {
-    const mentions = (i: number) =>
-      ['CTYPE', 'CRVAL', 'CRPIX', 'CDELT', 'CUNIT'].some((k) => header.get(`${k}${i}${alt}`) !== undefined) ||
-      [...Array(9).keys()].some(
-        (j) =>
-          header.get(`CD${i}_${j + 1}${alt}`) !== undefined ||
-          header.get(`PC${i}_${j + 1}${alt}`) !== undefined ||
-          header.get(`CD${j + 1}_${i}${alt}`) !== undefined ||
-          header.get(`PC${j + 1}_${i}${alt}`) !== undefined,
-      );
     for (let i = 99; i > count; i--) {
-      if (mentions(i)) {
+      if (mentionsAxis(header, i, alt)) {
         count = i;
         break;
       }
     }
   }
-  if (!Number.isInteger(count) || count < 1 || count > 99) {
-    throw new FitsError('cannot tell how many WCS axes there are', { keyword: `WCSAXES${alt}` });
+  if (!Number.isInteger(count) || count < 0 || count > 99) {
+    throw new FitsError(`the number of WCS axes must be 0..99, got ${count}`, { keyword: `WCSAXES${alt}` });
   }
   return count;
 }
@@ -98,6 +106,7 @@ export function readWcs(header: KeywordSource, options: { alt?: string; naxis?: 
   const alt = options.alt ?? '';
   const naxis = axisCount(header, alt, options.naxis);
   const axes = [...Array(naxis).keys()];
+  const present = axes.some((i) => mentionsAxis(header, i + 1, alt));
   const ctype = axes.map((i) => text(header, `CTYPE${i + 1}${alt}`).toUpperCase());
   const cunit = axes.map((i) => text(header, `CUNIT${i + 1}${alt}`));
   const crval = axes.map((i) => number(header, `CRVAL${i + 1}${alt}`) ?? 0);
@@ -157,6 +166,7 @@ export function readWcs(header: KeywordSource, options: { alt?: string; naxis?: 
 
   return {
     naxis,
+    present,
     ctype,
     cunit: cunit.map((u, i) => (u === '' && (i === lngAxis || i === latAxis) ? 'deg' : u)),
     celestial: frame === undefined ? undefined : { lngAxis, latAxis, projection: frame.projection },

@@ -89,3 +89,21 @@ describe('bad keyword values', () => {
     );
   });
 });
+
+describe('headers without a WCS', () => {
+  it('give an empty, absent WCS rather than an error', () => {
+    const wcs = readWcs(header({ NAXIS: 0 }));
+    expect([wcs.naxis, wcs.present]).toEqual([0, false]);
+    expect(wcs.pixelToWorld([])).toEqual([]);
+  });
+  it('a plain image without WCS keywords: world = pixel (CRPIX and CRVAL default to 0)', () => {
+    const wcs = readWcs(header({ NAXIS: 2, NAXIS1: 10, NAXIS2: 5 }));
+    expect(wcs.present).toBe(false);
+    expect(wcs.pixelToWorld([3, 4])).toEqual([3, 4]);
+  });
+  it('counts axes from the keywords when NAXIS is 0 (as wcslib)', () => {
+    const wcs = readWcs(header({ NAXIS: 0, CTYPE3: 'WAVE', CRVAL3: 5000, CDELT3: 2, CRPIX3: 1 }));
+    expect([wcs.naxis, wcs.present]).toEqual([3, true]);
+    expect(wcs.pixelToWorld([1, 1, 11])[2]).toBe(5020);
+  });
+});
