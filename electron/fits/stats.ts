@@ -49,6 +49,8 @@ function accumulator(): Accumulator {
   };
 }
 
+const CACHE_BATCH_BYTES = 1 << 18;
+
 /** The binary-table columns `stats` covers: numeric scalars. */
 export function statColumns(table: BinaryTable): BinaryColumn[] {
   return table.columns.filter((c) => !c.descriptor && c.repeat === 1 && 'BIJKED'.includes(c.type));
@@ -56,8 +58,15 @@ export function statColumns(table: BinaryTable): BinaryColumn[] {
 
 export function binaryTableStats(table: BinaryTable, names?: string[]): TableStats {
   const columns = names ? names.map((n) => table.column(n)) : statColumns(table);
+  for (const c of columns) {
+    if (c.descriptor || c.repeat !== 1 || !'BIJKED'.includes(c.type)) {
+      throw table.file.error(table.hdu, `statistics need a numeric scalar column, this is ${c.format}`, { column: c.name });
+    }
+  }
   const accumulators = columns.map(() => accumulator());
-  for (const batch of table.batches()) {
+  // Small batches: every column makes a pass over the batch, which must stay in the CPU cache.
+  const batchRows = Math.max(1, Math.floor(CACHE_BATCH_BYTES / Math.max(1, table.rowWidth)));
+  for (const batch of table.batches(0, table.rows, batchRows)) {
     for (let c = 0; c < columns.length; c += 1) {
       accumulate(batch.view, batch.count, table.rowWidth, columns[c]!, accumulators[c]!);
     }
@@ -69,68 +78,109 @@ export function binaryTableStats(table: BinaryTable, names?: string[]): TableSta
   return { rows: table.rows, columns: out };
 }
 
-function accumulate(view: DataView, rows: number, width: number, column: BinaryColumn, a: Accumulator): void {
-  const nullValue = column.nullValue === undefined ? undefined : Number(column.nullValue);
-  const { scale, zero, scaled } = column;
-  let { min, max, sum, count, nan, nulls } = a;
-  let p = column.offset;
+/**
+ * One column over a batch of rows. Each element type has its own loop reading big-endian values with
+ * a DataView (monomorphic, so V8 compiles it to plain loads and byte swaps).
+ */
+function accumulate(view: DataView, rows: number, rowWidth: number, column: BinaryColumn, a: Accumulator): void {
+  const offset = column.offset;
   switch (column.type) {
     case 'K':
-      accumulateInt64(view, rows, width, column, a);
+      accumulateInt64(view, rows, rowWidth, offset, column, a);
+      return;
+    case 'D':
+      accumulateFloat64(view, rows, rowWidth, offset, column, a);
       return;
     case 'E':
-    case 'D': {
-      const double = column.type === 'D';
-      for (let r = 0; r < rows; r += 1, p += width) {
-        let v = double ? view.getFloat64(p, false) : view.getFloat32(p, false);
-        if (v !== v) {
-          nan += 1;
-          continue;
-        }
-        if (scaled) v = v * scale + zero;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-        count += 1;
-      }
-      break;
-    }
-    default: {
-      const t = column.type;
-      const shift = column.unsigned ? zero : 0;
-      for (let r = 0; r < rows; r += 1, p += width) {
-        const raw =
-          t === 'I' ? view.getInt16(p, false) : t === 'J' ? view.getInt32(p, false) : view.getUint8(p);
-        if (raw === nullValue) {
-          nulls += 1;
-          continue;
-        }
-        const v = scaled ? raw * scale + zero : raw + shift;
-        if (v < min) min = v;
-        if (v > max) max = v;
-        sum += v;
-        count += 1;
-      }
-    }
+      accumulateFloat32(view, rows, rowWidth, offset, column, a);
+      return;
+    case 'J':
+      accumulateInteger(int32At, view, rows, rowWidth, offset, column, a);
+      return;
+    case 'I':
+      accumulateInteger(int16At, view, rows, rowWidth, offset, column, a);
+      return;
+    default:
+      accumulateInteger(uint8At, view, rows, rowWidth, offset, column, a);
   }
-  Object.assign(a, { min, max, sum, count, nan, nulls });
 }
 
-function accumulateInt64(
+function accumulateFloat64(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
+  const { scale, zero, scaled } = column;
+  let { min, max, sum, count, nan } = a;
+  for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
+    let v = view.getFloat64(p, false);
+    if (v !== v) {
+      nan += 1;
+      continue;
+    }
+    if (scaled) v = v * scale + zero;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    count += 1;
+  }
+  Object.assign(a, { min, max, sum, count, nan });
+}
+
+function accumulateFloat32(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
+  const { scale, zero, scaled } = column;
+  let { min, max, sum, count, nan } = a;
+  for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
+    let v = view.getFloat32(p, false);
+    if (v !== v) {
+      nan += 1;
+      continue;
+    }
+    if (scaled) v = v * scale + zero;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    count += 1;
+  }
+  Object.assign(a, { min, max, sum, count, nan });
+}
+
+const uint8At = (view: DataView, p: number): number => view.getUint8(p);
+const int16At = (view: DataView, p: number): number => view.getInt16(p, false);
+const int32At = (view: DataView, p: number): number => view.getInt32(p, false);
+
+function accumulateInteger(
+  read: (view: DataView, p: number) => number,
   view: DataView,
   rows: number,
-  width: number,
+  rowWidth: number,
+  offset: number,
   column: BinaryColumn,
   a: Accumulator,
 ): void {
-  const nullHi =
-    column.nullValue === undefined ? undefined : Number(BigInt.asIntN(32, column.nullValue >> 32n));
+  const nullValue = column.nullValue === undefined ? undefined : Number(column.nullValue);
+  const { scale, zero, scaled } = column;
+  const shift = column.unsigned ? zero : 0;
+  let { min, max, sum, count, nulls } = a;
+  for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
+    const raw = read(view, p);
+    if (raw === nullValue) {
+      nulls += 1;
+      continue;
+    }
+    const v = scaled ? raw * scale + zero : raw + shift;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    count += 1;
+  }
+  Object.assign(a, { min, max, sum, count, nulls });
+}
+
+/** int64 as high (signed) and low (unsigned) 32-bit halves, so min/max stay exact without BigInt. */
+function accumulateInt64(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
+  const nullHi = column.nullValue === undefined ? undefined : Number(BigInt.asIntN(32, column.nullValue >> 32n));
   const nullLo = column.nullValue === undefined ? undefined : Number(BigInt.asUintN(32, column.nullValue));
   const offsetHi = column.unsigned ? 2 ** 31 : 0;
   const { scale, zero, scaled } = column;
   let { min, max, sum, count, nulls, minHi, minLo, maxHi, maxLo } = a;
-  let p = column.offset;
-  for (let r = 0; r < rows; r += 1, p += width) {
+  for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
     const hi = view.getInt32(p, false);
     const lo = view.getUint32(p + 4, false);
     if (hi === nullHi && lo === nullLo) {
