@@ -7,7 +7,21 @@ import { pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '../host/content-security-policy.ts';
 
 export const appScheme = 'app';
-export const appOrigin = `${appScheme}://cradle`;
+export const appHost = 'cradle';
+export const appOrigin = `${appScheme}://${appHost}`;
+
+/**
+ * Whether a URL belongs to the app. Compared by scheme and host: for a custom scheme, Node's
+ * WHATWG URL reports origin "null", so origins cannot be compared as strings here.
+ */
+export function isAppUrl(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === `${appScheme}:` && parsed.host === appHost;
+  } catch {
+    return false;
+  }
+}
 
 /** Must run before app is ready. */
 export function registerAppScheme(): void {
@@ -20,12 +34,21 @@ export function serveRenderer(rendererDir: string): void {
   const root = normalize(rendererDir);
   protocol.handle(appScheme, async (request) => {
     const url = new URL(request.url);
-    const relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname).slice(1);
-    const file = normalize(join(root, relative));
-    if (url.host !== 'cradle' || !file.startsWith(root + sep)) {
-      return new Response('not found', { status: 404 });
+    const notFound = new Response('not found', { status: 404 });
+    let relative: string;
+    try {
+      relative = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname).slice(1);
+    } catch {
+      return notFound;
     }
-    const response = await net.fetch(pathToFileURL(file).href);
+    const file = normalize(join(root, relative));
+    if (!isAppUrl(request.url) || !file.startsWith(root + sep)) return notFound;
+    let response: Response;
+    try {
+      response = await net.fetch(pathToFileURL(file).href);
+    } catch {
+      return notFound;
+    }
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy);
     headers.set('X-Content-Type-Options', 'nosniff');

@@ -10,7 +10,7 @@ import type { Reply } from '../api/protocol.ts';
 import { Host } from '../host/host.ts';
 import { packageRoot } from '../host/package-root.ts';
 import { settingsDir } from '../host/settings-dir.ts';
-import { appOrigin, registerAppScheme, serveRenderer } from './app-protocol.ts';
+import { appOrigin, isAppUrl, registerAppScheme, serveRenderer } from './app-protocol.ts';
 import { buildMenu } from './menu.ts';
 
 let mainWindow: BrowserWindow | null = null;
@@ -29,9 +29,7 @@ const host = new Host({
 
 function fromOurPage(event: IpcMainInvokeEvent): boolean {
   const frame = event.senderFrame;
-  return (
-    frame !== null && new URL(frame.url).origin === appOrigin && event.sender === mainWindow?.webContents
-  );
+  return frame !== null && isAppUrl(frame.url) && event.sender === mainWindow?.webContents;
 }
 
 function createWindow(): BrowserWindow {
@@ -63,7 +61,7 @@ registerAppScheme();
 app.on('web-contents-created', (_event, contents) => {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
-    if (new URL(url).origin !== appOrigin) event.preventDefault();
+    if (!isAppUrl(url)) event.preventDefault();
   });
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
