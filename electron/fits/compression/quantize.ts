@@ -18,7 +18,8 @@
 // API:
 //   ditherRandoms(): Float32Array                       the 10 000-entry table (computed once)
 //   type DitherMethod = 'NO_DITHER' | 'SUBTRACTIVE_DITHER_1' | 'SUBTRACTIVE_DITHER_2'
-//   parseDitherMethod(zquantiz: string | undefined): DitherMethod   (absent → NO_DITHER, §10.2)
+//   parseDitherMethod(zquantiz: string | undefined): DitherMethod   (absent → NO_DITHER, §10.2; 'NONE',
+//     which fpack writes for losslessly stored floats, also → NO_DITHER: such tiles carry no ZSCALE)
 //   unquantizeTile(quantized, options, output: Float32Array | Float64Array): void
 //     options = { scale, zero, method, tileIndex (0-based), ditherSeed (ZDITHER0), blank? }
 //     pixels equal to `blank` become NaN; the dither sequence still advances over them.
@@ -51,6 +52,7 @@ export function ditherRandoms(): Float32Array {
 
 export function parseDitherMethod(zquantiz: string | undefined): DitherMethod {
   const value = (zquantiz ?? 'NO_DITHER').trim().toUpperCase();
+  if (value === 'NONE') return 'NO_DITHER';
   if (value === 'NO_DITHER' || value === 'SUBTRACTIVE_DITHER_1' || value === 'SUBTRACTIVE_DITHER_2')
     return value;
   throw new Error(

@@ -1,6 +1,11 @@
 // The dither random sequence and de-quantization rules of FITS 4.0 §10.2 and Appendix I.
 import { describe, expect, it } from 'vitest';
-import { ZERO_VALUE, ditherRandoms, unquantizeTile } from '../../../../electron/fits/compression/quantize.ts';
+import {
+  ZERO_VALUE,
+  ditherRandoms,
+  parseDitherMethod,
+  unquantizeTile,
+} from '../../../../electron/fits/compression/quantize.ts';
 
 describe('dither random sequence', () => {
   it('is the Park–Miller sequence stored as float32', () => {
@@ -44,5 +49,15 @@ describe('unquantizeTile', () => {
     unquantizeTile([ZERO_VALUE], { ...options, method: 'SUBTRACTIVE_DITHER_1' }, one);
     expect(two[0]).toBe(0);
     expect(one[0]).not.toBe(0);
+  });
+});
+
+describe('parseDitherMethod', () => {
+  it("defaults to NO_DITHER, reads the three methods, and takes fpack's lossless NONE as no dithering", () => {
+    expect(parseDitherMethod(undefined)).toBe('NO_DITHER');
+    expect(parseDitherMethod(' subtractive_dither_1 ')).toBe('SUBTRACTIVE_DITHER_1');
+    expect(parseDitherMethod('SUBTRACTIVE_DITHER_2')).toBe('SUBTRACTIVE_DITHER_2');
+    expect(parseDitherMethod('NONE')).toBe('NO_DITHER');
+    expect(() => parseDitherMethod('DITHER')).toThrow(/unknown quantization method/);
   });
 });
