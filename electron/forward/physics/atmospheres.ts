@@ -90,7 +90,15 @@ export class AtmosphereGrid {
    * Adds weight * log10(F/sigma T^4) at (teff, logg, mh) into acc; returns flags. Teff must be inside the
    * grid (caller's job); log g and [M/H] are clamped to the grid edges with a flag.
    */
-  accumulate(teff: number, logg: number, mh: number, weight: number, acc: Float64Array, k0 = 0, k1 = acc.length): number {
+  accumulate(
+    teff: number,
+    logg: number,
+    mh: number,
+    weight: number,
+    acc: Float64Array,
+    k0 = 0,
+    k1 = acc.length,
+  ): number {
     let flags = 0;
     const [jt, tt] = locate(this.teff, teff);
     const gl = clamp(logg, this.logg);

@@ -163,7 +163,14 @@ export class XpBatchModel {
         if (error) error.fill(Number.NaN, off, off + XP_N);
         continue;
       }
-      this.lib.logNormalised(teff, batch.logg[s] as number, batch.mh[s] as number, this.logF, this.lo, this.hi + 1);
+      this.lib.logNormalised(
+        teff,
+        batch.logg[s] as number,
+        batch.mh[s] as number,
+        this.logF,
+        this.lo,
+        this.hi + 1,
+      );
       this.ext.curveInto(batch.rv[s] as number, this.curve);
       // F = sigma T^4 * 10^logNorm ; at the observer x (R/d)^2, R^2 = L / (4 pi sigma T^4) in Rsun units
       const rOverD2 =
