@@ -16,10 +16,10 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description('run Cradle in a web browser (binds 127.0.0.1; the URL carries a per-run token)')
-    .option('--port <n>', 'port to listen on (default: a free one)', parsePort, 0)
+    .option('--port <n>', 'port to listen on (default: a free one)', parsePort)
     .option('--no-open', 'do not open the system browser')
-    .action(async (options: { port: number; open: boolean }) => {
-      const server = await startServer({ port: options.port });
+    .action(async (options: { port?: number; open: boolean }) => {
+      const server = await startServer({ port: options.port ?? 0 });
       process.stdout.write(`Cradle is running at ${server.url}\n`);
       if (options.open && canOpenBrowser()) openBrowser(server.url);
       await new Promise<void>((resolve) => {
