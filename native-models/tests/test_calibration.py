@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from cradle_models.calibration.accuracy import accuracy_table
 from cradle_models.calibration.coverage import coverage_at, truth_quantiles
@@ -51,3 +52,23 @@ def test_over_confident_and_biased_posteriors_are_flagged() -> None:
     table = accuracy_table(biased, theta, ["a", "b"], {"first half": np.arange(N) < N // 2})
     assert abs(table["all"]["bias"]["a"] - 0.5) < 0.05  # type: ignore[index]
     assert table["first half"]["stars"] == N // 2
+
+
+def test_tarp_matches_the_reference_tarp_package() -> None:
+    """Same standardised samples and reference points → the ``tarp`` package's ECP (Lemos et al. 2023)."""
+    import tarp as tarp_package
+
+    from cradle_models.calibration.tarp import reference_points, standardise
+
+    for scale in (1.0, 0.6):
+        samples, theta = _conjugate(scale)
+        s, t = standardise(samples, theta)
+        refs = reference_points(t, seed=3)
+        ours = tarp(samples, theta, references=refs)
+        ecp, alpha = tarp_package.get_tarp_coverage(
+            np.transpose(s, (1, 0, 2)), t, references=refs, norm=False, num_alpha_bins=40
+        )
+        # the package's ECP at its bin edges a_k is the fraction of f below a_k (the last edge holds all)
+        mine = np.array([(ours.f < a).mean() for a in alpha[1:-1]])
+        assert np.allclose(ecp[1:-1], mine, atol=1e-9)
+        assert ecp[-1] == pytest.approx(1.0)

@@ -113,3 +113,30 @@ def test_rectified_path_endpoints_and_target() -> None:
     assert torch.allclose(xt[2], 0.5 * (x0[2] + x1[2]))
     assert torch.allclose(target, x1 - x0)
     assert np.isclose(float(xt[3, 0]), float(0.75 * x0[3, 0] + 0.25 * x1[3, 0]), atol=1e-6)
+
+
+def test_loss_ignores_absent_variables_and_counts_latent_tokens_only() -> None:
+    from cradle_models.losses.flow_matching import flow_matching_loss
+    from cradle_models.nets.simformer import Simformer, SimformerConfig
+
+    torch.manual_seed(0)
+    model = Simformer(SimformerConfig(n_variables=4, width=16, heads=2, context_layers=1, velocity_layers=1))
+    with torch.no_grad():  # zero output head: the model's velocity is 0 everywhere
+        model.head.weight.zero_()
+        model.head.bias.zero_()
+    values = torch.randn(8, 4)
+    values[:, 3] = float("nan")  # absent everywhere: never a token, never in the loss
+    present = torch.isfinite(values)
+    observed = torch.zeros(8, 4, dtype=torch.bool)
+    observed[:, 0] = True
+    groups = torch.zeros(8, 4, dtype=torch.int64)
+    loss = flow_matching_loss(
+        model, values, torch.zeros(8, 4), present, observed, groups, torch.Generator().manual_seed(1)
+    )
+    assert torch.isfinite(loss)
+    # with v = 0 the loss is the mean of (x1 - x0)² over the latent tokens (variables 1 and 2) only
+    gen = torch.Generator().manual_seed(1)
+    torch.rand(8, generator=gen)
+    x0 = torch.randn(8, 2, generator=gen)
+    expected = ((values[:, 1:3] - x0) ** 2).mean()
+    assert torch.allclose(loss, expected, atol=1e-6)

@@ -24,17 +24,33 @@ class TarpResult:
     atc: float
     ks_pvalue: float
     max_deviation: float
+    f: np.ndarray  # per star: fraction of samples closer to the reference point than the truth
 
 
-def tarp(samples: np.ndarray, truth: np.ndarray, seed: int = 0, n_alpha: int = 51) -> TarpResult:
-    """samples [N, S, P], truth [N, P]."""
+def standardise(samples: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """z-score samples [N, S, P] and truth [N, P] with the truths' mean and std."""
     mean = truth.mean(axis=0)
     std = truth.std(axis=0)
     std = np.where(std > 0, std, 1.0)
-    s = (samples - mean) / std
-    t = (truth - mean) / std
+    return (samples - mean) / std, (truth - mean) / std
+
+
+def reference_points(truth_z: np.ndarray, seed: int) -> np.ndarray:
+    """One reference point per star, uniform in the standardised truths' bounding box."""
     rng = np.random.default_rng(seed)
-    ref = rng.uniform(t.min(axis=0), t.max(axis=0), size=t.shape)
+    return rng.uniform(truth_z.min(axis=0), truth_z.max(axis=0), size=truth_z.shape)
+
+
+def tarp(
+    samples: np.ndarray,
+    truth: np.ndarray,
+    seed: int = 0,
+    n_alpha: int = 51,
+    references: np.ndarray | None = None,
+) -> TarpResult:
+    """samples [N, S, P], truth [N, P]; ``references`` [N, P] in standardised units (default: random)."""
+    s, t = standardise(samples, truth)
+    ref = reference_points(t, seed) if references is None else references
     d_samples = np.linalg.norm(s - ref[:, None, :], axis=2)
     d_truth = np.linalg.norm(t - ref, axis=1)
     f = (d_samples < d_truth[:, None]).mean(axis=1)
@@ -47,4 +63,5 @@ def tarp(samples: np.ndarray, truth: np.ndarray, seed: int = 0, n_alpha: int = 5
         atc=atc,
         ks_pvalue=float(stats.kstest(f, "uniform").pvalue),
         max_deviation=float(np.max(np.abs(ecp - alpha))),
+        f=f,
     )
