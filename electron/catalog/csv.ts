@@ -193,7 +193,7 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
             }
           } catch (error) {
             // Reject before aborting: aborting runs `complete`, which would resolve first.
-            rejectParse(error);
+            rejectParse(error instanceof Error ? error : new Error(String(error)));
             parser.abort();
             input.destroy();
           }
@@ -205,7 +205,9 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
     if (pending.length > 0) startData();
   } catch (error) {
     if (error instanceof RowError) {
-      throw new Error(`${file}: line ${lineOfRecord(file, options, error.record)}: ${error.message}`);
+      throw new Error(`${file}: line ${lineOfRecord(file, options, error.record)}: ${error.message}`, {
+        cause: error,
+      });
     }
     throw error;
   }

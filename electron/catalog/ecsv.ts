@@ -77,7 +77,9 @@ export async function readEcsv(file: string): Promise<CatalogTable> {
   try {
     header = parseYaml(yamlLines.slice(1).join('\n')) as typeof header;
   } catch (error) {
-    throw new Error(`${file}: ECSV YAML header: ${(error as Error).message.split('\n')[0]}`);
+    throw new Error(`${file}: ECSV YAML header: ${(error as Error).message.split('\n')[0]}`, {
+      cause: error,
+    });
   }
   const declaredColumns = header.datatype ?? [];
   const byName = new Map(declaredColumns.map((c) => [c.name, c]));
@@ -159,7 +161,7 @@ export async function writeEcsv(table: Table, file: string): Promise<void> {
     const info = columnInfo(field);
     const entry: Record<string, string> = { name: field.name };
     if (info.unit) entry['unit'] = info.unit;
-    entry['datatype'] = ecsvDatatype(field.type);
+    entry['datatype'] = ecsvDatatype(field.type as DataType);
     if (info.description) entry['description'] = info.description;
     return entry;
   });

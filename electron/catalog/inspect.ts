@@ -43,7 +43,7 @@ export function summarise(
       const assessed = assessQuantity(table, recognition, name, options);
       observed = assessed.observedCount;
       const rest = Object.entries(assessed.counts).filter(([flag]) => flag !== 'missing');
-      if (rest.length > 0) flagged = Object.fromEntries(rest) as Partial<Record<FlagName, number>>;
+      if (rest.length > 0) flagged = Object.fromEntries(rest);
     } else {
       const vector = table.getChild(q.column ?? '');
       observed = vector === null ? 0 : vector.length - vector.nullCount;

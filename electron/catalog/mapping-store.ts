@@ -40,7 +40,9 @@ export function loadMapping(file: string): Record<string, QuantitySource> {
   try {
     parsed = JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
-    throw new Error(`${path}: saved mapping for ${file} is not JSON: ${(error as Error).message}`);
+    throw new Error(`${path}: saved mapping for ${file} is not JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const result = MappingSchema.safeParse(parsed);
   if (!result.success) {

@@ -190,6 +190,7 @@ export async function readMrt(file: string): Promise<CatalogTable> {
         if (error instanceof CellError) {
           throw new Error(
             `${layout.dataFile}: line ${lineNo}, bytes ${column.start}-${column.end} (${column.label}, ${column.format}): ${error.message}; the header disagrees with the data`,
+            { cause: error },
           );
         }
         throw error;

@@ -19,20 +19,21 @@ export function toNumeric(vector: Vector, name: string): NumericColumn {
   const rows = vector.length;
   const values = new Float64Array(rows);
   const valid = new Uint8Array(rows);
-  if (!isNumericType(vector.type))
-    throw new Error(`column '${name}' holds ${String(vector.type)}, not numbers`);
+  const type = vector.type as DataType;
+  if (!isNumericType(type))
+    throw new Error(`column '${name}' holds ${Type[type.typeId]} values, not numbers`);
   let offset = 0;
   for (const data of vector.data) {
     const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
     const n = data.length;
     const start = data.offset;
-    if (vector.type.typeId === Type.Bool || DataType.isBool(vector.type)) {
+    if (DataType.isBool(type)) {
       const bytes = data.values as Uint8Array;
       for (let i = 0; i < n; i += 1) {
         const bit = start + i;
         values[offset + i] = (bytes[bit >> 3]! >> (bit & 7)) & 1;
       }
-    } else if (DataType.isDecimal(vector.type)) {
+    } else if (DataType.isDecimal(type)) {
       for (let i = 0; i < n; i += 1) values[offset + i] = Number(vector.get(offset + i));
     } else if (data.values instanceof BigInt64Array || data.values instanceof BigUint64Array) {
       const source = data.values;
@@ -63,7 +64,10 @@ export function toStrings(vector: Vector): (string | null)[] {
   const out: (string | null)[] = new Array<string | null>(vector.length);
   for (let i = 0; i < vector.length; i += 1) {
     const v: unknown = vector.get(i);
-    out[i] = v === null || v === undefined ? null : String(v);
+    if (v === null || v === undefined) out[i] = null;
+    else if (typeof v === 'string') out[i] = v;
+    else if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') out[i] = String(v);
+    else out[i] = JSON.stringify(v);
   }
   return out;
 }

@@ -53,7 +53,8 @@ export async function readParquet(file: string): Promise<CatalogTable> {
     table = tableFromIPC(wasmTable.intoIPCStream());
   } catch (error) {
     throw new Error(
-      `${file}: not a readable Parquet file: ${String((error as Error).message ?? error).split('\n')[0]}`,
+      `${file}: not a readable Parquet file: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
+      { cause: error },
     );
   }
   return { file, format: 'parquet', table: withAstropyUnits(table) };

@@ -41,7 +41,7 @@ function unitOk(field: Field, accepted: string[] | undefined): boolean {
 }
 
 function typeOk(field: Field, def: QuantityDef): boolean {
-  if (def.kind === 'numeric') return isNumericType(field.type);
+  if (def.kind === 'numeric') return isNumericType(field.type as DataType);
   if (def.kind === 'text') return DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type);
   return true;
 }
@@ -95,7 +95,7 @@ function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef):
       const field = fields.get(n);
       return (
         field !== undefined &&
-        isNumericType(field.type) &&
+        isNumericType(field.type as DataType) &&
         (rule.units?.[n] === undefined ||
           (normaliseUnit(field.metadata.get(META_UNIT)) !== '' && unitOk(field, rule.units[n])))
       );

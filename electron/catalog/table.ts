@@ -2,7 +2,7 @@
 // facts (unit, UCD, description, source column) live in Arrow field metadata under the keys below, so
 // they travel with the table through Arrow IPC and Parquet and every writer can emit them again.
 import { Field, RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
-import type { Vector } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
 
 export type CatalogFormat = 'csv' | 'tsv' | 'ecsv' | 'votable' | 'mrt' | 'parquet' | 'fits';
 
@@ -38,10 +38,10 @@ export function buildTable(columns: { name: string; vector: Vector; info: Column
     type: new Struct(fields),
     length,
     nullCount: 0,
-    children: columns.map(({ name, vector }) => {
+    children: columns.map(({ name, vector }): Data => {
       if (vector.data.length !== 1)
         throw new Error(`column ${name}: expected one chunk, got ${vector.data.length}`);
-      return vector.data[0]!;
+      return vector.data[0] as Data;
     }),
   });
   return new Table([new RecordBatch(schema, data)]);

@@ -144,7 +144,8 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   let encoding: 'tabledata' | 'binary' | 'binary2' | null = null;
   let stream: string[] | null = null;
   let done = false;
-  let failure: Error | null = null;
+  // Set by the parser's error callback; a holder object keeps TypeScript from narrowing it to null.
+  const failed: { error: Error | null } = { error: null };
 
   const fail = (message: string): Error => new Error(`${file}: line ${parser.line}: ${message}`);
 
@@ -213,6 +214,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
         if (error instanceof CellError) {
           throw new Error(
             `${file}: line ${rowLine}: row ${rowCount + 1}, FIELD ${field.name} (${field.datatype}${field.isArray ? `, arraysize ${field.count ?? '*'}` : ''}): ${error.message}`,
+            { cause: error },
           );
         }
         throw error;
@@ -334,7 +336,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
     }
   });
   parser.on('error', (error) => {
-    failure ??= new Error(
+    failed.error ??= new Error(
       `${file}: line ${parser.line}, column ${parser.column}: XML error: ${error.message.split('\n')[0]}`,
     );
   });
@@ -343,14 +345,14 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   try {
     for await (const chunk of input) {
       parser.write(chunk as string);
-      if (failure) throw failure;
+      if (failed.error) throw failed.error;
       if (done) break;
     }
     if (!done) parser.close();
   } finally {
     input.destroy();
   }
-  if (failure) throw failure;
+  if (failed.error) throw failed.error;
   if (tableSeen < wanted)
     throw new Error(`${file}: no TABLE number ${wanted + 1} (the file has ${tableSeen + 1})`);
   if (encoding === null) sinks = fields.map(makeSink);
@@ -522,7 +524,7 @@ export async function writeVotable(table: Table, file: string): Promise<void> {
     yield '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n';
     for (const field of fields) {
       const info = columnInfo(field);
-      const { datatype, arraysize } = voDatatype(field.type);
+      const { datatype, arraysize } = voDatatype(field.type as DataType);
       let attrs = `name="${xmlEscape(field.name)}" datatype="${datatype}"`;
       if (arraysize) attrs += ` arraysize="${arraysize}"`;
       if (info.unit) attrs += ` unit="${xmlEscape(info.unit)}"`;

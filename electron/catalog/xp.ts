@@ -210,7 +210,7 @@ export function xpSampledTable(table: Table, file: string): Table {
     try {
       spectrum = calibrateXp(bandAt(table, 'bp', r, file), bandAt(table, 'rp', r, file), basis);
     } catch (error_) {
-      throw new Error(`${file}: row ${r + 1}: ${(error_ as Error).message}`);
+      throw new Error(`${file}: row ${r + 1}: ${(error_ as Error).message}`, { cause: error_ });
     }
     flux.set(spectrum.flux, r * m);
     error.set(spectrum.error, r * m);
