@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -80,7 +81,7 @@ def simulate(name: str, cluster: dict[str, float], out: Path) -> pd.DataFrame:
             "--out",
             str(out / name),
             "--workers",
-            "1",
+            "0",
             "--quiet",
         ],
         check=True,
@@ -95,7 +96,7 @@ def simulate(name: str, cluster: dict[str, float], out: Path) -> pd.DataFrame:
 
 def ridge(g: np.ndarray, colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     centres, medians = [], []
-    for lo, hi in zip(BINS[:-1], BINS[1:]):
+    for lo, hi in pairwise(BINS):
         sel = (g >= lo) & (g < hi) & np.isfinite(colour)
         if sel.sum() >= 5:
             centres.append((lo + hi) / 2)

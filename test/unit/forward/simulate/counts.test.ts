@@ -1,0 +1,82 @@
+// Star counts of the simulated Galaxy (the real photometry: physics isochrones + BC tables) against
+// Gaia, per square degree.
+// Reference: Arenou et al. (2018, A&A 616, A17, Fig. 5) count Gaia DR2 sources in two test fields:
+// (l, b) = (-100°, -60°), radius 5°: 250 092 sources (3186 per deg²); (l, b) = (-30°, -4°), radius 0.5°:
+// 456 142 sources (581 000 per deg²). Those are all the sources the catalogue holds (to G ≈ 21, galaxies
+// and QSOs included), so the simulation goes to G = 21.7 and counts the stars Gaia would detect (the
+// faint-end completeness of electron/forward/survey/gaia.ts). The model has no white dwarfs, resolved
+// binaries, extragalactic sources or crowding (which makes DR2 incomplete in dense fields), so the
+// accepted ranges are wide; the measured ratios go to the log.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tableFromIPC } from 'apache-arrow';
+import { readParquet } from 'parquet-wasm';
+import { parseSimulationConfig } from '../../../../electron/forward/simulate/config.ts';
+import { runSimulation } from '../../../../electron/forward/simulate/pipeline.ts';
+import { physicsPortSpec } from '../../../../electron/forward/simulate/run.ts';
+import { HAS_SPLINE, SPLINE_FILE } from '../reference.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'cradle-counts-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+async function countsPerDeg2(
+  name: string,
+  lDeg: number,
+  bDeg: number,
+  radiusDeg: number,
+  gMax: number,
+): Promise<{ detected: number; brighter20: number }> {
+  const dir = join(root, name);
+  await runSimulation({
+    config: parseSimulationConfig(
+      {
+        seed: 5,
+        region: { kind: 'cone', lDeg, bDeg, radiusDeg },
+        magnitudeLimit: { band: 'gaia.g', max: gMax },
+      },
+      name,
+    ),
+    outDir: dir,
+    shards: false,
+    workers: 0,
+    port: physicsPortSpec(),
+    splineFile: SPLINE_FILE,
+    assetsHash: null,
+  });
+  const table = tableFromIPC(
+    readParquet(new Uint8Array(readFileSync(join(dir, 'catalog.parquet')))).intoIPCStream(),
+  );
+  const area = 2 * Math.PI * (1 - Math.cos((radiusDeg * Math.PI) / 180)) * (180 / Math.PI) ** 2;
+  let detected = 0;
+  let brighter20 = 0;
+  for (const g of table.getChild('phot_g_mean_mag')!) {
+    if (g === null) continue;
+    detected++;
+    if ((g as number) < 20) brighter20++;
+  }
+  return { detected: detected / area, brighter20: brighter20 / area };
+}
+
+describe.skipIf(!HAS_SPLINE)('star counts vs Gaia (physics photometry)', () => {
+  it('comes within the expected share of Gaia DR2 counts at high and low latitude, and orders the poles', async () => {
+    const sparse = await countsPerDeg2('sparse', 260, -60, 0.8, 21.7);
+    const dense = await countsPerDeg2('dense', 330, -4, 0.05, 21.7);
+    const ngp = await countsPerDeg2('ngp', 0, 90, 0.7, 20);
+    const sgp = await countsPerDeg2('sgp', 0, -90, 0.7, 20);
+    console.log(
+      `(260,-60): ${sparse.detected.toFixed(0)}/deg² detected vs DR2 3186 (ratio ${(sparse.detected / 3186).toFixed(2)}), G<20 ${sparse.brighter20.toFixed(0)}/deg²; ` +
+        `(330,-4): ${dense.detected.toFixed(0)}/deg² vs DR2 581000 (ratio ${(dense.detected / 581000).toFixed(2)}), G<20 ${dense.brighter20.toFixed(0)}/deg²; ` +
+        `G<20 NGP ${ngp.brighter20.toFixed(0)}/deg², SGP ${sgp.brighter20.toFixed(0)}/deg²`,
+    );
+    expect(sparse.detected / 3186).toBeGreaterThan(0.55);
+    expect(sparse.detected / 3186).toBeLessThan(1.1);
+    expect(dense.detected / 581000).toBeGreaterThan(0.5);
+    expect(dense.detected / 581000).toBeLessThan(2);
+    // The Sun sits 15 pc above the plane: more disc stars towards the south pole.
+    expect(ngp.brighter20).toBeGreaterThan(500);
+    expect(ngp.brighter20).toBeLessThan(sgp.brighter20);
+    expect(sgp.brighter20).toBeLessThan(3000);
+  }, 180000);
+});
