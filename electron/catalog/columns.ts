@@ -50,7 +50,10 @@ export function parseNumber(text: string): number {
   const first = text.charCodeAt(0);
   if (first > 32 && first !== 127 && text.charCodeAt(text.length - 1) > 32) {
     const quick = Number(text);
-    if (!Number.isNaN(quick) && !(first === 48 && text.length > 1 && /[xXbBoO]/.test(text[1]!))) return quick;
+    // 'x', 'X', 'b', 'B', 'o', 'O' after a leading 0 would make Number() read hex/binary/octal.
+    const second = text.length > 1 ? text.charCodeAt(1) | 32 : 0;
+    if (!Number.isNaN(quick) && !(first === 48 && (second === 120 || second === 98 || second === 111)))
+      return quick;
   }
   const trimmed = text.trim();
   if (NUMBER_PATTERN.test(trimmed)) {

@@ -108,9 +108,11 @@ def model_inputs(df: pd.DataFrame) -> dict[str, int]:
 
 
 def timed(action):  # type: ignore[no-untyped-def]
-    start = time.perf_counter()
+    """Runs action; returns (result, wall seconds, CPU seconds of this process, all threads)."""
+    wall = time.perf_counter()
+    cpu = time.process_time()
     result = action()
-    return result, time.perf_counter() - start
+    return result, time.perf_counter() - wall, time.process_time() - cpu
 
 
 def cradle(path: Path) -> dict[str, object]:
@@ -141,33 +143,47 @@ def main() -> None:
             f"{ROWS} rows; CSV {csv_path.stat().st_size / 1e6:.0f} MB, Parquet {parquet_path.stat().st_size / 1e6:.0f} MB"
         )
 
-        df, pandas_csv = timed(lambda: pd.read_csv(csv_path))
-        reference, pandas_inputs = timed(lambda: model_inputs(df))
-        _, pyarrow_csv = timed(lambda: pacsv.read_csv(csv_path))
-        pdf, pyarrow_parquet = timed(lambda: pq.read_table(parquet_path).to_pandas())
-        _, pyarrow_parquet_inputs = timed(lambda: model_inputs(pdf))
-
-        rows = []
-        for label, path, peer_read, peer_name in (
-            ("CSV", csv_path, pandas_csv, "pandas.read_csv"),
-            ("Parquet", parquet_path, pyarrow_parquet, "pyarrow.parquet+to_pandas"),
-        ):
+        df, pandas_csv, pandas_csv_cpu = timed(lambda: pd.read_csv(csv_path))
+        reference, pandas_inputs, pandas_inputs_cpu = timed(lambda: model_inputs(df))
+        _, pyarrow_csv, pyarrow_csv_cpu = timed(lambda: pacsv.read_csv(csv_path))
+        pdf, pyarrow_parquet, pyarrow_parquet_cpu = timed(
+            lambda: pq.read_table(parquet_path).to_pandas()
+        )
+        _, parquet_inputs, parquet_inputs_cpu = timed(lambda: model_inputs(pdf))
+        print(
+            f"pyarrow.csv.read_csv (multithreaded, Arrow only): wall {pyarrow_csv:.2f} s, CPU {pyarrow_csv_cpu:.2f} s"
+        )
+        peers = {
+            "CSV": (
+                "pandas.read_csv + numpy",
+                pandas_csv,
+                pandas_csv_cpu,
+                pandas_inputs,
+                pandas_inputs_cpu,
+            ),
+            "Parquet": (
+                "pyarrow.parquet + to_pandas + numpy",
+                pyarrow_parquet,
+                pyarrow_parquet_cpu,
+                parquet_inputs,
+                parquet_inputs_cpu,
+            ),
+        }
+        for label, path in (("CSV", csv_path), ("Parquet", parquet_path)):
             result = cradle(path)
             assert result["observed"] == reference, (
                 label,
                 result["observed"],
                 reference,
             )
-            total = float(result["readSeconds"]) + float(result["inputsSeconds"])
-            peer_total = peer_read + (
-                pandas_inputs if label == "CSV" else pyarrow_parquet_inputs
-            )
-            rows.append((label, result, total, peer_name, peer_read, peer_total))
-        print(f"pyarrow.csv.read_csv (multithreaded, Arrow only): {pyarrow_csv:.2f} s")
-        for label, result, total, peer_name, peer_read, peer_total in rows:
+            name, read, read_cpu, inputs, inputs_cpu = peers[label]
+            wall = float(result["readSeconds"]) + float(result["inputsSeconds"])
+            cpu = float(result["readCpuSeconds"]) + float(result["inputsCpuSeconds"])
             print(
-                f"{label}: Cradle read {result['readSeconds']:.2f} s + inputs {result['inputsSeconds']:.2f} s = {total:.2f} s; "
-                f"{peer_name} {peer_read:.2f} s + numpy inputs = {peer_total:.2f} s; ratio Cradle/peer {total / peer_total:.2f}"
+                f"{label}: Cradle read {result['readSeconds']:.2f} s (CPU {result['readCpuSeconds']:.2f}) + inputs "
+                f"{result['inputsSeconds']:.2f} s (CPU {result['inputsCpuSeconds']:.2f}); {name}: read {read:.2f} s "
+                f"(CPU {read_cpu:.2f}) + inputs {inputs:.2f} s (CPU {inputs_cpu:.2f}); ratio Cradle/peer wall "
+                f"{wall / (read + inputs):.2f}, CPU {cpu / (read_cpu + inputs_cpu):.2f}"
             )
         print("observed counts agree:", json.dumps(reference))
 
