@@ -16,7 +16,7 @@
 //   decodeHcompress(bytes: Uint8Array, rows: number, columns: number, smooth: boolean): Float64Array
 //     rows = slow tile axis, columns = fast tile axis (ZTILE1); returns rows·columns integer values in
 //     row-major order. Throws on a bad magic number, a size that differs from the tile, or truncation.
-import { BitReader } from './bit-reader.ts';
+import { BitReader, TruncatedStreamError } from './bit-reader.ts';
 
 const MAGIC_0 = 0xdd;
 const MAGIC_1 = 0x99;
@@ -58,15 +58,38 @@ function readHuffman(reader: BitReader): number {
 }
 
 /**
- * Expand each 4-bit value of `codes` ((nx+1)/2 × (ny+1)/2) into a 2×2 block of an nx × ny grid (row
- * stride `stride`, starting at `offset` of `target`), adding `value` where a bit is set: bit 3 → [i][j],
- * bit 2 → [i][j+1], bit 1 → [i+1][j], bit 0 → [i+1][j+1]; blocks cut by the edge keep the bits inside.
+ * Expand each 4-bit value of `codes` ((nx+1)/2 × (ny+1)/2) into a 2×2 block of an nx × ny grid:
+ * bit 3 → [i][j], bit 2 → [i][j+1], bit 1 → [i+1][j], bit 0 → [i+1][j+1]; blocks cut by the edge keep
+ * the bits inside. `expandToFlags` marks set bits with 1 in `out` (row stride ny); `addPlane` adds
+ * `value` to the coefficients at `offset` + row·`stride` + column. Two copies of one loop, so that each
+ * stays specialised to its array type (this is the hot path of the decoder).
  */
-function expandBlocks(
+function expandToFlags(codes: Uint8Array, nx: number, ny: number, out: Uint8Array): void {
+  const ny2 = (ny + 1) >> 1;
+  for (let i = 0; i < nx; i += 2) {
+    const lastRow = i + 1 >= nx;
+    const row0 = i * ny;
+    const row1 = row0 + ny;
+    let k = (i >> 1) * ny2;
+    for (let j = 0; j < ny; j += 2, k++) {
+      const code = codes[k]!;
+      if (code === 0) continue;
+      const lastColumn = j + 1 >= ny;
+      if (code & 8) out[row0 + j] = 1;
+      if (code & 4 && !lastColumn) out[row0 + j + 1] = 1;
+      if (!lastRow) {
+        if (code & 2) out[row1 + j] = 1;
+        if (code & 1 && !lastColumn) out[row1 + j + 1] = 1;
+      }
+    }
+  }
+}
+
+function addPlane(
   codes: Uint8Array,
   nx: number,
   ny: number,
-  target: Uint8Array | Float64Array,
+  a: Float64Array,
   offset: number,
   stride: number,
   value: number,
@@ -81,11 +104,11 @@ function expandBlocks(
       const code = codes[k]!;
       if (code === 0) continue;
       const lastColumn = j + 1 >= ny;
-      if (code & 8) target[row0 + j]! += value;
-      if (code & 4 && !lastColumn) target[row0 + j + 1]! += value;
+      if (code & 8) a[row0 + j]! += value;
+      if (code & 4 && !lastColumn) a[row0 + j + 1]! += value;
       if (!lastRow) {
-        if (code & 2) target[row1 + j]! += value;
-        if (code & 1 && !lastColumn) target[row1 + j + 1]! += value;
+        if (code & 2) a[row1 + j]! += value;
+        if (code & 1 && !lastColumn) a[row1 + j + 1]! += value;
       }
     }
   }
@@ -127,7 +150,7 @@ function decodeQuadrant(
         if (nfy <= c) ny -= 1;
         else nfy -= c;
         const expanded = new Uint8Array(nx * ny);
-        expandBlocks(codes, nx, ny, expanded, 0, ny, 1);
+        expandToFlags(codes, nx, ny, expanded);
         for (let i = nx * ny - 1; i >= 0; i--) {
           if (expanded[i]) expanded[i] = readHuffman(reader);
         }
@@ -136,7 +159,7 @@ function decodeQuadrant(
     } else {
       throw new Error(`bad bit-plane format code ${format}`);
     }
-    expandBlocks(codes, nqx, nqy, a, offset, stride, planeValue);
+    addPlane(codes, nqx, nqy, a, offset, stride, planeValue);
   }
 }
 
@@ -430,9 +453,20 @@ export function decodeHcompress(
   decodeQuadrant(reader, a, ny * nx2, ny, nxh, ny2, planes[1]);
   decodeQuadrant(reader, a, ny * nx2 + ny2, ny, nxh, nyh, planes[2]);
   if (reader.readBits(4) !== 0) throw new Error('bad bit-plane values (missing end-of-planes code)');
+  // Sign bits, one per non-zero coefficient, start at the next whole byte.
   reader.alignToByte();
+  let position = reader.byteOffset;
+  let byte = 0;
+  let bitsLeft = 0;
   for (let i = 0; i < count; i++) {
-    if (a[i] !== 0 && reader.readBit() === 1) a[i] = -a[i]!;
+    if (a[i] === 0) continue;
+    if (bitsLeft === 0) {
+      if (position >= bytes.length) throw new TruncatedStreamError();
+      byte = bytes[position++]!;
+      bitsLeft = 8;
+    }
+    bitsLeft--;
+    if ((byte >> bitsLeft) & 1) a[i] = -a[i]!;
   }
   a[0] = sumAll;
   if (scale > 1) for (let i = 0; i < count; i++) a[i] = a[i]! * scale;
