@@ -13,7 +13,7 @@ export const layers = {
   'electron/fits': [],
   'electron/catalog': ['electron/fits'],
   'electron/forward': ['electron/catalog', 'electron/fits', 'electron/jobs'],
-  'electron/inference': ['electron/catalog', 'electron/jobs'],
+  'electron/inference': ['electron/catalog', 'electron/fits', 'electron/jobs'],
   'electron/galaxy': ['electron/catalog', 'electron/jobs'],
   'electron/host': [
     'electron/api',

@@ -13,7 +13,7 @@ export const jobDefinitions: Record<JobKind, JobKindDefinition> = {
   },
   infer: {
     kind: 'infer',
-    entry: siblingModule(import.meta.url, '../inference/infer.worker'),
+    entry: siblingModule(import.meta.url, 'infer.worker'),
     unit: 'stars',
     title: (params) => `Posteriors for ${(params as { input: string }).input}`,
   },

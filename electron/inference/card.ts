@@ -46,7 +46,13 @@ const CardSchema = z.object({
   created: z.string().optional(),
   producer: z.object({ package: z.string(), version: z.string() }).passthrough().optional(),
   variables: z.array(Variable).min(2),
-  architecture: z.object({ n_variables: z.number().int().positive(), kv_slots: z.number().int().positive(), width: z.number().int().positive() }).passthrough(),
+  architecture: z
+    .object({
+      n_variables: z.number().int().positive(),
+      kv_slots: z.number().int().positive(),
+      width: z.number().int().positive(),
+    })
+    .passthrough(),
   graphs: z.object({ opset: z.number().int(), context: Graph, velocity: Graph }),
   attention_mask: z
     .object({ allowed: z.number(), blocked: z.number() })
@@ -89,14 +95,16 @@ export interface LoadedModel {
 /** Parses and checks a card already read as JSON; `where` names the file in messages. */
 export function parseCard(raw: unknown, where: string): ModelCard {
   if (typeof raw === 'object' && raw !== null && 'schema_version' in raw) {
-    const version = (raw as { schema_version: unknown }).schema_version;
+    const version = raw.schema_version;
     if (version !== SCHEMA_VERSION)
       throw new Error(`${where}: schema_version ${String(version)}, this engine reads ${SCHEMA_VERSION}`);
   }
   const result = CardSchema.safeParse(raw);
   if (!result.success) {
     const issue = result.error.issues[0];
-    throw new Error(`${where}: ${issue ? `${issue.path.join('.') || '(card)'}: ${issue.message}` : 'invalid card'}`);
+    throw new Error(
+      `${where}: ${issue ? `${issue.path.join('.') || '(card)'}: ${issue.message}` : 'invalid card'}`,
+    );
   }
   const card = result.data;
   if (card.architecture.n_variables !== card.variables.length) {
@@ -133,7 +141,7 @@ export function loadModel(dir: string): LoadedModel {
   try {
     raw = JSON.parse(readFileSync(cardPath, 'utf8'));
   } catch (error) {
-    throw new Error(`${cardPath}: not JSON: ${(error as Error).message}`);
+    throw new Error(`${cardPath}: not JSON: ${(error as Error).message}`, { cause: error });
   }
   const card = parseCard(raw, cardPath);
   const contextFile = join(dir, card.graphs.context.file);

@@ -33,7 +33,12 @@ export async function computeChunk(
     samples = new Float32Array(drawn.values.length);
     for (let i = 0; i < samples.length; i += 1) samples[i] = toPhysical(parameters[i % P]!, drawn.values[i]!);
   }
-  return { rows: block.rows, summary: summarise(drawn, parameters), flags: starFlags(block, card.variables), samples };
+  return {
+    rows: block.rows,
+    summary: summarise(drawn, parameters),
+    flags: starFlags(block, card.variables),
+    samples,
+  };
 }
 
 /** The typed arrays of a result, for a transfer list. */

@@ -11,7 +11,8 @@ import { openSessions } from './sessions.ts';
 const port = parentPort;
 if (port === null) throw new Error('chunk.worker.ts must run in a worker thread');
 const setup = (workerData as WorkerBootData).job.params as ExecutorSetup;
-const post = (message: FromChunkWorker, transfer: ArrayBuffer[] = []): void => port.postMessage(message, transfer);
+const post = (message: FromChunkWorker, transfer: ArrayBuffer[] = []): void =>
+  port.postMessage(message, transfer);
 
 try {
   const model = loadModel(setup.modelDir);
@@ -28,7 +29,11 @@ try {
         const result = await computeChunk(sampler, model.card, message.block, setup.keepSamples);
         post({ type: 'result', id: message.id, result }, transferables(result));
       } catch (error) {
-        post({ type: 'error', id: message.id, message: error instanceof Error ? error.message : String(error) });
+        post({
+          type: 'error',
+          id: message.id,
+          message: error instanceof Error ? error.message : String(error),
+        });
       }
     });
   });

@@ -35,7 +35,10 @@ export type FromChunkWorker =
   | { type: 'error'; id: number | null; message: string };
 
 export async function inProcessExecutor(model: LoadedModel, setup: ExecutorSetup): Promise<Executor> {
-  const sessions: ModelSessions = await openSessions(model, { provider: setup.provider, threads: setup.threads });
+  const sessions: ModelSessions = await openSessions(model, {
+    provider: setup.provider,
+    threads: setup.threads,
+  });
   const sampler = new PosteriorSampler(sessions, model.card, setup.settings);
   return {
     provider: sessions.provider,

@@ -27,11 +27,24 @@ function hasColumn(table: Table, name: string): boolean {
 }
 
 /** Recognition for card names the catalog's survey tables do not define: mapping, then exact columns. */
-function extendRecognition(table: Table, recognition: Recognition, names: string[], mapping: Record<string, QuantitySource>): void {
+function extendRecognition(
+  table: Table,
+  recognition: Recognition,
+  names: string[],
+  mapping: Record<string, QuantitySource>,
+): void {
   const add = (name: string, source: QuantitySource): void => {
     if (source.column !== undefined && !hasColumn(table, source.column))
       throw new Error(`mapping: ${name} → column '${source.column}', which the table does not have`);
-    recognition.set(name, { name, role: 'photometry', kind: 'numeric', unit: '', ...source, confidence: 1, via: 'override' });
+    recognition.set(name, {
+      name,
+      role: 'photometry',
+      kind: 'numeric',
+      unit: '',
+      ...source,
+      confidence: 1,
+      via: 'override',
+    });
   };
   for (const name of names) {
     for (const target of [name, `${name}.err`]) {
@@ -41,7 +54,8 @@ function extendRecognition(table: Table, recognition: Recognition, names: string
         add(target, mapped);
         continue;
       }
-      const spellings = target === name ? [name] : [`${name}.err`, `${name}_err`, `e_${name}`, `${name}_error`];
+      const spellings =
+        target === name ? [name] : [`${name}.err`, `${name}_err`, `e_${name}`, `${name}_error`];
       const column = spellings.find((s) => hasColumn(table, s));
       if (column !== undefined) add(target, { column });
     }

@@ -67,7 +67,15 @@ const TWO53 = 9007199254740992;
  * built from one Philox block. `row` may go up to 2^53 (split into two counter words).
  */
 export function normalAt(seed: number, row: number, sample: number, variable: number): number {
-  philox4x32(sample, variable, row % TWO32, Math.floor(row / TWO32), seed % TWO32, Math.floor(seed / TWO32), words);
+  philox4x32(
+    sample,
+    variable,
+    row % TWO32,
+    Math.floor(row / TWO32),
+    seed % TWO32,
+    Math.floor(seed / TWO32),
+    words,
+  );
   const u1 = ((words[0]! >>> 5) * 67108864 + (words[1]! >>> 6) + 0.5) / TWO53;
   const u2 = ((words[2]! >>> 5) * 67108864 + (words[3]! >>> 6)) / TWO53;
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);

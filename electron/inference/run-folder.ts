@@ -7,8 +7,13 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:f
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
-import { Table as WasmTable, readParquet as wasmRead, transformParquetStream, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
-import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
+import {
+  readParquet as wasmRead,
+  transformParquetStream,
+  WriterPropertiesBuilder,
+  Compression,
+} from 'parquet-wasm';
+import type { RecordBatch as WasmRecordBatch, Table as WasmTable } from 'parquet-wasm';
 import { writeParquet } from '../catalog/parquet.ts';
 import { writeTextAtomic } from '../catalog/text-out.ts';
 
@@ -23,8 +28,22 @@ export type RunStatus = 'running' | 'complete' | 'cancelled' | 'failed';
 /** What must match for a run to be resumed: the same model, input and settings. */
 export interface RunFingerprint {
   model: { name: string; card_sha256: string; graphs_sha256: string };
-  input: { file: string; hdu: number | null; size: number; mtime_ms: number; rows: number; mapping: Record<string, string | null> };
-  settings: { samples: number; steps: number; solver: string; seed: number; chunk_rows: number; keep_samples: boolean };
+  input: {
+    file: string;
+    hdu: number | null;
+    size: number;
+    mtime_ms: number;
+    rows: number;
+    mapping: Record<string, string | null>;
+  };
+  settings: {
+    samples: number;
+    steps: number;
+    solver: string;
+    seed: number;
+    chunk_rows: number;
+    keep_samples: boolean;
+  };
 }
 
 export interface RunRecord extends RunFingerprint {
@@ -56,7 +75,7 @@ export function readRunRecord(dir: string): RunRecord | null {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
   } catch (error) {
-    throw new Error(`${file}: not a readable run record: ${(error as Error).message}`);
+    throw new Error(`${file}: not a readable run record: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -99,12 +118,18 @@ export function finishedChunks(dir: string, keepSamples: boolean): Set<number> {
 export function removeTemporaries(dir: string): void {
   for (const folder of [dir, join(dir, CHUNKS_DIR)]) {
     if (!existsSync(folder)) continue;
-    for (const name of readdirSync(folder)) if (name.endsWith('.tmp')) rmSync(join(folder, name), { force: true });
+    for (const name of readdirSync(folder))
+      if (name.endsWith('.tmp')) rmSync(join(folder, name), { force: true });
   }
 }
 
 /** Writes a chunk's table; samples first, so a summary file always means the whole chunk is there. */
-export async function writeChunk(dir: string, index: number, summary: Table, samples: Table | null): Promise<void> {
+export async function writeChunk(
+  dir: string,
+  index: number,
+  summary: Table,
+  samples: Table | null,
+): Promise<void> {
   const chunks = join(dir, CHUNKS_DIR);
   mkdirSync(chunks, { recursive: true });
   if (samples !== null) await writeParquet(samples, join(chunks, chunkName(index, 'samples')));
@@ -115,11 +140,16 @@ export async function writeChunk(dir: string, index: number, summary: Table, sam
  * Concatenates the chunk files of one kind, in chunk order, into `target`, streaming record batches
  * through parquet-wasm's writer so that memory holds one chunk at a time; written atomically.
  */
-export async function mergeChunks(dir: string, kind: 'summary' | 'samples', total: number, target: string): Promise<void> {
+export async function mergeChunks(
+  dir: string,
+  kind: 'summary' | 'samples',
+  total: number,
+  target: string,
+): Promise<void> {
   let index = 0;
   let queue: WasmRecordBatch[] = [];
   const source = new ReadableStream<WasmRecordBatch>({
-    async pull(controller) {
+    pull(controller) {
       while (queue.length === 0 && index < total) {
         const bytes = readFileSync(join(dir, CHUNKS_DIR, chunkName(index, kind)));
         const table: WasmTable = wasmRead(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));

@@ -99,9 +99,11 @@ function readMappingFile(file: string): Record<string, QuantitySource> {
   try {
     raw = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`${file}: mapping is not readable JSON: ${(error as Error).message}`);
+    throw new Error(`${file}: mapping is not readable JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  const body = typeof raw === 'object' && raw !== null && 'quantities' in raw ? (raw as { quantities: unknown }).quantities : raw;
+  const body = typeof raw === 'object' && raw !== null && 'quantities' in raw ? raw.quantities : raw;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new Error(`${file}: a mapping is an object of quantity name → column`);
   const out: Record<string, QuantitySource> = {};
@@ -134,15 +136,41 @@ function summaryTable(inputs: PreparedInputs, table: Table, start: number, resul
   const columns: { name: string; vector: Vector; info: { unit?: string; description?: string } }[] = [];
   const rowIds = new BigInt64Array(rows);
   for (let r = 0; r < rows; r += 1) rowIds[r] = BigInt(start + r);
-  columns.push({ name: 'row', vector: makeVector(rowIds), info: { description: 'row of the input table (from 0)' } });
+  columns.push({
+    name: 'row',
+    vector: makeVector(rowIds),
+    info: { description: 'row of the input table (from 0)' },
+  });
   if (inputs.sourceIdColumn !== null)
-    columns.push({ name: 'source_id', vector: sliceColumn(table, inputs.sourceIdColumn, start, start + rows), info: { description: `input column ${inputs.sourceIdColumn}` } });
-  result.summary.names.forEach((name, i) => columns.push({ name, vector: makeVector(result.summary.columns[i]!), info: {} }));
+    columns.push({
+      name: 'source_id',
+      vector: sliceColumn(table, inputs.sourceIdColumn, start, start + rows),
+      info: { description: `input column ${inputs.sourceIdColumn}` },
+    });
+  result.summary.names.forEach((name, i) =>
+    columns.push({ name, vector: makeVector(result.summary.columns[i]!), info: {} }),
+  );
   const f = result.flags;
-  columns.push({ name: 'n_observed', vector: makeVector(f.nObserved), info: { description: 'observed model inputs' } });
-  columns.push({ name: 'outside_training', vector: makeVector(f.outsideTraining), info: { description: 'an observed input outside the training range' } });
-  columns.push({ name: 'misspec_score', vector: makeVector(f.misspecScore), info: { description: 'standardised chi-square of the inputs vs the training set' } });
-  columns.push({ name: 'misspecified', vector: makeVector(f.misspecified), info: { description: `misspec_score > ${MISSPEC_LIMIT}` } });
+  columns.push({
+    name: 'n_observed',
+    vector: makeVector(f.nObserved),
+    info: { description: 'observed model inputs' },
+  });
+  columns.push({
+    name: 'outside_training',
+    vector: makeVector(f.outsideTraining),
+    info: { description: 'an observed input outside the training range' },
+  });
+  columns.push({
+    name: 'misspec_score',
+    vector: makeVector(f.misspecScore),
+    info: { description: 'standardised chi-square of the inputs vs the training set' },
+  });
+  columns.push({
+    name: 'misspecified',
+    vector: makeVector(f.misspecified),
+    info: { description: `misspec_score > ${MISSPEC_LIMIT}` },
+  });
   return buildTable(columns);
 }
 
@@ -176,15 +204,19 @@ function columnNotes(parameters: string[]): Record<string, string> {
     source_id: 'the input catalog source id, when it has one',
     n_observed: 'number of observed model inputs',
     outside_training: `1 when an observed input lies outside the card's range (or beyond ${RANGE_SIGMA} training std)`,
-    misspec_score: '(Σ z² − k)/√(2k) over the k observed inputs in the network space; ~N(0,1) for typical stars',
+    misspec_score:
+      '(Σ z² − k)/√(2k) over the k observed inputs in the network space; ~N(0,1) for typical stars',
     misspecified: `1 when misspec_score > ${MISSPEC_LIMIT}`,
   };
-  for (const p of parameters) notes[`${p}_*`] = 'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (linear)';
+  for (const p of parameters)
+    notes[`${p}_*`] = 'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (linear)';
   return notes;
 }
 
 function versions(): Record<string, string> {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return { cradle: pkg.version, onnxruntime: ort.env.versions.common, node: process.versions.node };
 }
 
@@ -193,7 +225,8 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const model: LoadedModel = resolveModel(options.model);
   const card = model.card;
   const table = await readInputTable(options.input, options.hdu);
-  const mapping = options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
+  const mapping =
+    options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
   const inputs = prepareInputs(table, card, options.input, mapping);
   const settings: SamplerSettings = {
     samples: options.samples ?? card.sampler.samples_per_star,
@@ -203,8 +236,12 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
     maxContextBytes: DEFAULT_MAX_CONTEXT_BYTES,
   };
-  for (const [name, value] of [['samples', settings.samples], ['steps', settings.steps]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
+  for (const [name, value] of [
+    ['samples', settings.samples],
+    ['steps', settings.steps],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`--${name} must be a whole number ≥ 1, got ${value}`);
   }
   if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > Number.MAX_SAFE_INTEGER)
     throw new Error(`--seed must be a whole number ≥ 0, got ${settings.seed}`);
@@ -213,8 +250,19 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const inputPath = resolve(options.input);
   const stat = statSync(inputPath);
   const fingerprint: RunFingerprint = {
-    model: { name: card.name, card_sha256: sha256([join(model.dir, 'card.json')]), graphs_sha256: sha256([model.contextFile, model.velocityFile]) },
-    input: { file: inputPath, hdu: options.hdu ?? null, size: stat.size, mtime_ms: Math.round(stat.mtimeMs), rows: inputs.rows, mapping: inputs.sources },
+    model: {
+      name: card.name,
+      card_sha256: sha256([join(model.dir, 'card.json')]),
+      graphs_sha256: sha256([model.contextFile, model.velocityFile]),
+    },
+    input: {
+      file: inputPath,
+      hdu: options.hdu ?? null,
+      size: stat.size,
+      mtime_ms: Math.round(stat.mtimeMs),
+      rows: inputs.rows,
+      mapping: inputs.sources,
+    },
     settings: {
       samples: settings.samples,
       steps: settings.steps,
@@ -226,7 +274,10 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   };
   const previous = readRunRecord(out);
   if (previous !== null) {
-    if (!options.resume) throw new Error(`${out}: holds a run already (run.json); resume it with --resume or choose another --out`);
+    if (!options.resume)
+      throw new Error(
+        `${out}: holds a run already (run.json); resume it with --resume or choose another --out`,
+      );
     if (options.chunkRows === undefined) fingerprint.settings.chunk_rows = previous.settings.chunk_rows;
     const difference = fingerprintDifference(previous, fingerprint);
     if (difference !== null) throw new Error(`${out}: cannot resume: ${difference}`);
@@ -236,9 +287,13 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   mkdirSync(out, { recursive: true });
   removeTemporaries(out);
   const chunkRows = fingerprint.settings.chunk_rows;
-  if (!Number.isInteger(chunkRows) || chunkRows < 1) throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
+  if (!Number.isInteger(chunkRows) || chunkRows < 1)
+    throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
   const totalChunks = Math.ceil(inputs.rows / chunkRows);
-  const done = previous?.status === 'complete' ? new Set(Array.from({ length: totalChunks }, (_, i) => i)) : finishedChunks(out, keepSamples);
+  const done =
+    previous?.status === 'complete'
+      ? new Set(Array.from({ length: totalChunks }, (_, i) => i))
+      : finishedChunks(out, keepSamples);
   const resumedChunks = done.size;
   const rowsOf = (i: number): number => Math.min(chunkRows, inputs.rows - i * chunkRows);
   let doneRows = [...done].reduce((a, i) => a + rowsOf(i), 0);
@@ -246,7 +301,13 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const cores = Math.max(1, Math.floor(options.cores ?? availableParallelism()));
   const threads = Math.max(1, Math.floor(cores / workers));
-  const setup: ExecutorSetup = { modelDir: model.dir, provider: options.provider ?? 'auto', threads, settings, keepSamples };
+  const setup: ExecutorSetup = {
+    modelDir: model.dir,
+    provider: options.provider ?? 'auto',
+    threads,
+    settings,
+    keepSamples,
+  };
   const parameterNames = parameterIndices(card).map((j) => card.variables[j]!.name);
   const record: RunRecord = {
     format: RUN_FORMAT,
@@ -296,7 +357,8 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     const executors: Executor[] = [];
     try {
       if (workers === 1) executors.push(await inProcessExecutor(model, setup));
-      else executors.push(...(await Promise.all(Array.from({ length: workers }, () => workerExecutor(setup)))));
+      else
+        executors.push(...(await Promise.all(Array.from({ length: workers }, () => workerExecutor(setup)))));
       record.provider = executors[0]!.provider;
       record.provider_notes = executors[0]!.notes;
       for (const note of record.provider_notes) hooks.log?.(note);

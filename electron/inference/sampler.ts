@@ -47,7 +47,8 @@ export function parameterIndices(card: ModelCard): number[] {
 
 function int64(ids: number[], repeat: number): BigInt64Array {
   const out = new BigInt64Array(ids.length * repeat);
-  for (let r = 0; r < repeat; r += 1) for (let i = 0; i < ids.length; i += 1) out[r * ids.length + i] = BigInt(ids[i]!);
+  for (let r = 0; r < repeat; r += 1)
+    for (let i = 0; i < ids.length; i += 1) out[r * ids.length + i] = BigInt(ids[i]!);
   return out;
 }
 
@@ -93,7 +94,10 @@ export class PosteriorSampler {
       const bytesPerStar = samples * contextTokens(group) * this.kvPerToken * 4;
       const perRun = Math.max(
         1,
-        Math.min(Math.floor(this.settings.maxBatchRows / samples), Math.floor(this.settings.maxContextBytes / bytesPerStar)),
+        Math.min(
+          Math.floor(this.settings.maxBatchRows / samples),
+          Math.floor(this.settings.maxContextBytes / bytesPerStar),
+        ),
       );
       for (let i = 0; i < group.members.length; i += perRun) {
         signal?.throwIfAborted();
@@ -105,7 +109,8 @@ export class PosteriorSampler {
         members.forEach((r, m) => {
           for (let s = 0; s < samples; s += 1) {
             for (let l = 0; l < nl; l += 1) {
-              out[(r * samples + s) * P + this.parameterSlot[group.latentIds[l]!]!] = x[(m * samples + s) * nl + l]!;
+              out[(r * samples + s) * P + this.parameterSlot[group.latentIds[l]!]!] =
+                x[(m * samples + s) * nl + l]!;
             }
           }
         });
@@ -116,7 +121,12 @@ export class PosteriorSampler {
 
   /** Context graph for `members`, then the ODE for members × samples; returns x(1) [m·S, nl]
    * (`members` may repeat a star: a repeat draws the same noise and gives the same samples). */
-  private async sampleGroup(block: StarBlock, group: TokenGroup, members: number[], signal?: AbortSignal): Promise<Float32Array> {
+  private async sampleGroup(
+    block: StarBlock,
+    group: TokenGroup,
+    members: number[],
+    signal?: AbortSignal,
+  ): Promise<Float32Array> {
     const { samples, seed, steps, solver } = this.settings;
     const b = members.length;
     const nc = contextTokens(group);
@@ -165,7 +175,8 @@ export class PosteriorSampler {
     members.forEach((r, m) => {
       const row = block.start + r;
       for (let s = 0; s < samples; s += 1) {
-        for (let l = 0; l < nl; l += 1) x0[(m * samples + s) * nl + l] = normalAt(seed, row, s, group.latentIds[l]!);
+        for (let l = 0; l < nl; l += 1)
+          x0[(m * samples + s) * nl + l] = normalAt(seed, row, s, group.latentIds[l]!);
       }
     });
     return integrate(

@@ -47,7 +47,10 @@ function missingLibrary(provider: Provider): string | null {
   if (provider !== 'cuda' && provider !== 'tensorrt') return null;
   const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
   const dir = join(dirname(entry), '..', 'bin', 'napi-v6', platform(), arch());
-  const file = platform() === 'win32' ? `onnxruntime_providers_${provider}.dll` : `libonnxruntime_providers_${provider}.so`;
+  const file =
+    platform() === 'win32'
+      ? `onnxruntime_providers_${provider}.dll`
+      : `libonnxruntime_providers_${provider}.so`;
   return existsSync(join(dir, file)) ? null : `${file} is not installed in ${dir}`;
 }
 
@@ -58,7 +61,11 @@ function firstLine(error: unknown): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-async function create(model: LoadedModel, provider: Provider, threads: number): Promise<[InferenceSession, InferenceSession]> {
+async function create(
+  model: LoadedModel,
+  provider: Provider,
+  threads: number,
+): Promise<[InferenceSession, InferenceSession]> {
   const options: InferenceSession.SessionOptions = {
     executionProviders: [provider],
     intraOpNumThreads: threads,
@@ -81,7 +88,8 @@ async function create(model: LoadedModel, provider: Provider, threads: number): 
 /** Creates the two sessions on the requested provider, falling back to CPU with a note. */
 export async function openSessions(model: LoadedModel, options: SessionOptions = {}): Promise<ModelSessions> {
   const choice = options.provider ?? 'auto';
-  if (!PROVIDERS.includes(choice)) throw new Error(`unknown provider '${String(choice)}' (choose ${PROVIDERS.join(', ')})`);
+  if (!PROVIDERS.includes(choice))
+    throw new Error(`unknown provider '${String(choice)}' (choose ${PROVIDERS.join(', ')})`);
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const candidates: Provider[] = choice === 'auto' ? autoCandidates() : choice === 'cpu' ? [] : [choice];
   const notes: string[] = [];
@@ -106,7 +114,10 @@ export async function openSessions(model: LoadedModel, options: SessionOptions =
         },
       };
     } catch (error) {
-      if (provider === 'cpu') throw new Error(`${model.dir}: ONNX Runtime cannot load the model on CPU: ${firstLine(error)}`);
+      if (provider === 'cpu')
+        throw new Error(`${model.dir}: ONNX Runtime cannot load the model on CPU: ${firstLine(error)}`, {
+          cause: error,
+        });
       notes.push(`provider ${provider} unavailable (${firstLine(error)}); falling back`);
     }
   }

@@ -23,7 +23,10 @@ export async function integrate(
   const x = Float32Array.from(x0);
   const probe = new Float32Array(n);
   const tmp = new Float32Array(1);
-  const f32 = (v: number): number => ((tmp[0] = v), tmp[0]!);
+  const f32 = (v: number): number => {
+    tmp[0] = v;
+    return tmp[0];
+  };
   const h = f32(1 / steps);
   const halfH = f32(h * 0.5);
   for (let k = 0; k < steps; k += 1) {

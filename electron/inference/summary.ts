@@ -9,7 +9,13 @@ import { toPhysical } from './transforms.ts';
 export const STATISTICS = ['mean', 'median', 'std', 'p2_5', 'p16', 'p84', 'p97_5'] as const;
 export type Statistic = (typeof STATISTICS)[number];
 
-const QUANTILES: Partial<Record<Statistic, number>> = { median: 0.5, p2_5: 0.025, p16: 0.16, p84: 0.84, p97_5: 0.975 };
+const QUANTILES: Partial<Record<Statistic, number>> = {
+  median: 0.5,
+  p2_5: 0.025,
+  p16: 0.16,
+  p84: 0.84,
+  p97_5: 0.975,
+};
 
 export function summaryColumnName(parameter: string, statistic: Statistic): string {
   return `${parameter}_${statistic}`;
@@ -64,7 +70,8 @@ export function summarise(samples: BlockSamples, parameters: CardVariable[]): Su
       const stats = byStat[p]!;
       stats.get('mean')![r] = mean;
       stats.get('std')![r] = Math.sqrt(ss / S);
-      for (const [stat, q] of Object.entries(QUANTILES) as [Statistic, number][]) stats.get(stat)![r] = quantileSorted(sorted, q);
+      for (const [stat, q] of Object.entries(QUANTILES) as [Statistic, number][])
+        stats.get(stat)![r] = quantileSorted(sorted, q);
     }
   }
   return { names, columns };

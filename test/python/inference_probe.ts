@@ -40,7 +40,14 @@ for (let r = 0; r < rows; r += 1) {
   });
 }
 const sessions = await openSessions(model, { provider: 'cpu', threads: 1 });
-const settings = { samples: request.samples, steps: request.steps, solver: request.solver, seed: request.seed, maxBatchRows: 4096, maxContextBytes: 1 << 28 };
+const settings = {
+  samples: request.samples,
+  steps: request.steps,
+  solver: request.solver,
+  seed: request.seed,
+  maxBatchRows: 4096,
+  maxContextBytes: 1 << 28,
+};
 const sampler = new PosteriorSampler(sessions, card, settings);
 const block = { start: request.start, rows, width, values, errors, observed };
 const drawn = await sampler.sampleBlock(block);
@@ -55,9 +62,18 @@ for (let r = 0; r < rows; r += 1) {
     noise.push(latent.map((j) => normalAt(request.seed, request.start + r, s, j)));
     x.push(latent.map((j) => drawn.values[(r * S + s) * params.length + params.indexOf(j)]!));
   }
-  stars.push({ latent, noise, samples: x, network_values: Array.from(values.subarray(r * width, (r + 1) * width)), network_errors: Array.from(errors.subarray(r * width, (r + 1) * width)) });
+  stars.push({
+    latent,
+    noise,
+    samples: x,
+    network_values: Array.from(values.subarray(r * width, (r + 1) * width)),
+    network_errors: Array.from(errors.subarray(r * width, (r + 1) * width)),
+  });
 }
-const summary = summarise(drawn, params.map((j) => card.variables[j]!));
+const summary = summarise(
+  drawn,
+  params.map((j) => card.variables[j]!),
+);
 const columns: Record<string, number[]> = {};
 summary.names.forEach((name, i) => (columns[name] = Array.from(summary.columns[i]!)));
 await sessions.release();

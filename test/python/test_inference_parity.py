@@ -23,24 +23,36 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "native-models"))
 
-from cradle_models.export.card import build_card, write_card  # noqa: E402
-from cradle_models.export.graphs import export_onnx  # noqa: E402
-from cradle_models.export.onnx_sampler import OnnxSimformer  # noqa: E402
-from cradle_models.export.sampler import posterior_samples_torch  # noqa: E402
-from cradle_models.nets.simformer import Simformer, SimformerConfig  # noqa: E402
-from cradle_models.nets.tokens import attention_masks, split_tokens  # noqa: E402
-from cradle_models.variables import Transform, Variable, denormalise  # noqa: E402
+from cradle_models.export.card import build_card, write_card
+from cradle_models.export.graphs import export_onnx
+from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.export.sampler import posterior_samples_torch
+from cradle_models.nets.simformer import Simformer, SimformerConfig
+from cradle_models.nets.tokens import attention_masks, split_tokens
+from cradle_models.variables import Transform, Variable, denormalise
 
 PROBE = ROOT / "test" / "python" / "inference_probe.ts"
-pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+pytestmark = pytest.mark.skipif(
+    shutil.which("node") is None, reason="node is not installed"
+)
 
 VARIABLES = [
-    Variable("mass_init", "parameter", "Msun", Transform("log10", 0.0), mean=-0.2, std=0.4),
+    Variable(
+        "mass_init", "parameter", "Msun", Transform("log10", 0.0), mean=-0.2, std=0.4
+    ),
     Variable("theta", "parameter", "", Transform(), mean=0.3, std=1.5),
     Variable("av", "parameter", "mag", Transform("log10", 0.05), mean=-0.5, std=0.5),
     Variable("x_0", "observable", "mag", Transform(), mean=12.0, std=2.0, survey="toy"),
     Variable("x_1", "observable", "mag", Transform(), mean=11.0, std=1.8, survey="toy"),
-    Variable("flux", "observable", "", Transform("log10", 0.0), mean=1.0, std=0.7, survey="toy"),
+    Variable(
+        "flux",
+        "observable",
+        "",
+        Transform("log10", 0.0),
+        mean=1.0,
+        std=0.7,
+        survey="toy",
+    ),
 ]
 STEPS = 6
 SAMPLES = 16
@@ -48,7 +60,13 @@ SAMPLES = 16
 
 def _export(folder: Path, solver: str) -> Path:
     torch.manual_seed(4)
-    config = SimformerConfig(n_variables=len(VARIABLES), width=32, heads=4, context_layers=2, velocity_layers=2)
+    config = SimformerConfig(
+        n_variables=len(VARIABLES),
+        width=32,
+        heads=4,
+        context_layers=2,
+        velocity_layers=2,
+    )
     model = Simformer(config)
     with torch.no_grad():
         for p in model.parameters():
@@ -70,7 +88,9 @@ def _export(folder: Path, solver: str) -> Path:
     return folder
 
 
-def _stars(rng: np.random.Generator) -> tuple[list[list[float | None]], list[list[float]], list[list[bool]]]:
+def _stars(
+    rng: np.random.Generator,
+) -> tuple[list[list[float | None]], list[list[float]], list[list[bool]]]:
     patterns = [
         [False, False, False, True, True, True],
         [False, False, False, True, False, True],
@@ -88,7 +108,14 @@ def _stars(rng: np.random.Generator) -> tuple[list[list[float | None]], list[lis
             float(rng.normal(11, 2)),
             float(rng.uniform(2, 30)),
         ]
-        err = [0.0, 0.0, 0.0, float(rng.uniform(0.01, 0.3)), float(rng.uniform(0.01, 0.3)), float(rng.uniform(0.1, 2))]
+        err = [
+            0.0,
+            0.0,
+            0.0,
+            float(rng.uniform(0.01, 0.3)),
+            float(rng.uniform(0.01, 0.3)),
+            float(rng.uniform(0.1, 2)),
+        ]
         values.append([v if o else None for v, o in zip(row, p, strict=True)])
         errors.append(err)
         observed.append(p)
@@ -98,8 +125,12 @@ def _stars(rng: np.random.Generator) -> tuple[list[list[float | None]], list[lis
 def _run_probe(request: dict[str, object], tmp: Path) -> dict[str, object]:
     path = tmp / "request.json"
     path.write_text(json.dumps(request))
-    out = subprocess.run(
-        ["node", "--import", "tsx", str(PROBE), str(path)], cwd=ROOT, capture_output=True, text=True, timeout=120
+    out = subprocess.run(  # noqa: PLW1510 (the return code is asserted below, with stderr)
+        ["node", "--import", "tsx", str(PROBE), str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     return dict(json.loads(out.stdout))
@@ -124,7 +155,15 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
         },
         tmp_path,
     )
-    model = Simformer(SimformerConfig(n_variables=len(VARIABLES), width=32, heads=4, context_layers=2, velocity_layers=2))
+    model = Simformer(
+        SimformerConfig(
+            n_variables=len(VARIABLES),
+            width=32,
+            heads=4,
+            context_layers=2,
+            velocity_layers=2,
+        )
+    )
     model.load_state_dict(torch.load(folder / "weights.pt"))
     model.eval()
     onnx_model = OnnxSimformer(folder)
@@ -141,7 +180,10 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
             return torch.as_tensor(np.repeat(a[None, :], SAMPLES, axis=0), dtype=dtype)
 
         context, latent = split_tokens(
-            rows(z, torch.float32), rows(e, torch.float32), rows(present, torch.bool), rows(obs, torch.bool)
+            rows(z, torch.float32),
+            rows(e, torch.float32),
+            rows(present, torch.bool),
+            rows(obs, torch.bool),
         )
         assert latent.ids[0, : len(star["latent"])].tolist() == star["latent"]
         ctx_mask, lat_mask = attention_masks(context, latent)
@@ -165,7 +207,9 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
         # PyTorch and its ONNX export differ by ~1e-6 per evaluation; a random-weight network amplifies
         # that over the steps, so the engine is held to the export's own agreement with PyTorch.
         export_gap = float(np.max(np.abs(reference_onnx - reference_torch)))
-        assert float(np.max(np.abs(engine - reference_torch))) <= max(1e-4, 2 * export_gap)
+        assert float(np.max(np.abs(engine - reference_torch))) <= max(
+            1e-4, 2 * export_gap
+        )
 
     # Summaries: the engine's physical statistics vs numpy on the engine's own samples.
     summary = result["summary"]
@@ -191,4 +235,8 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
             }
             for stat, value in expect.items():
                 got = summary[f"{v.name}_{stat}"][r]
-                assert got == pytest.approx(value, rel=1e-6, abs=1e-9), (v.name, stat, r)
+                assert got == pytest.approx(value, rel=1e-6, abs=1e-9), (
+                    v.name,
+                    stat,
+                    r,
+                )

@@ -2,7 +2,8 @@
 // run folder, with progress (rate, ETA) on stderr and the result as JSON on stdout; Ctrl-C stops after
 // the chunks in flight and `--resume` continues. `cradle infer export RUN FILE` writes the summary as
 // FITS, CSV, ECSV, VOTable or Parquet.
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import type { Command } from 'commander';
 import { ProgressMeter } from '../../jobs/progress.ts';
 import { exportSummary } from '../../inference/export.ts';
 import { runInference } from '../../inference/run.ts';
@@ -13,7 +14,8 @@ import type { ProviderChoice } from '../../inference/sessions.ts';
 function wholeNumber(name: string, min: number) {
   return (text: string): number => {
     const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
+    if (!Number.isInteger(value) || value < min)
+      throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
     return value;
   };
 }
@@ -56,7 +58,13 @@ export function registerInferCommand(program: Command): void {
     .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
     .option('--samples <n>', "posterior samples per star (default: the card's)", wholeNumber('--samples', 1))
     .option('--steps <n>', "ODE steps (default: the card's)", wholeNumber('--steps', 1))
-    .addOption(new Option('--solver <name>', "ODE solver (default: the card's)").choices(['euler', 'heun', 'midpoint']))
+    .addOption(
+      new Option('--solver <name>', "ODE solver (default: the card's)").choices([
+        'euler',
+        'heun',
+        'midpoint',
+      ]),
+    )
     .addOption(new Option('--provider <name>', 'execution provider').choices([...PROVIDERS]).default('auto'))
     .option('--resume', 'continue a stopped run in --out')
     .option('--seed <n>', 'random seed (default 0)', wholeNumber('--seed', 0))
@@ -74,7 +82,18 @@ export function registerInferCommand(program: Command): void {
         resume: flags.resume ?? false,
         keepSamples: flags.keepSamples ?? false,
       };
-      for (const key of ['model', 'hdu', 'mapping', 'samples', 'steps', 'solver', 'seed', 'chunkRows', 'workers', 'cores'] as const) {
+      for (const key of [
+        'model',
+        'hdu',
+        'mapping',
+        'samples',
+        'steps',
+        'solver',
+        'seed',
+        'chunkRows',
+        'workers',
+        'cores',
+      ] as const) {
         if (flags[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = flags[key];
       }
       const controller = new AbortController();
@@ -100,7 +119,8 @@ export function registerInferCommand(program: Command): void {
           },
         });
         const exports = [];
-        if (result.status === 'complete') for (const file of flags.export ?? []) exports.push(await exportSummary(result.out, file));
+        if (result.status === 'complete')
+          for (const file of flags.export ?? []) exports.push(await exportSummary(result.out, file));
         process.stdout.write(`${JSON.stringify({ ...result, exports }, null, 2)}\n`);
         if (result.status !== 'complete') process.exitCode = 130;
       } finally {
@@ -109,7 +129,9 @@ export function registerInferCommand(program: Command): void {
     });
   infer
     .command('export <run> <file>')
-    .description("write a finished run's summary as FITS, CSV, TSV, ECSV, VOTable or Parquet (from the extension)")
+    .description(
+      "write a finished run's summary as FITS, CSV, TSV, ECSV, VOTable or Parquet (from the extension)",
+    )
     .action(async (run: string, file: string) => {
       process.stdout.write(`${JSON.stringify(await exportSummary(run, file))}\n`);
     });

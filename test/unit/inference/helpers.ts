@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { normalAt } from '../../../electron/inference/random.ts';
 
-export const TOY_MODEL = fileURLToPath(new URL('../../fixtures/inference/toy-linear-gaussian', import.meta.url));
+export const TOY_MODEL = fileURLToPath(
+  new URL('../../fixtures/inference/toy-linear-gaussian', import.meta.url),
+);
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cradle-${prefix}-`));
@@ -16,7 +18,7 @@ export function writeToyCsv(dir: string, rows: number): string {
   const lines = ['source_id,x_0,x_0_err,x_1,x_1_err,x_2,x_2_err'];
   for (let r = 0; r < rows; r += 1) {
     const x = [0, 1, 2].map((j) => (-1 + 1.5 * normalAt(99, r, 0, j)).toFixed(4));
-    const e = [0, 1, 2].map((j) => (0.3 + 0.5 * Math.abs(normalAt(99, r, 1, j)) / 3).toFixed(3));
+    const e = [0, 1, 2].map((j) => (0.3 + (0.5 * Math.abs(normalAt(99, r, 1, j))) / 3).toFixed(3));
     const x1 = r % 5 === 0 ? '' : x[1];
     const x2 = r % 7 === 0 ? '' : x[2];
     lines.push(`${4_000_000_000_000 + r * 13},${x[0]},${e[0]},${x1},${e[1]},${x2},${e[2]}`);

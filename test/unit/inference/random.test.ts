@@ -19,7 +19,13 @@ describe('Philox4x32-10', () => {
 describe('normalAt', () => {
   it('is a pure function of (seed, row, sample, variable)', () => {
     expect(normalAt(7, 123, 4, 2)).toBe(normalAt(7, 123, 4, 2));
-    const values = new Set([normalAt(7, 123, 4, 2), normalAt(8, 123, 4, 2), normalAt(7, 124, 4, 2), normalAt(7, 123, 5, 2), normalAt(7, 123, 4, 3)]);
+    const values = new Set([
+      normalAt(7, 123, 4, 2),
+      normalAt(8, 123, 4, 2),
+      normalAt(7, 124, 4, 2),
+      normalAt(7, 123, 5, 2),
+      normalAt(7, 123, 4, 3),
+    ]);
     expect(values.size).toBe(5);
   });
 

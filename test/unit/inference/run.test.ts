@@ -44,7 +44,8 @@ describe('runInference', () => {
     expect(reference.numRows).toBe(120);
     expect([...reference.getChild('row')!].map(Number)).toEqual(Array.from({ length: 120 }, (_, i) => i));
     expect(Number(reference.getChild('source_id')!.get(3))).toBe(4_000_000_000_000 + 39);
-    for (const name of ['theta_0_median', 'theta_1_p16', 'theta_1_p97_5', 'misspec_score']) expect(reference.getChild(name)).not.toBeNull();
+    for (const name of ['theta_0_median', 'theta_1_p16', 'theta_1_p97_5', 'misspec_score'])
+      expect(reference.getChild(name)).not.toBeNull();
     const medians = [...reference.getChild('theta_0_median')!] as number[];
     expect(medians.every(Number.isFinite)).toBe(true);
     expect(Number(reference.getChild('n_observed')!.get(0))).toBe(1); // row 0 lacks x_1 and x_2
@@ -58,10 +59,16 @@ describe('runInference', () => {
   it('falls back to CPU with a message when the provider is unavailable', async () => {
     const out = join(tempDir('fallback'), 'out');
     const logs: string[] = [];
-    const result = await runInference({ model: TOY_MODEL, input, out, ...SMALL, provider: 'cuda', chunkRows: 200 }, { log: (m) => logs.push(m) });
+    const result = await runInference(
+      { model: TOY_MODEL, input, out, ...SMALL, provider: 'cuda', chunkRows: 200 },
+      { log: (m) => logs.push(m) },
+    );
     expect(result.provider).toBe('cpu');
     expect(logs.join('\n')).toMatch(/provider cuda unavailable/);
-    const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as { provider: string; provider_notes: string[] };
+    const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
+      provider: string;
+      provider_notes: string[];
+    };
     expect(record.provider).toBe('cpu');
     expect(record.provider_notes[0]).toMatch(/cuda/);
     expectSameTable(reference, await summary(out));
@@ -76,8 +83,12 @@ describe('runInference', () => {
     );
     expect(first.status).toBe('cancelled');
     expect(existsSync(join(out, 'summary.parquet'))).toBe(false);
-    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, chunkRows: 10 })).rejects.toThrow(/--resume/);
-    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, steps: 5, resume: true })).rejects.toThrow(/settings.steps/);
+    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, chunkRows: 10 })).rejects.toThrow(
+      /--resume/,
+    );
+    await expect(
+      runInference({ model: TOY_MODEL, input, out, ...SMALL, steps: 5, resume: true }),
+    ).rejects.toThrow(/settings.steps/);
     const second = await runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true });
     expect(second.status).toBe('complete');
     expect(second.resumedChunks).toBeGreaterThanOrEqual(3);
@@ -87,7 +98,27 @@ describe('runInference', () => {
   it('survives kill -9 mid-run: a resume completes it with nothing lost or duplicated', async () => {
     const out = join(tempDir('kill'), 'out');
     const big = writeToyCsv(tempDir('kill-input'), 400);
-    const args = ['bin/cradle.mjs', 'infer', '--model', TOY_MODEL, '--input', big, '--out', out, '--samples', '16', '--steps', '4', '--seed', '3', '--chunk-rows', '10', '--cores', '2', '--quiet'];
+    const args = [
+      'bin/cradle.mjs',
+      'infer',
+      '--model',
+      TOY_MODEL,
+      '--input',
+      big,
+      '--out',
+      out,
+      '--samples',
+      '16',
+      '--steps',
+      '4',
+      '--seed',
+      '3',
+      '--chunk-rows',
+      '10',
+      '--cores',
+      '2',
+      '--quiet',
+    ];
     const child = spawn('node', args, { cwd: ROOT, stdio: 'ignore' });
     const chunks = join(out, 'chunks');
     await new Promise<void>((resolve, reject) => {
@@ -135,6 +166,8 @@ describe('runInference', () => {
     const dir = tempDir('bad');
     const file = join(dir, 'bad.csv');
     writeFileSync(file, 'a,b\n1,2\n');
-    await expect(runInference({ model: TOY_MODEL, input: file, out: join(dir, 'out') })).rejects.toThrow(/bad\.csv: none of the model's inputs \(x_0, x_1, x_2\)/);
+    await expect(runInference({ model: TOY_MODEL, input: file, out: join(dir, 'out') })).rejects.toThrow(
+      /bad\.csv: none of the model's inputs \(x_0, x_1, x_2\)/,
+    );
   });
 });

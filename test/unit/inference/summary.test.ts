@@ -7,7 +7,9 @@ describe('quantileSorted', () => {
     // numpy.percentile([1, 2, 3, 4, 10], [2.5, 16, 50, 84, 97.5]) = [1.1, 1.64, 3., 6.16, 9.4]
     const sorted = Float64Array.of(1, 2, 3, 4, 10);
     const expected = [1.1, 1.64, 3, 6.16, 9.4];
-    [0.025, 0.16, 0.5, 0.84, 0.975].forEach((q, i) => expect(quantileSorted(sorted, q)).toBeCloseTo(expected[i]!, 12));
+    [0.025, 0.16, 0.5, 0.84, 0.975].forEach((q, i) =>
+      expect(quantileSorted(sorted, q)).toBeCloseTo(expected[i]!, 12),
+    );
   });
 });
 
@@ -24,7 +26,9 @@ describe('summarise', () => {
       error_handling: 'none',
     };
     // One star, four samples at log10 mass −1, 0, 0, 1 → masses 0.1, 1, 1, 10.
-    const s = summarise({ rows: 1, samples: 4, parameters: 1, values: Float32Array.of(-1, 0, 0, 1) }, [variable]);
+    const s = summarise({ rows: 1, samples: 4, parameters: 1, values: Float32Array.of(-1, 0, 0, 1) }, [
+      variable,
+    ]);
     expect(s.names).toEqual([
       'mass_init_mean',
       'mass_init_median',
