@@ -1,6 +1,6 @@
 // Tables and images handed to the rest of Cradle as Apache Arrow: a table HDU becomes record batches
 // (one per read batch, so a large table streams) whose fields carry the FITS unit, TDISP, description
-// and TFORM as metadata; an image becomes its typed array with shape (numpy order). Numeric columns
+// and TFORM as metadata; an image becomes its typed array with shape (numpy order) and WCS. Numeric columns
 // are decoded in bulk (gather the column's bytes, swap, view); TNULL and NaN become Arrow nulls.
 import {
   Bool,
@@ -36,6 +36,10 @@ import type { NumericArray, StorageCode } from './decode.ts';
 import { withContext } from './errors.ts';
 import type { FitsFile } from './file.ts';
 import type { Hdu } from './hdu.ts';
+import { readCompressedImage } from './compressed.ts';
+import { readImage } from './image.ts';
+import { readWcs } from './wcs/wcs.ts';
+import type { Wcs } from './wcs/wcs.ts';
 
 export type FitsTable = BinaryTable | AsciiTable;
 
@@ -310,4 +314,31 @@ function stringData(batch: RowBatch, rowWidth: number, column: BinaryColumn): Da
     valueOffsets: offsets,
     data: bytes.subarray(0, q),
   });
+}
+
+export interface ImageOutput {
+  /** Physical values (BSCALE/BZERO applied, BLANK as NaN), numpy order. */
+  data: NumericArray;
+  /** Axis lengths, slowest first. */
+  shape: number[];
+  /** The header's WCS; undefined when it has none or one Cradle cannot evaluate (see wcsProblem). */
+  wcs: Wcs | undefined;
+  wcsProblem: string | undefined;
+}
+
+/** An image HDU (plain or tile-compressed) as its typed array, shape and WCS. */
+export function readImageOutput(file: FitsFile, hdu: Hdu): ImageOutput {
+  if (hdu.type !== 'PRIMARY' && hdu.type !== 'IMAGE' && hdu.type !== 'COMPRESSED_IMAGE') {
+    throw file.error(hdu, `an image was expected, this HDU is ${hdu.type}`);
+  }
+  const image = hdu.type === 'COMPRESSED_IMAGE' ? readCompressedImage(file, hdu) : readImage(file, hdu);
+  let wcs: Wcs | undefined;
+  let wcsProblem: string | undefined;
+  try {
+    const found = readWcs(hdu.header, { naxis: image.shape.length });
+    wcs = found.present ? found : undefined;
+  } catch (error) {
+    wcsProblem = error instanceof Error ? error.message : String(error);
+  }
+  return { data: image.data, shape: image.shape, wcs, wcsProblem };
 }

@@ -92,6 +92,11 @@ export class FitsFile {
     return bytes;
   }
 
+  /** Bytes anywhere in the file (short only at its end). */
+  readRange(offset: number, length: number): Buffer {
+    return this.source.read(offset, length);
+  }
+
   /** Fill `target` with an HDU's data from `offset`. */
   readDataInto(hdu: Hdu, target: Buffer, offset: number): void {
     if (this.source.readInto(target, hdu.dataOffset + offset) < target.length) throw this.truncation(hdu);

@@ -6,7 +6,8 @@ import { AsciiTable } from './asciitable.ts';
 import { BinaryTable } from './bintable.ts';
 import type { CellValue } from './bintable.ts';
 import type { FitsFile } from './file.ts';
-import { imageShape } from './hdu.ts';
+import { OnesComplementSum, onesComplementSum, verifyHdu } from './checksum.ts';
+import { imageShape, paddedSize } from './hdu.ts';
 import type { Hdu, HduType } from './hdu.ts';
 import type { HeaderJsonValue } from './header.ts';
 import { imageLayout, imageStats, readPixel } from './image.ts';
@@ -32,11 +33,47 @@ export interface HduSummary {
   shape?: number[];
   rows?: number;
   columns?: ColumnSummary[];
+  /** With `checksums`: whether CHECKSUM (header + data) and DATASUM (data) hold; "absent" without them. */
+  checksum?: { checksum: ChecksumState; datasum: ChecksumState };
 }
 
-export function summarize(file: FitsFile): { hdus: HduSummary[] } {
-  return { hdus: file.hdus().map((hdu) => summarizeHdu(file, hdu)) };
+export type ChecksumState = 'ok' | 'bad' | 'absent';
+
+export function summarize(file: FitsFile, options: { checksums?: boolean } = {}): { hdus: HduSummary[] } {
+  return {
+    hdus: file.hdus().map((hdu) => {
+      const summary = summarizeHdu(file, hdu);
+      if (options.checksums) summary.checksum = verifyChecksums(file, hdu);
+      return summary;
+    }),
+  };
 }
+
+/**
+ * Verify CHECKSUM and DATASUM (FITS 4.0 Appendix J) by streaming the HDU's header and padded data
+ * through the ones'-complement sum of ./checksum.ts.
+ */
+export function verifyChecksums(file: FitsFile, hdu: Hdu): { checksum: ChecksumState; datasum: ChecksumState } {
+  const hasChecksum = hdu.header.has('CHECKSUM');
+  const datasumText = hdu.header.get('DATASUM');
+  if (!hasChecksum && datasumText === undefined) return { checksum: 'absent', datasum: 'absent' };
+  file.checkDataPresent(hdu);
+  const headerSum = onesComplementSum(file.readRange(hdu.headerOffset, hdu.dataOffset - hdu.headerOffset));
+  const data = new OnesComplementSum();
+  const end = paddedSize(hdu.dataSize);
+  for (let at = 0; at < end; at += CHECKSUM_CHUNK) {
+    const chunk = file.readRange(hdu.dataOffset + at, Math.min(CHECKSUM_CHUNK, end - at));
+    if (chunk.length === 0) break;
+    data.update(chunk);
+  }
+  const verdict = verifyHdu(headerSum, data.value(), datasumText === undefined || datasumText === null ? undefined : String(datasumText));
+  return {
+    checksum: hasChecksum ? (verdict.checksumOk ? 'ok' : 'bad') : 'absent',
+    datasum: verdict.datasumOk === undefined ? 'absent' : verdict.datasumOk ? 'ok' : 'bad',
+  };
+}
+
+const CHECKSUM_CHUNK = 1 << 23;
 
 export function summarizeHdu(file: FitsFile, hdu: Hdu): HduSummary {
   const summary: HduSummary = {

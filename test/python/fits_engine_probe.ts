@@ -1,7 +1,8 @@
 // Probe for the FITS parity tests: runs many `cradle fits` requests in one process (the CLI's start-up
 // would dominate a sweep over dozens of files), through the same functions the CLI calls.
 // Usage: node --import tsx test/python/fits_engine_probe.ts REQUESTS.json
-//   REQUESTS.json: [{"op": "info"|"stats"|"rows"|"pixels", "file", "hdu"?, "rows"?, "at"?, "columns"?}]
+//   REQUESTS.json: [{"op": "info"|"stats"|"rows"|"pixels", "file", "hdu"?, "rows"?, "at"?, "columns"?,
+//                    "checksums"?}]
 //   stdout: a JSON array, one {"ok": result} or {"error": one-line message} per request.
 import { readFileSync } from 'node:fs';
 import { FitsFile } from '../../electron/fits/file.ts';
@@ -14,6 +15,7 @@ interface Request {
   rows?: number[];
   at?: number[][];
   columns?: string[];
+  checksums?: boolean;
 }
 
 const requests = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Request[];
@@ -21,7 +23,7 @@ const results = requests.map((request) => {
   try {
     return {
       ok: FitsFile.with(request.file, (file) => {
-        if (request.op === 'info') return summarize(file);
+        if (request.op === 'info') return summarize(file, { checksums: request.checksums ?? false });
         const hdu = file.find(request.hdu ?? 0);
         if (request.op === 'stats') return statsOf(file, hdu, request.columns);
         if (request.op === 'rows') return rowsOf(file, hdu, request.rows ?? [0], request.columns);

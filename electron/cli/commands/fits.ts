@@ -22,9 +22,10 @@ export function registerFitsCommand(program: Command): void {
     .argument('<file>', 'FITS file (.fits, .fits.gz)')
     .option('--json', 'print JSON')
     .option('--header', 'print every header card (like fitsheader)')
-    .action((path: string, options: { json?: boolean; header?: boolean }) => {
+    .option('--checksum', 'verify CHECKSUM and DATASUM of every HDU')
+    .action((path: string, options: { json?: boolean; header?: boolean; checksum?: boolean }) => {
       FitsFile.with(path, (file) => {
-        const info = summarize(file);
+        const info = summarize(file, { checksums: options.checksum ?? false });
         if (options.json) return printJson(info);
         process.stdout.write(formatInfo(path, info.hdus));
         if (options.header) {
@@ -150,8 +151,9 @@ function formatInfo(path: string, hdus: HduSummary[]): string {
     const cards = Object.keys(h.header).length;
     const dims = h.shape ? `(${[...h.shape].reverse().join(', ')})` : h.rows !== undefined ? `${h.rows}R x ${h.columns?.length ?? 0}C` : '';
     const format = h.columns ? `[${h.columns.map((c) => c.format).join(', ')}]` : formatOfBitpix(h.header['BITPIX']);
+    const checksum = h.checksum ? `  CHECKSUM ${h.checksum.checksum}, DATASUM ${h.checksum.datasum}` : '';
     lines.push(
-      `${String(h.index).padStart(3)}  ${h.name.padEnd(20).slice(0, 20)} ${h.type.padEnd(17)} ${String(cards).padStart(5)}  ${dims.padEnd(21)} ${format}`,
+      `${String(h.index).padStart(3)}  ${h.name.padEnd(20).slice(0, 20)} ${h.type.padEnd(17)} ${String(cards).padStart(5)}  ${dims.padEnd(21)} ${format}${checksum}`,
     );
   }
   return `${lines.join('\n')}\n`;
