@@ -1,16 +1,16 @@
-// The bit reader shared by the RICE and HCOMPRESS decoders: most-significant bit first, and running
-// past the end is always an error (also after peeking beyond it).
+// The bit reader of the HCOMPRESS decoder: most-significant bit first, and running past the end is
+// always an error (also after peeking beyond it).
 import { describe, expect, it } from 'vitest';
 import { BitReader, TruncatedStreamError } from '../../../../electron/fits/compression/bit-reader.ts';
 
 describe('BitReader', () => {
   it('reads bits most significant first, across bytes and in wide fields', () => {
-    const reader = new BitReader(new Uint8Array([0b10110011, 0b01010101, 0xff, 0x00, 0x12, 0x34]));
+    const reader = new BitReader(new Uint8Array([0b10110011, 0b01010101, 0xff, 0x12, 0x34]));
     expect(reader.readBits(3)).toBe(0b101);
     expect(reader.readBits(7)).toBe(0b1001101);
-    expect(reader.readUnaryZeros()).toBe(1);
-    expect(reader.readBits(4)).toBe(0b0101);
-    expect(reader.readBits(32)).toBe(0xff001234);
+    expect(reader.readBits(6)).toBe(0b010101);
+    expect(reader.readBits(24)).toBe(0xff1234);
+    expect(() => reader.readBits(1)).toThrow(TruncatedStreamError);
   });
 
   it('peeks without consuming and refuses to consume past the end', () => {
@@ -26,7 +26,8 @@ describe('BitReader', () => {
     const reader = new BitReader(new Uint8Array([0xf0, 0x81]));
     reader.readBits(2);
     reader.alignToByte();
+    expect(reader.byteOffset).toBe(1);
     expect(reader.readBits(8)).toBe(0x81);
-    expect(() => reader.readBit()).toThrow(TruncatedStreamError);
+    expect(() => reader.readBits(1)).toThrow(TruncatedStreamError);
   });
 });
