@@ -30,11 +30,12 @@ def main() -> int:
     entries += [
         atmospheres.build_kurucz(),
         atmospheres.build_btsettl(),
+        atmospheres.build_btsettl_hires(),
         xp.build_xp_noise(),
+        gaia_xp_entry(),
     ]
-    versions = {
-        p: metadata.version(p) for p in ("numpy", "astropy", "scipy", "speclite", "pyphot", "ysoisochrone")
-    }
+    packages = ("numpy", "astropy", "scipy", "speclite", "pyphot", "ysoisochrone", "gaiaxpy")
+    versions = {p: metadata.version(p) for p in packages}
     path = write_manifest(entries, versions)
     total = sum(int(e["bytes"]) for e in entries)  # type: ignore[call-overload]
     print(f"wrote {len(entries)} grids ({total / 1e6:.2f} MB) and {path}")
