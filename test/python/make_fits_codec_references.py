@@ -232,6 +232,27 @@ def lamost_dr5_layout(path: Path) -> None:
     fits.HDUList([primary, table]).writeto(path, overwrite=True)
 
 
+def sdss_coadd_layout(path: Path) -> None:
+    """A small file in the SDSS/BOSS DR8+ layout (HDU 1 COADD, one row per pixel)."""
+    rng = np.random.default_rng(6)
+    n = 60
+    loglam = 3.5523 + 1e-4 * np.arange(n)
+    flux = rng.normal(20, 2, n).astype(np.float32)
+    ivar = rng.uniform(0.5, 2, n).astype(np.float32)
+    ivar[[0, 31]] = 0
+    and_mask = np.zeros(n, np.int32)
+    and_mask[40] = 1 << 23
+    columns = [
+        fits.Column(name="flux", format="E", array=flux),
+        fits.Column(name="loglam", format="E", array=loglam.astype(np.float32)),
+        fits.Column(name="ivar", format="E", array=ivar),
+        fits.Column(name="and_mask", format="J", array=and_mask),
+        fits.Column(name="or_mask", format="J", array=and_mask | 2),
+    ]
+    table = fits.BinTableHDU.from_columns(columns, name="COADD")
+    fits.HDUList([fits.PrimaryHDU(), table]).writeto(path, overwrite=True)
+
+
 def spectrum_reference(
     flux: np.ndarray,
     ivar: np.ndarray | None,
@@ -269,6 +290,19 @@ def spectra_references(out_dir: Path) -> list[dict[str, object]]:
                 "loader": "lamost",
                 **spectrum_reference(
                     row["FLUX"], row["IVAR"], row["WAVELENGTH"], row["ANDMASK"]
+                ),
+            }
+        )
+    sdss_coadd_layout(out_dir / "sdss-coadd-layout.fits")
+    with fits.open(out_dir / "sdss-coadd-layout.fits") as hdus:
+        data = hdus[1].data
+        wavelength = 10 ** data["loglam"].astype(np.float64)
+        out.append(
+            {
+                "file": "fixture:sdss-coadd-layout.fits",
+                "loader": "sdss",
+                **spectrum_reference(
+                    data["flux"], data["ivar"], wavelength, data["and_mask"]
                 ),
             }
         )

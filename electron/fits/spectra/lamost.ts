@@ -11,14 +11,13 @@
 // API:
 //   readLamostSpectrum(path: string): Spectrum1D
 import { FitsError } from '../errors.ts';
-import { openBinaryTable } from '../bintable.ts';
-import type { CellValue } from '../bintable.ts';
 import { FitsFile } from '../file.ts';
 import type { Hdu } from '../hdu.ts';
 import { readImage } from '../image.ts';
 import { wavelengthArray, wavelengthSolution } from '../wcs/spectral.ts';
 import { badPixelMask, toFloat64, uncertaintyFromIvar } from './spectrum.ts';
 import type { Spectrum1D } from './spectrum.ts';
+import { readSpectrumTable } from './table-spectrum.ts';
 
 /** Largest relative difference between row 3 and the header solution for row 3 to count as wavelengths. */
 const WAVELENGTH_ROW_TOLERANCE = 1e-6;
@@ -60,52 +59,6 @@ function fromImage(file: FitsFile, hdu: Hdu): Spectrum1D {
   };
 }
 
-function numbers(cell: CellValue, file: FitsFile, hdu: Hdu, column: string): Float64Array {
-  const values = Array.isArray(cell) ? cell : [cell];
-  return Float64Array.from(values, (v) => {
-    if (typeof v === 'number') return v;
-    if (typeof v === 'bigint') return Number(v);
-    if (v === null) return NaN;
-    throw file.error(hdu, 'expected numbers', { column });
-  });
-}
-
-function fromTable(file: FitsFile, hdu: Hdu): Spectrum1D {
-  const table = openBinaryTable(file, hdu);
-  if (table.rows < 1) throw file.error(hdu, 'the spectrum table has no rows');
-  const bytes = table.row(0);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const has = (name: string) => table.columns.some((c) => c.name.toUpperCase() === name);
-  const read = (name: string) => numbers(table.cell(view, 0, table.column(name), 0), file, hdu, name);
-  const flux = read('FLUX');
-  const ivar = read('IVAR');
-  const wavelength = read('WAVELENGTH');
-  if (ivar.length !== flux.length || wavelength.length !== flux.length) {
-    throw file.error(
-      hdu,
-      `FLUX, IVAR and WAVELENGTH lengths differ (${flux.length}, ${ivar.length}, ${wavelength.length})`,
-    );
-  }
-  const andMask = has('ANDMASK') ? Int32Array.from(read('ANDMASK')) : undefined;
-  const orMask = has('ORMASK') ? Int32Array.from(read('ORMASK')) : undefined;
-  const vacuum = file.hdu(0).header.get('VACUUM') ?? hdu.header.get('VACUUM');
-  return {
-    wavelength,
-    flux,
-    uncertainty: uncertaintyFromIvar(ivar),
-    mask: badPixelMask(flux, ivar, andMask),
-    units: {
-      wavelength: table.column('WAVELENGTH').unit || 'Angstrom',
-      flux: table.column('FLUX').unit || fluxUnit(file.hdu(0)),
-    },
-    medium: typeof vacuum === 'boolean' ? (vacuum ? 'vacuum' : 'air') : undefined,
-    wavelengthSource: 'WAVELENGTH column',
-    source: { file: file.path, hdu: hdu.index, layout: 'LAMOST DR5+ table' },
-    ...(andMask ? { andMask } : {}),
-    ...(orMask ? { orMask } : {}),
-  };
-}
-
 export function readLamostSpectrum(path: string): Spectrum1D {
   return FitsFile.with(path, (file) => {
     const primary = file.hdu(0);
@@ -118,6 +71,10 @@ export function readLamostSpectrum(path: string): Spectrum1D {
         file: path,
       });
     }
-    return fromTable(file, table);
+    const vacuum = primary.header.get('VACUUM') ?? table.header.get('VACUUM');
+    return readSpectrumTable(file, table, 'LAMOST DR5+ table', {
+      fluxUnit: fluxUnit(primary),
+      medium: typeof vacuum === 'boolean' ? (vacuum ? 'vacuum' : 'air') : undefined,
+    });
   });
 }

@@ -27,7 +27,7 @@ export interface References {
   wcs: { header: Record<string, string | number | boolean>; pixels: number[][]; world: number[][] }[];
   spectra: {
     file: string;
-    loader: 'lamost' | 'wcs';
+    loader: 'lamost' | 'sdss' | 'wcs';
     wavelength: PixelReference;
     flux: PixelReference;
     uncertainty: PixelReference;

@@ -1,11 +1,13 @@
-// Spectrum loaders against astropy/numpy on the same files: LAMOST DR1–4 images (real), the DR5+ table
-// layout (fixture written by astropy), and a 1D spectrum with a linear IRAF wavelength solution (real).
+// Spectrum loaders against astropy/numpy on the same files: LAMOST DR1–4 images (real), the LAMOST DR5+
+// and SDSS/BOSS table layouts (fixtures written by astropy), and a 1D spectrum with a linear IRAF
+// wavelength solution (real).
 // Flux, stored wavelengths and σ = 1/√ivar are compared bit for bit, and the bad-pixel count; wavelengths
-// computed from header keywords (10^x, exp) to 1e-15 relative, since numpy's and V8's pow may differ
+// computed from header keywords or a loglam column (10^x, exp) to 1e-15 relative, since numpy's and V8's pow may differ
 // in the last bit.
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readLamostSpectrum } from '../../../../electron/fits/spectra/lamost.ts';
+import { readSdssSpectrum } from '../../../../electron/fits/spectra/sdss.ts';
 import { readWcsSpectrum } from '../../../../electron/fits/spectra/wcs-spectrum.ts';
 import type { PixelReference } from '../compression/references.ts';
 import { FIXTURES, SHARED_FITS, references, sha256 } from '../compression/references.ts';
@@ -33,8 +35,11 @@ describe('spectrum loaders match astropy', () => {
       ? `${FIXTURES}${entry.file.slice('fixture:'.length)}`
       : `${SHARED_FITS}${entry.file}`;
     it.skipIf(!existsSync(path))(entry.file, () => {
-      const spectrum = entry.loader === 'lamost' ? readLamostSpectrum(path) : readWcsSpectrum(path);
-      if (spectrum.wavelengthSource.startsWith('header')) close(spectrum.wavelength, entry.wavelength);
+      const loaders = { lamost: readLamostSpectrum, sdss: readSdssSpectrum, wcs: readWcsSpectrum };
+      const spectrum = loaders[entry.loader](path);
+      const computed =
+        spectrum.wavelengthSource.startsWith('header') || spectrum.wavelengthSource === 'loglam column';
+      if (computed) close(spectrum.wavelength, entry.wavelength);
       else same(spectrum.wavelength, entry.wavelength);
       same(spectrum.flux, entry.flux);
       same(spectrum.uncertainty, entry.uncertainty);
