@@ -4,6 +4,24 @@
 import { z } from 'zod';
 import { AppInfo } from './app.ts';
 import { AddRecentParams, DirListing, FileEntry, ListParams, RecentList, StatParams } from './files.ts';
+import {
+  ColumnStatsParams,
+  ColumnStatsResult,
+  ExportParams,
+  ExportResult,
+  HduRef,
+  HeaderResult,
+  ImageTile,
+  ImageTileParams,
+  InspectFile,
+  PixelParams,
+  PixelResult,
+  RowsParams,
+  RowsResult,
+  SortParams,
+  SortResult,
+  SpectrumResult,
+} from './inspect.ts';
 import { JobIdParams, JobSnapshot, JobStartParams } from './jobs.ts';
 import { Settings, SettingsPatch } from './settings.ts';
 
@@ -21,6 +39,20 @@ export const methods = {
   'jobs.start': { params: JobStartParams, result: JobSnapshot },
   'jobs.cancel': { params: JobIdParams, result: z.object({ cancelled: z.boolean() }) },
   'jobs.list': { params: NoParams, result: z.array(JobSnapshot) },
+  'fits.open': { params: StatParams, result: InspectFile },
+  'fits.header': { params: HduRef, result: HeaderResult },
+  'fits.rows': { params: RowsParams, result: RowsResult },
+  'fits.sort': { params: SortParams, result: SortResult },
+  'fits.columnStats': { params: ColumnStatsParams, result: ColumnStatsResult },
+  'fits.imageTile': { params: ImageTileParams, result: ImageTile },
+  'fits.pixel': { params: PixelParams, result: PixelResult },
+  'fits.spectrum': { params: HduRef, result: SpectrumResult },
+  'fits.export': { params: ExportParams, result: ExportResult },
+  /** A native file chooser for FITS files; only the Electron transport has one. */
+  'dialog.chooseFile': {
+    params: z.object({ title: z.string().max(200).optional() }).strict(),
+    result: z.object({ path: z.string().nullable() }),
+  },
   /** A native folder chooser; only the Electron transport has one (see AppInfo.transport). */
   'dialog.chooseDirectory': {
     params: z.object({ title: z.string().max(200).optional() }).strict(),

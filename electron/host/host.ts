@@ -16,6 +16,7 @@ import type { ApiErrorCode, Reply } from '../api/protocol.ts';
 import { JobRegistry, type JobEvent } from '../jobs/registry.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory, statPath } from './files.ts';
+import { InspectService } from './inspect.ts';
 import { jobDefinitions } from './job-kinds.ts';
 import { RecentFiles } from './recent.ts';
 import { SettingsStore } from './settings.ts';
@@ -25,6 +26,8 @@ export interface HostOptions {
   transport: AppInfo['transport'];
   /** A native folder chooser (Electron); absent in browser mode. */
   chooseDirectory?: (title: string | undefined) => Promise<string | null>;
+  /** A native FITS file chooser (Electron); absent in browser mode. */
+  chooseFile?: (title: string | undefined) => Promise<string | null>;
   /** Jobs running at once (default: cores − 1). */
   jobConcurrency?: number;
 }
@@ -53,6 +56,7 @@ export class Host {
   private readonly recent: RecentFiles;
   private readonly settings: SettingsStore;
   private readonly handlers: Handlers;
+  private readonly inspect = new InspectService();
 
   constructor(private readonly options: HostOptions) {
     this.recent = new RecentFiles(options.settingsDir);
@@ -73,6 +77,25 @@ export class Host {
       'jobs.start': (request) => this.startJob(request),
       'jobs.cancel': ({ id }) => Promise.resolve({ cancelled: this.jobs.cancel(id) }),
       'jobs.list': () => Promise.resolve(this.jobs.list()),
+      'fits.open': async (args) => {
+        const file = await this.inspect.fileInfo(args);
+        await this.recent.add(args.path).catch(() => undefined);
+        return file;
+      },
+      'fits.header': (args) => this.inspect.header(args),
+      'fits.rows': (args) => this.inspect.rows(args),
+      'fits.sort': (args) => this.inspect.sort(args),
+      'fits.columnStats': (args) => this.inspect.columnStats(args),
+      'fits.imageTile': (args) => this.inspect.imageTile(args),
+      'fits.pixel': (args) => this.inspect.pixel(args),
+      'fits.spectrum': (args) => this.inspect.spectrum(args),
+      'fits.export': (args) => this.inspect.export(args),
+      'dialog.chooseFile': async ({ title }) => {
+        if (options.chooseFile === undefined) {
+          throw new ApiFailure('dialog.chooseFile: no native dialogs in browser mode', 'not-available');
+        }
+        return { path: await options.chooseFile(title) };
+      },
       'dialog.chooseDirectory': async ({ title }) => {
         if (options.chooseDirectory === undefined) {
           throw new ApiFailure('dialog.chooseDirectory: no native dialogs in browser mode', 'not-available');
@@ -115,6 +138,7 @@ export class Host {
 
   async dispose(): Promise<void> {
     this.listeners.clear();
+    this.inspect.dispose();
     await this.jobs.dispose();
   }
 

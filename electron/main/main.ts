@@ -25,6 +25,17 @@ const host = new Host({
       : await dialog.showOpenDialog(options);
     return choice.canceled ? null : (choice.filePaths[0] ?? null);
   },
+  async chooseFile(title) {
+    const options = {
+      title: title ?? 'Open a FITS file',
+      properties: ['openFile' as const],
+      filters: [{ name: 'FITS', extensions: ['fits', 'fit', 'fts', 'fz', 'gz'] }, { name: 'All files', extensions: ['*'] }],
+    };
+    const choice = mainWindow
+      ? await dialog.showOpenDialog(mainWindow, options)
+      : await dialog.showOpenDialog(options);
+    return choice.canceled ? null : (choice.filePaths[0] ?? null);
+  },
 });
 
 function fromOurPage(event: IpcMainInvokeEvent): boolean {
