@@ -208,16 +208,53 @@ export interface NumericColumn {
   valid: Uint8Array;
 }
 
-/** Evaluates over `rows` rows; `resolve` supplies the named columns. */
+const OPERATORS: Record<'+' | '-' | '*' | '/' | '^', (x: number, y: number) => number> = {
+  '+': (x, y) => x + y,
+  '-': (x, y) => x - y,
+  '*': (x, y) => x * y,
+  '/': (x, y) => x / y,
+  '^': (x, y) => x ** y,
+};
+
+/** The value of a subtree without names (folded once, not per row), or null. */
+function constantOf(node: ExprNode): number | null {
+  switch (node.kind) {
+    case 'number':
+      return node.value;
+    case 'name':
+      return null;
+    case 'negate': {
+      const a = constantOf(node.operand);
+      return a === null ? null : -a;
+    }
+    case 'binary': {
+      const a = constantOf(node.left);
+      const b = a === null ? null : constantOf(node.right);
+      return a === null || b === null ? null : OPERATORS[node.op](a, b);
+    }
+    case 'call': {
+      const args = node.args.map(constantOf);
+      return args.every((a): a is number => a !== null) ? FUNCTIONS[node.fn].apply(args) : null;
+    }
+  }
+}
+
+/** Evaluates over `rows` rows; `resolve` supplies the named columns (which are never modified). */
 export function evaluate(
   node: ExprNode,
   rows: number,
   resolve: (name: string) => NumericColumn,
 ): NumericColumn {
   const run = (n: ExprNode): NumericColumn => {
+    const constant = constantOf(n);
+    if (constant !== null) {
+      const ok = Number.isFinite(constant);
+      return {
+        values: new Float64Array(rows).fill(ok ? constant : Number.NaN),
+        valid: new Uint8Array(rows).fill(ok ? 1 : 0),
+      };
+    }
     switch (n.kind) {
-      case 'number':
-        return { values: new Float64Array(rows).fill(n.value), valid: new Uint8Array(rows).fill(1) };
       case 'name':
         return resolve(n.name);
       case 'negate': {
@@ -225,40 +262,26 @@ export function evaluate(
         return { values: a.values.map((v) => -v), valid: a.valid.slice() };
       }
       case 'binary': {
-        const a = run(n.left);
-        const b = run(n.right);
+        const op = OPERATORS[n.op];
+        const ca = constantOf(n.left);
+        const cb = constantOf(n.right);
+        const a = ca === null ? run(n.left) : null;
+        const b = cb === null ? run(n.right) : null;
         const values = new Float64Array(rows);
         const valid = new Uint8Array(rows);
         for (let i = 0; i < rows; i += 1) {
-          const x = a.values[i]!;
-          const y = b.values[i]!;
-          let v: number;
-          switch (n.op) {
-            case '+':
-              v = x + y;
-              break;
-            case '-':
-              v = x - y;
-              break;
-            case '*':
-              v = x * y;
-              break;
-            case '/':
-              v = x / y;
-              break;
-            case '^':
-              v = x ** y;
-              break;
-          }
-          const ok = a.valid[i]! & b.valid[i]! & (Number.isFinite(v) ? 1 : 0);
+          const v = op(a === null ? ca! : a.values[i]!, b === null ? cb! : b.values[i]!);
+          const ok =
+            (a === null || a.valid[i] === 1) && (b === null || b.valid[i] === 1) && Number.isFinite(v);
           values[i] = ok ? v : Number.NaN;
-          valid[i] = ok;
+          valid[i] = ok ? 1 : 0;
         }
         return { values, valid };
       }
-      case 'call': {
-        const args = n.args.map(run);
-        const fn = FUNCTIONS[n.fn];
+      default: {
+        const call = n as Extract<ExprNode, { kind: 'call' }>;
+        const args = call.args.map(run);
+        const fn = FUNCTIONS[call.fn];
         const values = new Float64Array(rows);
         const valid = new Uint8Array(rows);
         const scratch: number[] = new Array<number>(args.length);
