@@ -2,7 +2,7 @@
 // (Electron only) that the UI carries out.
 import { z } from 'zod';
 import { AbsolutePath, JobId } from './common.ts';
-import { FitsScanResult, InferResult, JobProgress, JobSnapshot } from './jobs.ts';
+import { FitsScanResult, InferResult, JobProgress, JobSnapshot, SimulateResult } from './jobs.ts';
 
 export const ViewName = z.enum(['files', 'inspect', 'simulate', 'infer', 'galaxy', 'models']);
 export type ViewName = z.infer<typeof ViewName>;
@@ -11,6 +11,7 @@ export type ViewName = z.infer<typeof ViewName>;
 export const JobResultOfKind = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fits-scan'), value: FitsScanResult }),
   z.object({ kind: z.literal('infer'), value: InferResult }),
+  z.object({ kind: z.literal('simulate'), value: SimulateResult }),
 ]);
 export type JobResultOfKind = z.infer<typeof JobResultOfKind>;
 

@@ -72,10 +72,42 @@ export const InferResult = z.object({
 });
 export type InferResult = z.infer<typeof InferResult>;
 
+export const SimulateParams = z
+  .object({
+    /** A built-in config, or `config`: a simulation config object (electron/forward/simulate/config.ts). */
+    preset: z.enum(['demo', 'field', 'clusters']).optional(),
+    config: z.record(z.string(), z.unknown()).optional(),
+    out: AbsolutePath,
+    stars: z.number().int().min(1).optional(),
+    seed: z.number().int().min(0).optional(),
+    format: z.enum(['parquet', 'fits']).default('parquet'),
+    /** Training shards (Parquet + manifest) instead of a catalogue and its truth. */
+    shards: z.boolean().default(false),
+    workers: z.number().int().min(0).max(64).optional(),
+  })
+  .strict()
+  .refine((p) => (p.preset === undefined) !== (p.config === undefined), {
+    message: 'give exactly one of preset and config',
+  });
+export type SimulateParams = z.infer<typeof SimulateParams>;
+
+export const SimulateResult = z.object({
+  out: z.string(),
+  rows: z.number().int().nonnegative(),
+  candidates: z.number().int().nonnegative(),
+  chunks: z.number().int().nonnegative(),
+  files: z.array(z.string()),
+  manifest: z.string(),
+  rowsBySource: z.record(z.string(), z.number()),
+  elapsedS: z.number().nonnegative(),
+});
+export type SimulateResult = z.infer<typeof SimulateResult>;
+
 /** Every job kind: its parameters and its result. */
 export const jobKinds = {
   'fits-scan': { params: FitsScanParams, result: FitsScanResult },
   infer: { params: InferParams, result: InferResult },
+  simulate: { params: SimulateParams, result: SimulateResult },
 } as const;
 export type JobKind = keyof typeof jobKinds;
 export type JobParams<K extends JobKind> = z.input<(typeof jobKinds)[K]['params']>;
@@ -84,6 +116,7 @@ export type JobResult<K extends JobKind> = z.output<(typeof jobKinds)[K]['result
 export const JobStartParams = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('fits-scan'), params: FitsScanParams }).strict(),
   z.object({ kind: z.literal('infer'), params: InferParams }).strict(),
+  z.object({ kind: z.literal('simulate'), params: SimulateParams }).strict(),
 ]);
 export type JobStartParams = z.input<typeof JobStartParams>;
 

@@ -17,4 +17,10 @@ export const jobDefinitions: Record<JobKind, JobKindDefinition> = {
     unit: 'stars',
     title: (params) => `Posteriors for ${(params as { input: string }).input}`,
   },
+  simulate: {
+    kind: 'simulate',
+    entry: siblingModule(import.meta.url, 'simulate.worker'),
+    unit: 'stars',
+    title: (params) => `Simulation into ${(params as { out: string }).out}`,
+  },
 };

@@ -34,7 +34,8 @@ export class ParquetStreamWriter {
       },
     });
     const builder = new WriterPropertiesBuilder()
-      .setCompression(Compression.ZSTD)
+      .setCompression(Compression.SNAPPY)
+      .setDictionaryEnabled(false)
       .setMaxRowGroupSize(ROW_GROUP_ROWS)
       .setCreatedBy('cradle simulate (parquet-wasm)');
     // No extra key-value metadata: parquet-wasm writes it from a hash map in an order that changes from

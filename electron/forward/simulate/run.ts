@@ -26,13 +26,16 @@ export function sharedDataDir(): string {
 
 export interface ConfigSource {
   configFile?: string;
+  /** A config object (the UI's job parameters), validated like a file. */
+  config?: Record<string, unknown>;
   preset?: string;
   stars?: number;
   seed?: number;
 }
 
 export function resolveConfig(source: ConfigSource): SimulationConfig {
-  if ((source.configFile === undefined) === (source.preset === undefined)) {
+  const given = [source.configFile, source.config, source.preset].filter((x) => x !== undefined).length;
+  if (given !== 1) {
     throw new Error('simulate: give exactly one of --config FILE and --preset demo|field|clusters');
   }
   let raw: Record<string, unknown>;
@@ -60,6 +63,9 @@ export function resolveConfig(source: ConfigSource): SimulationConfig {
     }
     if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
       throw new Error(`${source.configFile}: the config must be an object`);
+  } else if (source.config !== undefined) {
+    origin = 'the job parameters';
+    raw = structuredClone(source.config);
   } else {
     const name = source.preset as string;
     if (!isPresetName(name)) throw new Error(`simulate: unknown preset '${name}' (demo, field or clusters)`);
