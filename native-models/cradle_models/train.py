@@ -100,7 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             "samples_per_star": config.samples_per_star,
         },
         time_sampling=config.time_sampling,
-        prior="the training set's distribution of parameters (simulator prior after its selection cuts)",
+        prior="the training set's distribution of parameters (the simulator's prior after its selection cuts)"
+        + (f": {source.meta['prior_note']}" if source.meta.get("prior_note") else ""),
     )
     write_card(card, args.out)
     write_parity_fixture(args.out)

@@ -78,12 +78,22 @@ def load_source(data: Path | None, toy: str | None, toy_rows: int, seed: int) ->
             f"of {[v.name for v in STELLAR_VARIABLES]}"
         )
     shards = read_shards(data, variables)
+    simulator = manifest.get("simulator")
+    assets = manifest.get("assets")
+    prior = manifest.get("prior")
     meta = {
         "source": "shards",
         "folder": str(data),
-        "simulator_version": manifest.get("simulator_version"),
-        "assets_hash": manifest.get("assets_hash"),
+        # cradle-forward writes {"simulator": {"name", "version"}, "assets": {"gridsManifestSha256"}};
+        # the flat keys of the architecture doc's contract are read too.
+        "simulator_version": simulator.get("version")
+        if isinstance(simulator, dict)
+        else manifest.get("simulator_version"),
+        "assets_hash": assets.get("gridsManifestSha256")
+        if isinstance(assets, dict)
+        else manifest.get("assets_hash"),
         "simulator_seed": manifest.get("seed"),
+        "prior_note": prior.get("note") if isinstance(prior, dict) else None,
     }
     return Source(shards.raw, meta)
 

@@ -19,10 +19,11 @@ import torch
 
 from cradle_models.export.card import card_variables, read_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.export.sampler import Solver
 from cradle_models.nets.tokens import attention_masks, split_tokens
 
 PARITY_FILE = "parity.json"
-SOLVERS = ("euler", "heun", "midpoint")
+SOLVERS: tuple[Solver, ...] = ("euler", "heun", "midpoint")
 T_VALUES = (0.0, 0.3, 0.7, 1.0)
 
 
@@ -109,7 +110,18 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
             for t in T_VALUES
         }
         out = {
-            solver: model.sample(*arrays.values(), noise=noise, steps=steps, solver=solver).tolist()  # type: ignore[arg-type]
+            solver: model.sample(
+                arrays["context_ids"],
+                arrays["context_values"],
+                arrays["context_errors"],
+                arrays["context_mask"],
+                arrays["latent_ids"],
+                arrays["latent_errors"],
+                arrays["latent_mask"],
+                noise,
+                steps,
+                solver,
+            ).tolist()
             for solver in SOLVERS
         }
         cases.append(
