@@ -10,7 +10,8 @@
 // Survey conventions for a spectrum's wavelength array (axis 1):
 //   SDSS / LAMOST:  COEFF0, COEFF1 present → log10 λ = COEFF0 + COEFF1 · i, i the 0-based pixel index
 //                   (SDSS DR spectro data model "spec" HDU 0; LAMOST DR1+ low-resolution spec-*.fits).
-//   IRAF DC-FLAG=1: log10 λ = CRVAL1 + CD1_1 (or CDELT1) · (p − CRPIX1)   (IRAF onedspec "equispec" log)
+//   IRAF DC-FLAG=1: log10 λ = CRVAL1 + CD1_1 (or CDELT1) · (p − CRPIX1)   (IRAF onedspec "equispec" log;
+//                   also CTYPE1 = 'LOG-LINEAR', as SDSS-IV APOGEE apStar/aspcapStar headers write it)
 //   otherwise the standard rules above (CTYPE1 WAVE/AWAV/LINEAR or absent → linear; '-LOG' → exp).
 // Units: CUNIT1, else IRAF's WAT1_001 "units=…", else Angstrom for the log10 survey conventions.
 // Medium: CTYPE AWAV → air, WAVE → vacuum, else the VACUUM (T/F) keyword, else unknown.
@@ -91,7 +92,7 @@ export function spectralWorld(algorithm: SpectralAlgorithm, crval: number, x: nu
 
 export interface WavelengthSolution {
   /** Which rule produced the solution, for provenance in the UI and in error messages. */
-  convention: 'COEFF0/COEFF1 log10' | 'IRAF DC-FLAG=1 log10' | 'linear' | 'WAVE-LOG';
+  convention: 'COEFF0/COEFF1 log10' | 'log10-linear (DC-FLAG=1 or LOG-LINEAR)' | 'linear' | 'WAVE-LOG';
   unit: string;
   medium: 'vacuum' | 'air' | undefined;
   /** Wavelength at 1-based pixel coordinate p. */
@@ -147,9 +148,9 @@ export function wavelengthSolution(header: KeywordSource): WavelengthSolution {
     throw new FitsError('no wavelength solution (need CRVAL1 or COEFF0/COEFF1)', { keyword: 'CRVAL1' });
   const crpix = num(header, 'CRPIX1') ?? 1;
   const step = num(header, 'CD1_1') ?? num(header, 'CDELT1') ?? 1;
-  if (num(header, 'DC-FLAG') === 1) {
+  if (num(header, 'DC-FLAG') === 1 || ctype === 'LOG-LINEAR') {
     return {
-      convention: 'IRAF DC-FLAG=1 log10',
+      convention: 'log10-linear (DC-FLAG=1 or LOG-LINEAR)',
       unit: unitOf(header, 'Angstrom'),
       medium,
       at: (p) => 10 ** (crval + step * (p - crpix)),

@@ -32,8 +32,16 @@ describe('wavelengthSolution', () => {
     const solution = wavelengthSolution(
       header({ CRVAL1: 3.5682, CD1_1: 0.0001, CRPIX1: 1, CTYPE1: 'LINEAR', 'DC-FLAG': 1 }),
     );
-    expect(solution.convention).toBe('IRAF DC-FLAG=1 log10');
+    expect(solution.convention).toBe('log10-linear (DC-FLAG=1 or LOG-LINEAR)');
     expect(solution.at(1001)).toBeCloseTo(4658.005532200294, 9);
+  });
+
+  it('APOGEE LOG-LINEAR: log10 λ = CRVAL1 + CDELT1·(p − CRPIX1)', () => {
+    const solution = wavelengthSolution(
+      header({ CTYPE1: 'LOG-LINEAR', CRVAL1: 4.179, CDELT1: 6e-6, CRPIX1: 1 }),
+    );
+    expect(solution.at(1)).toBeCloseTo(10 ** 4.179, 9);
+    expect(solution.at(8575)).toBeCloseTo(10 ** (4.179 + 6e-6 * 8574), 9);
   });
 
   it('a linear IRAF spectrum (real-lamost/oe270005.fits) with units from WAT1_001', () => {
