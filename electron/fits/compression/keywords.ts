@@ -32,7 +32,10 @@ export interface TiledImageParameters {
   smooth: boolean;
   /** ZQUANTIZ (absent → NO_DITHER); used only when tiles carry ZSCALE. */
   dither: DitherMethod;
-  /** ZDITHER0: seed of the dither sequence (absent → 1, the first table entry). */
+  /**
+   * ZDITHER0: seed of the dither sequence. Absent → 1, the first table entry (cfitsio and astropy would
+   * index one entry before the table there; writers always record it).
+   */
   ditherSeed: number;
   /** ZBLANK keyword, else BLANK: the stored integer that marks undefined pixels. */
   blank: number | undefined;
