@@ -13,12 +13,12 @@
 // reads ten contiguous values per corner. Storage is Float32 (~40 MB per table; built in ~1-2 s).
 import { BANDS, loadPassbands, loadVega, type Band } from './bands.ts';
 import { type ExtinctionLaw, extinctionForSed } from './extinction.ts';
-import { loadLibrary, locate, type LibraryName, type SedLibrary } from './atmospheres.ts';
+import { loadLibrary, type LibraryName, type SedLibrary } from './atmospheres.ts';
 import { applyWeights, bandFlux, integrationWeights, type BandWeights } from './synthetic-photometry.ts';
 
 export const L0_ERG_S = 3.0128e35; // IAU 2015 B2 zero point of absolute bolometric magnitude
 export const MBOL_SUN = 4.74;
-const PC_CM = 3.0856775814913673e18;
+const PC_CM = 3.085677581491367e18;
 const SIGMA_SB = 5.670374419e-5;
 const LOGG_AXIS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5];
 const MH_AXIS = [-2.5, -2, -1.5, -1, -0.5, 0, 0.2, 0.5];

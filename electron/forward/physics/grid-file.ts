@@ -141,6 +141,7 @@ function readManifest(dir: string): Manifest {
   } catch (error) {
     throw new Error(
       `${path}: cannot read the grid manifest (${(error as Error).message}); run python -m assets.make`,
+      { cause: error },
     );
   }
   const m = doc as Partial<Manifest>;

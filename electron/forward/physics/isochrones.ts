@@ -412,8 +412,7 @@ class RegularTracks implements IsochroneSet {
         const k = j * nm + m;
         const pt = (1 - t) * (this.logTe[k - nm] as number) + t * (this.logTe[k + nm] as number);
         const pl = (1 - t) * (this.logL[k - nm] as number) + t * (this.logL[k + nm] as number);
-        if (!Number.isFinite(pt) || !Number.isFinite(pl) || !Number.isFinite(this.logTe[k] as number))
-          continue;
+        if (!Number.isFinite(pt) || !Number.isFinite(pl) || !Number.isFinite(this.logTe[k])) continue;
         dT.push(Math.abs(pt - (this.logTe[k] as number)));
         dL.push(Math.abs(pl - (this.logL[k] as number)));
       }

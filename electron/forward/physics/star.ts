@@ -21,7 +21,7 @@ import {
 } from './isochrones.ts';
 
 const RSUN_CM = 6.957e10; // IAU 2015 B3 nominal solar radius
-const PC_CM = 3.0856775814913673e18;
+const PC_CM = 3.085677581491367e18;
 const TEFF_SUN = 5772;
 
 export interface StarAtmosphere {

@@ -23,7 +23,7 @@ export const SURVEYS = {
 export type SurveyName = keyof typeof SURVEYS;
 
 const RSUN_CM = 6.957e10;
-const PC_CM = 3.0856775814913673e18;
+const PC_CM = 3.085677581491367e18;
 
 export interface SurveyStar {
   readonly teff: number;

@@ -119,7 +119,7 @@ export interface XpBatch {
   readonly distancePc: Float64Array;
 }
 
-const RSUN_PER_PC_SQ = (6.957e10 / 3.0856775814913673e18) ** 2;
+const RSUN_PER_PC_SQ = (6.957e10 / 3.085677581491367e18) ** 2;
 const SIGMA_SB = 5.670374419e-5;
 
 /**

@@ -22,7 +22,7 @@ const H = 6.62607015e-27;
 const C = 2.99792458e10;
 const K_B = 1.380649e-16;
 const SIGMA_SB = 5.670374419e-5;
-const PC_CM = 3.0856775814913673e18;
+const PC_CM = 3.085677581491367e18;
 
 export interface DiskParams {
   /** inner-rim temperature, K (e.g. 1400, dust sublimation) */

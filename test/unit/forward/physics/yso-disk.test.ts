@@ -18,7 +18,7 @@ describe('YSO disk and envelope', () => {
     for (let k = 1; k < wave.length; k++)
       total +=
         0.5 * ((f[k] as number) + (f[k - 1] as number)) * ((wave[k] as number) - (wave[k - 1] as number));
-    const d = 100 * 3.0856775814913673e18;
+    const d = 100 * 3.085677581491367e18;
     const lDisk = (2 * Math.PI * d * d * total) / Math.cos(Math.PI / 3);
     expect(lDisk / (0.2 * lStar * 3.828e33)).toBeCloseTo(1, 2);
   });
