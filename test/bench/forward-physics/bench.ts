@@ -48,7 +48,7 @@ let table: ReturnType<typeof bcTable> | undefined;
 const build = seconds(() => (table = bcTable('kurucz', 'G23')));
 if (!table) throw new Error('no table');
 console.log(
-  `BC table (kurucz, G23) build: ${build.toFixed(2)} s, ${((table.values.length * 4) / 1e6).toFixed(1)} MB`,
+  `BC table (kurucz, G23) build: ${build.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU, ${((table.values.length * 4) / 1e6).toFixed(1)} MB`,
 );
 
 const built = table;
