@@ -10,3 +10,11 @@ export function numericValue(value: unknown): number | undefined {
   if (typeof value === 'bigint') return Number(value);
   return undefined;
 }
+
+/** A keyword value as text for error messages (complex values as JSON). */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value) ?? 'undefined';
+}

@@ -27,7 +27,9 @@ export function inflateTile(bytes: Uint8Array, maxBytes: number): Uint8Array {
     else if (looksLikeZlib(bytes)) inflated = unzlibSync(bytes, { out });
     else inflated = inflateSync(bytes, { out });
   } catch (error) {
-    throw new Error(`corrupt deflate stream (${error instanceof Error ? error.message : String(error)})`);
+    throw new Error(`corrupt deflate stream (${error instanceof Error ? error.message : String(error)})`, {
+      cause: error,
+    });
   }
   if (inflated.length > maxBytes) {
     throw new Error(`inflates to more than the ${maxBytes} bytes the tile can hold`);

@@ -8,7 +8,7 @@
 //                                    dither, ditherSeed, blank }
 //   tiledImageParameters(header: KeywordSource): TiledImageParameters   (KeywordSource: ../keyword-source.ts)
 import { FitsError } from '../errors.ts';
-import { numericValue } from '../keyword-source.ts';
+import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
 import { parseDitherMethod } from './quantize.ts';
 import type { DitherMethod } from './quantize.ts';
@@ -59,7 +59,7 @@ function integer(header: KeywordSource, keyword: string, fallback?: number): num
   }
   const value = numericValue(raw);
   if (value === undefined || !Number.isInteger(value)) {
-    throw new FitsError(`expected an integer, got ${JSON.stringify(String(raw))}`, { keyword });
+    throw new FitsError(`expected an integer, got ${JSON.stringify(describeValue(raw))}`, { keyword });
   }
   return value;
 }
@@ -67,7 +67,8 @@ function integer(header: KeywordSource, keyword: string, fallback?: number): num
 function text(header: KeywordSource, keyword: string): string | undefined {
   const raw = header.get(keyword);
   if (raw === undefined) return undefined;
-  if (typeof raw !== 'string') throw new FitsError(`expected a string, got ${String(raw)}`, { keyword });
+  if (typeof raw !== 'string')
+    throw new FitsError(`expected a string, got ${describeValue(raw)}`, { keyword });
   return raw.trim();
 }
 
@@ -77,7 +78,7 @@ function algorithmParameters(header: KeywordSource): Map<string, unknown> {
   for (let i = 1; i < 1000; i++) {
     const name = header.get(`ZNAME${i}`);
     if (name === undefined) break;
-    parameters.set(String(name).trim().toUpperCase(), header.get(`ZVAL${i}`));
+    parameters.set(describeValue(name).trim().toUpperCase(), header.get(`ZVAL${i}`));
   }
   return parameters;
 }
@@ -87,7 +88,7 @@ function parameterInteger(parameters: Map<string, unknown>, name: string, fallba
   if (raw === undefined) return fallback;
   const value = numericValue(raw);
   if (value === undefined || !Number.isFinite(value)) {
-    throw new FitsError(`ZVAL for ${name} must be a number, got ${String(raw)}`, { keyword: 'ZVALn' });
+    throw new FitsError(`ZVAL for ${name} must be a number, got ${describeValue(raw)}`, { keyword: 'ZVALn' });
   }
   return Math.trunc(value);
 }

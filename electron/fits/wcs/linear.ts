@@ -16,7 +16,7 @@
 //   readLinearTransform(header: KeywordSource, naxis: number, alt = '', rotationAxes?: [number, number])
 //   intermediateWorld(t: LinearTransform, pixel: readonly number[]): number[]
 import { FitsError } from '../errors.ts';
-import { numericValue } from '../keyword-source.ts';
+import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
 
 export interface LinearTransform {
@@ -31,7 +31,7 @@ function optionalNumber(header: KeywordSource, keyword: string): number | undefi
   if (raw === undefined) return undefined;
   const value = numericValue(raw);
   if (value === undefined || !Number.isFinite(value)) {
-    throw new FitsError(`expected a number, got ${String(raw)}`, { keyword });
+    throw new FitsError(`expected a number, got ${describeValue(raw)}`, { keyword });
   }
   return value;
 }

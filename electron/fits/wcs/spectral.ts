@@ -25,7 +25,7 @@
 //   wavelengthSolution(header: KeywordSource): WavelengthSolution
 //   wavelengthArray(solution: WavelengthSolution, length: number): Float64Array   element i ↔ pixel i+1
 import { FitsError } from '../errors.ts';
-import { numericValue } from '../keyword-source.ts';
+import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
 
 export type SpectralAlgorithm = 'linear' | 'log';
@@ -104,7 +104,7 @@ function num(header: KeywordSource, keyword: string): number | undefined {
   if (raw === undefined) return undefined;
   const value = numericValue(raw);
   if (value === undefined || !Number.isFinite(value)) {
-    throw new FitsError(`expected a number, got ${String(raw)}`, { keyword });
+    throw new FitsError(`expected a number, got ${describeValue(raw)}`, { keyword });
   }
   return value;
 }

@@ -16,7 +16,7 @@
 //     arrayIndexToWorld(index): number[] }
 //   readWcs(header: KeywordSource, options?: { alt?: string; naxis?: number }): Wcs
 import { FitsError } from '../errors.ts';
-import { numericValue } from '../keyword-source.ts';
+import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
 import { celestialFromIntermediate, defaultLonpole } from './celestial.ts';
 import type { CelestialFrame, ZenithalProjection } from './celestial.ts';
@@ -50,7 +50,7 @@ function number(header: KeywordSource, keyword: string): number | undefined {
   if (raw === undefined) return undefined;
   const value = numericValue(raw);
   if (value === undefined || !Number.isFinite(value)) {
-    throw new FitsError(`expected a number, got ${String(raw)}`, { keyword });
+    throw new FitsError(`expected a number, got ${describeValue(raw)}`, { keyword });
   }
   return value;
 }
