@@ -143,9 +143,9 @@ export function* tableBatches(table: FitsTable, options: BatchOptions = {}): Gen
   if (table instanceof BinaryTable) {
     const columns = schema.fields.map((f) => table.column(f.name));
     for (const batch of table.batches(start, end, options.batchRows)) {
-      const children = columns.map((column, k) =>
+      const children: Data[] = columns.map((column, k) =>
         withContext({ column: column.name }, () =>
-          binaryColumnData(table, batch, column, schema.fields[k]!.type),
+          binaryColumnData(table, batch, column, schema.fields[k]!.type as DataType),
         ),
       );
       yield new RecordBatch(
@@ -157,11 +157,11 @@ export function* tableBatches(table: FitsTable, options: BatchOptions = {}): Gen
   }
   const columns = schema.fields.map((f) => table.column(f.name));
   for (const batch of table.batches(start, end)) {
-    const children = columns.map((column, k) => {
+    const children: Data[] = columns.map((column, k) => {
       const values: CellValue[] = [];
       for (let r = 0; r < batch.count; r += 1)
         values.push(table.cell(batch.bytes, r * table.rowWidth, column, batch.start + r));
-      return vectorFromArray(values, schema.fields[k]!.type).data[0]!;
+      return vectorFromArray(values, schema.fields[k]!.type as DataType).data[0]!;
     });
     yield new RecordBatch(
       schema,
@@ -228,11 +228,21 @@ function numericData(
   let nulls = 0;
   if (column.nullValue !== undefined) {
     if (raw instanceof BigInt64Array) {
-      for (let i = 0; i < n; i += 1) if (raw[i] === column.nullValue) ((invalid[i] = 1), (nulls += 1));
+      for (let i = 0; i < n; i += 1) {
+        if (raw[i] === column.nullValue) {
+          invalid[i] = 1;
+          nulls += 1;
+        }
+      }
     } else {
       const nullValue = Number(column.nullValue);
       const values = raw as Exclude<NumericArray, BigInt64Array | BigUint64Array>;
-      for (let i = 0; i < n; i += 1) if (values[i] === nullValue) ((invalid[i] = 1), (nulls += 1));
+      for (let i = 0; i < n; i += 1) {
+        if (values[i] === nullValue) {
+          invalid[i] = 1;
+          nulls += 1;
+        }
+      }
     }
   }
   let values: NumericArray = raw;
@@ -244,11 +254,15 @@ function numericData(
     values = flipSign(raw);
   }
   if (values instanceof Float32Array || values instanceof Float64Array) {
-    for (let i = 0; i < n; i += 1)
-      if (values[i] !== values[i] && !invalid[i]) ((invalid[i] = 1), (nulls += 1));
+    for (let i = 0; i < n; i += 1) {
+      if (values[i] !== values[i] && !invalid[i]) {
+        invalid[i] = 1;
+        nulls += 1;
+      }
+    }
   }
   const leaf = leafType(type);
-  let data: Data = makeData({
+  const data: Data = makeData({
     type: leaf,
     length: n,
     nullCount: nulls,
@@ -260,7 +274,7 @@ function numericData(
 
 function leafType(type: DataType): DataType {
   let t = type;
-  while (t instanceof FixedSizeList) t = t.children[0]!.type;
+  while (t instanceof FixedSizeList) t = t.children[0]!.type as DataType;
   return t;
 }
 
@@ -271,7 +285,7 @@ function wrapFixed(leaf: Data, type: DataType, rows: number): Data {
   let t: DataType = type;
   while (t instanceof FixedSizeList) {
     levels.push(t);
-    t = t.children[0]!.type;
+    t = t.children[0]!.type as DataType;
   }
   let data = leaf;
   let length = leaf.length;

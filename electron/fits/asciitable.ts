@@ -5,6 +5,7 @@
 import { FitsError, withContext } from './errors.ts';
 import type { FitsFile } from './file.ts';
 import type { Hdu } from './hdu.ts';
+import { valueText } from './header.ts';
 import type { Header } from './header.ts';
 
 export type AsciiType = 'A' | 'I' | 'F' | 'E' | 'D';
@@ -66,7 +67,7 @@ export function asciiColumns(header: Header): AsciiColumn[] {
           start: tbcol - 1,
           width,
           decimals: match[3] === undefined ? 0 : Number(match[3]),
-          nullText: nullCard && nullCard.value !== null ? String(nullCard.value) : undefined,
+          nullText: nullCard && nullCard.value !== null ? valueText(nullCard.value) : undefined,
           scale: type === 'A' ? 1 : (header.optionalNumber(`TSCAL${i}`) ?? 1),
           zero: type === 'A' ? 0 : (header.optionalNumber(`TZERO${i}`) ?? 0),
           wide: type === 'I' && width >= 10,

@@ -124,7 +124,12 @@ export class BinaryTable {
     if (count < 0 || offset < 0 || start < 0 || start + bytesNeeded > this.dataEnd) {
       throw new FitsError(
         `row ${row}: variable-length descriptor (${count} elements at heap offset ${offset}) lies outside the heap`,
-        { file: this.file.path, hdu: this.hdu.index, hduName: this.hdu.name || undefined, column: column.name },
+        {
+          file: this.file.path,
+          hdu: this.hdu.index,
+          hduName: this.hdu.name || undefined,
+          column: column.name,
+        },
       );
     }
     return { count, bytes: count === 0 ? Buffer.alloc(0) : this.file.readData(this.hdu, start, bytesNeeded) };

@@ -24,9 +24,11 @@ export function readCompressedImage(file: FitsFile, hdu: Hdu): ImageData & { lay
     const table = new BinaryTable(file, hdu);
     const parameters = tiledImageParameters(hdu.header);
     const shape = [...parameters.axes].reverse();
-    const blank = parameters.bitpix > 0 && parameters.blank !== undefined ? BigInt(parameters.blank) : undefined;
+    const blank =
+      parameters.bitpix > 0 && parameters.blank !== undefined ? BigInt(parameters.blank) : undefined;
     const layout = scaledLayout(hdu.header, parameters.bitpix, shape, blank);
-    const named = (name: string): BinaryColumn | undefined => table.columns.find((c) => c.name.toUpperCase() === name);
+    const named = (name: string): BinaryColumn | undefined =>
+      table.columns.find((c) => c.name.toUpperCase() === name);
     const compressed = named('COMPRESSED_DATA');
     const gzipped = named('GZIP_COMPRESSED_DATA');
     const uncompressed = named('UNCOMPRESSED_DATA');
@@ -47,7 +49,8 @@ export function readCompressedImage(file: FitsFile, hdu: Hdu): ImageData & { lay
       return {
         compressed: heap(compressed) ?? new Uint8Array(0),
         gzipCompressed: heap(gzipped),
-        uncompressed: raw && uncompressed ? { bytes: raw, type: uncompressed.type as TileColumnType } : undefined,
+        uncompressed:
+          raw && uncompressed ? { bytes: raw, type: uncompressed.type as TileColumnType } : undefined,
         scale: scalar(scale),
         zero: scalar(zero),
         blank: scalar(tileBlank),
@@ -57,7 +60,9 @@ export function readCompressedImage(file: FitsFile, hdu: Hdu): ImageData & { lay
     // MAX_EXPANSION times the stored table (a forged ZNAXISn must not allocate gigabytes).
     const { total } = tileGrid(parameters);
     if (total !== table.rows) {
-      throw file.error(hdu, `the table has ${table.rows} rows but ZNAXISn/ZTILEn make ${total} tiles`, { keyword: 'NAXIS2' });
+      throw file.error(hdu, `the table has ${table.rows} rows but ZNAXISn/ZTILEn make ${total} tiles`, {
+        keyword: 'NAXIS2',
+      });
     }
     const maxImageBytes = Math.min(2 ** 31, Math.max(MIN_IMAGE_LIMIT, MAX_EXPANSION * hdu.dataSize));
     const image = decompressTiledImage(parameters, readTile, { tableRows: table.rows, maxImageBytes });
@@ -74,8 +79,14 @@ export function compressedImageStats(file: FitsFile, hdu: Hdu): ImageStats {
 export function compressedPixels(file: FitsFile, hdu: Hdu, at: number[][]): PixelValue[] {
   const image = readCompressedImage(file, hdu);
   return at.map((index) => {
-    if (index.length !== image.shape.length || index.some((i, k) => !Number.isInteger(i) || i < 0 || i >= image.shape[k]!)) {
-      throw file.error(hdu, `pixel index [${index.join(',')}] is outside the image shape [${image.shape.join(',')}]`);
+    if (
+      index.length !== image.shape.length ||
+      index.some((i, k) => !Number.isInteger(i) || i < 0 || i >= image.shape[k]!)
+    ) {
+      throw file.error(
+        hdu,
+        `pixel index [${index.join(',')}] is outside the image shape [${image.shape.join(',')}]`,
+      );
     }
     const flat = index.reduce((acc, i, k) => acc * image.shape[k]! + i, 0);
     const value = image.data[flat]!;

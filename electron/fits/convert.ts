@@ -30,7 +30,9 @@ export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?:
     atomicWrite(output, (fd) => writeAll(fd, bytes));
     return table.numRows;
   }
-  throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, { file: output });
+  throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, {
+    file: output,
+  });
 }
 
 function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
@@ -43,7 +45,11 @@ function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]):
       for (const batch of table.batches()) {
         const lines: string[] = [];
         for (let r = 0; r < batch.count; r += 1) {
-          lines.push(list.map((c) => csvCell(jsonCell(table.cell(batch.view, r * table.rowWidth, c, batch.start + r)))).join(','));
+          lines.push(
+            list
+              .map((c) => csvCell(jsonCell(table.cell(batch.view, r * table.rowWidth, c, batch.start + r))))
+              .join(','),
+          );
         }
         writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
       }
@@ -52,7 +58,11 @@ function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]):
       for (const batch of table.batches()) {
         const lines: string[] = [];
         for (let r = 0; r < batch.count; r += 1) {
-          lines.push(list.map((c) => csvCell(jsonCell(table.cell(batch.bytes, r * table.rowWidth, c, batch.start + r)))).join(','));
+          lines.push(
+            list
+              .map((c) => csvCell(jsonCell(table.cell(batch.bytes, r * table.rowWidth, c, batch.start + r))))
+              .join(','),
+          );
         }
         writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
       }
@@ -84,7 +94,9 @@ function atomicWrite(path: string, fill: (fd: number) => void): void {
   try {
     fd = openSync(temp, 'w');
   } catch (error) {
-    throw new FitsError(`cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, { file: path });
+    throw new FitsError(`cannot write (${(error as NodeJS.ErrnoException).code ?? String(error)})`, {
+      file: path,
+    });
   }
   try {
     fill(fd);

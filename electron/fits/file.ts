@@ -2,6 +2,7 @@
 // asked for), data read at byte offsets on demand, and every error stamped with the file's name.
 import { FitsError, asFitsError } from './errors.ts';
 import { describeHdu, paddedSize, readHeaderAt } from './hdu.ts';
+import { valueText } from './header.ts';
 import type { Hdu } from './hdu.ts';
 import { openSource } from './source.ts';
 import type { ByteSource } from './source.ts';
@@ -79,7 +80,7 @@ export class FitsFile {
       const hdu = this.found[i];
       if (!hdu) break;
       if (hdu.name.toUpperCase() !== target) continue;
-      if (wantedVersion !== undefined && String(hdu.header.get('EXTVER') ?? 1) !== wantedVersion) continue;
+      if (wantedVersion !== undefined && valueText(hdu.header.get('EXTVER') ?? 1) !== wantedVersion) continue;
       return hdu;
     }
     throw new FitsError(`there is no HDU named ${spec}`, { file: this.path });

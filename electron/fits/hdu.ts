@@ -4,7 +4,7 @@
 import { BLOCK_LENGTH, CARD_LENGTH, CARDS_PER_BLOCK, cardText, parseCard } from './card.ts';
 import type { Card } from './card.ts';
 import { FitsError, asFitsError } from './errors.ts';
-import { Header } from './header.ts';
+import { Header, valueText } from './header.ts';
 import type { ByteSource } from './source.ts';
 
 export type HduType =
@@ -102,7 +102,8 @@ export function describeHdu(
     let elements = 0;
     const counted = groups ? axes.slice(1) : axes;
     if (counted.length > 0) elements = counted.reduce((a, b) => a * b, 1);
-    const dataSize = groups && counted.length === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
+    const dataSize =
+      groups && counted.length === 0 ? 0 : (Math.abs(bitpix) / 8) * gcount * (pcount + elements);
     if (!Number.isSafeInteger(dataSize)) {
       throw new FitsError(`data size ${dataSize} bytes is not representable`, { keyword: 'NAXIS' });
     }
@@ -125,9 +126,7 @@ function hduType(header: Header, index: number): HduType {
     if (header.get('GROUPS') === true) return 'RANDOM_GROUPS';
     return 'PRIMARY';
   }
-  const xtension = String(header.get('XTENSION') ?? '')
-    .trim()
-    .toUpperCase();
+  const xtension = valueText(header.get('XTENSION')).trim().toUpperCase();
   if (xtension === 'IMAGE') return 'IMAGE';
   if (xtension === 'TABLE') return 'TABLE';
   if (xtension === 'BINTABLE' || xtension === 'A3DTABLE') {

@@ -1,8 +1,9 @@
 // A FITS header: the ordered list of cards of one HDU, with keyword lookup (duplicates are all kept in
-// order; lookups return the last, as astropy and cfitsio do), CONTINUE long strings joined into the card
-// they continue, and typed accessors that fail with the keyword named.
+// order and lookups return the last one — the standard leaves duplicates undefined; astropy returns the
+// first), CONTINUE long strings joined into the card they continue, and typed accessors that fail with
+// the keyword named.
 import { CARD_LENGTH, parseCard } from './card.ts';
-import type { Card, CardValue, Complex } from './card.ts';
+import type { Card, CardValue } from './card.ts';
 import { FitsError } from './errors.ts';
 
 export type { Card, CardValue, Complex } from './card.ts';
@@ -156,9 +157,16 @@ export class Header {
   }
 }
 
+/** Any card value as text (complex values as "(re, im)"), for messages and string-typed uses. */
+export function valueText(value: CardValue | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'object') return `(${value.re}, ${value.im})`;
+  return String(value);
+}
+
 export function jsonValue(value: CardValue): Exclude<HeaderJsonValue, string[]> {
   if (value === null) return null;
-  if (typeof value === 'object') return [(value as Complex).re, (value as Complex).im];
+  if (typeof value === 'object') return [value.re, value.im];
   return value;
 }
 
@@ -195,6 +203,9 @@ function missing(keyword: string): FitsError {
 }
 
 function describe(c: Card): string {
-  const raw = c.raw.slice(c.raw.indexOf('=') + 1, 80).trim().slice(0, 40);
+  const raw = c.raw
+    .slice(c.raw.indexOf('=') + 1, 80)
+    .trim()
+    .slice(0, 40);
   return raw.startsWith("'") ? raw : `'${raw}'`;
 }

@@ -40,7 +40,12 @@ export function imageLayout(file: FitsFile, hdu: Hdu): ImageLayout {
 }
 
 /** The layout of an image of `bitpix` and `shape` scaled by the header's BSCALE/BZERO. */
-export function scaledLayout(header: Header, bitpix: number, shape: number[], blank: bigint | undefined): ImageLayout {
+export function scaledLayout(
+  header: Header,
+  bitpix: number,
+  shape: number[],
+  blank: bigint | undefined,
+): ImageLayout {
   const code = BITPIX_STORAGE[bitpix]!;
   const count = shape.length === 0 ? 0 : shape.reduce((a, b) => a * b, 1);
   const bscale = header.optionalNumber('BSCALE') ?? 1;
@@ -81,7 +86,7 @@ export function scalePixels(layout: ImageLayout, raw: NumericArray): NumericArra
     }
     return out;
   }
-  const numeric = raw as Exclude<NumericArray, BigInt64Array | BigUint64Array>;
+  const numeric = raw;
   const blank = layout.blank === undefined ? undefined : Number(layout.blank);
   if (layout.kind === 'float32') {
     // astropy: np.array(raw, float32); data *= bscale; data += bzero — each step rounded to float32.

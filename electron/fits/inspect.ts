@@ -9,6 +9,7 @@ import type { FitsFile } from './file.ts';
 import { OnesComplementSum, onesComplementSum, verifyHdu } from './checksum.ts';
 import { imageShape, paddedSize } from './hdu.ts';
 import type { Hdu, HduType } from './hdu.ts';
+import { valueText } from './header.ts';
 import type { HeaderJsonValue } from './header.ts';
 import { imageLayout, imageStats, readPixel } from './image.ts';
 import type { ImageStats } from './image.ts';
@@ -53,7 +54,10 @@ export function summarize(file: FitsFile, options: { checksums?: boolean } = {})
  * Verify CHECKSUM and DATASUM (FITS 4.0 Appendix J) by streaming the HDU's header and padded data
  * through the ones'-complement sum of ./checksum.ts.
  */
-export function verifyChecksums(file: FitsFile, hdu: Hdu): { checksum: ChecksumState; datasum: ChecksumState } {
+export function verifyChecksums(
+  file: FitsFile,
+  hdu: Hdu,
+): { checksum: ChecksumState; datasum: ChecksumState } {
   const hasChecksum = hdu.header.has('CHECKSUM');
   const datasumText = hdu.header.get('DATASUM');
   if (!hasChecksum && datasumText === undefined) return { checksum: 'absent', datasum: 'absent' };
@@ -66,7 +70,11 @@ export function verifyChecksums(file: FitsFile, hdu: Hdu): { checksum: ChecksumS
     if (chunk.length === 0) break;
     data.update(chunk);
   }
-  const verdict = verifyHdu(headerSum, data.value(), datasumText === undefined || datasumText === null ? undefined : String(datasumText));
+  const verdict = verifyHdu(
+    headerSum,
+    data.value(),
+    datasumText === undefined || datasumText === null ? undefined : valueText(datasumText),
+  );
   return {
     checksum: hasChecksum ? (verdict.checksumOk ? 'ok' : 'bad') : 'absent',
     datasum: verdict.datasumOk === undefined ? 'absent' : verdict.datasumOk ? 'ok' : 'bad',
@@ -213,7 +221,8 @@ export function jsonCell(value: CellValue): JsonCell {
 export function toJsonText(value: unknown): string {
   const text = JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') return `${BIGINT_MARK}${v.toString()}`;
-    if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
+    if (typeof v === 'number' && !Number.isFinite(v))
+      return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
     return v;
   });
   return text.replace(BIGINT_PATTERN, '$1');

@@ -2,7 +2,7 @@
 // by the batch, not the file: min, max, mean, NaN count and null (TNULL / blank field) count, with
 // NaN and nulls excluded from min/max/mean. 64-bit integers keep exact min/max (compared as high and
 // low 32-bit halves, never through a lossy double) and are reported as decimal strings.
-import { AsciiTable } from './asciitable.ts';
+import { type AsciiTable } from './asciitable.ts';
 import type { AsciiColumn } from './asciitable.ts';
 import type { BinaryTable } from './bintable.ts';
 import type { BinaryColumn } from './column.ts';
@@ -60,7 +60,9 @@ export function binaryTableStats(table: BinaryTable, names?: string[]): TableSta
   const columns = names ? names.map((n) => table.column(n)) : statColumns(table);
   for (const c of columns) {
     if (c.descriptor || c.repeat !== 1 || !'BIJKED'.includes(c.type)) {
-      throw table.file.error(table.hdu, `statistics need a numeric scalar column, this is ${c.format}`, { column: c.name });
+      throw table.file.error(table.hdu, `statistics need a numeric scalar column, this is ${c.format}`, {
+        column: c.name,
+      });
     }
   }
   const accumulators = columns.map(() => accumulator());
@@ -82,7 +84,13 @@ export function binaryTableStats(table: BinaryTable, names?: string[]): TableSta
  * One column over a batch of rows. Each element type has its own loop reading big-endian values with
  * a DataView (monomorphic, so V8 compiles it to plain loads and byte swaps).
  */
-function accumulate(view: DataView, rows: number, rowWidth: number, column: BinaryColumn, a: Accumulator): void {
+function accumulate(
+  view: DataView,
+  rows: number,
+  rowWidth: number,
+  column: BinaryColumn,
+  a: Accumulator,
+): void {
   const offset = column.offset;
   switch (column.type) {
     case 'K':
@@ -105,7 +113,14 @@ function accumulate(view: DataView, rows: number, rowWidth: number, column: Bina
   }
 }
 
-function accumulateFloat64(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
+function accumulateFloat64(
+  view: DataView,
+  rows: number,
+  rowWidth: number,
+  offset: number,
+  column: BinaryColumn,
+  a: Accumulator,
+): void {
   const { scale, zero, scaled } = column;
   let { min, max, sum, count, nan } = a;
   for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
@@ -123,7 +138,14 @@ function accumulateFloat64(view: DataView, rows: number, rowWidth: number, offse
   Object.assign(a, { min, max, sum, count, nan });
 }
 
-function accumulateFloat32(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
+function accumulateFloat32(
+  view: DataView,
+  rows: number,
+  rowWidth: number,
+  offset: number,
+  column: BinaryColumn,
+  a: Accumulator,
+): void {
   const { scale, zero, scaled } = column;
   let { min, max, sum, count, nan } = a;
   for (let r = 0, p = offset; r < rows; r += 1, p += rowWidth) {
@@ -174,8 +196,16 @@ function accumulateInteger(
 }
 
 /** int64 as high (signed) and low (unsigned) 32-bit halves, so min/max stay exact without BigInt. */
-function accumulateInt64(view: DataView, rows: number, rowWidth: number, offset: number, column: BinaryColumn, a: Accumulator): void {
-  const nullHi = column.nullValue === undefined ? undefined : Number(BigInt.asIntN(32, column.nullValue >> 32n));
+function accumulateInt64(
+  view: DataView,
+  rows: number,
+  rowWidth: number,
+  offset: number,
+  column: BinaryColumn,
+  a: Accumulator,
+): void {
+  const nullHi =
+    column.nullValue === undefined ? undefined : Number(BigInt.asIntN(32, column.nullValue >> 32n));
   const nullLo = column.nullValue === undefined ? undefined : Number(BigInt.asUintN(32, column.nullValue));
   const offsetHi = column.unsigned ? 2 ** 31 : 0;
   const { scale, zero, scaled } = column;

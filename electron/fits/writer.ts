@@ -5,7 +5,7 @@
 // when complete, so a failure never leaves a half-written file under the final name.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { DataType, Precision, Vector } from 'apache-arrow';
+import { DataType, Precision, Type, Vector } from 'apache-arrow';
 import type { Field, Table } from 'apache-arrow';
 import { CARD_LENGTH, formatCards, formatCommentary } from './card.ts';
 import type { WritableValue } from './card.ts';
@@ -49,7 +49,10 @@ export function writeFits(path: string, hdus: HduInput[], options: WriteOptions 
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   const out = new OutputFile(temp);
   try {
-    const list = hdus[0]?.kind === 'image' ? hdus : [{ kind: 'image', data: new Uint8Array(0), shape: [] } as ImageInput, ...hdus];
+    const list =
+      hdus[0]?.kind === 'image'
+        ? hdus
+        : [{ kind: 'image', data: new Uint8Array(0), shape: [] } as ImageInput, ...hdus];
     list.forEach((hdu, index) => {
       if (hdu.kind === 'image') writeImage(out, hdu, index === 0, options.checksum ?? true);
       else writeTable(out, path, hdu, index, options.checksum ?? true);
@@ -76,7 +79,8 @@ class OutputFile {
   }
   write(bytes: Uint8Array): void {
     let done = 0;
-    while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done, this.position + done);
+    while (done < bytes.length)
+      done += writeSync(this.fd, bytes, done, bytes.length - done, this.position + done);
     this.position += bytes.length;
   }
   writeAt(bytes: Uint8Array, position: number): void {
@@ -98,7 +102,7 @@ function card(cards: CardList, keyword: string, value: WritableValue, comment = 
 function extraCards(cards: CardList, extra: ExtraCard[] | undefined): void {
   for (const c of extra ?? []) {
     if (c.keyword === 'COMMENT' || c.keyword === 'HISTORY' || c.keyword === '') {
-      cards.push(...formatCommentary(c.keyword, String(c.value ?? '')));
+      cards.push(...formatCommentary(c.keyword, typeof c.value === 'string' ? c.value : ''));
     } else if (c.value !== undefined) card(cards, c.keyword, c.value, c.comment ?? '');
   }
 }
@@ -154,7 +158,9 @@ function imageEncoding(data: NumericArray): ImageEncoding {
 function writeImage(out: OutputFile, image: ImageInput, primary: boolean, checksum: boolean): void {
   const count = image.shape.length === 0 ? 0 : image.shape.reduce((a, b) => a * b, 1);
   if (count !== image.data.length) {
-    throw new FitsError(`image shape [${image.shape.join(',')}] holds ${count} values but the array has ${image.data.length}`);
+    throw new FitsError(
+      `image shape [${image.shape.join(',')}] holds ${count} values but the array has ${image.data.length}`,
+    );
   }
   const encoding = imageEncoding(image.data);
   const cards: CardList = [];
@@ -187,7 +193,7 @@ function writeImage(out: OutputFile, image: ImageInput, primary: boolean, checks
 function* imageChunks(data: NumericArray, flip: boolean): Generator<Uint8Array> {
   const per = Math.max(1, Math.floor((1 << 22) / data.BYTES_PER_ELEMENT));
   for (let start = 0; start < data.length; start += per) {
-    const bytes = encodeBigEndian(data.subarray(start, start + per) as NumericArray);
+    const bytes = encodeBigEndian(data.subarray(start, start + per));
     if (flip) for (let i = 0; i < bytes.length; i += data.BYTES_PER_ELEMENT) bytes[i]! ^= 0x80;
     yield bytes;
   }
@@ -212,7 +218,19 @@ interface ColumnPlan {
   maxLength: number;
 }
 
-const LETTER_BYTES: Record<Letter, number> = { L: 1, X: 1, B: 1, I: 2, J: 4, K: 8, A: 1, E: 4, D: 8, C: 8, M: 16 };
+const LETTER_BYTES: Record<Letter, number> = {
+  L: 1,
+  X: 1,
+  B: 1,
+  I: 2,
+  J: 4,
+  K: 8,
+  A: 1,
+  E: 4,
+  D: 8,
+  C: 8,
+  M: 16,
+};
 
 function leafOf(type: DataType, field: Field): { letter: Letter; tzero: number | bigint | undefined } {
   const tform = field.metadata.get('fits:tform') ?? '';
@@ -229,25 +247,26 @@ function leafOf(type: DataType, field: Field): { letter: Letter; tzero: number |
     return { letter: type.precision === Precision.SINGLE ? 'E' : 'D', tzero: undefined };
   }
   if (DataType.isUtf8(type) || DataType.isLargeUtf8(type)) return { letter: 'A', tzero: undefined };
-  throw new Error(`Arrow type ${String(type)} has no FITS column type`);
+  throw new Error(`Arrow type ${Type[type.typeId]} has no FITS column type`);
 }
 
 function planColumn(field: Field, table: Table, index: number): ColumnPlan {
-  let type: DataType = field.type;
+  let type = field.type as DataType;
   const tform = field.metadata.get('fits:tform') ?? '';
   let variable = false;
   const dims: number[] = [];
   if (DataType.isList(type)) {
     variable = true;
-    type = type.children[0]!.type;
+    type = type.children[0]!.type as DataType;
   }
   while (DataType.isFixedSizeList(type)) {
     dims.push(type.listSize);
-    type = type.children[0]!.type;
+    type = type.children[0]!.type as DataType;
   }
   let letter: Letter;
   let tzero: number | bigint | undefined;
-  const complex = /[CM]/i.test(tform) && dims.length > 0 && dims[dims.length - 1] === 2 && DataType.isFloat(type);
+  const complex =
+    /[CM]/i.test(tform) && dims.length > 0 && dims[dims.length - 1] === 2 && DataType.isFloat(type);
   if (complex) {
     dims.pop();
     letter = DataType.isFloat(type) && type.precision === Precision.SINGLE ? 'C' : 'M';
@@ -274,7 +293,8 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
       maxLength = Math.max(maxLength, length);
     }
   }
-  const tnull = vector.nullCount > 0 && 'BIJK'.includes(letter) ? chooseNull(vector, letter, tzero) : undefined;
+  const tnull =
+    vector.nullCount > 0 && 'BIJK'.includes(letter) ? chooseNull(vector, letter, tzero) : undefined;
   const width = variable ? 8 : letter === 'X' ? Math.ceil(repeat / 8) : repeat * LETTER_BYTES[letter];
   return {
     name: field.name,
@@ -305,7 +325,8 @@ function chooseNull(vector: Vector, letter: Letter, tzero: number | bigint | und
   }
   if (!used.has(low)) return low;
   if (!used.has(high)) return high;
-  for (let candidate = low + 1n; candidate < high; candidate += 1n) if (!used.has(candidate)) return candidate;
+  for (let candidate = low + 1n; candidate < high; candidate += 1n)
+    if (!used.has(candidate)) return candidate;
   throw new Error('every stored value is in use, so nulls cannot be marked with TNULL');
 }
 
@@ -314,7 +335,13 @@ function tformOf(plan: ColumnPlan, heapIs64: boolean): string {
   return `${plan.repeat}${plan.letter}`;
 }
 
-function writeTable(out: OutputFile, path: string, input: TableInput, index: number, checksum: boolean): void {
+function writeTable(
+  out: OutputFile,
+  path: string,
+  input: TableInput,
+  index: number,
+  checksum: boolean,
+): void {
   const table = input.table;
   const plans = table.schema.fields.map((field, k) => {
     try {
@@ -381,17 +408,38 @@ function writeTable(out: OutputFile, path: string, input: TableInput, index: num
             if (plan.variable) {
               const elements = value == null ? [] : typeof value === 'string' ? [...value] : flatten(value);
               const encoded = encodeElements(plan, elements);
-              view.setInt32(at, plan.letter === 'A' ? encoded.length : plan.letter === 'C' || plan.letter === 'M' ? elements.length / 2 : elements.length, false);
+              view.setInt32(
+                at,
+                plan.letter === 'A'
+                  ? encoded.length
+                  : plan.letter === 'C' || plan.letter === 'M'
+                    ? elements.length / 2
+                    : elements.length,
+                false,
+              );
               view.setInt32(at + 4, heapSize, false);
               heap.push(encoded);
               heapSize += encoded.length;
               if (heapSize > 2 ** 31 - 1) throw new Error('the heap exceeds 2 GiB');
             } else {
-              const elements = plan.letter === 'A' ? [value] : plan.repeat === 1 && !plan.dims && plan.letter !== 'C' && plan.letter !== 'M' && plan.letter !== 'X' ? [value] : flatten(value);
+              const elements =
+                plan.letter === 'A'
+                  ? [value]
+                  : plan.repeat === 1 &&
+                      !plan.dims &&
+                      plan.letter !== 'C' &&
+                      plan.letter !== 'M' &&
+                      plan.letter !== 'X'
+                    ? [value]
+                    : flatten(value);
               bytes.set(encodeElements(plan, elements), at);
             }
           } catch (error) {
-            throw new FitsError(`row ${start + r}: ${(error as Error).message}`, { file: path, hdu: index, column: plan.name });
+            throw new FitsError(`row ${start + r}: ${(error as Error).message}`, {
+              file: path,
+              hdu: index,
+              column: plan.name,
+            });
           }
         }
       });
@@ -402,14 +450,17 @@ function writeTable(out: OutputFile, path: string, input: TableInput, index: num
   writeData(out, chunks(), sum);
   const finalCards = buildCards(heapSize);
   const header = sealHeader(finalCards, sum.value(), checksum);
-  if (header.length !== placeholder.length) throw new FitsError('header size changed while writing', { file: path, hdu: index });
+  if (header.length !== placeholder.length)
+    throw new FitsError('header size changed while writing', { file: path, hdu: index });
   out.writeAt(header, headerAt);
 }
 
 function flatten(value: unknown): unknown[] {
   if (value == null) return [];
-  if (value instanceof Vector) return [...value].flatMap((v) => (v instanceof Vector ? flatten(v) : [v]));
-  if (Array.isArray(value)) return value.flatMap((v) => (v instanceof Vector || Array.isArray(v) ? flatten(v) : [v]));
+  if (value instanceof Vector)
+    return [...(value as Iterable<unknown>)].flatMap((v) => (v instanceof Vector ? flatten(v) : [v]));
+  if (Array.isArray(value))
+    return (value as unknown[]).flatMap((v) => (v instanceof Vector || Array.isArray(v) ? flatten(v) : [v]));
   if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<unknown>);
   return [value];
 }
@@ -417,8 +468,9 @@ function flatten(value: unknown): unknown[] {
 /** Encode elements of one cell (or one heap array) big-endian, with TZERO shift and TNULL. */
 function encodeElements(plan: ColumnPlan, elements: unknown[]): Buffer {
   if (plan.letter === 'A') {
-    const text = elements.map((e) => (e == null ? '' : String(e))).join('');
-    if (/[^\x00-\xff]/.test(text)) throw new Error('string holds characters outside Latin-1');
+    const text = elements.map((e) => (typeof e === 'string' ? e : '')).join('');
+    if ([...text].some((ch) => ch.charCodeAt(0) > 0xff))
+      throw new Error('string holds characters outside Latin-1');
     const width = plan.variable ? text.length : plan.repeat;
     const out = Buffer.alloc(width);
     out.write(text, 'latin1');
@@ -476,7 +528,7 @@ function writeInteger(view: DataView, at: number, plan: ColumnPlan, value: unkno
   } else {
     raw = BigInt(value as number | bigint) - BigInt(plan.tzero ?? 0);
     if (plan.tnull !== undefined && raw === plan.tnull) {
-      throw new Error(`value ${String(value)} collides with the TNULL chosen for nulls`);
+      throw new Error(`value ${raw + BigInt(plan.tzero ?? 0)} collides with the TNULL chosen for nulls`);
     }
   }
   switch (plan.letter) {

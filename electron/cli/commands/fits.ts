@@ -69,7 +69,8 @@ export function registerFitsCommand(program: Command): void {
         if (options.json) return printJson(result);
         for (const [row, record] of Object.entries(result.rows)) {
           process.stdout.write(`row ${row}\n`);
-          for (const [name, value] of Object.entries(record)) process.stdout.write(`  ${name} = ${JSON.stringify(value)}\n`);
+          for (const [name, value] of Object.entries(record))
+            process.stdout.write(`  ${name} = ${JSON.stringify(value)}\n`);
         }
       });
     });
@@ -79,7 +80,12 @@ export function registerFitsCommand(program: Command): void {
     .description('selected pixels of an image HDU (indices slowest axis first)')
     .argument('<file>', 'FITS file')
     .option('--hdu <n|name>', 'HDU index or EXTNAME (default: the first image with data)')
-    .option('--at <i,j,...>', 'pixel indices, repeatable', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option(
+      '--at <i,j,...>',
+      'pixel indices, repeatable',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
     .option('--json', 'print JSON')
     .action((path: string, options: HduOption & { at: string[] }) => {
       FitsFile.with(path, (file) => {
@@ -87,7 +93,8 @@ export function registerFitsCommand(program: Command): void {
         const at = options.at.map((text) => parseIndex(path, text));
         const result = pixelsOf(file, hdu, at);
         if (options.json) return printJson(result);
-        for (const p of result.pixels) process.stdout.write(`[${p.at.join(', ')}] = ${JSON.stringify(p.value)}\n`);
+        for (const p of result.pixels)
+          process.stdout.write(`[${p.at.join(', ')}] = ${JSON.stringify(p.value)}\n`);
       });
     });
 
@@ -121,7 +128,10 @@ function chooseHdu(file: FitsFile, spec: string | undefined): Hdu {
 
 function splitList(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;
-  return text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  return text
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
 }
 
 function parseRowList(path: string, text: string): number[] {
@@ -137,7 +147,8 @@ function parseRowList(path: string, text: string): number[] {
 }
 
 function parseIndex(path: string, text: string): number[] {
-  if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text)) throw new FitsError(`--at '${text}' is not a list of pixel indices`, { file: path });
+  if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text))
+    throw new FitsError(`--at '${text}' is not a list of pixel indices`, { file: path });
   return text.split(',').map((part) => Number(part.trim()));
 }
 
@@ -146,11 +157,20 @@ function printJson(value: unknown): void {
 }
 
 function formatInfo(path: string, hdus: HduSummary[]): string {
-  const lines = [`Filename: ${path}`, 'No.  Name                 Type              Cards  Dimensions            Format'];
+  const lines = [
+    `Filename: ${path}`,
+    'No.  Name                 Type              Cards  Dimensions            Format',
+  ];
   for (const h of hdus) {
     const cards = Object.keys(h.header).length;
-    const dims = h.shape ? `(${[...h.shape].reverse().join(', ')})` : h.rows !== undefined ? `${h.rows}R x ${h.columns?.length ?? 0}C` : '';
-    const format = h.columns ? `[${h.columns.map((c) => c.format).join(', ')}]` : formatOfBitpix(h.header['BITPIX']);
+    const dims = h.shape
+      ? `(${[...h.shape].reverse().join(', ')})`
+      : h.rows !== undefined
+        ? `${h.rows}R x ${h.columns?.length ?? 0}C`
+        : '';
+    const format = h.columns
+      ? `[${h.columns.map((c) => c.format).join(', ')}]`
+      : formatOfBitpix(h.header['BITPIX']);
     const checksum = h.checksum ? `  CHECKSUM ${h.checksum.checksum}, DATASUM ${h.checksum.datasum}` : '';
     lines.push(
       `${String(h.index).padStart(3)}  ${h.name.padEnd(20).slice(0, 20)} ${h.type.padEnd(17)} ${String(cards).padStart(5)}  ${dims.padEnd(21)} ${format}${checksum}`,
@@ -160,16 +180,28 @@ function formatInfo(path: string, hdus: HduSummary[]): string {
 }
 
 function formatOfBitpix(bitpix: unknown): string {
-  const names: Record<string, string> = { '8': 'uint8', '16': 'int16', '32': 'int32', '64': 'int64', '-32': 'float32', '-64': 'float64' };
+  const names: Record<string, string> = {
+    '8': 'uint8',
+    '16': 'int16',
+    '32': 'int32',
+    '64': 'int64',
+    '-32': 'float32',
+    '-64': 'float64',
+  };
   return names[String(bitpix)] ?? '';
 }
 
 function formatStats(path: string, hdu: Hdu, stats: Stats): string {
   const title = `${path} HDU ${hdu.index}${hdu.name ? ` (${hdu.name})` : ''}`;
   if ('columns' in stats) {
-    const lines = [`${title}: ${stats.rows} rows`, `${'column'.padEnd(24)} ${'min'.padStart(22)} ${'max'.padStart(22)} ${'mean'.padStart(22)} ${'nan'.padStart(8)} ${'nulls'.padStart(8)}`];
+    const lines = [
+      `${title}: ${stats.rows} rows`,
+      `${'column'.padEnd(24)} ${'min'.padStart(22)} ${'max'.padStart(22)} ${'mean'.padStart(22)} ${'nan'.padStart(8)} ${'nulls'.padStart(8)}`,
+    ];
     for (const [name, s] of Object.entries(stats.columns)) {
-      lines.push(`${name.padEnd(24)} ${show(s.min).padStart(22)} ${show(s.max).padStart(22)} ${show(s.mean).padStart(22)} ${String(s.nan).padStart(8)} ${String(s.nulls).padStart(8)}`);
+      lines.push(
+        `${name.padEnd(24)} ${show(s.min).padStart(22)} ${show(s.max).padStart(22)} ${show(s.mean).padStart(22)} ${String(s.nan).padStart(8)} ${String(s.nulls).padStart(8)}`,
+      );
     }
     return `${lines.join('\n')}\n`;
   }

@@ -39,10 +39,16 @@ describe('parseCard', () => {
   });
 
   it('keeps COMMENT, HISTORY, blank-keyword and value-less cards as commentary', () => {
-    expect(parseCard('COMMENT   a comment = not a value')).toMatchObject({ kind: 'commentary', value: '  a comment = not a value' });
+    expect(parseCard('COMMENT   a comment = not a value')).toMatchObject({
+      kind: 'commentary',
+      value: '  a comment = not a value',
+    });
     expect(parseCard('HISTORY done')).toMatchObject({ keyword: 'HISTORY', kind: 'commentary' });
     expect(parseCard('        free text')).toMatchObject({ keyword: '', kind: 'commentary' });
-    expect(parseCard('NOVALUE  text without indicator')).toMatchObject({ keyword: 'NOVALUE', kind: 'commentary' });
+    expect(parseCard('NOVALUE  text without indicator')).toMatchObject({
+      keyword: 'NOVALUE',
+      kind: 'commentary',
+    });
     expect(parseCard('END').kind).toBe('end');
   });
 
@@ -55,10 +61,26 @@ describe('parseCard', () => {
 });
 
 describe('formatCards', () => {
-  const roundTrip = (value: Parameters<typeof formatCards>[1]): unknown => Header.parse(formatCards('KEY', value, 'note').join('')).get('KEY');
+  const roundTrip = (value: Parameters<typeof formatCards>[1]): unknown =>
+    Header.parse(formatCards('KEY', value, 'note').join('')).get('KEY');
 
   it('writes values that read back identically', () => {
-    for (const value of [0, -17, 1.5, 1e-300, -2.5e300, 0.1, 1 / 3, 123456789.123, true, false, 'text', "it's", '', 2n ** 70n]) {
+    for (const value of [
+      0,
+      -17,
+      1.5,
+      1e-300,
+      -2.5e300,
+      0.1,
+      1 / 3,
+      123456789.123,
+      true,
+      false,
+      'text',
+      "it's",
+      '',
+      2n ** 70n,
+    ]) {
       expect(roundTrip(value)).toEqual(value);
     }
     expect(roundTrip({ re: 1.25, im: -3 })).toEqual({ re: 1.25, im: -3 });

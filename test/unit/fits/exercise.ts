@@ -16,7 +16,8 @@ export function exercise(path: string): void {
           const wanted = [...new Set([0, 1, 2, rows - 1].filter((r) => r >= 0 && r < rows))];
           rowsOf(file, hdu, wanted);
           const table = openTable(file, hdu);
-          for (const batch of tableBatches(table, { end: Math.min(rows, 64), batchRows: 16 })) void batch.numRows;
+          for (const batch of tableBatches(table, { end: Math.min(rows, 64), batchRows: 16 }))
+            void batch.numRows;
           break;
         }
         case 'PRIMARY':

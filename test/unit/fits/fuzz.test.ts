@@ -39,9 +39,48 @@ function random(seed: number): () => number {
   };
 }
 
-const HOSTILE = ['-1', '0', '1', '3', '7', '8', '64', '-64', '999', '1000', '2147483647', '2147483648', '4294967296', '9007199254740993', '1000000000000', '-2147483648', '1.5', "'X'", 'T', ''];
-const FORMS = ["'1J'", "'0J'", "'9999999999J'", "'PJ(5)'", "'1QD'", "'2P'", "'1Z'", "'A'", "'100X'", "'1PX'", "'1PA'", "'3C'", "'2M'", "'E14.6'", "'I99'", "'F9.x'"];
-const STRUCTURAL = /^(BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TBCOL\d+|TNULL\d+|TSCAL\d+|TZERO\d+|BLANK|BSCALE|BZERO|ZNAXIS\d*|ZTILE\d+|ZBITPIX|ZBLANK|ZVAL\d+|GROUPS|ZIMAGE)\s*$/;
+const HOSTILE = [
+  '-1',
+  '0',
+  '1',
+  '3',
+  '7',
+  '8',
+  '64',
+  '-64',
+  '999',
+  '1000',
+  '2147483647',
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '1000000000000',
+  '-2147483648',
+  '1.5',
+  "'X'",
+  'T',
+  '',
+];
+const FORMS = [
+  "'1J'",
+  "'0J'",
+  "'9999999999J'",
+  "'PJ(5)'",
+  "'1QD'",
+  "'2P'",
+  "'1Z'",
+  "'A'",
+  "'100X'",
+  "'1PX'",
+  "'1PA'",
+  "'3C'",
+  "'2M'",
+  "'E14.6'",
+  "'I99'",
+  "'F9.x'",
+];
+const STRUCTURAL =
+  /^(BITPIX|NAXIS\d*|PCOUNT|GCOUNT|TFIELDS|THEAP|TBCOL\d+|TNULL\d+|TSCAL\d+|TZERO\d+|BLANK|BSCALE|BZERO|ZNAXIS\d*|ZTILE\d+|ZBITPIX|ZBLANK|ZVAL\d+|GROUPS|ZIMAGE)\s*$/;
 
 function mutate(original: Buffer, next: () => number): { bytes: Buffer; what: string } {
   const bytes = Buffer.from(original);
@@ -61,7 +100,11 @@ function mutate(original: Buffer, next: () => number): { bytes: Buffer; what: st
     if (cards.length === 0) return { bytes, what: 'no structural card' };
     const at = cards[pick(cards.length)]!;
     const key = bytes.toString('latin1', at, at + 8).trim();
-    const value = key.startsWith('TFORM') ? FORMS[pick(FORMS.length)]! : key.startsWith('TDIM') ? `'(${pick(9)},${pick(9) - 1})'` : HOSTILE[pick(HOSTILE.length)]!;
+    const value = key.startsWith('TFORM')
+      ? FORMS[pick(FORMS.length)]!
+      : key.startsWith('TDIM')
+        ? `'(${pick(9)},${pick(9) - 1})'`
+        : HOSTILE[pick(HOSTILE.length)]!;
     bytes.write(`= ${value.padStart(20)}`.padEnd(72, ' '), at + 8, 'latin1');
     return { bytes, what: `${key} = ${value}` };
   }
@@ -74,9 +117,15 @@ function mutate(original: Buffer, next: () => number): { bytes: Buffer; what: st
   const block = pick(blocks);
   const piece = bytes.subarray(block * 2880, (block + 1) * 2880);
   if (kind === 4) {
-    return { bytes: Buffer.concat([bytes.subarray(0, block * 2880), bytes.subarray((block + 1) * 2880)]), what: `block ${block} removed` };
+    return {
+      bytes: Buffer.concat([bytes.subarray(0, block * 2880), bytes.subarray((block + 1) * 2880)]),
+      what: `block ${block} removed`,
+    };
   }
-  return { bytes: Buffer.concat([bytes.subarray(0, block * 2880), piece, bytes.subarray(block * 2880)]), what: `block ${block} doubled` };
+  return {
+    bytes: Buffer.concat([bytes.subarray(0, block * 2880), piece, bytes.subarray(block * 2880)]),
+    what: `block ${block} doubled`,
+  };
 }
 
 describe('mutation fuzzer', () => {
@@ -101,12 +150,18 @@ describe('mutation fuzzer', () => {
         clean += 1;
       } catch (error) {
         if (error instanceof FitsError && !error.message.includes('\n')) refused += 1;
-        else failures.push(`case ${k} (${FILES[source]}, ${what}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        else
+          failures.push(
+            `case ${k} (${FILES[source]}, ${what}): ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`,
+          );
       }
       slowest = Math.max(slowest, performance.now() - started);
-      if (k % 50 === 0) peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers - baseline);
+      if (k % 50 === 0)
+        peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers - baseline);
     }
-    console.log(`fits fuzz: ${CASES} cases, ${clean} read cleanly, ${refused} refused with a FitsError, slowest ${slowest.toFixed(0)} ms, peak extra array buffers ${(peakArrayBuffers / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `fits fuzz: ${CASES} cases, ${clean} read cleanly, ${refused} refused with a FitsError, slowest ${slowest.toFixed(0)} ms, peak extra array buffers ${(peakArrayBuffers / 2 ** 20).toFixed(1)} MiB`,
+    );
     expect(failures.slice(0, 10)).toEqual([]);
     expect(clean + refused).toBe(CASES);
     expect(refused).toBeGreaterThan(CASES / 10);

@@ -22,7 +22,12 @@ function fitsBytes(headers: string[][], data: Buffer[] = []): Buffer {
   return Buffer.concat(parts);
 }
 
-const PRIMARY = ['SIMPLE  =                    T', 'BITPIX  =                    8', 'NAXIS   =                    0', 'EXTEND  =                    T'];
+const PRIMARY = [
+  'SIMPLE  =                    T',
+  'BITPIX  =                    8',
+  'NAXIS   =                    0',
+  'EXTEND  =                    T',
+];
 
 function table(fields: string[], naxis1: number, naxis2: number, extra: string[] = []): string[] {
   return [
@@ -56,19 +61,26 @@ function failure(bytes: Buffer, name: string): FitsError {
 
 describe('robustness', () => {
   it('refuses non-FITS bytes and empty files', () => {
-    expect(failure(Buffer.from('PK\x03\x04 this is a zip file'.repeat(200)), 'zip.fits').message).toMatch(/not a FITS file/);
+    expect(failure(Buffer.from('PK\x03\x04 this is a zip file'.repeat(200)), 'zip.fits').message).toMatch(
+      /not a FITS file/,
+    );
     expect(failure(Buffer.alloc(0), 'empty.fits').message).toMatch(/empty/);
     expect(() => FitsFile.open(join(dir, 'absent.fits'))).toThrow(/absent\.fits: no such file/);
   });
 
   it('reports a header cut before END', () => {
     const bytes = fitsBytes([PRIMARY]).subarray(0, 2000);
-    expect(failure(Buffer.concat([bytes, Buffer.alloc(880, 0x20)]).subarray(0, 2000), 'cut-header.fits').message).toMatch(/truncated/);
+    expect(
+      failure(Buffer.concat([bytes, Buffer.alloc(880, 0x20)]).subarray(0, 2000), 'cut-header.fits').message,
+    ).toMatch(/truncated/);
   });
 
   it('lists an HDU whose data is cut, and fails only when the data is read', () => {
     const data = Buffer.alloc(100 * 4);
-    const bytes = fitsBytes([PRIMARY, table(['1J'], 4, 100)], [Buffer.alloc(0), data]).subarray(0, 2880 * 2 + 200);
+    const bytes = fitsBytes([PRIMARY, table(['1J'], 4, 100)], [Buffer.alloc(0), data]).subarray(
+      0,
+      2880 * 2 + 200,
+    );
     const path = join(dir, 'cut-data.fits');
     writeFileSync(path, bytes);
     expect(FitsFile.with(path, (f) => f.hdus().length)).toBe(2);
@@ -78,7 +90,12 @@ describe('robustness', () => {
 
   it('does not allocate for absurd axis lengths', () => {
     const before = process.memoryUsage().arrayBuffers;
-    const image = [...PRIMARY.slice(0, 2), 'NAXIS   =                    2', 'NAXIS1  =           4000000000', 'NAXIS2  =           4000000000'];
+    const image = [
+      ...PRIMARY.slice(0, 2),
+      'NAXIS   =                    2',
+      'NAXIS1  =           4000000000',
+      'NAXIS2  =           4000000000',
+    ];
     const error = failure(fitsBytes([image]), 'huge-image.fits');
     expect(error.message).toMatch(/truncated|not representable/);
     const wide = failure(fitsBytes([PRIMARY, table(['1J'], 4, 2_000_000_000_000)]), 'huge-table.fits');
@@ -87,41 +104,91 @@ describe('robustness', () => {
   });
 
   it('rejects negative sizes and bad BITPIX naming the keyword', () => {
-    const negative = [...PRIMARY.slice(0, 2), 'NAXIS   =                    1', 'NAXIS1  =                  -10'];
-    expect(failure(fitsBytes([negative]), 'negative.fits').message).toMatch(/HDU 0.*keyword NAXIS1: NAXIS1 is negative/);
-    const bitpix = ['SIMPLE  =                    T', 'BITPIX  =                   12', 'NAXIS   =                    0'];
+    const negative = [
+      ...PRIMARY.slice(0, 2),
+      'NAXIS   =                    1',
+      'NAXIS1  =                  -10',
+    ];
+    expect(failure(fitsBytes([negative]), 'negative.fits').message).toMatch(
+      /HDU 0.*keyword NAXIS1: NAXIS1 is negative/,
+    );
+    const bitpix = [
+      'SIMPLE  =                    T',
+      'BITPIX  =                   12',
+      'NAXIS   =                    0',
+    ];
     expect(failure(fitsBytes([bitpix]), 'bitpix.fits').message).toMatch(/keyword BITPIX: BITPIX 12/);
-    const pcount = table(['1J'], 4, 1).map((c) => (c.startsWith('PCOUNT') ? 'PCOUNT  =                   -5' : c));
+    const pcount = table(['1J'], 4, 1).map((c) =>
+      c.startsWith('PCOUNT') ? 'PCOUNT  =                   -5' : c,
+    );
     expect(failure(fitsBytes([PRIMARY, pcount]), 'pcount.fits').message).toMatch(/keyword PCOUNT/);
   });
 
   it('rejects wrong TFORMs and TDIMs naming the column and keyword', () => {
-    expect(failure(fitsBytes([PRIMARY, table(['1Z'], 4, 0)]), 'tform.fits').message).toMatch(/HDU 1: column c1: keyword TFORM1: TFORM '1Z'/);
-    expect(failure(fitsBytes([PRIMARY, table(['4J'], 4, 0)]), 'width.fits').message).toMatch(/keyword NAXIS1: the columns need 16 bytes/);
+    expect(failure(fitsBytes([PRIMARY, table(['1Z'], 4, 0)]), 'tform.fits').message).toMatch(
+      /HDU 1: column c1: keyword TFORM1: TFORM '1Z'/,
+    );
+    expect(failure(fitsBytes([PRIMARY, table(['4J'], 4, 0)]), 'width.fits').message).toMatch(
+      /keyword NAXIS1: the columns need 16 bytes/,
+    );
     const tdim = table(['6E'], 24, 0, ["TDIM1   = '(4,2)'"]);
-    expect(failure(fitsBytes([PRIMARY, tdim]), 'tdim.fits').message).toMatch(/column c1: keyword TDIM1: TDIM \(4,2\) holds 8/);
+    expect(failure(fitsBytes([PRIMARY, tdim]), 'tdim.fits').message).toMatch(
+      /column c1: keyword TDIM1: TDIM \(4,2\) holds 8/,
+    );
   });
 
   it('rejects variable-length descriptors that point outside the heap', () => {
     const descriptor = Buffer.alloc(8);
     descriptor.writeInt32BE(1000, 0);
     descriptor.writeInt32BE(0, 4);
-    const fields = table(['1PJ(1000)'], 8, 1).map((c) => (c.startsWith('PCOUNT') ? 'PCOUNT  =                   16' : c));
-    const error = failure(fitsBytes([PRIMARY, fields], [Buffer.alloc(0), Buffer.concat([descriptor, Buffer.alloc(16)])]), 'heap.fits');
+    const fields = table(['1PJ(1000)'], 8, 1).map((c) =>
+      c.startsWith('PCOUNT') ? 'PCOUNT  =                   16' : c,
+    );
+    const error = failure(
+      fitsBytes([PRIMARY, fields], [Buffer.alloc(0), Buffer.concat([descriptor, Buffer.alloc(16)])]),
+      'heap.fits',
+    );
     expect(error.message).toMatch(/HDU 1: column c1: row 0: variable-length descriptor \(1000 elements/);
   });
 
   it('skips unknown extensions by their size keywords', () => {
-    const unknown = ["XTENSION= 'FOREIGN '", 'BITPIX  =                    8', 'NAXIS   =                    1', 'NAXIS1  =                 3000', 'PCOUNT  =                    0', 'GCOUNT  =                    1'];
+    const unknown = [
+      "XTENSION= 'FOREIGN '",
+      'BITPIX  =                    8',
+      'NAXIS   =                    1',
+      'NAXIS1  =                 3000',
+      'PCOUNT  =                    0',
+      'GCOUNT  =                    1',
+    ];
     const path = join(dir, 'unknown.fits');
-    writeFileSync(path, fitsBytes([PRIMARY, unknown, table(['1J'], 4, 1)], [Buffer.alloc(0), Buffer.alloc(3000, 7), Buffer.from([0, 0, 0, 42])]));
+    writeFileSync(
+      path,
+      fitsBytes(
+        [PRIMARY, unknown, table(['1J'], 4, 1)],
+        [Buffer.alloc(0), Buffer.alloc(3000, 7), Buffer.from([0, 0, 0, 42])],
+      ),
+    );
     const types = FitsFile.with(path, (f) => f.hdus().map((h) => h.type));
     expect(types).toEqual(['PRIMARY', 'UNKNOWN', 'BINTABLE']);
     exercise(path);
   });
 
   it('reads every fixture cleanly', () => {
-    for (const name of ['astropy/tb.fits', 'astropy/tdim.fits', 'astropy/ascii.fits', 'astropy/scale.fits', 'astropy/blank.fits', 'astropy/variable_length_table.fits', 'astropy/theap-gap.fits', 'astropy/group.fits', 'astropy/zerowidth.fits', 'astropy/compressed_with_nan.fits', 'nom-tam/tst0010.fits', 'nom-tam/tst0012.fits', 'nom-tam/test.fits.gz']) {
+    for (const name of [
+      'astropy/tb.fits',
+      'astropy/tdim.fits',
+      'astropy/ascii.fits',
+      'astropy/scale.fits',
+      'astropy/blank.fits',
+      'astropy/variable_length_table.fits',
+      'astropy/theap-gap.fits',
+      'astropy/group.fits',
+      'astropy/zerowidth.fits',
+      'astropy/compressed_with_nan.fits',
+      'nom-tam/tst0010.fits',
+      'nom-tam/tst0012.fits',
+      'nom-tam/test.fits.gz',
+    ]) {
       expect(() => exercise(join(fixtures, name)), name).not.toThrow();
     }
     expect(readFileSync(join(fixtures, 'astropy', 'LICENSE.rst'), 'utf8')).toMatch(/BSD|Redistribution/);
