@@ -185,7 +185,7 @@ def wcs_references() -> list[dict[str, object]]:
 
 
 def checksum_references() -> list[dict[str, object]]:
-    out = []
+    out: list[dict[str, object]] = []
     for name in (
         "astropy/checksum.fits",
         "astropy/checksum_false.fits",

@@ -134,11 +134,12 @@ def generated_cases(
     mask = (rng.random((33, 47)) < 0.2).astype(np.int32) * rng.integers(
         1, 300, (33, 47)
     ).astype(np.int32)
-    for name, image, tiles in [
+    typed_cases: list[tuple[str, np.ndarray, list[tuple[int, int] | None]]] = [
         ("int16", i16, [None, (1, 53), (8, 16), (37, 53)]),
         ("int32", i32, [None, (7, 10)]),
         ("uint8", u8, [None, (5, 9)]),
-    ]:
+    ]
+    for name, image, tiles in typed_cases:
         for algorithm in ("RICE_1", "GZIP_1", "GZIP_2"):
             for tile in tiles:
                 kw: dict[str, object] = {"compression_type": algorithm}
