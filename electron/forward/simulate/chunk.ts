@@ -69,6 +69,9 @@ export interface ChunkResult {
   candidates: number;
   truth: ChunkTruth;
   observed: Observations;
+  /** XP spectra of the rows with `observed.hasXp` (row-major, `xpLength` per row; NaN rows elsewhere),
+   * noisy fluxes and their 1σ errors; absent unless the config asks for XP. */
+  xp?: { length: number; flux: Float32Array; error: Float32Array };
 }
 
 interface Draws {
@@ -255,7 +258,54 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   }
 
   const observed = observe(truth, splines, config.survey, Random.stream(config.seed, spec.index, 'observe'));
-  return { index: spec.index, candidates: n, truth, observed };
+  const result: ChunkResult = { index: spec.index, candidates: n, truth, observed };
+  if (config.xp) result.xp = simulateXp(model, truth, observed, Random.stream(config.seed, spec.index, 'xp'));
+  return result;
+}
+
+/**
+ * XP spectra of the primary star (an unresolved companion's light is left out of the spectrum) for the
+ * rows Gaia would publish them for, with Gaussian noise from the physics' calibrated error model.
+ */
+function simulateXp(
+  model: SimulationModel,
+  truth: ChunkTruth,
+  observed: Observations,
+  rng: Random,
+): ChunkResult['xp'] {
+  const port = model.port;
+  if (port.xp === undefined || port.xpLength === undefined) {
+    throw new Error('simulation: the config asks for XP spectra but the photometry offers none');
+  }
+  const length = port.xpLength;
+  const rows: number[] = [];
+  for (let r = 0; r < truth.rows; r++) if (observed.hasXp[r] === 1) rows.push(r);
+  const pick = (values: Float64Array): Float64Array => Float64Array.from(rows, (r) => values[r] as number);
+  const fluxSome = new Float32Array(rows.length * length);
+  const errorSome = new Float32Array(rows.length * length);
+  port.xp(
+    {
+      teff: pick(truth.teff),
+      logg: pick(truth.logg),
+      mh: pick(truth.mh),
+      logL: pick(truth.logLum),
+      av: pick(truth.av),
+      rv: pick(truth.rv),
+      distancePc: pick(truth.distancePc),
+    },
+    fluxSome,
+    errorSome,
+  );
+  const flux = new Float32Array(truth.rows * length).fill(Number.NaN);
+  const error = new Float32Array(truth.rows * length).fill(Number.NaN);
+  rows.forEach((r, k) => {
+    for (let j = 0; j < length; j++) {
+      const sigma = errorSome[k * length + j] as number;
+      flux[r * length + j] = (fluxSome[k * length + j] as number) + sigma * rng.normal();
+      error[r * length + j] = sigma;
+    }
+  });
+  return { length, flux, error };
 }
 
 function allocateTruth(rows: number, bands: readonly Band[]): ChunkTruth {

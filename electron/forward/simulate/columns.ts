@@ -8,6 +8,7 @@ import {
   Bool,
   type Data,
   Field,
+  FixedSizeList,
   Float32,
   Float64,
   Int32,
@@ -23,8 +24,8 @@ import type { DataType } from 'apache-arrow';
 import type { Band } from '../physics/bands.ts';
 import type { ChunkResult } from './chunk.ts';
 
-type Kind = 'f64' | 'f32' | 'i64' | 'i32' | 'i8' | 'bool' | 'domain';
-type Values = Float64Array | Int32Array | Uint8Array | BigInt64Array;
+type Kind = 'f64' | 'f32' | 'i64' | 'i32' | 'i8' | 'bool' | 'domain' | 'xp-flux' | 'xp-error';
+type Values = Float64Array | Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
 export interface ColumnSpec {
   name: string;
@@ -308,7 +309,7 @@ function observedFlag(values: Float64Array): Uint8Array {
   return out;
 }
 
-export function shardColumns(bands: readonly Band[]): ColumnSpec[] {
+export function shardColumns(bands: readonly Band[], xpLength: number | null = null): ColumnSpec[] {
   const cols: ColumnSpec[] = [
     {
       name: 'source_id',
@@ -414,6 +415,28 @@ export function shardColumns(bands: readonly Band[]): ColumnSpec[] {
     description: 'Gaia XP spectrum available (G < 17.65)',
     read: (c) => c.observed.hasXp,
   });
+  if (xpLength !== null) {
+    const xp = (c: ChunkResult): NonNullable<ChunkResult['xp']> => {
+      if (c.xp === undefined) throw new Error('simulation: a chunk without XP spectra in an XP run');
+      return c.xp;
+    };
+    cols.push({
+      name: 'gaia.xp',
+      kind: 'xp-flux',
+      unit: 'W m-2 nm-1',
+      description: `Gaia XP-like spectrum, ${xpLength} samples (noisy); null: not published`,
+      read: (c) => xp(c).flux,
+      nullWhen: (c) => c.observed.hasXp.map((v) => 1 - v),
+    });
+    cols.push({
+      name: 'gaia.xp.err',
+      kind: 'xp-error',
+      unit: 'W m-2 nm-1',
+      description: 'its 1σ uncertainties',
+      read: (c) => xp(c).error,
+      nullWhen: (c) => c.observed.hasXp.map((v) => 1 - v),
+    });
+  }
   for (const name of ['spectrum.lamost', 'spectrum.apogee', 'spectrum.boss']) {
     cols.push({
       name: `${name}.observed`,
@@ -442,15 +465,25 @@ function arrowType(kind: Kind): DataType {
       return new Bool();
     case 'domain':
       return new Utf8();
+    case 'xp-flux':
+    case 'xp-error':
+      throw new Error('simulation: XP columns take their type from the spectrum length');
   }
 }
 
-export function schemaOf(columns: readonly ColumnSpec[]): Schema {
+function fieldType(spec: ColumnSpec, xpLength: number | null): DataType {
+  if (spec.kind === 'xp-flux' || spec.kind === 'xp-error') {
+    return new FixedSizeList(xpLength ?? 0, new Field('item', new Float32(), true));
+  }
+  return arrowType(spec.kind);
+}
+
+export function schemaOf(columns: readonly ColumnSpec[], xpLength: number | null = null): Schema {
   return new Schema(
     columns.map((c) => {
       const metadata = new Map<string, string>([['description', c.description]]);
       if (c.unit !== '') metadata.set('unit', c.unit);
-      return new Field(c.name, arrowType(c.kind), true, metadata);
+      return new Field(c.name, fieldType(c, xpLength), true, metadata);
     }),
   );
 }
@@ -524,6 +557,14 @@ function columnData(spec: ColumnSpec, chunk: ChunkResult): Data {
       for (let i = 0; i < rows; i++)
         if (flags[i] === 1) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
       return makeData({ type: new Bool(), length: rows, nullCount, nullBitmap, data: bits });
+    }
+    case 'xp-flux':
+    case 'xp-error': {
+      const values = raw as Float32Array;
+      const length = rows > 0 ? values.length / rows : 0;
+      const child = makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values });
+      const type = new FixedSizeList(length, new Field('item', new Float32(), true));
+      return makeData({ type, length: rows, nullCount, nullBitmap, child });
     }
     case 'domain': {
       const valueOffsets = new Int32Array(rows + 1);

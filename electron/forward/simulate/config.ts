@@ -164,6 +164,8 @@ export const SimulationConfigSchema = z
       .min(256)
       .max(1 << 20)
       .default(16384),
+    /** Simulate Gaia XP spectra (with noise) for the stars DR3 would publish them for (G < 17.65). */
+    xp: z.boolean().default(false),
     /** Rows per training shard file. */
     shardRows: z.number().int().positive().default(200000),
   })

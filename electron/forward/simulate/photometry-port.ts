@@ -36,6 +36,20 @@ export interface PhotometryPort {
   readonly mhRange: readonly [number, number];
   /** Fills `out` (arrays of at least `inputs.count`) for the first `inputs.count` stars. */
   compute(inputs: StarInputs, out: StarOutputs): void;
+  /** Gaia XP-like spectra (XP_LENGTH fluxes per star, row-major) and their 1σ errors, when the physics
+   * offers them. */
+  readonly xpLength?: number;
+  xp?(stars: XpInputs, flux: Float32Array, error: Float32Array): void;
+}
+
+export interface XpInputs {
+  teff: Float64Array;
+  logg: Float64Array;
+  mh: Float64Array;
+  logL: Float64Array;
+  av: Float64Array;
+  rv: Float64Array;
+  distancePc: Float64Array;
 }
 
 export function allocateOutputs(bands: readonly Band[], capacity: number): StarOutputs {

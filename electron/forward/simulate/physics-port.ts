@@ -4,8 +4,9 @@
 import { BANDS } from '../physics/bands.ts';
 import { bcTable } from '../physics/bc-tables.ts';
 import { isIsochroneSetName, loadIsochrones } from '../physics/isochrones.ts';
+import { XP_N, XpBatchModel } from '../physics/xp.ts';
 import type { LibraryName } from '../physics/atmospheres.ts';
-import type { PhotometryPort, StarInputs, StarOutputs } from './photometry-port.ts';
+import type { PhotometryPort, StarInputs, StarOutputs, XpInputs } from './photometry-port.ts';
 
 export interface PhysicsPortOptions {
   isochrones?: string;
@@ -22,7 +23,13 @@ export function physicsPort(options: PhysicsPortOptions = {}): PhotometryPort {
   const library: LibraryName = libraryName;
   const iso = loadIsochrones(isoName);
   const table = bcTable(library, 'G23');
+  let xpModel: XpBatchModel | null = null;
   return {
+    xpLength: XP_N,
+    xp(stars: XpInputs, flux: Float32Array, error: Float32Array): void {
+      xpModel ??= new XpBatchModel(library, 'G23');
+      xpModel.run(stars, flux, error);
+    },
     description: {
       isochrones: isoName,
       atmospheres: library,

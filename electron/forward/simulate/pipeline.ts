@@ -159,20 +159,35 @@ export function makePlan(model: SimulationModel): Plan {
   };
 }
 
-/** The first `rows` rows of a chunk (views, no copies). */
-function sliceChunk(chunk: ChunkResult, rows: number): ChunkResult {
+/** Rows [offset, offset + rows) of a chunk (views, no copies); XP arrays hold `length` values per row. */
+function offsetChunk(chunk: ChunkResult, offset: number, rows: number): ChunkResult {
   const cut = (value: unknown): unknown => {
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
-      return (value as Float64Array).subarray(0, rows);
-    if (value !== null && typeof value === 'object')
+    if (ArrayBuffer.isView(value) && !(value instanceof DataView)) {
+      return (value as Float64Array).subarray(offset, offset + rows);
+    }
+    if (value !== null && typeof value === 'object') {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v)]));
+    }
     return value;
   };
-  return {
+  const sliced: ChunkResult = {
     ...chunk,
     truth: { ...(cut(chunk.truth) as ChunkResult['truth']), rows },
     observed: cut(chunk.observed) as ChunkResult['observed'],
   };
+  if (chunk.xp !== undefined) {
+    const { length, flux, error } = chunk.xp;
+    sliced.xp = {
+      length,
+      flux: flux.subarray(offset * length, (offset + rows) * length),
+      error: error.subarray(offset * length, (offset + rows) * length),
+    };
+  }
+  return sliced;
+}
+
+function sliceChunk(chunk: ChunkResult, rows: number): ChunkResult {
+  return offsetChunk(chunk, 0, rows);
 }
 
 interface OutputSet {
@@ -212,8 +227,9 @@ function catalogOutputs(outDir: string, model: SimulationModel): OutputSet {
 }
 
 function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { rowCounts: number[] } {
-  const columns = shardColumns(model.port.bands);
-  const schema = schemaOf(columns);
+  const xpLength = model.config.xp ? (model.port.xpLength ?? null) : null;
+  const columns = shardColumns(model.port.bands, xpLength);
+  const schema = schemaOf(columns, xpLength);
   const limit = model.config.shardRows;
   const files: string[] = [];
   const rowCounts: number[] = [];
@@ -256,22 +272,6 @@ function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { row
       if (writer !== null) await writer.abort();
     },
     columns: { 'shards/*.parquet': columnMeanings(columns) },
-  };
-}
-
-function offsetChunk(chunk: ChunkResult, offset: number, rows: number): ChunkResult {
-  if (offset === 0) return sliceChunk(chunk, rows);
-  const cut = (value: unknown): unknown => {
-    if (ArrayBuffer.isView(value) && !(value instanceof DataView))
-      return (value as Float64Array).subarray(offset, offset + rows);
-    if (value !== null && typeof value === 'object')
-      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, cut(v)]));
-    return value;
-  };
-  return {
-    ...chunk,
-    truth: { ...(cut(chunk.truth) as ChunkResult['truth']), rows },
-    observed: cut(chunk.observed) as ChunkResult['observed'],
   };
 }
 

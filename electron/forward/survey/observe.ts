@@ -51,6 +51,12 @@ export interface Observations {
   spectra: Record<string, Uint8Array>;
 }
 
+const INFRARED_DEPTH = [...TMASS_DEPTH, ...WISE_DEPTH];
+const BP_RP = [
+  ['gaia.bp', 'bp'],
+  ['gaia.rp', 'rp'],
+] as const;
+
 export function observe(
   truth: TrueValues,
   splines: GaiaSplines,
@@ -95,10 +101,7 @@ export function observe(
         (out.mag['gaia.g'] as Float64Array)[i] = gObs;
         (out.magErr['gaia.g'] as Float64Array)[i] = withFloor(sG);
         if (bpRpPresent) {
-          for (const [band, key] of [
-            ['gaia.bp', 'bp'],
-            ['gaia.rp', 'rp'],
-          ] as const) {
+          for (const [band, key] of BP_RP) {
             const m = (truth.mag[band] as Float64Array)[i] as number;
             const s = gaiaMagnitudeError(splines, key, m, GAIA_REFERENCE_NOBS[key] * options.gaiaNobsScale);
             (out.mag[band] as Float64Array)[i] = m + s * rng.normal();
@@ -116,7 +119,7 @@ export function observe(
       }
     }
     // 2MASS and AllWISE: detected above their S/N threshold, then a random dropout per band.
-    for (const depth of [...TMASS_DEPTH, ...WISE_DEPTH]) {
+    for (const depth of INFRARED_DEPTH) {
       const trueMag = truth.mag[depth.band];
       if (trueMag === undefined) continue;
       const m = trueMag[i] as number;

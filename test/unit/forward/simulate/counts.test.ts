@@ -59,7 +59,45 @@ async function countsPerDeg2(
   return { detected: detected / area, brighter20: brighter20 / area };
 }
 
-describe.skipIf(!HAS_SPLINE)('star counts vs Gaia (physics photometry)', () => {
+describe.skipIf(!HAS_SPLINE)('star counts vs Gaia, and XP spectra (physics photometry)', () => {
+  it('writes XP spectra as fixed-size lists for exactly the stars DR3 would publish them for', async () => {
+    const dir = join(root, 'xp');
+    await runSimulation({
+      config: parseSimulationConfig(
+        {
+          seed: 4,
+          region: { kind: 'cone', lDeg: 45, bDeg: 50, radiusDeg: 0.3 },
+          magnitudeLimit: { band: 'gaia.g', max: 18.5 },
+          xp: true,
+        },
+        'xp',
+      ),
+      outDir: dir,
+      shards: true,
+      workers: 0,
+      port: physicsPortSpec(),
+      splineFile: SPLINE_FILE,
+      assetsHash: null,
+    });
+    const table = tableFromIPC(
+      readParquet(new Uint8Array(readFileSync(join(dir, 'shards', 'shard-00000.parquet')))).intoIPCStream(),
+    );
+    const xp = table.getChild('gaia.xp')!;
+    const observed = table.getChild('gaia.xp.observed')!;
+    const g = table.getChild('gaia.g')!;
+    let withXp = 0;
+    for (let i = 0; i < table.numRows; i++) {
+      const spectrum = xp.get(i) as { length: number } | null;
+      expect(spectrum !== null).toBe(observed.get(i) === true);
+      if (spectrum === null) continue;
+      withXp++;
+      expect(spectrum.length).toBe(343);
+      expect(g.get(i) as number).toBeLessThan(17.65);
+    }
+    expect(withXp).toBeGreaterThan(10);
+    expect(withXp).toBeLessThan(table.numRows);
+  }, 120000);
+
   it('comes within the expected share of Gaia DR2 counts at high and low latitude, and orders the poles', async () => {
     const sparse = await countsPerDeg2('sparse', 260, -60, 0.8, 21.7);
     const dense = await countsPerDeg2('dense', 330, -4, 0.05, 21.7);
