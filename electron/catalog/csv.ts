@@ -122,6 +122,8 @@ function countNewlines(text: string, from: number, to: number): number {
 /** Streams a header line and data rows into column builders. Shared by the CSV/TSV and ECSV readers. */
 export async function readDelimitedBody(file: string, options: DelimitedOptions): Promise<DelimitedBody> {
   const missing = options.missing;
+  // Missing markers are short: longer cells skip the set lookup (which would hash every cell).
+  const longestMissing = Math.max(0, ...[...missing].map((m) => m.length));
   let header: string[] | null = null;
   const pending: string[][] = [];
   let builders: ColumnBuilder[] = [];
@@ -136,9 +138,12 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
     }
     for (let c = 0; c < builders.length; c += 1) {
       const raw = row[c]!;
-      const cell = options.trim ? raw.trim() : raw;
+      const cell =
+        options.trim && raw.length > 0 && (raw.charCodeAt(0) <= 32 || raw.charCodeAt(raw.length - 1) <= 32)
+          ? raw.trim()
+          : raw;
       try {
-        if (missing.has(cell)) builders[c]!.pushNull();
+        if (cell.length <= longestMissing && missing.has(cell)) builders[c]!.pushNull();
         else builders[c]!.push(cell);
       } catch (error) {
         if (error instanceof CellError) throw new RowError(index, `column ${header![c]}: ${error.message}`);
