@@ -8,10 +8,12 @@ import { abMagnitude, vegaMagnitude } from '../../electron/forward/physics/synth
 import { forwardStar } from '../../electron/forward/physics/star.ts';
 import { xpSpectrum } from '../../electron/forward/physics/xp.ts';
 import type { LibraryName } from '../../electron/forward/physics/atmospheres.ts';
+import { loadRobitailleModelSet } from '../../electron/forward/physics/robitaille.ts';
 
 type Request =
   | { kind: 'photometry'; wavelength: number[]; flux: number[] }
   | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] }
+  | { kind: 'robitaille'; dir: string; filters: string[] }
   | {
       kind: 'star' | 'xp';
       teff: number;
@@ -46,6 +48,24 @@ const answers = requests.map((req) => {
     }
     case 'extinction':
       return { axav: Array.from(extinctionCurve(req.law, req.wavelength, req.rv)) };
+    case 'robitaille': {
+      const set = loadRobitailleModelSet(req.dir, req.filters);
+      const filters = Object.fromEntries(
+        Object.entries(set.filters).map(([k, f]) => [
+          k,
+          {
+            wavelengthUm: f.wavelengthUm,
+            apertures: Array.from(f.apertures),
+            flux: Array.from(f.flux),
+            fluxError: Array.from(f.fluxError),
+          },
+        ]),
+      );
+      const parameters = Object.fromEntries(
+        Object.entries(set.parameters).map(([k, v]) => [k, Array.from(v)]),
+      );
+      return { config: set.config, modelNames: set.modelNames, parameters, filters };
+    }
     case 'star':
     case 'xp': {
       const star = { teff: req.teff, logg: req.logg, mh: req.mh, radius: req.radius };
