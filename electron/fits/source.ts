@@ -4,6 +4,7 @@
 // recent output and restarting from the beginning only if a caller seeks backwards past it.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Gunzip } from 'fflate';
+import Bunzip from 'seek-bzip';
 import { FitsError } from './errors.ts';
 
 export interface ByteSource {
@@ -41,8 +42,11 @@ export function openSource(path: string): ByteSource {
     throw new FitsError('Unix-compress (.Z) files are not supported; decompress it first', { file: path });
   }
   if (magic.toString('latin1') === 'BZh') {
-    closeSync(fd);
-    throw new FitsError('bzip2-compressed files are not supported; decompress it first', { file: path });
+    try {
+      return new MemorySource(path, bunzip(path, fd, size));
+    } finally {
+      closeSync(fd);
+    }
   }
   return new FileSource(path, fd, size);
 }
@@ -170,5 +174,69 @@ class GzipSource implements ByteSource {
 
   close(): void {
     closeSync(this.fd);
+  }
+}
+
+/** Compressed bzip2 input accepted, and the most its output may grow to (bytes). */
+const MAX_BZIP2_INPUT = 1 << 28;
+const MAX_BZIP2_OUTPUT = 2 ** 31 - 1;
+
+function bunzip(path: string, fd: number, size: number): Buffer {
+  if (size > MAX_BZIP2_INPUT) {
+    throw new FitsError(`bzip2 files over ${MAX_BZIP2_INPUT} bytes are not read; decompress it first`, {
+      file: path,
+    });
+  }
+  const input = Buffer.allocUnsafe(size);
+  readSync(fd, input, 0, size, 0);
+  let output = Buffer.allocUnsafe(Math.min(MAX_BZIP2_OUTPUT, Math.max(1 << 16, size * 4)));
+  let length = 0;
+  const sink = {
+    writeByte(byte: number): void {
+      if (length === output.length) {
+        if (output.length >= MAX_BZIP2_OUTPUT)
+          throw new Error(`it inflates beyond ${MAX_BZIP2_OUTPUT} bytes`);
+        const grown = Buffer.allocUnsafe(Math.min(MAX_BZIP2_OUTPUT, output.length * 2));
+        output.copy(grown, 0, 0, length);
+        output = grown;
+      }
+      output[length++] = byte;
+    },
+  };
+  try {
+    Bunzip.decode(input, sink, true);
+  } catch (error) {
+    throw new FitsError(
+      `bzip2 stream is corrupt (${error instanceof Error ? error.message : String(error)})`,
+      {
+        file: path,
+      },
+    );
+  }
+  return output.subarray(0, length);
+}
+
+/** Bytes already in memory (a decoded bzip2 file). */
+class MemorySource implements ByteSource {
+  readonly compressed = true;
+  readonly knownSize: number;
+  constructor(
+    readonly path: string,
+    private readonly bytes: Buffer,
+  ) {
+    this.knownSize = bytes.length;
+  }
+
+  read(offset: number, length: number): Buffer {
+    return Buffer.from(this.bytes.subarray(offset, Math.min(this.bytes.length, offset + length)));
+  }
+
+  readInto(target: Buffer, offset: number): number {
+    if (offset >= this.bytes.length) return 0;
+    return this.bytes.copy(target, 0, offset, Math.min(this.bytes.length, offset + target.length));
+  }
+
+  close(): void {
+    // nothing is held open: the file was closed after decoding
   }
 }

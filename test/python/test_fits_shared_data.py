@@ -34,7 +34,7 @@ TYPES = {
 }
 
 # Whole-file compressions Cradle does not read: it must say so, naming the compression.
-UNSUPPORTED = {".Z": "Unix-compress", ".bz2": "bzip2"}
+UNSUPPORTED = {".Z": "Unix-compress"}
 
 MAX_ROWS = 40
 MAX_PIXELS = 60

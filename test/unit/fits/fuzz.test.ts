@@ -25,6 +25,7 @@ const FILES = [
   'nom-tam/tst0010.fits',
   'nom-tam/tst0012.fits',
   'nom-tam/test.fits.gz',
+  'nom-tam/test.fits.bz2',
 ];
 
 /** mulberry32: a small seeded PRNG, so every run mutates the same way. */

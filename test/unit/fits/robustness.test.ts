@@ -188,6 +188,7 @@ describe('robustness', () => {
       'nom-tam/tst0010.fits',
       'nom-tam/tst0012.fits',
       'nom-tam/test.fits.gz',
+      'nom-tam/test.fits.bz2',
     ]) {
       expect(() => exercise(join(fixtures, name)), name).not.toThrow();
     }
