@@ -64,9 +64,8 @@ def splits(raw: RawSet, present: np.ndarray) -> dict[str, np.ndarray]:
     if "gaia.g" in names:
         g = raw.values[:, names.index("gaia.g")]
         for lo, hi in MAG_BINS:
-            out[f"G {'' if lo is None else f'>= {lo:g} '}{'' if hi is None else f'< {hi:g}'}".strip()] = _bin(
-                g, lo, hi
-            )
+            label = f"{'' if lo is None else f'{lo:g} <= '}G{'' if hi is None else f' < {hi:g}'}"
+            out[label] = _bin(g, lo, hi)
     return out
 
 
