@@ -76,9 +76,7 @@ def bin_average(
 def read_ck04() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Teff axis, log10 F [mh, teff, logg, wave] (NaN = no model) and the sparse-tail power-law indices."""
     edges, _ = wavelength_bins()
-    teffs = sorted(
-        int(re.search(r"_(\d+)\.fits$", p.name).group(1)) for p in (CK04 / "ckp00").glob("ckp00_*.fits")
-    )  # type: ignore[union-attr]
+    teffs = sorted(int(p.stem.split("_")[1]) for p in (CK04 / "ckp00").glob("ckp00_*.fits"))
     out = np.full((len(CK_MH), len(teffs), len(CK_LOGG), edges.size - 1), np.nan)
     slopes: list[float] = []
     for i, (folder, _) in enumerate(CK_MH):

@@ -132,6 +132,23 @@ def test_cli_forward_star_prints_the_issue_schema() -> None:
     assert abs(doc["mags"]["tmass.ks"] - 3.27) < 0.05
 
 
+def test_cli_xp_adds_a_sampled_spectrum() -> None:
+    out = subprocess.run(
+        ["node", "bin/cradle.mjs", "forward", "star", "--teff", "6000", "--logg", "4.3", "--radius", "1.1"]
+        + ["--distance", "200", "--av", "0.3", "--xp", "--json"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    xp = json.loads(out.stdout)["xp"]
+    assert len(xp["wavelength"]) == len(xp["flux"]) == len(xp["flux_error"]) == 343
+    assert xp["wavelength"][0] == 336 and xp["wavelength"][-1] == 1020
+    flux = np.asarray(xp["flux"])
+    assert np.all(flux > 0) and np.all(np.asarray(xp["flux_error"]) > 0)
+
+
 def test_cli_rejects_bad_input_with_one_line() -> None:
     out = subprocess.run(
         ["node", "bin/cradle.mjs", "forward", "star", "--teff", "5000", "--json"],
