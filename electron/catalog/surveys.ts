@@ -340,7 +340,10 @@ export const QUANTITIES: QuantityDef[] = [
     role: 'flag',
     kind: 'numeric',
     columns: [
-      { names: ['phot_bp_rp_excess_factor', 'E(BR/RP)', 'E_BR_RP_', 'BPRPexcess'], confidence: 0.95 },
+      {
+        names: ['phot_bp_rp_excess_factor', 'E(BP/RP)', 'E(BR/RP)', 'E_BP_RP_', 'E_BR_RP_'],
+        confidence: 0.95,
+      },
     ],
   },
   ...gaiaBand('g', 'G', [

@@ -13,13 +13,14 @@ export function normaliseUnit(unit: string | undefined): string {
     .replace(/^µas|^uas/, 'uas');
 }
 
-const ANGLE_TO_DEG: Record<string, number> = {
-  deg: 1,
-  rad: 180 / Math.PI,
-  arcmin: 1 / 60,
-  arcsec: 1 / 3600,
-  mas: 1 / 3.6e6,
-  uas: 1 / 3.6e9,
+/** Angles in milliarcseconds, so the common factors (arcsec → mas, deg → mas) are exact. */
+const ANGLE_IN_MAS: Record<string, number> = {
+  deg: 3.6e6,
+  rad: (180 / Math.PI) * 3.6e6,
+  arcmin: 6e4,
+  arcsec: 1000,
+  mas: 1,
+  uas: 1e-3,
 };
 
 /**
@@ -35,8 +36,8 @@ export function unitFactor(from: string, to: string): number | null {
   if (rateA !== rateB) return null;
   const baseA = rateA ? a.slice(0, -3) : a;
   const baseB = rateB ? b.slice(0, -3) : b;
-  const fa = ANGLE_TO_DEG[baseA];
-  const fb = ANGLE_TO_DEG[baseB];
+  const fa = ANGLE_IN_MAS[baseA];
+  const fb = ANGLE_IN_MAS[baseB];
   if (fa === undefined || fb === undefined) return null;
   return fa / fb;
 }
