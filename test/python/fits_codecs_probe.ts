@@ -5,7 +5,8 @@
 //   node --import tsx test/python/fits_codecs_probe.ts decode-many LIST.json  → same for [[FILE, HDU, OUT], ...],
 //                                               one JSON line each ({error} when decoding throws)
 //   node --import tsx test/python/fits_codecs_probe.ts wcs CASES.json  → for [{header: {KEY: value}, pixels:
-//                       [[p1, p2, ...], ...]}] (1-based FITS pixels) one JSON line {world, distortions} or {error}
+//                       [[p1, p2, ...], ...]}] (1-based FITS pixels) one JSON line {world, pixelsBack
+//                       (worldToPixel of world), distortions} or {error}
 //   node --import tsx test/python/fits_codecs_probe.ts checksum FILE          → JSON list, one entry per HDU:
 //                                               {datasum, checksumOk, datasumOk, checksum (recomputed)}
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -83,7 +84,12 @@ function wcs(list: string): void {
     let line: object;
     try {
       const system = readWcs(new Map(Object.entries(header)));
-      line = { world: pixels.map((p) => system.pixelToWorld(p)), distortions: system.ignoredDistortions };
+      const world = pixels.map((p) => system.pixelToWorld(p));
+      line = {
+        world,
+        pixelsBack: world.map((w) => system.worldToPixel(w)),
+        distortions: system.ignoredDistortions,
+      };
     } catch (error) {
       line = { error: error instanceof Error ? error.message : String(error) };
     }

@@ -555,7 +555,35 @@ def compare_wcs(
         assert rel.max() <= 1e-12, (
             f"{label}: axis {i + 1} relative difference {rel.max():.3e}"
         )
+    # The inverse: Cradle's worldToPixel against astropy's wcs_world2pix on the same world coordinates.
+    with np.errstate(all="ignore"):
+        back_reference = WCS(core_header(header)).wcs_world2pix(
+            reference_world_of(answer, units, header), 1
+        )
+    back = np.asarray(answer["pixelsBack"], dtype=float)
+    finite = np.isfinite(back_reference).all(axis=1)
+    assert np.array_equal(finite, np.isfinite(back).all(axis=1)), (
+        f"{label}: unprojectable points differ"
+    )
+    error = np.abs(back[finite] - back_reference[finite]).max(initial=0.0)
+    assert error <= 1e-7, (
+        f"{label}: world→pixel differs from astropy by {error:.3e} pixel"
+    )
     return worst
+
+
+def reference_world_of(
+    answer: dict[str, object], units: list[str], header: fits.Header
+) -> np.ndarray:
+    """Cradle's world coordinates in astropy's units (SI for spectral axes), to feed wcs_world2pix."""
+    import astropy.units as u
+
+    world = np.asarray(answer["world"], dtype=float).copy()
+    for i, unit in enumerate(units):
+        header_unit = str(header.get(f"CUNIT{i + 1}", "")).strip()
+        if header_unit and unit and header_unit != unit:
+            world[:, i] = (world[:, i] * u.Unit(header_unit)).to_value(u.Unit(unit))
+    return world
 
 
 def test_wcs_matches_astropy(tmp_path: Path) -> None:

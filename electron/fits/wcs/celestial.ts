@@ -18,6 +18,9 @@
 //   type ZenithalProjection = 'TAN' | 'SIN'
 //   interface CelestialFrame { projection; lng0: number; lat0: number; lonpole: number }
 //   celestialFromIntermediate(frame: CelestialFrame, x: number, y: number): [lng: number, lat: number]
+//   intermediateFromCelestial(frame: CelestialFrame, lng: number, lat: number): [x: number, y: number]
+//     the inverse (§2.3 eq. 5; §5.1 eqs. 12–13, x = R_θ sin φ, y = −R_θ cos φ): NaN where the point
+//     cannot be projected (TAN: θ ≤ 0; SIN: the far hemisphere, θ < 0)
 //   defaultLonpole(lat0: number): number
 
 export type ZenithalProjection = 'TAN' | 'SIN';
@@ -67,4 +70,18 @@ export function celestialFromIntermediate(frame: CelestialFrame, x: number, y: n
   const lat = Math.atan2(up, Math.hypot(along, across)) * R2D;
   const wrapped = ((lng % 360) + 360) % 360;
   return [wrapped, lat];
+}
+
+export function intermediateFromCelestial(frame: CelestialFrame, lng: number, lat: number): [number, number] {
+  const dlng = (lng - frame.lng0) * D2R;
+  const d = lat * D2R;
+  const dp = frame.lat0 * D2R;
+  const along = Math.sin(d) * Math.cos(dp) - Math.cos(d) * Math.sin(dp) * Math.cos(dlng);
+  const across = -Math.cos(d) * Math.sin(dlng);
+  const up = Math.sin(d) * Math.sin(dp) + Math.cos(d) * Math.cos(dp) * Math.cos(dlng);
+  const phi = frame.lonpole * D2R + Math.atan2(across, along);
+  const theta = Math.atan2(up, Math.hypot(along, across));
+  if (frame.projection === 'TAN' ? theta <= 0 : theta < 0) return [NaN, NaN];
+  const r = frame.projection === 'TAN' ? (R2D * Math.cos(theta)) / Math.sin(theta) : R2D * Math.cos(theta);
+  return [r * Math.sin(phi), -r * Math.cos(phi)];
 }

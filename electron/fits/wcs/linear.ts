@@ -15,6 +15,8 @@
 //   interface LinearTransform { naxis; crpix: number[]; matrix: number[][] }   (matrix includes CDELT)
 //   readLinearTransform(header: KeywordSource, naxis: number, alt = '', rotationAxes?: [number, number])
 //   intermediateWorld(t: LinearTransform, pixel: readonly number[]): number[]
+//   pixelFromIntermediate(t: LinearTransform, x: readonly number[]): number[]   the inverse; throws if
+//     the matrix is singular
 import { FitsError } from '../errors.ts';
 import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
@@ -84,4 +86,22 @@ export function readLinearTransform(
 export function intermediateWorld(t: LinearTransform, pixel: readonly number[]): number[] {
   const offsets = t.crpix.map((r, j) => pixel[j]! - r);
   return t.matrix.map((row) => row.reduce((sum, m, j) => sum + m * offsets[j]!, 0));
+}
+
+/** Solve matrix · d = x by Gaussian elimination with partial pivoting, then p = r + d. */
+export function pixelFromIntermediate(t: LinearTransform, x: readonly number[]): number[] {
+  const n = t.naxis;
+  const m = t.matrix.map((row, i) => [...row, x[i]!]);
+  for (let col = 0; col < n; col++) {
+    let pivot = col;
+    for (let r = col + 1; r < n; r++) if (Math.abs(m[r]![col]!) > Math.abs(m[pivot]![col]!)) pivot = r;
+    if (m[pivot]![col] === 0) throw new FitsError('the PC/CD matrix is singular', { keyword: 'PCi_j/CDi_j' });
+    [m[col], m[pivot]] = [m[pivot]!, m[col]!];
+    for (let r = 0; r < n; r++) {
+      if (r === col) continue;
+      const factor = m[r]![col]! / m[col]![col]!;
+      if (factor !== 0) for (let c = col; c <= n; c++) m[r]![c]! -= factor * m[col]![c]!;
+    }
+  }
+  return t.crpix.map((r, i) => r + m[i]![n]! / m[i]![i]!);
 }

@@ -20,6 +20,7 @@
 //   type SpectralAlgorithm = 'linear' | 'log'
 //   spectralAlgorithm(ctype: string): SpectralAlgorithm | undefined   (undefined: not a spectral CTYPE)
 //   spectralWorld(algorithm: SpectralAlgorithm, crval: number, x: number): number
+//   spectralIntermediate(algorithm, crval, world): number      the inverse (x = S_r ln(S/S_r) for -LOG)
 //   checkSpectralUnit(ctype: string, cunit: string, keyword: string): void   throws on e.g. AWAV in Hz
 //   interface WavelengthSolution { convention; unit; medium; at(pixel: number): number }  pixel 1-based
 //   wavelengthSolution(header: KeywordSource): WavelengthSolution
@@ -88,6 +89,10 @@ export function checkSpectralUnit(ctype: string, cunit: string, keyword: string)
 
 export function spectralWorld(algorithm: SpectralAlgorithm, crval: number, x: number): number {
   return algorithm === 'linear' ? crval + x : crval * Math.exp(x / crval);
+}
+
+export function spectralIntermediate(algorithm: SpectralAlgorithm, crval: number, world: number): number {
+  return algorithm === 'linear' ? world - crval : crval * Math.log(world / crval);
 }
 
 export interface WavelengthSolution {

@@ -13,15 +13,15 @@
 // API:
 //   interface Wcs { naxis; present; ctype: string[]; cunit: string[]; celestial: {lngAxis, latAxis, projection}
 //     | undefined; ignoredDistortions: string[]; pixelToWorld(pixel): number[];
-//     arrayIndexToWorld(index): number[] }
+//     arrayIndexToWorld(index): number[]; worldToPixel(world): number[] }
 //   readWcs(header: KeywordSource, options?: { alt?: string; naxis?: number }): Wcs
 import { FitsError } from '../errors.ts';
 import { describeValue, numericValue } from '../keyword-source.ts';
 import type { KeywordSource } from '../keyword-source.ts';
-import { celestialFromIntermediate, defaultLonpole } from './celestial.ts';
+import { celestialFromIntermediate, defaultLonpole, intermediateFromCelestial } from './celestial.ts';
 import type { CelestialFrame, ZenithalProjection } from './celestial.ts';
-import { intermediateWorld, readLinearTransform } from './linear.ts';
-import { checkSpectralUnit, spectralAlgorithm, spectralWorld } from './spectral.ts';
+import { intermediateWorld, pixelFromIntermediate, readLinearTransform } from './linear.ts';
+import { checkSpectralUnit, spectralAlgorithm, spectralIntermediate, spectralWorld } from './spectral.ts';
 import type { SpectralAlgorithm } from './spectral.ts';
 
 export interface Wcs {
@@ -35,6 +35,8 @@ export interface Wcs {
   ignoredDistortions: string[];
   pixelToWorld(pixel: readonly number[]): number[];
   arrayIndexToWorld(index: readonly number[]): number[];
+  /** The inverse of pixelToWorld (1-based FITS pixels); NaN where a sky position cannot be projected. */
+  worldToPixel(world: readonly number[]): number[];
 }
 
 const LONGITUDE = /^(RA|GLON|ELON|SLON|HLON|[A-Z]LON)$/;
@@ -173,5 +175,20 @@ export function readWcs(header: KeywordSource, options: { alt?: string; naxis?: 
     ignoredDistortions: distortionsIn(header),
     pixelToWorld,
     arrayIndexToWorld: (index) => pixelToWorld([...index].reverse().map((i) => i + 1)),
+    worldToPixel: (world) => {
+      if (world.length !== naxis) throw new Error(`expected ${naxis} world coordinates, got ${world.length}`);
+      const x = axes.map((i) => {
+        const algorithm = spectral[i];
+        return algorithm === undefined
+          ? world[i]! - crval[i]!
+          : spectralIntermediate(algorithm, crval[i]!, world[i]!);
+      });
+      if (frame !== undefined) {
+        const [xl, yl] = intermediateFromCelestial(frame, world[lngAxis]!, world[latAxis]!);
+        x[lngAxis] = xl;
+        x[latAxis] = yl;
+      }
+      return pixelFromIntermediate(linear, x);
+    },
   };
 }

@@ -107,3 +107,37 @@ describe('headers without a WCS', () => {
     expect(wcs.pixelToWorld([1, 1, 11])[2]).toBe(5020);
   });
 });
+
+describe('worldToPixel', () => {
+  references.wcs.forEach((entry, n) => {
+    it(`inverts pixelToWorld for header ${n + 1} (${String(entry.header.CTYPE1)})`, () => {
+      const wcs = readWcs(header(entry.header));
+      entry.pixels.forEach((pixel, k) => {
+        const back = wcs.worldToPixel(entry.world[k]!);
+        back.forEach((p, i) => expect(Math.abs(p - pixel[i]!)).toBeLessThan(1e-7));
+      });
+    });
+  });
+
+  it('gives NaN for a sky position TAN cannot project (the far hemisphere)', () => {
+    const wcs = readWcs(
+      header({
+        NAXIS: 2,
+        CTYPE1: 'RA---TAN',
+        CTYPE2: 'DEC--TAN',
+        CRVAL1: 0,
+        CRVAL2: 0,
+        CDELT1: -1,
+        CDELT2: 1,
+      }),
+    );
+    expect(wcs.worldToPixel([180, 0]).every(Number.isNaN)).toBe(true);
+  });
+
+  it('refuses a singular matrix, naming the keywords', () => {
+    const wcs = readWcs(header({ NAXIS: 2, CD1_1: 1, CD1_2: 2, CD2_1: 2, CD2_2: 4 }));
+    expect(() => wcs.worldToPixel([1, 1])).toThrowError(
+      /keyword PCi_j\/CDi_j: the PC\/CD matrix is singular/,
+    );
+  });
+});
