@@ -9,8 +9,9 @@ import { Imf, STELLAR_MASS_MAX, STELLAR_MASS_MIN } from './imf.ts';
 import { toGalactocentric } from './frame.ts';
 import type { Random } from '../simulate/random.ts';
 
-/** Binaries (≤ 0.75 mag), photometric noise and the sampling grid: magnitudes of safety. */
-export const BRIGHTNESS_MARGIN = 1.0;
+/** Magnitudes of safety: an equal-mass unresolved companion (0.75 mag) plus the mass-grid and shell
+ * sampling (< 0.05 mag). The limit applies to true magnitudes, so noise needs no margin. */
+export const BRIGHTNESS_MARGIN = 0.8;
 
 export type Region = { kind: 'cone'; lDeg: number; bDeg: number; radiusDeg: number } | { kind: 'sphere' };
 
