@@ -211,6 +211,8 @@ def test_binary_table_stats_match_astropy(table_file: Path) -> None:
 
 
 def test_info_lists_columns_and_typed_header(table_file: Path) -> None:
+    text = cradle("info", str(table_file), "--checksum")
+    assert "EVERY" in text and "BINTABLE" in text and f"{ROWS}R x 22C" in text
     info = cradle("info", str(table_file), "--json")
     hdus = info["hdus"]
     assert [h["type"] for h in hdus] == ["PRIMARY", "BINTABLE"]

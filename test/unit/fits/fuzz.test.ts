@@ -2,7 +2,7 @@
 // TFORMn, TDIMn, ZNAXISn, ...) set to hostile values, truncations, dropped and doubled blocks. Every
 // case must end in a clean read or a FitsError — never another exception, a hang, or memory growth
 // sized by a forged header. The seed is fixed, so a failure replays; its mutation is printed.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -160,6 +160,7 @@ describe('mutation fuzzer', () => {
       if (k % 50 === 0)
         peakArrayBuffers = Math.max(peakArrayBuffers, process.memoryUsage().arrayBuffers - baseline);
     }
+    rmSync(dir, { recursive: true, force: true });
     console.log(
       `fits fuzz: ${CASES} cases, ${clean} read cleanly, ${refused} refused with a FitsError, slowest ${slowest.toFixed(0)} ms, peak extra array buffers ${(peakArrayBuffers / 2 ** 20).toFixed(1)} MiB`,
     );

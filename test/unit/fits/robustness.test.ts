@@ -1,14 +1,16 @@
 // Bad input gives one clean FitsError naming file, HDU and keyword or column — never a crash, a hang
 // or an allocation sized by a forged header rather than by the file.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { FitsError } from '../../../electron/fits/errors.ts';
 import { FitsFile } from '../../../electron/fits/file.ts';
+import { rowsOf, summarizeHdu } from '../../../electron/fits/inspect.ts';
 import { exercise } from './exercise.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cradle-fits-robust-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'fits');
 
 function fitsBytes(headers: string[][], data: Buffer[] = []): Buffer {
@@ -149,6 +151,23 @@ describe('robustness', () => {
       'heap.fits',
     );
     expect(error.message).toMatch(/HDU 1: column c1: row 0: variable-length descriptor \(1000 elements/);
+  });
+
+  it('inspects a 10 GB table without reading its data', () => {
+    const rows = (10 * 2 ** 30) / 8;
+    const bytes = fitsBytes([PRIMARY, table(['1D'], 8, rows)]);
+    const path = join(dir, 'ten-gb.fits');
+    writeFileSync(path, bytes);
+    truncateSync(path, bytes.length + rows * 8 + ((2880 - ((rows * 8) % 2880)) % 2880));
+    const before = process.memoryUsage().arrayBuffers;
+    const started = performance.now();
+    FitsFile.with(path, (file) => {
+      const hdu = file.hdu(1);
+      expect(summarizeHdu(file, hdu).rows).toBe(rows);
+      expect(rowsOf(file, hdu, [0, rows - 1]).rows[String(rows - 1)]).toEqual({ c1: 0 });
+    });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(process.memoryUsage().arrayBuffers - before).toBeLessThan(16 * 2 ** 20);
   });
 
   it('skips unknown extensions by their size keywords', () => {

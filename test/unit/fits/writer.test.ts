@@ -1,6 +1,6 @@
 // The writer and the reader agree: every image type and every column type written, read back
 // identical (values, nulls, units), with CHECKSUM/DATASUM that verify, written atomically.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'fflate';
@@ -24,7 +24,7 @@ import {
   Bool,
   Int8,
 } from 'apache-arrow';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readImageOutput, readTable } from '../../../electron/fits/arrow.ts';
 import { FitsFile } from '../../../electron/fits/file.ts';
 import { readImage } from '../../../electron/fits/image.ts';
@@ -32,6 +32,7 @@ import { rowsOf, summarize } from '../../../electron/fits/inspect.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cradle-fits-writer-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writer', () => {
   it('round-trips images of every type with verified checksums', () => {
