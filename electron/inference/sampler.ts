@@ -2,6 +2,7 @@
 // latent tokens of (stars × samples) with one velocity-graph run per evaluation over the whole batch
 // (architecture doc, "The cost of a posterior"). Initial noise comes from random.ts, addressed by
 // (seed, input row, sample, variable), so a star's samples depend on nothing else in its batch.
+// Where the graph allows it bit for bit, time is fed as one broadcast value rather than one per row.
 import ort from 'onnxruntime-node';
 import type { ModelCard, Solver } from './card.ts';
 import { normalAt } from './random.ts';
@@ -63,6 +64,8 @@ export class PosteriorSampler {
   private readonly parameterSlot: Int32Array;
   private readonly blocked: number;
   private readonly kvPerToken: number;
+  /** null until probed: see sameWithScalarTime. */
+  private broadcastTime: boolean | null = null;
 
   constructor(
     private readonly sessions: ModelSessions,
@@ -117,6 +120,23 @@ export class PosteriorSampler {
       }
     }
     return { rows: block.rows, samples, parameters: P, values: out };
+  }
+
+  /**
+   * Whether the velocity graph gives bit-identical results with t as one broadcast value ([1]) instead
+   * of one per row ([batch]). The time embedding and adaLN modulation then run once per evaluation
+   * instead of once per row (a third of the tiny model's work). Decided once, on a real batch.
+   */
+  private async sameWithScalarTime(
+    full: Float32Array,
+    scalar: () => Promise<Float32Array>,
+  ): Promise<boolean> {
+    try {
+      const other = await scalar();
+      return other.length === full.length && other.every((v, i) => Object.is(v, full[i]));
+    } catch {
+      return false;
+    }
   }
 
   /** Context graph for `members`, then the ODE for members × samples; returns x(1) [m·S, nl]
@@ -179,20 +199,30 @@ export class PosteriorSampler {
           x0[(m * samples + s) * nl + l] = normalAt(seed, row, s, group.latentIds[l]!);
       }
     });
+    const run = async (x: Float32Array, t: ort.Tensor): Promise<Float32Array> => {
+      const result = await this.sessions.velocity.run({
+        latent_ids: latentIds,
+        latent_values: new ort.Tensor('float32', x, [rows, nl]),
+        latent_errors: latentErrors,
+        t,
+        context_kv: kvTensor,
+        latent_mask: mask,
+      });
+      const v = result['velocity'];
+      if (v === undefined) throw new Error('the velocity graph returned no velocity');
+      return v.data as Float32Array;
+    };
+    const scalar = new Float32Array(1);
+    const tScalar = new ort.Tensor('float32', scalar, [1]);
     return integrate(
       async (x, t) => {
+        scalar[0] = t;
         tData.fill(t);
-        const result = await this.sessions.velocity.run({
-          latent_ids: latentIds,
-          latent_values: new ort.Tensor('float32', x, [rows, nl]),
-          latent_errors: latentErrors,
-          t: tTensor,
-          context_kv: kvTensor,
-          latent_mask: mask,
-        });
-        const v = result['velocity'];
-        if (v === undefined) throw new Error('the velocity graph returned no velocity');
-        return v.data as Float32Array;
+        if (this.broadcastTime === true) return run(x, tScalar);
+        const full = await run(x, tTensor);
+        if (this.broadcastTime === null)
+          this.broadcastTime = await this.sameWithScalarTime(full, () => run(x, tScalar));
+        return full;
       },
       x0,
       steps,

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from '../../../electron/catalog/parquet.ts';
+import { readCatalog } from '../../../electron/catalog/read.ts';
+import { buildTable } from '../../../electron/catalog/table.ts';
+import { writeFits } from '../../../electron/fits/writer.ts';
 import { exportSummary } from '../../../electron/inference/export.ts';
 import { runInference } from '../../../electron/inference/run.ts';
 import type { InferOptions } from '../../../electron/inference/run.ts';
@@ -160,6 +163,32 @@ describe('runInference', () => {
     expect(csv[1]!.startsWith(`0,${4_000_000_000_000},`)).toBe(true);
     expect(readFileSync(join(dir, 's.fits')).subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
     expectSameTable(reference, (await readParquet(join(dir, 's.parquet'))).table);
+  }, 60_000);
+
+  it('reads a FITS table HDU and a mapping of renamed columns to the same result', async () => {
+    const dir = tempDir('fits');
+    const csv = (await readCatalog(input)).table;
+    const renamed = buildTable(
+      csv.schema.fields.map((f) => ({
+        name: f.name.replace(/^x_(\d)$/, 'band$1').replace(/^x_(\d)_err$/, 'band$1_sigma'),
+        vector: csv.getChild(f.name)!,
+        info: {},
+      })),
+    );
+    const fits = join(dir, 'stars.fits');
+    writeFits(fits, [{ kind: 'table', table: renamed, name: 'STARS' }]);
+    const mapping = join(dir, 'mapping.json');
+    const names = [0, 1, 2].flatMap((i) => [
+      [`x_${i}`, `band${i}`],
+      [`x_${i}.err`, `band${i}_sigma`],
+    ]);
+    writeFileSync(mapping, JSON.stringify(Object.fromEntries(names)));
+    const out = join(dir, 'out');
+    await runInference({ model: TOY_MODEL, input: fits, hdu: 1, mapping, out, ...SMALL, chunkRows: 200 });
+    expectSameTable(reference, await summary(out));
+    await expect(
+      runInference({ model: TOY_MODEL, input: fits, hdu: 3, mapping, out: join(dir, 'out3') }),
+    ).rejects.toThrow(/HDU 3/);
   }, 60_000);
 
   it('names the file and the missing inputs when no column matches', async () => {

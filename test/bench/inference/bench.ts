@@ -1,0 +1,134 @@
+// Inference benchmark (`npm run bench -- inference`): stars per second of the engine on this
+// machine's cores at the card's default sampler (Heun, 16 steps, 128 samples), against the same
+// model and sampler in PyTorch (torch_peer.py) in the same script; scaling with batch size and
+// workers; peak memory against the number of stars; projected times for 1M and 1B stars.
+// Models are random-weight Simformers at the `tiny` and `small` preset sizes (make_model.py).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runInference } from '../../../electron/inference/run.ts';
+import type { InferOptions } from '../../../electron/inference/run.ts';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const root = join(here, '..', '..', '..');
+const python = join(root, 'native-models', '.venv', 'bin', 'python');
+const work = mkdtempSync(join(tmpdir(), 'cradle-bench-inference-'));
+const cores = Math.min(2, availableParallelism());
+
+function sh(command: string, args: string[]): string {
+  const result = spawnSync(command, args, { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed: ${result.stderr}`);
+  return result.stdout;
+}
+
+function makeModel(size: 'tiny' | 'small', params: number, observables: number): string {
+  const dir = join(work, `model-${size}`);
+  sh(python, [join(here, 'make_model.py'), dir, size, String(params), String(observables)]);
+  return dir;
+}
+
+function makeInput(name: string, stars: number, observables: number): string {
+  const lines = [
+    ['source_id', ...Array.from({ length: observables }, (_, i) => `o${i},o${i}_err`)].join(','),
+  ];
+  let seed = 1;
+  const rand = (): number => ((seed = (seed * 48271) % 2147483647) / 2147483647) * 2 - 1;
+  for (let r = 0; r < stars; r += 1) {
+    const cells = [String(r + 1)];
+    for (let i = 0; i < observables; i += 1)
+      cells.push(rand().toFixed(4), (0.2 + Math.abs(rand()) * 0.2).toFixed(3));
+    lines.push(cells.join(','));
+  }
+  const file = join(work, `${name}.csv`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+async function engine(model: string, input: string, options: Partial<InferOptions>): Promise<number> {
+  const out = join(work, `run-${Math.random().toString(36).slice(2)}`);
+  const result = await runInference({
+    model,
+    input,
+    out,
+    cores,
+    chunkRows: 1 << 20,
+    provider: 'cpu',
+    ...options,
+  });
+  rmSync(out, { recursive: true, force: true });
+  return result.starsPerS ?? 0;
+}
+
+function torch(model: string, stars: number, threads: number): number {
+  return (
+    JSON.parse(sh(python, [join(here, 'torch_peer.py'), model, String(stars), String(threads)])) as {
+      stars_per_s: number;
+    }
+  ).stars_per_s;
+}
+
+function memoryRun(model: string, input: string): number {
+  const script = join(here, 'memory-child.ts');
+  const out = join(work, `mem-${Math.random().toString(36).slice(2)}`);
+  const line = sh(process.execPath, ['--import', 'tsx', script, model, input, out]);
+  rmSync(out, { recursive: true, force: true });
+  return (JSON.parse(line) as { maxRssMiB: number }).maxRssMiB;
+}
+
+const fmt = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1));
+const hours = (stars: number, rate: number): string => {
+  const s = stars / rate;
+  return s < 3600 * 48 ? `${(s / 3600).toFixed(1)} h` : `${(s / 86400).toFixed(0)} d`;
+};
+
+console.log(
+  `cores: ${cores}; load average at start: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+const tiny = makeModel('tiny', 2, 3);
+const small = makeModel('small', 5, 11);
+const tinyInput = makeInput('tiny', 256, 3);
+const smallInput = makeInput('small', 24, 11);
+
+console.log('\n| model | engine stars/s | PyTorch stars/s | ratio | 1M stars | 1B stars |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [name, model, input, stars] of [
+  ['tiny (width 32, 1+2 layers; 3 obs → 2 params)', tiny, tinyInput, 256],
+  ['small (width 64, 2+2 layers; 11 obs → 5 params)', small, smallInput, 24],
+] as const) {
+  const ours = await engine(model, input, { workers: 1 });
+  const peer = torch(model, stars, cores);
+  console.log(
+    `| ${name} | ${fmt(ours)} | ${fmt(peer)} | ${(ours / peer).toFixed(2)} | ${hours(1e6, ours)} | ${hours(1e9, ours)} |`,
+  );
+}
+
+console.log('\nBatch size (rows = stars × samples per velocity run), tiny model, 1 worker × 2 threads:');
+console.log('| max rows per run | stars/s |');
+console.log('|---:|---:|');
+for (const rows of [1024, 4096, 16384, 65536])
+  console.log(`| ${rows} | ${fmt(await engine(tiny, tinyInput, { workers: 1, maxBatchRows: rows }))} |`);
+
+console.log('\nWorkers (the cores split between them as intra-op threads), tiny model:');
+console.log('| workers × threads | stars/s |');
+console.log('|---|---:|');
+for (const workers of [1, 2]) {
+  console.log(
+    `| ${workers} × ${Math.max(1, Math.floor(cores / workers))} | ${fmt(await engine(tiny, tinyInput, { workers, chunkRows: 64 }))} |`,
+  );
+}
+
+console.log('\nPeak resident memory of a whole run (tiny model, 4 samples, 1 Euler step, 4096-star chunks):');
+console.log('| stars | peak RSS MiB |');
+console.log('|---:|---:|');
+for (const stars of [10_000, 100_000])
+  console.log(`| ${stars} | ${fmt(memoryRun(tiny, makeInput(`mem${stars}`, stars, 3)))} |`);
+console.log(
+  `\nload average at end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ')}`,
+);
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,94 @@
+"""The PyTorch peer of the inference benchmark: the same model (weights.pt beside the card), the same
+sampler (cradle_models.export.sampler, the reference the engine is tested against) and the same work
+(N stars × S samples × the card's Heun steps, context once per star, stars batched like the engine),
+on the given number of threads. Prints JSON: stars per second and seconds.
+
+    python torch_peer.py MODEL_DIR N_STARS THREADS [STARS_PER_BATCH]
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[3]
+sys.path.insert(0, str(ROOT / "native-models"))
+
+from cradle_models.export.card import read_card
+from cradle_models.export.sampler import posterior_samples_torch
+from cradle_models.nets.simformer import Simformer, SimformerConfig
+from cradle_models.nets.tokens import attention_masks, split_tokens
+
+
+def main() -> int:
+    folder, n_stars, threads = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    per_batch = int(sys.argv[4]) if len(sys.argv) > 4 else 64
+    torch.set_num_threads(threads)
+    card = read_card(folder)
+    arch = card["architecture"]
+    config = SimformerConfig(
+        **{
+            k: arch[k]
+            for k in (
+                "n_variables",
+                "width",
+                "heads",
+                "context_layers",
+                "velocity_layers",
+                "mlp_ratio",
+            )
+        }
+    )
+    model = Simformer(config)
+    model.load_state_dict(torch.load(folder / "weights.pt"))
+    model.eval()
+    samples = int(card["sampler"]["samples_per_star"])
+    steps = int(card["sampler"]["steps"])
+    solver = card["sampler"]["solver"]
+    roles = np.array([v["role"] == "observable" for v in card["variables"]])
+    rng = np.random.default_rng(0)
+    d = len(roles)
+    started = time.perf_counter()
+    done = 0
+    while done < n_stars:
+        b = min(per_batch, n_stars - done)
+        rows = b * samples
+        values = torch.as_tensor(
+            np.repeat(rng.normal(size=(b, d)), samples, axis=0), dtype=torch.float32
+        )
+        errors = torch.full((rows, d), 0.1)
+        present = torch.ones(rows, d, dtype=torch.bool)
+        observed = torch.as_tensor(np.repeat(roles[None], rows, axis=0))
+        context, latent = split_tokens(values, errors, present, observed)
+        ctx_mask, lat_mask = attention_masks(context, latent)
+        noise = rng.standard_normal(latent.values.shape).astype(np.float32)
+        posterior_samples_torch(
+            model,
+            context.ids.numpy(),
+            context.values.numpy(),
+            context.errors.numpy(),
+            ctx_mask.numpy(),
+            latent.ids.numpy(),
+            latent.errors.numpy(),
+            lat_mask.numpy(),
+            noise,
+            steps,
+            solver,
+        )
+        done += b
+    seconds = time.perf_counter() - started
+    print(
+        json.dumps(
+            {"stars": n_stars, "seconds": seconds, "stars_per_s": n_stars / seconds}
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
