@@ -69,6 +69,42 @@ describe('mutated tiles (fuzz)', () => {
   });
 });
 
+describe('random tiles for random parameters (fuzz)', () => {
+  it('2000 random images of every algorithm and type decode or fail with a FitsError', () => {
+    const next = random(77);
+    const algorithms = ['RICE_1', 'GZIP_1', 'GZIP_2', 'HCOMPRESS_1', 'PLIO_1', 'NOCOMPRESS'] as const;
+    const bitpixes = [8, 16, 32, 64, -32, -64] as const;
+    let failures = 0;
+    for (let n = 0; n < 2000; n++) {
+      const axes = [1 + Math.floor(next() * 12), 1 + Math.floor(next() * 6)];
+      const parameters: TiledImageParameters = {
+        bitpix: bitpixes[Math.floor(next() * bitpixes.length)]!,
+        axes,
+        tile: axes.map((a) => 1 + Math.floor(next() * a)),
+        algorithm: algorithms[Math.floor(next() * algorithms.length)]!,
+        blockSize: next() < 0.5 ? 16 : 32,
+        bytePix: ([1, 2, 4, 8] as const)[Math.floor(next() * 4)]!,
+        smooth: next() < 0.5,
+        dither: 'SUBTRACTIVE_DITHER_2',
+        ditherSeed: 1 + Math.floor(next() * 10000),
+        blank: next() < 0.3 ? -32768 : undefined,
+      };
+      const readTile = (): CompressedTile => {
+        const bytes = Uint8Array.from({ length: Math.floor(next() * 40) }, () => Math.floor(next() * 256));
+        return next() < 0.5 ? { compressed: bytes } : { compressed: bytes, scale: next(), zero: next() * 10 };
+      };
+      try {
+        const { data } = decompressTiledImage(parameters, readTile);
+        expect(data.length).toBe(axes[0]! * axes[1]!);
+      } catch (error) {
+        expect(error).toBeInstanceOf(FitsError);
+        failures++;
+      }
+    }
+    expect(failures).toBeGreaterThan(0);
+  });
+});
+
 const gzipParameters: TiledImageParameters = {
   bitpix: 16,
   axes: [8, 4],
