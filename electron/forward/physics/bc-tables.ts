@@ -19,7 +19,6 @@ import { applyWeights, bandFlux, integrationWeights, type BandWeights } from './
 export const L0_ERG_S = 3.0128e35; // IAU 2015 B2 zero point of absolute bolometric magnitude
 export const MBOL_SUN = 4.74;
 const PC_CM = 3.085677581491367e18;
-const SIGMA_SB = 5.670374419e-5;
 const LOGG_AXIS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5];
 const MH_AXIS = [-2.5, -2, -1.5, -1, -0.5, 0, 0.2, 0.5];
 const AV_AXIS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20];
@@ -388,5 +387,3 @@ export function bcTable(library: LibraryName, law: ExtinctionLaw = 'G23'): BcTab
 export function logLFromRadius(radius: number, teff: number): number {
   return 2 * Math.log10(radius) + 4 * Math.log10(teff / 5772);
 }
-
-export { SIGMA_SB };

@@ -12,6 +12,7 @@ import {
   type LibraryName,
 } from './atmospheres.ts';
 import { bandFlux } from './synthetic-photometry.ts';
+import { logLFromRadius } from './bc-tables.ts';
 import {
   FLAG_DEAD,
   FLAG_OUTSIDE,
@@ -22,7 +23,6 @@ import {
 
 const RSUN_CM = 6.957e10; // IAU 2015 B3 nominal solar radius
 const PC_CM = 3.085677581491367e18;
-const TEFF_SUN = 5772;
 
 export interface StarAtmosphere {
   readonly teff: number;
@@ -93,7 +93,7 @@ export function forwardStar(star: StarAtmosphere, obs: Observation): StarResult 
   loadPassbands().forEach((band, i) => {
     mags[BANDS[i] as Band] = -2.5 * Math.log10(bandFlux(sed, band) / bandFlux(vega, band));
   });
-  const logL = 2 * Math.log10(star.radius) + 4 * Math.log10(star.teff / TEFF_SUN);
+  const logL = logLFromRadius(star.radius, star.teff);
   return { teff: star.teff, logg: star.logg, logL, radius: star.radius, mags, warnings: sed.warnings };
 }
 
