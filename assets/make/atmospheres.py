@@ -174,7 +174,7 @@ def build_kurucz() -> dict[str, object]:
         f"{slopes.min():.2f}-{slopes.max():.2f} (Rayleigh-Jeans = 4)."
     )
     grid.notes.append(
-        "No models below 3500 K: the reader joins BT-Settl there (see electron/forward/physics/sed.ts)."
+        "No models below 3500 K: the reader joins BT-Settl there (see electron/forward/physics/atmospheres.ts)."
     )
     return grid.write()
 
