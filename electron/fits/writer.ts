@@ -216,6 +216,8 @@ interface ColumnPlan {
   width: number;
   /** Largest variable-length array, for the TFORM maximum. */
   maxLength: number;
+  /** Characters per string of a fixed A column (each element of a TDIM string array is padded to it). */
+  stringWidth: number;
 }
 
 const LETTER_BYTES: Record<Letter, number> = {
@@ -277,15 +279,17 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
   let repeat = dims.reduce((a, b) => a * b, 1);
   const vector = table.getChildAt(index)!;
   let maxLength = 0;
-  if (letter === 'A') {
+  let stringWidth = 0;
+  if (letter === 'A' && !variable) {
+    // Fixed strings (and arrays of them, TDIM (width, n…)): as wide as the longest one.
     for (const value of vector) {
-      if (variable || dims.length > 0) continue;
-      if (typeof value === 'string') maxLength = Math.max(maxLength, Buffer.byteLength(value, 'latin1'));
+      for (const text of dims.length > 0 ? flatten(value) : [value]) {
+        if (typeof text === 'string') stringWidth = Math.max(stringWidth, text.length);
+      }
     }
-    if (!variable) {
-      if (dims.length > 0) throw new Error('fixed-size lists of strings cannot be written');
-      repeat = Math.max(1, maxLength);
-    }
+    stringWidth = Math.max(1, stringWidth);
+    repeat *= stringWidth;
+    if (dims.length > 0) dims.push(stringWidth);
   }
   if (variable) {
     for (const value of vector) {
@@ -293,36 +297,42 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
       maxLength = Math.max(maxLength, length);
     }
   }
-  const tnull =
-    vector.nullCount > 0 && 'BIJK'.includes(letter) ? chooseNull(vector, letter, tzero) : undefined;
+  const tnull = 'BIJK'.includes(letter) ? chooseNull(vector, letter, tzero) : undefined;
   const width = variable ? 8 : letter === 'X' ? Math.ceil(repeat / 8) : repeat * LETTER_BYTES[letter];
   return {
     name: field.name,
     field,
     letter,
     repeat,
-    dims: dims.length > 1 || (dims.length === 1 && letter === 'A') ? dims : undefined,
+    dims: dims.length > 1 ? dims : undefined,
     variable,
     tzero,
     tnull,
     offset: 0,
     width,
     maxLength,
+    stringWidth,
   };
 }
 
 /**
- * A stored integer no valid element uses, for TNULL: the most negative raw value if free, else the
- * largest, else the first free one above the smallest.
+ * TNULL for an integer column holding nulls (in cells or inside arrays): a stored integer no valid
+ * element uses — the most negative raw value if free, else the largest, else the first free one.
+ * Undefined when the column has no nulls.
  */
-function chooseNull(vector: Vector, letter: Letter, tzero: number | bigint | undefined): bigint {
+function chooseNull(vector: Vector, letter: Letter, tzero: number | bigint | undefined): bigint | undefined {
   const bits = BigInt(LETTER_BYTES[letter] * 8);
   const low = letter === 'B' ? 0n : -(2n ** (bits - 1n));
   const high = letter === 'B' ? 255n : 2n ** (bits - 1n) - 1n;
   const used = new Set<bigint>();
-  for (const value of vector) {
-    if (value != null) used.add(BigInt(value as number | bigint) - BigInt(tzero ?? 0));
+  let nulls = false;
+  for (const cell of vector) {
+    for (const value of typeof cell === 'object' && cell !== null ? flatten(cell) : [cell]) {
+      if (value == null) nulls = true;
+      else used.add(BigInt(value as number | bigint) - BigInt(tzero ?? 0));
+    }
   }
+  if (!nulls) return undefined;
   if (!used.has(low)) return low;
   if (!used.has(high)) return high;
   for (let candidate = low + 1n; candidate < high; candidate += 1n)
@@ -424,7 +434,9 @@ function writeTable(
             } else {
               const elements =
                 plan.letter === 'A'
-                  ? [value]
+                  ? plan.dims
+                    ? flatten(value)
+                    : [value]
                   : plan.repeat === 1 &&
                       !plan.dims &&
                       plan.letter !== 'C' &&
@@ -468,7 +480,8 @@ function flatten(value: unknown): unknown[] {
 /** Encode elements of one cell (or one heap array) big-endian, with TZERO shift and TNULL. */
 function encodeElements(plan: ColumnPlan, elements: unknown[]): Buffer {
   if (plan.letter === 'A') {
-    const text = elements.map((e) => (typeof e === 'string' ? e : '')).join('');
+    const texts = elements.map((e) => (typeof e === 'string' ? e : ''));
+    const text = plan.variable ? texts.join('') : texts.map((t) => t.padEnd(plan.stringWidth, '\0')).join('');
     if ([...text].some((ch) => ch.charCodeAt(0) > 0xff))
       throw new Error('string holds characters outside Latin-1');
     const width = plan.variable ? text.length : plan.repeat;
