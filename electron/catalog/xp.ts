@@ -198,42 +198,67 @@ function bandAt(table: Table, band: 'bp' | 'rp', row: number, file: string): XpB
   return { coefficients, errors, correlations };
 }
 
-/** Sampled spectra for every row of an XP continuous table, as an Arrow table. */
-export function xpSampledTable(table: Table, file: string): Table {
+/** Sampled XP spectra of every star, row-major (star × sample); a star without XP is all NaN. */
+export interface XpSpectra {
+  wavelengthNm: Float64Array;
+  flux: Float64Array;
+  error: Float64Array;
+  /** 1 where the star has at least one band (its sampled spectrum is a model input). */
+  observed: Uint8Array;
+  samples: number;
+}
+
+export function xpSpectra(table: Table, file: string): XpSpectra {
   const basis = loadXpBasis();
   const rows = table.numRows;
   const m = basis.samples;
   const flux = new Float64Array(rows * m);
   const error = new Float64Array(rows * m);
+  const observed = new Uint8Array(rows);
   for (let r = 0; r < rows; r += 1) {
     let spectrum: { flux: Float64Array; error: Float64Array };
     try {
-      spectrum = calibrateXp(bandAt(table, 'bp', r, file), bandAt(table, 'rp', r, file), basis);
+      const bp = bandAt(table, 'bp', r, file);
+      const rp = bandAt(table, 'rp', r, file);
+      observed[r] = bp !== null || rp !== null ? 1 : 0;
+      spectrum = calibrateXp(bp, rp, basis);
     } catch (error_) {
       throw new Error(`${file}: row ${r + 1}: ${(error_ as Error).message}`, { cause: error_ });
     }
     flux.set(spectrum.flux, r * m);
     error.set(spectrum.error, r * m);
   }
-  const listVector = (values: Float64Array): Vector => {
-    const valid = Uint8Array.from(values, (v) => (Number.isNaN(v) ? 0 : 1));
-    const child = packValidity(valid, values.length);
-    const childData = makeData({
-      type: new Float64(),
-      length: values.length,
-      nullCount: child.nullCount,
-      nullBitmap: child.bitmap,
-      data: values,
-    });
-    return makeVector(
-      makeData({
-        type: new FixedSizeList(m, new Field('item', new Float64(), true)),
-        length: rows,
-        nullCount: 0,
-        child: childData,
-      }),
-    );
-  };
+  return { wavelengthNm: basis.wavelengthNm, flux, error, observed, samples: m };
+}
+
+/** A star × sample array as an Arrow FixedSizeList<Float64> column; NaN samples are nulls. */
+export function spectrumVector(values: Float64Array, rows: number, samples: number): Vector {
+  const valid = Uint8Array.from(values, (v) => (Number.isNaN(v) ? 0 : 1));
+  const child = packValidity(valid, values.length);
+  const childData = makeData({
+    type: new Float64(),
+    length: values.length,
+    nullCount: child.nullCount,
+    nullBitmap: child.bitmap,
+    data: values,
+  });
+  return makeVector(
+    makeData({
+      type: new FixedSizeList(samples, new Field('item', new Float64(), true)),
+      length: rows,
+      nullCount: 0,
+      child: childData,
+    }),
+  );
+}
+
+/** Sampled spectra for every row of an XP continuous table, as an Arrow table. */
+export function xpSampledTable(table: Table, file: string): Table {
+  const basis = loadXpBasis();
+  const rows = table.numRows;
+  const m = basis.samples;
+  const { flux, error } = xpSpectra(table, file);
+  const listVector = (values: Float64Array): Vector => spectrumVector(values, rows, m);
   const grid = `${basis.wavelengthNm[0]}–${basis.wavelengthNm[m - 1]} nm in ${m} samples`;
   const fluxInfo: ColumnInfo = { unit: 'W nm-1 m-2', description: `XP externally calibrated flux, ${grid}` };
   const columns = [];

@@ -2,6 +2,7 @@
 // convert between formats, save a user's mapping, write model inputs, and cross-match two tables.
 import type { Command } from 'commander';
 import { Float64, Uint8, Uint16, makeData, makeVector } from 'apache-arrow';
+import type { Vector } from 'apache-arrow';
 import { summarise } from '../../catalog/inspect.ts';
 import { loadMapping, saveMapping } from '../../catalog/mapping-store.ts';
 import { buildModelInputs } from '../../catalog/model-inputs.ts';
@@ -11,9 +12,9 @@ import { recognise } from '../../catalog/recognise.ts';
 import type { QuantitySource } from '../../catalog/recognise.ts';
 import { quantityDef } from '../../catalog/surveys.ts';
 import { buildTable } from '../../catalog/table.ts';
-import type { CatalogFormat } from '../../catalog/table.ts';
+import type { CatalogFormat, ColumnInfo } from '../../catalog/table.ts';
 import { crossMatchTables, parseRadius } from '../../catalog/xmatch.ts';
-import { loadXpBasis, xpSampledTable } from '../../catalog/xp.ts';
+import { loadXpBasis, spectrumVector, xpSampledTable } from '../../catalog/xp.ts';
 
 interface ReadFlags {
   format?: string;
@@ -115,9 +116,9 @@ export function registerCatalogCommand(program: Command): void {
       const inputs = buildModelInputs(
         table,
         flags.variables.split(',').map((v) => v.trim()),
-        { recognition },
+        { recognition, file },
       );
-      const columns = inputs.variables.flatMap((v) => {
+      const columns: { name: string; vector: Vector; info: ColumnInfo }[] = inputs.variables.flatMap((v) => {
         const n = inputs.rows;
         const f64 = (data: Float64Array) => makeVector(makeData({ type: new Float64(), length: n, data }));
         return [
@@ -135,10 +136,35 @@ export function registerCatalogCommand(program: Command): void {
           },
         ];
       });
+      for (const spectrum of inputs.spectra) {
+        const unit = 'W nm-1 m-2';
+        const grid = `${spectrum.wavelengthNm[0]}–${spectrum.wavelengthNm[spectrum.samples - 1]} nm`;
+        columns.push(
+          {
+            name: spectrum.name,
+            vector: spectrumVector(spectrum.flux, inputs.rows, spectrum.samples),
+            info: { unit, description: `sampled flux, ${grid}` },
+          },
+          {
+            name: `${spectrum.name}.err`,
+            vector: spectrumVector(spectrum.error, inputs.rows, spectrum.samples),
+            info: { unit, description: `1σ of the sampled flux, ${grid}` },
+          },
+          {
+            name: `${spectrum.name}.observed`,
+            vector: makeVector(makeData({ type: new Uint8(), length: inputs.rows, data: spectrum.observed })),
+            info: {},
+          },
+        );
+      }
       await writeCatalog(buildTable(columns), output);
+      const observed = (mask: Uint8Array) => mask.reduce((a, b) => a + b, 0);
       print({
         rows: inputs.rows,
-        observed: Object.fromEntries(inputs.variables.map((v) => [v.name, v.observedCount])),
+        observed: Object.fromEntries<number>([
+          ...inputs.variables.map((v): [string, number] => [v.name, v.observedCount]),
+          ...inputs.spectra.map((s): [string, number] => [s.name, observed(s.observed)]),
+        ]),
       });
     });
 
