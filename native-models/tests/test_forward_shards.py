@@ -1,6 +1,6 @@
-"""The shard reader on a small training set written by Cradle's own simulator (`cradle simulate --preset
-clusters --stars 300 --seed 2 --shards`, committed under test/fixtures/simformer/forward-shards): the contract between
-electron/forward and native-models."""
+"""The shard reader on a small training set written by Cradle's own simulator (`cradle simulate
+--preset clusters --stars 300 --seed 2 --shards`, committed under test/fixtures/simformer/forward-shards):
+the contract between electron/forward and native-models."""
 
 from __future__ import annotations
 
