@@ -415,13 +415,23 @@ def test_images_pixels_and_stats_match_astropy(
 def test_gzip_file_read_directly(image_file: Path, tmp_path: Path) -> None:
     gz = tmp_path / "images.fits.gz"
     gz.write_bytes(gzip.compress(image_file.read_bytes()))
-    plain = cradle("info", str(image_file), "--json")
-    assert cradle("info", str(gz), "--json") == plain
-    got = cradle("pixels", str(gz), "--hdu", "i64", "--at", "2,3,4", "--json")[
-        "pixels"
-    ][0]["value"]
+    from_gz = cradle("info", str(gz), "--json")
+    plain, pixels = probe(
+        [
+            {"op": "info", "file": str(image_file)},
+            {
+                "op": "pixels",
+                "file": str(gz),
+                "hdu": "i64",
+                "at": [[2, 3, 4], [0, 0, 0]],
+            },
+        ],
+        tmp_path,
+    )
+    assert from_gz == plain["ok"]
     with fits.open(gz) as f:
-        assert got == str(int(f["i64"].data[2, 3, 4]))
+        want = [str(int(f["i64"].data[2, 3, 4])), str(int(f["i64"].data[0, 0, 0]))]
+    assert [p["value"] for p in pixels["ok"]["pixels"]] == want
 
 
 ASCII_COLUMNS = [
@@ -511,7 +521,14 @@ def test_convert_parquet_and_csv(table_file: Path, tmp_path: Path) -> None:
     assert e[1] is None and e[0] == float(original["e"][0])
     assert read.schema.field("e").metadata[b"unit"] == b"mag"
     csv = tmp_path / "t.csv"
-    cradle("convert", str(table_file), "--hdu", "1", str(csv), "--columns", "k,a,e")
+    request = {
+        "op": "convert",
+        "file": str(table_file),
+        "hdu": 1,
+        "output": str(csv),
+        "columns": ["k", "a", "e"],
+    }
+    assert probe([request], tmp_path)[0]["ok"] == {"rows": ROWS}
     lines = csv.read_text().splitlines()
     assert lines[0] == "k,a,e"
     assert lines[1].split(",")[0] == str(int(original["k"][0]))
