@@ -14,12 +14,13 @@ import { readImageOutput } from '../fits/arrow.ts';
 import { convertTable } from '../fits/convert.ts';
 import { FitsFile } from '../fits/file.ts';
 import type { Hdu } from '../fits/hdu.ts';
+import type { CardValue } from '../fits/header.ts';
 import { compressedShape, pixelsOf, rowsOf, verifyChecksums } from '../fits/inspect.ts';
 import { imageShape } from '../fits/hdu.ts';
 import { readLamostSpectrum } from '../fits/spectra/lamost.ts';
 import { readWcsSpectrum } from '../fits/spectra/wcs-spectrum.ts';
 import type { Spectrum1D } from '../fits/spectra/spectrum.ts';
-import { readWcs, type Wcs } from '../fits/wcs/wcs.ts';
+import type { Wcs } from '../fits/wcs/wcs.ts';
 import { wavelengthSolution } from '../fits/wcs/spectral.ts';
 import { downsampleTile, planeOf } from './image-pyramid.ts';
 import type { ColumnTask, ColumnTaskResult } from './fits-column.ts';
@@ -50,10 +51,14 @@ function hduSize(hdu: Hdu): number {
 }
 
 /** Whether the HDU is a spectrum the engine's loaders read (LAMOST layouts, or 1-D flux with a wavelength solution). */
+function telescope(file: FitsFile): string {
+  const value = file.hdu(0).header.get('TELESCOP');
+  return typeof value === 'string' ? value.trim().toUpperCase() : '';
+}
+
 function isSpectrum(file: FitsFile, hdu: Hdu): boolean {
-  const telescope = String(file.hdu(0).header.get('TELESCOP') ?? '').toUpperCase();
   const shape = hdu.type === 'PRIMARY' || hdu.type === 'IMAGE' ? imageShape(hdu.header) : [];
-  if (telescope.includes('LAMOST')) {
+  if (telescope(file).includes('LAMOST')) {
     if (hdu.index === 0 && shape.length === 2 && (shape[0] ?? 0) <= 9) return true;
     if (hdu.type === 'BINTABLE') {
       const names = new BinaryTable(file, hdu).columns.map((c) => c.name.toUpperCase());
@@ -145,13 +150,10 @@ function describe(file: FitsFile, hdu: Hdu, checksums: boolean): InspectHdu {
   };
 }
 
-function cardValue(value: unknown): string {
-  if (value === null || value === undefined) return '';
+function cardValue(value: CardValue): string {
+  if (value === null) return '';
   if (typeof value === 'boolean') return value ? 'T' : 'F';
-  if (typeof value === 'object') {
-    const complex = value as { re: number; im: number };
-    return `(${complex.re}, ${complex.im})`;
-  }
+  if (typeof value === 'object') return `(${value.re}, ${value.im})`;
   return String(value);
 }
 
@@ -159,11 +161,14 @@ function cardValue(value: unknown): string {
 function runColumnTask(task: ColumnTask): Promise<ColumnTaskResult> {
   return new Promise((resolve, reject) => {
     const worker = spawnJobWorker(siblingModule(import.meta.url, 'fits-column.worker'), task);
-    worker.once('message', (reply: { ok: true; result: ColumnTaskResult } | { ok: false; message: string }) => {
-      if (reply.ok) resolve(reply.result);
-      else reject(new Error(reply.message));
-      void worker.terminate();
-    });
+    worker.once(
+      'message',
+      (reply: { ok: true; result: ColumnTaskResult } | { ok: false; message: string }) => {
+        if (reply.ok) resolve(reply.result);
+        else reject(new Error(reply.message));
+        void worker.terminate();
+      },
+    );
     worker.once('error', reject);
     worker.once('exit', (code) => {
       if (code !== 0) reject(new Error(`the column worker stopped (exit code ${code})`));
@@ -258,7 +263,9 @@ export class InspectService {
     if (args.sort !== undefined) {
       const sort = this.sorts.get(args.sort);
       if (sort === undefined || sort.key !== `${args.path}\0${args.hdu}`) {
-        throw new Error(`fits.rows: ${args.sort} is not a sort of HDU ${args.hdu} of ${args.path} (sort again)`);
+        throw new Error(
+          `fits.rows: ${args.sort} is not a sort of HDU ${args.hdu} of ${args.path} (sort again)`,
+        );
       }
       order = sort.order;
     }
@@ -353,8 +360,9 @@ export class InspectService {
 
   async spectrum({ path, hdu }: MethodArgs<'fits.spectrum'>): Promise<MethodResult<'fits.spectrum'>> {
     const file = await this.open(path);
-    const telescope = String(file.hdu(0).header.get('TELESCOP') ?? '').toUpperCase();
-    const spectrum: Spectrum1D = telescope.includes('LAMOST') ? readLamostSpectrum(path) : readWcsSpectrum(path, hdu);
+    const spectrum: Spectrum1D = telescope(file).includes('LAMOST')
+      ? readLamostSpectrum(path)
+      : readWcsSpectrum(path, hdu);
     return {
       wavelength: spectrum.wavelength,
       flux: spectrum.flux,

@@ -18,21 +18,7 @@ export interface ViewInfo {
 
 export const views: ViewInfo[] = [
   { name: 'files', label: 'Files', key: 1, planned: null },
-  {
-    name: 'inspect',
-    label: 'Inspect',
-    key: 2,
-    planned: {
-      summary: 'Look inside any FITS file: every HDU, its header cards, images and tables.',
-      features: [
-        'HDU list with type, dimensions and size; header cards with keyword search',
-        'Image display with scaling (linear, log, sqrt, asinh, zscale) and WCS coordinates under the cursor',
-        'Binary and ASCII tables as a scrolling grid with units, TNULL and scaling applied',
-        'Export of a table to CSV, ECSV, VOTable or Parquet',
-      ],
-      issue: 'The FITS inspector: look inside any FITS file, like fv and DS9 would let you',
-    },
-  },
+  { name: 'inspect', label: 'Inspect', key: 2, planned: null },
   {
     name: 'simulate',
     label: 'Simulate',
