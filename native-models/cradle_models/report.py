@@ -29,8 +29,9 @@ from cradle_models.calibration.sbc import sbc_ranks, sbc_uniformity
 from cradle_models.calibration.tarp import tarp
 from cradle_models.data.sets import RawSet, TrainingSet
 from cradle_models.data.sources import TOYS, load_source, split_indices
-from cradle_models.export.card import card_variables, read_card, write_card
+from cradle_models.export.card import card_variables, cost, read_card, write_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.nets.simformer import SimformerConfig
 
 AGE_BINS_LOG_YR = (
     (None, 7.0, "age < 10 Myr"),
@@ -112,6 +113,47 @@ def evaluate(
     }
 
 
+def step_sweep(
+    model: OnnxSimformer, raw: RawSet, card: dict[str, Any], samples: int, seed: int, steps_list: list[int]
+) -> list[dict[str, Any]]:
+    """Calibration and accuracy against cost: the card's solver at several step counts (all observables)."""
+    variables = card_variables(card)
+    stars = TrainingSet.from_raw(raw, variables)
+    params = [j for j, v in enumerate(variables) if v.role == "parameter"]
+    truth = raw.values[:, params]
+    solver = card["sampler"]["solver"]
+    arch = card["architecture"]
+    config = SimformerConfig(
+        n_variables=int(arch["n_variables"]),
+        width=int(arch["width"]),
+        heads=int(arch["heads"]),
+        context_layers=int(arch["context_layers"]),
+        velocity_layers=int(arch["velocity_layers"]),
+        mlp_ratio=int(arch["mlp_ratio"]),
+    )
+    rows = []
+    for steps in steps_list:
+        post = posterior_parameters(model, stars, samples, steps, solver, seed)
+        at = coverage_at(truth_quantiles(post, truth), REPORT_LEVELS)
+        rows.append(
+            {
+                "solver": solver,
+                "steps": steps,
+                "flops_per_star": cost(config, variables, solver, steps, samples)["flops_per_star"],
+                "max_coverage_error": float(np.max(np.abs(at - np.asarray(REPORT_LEVELS)[:, None]))),
+                "tarp_atc": tarp(post, truth, seed=seed).atc,
+                "median_abs_delta": dict(
+                    zip(
+                        [variables[j].name for j in params],
+                        np.median(np.abs(np.median(post, axis=1) - truth), axis=0).tolist(),
+                        strict=True,
+                    )
+                ),
+            }
+        )
+    return rows
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m cradle_models.report", description=__doc__.split("\n")[0])
     p.add_argument("--model", type=Path, required=True, help="model folder (card.json + ONNX graphs)")
@@ -124,6 +166,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "--missing", type=float, default=0.5, help="fraction of observables dropped in the second pass"
     )
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument(
+        "--step-sweep",
+        default="",
+        help="comma-separated step counts at which to measure calibration against cost, e.g. 4,8,16",
+    )
     return p.parse_args(argv)
 
 
@@ -138,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         raise ValueError(f"{args.model / 'card.json'}: the card's variables differ from the data's columns")
     model = OnnxSimformer(args.model, threads=args.threads)
     samples = int(args.samples or card["sampler"]["samples_per_star"])
-    report = {
+    report: dict[str, Any] = {
         "settings": {
             **card["sampler"],
             "samples_per_star": samples,
@@ -150,6 +197,9 @@ def main(argv: list[str] | None = None) -> int:
             model, drop_observables(test, args.missing, seed), card, samples, seed + 1, args.model, "missing"
         ),
     }
+    if args.step_sweep:
+        steps_list = [int(x) for x in args.step_sweep.split(",") if x.strip()]
+        report["step_sweep"] = step_sweep(model, test, card, samples, seed + 2, steps_list)
     path = args.model / "report.json"
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
@@ -160,6 +210,7 @@ def main(argv: list[str] | None = None) -> int:
             k: {key: report[k][key] for key in ("coverage", "max_coverage_error", "tarp", "sbc_chi2_pvalue")}
             for k in ("all_observables", "missing_observables")
         },
+        **({"step_sweep": report["step_sweep"]} if "step_sweep" in report else {}),
         "report": "report.json",
     }
     write_card(card, args.model)

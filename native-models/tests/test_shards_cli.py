@@ -108,7 +108,20 @@ def test_train_export_report_command_line(tmp_path: Path) -> None:
 
     assert (
         report.main(
-            ["--model", str(out), "--data", str(data), "--stars", "40", "--samples", "16", "--threads", "1"]
+            [
+                "--model",
+                str(out),
+                "--data",
+                str(data),
+                "--stars",
+                "40",
+                "--samples",
+                "16",
+                "--threads",
+                "1",
+                "--step-sweep",
+                "2,4",
+            ]
         )
         == 0
     )
@@ -116,6 +129,11 @@ def test_train_export_report_command_line(tmp_path: Path) -> None:
     cal = card["calibration"]
     assert set(cal["all_observables"]["coverage"]) == {"log_age", "mass_init", "distance_pc", "av"}
     rep = json.loads((out / "report.json").read_text())
+    sweep = rep["step_sweep"]
+    assert [row["steps"] for row in sweep] == [2, 4] and sweep[1]["flops_per_star"] > sweep[0][
+        "flops_per_star"
+    ]
+    assert cal["step_sweep"] == sweep
     assert {"age < 10 Myr", "age 10-60 Myr", "age > 60 Myr"} <= set(rep["all_observables"]["accuracy"])
     assert (out / "coverage_missing.png").stat().st_size > 1000
     assert (out / "sbc_all.png").exists() and (out / "tarp_all.png").exists()
