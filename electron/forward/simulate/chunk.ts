@@ -12,6 +12,7 @@ import { binaryFraction, combineMagnitudes, Q_MIN } from '../clusters/binaries.t
 import { diskFraction } from '../clusters/disk-fraction.ts';
 import type { ClusterConfig } from './config.ts';
 import { allocateInputs, allocateOutputs } from './photometry-port.ts';
+import { drawDisk, type DiskDraw } from './yso-disk-light.ts';
 import { Random } from './random.ts';
 import { observe, type Observations } from '../survey/observe.ts';
 import type { GaiaSplines } from '../survey/gaia.ts';
@@ -56,6 +57,10 @@ export interface ChunkTruth {
   radius: Float64Array;
   binaryQ: Float64Array;
   hasDisk: Uint8Array;
+  /** Disc parameters (NaN without a disc): L_disc/L_*, temperature index q, inclination (deg). */
+  diskLumFraction: Float64Array;
+  diskTempIndex: Float64Array;
+  diskInclinationDeg: Float64Array;
   pmraMasYr: Float64Array;
   pmdecMasYr: Float64Array;
   radialVelocityKms: Float64Array;
@@ -202,6 +207,25 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
     });
     apparent[band] = out;
   }
+  // Disc light of the stars with a disc (living ones), added like a companion's.
+  const disks = new Map<number, DiskDraw>();
+  if (model.diskLight !== null) {
+    const diskRng = Random.stream(config.seed, spec.index, 'disks');
+    for (let i = 0; i < n; i++) {
+      if (hasDisk[i] !== 1 || outputs.alive[i] !== 1) continue;
+      const disk = drawDisk(diskRng);
+      disks.set(i, disk);
+      const light = model.diskLight.magnitudes(
+        10 ** (outputs.logLum[i] as number),
+        draws.d[i] as number,
+        inputs.av[i] as number,
+        inputs.rv[i] as number,
+        disk,
+      );
+      for (const band of port.bands)
+        apparent[band][i] = combineMagnitudes(apparent[band][i] as number, light[band]);
+    }
+  }
   const limitMag = apparent[limitBand];
   for (let i = 0; i < n; i++) {
     if (outputs.alive[i] !== 1) continue;
@@ -238,6 +262,10 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
     truth.radius[r] = outputs.radius[i] as number;
     truth.binaryQ[r] = binaryQ[i] as number;
     truth.hasDisk[r] = hasDisk[i] as number;
+    const disk = disks.get(i);
+    truth.diskLumFraction[r] = disk?.lumFraction ?? Number.NaN;
+    truth.diskTempIndex[r] = disk?.tempIndex ?? Number.NaN;
+    truth.diskInclinationDeg[r] = disk?.inclinationDeg ?? Number.NaN;
     const astrometry = velocityToAstrometry(
       draws.u[i] as number,
       draws.v[i] as number,
@@ -334,6 +362,9 @@ function allocateTruth(rows: number, bands: readonly Band[]): ChunkTruth {
     radius: f(),
     binaryQ: f(),
     hasDisk: new Uint8Array(rows),
+    diskLumFraction: f(),
+    diskTempIndex: f(),
+    diskInclinationDeg: f(),
     pmraMasYr: f(),
     pmdecMasYr: f(),
     radialVelocityKms: f(),

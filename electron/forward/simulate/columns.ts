@@ -260,6 +260,27 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       description: 'has an inner circumstellar disc (Mamajek 2009 fraction vs age)',
       read: (c) => c.truth.hasDisk,
     },
+    {
+      name: 'disk_lum_fraction',
+      kind: 'f64',
+      unit: '',
+      description: 'disc luminosity / stellar luminosity (physics yso-disk lumFraction); null: no disc',
+      read: (c) => c.truth.diskLumFraction,
+    },
+    {
+      name: 'disk_temp_index',
+      kind: 'f64',
+      unit: '',
+      description: 'disc temperature index q, T ∝ r^-q (tempIndex); null: no disc',
+      read: (c) => c.truth.diskTempIndex,
+    },
+    {
+      name: 'disk_inclination_deg',
+      kind: 'f64',
+      unit: 'deg',
+      description: 'disc inclination, 0 = face-on (inclinationDeg); null: no disc',
+      read: (c) => c.truth.diskInclinationDeg,
+    },
     { name: 'ra', kind: 'f64', unit: 'deg', description: 'right ascension', read: (c) => c.truth.raDeg },
     { name: 'dec', kind: 'f64', unit: 'deg', description: 'declination', read: (c) => c.truth.decDeg },
     {
@@ -362,6 +383,27 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
       unit: '',
       description: 'inner disc present',
       read: (c) => c.truth.hasDisk,
+    },
+    {
+      name: 'disk_lum_fraction',
+      kind: 'f64',
+      unit: '',
+      description: 'disc luminosity / stellar luminosity (physics yso-disk lumFraction); null: no disc',
+      read: (c) => c.truth.diskLumFraction,
+    },
+    {
+      name: 'disk_temp_index',
+      kind: 'f64',
+      unit: '',
+      description: 'disc temperature index q, T ∝ r^-q (tempIndex); null: no disc',
+      read: (c) => c.truth.diskTempIndex,
+    },
+    {
+      name: 'disk_inclination_deg',
+      kind: 'f64',
+      unit: 'deg',
+      description: 'disc inclination, 0 = face-on (inclinationDeg); null: no disc',
+      read: (c) => c.truth.diskInclinationDeg,
     },
   ];
   for (const band of bands) {

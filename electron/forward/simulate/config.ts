@@ -164,6 +164,8 @@ export const SimulationConfigSchema = z
       .min(256)
       .max(1 << 20)
       .default(16384),
+    /** Give young stars a circumstellar disc (fraction vs age: Mamajek 2009) whose light adds in the IR. */
+    disks: z.boolean().default(true),
     /** Simulate Gaia XP spectra (with noise) for the stars DR3 would publish them for (G < 17.65). */
     xp: z.boolean().default(false),
     /** Rows per training shard file. */

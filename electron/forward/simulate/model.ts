@@ -14,6 +14,7 @@ import { DustModel } from '../dust/dust-model.ts';
 import type { SimulationConfig } from './config.ts';
 import { allocateInputs, allocateOutputs, type PhotometryPort } from './photometry-port.ts';
 import { Random } from './random.ts';
+import { DiskLight } from './yso-disk-light.ts';
 
 export const SOURCE_FIELD = 0;
 export const SOURCE_CLUSTER = 1;
@@ -36,6 +37,8 @@ export interface SimulationModel {
   clusterMembers: number[];
   /** Training mode: chunks draw their source from the mixture instead of physical counts. */
   mixtureMode: boolean;
+  /** Disc light for stars with a disc; null when the config turns discs off. */
+  diskLight: DiskLight | null;
 }
 
 const MASS_GRID = 240;
@@ -138,5 +141,6 @@ export function buildModel(config: SimulationConfig, port: PhotometryPort): Simu
     const rng = Random.stream(config.seed, i, 'cluster-size');
     return rng.poisson((cluster.massMsun as number) / meanMass);
   });
-  return { config, port, dust, imf, fieldLaws, field, broadAge, clusterMembers, mixtureMode };
+  const diskLight = config.disks ? new DiskLight(port.bands) : null;
+  return { config, port, dust, imf, fieldLaws, field, broadAge, clusterMembers, mixtureMode, diskLight };
 }
