@@ -10,7 +10,8 @@ Two layouts, both indexed by (initial mass, log age, [M/H]) nodes:
   L and Teff), the last five quantised to uint16 (errors recorded in the manifest, all < 2e-4 dex).
 * `isochrones-<track>` (Baraffe 2015, Feiden 2016, MIST v1.2, PARSEC v1.2 and v2.0 as ysoisochrone
   resamples them): a regular (log age, log mass) grid of log Teff and log L at solar metallicity, thinned
-  from 0.01 to 0.02 dex in both axes and quantised to uint16 (error < 1e-5 dex). Current mass = initial
+  from 0.01 to 0.02 dex in both axes and quantised to uint16 (error < 1e-5 dex), stopped at the end of the
+  main sequence (see end_main_sequence). Current mass = initial
   mass (no mass loss before the main sequence ends); log g and R follow from (M, L, Teff) in the reader.
 """
 
@@ -38,6 +39,7 @@ PARSEC_FILES = [
 # Douglas-Peucker tolerances (dex for logs, Msun for current mass)
 TOL = {"logTe": 0.003, "logL": 0.01, "logg": 0.01, "mact": 0.01}
 TEFF_SUN = 5772.0  # K, IAU 2015 Resolution B3
+POST_MS_DEX = 0.1  # fall of log Teff below the track's maximum that marks the end of the main sequence
 
 YSO_TRACKS: list[tuple[str, str, str]] = [
     (
@@ -206,6 +208,30 @@ def ysoisochrone_data_dir() -> Path:
     return Path(ysoisochrone.__file__).parent / "data"
 
 
+def end_main_sequence(log_te: np.ndarray, log_l: np.ndarray) -> np.ndarray:
+    """Mask [age, mass] of nodes past the main sequence.
+
+    Per mass: the first age after the track's hottest point (the ZAMS end of the PMS Henyey contraction,
+    or the upper main sequence) at which log Teff has fallen by more than POST_MS_DEX while log L has
+    risen by more than POST_MS_DEX (a star expanding off the main sequence, not a brown dwarf cooling at
+    falling L), and every later age. These grids are for young stars; past the MS they change faster than
+    their age step (interpolating would cross the Hertzsprung gap), so the reader returns 'outside' there
+    and evolved stars come from parsec12.
+    """
+    mask = np.zeros(log_te.shape, dtype=bool)
+    for j in range(log_te.shape[1]):
+        col = log_te[:, j]
+        ok = np.flatnonzero(np.isfinite(col))
+        if ok.size == 0:
+            continue
+        k_max = ok[np.argmax(col[ok])]
+        lum = log_l[:, j]
+        later = ok[(ok > k_max) & (col[ok] < col[k_max] - POST_MS_DEX) & (lum[ok] > lum[k_max] + POST_MS_DEX)]
+        if later.size:
+            mask[later[0] :, j] = True
+    return mask
+
+
 def build_yso_track(name: str, file: str, paper: str) -> dict[str, object]:
     mat = sio.loadmat(ysoisochrone_data_dir() / file)
     mass = np.asarray(mat["mass"], dtype=np.float64).ravel()
@@ -213,6 +239,9 @@ def build_yso_track(name: str, file: str, paper: str) -> dict[str, object]:
     tl = np.asarray(mat["logt_logl"], dtype=np.float64)
     if tl.shape != (log_age.size, mass.size, 2):
         raise ValueError(f"{file}: logt_logl has shape {tl.shape}, expected ({log_age.size}, {mass.size}, 2)")
+    tl = tl.copy()
+    cut = end_main_sequence(tl[..., 0], tl[..., 1])
+    tl[cut] = np.nan
     ai = np.arange(0, log_age.size, 2)
     mi = np.arange(0, mass.size, 2)
     grid = GridBuilder(
@@ -230,4 +259,9 @@ def build_yso_track(name: str, file: str, paper: str) -> dict[str, object]:
     grid.axis("log_mass", "log10 Msun", np.log10(mass[mi]))
     grid.add_quantised("log_teff", tl[ai][:, mi, 0], "log10 K", "shape [age, mass]; missing = no model")
     grid.add_quantised("log_lum", tl[ai][:, mi, 1], "log10 Lsun")
+    grid.notes.append(
+        f"Nodes past the main sequence (log Teff {POST_MS_DEX} dex below and log L {POST_MS_DEX} dex above "
+        f"the track's hottest point) "
+        f"are left out ({int(cut.sum())} of {cut.size}): use isochrones-parsec12 for evolved stars."
+    )
     return grid.write()

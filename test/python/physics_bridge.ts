@@ -9,11 +9,13 @@ import { forwardStar } from '../../electron/forward/physics/star.ts';
 import { xpSpectrum } from '../../electron/forward/physics/xp.ts';
 import type { LibraryName } from '../../electron/forward/physics/atmospheres.ts';
 import { loadRobitailleModelSet } from '../../electron/forward/physics/robitaille.ts';
+import { loadIsochrones, type IsochroneSetName } from '../../electron/forward/physics/isochrones.ts';
 
 type Request =
   | { kind: 'photometry'; wavelength: number[]; flux: number[] }
   | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] }
   | { kind: 'robitaille'; dir: string; filters: string[] }
+  | { kind: 'isochrone'; set: IsochroneSetName; massInit: number[]; logAge: number[]; mh: number[] }
   | {
       kind: 'star' | 'xp';
       teff: number;
@@ -48,6 +50,17 @@ const answers = requests.map((req) => {
     }
     case 'extinction':
       return { axav: Array.from(extinctionCurve(req.law, req.wavelength, req.rv)) };
+    case 'isochrone': {
+      const r = loadIsochrones(req.set).interpolate({
+        massInit: Float64Array.from(req.massInit),
+        logAge: Float64Array.from(req.logAge),
+        mh: Float64Array.from(req.mh),
+      });
+      return {
+        teff: Array.from(r.teff, (x) => (Number.isFinite(x) ? x : null)),
+        logL: Array.from(r.logL, (x) => (Number.isFinite(x) ? x : null)),
+      };
+    }
     case 'robitaille': {
       const set = loadRobitailleModelSet(req.dir, req.filters);
       const filters = Object.fromEntries(
