@@ -1,6 +1,8 @@
 // Stellar parameters from (initial mass, age, [M/H]) through the isochrone grids in assets/grids:
 // PARSEC v1.2S at 7 metallicities (Bressan et al. 2012) and solar pre-main-sequence grids (Baraffe et al.
-// 2015, Feiden 2016, MIST v1.2, PARSEC v1.2/v2.0 as ysoisochrone resamples them).
+// 2015, Feiden 2016, MIST v1.2, PARSEC v1.2/v2.0 as ysoisochrone resamples them). The PMS grids are
+// regular in (log age, log mass) and stop at the end of the main sequence (assets/make), so bilinear
+// interpolation there never crosses a phase jump; evolved stars come from PARSEC.
 //
 // Interpolation respects track phases by matching equivalent evolutionary points (EEPs) between grid
 // nodes instead of reading every node at the same initial mass. Each PARSEC isochrone gets four anchors in
