@@ -7,6 +7,7 @@ import { registerSimulateCommand } from './simulate.ts';
 import { registerForwardCommand } from './forward.ts';
 import { registerInferCommand } from './infer.ts';
 import { registerModelsCommand } from './models.ts';
+import { registerGalaxyCommand } from './galaxy.ts';
 
 export function registerCommands(program: Command): void {
   registerFitsCommand(program);
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerForwardCommand(program);
   registerInferCommand(program);
   registerModelsCommand(program);
+  registerGalaxyCommand(program);
 }
