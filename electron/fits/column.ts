@@ -84,7 +84,7 @@ export function parseBinaryForm(form: string): ParsedForm {
 
 /** Bytes a cell takes in the row. */
 export function cellWidth(form: ParsedForm): number {
-  if (form.descriptor === 'P') return form.repeat === 0 && form.descriptor ? 8 : 8;
+  if (form.descriptor === 'P') return 8;
   if (form.descriptor === 'Q') return 16;
   if (form.type === 'X') return Math.ceil(form.repeat / 8);
   return form.repeat * ELEMENT_BYTES[form.type];

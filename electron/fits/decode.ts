@@ -1,6 +1,6 @@
 // Big-endian bytes to native typed arrays, in bulk: copy into an aligned buffer, swap bytes with
-// Buffer.swap16/32/64, view as the typed array. The sign-bit flip of the FITS unsigned convention
-// (BZERO/TZERO = 2^(n-1), or −128 for signed bytes) is done on the bytes before the swap.
+// Buffer.swap16/32/64, view as the typed array; and the sign-bit flip of the FITS unsigned convention
+// (BZERO/TZERO = 2^(n-1), or −128 for signed bytes) on values already decoded.
 export type NumericArray =
   | Uint8Array
   | Int8Array
@@ -27,20 +27,11 @@ export const BITPIX_STORAGE: Record<number, StorageCode> = {
   [-64]: 'D',
 };
 
-/**
- * Decode `count` big-endian values. With `unsigned` the integer's sign bit is flipped, giving the
- * other signedness: B → Int8Array, I → Uint16Array, J → Uint32Array, K → BigUint64Array.
- */
-export function decodeBigEndian(
-  bytes: Uint8Array,
-  code: StorageCode,
-  count: number,
-  unsigned = false,
-): NumericArray {
+/** Decode `count` big-endian values of one storage type into a native typed array (a copy). */
+export function decodeBigEndian(bytes: Uint8Array, code: StorageCode, count: number): NumericArray {
   const width = STORAGE_BYTES[code];
   const copy = Buffer.alloc(count * width);
   copy.set(bytes.subarray(0, count * width));
-  if (unsigned) for (let i = 0; i < copy.length; i += width) copy[i]! ^= 0x80;
   if (width === 2) copy.swap16();
   else if (width === 4) copy.swap32();
   else if (width === 8) copy.swap64();
@@ -48,13 +39,13 @@ export function decodeBigEndian(
   const offset = copy.byteOffset;
   switch (code) {
     case 'B':
-      return unsigned ? new Int8Array(buffer, offset, count) : new Uint8Array(buffer, offset, count);
+      return new Uint8Array(buffer, offset, count);
     case 'I':
-      return unsigned ? new Uint16Array(buffer, offset, count) : new Int16Array(buffer, offset, count);
+      return new Int16Array(buffer, offset, count);
     case 'J':
-      return unsigned ? new Uint32Array(buffer, offset, count) : new Int32Array(buffer, offset, count);
+      return new Int32Array(buffer, offset, count);
     case 'K':
-      return unsigned ? new BigUint64Array(buffer, offset, count) : new BigInt64Array(buffer, offset, count);
+      return new BigInt64Array(buffer, offset, count);
     case 'E':
       return new Float32Array(buffer, offset, count);
     case 'D':
