@@ -8,6 +8,7 @@ import type { Table, Vector } from 'apache-arrow';
 import { packValidity } from './columns.ts';
 import { resolveQuantity } from './quality.ts';
 import { recognise } from './recognise.ts';
+import type { QuantitySource } from './recognise.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable } from './table.ts';
 import { toStrings } from './numeric.ts';
@@ -236,13 +237,13 @@ function take(vector: Vector, rows: Int32Array): Vector {
   return vectorFromArray(values as never[], vector.type);
 }
 
-function positions(catalog: CatalogTable): UnitVectors {
-  const recognition = recognise(catalog.table);
+function positions(catalog: CatalogTable, overrides: Record<string, QuantitySource>): UnitVectors {
+  const recognition = recognise(catalog.table, overrides);
   const ra = recognition.get('ra');
   const dec = recognition.get('dec');
   if (ra === undefined || dec === undefined) {
     throw new Error(
-      `${catalog.file}: no right ascension/declination columns recognised (use --by-id, or name them ra/dec)`,
+      `${catalog.file}: no right ascension/declination columns recognised (save them with `cradle catalog map FILE --set ra=COLUMN --set dec=COLUMN`, or match with --by-id)`,
     );
   }
   const r = resolveQuantity(catalog.table, recognition, ra);
@@ -253,6 +254,9 @@ function positions(catalog: CatalogTable): UnitVectors {
 
 export interface CrossMatchOptions {
   radiusDeg: number;
+  /** Saved mappings of A and B (where their ra/dec columns were set by hand). */
+  overridesA?: Record<string, QuantitySource>;
+  overridesB?: Record<string, QuantitySource>;
   all: boolean;
   byId?: string | undefined;
 }
@@ -275,7 +279,12 @@ export function crossMatchTables(
       options.all,
     );
   } else {
-    pairs = matchPositions(positions(left), positions(right), options.radiusDeg, options.all);
+    pairs = matchPositions(
+      positions(left, options.overridesA ?? {}),
+      positions(right, options.overridesB ?? {}),
+      options.radiusDeg,
+      options.all,
+    );
   }
   const leftNames = new Set(left.table.schema.fields.map((f) => f.name));
   const columns = [

@@ -198,6 +198,8 @@ export function registerCatalogCommand(program: Command): void {
         const right = await readCatalog(b);
         const result = crossMatchTables(left, right, {
           radiusDeg: parseRadius(flags.radius),
+          overridesA: loadMapping(a),
+          overridesB: loadMapping(b),
           all: flags.all === true,
           byId: flags.byId,
         });
