@@ -108,11 +108,14 @@ export class BcTable {
     av: AxisIndex;
   };
 
-  constructor(library: LibraryName, law: ExtinctionLaw) {
+  /**
+   * Builds the table, or, given `values` from another table of the same (library, law) - typically its
+   * SharedArrayBuffer-backed `values` posted to a worker thread - wraps them without rebuilding.
+   */
+  constructor(library: LibraryName, law: ExtinctionLaw, values?: Float32Array) {
     this.library = library;
     this.law = law;
-    const direct = new DirectPhotometry(library, law);
-    const lib = direct.library;
+    const lib = loadLibrary(library);
     this.teff = lib.teffNodes();
     this.invRv = Float64Array.from(RV_AXIS.map((r) => 1 / r)).sort();
     const nt = this.teff.length;
@@ -120,7 +123,7 @@ export class BcTable {
     const nm = this.mh.length;
     const nr = this.invRv.length;
     const na = this.av.length;
-    this.values = new Float32Array(nt * ng * nm * nr * na * NB);
+    const size = nt * ng * nm * nr * na * NB;
     this.index = {
       teff: new AxisIndex(this.teff),
       logg: new AxisIndex(this.logg),
@@ -128,6 +131,16 @@ export class BcTable {
       invRv: new AxisIndex(this.invRv),
       av: new AxisIndex(this.av),
     };
+    if (values) {
+      if (values.length !== size) {
+        throw new Error(`BC table ${library}/${law}: given ${values.length} values, the axes need ${size}`);
+      }
+      this.values = values;
+      return;
+    }
+    // shared memory, so worker threads can use the same table without a copy
+    this.values = new Float32Array(new SharedArrayBuffer(size * Float32Array.BYTES_PER_ELEMENT));
+    const direct = new DirectPhotometry(library, law);
     const nw = lib.wavelength.length;
     // transmission 10^(-0.4 A_V a) per (R_V, A_V) on the grid
     const trans = new Float64Array(nr * na * nw);

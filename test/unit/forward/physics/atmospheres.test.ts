@@ -4,7 +4,7 @@ import {
   loadLibrary,
   SED_MH_IGNORED,
 } from '../../../../electron/forward/physics/atmospheres.ts';
-import { bcTable, DirectPhotometry } from '../../../../electron/forward/physics/bc-tables.ts';
+import { BcTable, bcTable, DirectPhotometry } from '../../../../electron/forward/physics/bc-tables.ts';
 import { BANDS } from '../../../../electron/forward/physics/bands.ts';
 
 const SIGMA = 5.670374419e-5;
@@ -94,4 +94,18 @@ describe('bolometric-correction tables', () => {
       expect(r.p99).toBeLessThan(0.03);
     },
   );
+
+  it('can be shared with a worker: values wrap without a rebuild and give the same look-ups', () => {
+    const table = bcTable('kurucz', 'G23');
+    expect(table.values.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const view = new BcTable('kurucz', 'G23', table.values);
+    const a = new Float64Array(BANDS.length);
+    const b = new Float64Array(BANDS.length);
+    table.lookup(6123, 4.1, -0.3, 1.7, 3.3, a);
+    view.lookup(6123, 4.1, -0.3, 1.7, 3.3, b);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(() => new BcTable('kurucz', 'G23', new Float32Array(10))).toThrow(
+      /given 10 values, the axes need/,
+    );
+  });
 });
