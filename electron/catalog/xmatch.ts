@@ -243,7 +243,7 @@ function positions(catalog: CatalogTable, overrides: Record<string, QuantitySour
   const dec = recognition.get('dec');
   if (ra === undefined || dec === undefined) {
     throw new Error(
-      `${catalog.file}: no right ascension/declination columns recognised (save them with `cradle catalog map FILE --set ra=COLUMN --set dec=COLUMN`, or match with --by-id)`,
+      `${catalog.file}: no right ascension/declination columns recognised (save them with 'cradle catalog map FILE --set ra=COLUMN --set dec=COLUMN', or match with --by-id)`,
     );
   }
   const r = resolveQuantity(catalog.table, recognition, ra);
