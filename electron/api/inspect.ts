@@ -6,15 +6,24 @@ import { z } from 'zod';
 import { AbsolutePath } from './common.ts';
 
 // Typed arrays over any buffer (a worker's transferred buffer, a slice of a file read).
-const Float64Values = z.custom<Float64Array>((value) => value instanceof Float64Array, 'expected a Float64Array');
-const Float32Values = z.custom<Float32Array>((value) => value instanceof Float32Array, 'expected a Float32Array');
+const Float64Values = z.custom<Float64Array>(
+  (value) => value instanceof Float64Array,
+  'expected a Float64Array',
+);
+const Float32Values = z.custom<Float32Array>(
+  (value) => value instanceof Float32Array,
+  'expected a Float32Array',
+);
 const Uint8Values = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected a Uint8Array');
 
 const HduIndex = z.number().int().min(0).max(100_000);
 
 export const HduRef = z.object({ path: AbsolutePath, hdu: HduIndex }).strict();
 
-export const ChecksumState = z.enum(['ok', 'bad', 'absent']);
+/** 'unchecked': the HDU has CHECKSUM/DATASUM but is too large to verify on open (fits.checksum does it). */
+export const ChecksumState = z.enum(['ok', 'bad', 'absent', 'unchecked']);
+
+export const ChecksumResult = z.object({ checksum: ChecksumState, datasum: ChecksumState });
 
 export const InspectColumn = z.object({
   name: z.string(),

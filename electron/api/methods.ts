@@ -5,6 +5,8 @@ import { z } from 'zod';
 import { AppInfo } from './app.ts';
 import { AddRecentParams, DirListing, FileEntry, ListParams, RecentList, StatParams } from './files.ts';
 import {
+  ChecksumResult,
+  ChecksumResult,
   ColumnStatsParams,
   ColumnStatsResult,
   ExportParams,
@@ -41,7 +43,9 @@ export const methods = {
   'jobs.list': { params: NoParams, result: z.array(JobSnapshot) },
   'fits.open': { params: StatParams, result: InspectFile },
   'fits.header': { params: HduRef, result: HeaderResult },
+  'fits.checksum': { params: HduRef, result: ChecksumResult },
   'fits.rows': { params: RowsParams, result: RowsResult },
+  'fits.checksum': { params: HduRef, result: ChecksumResult },
   'fits.sort': { params: SortParams, result: SortResult },
   'fits.columnStats': { params: ColumnStatsParams, result: ColumnStatsResult },
   'fits.imageTile': { params: ImageTileParams, result: ImageTile },

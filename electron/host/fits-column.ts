@@ -24,7 +24,8 @@ export interface ColumnStatsValues {
   counts: Float64Array;
 }
 
-export type ColumnTaskResult = { task: 'sort'; order: Uint32Array } | { task: 'stats'; stats: ColumnStatsValues };
+export type ColumnTaskResult =
+  { task: 'sort'; order: Uint32Array } | { task: 'stats'; stats: ColumnStatsValues };
 
 /** The column as float64, NaN for NaN and nulls. */
 export function readColumn(path: string, hdu: number, name: string): Float64Array {
@@ -32,9 +33,13 @@ export function readColumn(path: string, hdu: number, name: string): Float64Arra
     const table = new BinaryTable(file, file.hdu(hdu));
     const column = table.column(name);
     if (column.descriptor || column.repeat !== 1 || !'BIJKED'.includes(column.type)) {
-      throw file.error(table.hdu, `only numeric scalar columns can be sorted or summarised (TFORM ${column.format})`, {
-        column: column.name,
-      });
+      throw file.error(
+        table.hdu,
+        `only numeric scalar columns can be sorted or summarised (TFORM ${column.format})`,
+        {
+          column: column.name,
+        },
+      );
     }
     const values = new Float64Array(table.rows);
     for (const batch of table.batches()) {

@@ -29,8 +29,9 @@ export function planeOf(values: NumericArray, shape: number[], slice: number[], 
   const height = shape[shape.length - 2]!;
   const width = shape[shape.length - 1]!;
   const count = width * height;
-  const data = new Float32Array(count);
   const start = offset * count;
+  if (values instanceof Float32Array) return { data: values.subarray(start, start + count), width, height };
+  const data = new Float32Array(count);
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     for (let i = 0; i < count; i++) data[i] = Number(values[start + i]!);
   } else {
@@ -57,7 +58,12 @@ export interface Tile {
 }
 
 /** The tile at full-resolution origin (x, y), `width` × `height` level pixels, clipped to the plane. */
-export function downsampleTile(plane: Float32Array, planeWidth: number, planeHeight: number, request: TileRequest): Tile {
+export function downsampleTile(
+  plane: Float32Array,
+  planeWidth: number,
+  planeHeight: number,
+  request: TileRequest,
+): Tile {
   const factor = 2 ** request.level;
   const { x, y } = request;
   const width = Math.max(0, Math.min(request.width, Math.ceil((planeWidth - x) / factor)));
@@ -70,8 +76,12 @@ export function downsampleTile(plane: Float32Array, planeWidth: number, planeHei
     }
     return { level: request.level, x, y, width, height, data };
   }
+  // One pass along each image row, adding every finite pixel into its block's column
+  // (v − v is 0 exactly for finite v, NaN for NaN and ±Infinity).
   const sums = new Float64Array(width);
   const counts = new Uint32Array(width);
+  const xEnd = Math.min(planeWidth, x + width * factor);
+  const level = request.level;
   for (let row = 0; row < height; row++) {
     sums.fill(0);
     counts.fill(0);
@@ -79,20 +89,13 @@ export function downsampleTile(plane: Float32Array, planeWidth: number, planeHei
     const y1 = Math.min(planeHeight, y0 + factor);
     for (let py = y0; py < y1; py++) {
       const base = py * planeWidth;
-      for (let col = 0; col < width; col++) {
-        const x0 = x + col * factor;
-        const x1 = Math.min(planeWidth, x0 + factor);
-        let sum = 0;
-        let n = 0;
-        for (let px = x0; px < x1; px++) {
-          const v = plane[base + px]!;
-          if (v === v && v !== Infinity && v !== -Infinity) {
-            sum += v;
-            n++;
-          }
+      for (let px = x; px < xEnd; px++) {
+        const v = plane[base + px]!;
+        if (v - v === 0) {
+          const col = (px - x) >> level;
+          sums[col]! += v;
+          counts[col]! += 1;
         }
-        sums[col]! += sum;
-        counts[col]! += n;
       }
     }
     for (let col = 0; col < width; col++) {

@@ -39,6 +39,8 @@ interface Plane {
 }
 
 const OPEN_FILES = 6;
+/** HDUs with more data than this are not checksummed on open (it would delay the first look). */
+const CHECKSUM_ON_OPEN_BYTES = 16 * 1024 * 1024;
 const PLANES = 2;
 const SORTS = 8;
 
@@ -131,7 +133,10 @@ function describe(file: FitsFile, hdu: Hdu, checksums: boolean): InspectHdu {
     if (view !== 'none' && isSpectrum(file, hdu)) view = 'spectrum';
     else if (view === 'image' && shape.length < 2) view = 'none';
     if (hdu.truncated) file.checkDataPresent(hdu);
-    if (checksums) sums = verifyChecksums(file, hdu);
+    if (checksums && hdu.dataSize <= CHECKSUM_ON_OPEN_BYTES) sums = verifyChecksums(file, hdu);
+    else if (hdu.header.has('CHECKSUM') || hdu.header.has('DATASUM')) {
+      sums = { checksum: 'unchecked', datasum: 'unchecked' };
+    }
   } catch (error) {
     problem = message(error);
   }
@@ -249,6 +254,11 @@ export class InspectService {
       hierarch: card.raw.startsWith('HIERARCH'),
     }));
     return { cards };
+  }
+
+  async checksum({ path, hdu }: MethodArgs<'fits.checksum'>): Promise<MethodResult<'fits.checksum'>> {
+    const file = await this.open(path);
+    return verifyChecksums(file, file.hdu(hdu));
   }
 
   async rows(args: MethodArgs<'fits.rows'>): Promise<MethodResult<'fits.rows'>> {

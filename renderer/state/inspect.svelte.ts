@@ -48,6 +48,20 @@ export class InspectState {
     await this.loadRecent().catch(() => undefined);
   }
 
+  /** Verify a large HDU's CHECKSUM/DATASUM, which opening the file leaves unchecked. */
+  async verify(index: number): Promise<void> {
+    const file = this.file;
+    const hdu = file?.hdus[index];
+    if (file === null || hdu === undefined) return;
+    try {
+      const sums = await this.api.call('fits.checksum', { path: file.path, hdu: index });
+      hdu.checksum = sums.checksum;
+      hdu.datasum = sums.datasum;
+    } catch (error) {
+      this.error = (error as Error).message;
+    }
+  }
+
   select(index: number): void {
     this.hduIndex = index;
     const hdu = this.file?.hdus[index];

@@ -53,9 +53,18 @@ export function percentile(sorted: Float64Array, q: number): number {
 /** Display limits [vmin, vmax]; a percentile mode keeps that central fraction (astropy PercentileInterval). */
 export function limits(values: ArrayLike<number>, mode: LimitMode): [number, number] {
   if (mode === 'zscale') return zscale(values);
+  if (mode === 'minmax') {
+    let low = Infinity;
+    let high = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      if (v < low) low = v;
+      if (v > high) high = v;
+    }
+    return low <= high ? [low, high] : [0, 1];
+  }
   const sorted = finiteSorted(values);
   if (sorted.length === 0) return [0, 1];
-  if (mode === 'minmax') return [sorted[0]!, sorted[sorted.length - 1]!];
   const kept = Number(mode);
   const tail = (100 - kept) / 2;
   return [percentile(sorted, tail), percentile(sorted, 100 - tail)];
