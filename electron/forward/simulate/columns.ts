@@ -229,7 +229,7 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       description:
         'cluster of the star (1-based index of the config clusters; ≥ 1e6: clusters drawn from the prior); null: field',
       read: (c) => c.truth.clusterId,
-      nullWhen: (c) => c.truth.clusterId.map((v) => (v < 0 ? 1 : 0)) as unknown as Uint8Array,
+      nullWhen: (c) => Uint8Array.from(c.truth.clusterId, (v) => (v < 0 ? 1 : 0)),
     },
     {
       name: 'population',
@@ -361,7 +361,7 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
       unit: '',
       description: 'cluster of the star; null: field',
       read: (c) => c.truth.clusterId,
-      nullWhen: (c) => c.truth.clusterId.map((v) => (v < 0 ? 1 : 0)) as unknown as Uint8Array,
+      nullWhen: (c) => Uint8Array.from(c.truth.clusterId, (v) => (v < 0 ? 1 : 0)),
     },
     {
       name: 'population',

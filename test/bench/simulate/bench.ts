@@ -17,6 +17,8 @@ interface RunFigures {
   steadyS: number;
   rowsPerS: number;
   cpuS: number;
+  /** Rows per CPU-second after the first chunk: what dedicated cores would deliver. */
+  rowsPerCpuS: number;
   maxRssMiB: number;
 }
 
@@ -43,11 +45,13 @@ const rows: [string, RunFigures][] = [
   ['2 workers, 50k stars', runOnce(2, 50000)],
   ['2 workers, 400k stars', runOnce(2, 400000)],
 ];
-console.log('| run | rows | candidates | start-up s | steady s | rows/s | CPU s | peak RSS MiB |');
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+console.log(
+  '| run | rows | candidates | start-up s | steady s | rows/s | CPU s | rows per CPU-s | peak RSS MiB |',
+);
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|');
 for (const [name, f] of rows) {
   console.log(
-    `| ${name} | ${f.rows} | ${f.candidates} | ${f.startupS.toFixed(1)} | ${f.steadyS.toFixed(1)} | ${Math.round(f.rowsPerS)} | ${f.cpuS.toFixed(1)} | ${f.maxRssMiB.toFixed(0)} |`,
+    `| ${name} | ${f.rows} | ${f.candidates} | ${f.startupS.toFixed(1)} | ${f.steadyS.toFixed(1)} | ${Math.round(f.rowsPerS)} | ${f.cpuS.toFixed(1)} | ${Math.round(f.rowsPerCpuS)} | ${f.maxRssMiB.toFixed(0)} |`,
   );
 }
 const [two, inline, small, large] = rows.map(([, f]) => f) as [
@@ -59,4 +63,5 @@ const [two, inline, small, large] = rows.map(([, f]) => f) as [
 console.log(
   `\nspeed-up of 2 workers over inline: ${(two.rowsPerS / inline.rowsPerS).toFixed(2)}; target 100000 rows/s: ${(two.rowsPerS / 100000).toFixed(2)} of it`,
 );
+console.log(`2 dedicated cores at the measured CPU cost: ≈ ${Math.round(2 * two.rowsPerCpuS)} rows/s`);
 console.log(`peak RSS 400k / 50k stars: ${(large.maxRssMiB / small.maxRssMiB).toFixed(2)} (1.0 = flat)`);

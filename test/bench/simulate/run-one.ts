@@ -10,6 +10,7 @@ const [workers, stars, out] = [Number(process.argv[2]), Number(process.argv[3]),
 const started = performance.now();
 let firstMs = 0;
 let firstRows = 0;
+let firstCpu = { user: 0, system: 0 };
 const summary = await runSimulation({
   config: parseSimulationConfig({ ...PRESETS.field, stars }, 'bench'),
   outDir: out,
@@ -22,6 +23,7 @@ const summary = await runSimulation({
     if (firstMs === 0) {
       firstMs = performance.now();
       firstRows = p.rows;
+      firstCpu = process.cpuUsage();
     }
   },
 });
@@ -36,6 +38,8 @@ console.log(
     steadyS,
     rowsPerS: (summary.rows - firstRows) / steadyS,
     cpuS: (cpu.user + cpu.system) / 1e6,
+    rowsPerCpuS:
+      (summary.rows - firstRows) / ((cpu.user + cpu.system - firstCpu.user - firstCpu.system) / 1e6),
     maxRssMiB: process.resourceUsage().maxRSS / 1024,
   }),
 );
