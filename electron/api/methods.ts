@@ -6,7 +6,6 @@ import { AppInfo } from './app.ts';
 import { AddRecentParams, DirListing, FileEntry, ListParams, RecentList, StatParams } from './files.ts';
 import {
   ChecksumResult,
-  ChecksumResult,
   ColumnStatsParams,
   ColumnStatsResult,
   ExportParams,
@@ -45,7 +44,6 @@ export const methods = {
   'fits.header': { params: HduRef, result: HeaderResult },
   'fits.checksum': { params: HduRef, result: ChecksumResult },
   'fits.rows': { params: RowsParams, result: RowsResult },
-  'fits.checksum': { params: HduRef, result: ChecksumResult },
   'fits.sort': { params: SortParams, result: SortResult },
   'fits.columnStats': { params: ColumnStatsParams, result: ColumnStatsResult },
   'fits.imageTile': { params: ImageTileParams, result: ImageTile },

@@ -85,7 +85,6 @@ export class Host {
       'fits.header': (args) => this.inspect.header(args),
       'fits.rows': (args) => this.inspect.rows(args),
       'fits.checksum': (args) => this.inspect.checksum(args),
-      'fits.checksum': (args) => this.inspect.checksum(args),
       'fits.sort': (args) => this.inspect.sort(args),
       'fits.columnStats': (args) => this.inspect.columnStats(args),
       'fits.imageTile': (args) => this.inspect.imageTile(args),
