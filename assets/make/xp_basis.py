@@ -85,7 +85,9 @@ def main() -> None:
                     "package": "gaiaxpy",
                     "version": gaiaxpy.__version__,
                     "file": f"gaiaxpy/config/filters/{source_file.name}",
-                    "sourceSha256": hashlib.sha256(source_file.read_bytes()).hexdigest(),
+                    "sourceSha256": hashlib.sha256(
+                        source_file.read_bytes()
+                    ).hexdigest(),
                     "models": {"bp": BP_MODEL, "rp": RP_MODEL},
                     "papers": [
                         "Montegriffo et al. 2023, A&A 674, A3 (external calibration)",
