@@ -42,8 +42,14 @@ export interface SessionOptions {
   threads?: number;
 }
 
-/** Providers shipped as separate shared libraries (CUDA, TensorRT) need those beside the binding. */
+/**
+ * Why a provider cannot work here, found without trying it: CUDA and TensorRT ship as separate shared
+ * libraries that must sit beside the binding; WebGPU on Linux needs a GPU device node (/dev/dri or NVIDIA's), and
+ * trying without one costs a second and a Vulkan warning on stderr.
+ */
 function missingLibrary(provider: Provider): string | null {
+  if (provider === 'webgpu' && platform() === 'linux' && !existsSync('/dev/dri'))
+    return 'no GPU device in /dev/dri';
   if (provider !== 'cuda' && provider !== 'tensorrt') return null;
   const entry = createRequire(import.meta.url).resolve('onnxruntime-node');
   const dir = join(dirname(entry), '..', 'bin', 'napi-v6', platform(), arch());

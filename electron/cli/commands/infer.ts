@@ -69,7 +69,11 @@ export function registerInferCommand(program: Command): void {
     .option('--resume', 'continue a stopped run in --out')
     .option('--seed <n>', 'random seed (default 0)', wholeNumber('--seed', 0))
     .option('--chunk-rows <n>', 'stars per checkpointed chunk (default 4096)', wholeNumber('--chunk-rows', 1))
-    .option('--workers <n>', 'parallel workers (default 1)', wholeNumber('--workers', 1))
+    .option(
+      '--workers <n>',
+      'parallel workers (default: one per core, at most one per chunk)',
+      wholeNumber('--workers', 1),
+    )
     .option('--cores <n>', 'cores to use in all (default: all)', wholeNumber('--cores', 1))
     .option('--keep-samples', 'also write samples.parquet')
     .option('--export <file...>', 'when complete, also export the summary (.fits, .csv, .parquet, …)')

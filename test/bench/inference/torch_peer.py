@@ -1,7 +1,7 @@
 """The PyTorch peer of the inference benchmark: the same model (weights.pt beside the card), the same
 sampler (cradle_models.export.sampler, the reference the engine is tested against) and the same work
 (N stars × S samples × the card's Heun steps, context once per star, stars batched like the engine),
-on the given number of threads. Prints JSON: stars per second and seconds.
+on the given number of threads. Prints JSON: stars per second, seconds and CPU seconds.
 
     python torch_peer.py MODEL_DIR N_STARS THREADS [STARS_PER_BATCH]
 """
@@ -54,6 +54,7 @@ def main() -> int:
     rng = np.random.default_rng(0)
     d = len(roles)
     started = time.perf_counter()
+    cpu_started = time.process_time()
     done = 0
     while done < n_stars:
         b = min(per_batch, n_stars - done)
@@ -82,9 +83,15 @@ def main() -> int:
         )
         done += b
     seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     print(
         json.dumps(
-            {"stars": n_stars, "seconds": seconds, "stars_per_s": n_stars / seconds}
+            {
+                "stars": n_stars,
+                "seconds": seconds,
+                "stars_per_s": n_stars / seconds,
+                "cpu_seconds": cpu,
+            }
         )
     )
     return 0
