@@ -2,8 +2,8 @@
 // names (Gaia DR3 gaia_source, 2MASS PSC, AllWISE), the truth under Cradle's canonical names
 // (architecture doc, "Canonical names"), and the training shards (parameters, observables, their
 // uncertainties and observed masks, a domain label and pair ids). Each column knows its unit and meaning
-// (written to the Arrow field metadata and the manifest) and how to read itself from a chunk. NaN in a
-// value array becomes null.
+// (written to the Arrow field metadata and the manifest; plain ASCII, since they also become FITS header
+// comments) and how to read itself from a chunk. NaN in a value array becomes null.
 import {
   Bool,
   type Data,
@@ -99,7 +99,7 @@ export function catalogColumns(bands: readonly Band[]): ColumnSpec[] {
       name: 'source_id',
       kind: 'i64',
       unit: '',
-      description: 'simulated source identifier ((chunk + 1) × 2^24 + row; not a HEALPix-encoded Gaia id)',
+      description: 'simulated source identifier ((chunk + 1) x 2^24 + row; not a HEALPix-encoded Gaia id)',
       read: (c) => c.truth.sourceId,
     },
     {
@@ -130,7 +130,7 @@ export function catalogColumns(bands: readonly Band[]): ColumnSpec[] {
       name: 'pmra',
       kind: 'f64',
       unit: 'mas/yr',
-      description: 'proper motion in right ascension × cos(dec)',
+      description: 'proper motion in right ascension x cos(dec)',
       read: (c) => c.observed.pmra,
     },
     {
@@ -227,7 +227,7 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       kind: 'i32',
       unit: '',
       description:
-        'cluster of the star (1-based index of the config clusters; ≥ 1e6: clusters drawn from the prior); null: field',
+        'cluster of the star (1-based index of the config clusters; >= 1e6: clusters drawn from the prior); null: field',
       read: (c) => c.truth.clusterId,
       nullWhen: (c) => Uint8Array.from(c.truth.clusterId, (v) => (v < 0 ? 1 : 0)),
     },
@@ -243,7 +243,7 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       kind: 'i8',
       unit: '',
       description:
-        'Galactic component: 1–7 thin disc age bins, 8 thick disc, 9 halo, 10 bulge, 20 broad age prior, 21 cluster',
+        'Galactic component: 1-7 thin disc age bins, 8 thick disc, 9 halo, 10 bulge, 20 broad age prior, 21 cluster',
       read: (c) => c.truth.component,
     },
     {
@@ -271,7 +271,7 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       name: 'disk_temp_index',
       kind: 'f64',
       unit: '',
-      description: 'disc temperature index q, T ∝ r^-q (tempIndex); null: no disc',
+      description: 'disc temperature index q, T ~ r^-q (tempIndex); null: no disc',
       read: (c) => c.truth.diskTempIndex,
     },
     {
@@ -287,7 +287,7 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
       name: 'pmra',
       kind: 'f64',
       unit: 'mas/yr',
-      description: 'true proper motion in RA × cos(dec)',
+      description: 'true proper motion in RA x cos(dec)',
       read: (c) => c.truth.pmraMasYr,
     },
     {
@@ -395,7 +395,7 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
       name: 'disk_temp_index',
       kind: 'f64',
       unit: '',
-      description: 'disc temperature index q, T ∝ r^-q (tempIndex); null: no disc',
+      description: 'disc temperature index q, T ~ r^-q (tempIndex); null: no disc',
       read: (c) => c.truth.diskTempIndex,
     },
     {
@@ -418,7 +418,7 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
       name: `${band}.err`,
       kind: 'f32',
       unit: 'mag',
-      description: `reported 1σ uncertainty of ${band}`,
+      description: `reported 1-sigma uncertainty of ${band}`,
       read: (c) => mustBand(c.observed.magErr, band),
     });
     cols.push({
@@ -474,7 +474,7 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
       name: 'gaia.xp.err',
       kind: 'xp-error',
       unit: 'W m-2 nm-1',
-      description: 'its 1σ uncertainties',
+      description: 'its 1-sigma uncertainties',
       read: (c) => xp(c).error,
       nullWhen: (c) => c.observed.hasXp.map((v) => 1 - v),
     });

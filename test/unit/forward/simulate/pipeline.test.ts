@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import {
   type SimulationConfigInput,
 } from '../../../../electron/forward/simulate/config.ts';
 import { runSimulation, type RunSummary } from '../../../../electron/forward/simulate/pipeline.ts';
+import { simulate } from '../../../../electron/forward/simulate/run.ts';
 import {
   gaiaMagnitudeError,
   gaiaParallaxError,
@@ -252,6 +253,34 @@ describe.skipIf(!HAS_SPLINE)('simulation pipeline (analytic photometry stand-in)
       expect(Math.abs(rms(dg) - 1)).toBeLessThan(0.1);
       expect(Math.abs(rms(dp) - 1)).toBeLessThan(0.1);
     }
+  }, 60000);
+
+  it('converts the catalogue and truth to FITS on request', async () => {
+    const dir = join(root, 'fits');
+    const summary = await simulate({
+      config: parseSimulationConfig(small, 'fits'),
+      outDir: dir,
+      format: 'fits',
+      shards: false,
+      workers: 0,
+      port,
+    });
+    expect(summary.files).toEqual(['catalog.fits', 'truth.fits']);
+    expect(existsSync(join(dir, 'catalog.parquet'))).toBe(false);
+    const bytes = readFileSync(join(dir, 'catalog.fits'));
+    expect(bytes.subarray(0, 9).toString('latin1')).toBe('SIMPLE  =');
+    expect(bytes.length % 2880).toBe(0);
+    expect(bytes.toString('latin1')).toContain("TTYPE1  = 'source_id'");
+    await expect(
+      simulate({
+        config: parseSimulationConfig(small, 'x'),
+        outDir: join(root, 'bad'),
+        format: 'fits',
+        shards: true,
+        workers: 0,
+        port,
+      }),
+    ).rejects.toThrow(/shards are Parquet only/);
   }, 60000);
 
   it('refuses a bad config with the path of the bad field', () => {
