@@ -2,7 +2,8 @@
 // scale.fits read at a known pixel (the value astropy gives) under zscale + asinh + inferno, with
 // the picture changing as the scaling does; a generated 1,000,000-row table counted, jumped to its
 // last row and sorted; a CONTINUE long string found whole by header search; a truncated file that
-// shows the engine's error while the app goes on working. Saves docs/screenshots/inspect-*.png.
+// shows the engine's error while the app goes on working; a file named in the URL (`cradle FILE`)
+// opened on start. Saves docs/screenshots/inspect-*.png.
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -163,5 +164,11 @@ describe('Inspect view', () => {
     await open(files['header']!);
     await expect.poll(() => page.getByTestId('hdu-dims-0').textContent(), slow).toBe('8 × 8');
     expect(pageErrors).toEqual([]);
+  });
+
+  it('opens the file named in the URL, as `cradle FILE` prints it', async () => {
+    await page.goto(`${served.url}&open=${encodeURIComponent(files['scale']!)}`);
+    await expect.poll(() => page.getByTestId('hdu-dims-0').textContent(), slow).toBe('20 × 21');
+    expect(await page.getByTestId('image-canvas').count()).toBe(1);
   });
 });
