@@ -105,6 +105,9 @@ describe('fits.* methods', () => {
     // astropy: fits.getdata('scale.fits')[12, 10] = 515.5492 (float32); WCS(header).wcs_pix2world(10, 12, 0).
     expect(pixel.value).toBeCloseTo(515.5492, 4);
     expect(pixel.world.map((axis) => axis.name)).toEqual(['RA---TAN', 'DEC--TAN']);
+    // astropy: WCS(fits.getheader('scale.fits')).wcs_pix2world(10, 12, 0) = (266.95802013, -29.41479495).
+    expect(pixel.world[0]!.value).toBeCloseTo(266.95802013, 7);
+    expect(pixel.world[1]!.value).toBeCloseTo(-29.41479495, 7);
   });
 
   it('serves tiles of the level-of-detail pyramid', async () => {
