@@ -23,6 +23,7 @@ import {
   SortResult,
   SpectrumResult,
 } from './inspect.ts';
+import { GalaxyLoadParams, GalaxyStars } from './galaxy.ts';
 import { JobIdParams, JobSnapshot, JobStartParams } from './jobs.ts';
 import { Settings, SettingsPatch } from './settings.ts';
 
@@ -50,6 +51,7 @@ export const methods = {
   'fits.pixel': { params: PixelParams, result: PixelResult },
   'fits.spectrum': { params: HduRef, result: SpectrumResult },
   'fits.export': { params: ExportParams, result: ExportResult },
+  'galaxy.load': { params: GalaxyLoadParams, result: GalaxyStars },
   /** A native file chooser for FITS files; only the Electron transport has one. */
   'dialog.chooseFile': {
     params: z.object({ title: z.string().max(200).optional() }).strict(),

@@ -16,6 +16,7 @@ import type { ApiErrorCode, Reply } from '../api/protocol.ts';
 import { JobRegistry, type JobEvent } from '../jobs/registry.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory, statPath } from './files.ts';
+import { loadGalaxy } from './galaxy.ts';
 import { InspectService } from './inspect.ts';
 import { jobDefinitions } from './job-kinds.ts';
 import { RecentFiles } from './recent.ts';
@@ -91,6 +92,7 @@ export class Host {
       'fits.pixel': (args) => this.inspect.pixel(args),
       'fits.spectrum': (args) => this.inspect.spectrum(args),
       'fits.export': (args) => this.inspect.export(args),
+      'galaxy.load': loadGalaxy,
       'dialog.chooseFile': async ({ title }) => {
         if (options.chooseFile === undefined) {
           throw new ApiFailure('dialog.chooseFile: no native dialogs in browser mode', 'not-available');

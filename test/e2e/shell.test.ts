@@ -109,7 +109,7 @@ describe('the shell', () => {
     expect(await page.getByTestId('planned-inspect').count()).toBe(0);
     expect(await rail.getByRole('button', { name: 'Galaxy' }).getAttribute('title')).toBe('Galaxy (Ctrl+5)');
     await page.keyboard.press('Control+5');
-    await page.getByTestId('planned-galaxy').waitFor();
+    await page.getByTestId('galaxy-view').waitFor();
     expect(await rail.getByRole('button', { name: 'Galaxy' }).getAttribute('aria-current')).toBe('page');
     await page.keyboard.press('Control+6');
     expect(await page.getByTestId('planned-models').textContent()).toContain('The Simformer');

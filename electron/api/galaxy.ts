@@ -1,0 +1,45 @@
+// The Galaxy view's contract: load the stars of a catalogue, a run or the simulator's demo sky as
+// per-star typed arrays (positions in heliocentric Galactic Cartesian pc, log age and its 1σ width,
+// distance and its 1σ width), with where the ages came from so the UI never shows simulated truth as
+// a posterior.
+import { z } from 'zod';
+import { AbsolutePath } from './common.ts';
+
+const Float32Values = z.custom<Float32Array>(
+  (value) => value instanceof Float32Array,
+  'expected a Float32Array',
+);
+const Float64Values = z.custom<Float64Array>(
+  (value) => value instanceof Float64Array,
+  'expected a Float64Array',
+);
+
+export const GalaxyLoadParams = z
+  .object({
+    /** A simulator output folder (truth.parquet + catalog.parquet) or a Parquet catalogue. */
+    path: AbsolutePath,
+  })
+  .strict();
+
+/** Where the ages and distances came from: simulated truth is never a posterior. */
+export const GalaxyAgeSource = z.enum(['simulated-truth', 'catalogue']);
+export type GalaxyAgeSource = z.infer<typeof GalaxyAgeSource>;
+
+export const GalaxyStars = z.object({
+  path: z.string(),
+  source: GalaxyAgeSource,
+  count: z.number().int().nonnegative(),
+  /** x, y, z per star (pc; X toward the Galactic centre, Z toward the NGP). */
+  positions: Float32Values,
+  /** log10(age / yr); NaN where unknown. */
+  logAge: Float32Values,
+  /** Half the 16–84% width of log age (0 for simulated truth). */
+  logAgeError: Float32Values,
+  distancePc: Float32Values,
+  distanceErrorPc: Float32Values,
+  /** Source identifiers (exact for ids below 2^53). */
+  sourceId: Float64Values,
+  /** Simulated cluster id (NaN for field stars), only for the demo sky. */
+  truthCluster: Float32Values.nullable(),
+});
+export type GalaxyStars = z.infer<typeof GalaxyStars>;
