@@ -47,10 +47,15 @@ export function writeLongHeader(path: string): void {
   ]);
 }
 
+/** Pixel (x, y) of the generated large image, as float32. */
+export function largePixel(x: number, y: number): number {
+  return Math.fround(Math.sin(x / 97) * Math.cos(y / 61) * 1000 + x * 0.01);
+}
+
 export function writeLargeImage(path: string, side: number): void {
   const data = new Float32Array(side * side);
   for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) data[y * side + x] = Math.sin(x / 97) * Math.cos(y / 61) * 1000 + x * 0.01;
+    for (let x = 0; x < side; x++) data[y * side + x] = largePixel(x, y);
   }
   writeFits(path, [{ kind: 'image', data, shape: [side, side] }]);
 }
@@ -64,11 +69,13 @@ export async function prepare(dir: string, tableRows: number): Promise<Record<st
     table: join(dir, 'million.fits'),
     header: join(dir, 'long-header.fits'),
     truncated: join(dir, 'truncated.fits'),
+    large: join(dir, 'large.fits'),
   };
   await copyFile(join(fixtures, lamostName), paths.lamost);
   await copyFile(join(fixtures, 'scale.fits'), paths.scale);
   writeTable(paths.table, tableRows);
   writeLongHeader(paths.header);
+  writeLargeImage(paths.large, 2048);
   const whole = await readFile(paths.table);
   await writeFile(paths.truncated, whole.subarray(0, Math.floor(whole.length / 2)));
   return paths;

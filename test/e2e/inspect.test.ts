@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
-import { longString, prepare, tableRow } from './inspect-fixtures.ts';
+import { largePixel, longString, prepare, tableRow } from './inspect-fixtures.ts';
 
 const ROWS = 1_000_000;
 let served: Served;
@@ -112,6 +112,33 @@ describe('Inspect view', () => {
       .toBeCloseTo(515.5492, 3);
     await expect.poll(() => readout.textContent(), slow).toMatch(/x 11, y 13.*RA \d+:\d+:.*Dec [−+]\d+:/);
     await page.screenshot({ path: join(screenshots, 'inspect-image.png') });
+  });
+
+  it('shows a 2048² image through its pyramid: a coarse overview, full-resolution tiles when zoomed', async () => {
+    await open(files['large']!);
+    const canvas = page.getByTestId('image-canvas');
+    await expect.poll(() => canvas.getAttribute('data-frames'), slow).not.toBe('0');
+    expect(await canvas.getAttribute('data-detail-tiles')).toBe('0');
+    const overview = await canvas.screenshot();
+    await canvas.focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('+');
+    await expect.poll(async () => Number(await canvas.getAttribute('data-zoom')), slow).toBeGreaterThan(1);
+    await expect
+      .poll(async () => Number(await canvas.getAttribute('data-detail-tiles')), slow)
+      .toBeGreaterThan(0);
+    expect((await canvas.screenshot()).equals(overview)).toBe(false);
+    // The read-out under the pointer is the full-resolution pixel the file holds.
+    const zoom = Number(await canvas.getAttribute('data-zoom'));
+    const panX = Number(await canvas.getAttribute('data-pan-x'));
+    const panY = Number(await canvas.getAttribute('data-pan-y'));
+    const box = (await canvas.boundingBox())!;
+    const x = Math.floor((box.width / 2 - panX) / zoom);
+    const y = Math.floor((box.height / 2 - panY) / zoom);
+    await page.mouse.move(box.x + panX + (x + 0.5) * zoom, box.y + box.height - (panY + (y + 0.5) * zoom));
+    const readout = page.getByTestId('pixel-readout');
+    await expect
+      .poll(async () => Number(await readout.getAttribute('data-value')), slow)
+      .toBeCloseTo(largePixel(x, y), 3);
   });
 
   it('scrolls, jumps and sorts a 1,000,000-row table', async () => {

@@ -138,6 +138,13 @@ export class ImageRenderer {
     return texture;
   }
 
+  /** How many tiles are held whose key does not start with `exceptPrefix`. */
+  countTiles(exceptPrefix: string): number {
+    let count = 0;
+    for (const key of this.textures.keys()) if (!key.startsWith(exceptPrefix)) count++;
+    return count;
+  }
+
   hasTile(key: string): boolean {
     return this.textures.has(key);
   }
