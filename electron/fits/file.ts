@@ -11,6 +11,8 @@ export class FitsFile {
   readonly path: string;
   private readonly source: ByteSource;
   private readonly found: Hdu[] = [];
+  /** HDUs of a compressed file whose data was confirmed to be all there. */
+  private readonly present = new Set<number>();
   private nextOffset = 0;
   private complete = false;
 
@@ -106,6 +108,11 @@ export class FitsFile {
   /** Fail early, before allocating, if an HDU's data cannot all be in the file. */
   checkDataPresent(hdu: Hdu): void {
     if (hdu.truncated) throw this.truncation(hdu);
+    if (this.source.knownSize !== undefined || hdu.dataSize === 0 || this.present.has(hdu.index)) return;
+    // A compressed stream's length is unknown until inflated: inflate up to the HDU's last byte
+    // (memory stays bounded by the source's window) before anything is allocated for the data.
+    if (this.source.read(hdu.dataOffset + hdu.dataSize - 1, 1).length < 1) throw this.truncation(hdu);
+    this.present.add(hdu.index);
   }
 
   error(hdu: Hdu, detail: string, where: { column?: string; keyword?: string } = {}): FitsError {

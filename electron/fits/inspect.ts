@@ -11,6 +11,7 @@ import { imageShape, paddedSize } from './hdu.ts';
 import type { Hdu, HduType } from './hdu.ts';
 import { valueText } from './header.ts';
 import type { HeaderJsonValue } from './header.ts';
+import { RandomGroups } from './groups.ts';
 import { imageLayout, imageStats, readPixel } from './image.ts';
 import type { ImageStats } from './image.ts';
 import { asciiTableStats, binaryTableStats } from './stats.ts';
@@ -181,7 +182,18 @@ export function rowsOf(
     }
     return { rows: out };
   }
-  throw file.error(hdu, `rows are only available for table HDUs, this is ${hdu.type}`);
+  if (hdu.type === 'RANDOM_GROUPS') {
+    const groups = new RandomGroups(file, hdu);
+    for (const r of rows) {
+      const record: Record<string, JsonCell> = {};
+      for (const [name, value] of Object.entries(groups.group(r))) {
+        if (!columns || columns.includes(name)) record[name] = jsonCell(value);
+      }
+      out[String(r)] = record;
+    }
+    return { rows: out };
+  }
+  throw file.error(hdu, `rows are only available for table and random-groups HDUs, this is ${hdu.type}`);
 }
 
 export function pixelsOf(

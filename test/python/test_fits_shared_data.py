@@ -519,3 +519,36 @@ def test_convert_writes_what_astropy_reads(
         assert header["NAXIS2"] == len(original)
         compared += 1
     assert compared >= 20
+
+
+def test_random_groups_match_astropy(
+    infos: dict[Path, dict[str, Any]], tmp_path: Path
+) -> None:
+    plan = [
+        (path, hdu)
+        for path, result in infos.items()
+        for hdu in result.get("ok", {"hdus": []})["hdus"]
+        if hdu["type"] == "RANDOM_GROUPS" and hdu["header"].get("NAXIS", 0) > 1
+    ]
+    assert len(plan) >= 2
+    requests = [
+        {
+            "op": "rows",
+            "file": str(path),
+            "hdu": hdu["index"],
+            "rows": list(range(hdu["header"]["GCOUNT"])),
+        }
+        for path, hdu in plan
+    ]
+    for (path, hdu), result in zip(plan, probe(requests, tmp_path)):
+        assert "ok" in result, f"{path.name}: {result.get('error')}"
+        with fits.open(path) as f:
+            data = f[hdu["index"]].data
+            names = list(data.dtype.names)
+            for row, record in result["ok"]["rows"].items():
+                assert list(record) == names, path.name
+                for name in names:
+                    want = expected_json(np.asarray(data[int(row)][name]))
+                    assert ulp_equal(record[name], want, 0), (
+                        f"{path.name} group {row} {name}"
+                    )

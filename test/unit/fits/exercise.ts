@@ -29,6 +29,9 @@ export function exercise(path: string): void {
           pixelsOf(file, hdu, [shape.map(() => 0), shape.map((n) => n - 1)]);
           break;
         }
+        case 'RANDOM_GROUPS':
+          if ((summary.shape?.[0] ?? 0) > 0) rowsOf(file, hdu, [0]);
+          break;
         default:
           break;
       }
