@@ -54,6 +54,10 @@ export class FieldSampler {
   private readonly sectors: number;
   private readonly axis: { l: number; b: number; cosRadius: number };
   private readonly imf = new Imf();
+  /** Axis unit vector (a), and unit vectors towards +b (n) and +l (e) at the axis. */
+  private readonly basis: readonly [number, number, number, number, number, number, number, number];
+  /** The last draw (reused: read it before the next draw). */
+  private readonly result: FieldDraw = { source: 0, lDeg: 0, bDeg: 0, distancePc: 0, massInit: 0 };
 
   constructor(
     region: Region,
@@ -67,6 +71,18 @@ export class FieldSampler {
       region.kind === 'cone'
         ? { l: region.lDeg, b: region.bDeg, cosRadius: Math.cos(Math.min(180, region.radiusDeg) * DEG) }
         : { l: 0, b: 90, cosRadius: -1 };
+    const l0 = this.axis.l * DEG;
+    const b0 = this.axis.b * DEG;
+    this.basis = [
+      Math.cos(b0) * Math.cos(l0),
+      Math.cos(b0) * Math.sin(l0),
+      Math.sin(b0),
+      -Math.sin(b0) * Math.cos(l0),
+      -Math.sin(b0) * Math.sin(l0),
+      Math.cos(b0),
+      -Math.sin(l0),
+      Math.cos(l0),
+    ];
     const areaSr = 2 * Math.PI * (1 - this.axis.cosRadius);
     const areaDeg2 = areaSr / (DEG * DEG);
     const cells = Math.max(4, Math.min(1024, Math.ceil(areaDeg2 / 20)));
@@ -144,6 +160,7 @@ export class FieldSampler {
     return out;
   }
 
+  /** One star; the returned object is reused by the next call. */
   draw(rng: Random): FieldDraw {
     if (!(this.expected > 0))
       throw new Error('field sampler: the region holds no stars that can reach the magnitude limit');
@@ -158,14 +175,17 @@ export class FieldSampler {
     const c1 = 1 - ((1 - this.axis.cosRadius) * (ring + 1)) / this.rings;
     const cosTheta = c0 + (c1 - c0) * rng.uniform();
     const phi = ((sector + rng.uniform()) / this.sectors) * 2 * Math.PI;
-    const { l, b } = this.rotateFromAxis(cosTheta, phi);
+    this.rotateFromAxis(cosTheta, phi);
+    const out = this.result;
     // Volume-uniform within the shell.
     const d0 = this.shellEdges[j] as number;
     const d1 = this.shellEdges[j + 1] as number;
     const distancePc = Math.cbrt(d0 * d0 * d0 + rng.uniform() * (d1 * d1 * d1 - d0 * d0 * d0));
     const mMin = Math.max(STELLAR_MASS_MIN, (this.shellMinMass[s] as Float64Array)[j] as number);
-    const massInit = this.imf.quantile(rng.uniform(), mMin, STELLAR_MASS_MAX);
-    return { source: s, lDeg: l, bDeg: b, distancePc, massInit };
+    out.source = s;
+    out.distancePc = distancePc;
+    out.massInit = this.imf.quantile(rng.uniform(), mMin, STELLAR_MASS_MAX);
+    return out;
   }
 
   private cellCentre(k: number): { l: number; b: number } {
@@ -173,29 +193,22 @@ export class FieldSampler {
     const sector = k % this.sectors;
     const c0 = 1 - ((1 - this.axis.cosRadius) * ring) / this.rings;
     const c1 = 1 - ((1 - this.axis.cosRadius) * (ring + 1)) / this.rings;
-    return this.rotateFromAxis((c0 + c1) / 2, ((sector + 0.5) / this.sectors) * 2 * Math.PI);
+    this.rotateFromAxis((c0 + c1) / 2, ((sector + 0.5) / this.sectors) * 2 * Math.PI);
+    return { l: this.result.lDeg, b: this.result.bDeg };
   }
 
   /** Direction at angle θ (cos θ given) from the cone axis and position angle φ → (l, b) in degrees. */
-  private rotateFromAxis(cosTheta: number, phi: number): { l: number; b: number } {
+  /** Sets result.lDeg/bDeg to the direction at angle θ (cos θ given) from the axis, position angle φ. */
+  private rotateFromAxis(cosTheta: number, phi: number): void {
     const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
-    const l0 = this.axis.l * DEG;
-    const b0 = this.axis.b * DEG;
-    // Axis unit vector and two perpendicular unit vectors (towards +b and +l).
-    const ax = Math.cos(b0) * Math.cos(l0);
-    const ay = Math.cos(b0) * Math.sin(l0);
-    const az = Math.sin(b0);
-    const nx = -Math.sin(b0) * Math.cos(l0);
-    const ny = -Math.sin(b0) * Math.sin(l0);
-    const nz = Math.cos(b0);
-    const ex = -Math.sin(l0);
-    const ey = Math.cos(l0);
+    const [ax, ay, az, nx, ny, nz, ex, ey] = this.basis;
     const x = cosTheta * ax + sinTheta * (Math.cos(phi) * nx + Math.sin(phi) * ex);
     const y = cosTheta * ay + sinTheta * (Math.cos(phi) * ny + Math.sin(phi) * ey);
     const z = cosTheta * az + sinTheta * Math.cos(phi) * nz;
     let l = Math.atan2(y, x) / DEG;
     if (l < 0) l += 360;
-    return { l, b: Math.asin(Math.max(-1, Math.min(1, z))) / DEG };
+    this.result.lDeg = l;
+    this.result.bDeg = Math.asin(Math.max(-1, Math.min(1, z))) / DEG;
   }
 }
 
