@@ -148,7 +148,7 @@ def sample_rows(n: int) -> list[int]:
     return sorted({round(i * (n - 1) / (MAX_ROWS - 1)) for i in range(MAX_ROWS)})
 
 
-def astropy_table_cell(data: Any, column: Any, name: str, row: int) -> Any:
+def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any:
     value = data[name][row]
     null = column.null
     fmt = str(column.format)
