@@ -24,6 +24,23 @@ import {
   SpectrumResult,
 } from './inspect.ts';
 import { GalaxyLoadParams, GalaxyStars } from './galaxy.ts';
+import {
+  CatalogInspectParams,
+  CatalogInspection,
+  DemoSky,
+  ModelList,
+  ModelPlot,
+  ModelPlotParams,
+  RunExport,
+  RunExportParams,
+  RunInfo,
+  RunRef,
+  SaveMappingParams,
+  StarParams,
+  StarPosterior,
+  SummaryWindow,
+  SummaryWindowParams,
+} from './infer.ts';
 import { JobIdParams, JobSnapshot, JobStartParams } from './jobs.ts';
 import { Settings, SettingsPatch } from './settings.ts';
 
@@ -52,6 +69,15 @@ export const methods = {
   'fits.spectrum': { params: HduRef, result: SpectrumResult },
   'fits.export': { params: ExportParams, result: ExportResult },
   'galaxy.load': { params: GalaxyLoadParams, result: GalaxyStars },
+  'models.list': { params: NoParams, result: ModelList },
+  'models.plot': { params: ModelPlotParams, result: ModelPlot },
+  'catalog.inspect': { params: CatalogInspectParams, result: CatalogInspection },
+  'catalog.saveMapping': { params: SaveMappingParams, result: z.object({ saved: z.boolean() }) },
+  'demo.sky': { params: NoParams, result: DemoSky },
+  'runs.info': { params: RunRef, result: RunInfo },
+  'runs.summaryWindow': { params: SummaryWindowParams, result: SummaryWindow },
+  'runs.star': { params: StarParams, result: StarPosterior },
+  'runs.export': { params: RunExportParams, result: RunExport },
   /** A native file chooser for FITS files; only the Electron transport has one. */
   'dialog.chooseFile': {
     params: z.object({ title: z.string().max(200).optional() }).strict(),

@@ -17,6 +17,7 @@ import { JobRegistry, type JobEvent } from '../jobs/registry.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory, statPath } from './files.ts';
 import { loadGalaxy } from './galaxy.ts';
+import { inferHandlers } from './infer.ts';
 import { InspectService } from './inspect.ts';
 import { jobDefinitions } from './job-kinds.ts';
 import { RecentFiles } from './recent.ts';
@@ -84,8 +85,8 @@ export class Host {
         return file;
       },
       'fits.header': (args) => this.inspect.header(args),
-      'fits.rows': (args) => this.inspect.rows(args),
       'fits.checksum': (args) => this.inspect.checksum(args),
+      'fits.rows': (args) => this.inspect.rows(args),
       'fits.sort': (args) => this.inspect.sort(args),
       'fits.columnStats': (args) => this.inspect.columnStats(args),
       'fits.imageTile': (args) => this.inspect.imageTile(args),
@@ -93,6 +94,7 @@ export class Host {
       'fits.spectrum': (args) => this.inspect.spectrum(args),
       'fits.export': (args) => this.inspect.export(args),
       'galaxy.load': loadGalaxy,
+      ...inferHandlers(options.settingsDir),
       'dialog.chooseFile': async ({ title }) => {
         if (options.chooseFile === undefined) {
           throw new ApiFailure('dialog.chooseFile: no native dialogs in browser mode', 'not-available');

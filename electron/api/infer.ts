@@ -1,0 +1,187 @@
+// The Infer, Models, Star and Simulate views' contract: installed model cards, a catalogue's survey
+// recognition and the user's mapping, the demo sky's place, and windows onto a run's summary table
+// and one star's posterior. Card sections the engine does not interpret (training, calibration) travel
+// as JSON values, so the views show what the card says rather than a summary we invented.
+import { z } from 'zod';
+import { AbsolutePath } from './common.ts';
+
+const Float32Values = z.custom<Float32Array>(
+  (value) => value instanceof Float32Array,
+  'expected a Float32Array',
+);
+
+export const CardVariableInfo = z.object({
+  name: z.string(),
+  role: z.enum(['parameter', 'observable']),
+  unit: z.string(),
+  survey: z.string().nullable(),
+  range: z.tuple([z.number(), z.number()]).nullable(),
+});
+
+export const ModelInfo = z.object({
+  name: z.string(),
+  dir: z.string(),
+  description: z.string(),
+  created: z.string().nullable(),
+  variables: z.array(CardVariableInfo),
+  sampler: z.object({ solver: z.string(), steps: z.number().int(), samplesPerStar: z.number().int() }),
+  /** Floating-point operations per star at the card's default sampler settings; null when not given. */
+  flopsPerStar: z.number().nullable(),
+  /** Velocity evaluations per ODE step for each solver the engine has (the cost estimate scales by it). */
+  evaluationsPerStep: z.record(z.string(), z.number().int().positive()),
+  /** The card's multiply-add counts, when given: FLOPs = 2 × (context + velocity × evaluations × samples). */
+  costBreakdown: z
+    .object({ contextMultiplyAdds: z.number(), velocityMultiplyAddsPerEvaluation: z.number() })
+    .nullable(),
+  /** The card's `training` section (data source, prior or mixture, steps), as written. */
+  training: z.record(z.string(), z.unknown()).nullable(),
+  /** The card's `calibration` section (coverage per credibility level, TARP, SBC), as written. */
+  calibration: z.unknown(),
+  /** PNG plots in the model folder (calibration, SBC, TARP), by file name. */
+  plots: z.array(z.string()),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const ModelList = z.object({
+  dir: z.string(),
+  models: z.array(ModelInfo),
+  /** Folders that hold a card.json the engine could not read, with the reason. */
+  broken: z.array(z.object({ dir: z.string(), reason: z.string() })),
+});
+export type ModelList = z.infer<typeof ModelList>;
+
+export const ModelPlotParams = z
+  .object({
+    model: z.string().min(1).max(200),
+    file: z
+      .string()
+      .regex(/^[\w.-]+\.png$/, 'a PNG file name in the model folder')
+      .max(200),
+  })
+  .strict();
+export const ModelPlot = z.object({
+  file: z.string(),
+  png: z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected bytes'),
+});
+
+export const CatalogInspectParams = z
+  .object({ path: AbsolutePath, hdu: z.number().int().min(0).optional() })
+  .strict();
+
+export const QuantityFound = z.object({
+  name: z.string(),
+  column: z.string().nullable(),
+  expression: z.string().nullable(),
+  unit: z.string(),
+  role: z.string(),
+  confidence: z.number(),
+  /** name | derived | ucd | override (the user's saved mapping). */
+  via: z.string(),
+  /** Stars with a usable value after the quality rules. */
+  observed: z.number().int().nonnegative(),
+});
+export type QuantityFound = z.infer<typeof QuantityFound>;
+
+export const CatalogInspection = z.object({
+  path: z.string(),
+  format: z.string(),
+  rows: z.number().int().nonnegative(),
+  columns: z.array(z.string()),
+  quantities: z.array(QuantityFound),
+  /** The user's saved mapping for this file (quantity → column or expression). */
+  mapping: z.record(
+    z.string(),
+    z.object({ column: z.string().optional(), expression: z.string().optional() }),
+  ),
+});
+export type CatalogInspection = z.infer<typeof CatalogInspection>;
+
+const MappingSource = z.union([
+  z.object({ column: z.string().min(1).max(500) }).strict(),
+  z.object({ expression: z.string().min(1).max(2000) }).strict(),
+]);
+
+export const SaveMappingParams = z
+  .object({ path: AbsolutePath, quantities: z.record(z.string().min(1).max(200), MappingSource) })
+  .strict();
+
+export const DemoSky = z.object({
+  /** The folder the demo sky lives in (the simulator's output: catalog.parquet, truth.parquet). */
+  dir: z.string(),
+  catalog: z.string(),
+  exists: z.boolean(),
+});
+
+export const RunRef = z.object({ runDir: AbsolutePath }).strict();
+
+export const RunInfo = z.object({
+  runDir: z.string(),
+  status: z.string(),
+  model: z.string(),
+  input: z.string(),
+  provider: z.string(),
+  samples: z.number().int(),
+  steps: z.number().int(),
+  chunks: z.object({ total: z.number().int(), done: z.number().int() }),
+  /** Rows of summary.parquet; null while the run has no merged summary (running, cancelled). */
+  rows: z.number().int().nullable(),
+  columns: z.array(z.string()),
+  parameters: z.array(z.string()),
+  hasSamples: z.boolean(),
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
+export const SummaryWindowParams = z
+  .object({
+    runDir: AbsolutePath,
+    start: z.number().int().min(0),
+    count: z.number().int().min(1).max(2000),
+  })
+  .strict();
+
+export const SummaryWindow = z.object({
+  start: z.number().int(),
+  total: z.number().int(),
+  columns: z.array(z.string()),
+  /** One array per row, in `columns` order; ids as strings (64-bit), numbers as numbers, null for nulls. */
+  rows: z.array(z.array(z.union([z.number(), z.string(), z.null()]))),
+});
+export type SummaryWindow = z.infer<typeof SummaryWindow>;
+
+export const StarParams = z.object({ runDir: AbsolutePath, row: z.number().int().min(0) }).strict();
+
+export const StarPosterior = z.object({
+  row: z.number().int(),
+  sourceId: z.string().nullable(),
+  input: z.string(),
+  /** The catalogue's recognised quantities for this star: name → value, null when not observed. */
+  inputs: z.array(z.object({ name: z.string(), survey: z.string(), value: z.number().nullable() })),
+  parameters: z.array(
+    z.object({
+      name: z.string(),
+      unit: z.string(),
+      mean: z.number().nullable(),
+      median: z.number().nullable(),
+      std: z.number().nullable(),
+      p2_5: z.number().nullable(),
+      p16: z.number().nullable(),
+      p84: z.number().nullable(),
+      p97_5: z.number().nullable(),
+      /** Posterior samples in physical units when the run kept them (samples.parquet). */
+      samples: Float32Values.nullable(),
+    }),
+  ),
+  flags: z.record(z.string(), z.union([z.number(), z.boolean(), z.string(), z.null()])),
+});
+export type StarPosterior = z.infer<typeof StarPosterior>;
+
+export const RunExportParams = z
+  .object({
+    runDir: AbsolutePath,
+    target: AbsolutePath.refine(
+      (p) => /\.(fits|fit|fts|csv|tsv|ecsv|vot|parquet)$/i.test(p),
+      'the export file must end in .fits, .csv, .tsv, .ecsv, .vot or .parquet',
+    ),
+  })
+  .strict();
+export const RunExport = z.object({ file: z.string(), rows: z.number().int() });

@@ -1,0 +1,125 @@
+// The Infer/Models/Star views' methods through Host.dispatch: model cards as listed (cost breakdown,
+// calibration, plots), a catalogue's recognition with a saved mapping, and a finished run read back
+// as windows of summary rows and one star's posterior (summary quantiles, samples, inputs), exported.
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MethodName, MethodResult } from '../../../electron/api/methods.ts';
+import { Host } from '../../../electron/host/host.ts';
+import { runInference } from '../../../electron/inference/run.ts';
+import { TOY_MODEL, tempDir, writeToyCsv } from '../inference/helpers.ts';
+
+let work: string;
+let host: Host;
+let csv: string;
+let runDir: string;
+
+async function call<M extends MethodName>(method: M, params: unknown): Promise<MethodResult<M>> {
+  const reply = await host.dispatch(method, params);
+  if (!reply.ok) throw new Error(reply.error.message);
+  return reply.result as MethodResult<M>;
+}
+
+beforeAll(async () => {
+  work = tempDir('host-infer');
+  process.env['CRADLE_HOME'] = join(work, 'settings');
+  host = new Host({ settingsDir: join(work, 'settings'), transport: 'browser', jobConcurrency: 1 });
+  csv = writeToyCsv(work, 40);
+  runDir = join(work, 'run');
+  await runInference({
+    model: TOY_MODEL,
+    input: csv,
+    out: runDir,
+    samples: 32,
+    steps: 4,
+    workers: 1,
+    keepSamples: true,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await host.dispose();
+  delete process.env['CRADLE_HOME'];
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('models', () => {
+  it('lists the shipped toy model with its card, cost breakdown and plots', async () => {
+    const list = await call('models.list', {});
+    const toy = list.models.find((m) => m.name === 'toy-gaussian');
+    expect(toy).toBeDefined();
+    expect(toy!.variables.filter((v) => v.role === 'parameter').map((v) => v.name)).toEqual([
+      'theta_0',
+      'theta_1',
+    ]);
+    // The card's FLOPs per star is 2 × (context + velocity × evaluations × samples) of its own breakdown.
+    const { contextMultiplyAdds, velocityMultiplyAddsPerEvaluation } = toy!.costBreakdown!;
+    const evaluations =
+      toy!.sampler.steps * toy!.evaluationsPerStep[toy!.sampler.solver]! * toy!.sampler.samplesPerStar;
+    expect(2 * (contextMultiplyAdds + velocityMultiplyAddsPerEvaluation * evaluations)).toBe(
+      toy!.flopsPerStar,
+    );
+    expect(toy!.plots).toContain('tarp_all.png');
+    const plot = await call('models.plot', { model: toy!.dir, file: 'tarp_all.png' });
+    expect(Array.from(plot.png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);
+    expect(await host.dispatch('models.plot', { model: toy!.dir, file: '../card.json' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-params' },
+    });
+  });
+});
+
+describe('catalog', () => {
+  it('counts observed stars per quantity and applies a saved mapping', async () => {
+    const before = await call('catalog.inspect', { path: csv });
+    expect(before.rows).toBe(40);
+    await call('catalog.saveMapping', { path: csv, quantities: { 'gaia.g': { expression: 'x_0 + 15' } } });
+    const after = await call('catalog.inspect', { path: csv });
+    expect(after.mapping).toEqual({ 'gaia.g': { expression: 'x_0 + 15' } });
+    const g = after.quantities.find((q) => q.name === 'gaia.g');
+    expect(g).toMatchObject({ expression: 'x_0 + 15', via: 'override', observed: 40 });
+  });
+
+  it('says where the demo sky goes and that it is not there yet', async () => {
+    const demo = await call('demo.sky', {});
+    expect(demo).toEqual({
+      dir: join(work, 'settings', 'demo-sky'),
+      catalog: join(work, 'settings', 'demo-sky', 'catalog.parquet'),
+      exists: false,
+    });
+  });
+});
+
+describe('runs', () => {
+  it('reads a finished run in windows and one star with its samples', async () => {
+    const info = await call('runs.info', { runDir });
+    expect(info).toMatchObject({
+      status: 'complete',
+      model: 'toy-linear-gaussian',
+      rows: 40,
+      hasSamples: true,
+    });
+    expect(info.parameters.length).toBeGreaterThan(0);
+    const window = await call('runs.summaryWindow', { runDir, start: 30, count: 50 });
+    expect(window.total).toBe(40);
+    expect(window.rows).toHaveLength(10);
+    expect(window.rows[0]![window.columns.indexOf('row')]).toBe('30');
+    const star = await call('runs.star', { runDir, row: 35 });
+    expect(star.sourceId).toBe(String(4_000_000_000_000 + 35 * 13));
+    // Every 5th star lacks x_1 and every 7th x_2 (helpers.ts): row 35 has only x_0.
+    expect(star.inputs.map((i) => i.value === null)).toEqual([false, true, true]);
+    const p = star.parameters[0]!;
+    expect(p.samples).toHaveLength(32);
+    const sorted = Array.from(p.samples!).sort((a, b) => a - b);
+    expect(p.median).toBeCloseTo((sorted[15]! + sorted[16]!) / 2, 5);
+    await expect(call('runs.star', { runDir, row: 40 })).rejects.toThrow(/row 40 is past the 40 rows/);
+  });
+
+  it('exports the summary and refuses a folder that is not a run', async () => {
+    const target = join(work, 'out.csv');
+    expect(await call('runs.export', { runDir, target })).toEqual({ file: target, rows: 40 });
+    expect(existsSync(target)).toBe(true);
+    await expect(call('runs.info', { runDir: work })).rejects.toThrow(/not a run folder/);
+  });
+});
