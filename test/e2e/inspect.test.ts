@@ -171,6 +171,13 @@ describe('Inspect view', () => {
     const top = page.getByTestId('table-row').first();
     await expect.poll(() => top.getAttribute('data-row'), slow).toBe(String(largestRow));
     expect(Number(await top.locator('[data-column="FLUX"]').textContent())).toBe(largest);
+
+    // Statistics and a histogram of a column, over all rows.
+    await page.getByTestId('stats-ID').click();
+    await expect
+      .poll(async () => Number(await page.getByTestId('stats-max').textContent()), slow)
+      .toBe(ROWS - 1);
+    expect(Number(await page.getByTestId('stats-min').textContent())).toBe(0);
   }, 90_000);
 
   it('finds a CONTINUE long string whole with the header search', async () => {

@@ -1,7 +1,8 @@
 // Image-view geometry (fit, zoom about a point, pyramid level, visible tiles, pixel under the
 // pointer) and the table's virtual scrolling (first row for a scroll position, the last row
-// reachable however many rows, the row windows to fetch).
+// reachable however many rows, the row windows to fetch); table cells as text.
 import { describe, expect, it } from 'vitest';
+import { cellText, float32Text, isSinglePrecision } from '../../../../renderer/lib/inspect/cells.ts';
 import {
   firstRowAt,
   MAX_SCROLL_HEIGHT,
@@ -79,5 +80,22 @@ describe('table virtual scrolling', () => {
   it('names the windows that hold the shown rows', () => {
     expect(windowsFor(95, 30, 1000)).toEqual([0, 1]);
     expect(windowsFor(990, 30, 1000)).toEqual([9]);
+  });
+});
+
+describe('table cells', () => {
+  it('writes float32 values in their shortest exact decimal', () => {
+    expect(float32Text(Math.fround(10.00025))).toBe('10.00025');
+    expect(float32Text(Math.fround(0.1))).toBe('0.1');
+    expect(cellText(Math.fround(-1.45), true)).toBe('-1.45');
+    expect(cellText(Math.fround(-1.45), false)).toBe(String(Math.fround(-1.45)));
+    expect(cellText([1, 2, 3, 4], false)).toBe('[4] 1, 2, 3, …');
+    expect(cellText(null, true)).toBe('—');
+    expect([
+      isSinglePrecision('1E'),
+      isSinglePrecision('PE(10)'),
+      isSinglePrecision('D'),
+      isSinglePrecision('20A'),
+    ]).toEqual([true, true, false, false]);
   });
 });
