@@ -22,6 +22,7 @@ import {
   SOURCE_BROAD_AGE,
   SOURCE_CLUSTER,
   SOURCE_FIELD,
+  SOURCE_MIXTURE,
   type SimulationModel,
 } from './model.ts';
 
@@ -117,26 +118,40 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   const [ageLo, ageHi] = port.logAgeRange;
   const clampAge = (logAge: number): number => Math.min(ageHi, Math.max(ageLo, logAge));
 
-  if (spec.source === SOURCE_FIELD) drawField(model, rng, draws, inputs.logAge, inputs.mh, inputs.massInit);
-  else if (spec.source === SOURCE_BROAD_AGE)
-    drawBroadAge(model, rng, draws, inputs.logAge, inputs.mh, inputs.massInit);
+  const { logAge, mh, massInit } = inputs;
+  if (spec.source === SOURCE_MIXTURE) {
+    // A training chunk: each star's source drawn from the mixture weights, then drawn source by source
+    // (field, cluster members, broad age prior: contiguous blocks of the chunk).
+    const { field, clusters, broadAge } = config.mixture;
+    const cumulative = [field, field + clusters, field + clusters + broadAge];
+    const split = Random.stream(config.seed, spec.index, 'mixture-split');
+    const counts = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const source = split.pickCumulative(cumulative);
+      counts[source] = (counts[source] as number) + 1;
+    }
+    const [nField, nClusters] = counts as [number, number, number];
+    if (nField > 0) drawField(model, rng, draws, 0, nField, logAge, mh, massInit);
+    if (nClusters > 0)
+      drawPriorClusters(
+        model,
+        rng,
+        draws,
+        nField,
+        nField + nClusters,
+        spec.index,
+        logAge,
+        mh,
+        massInit,
+        clampAge,
+      );
+    if (nField + nClusters < n) drawBroadAge(model, rng, draws, nField + nClusters, n, logAge, mh, massInit);
+  } else if (spec.source === SOURCE_FIELD) drawField(model, rng, draws, 0, n, logAge, mh, massInit);
+  else if (spec.source === SOURCE_BROAD_AGE) drawBroadAge(model, rng, draws, 0, n, logAge, mh, massInit);
   else if (spec.clusterIndex >= 0) {
     const cluster = config.clusters[spec.clusterIndex] as ClusterConfig;
-    drawCluster(
-      model,
-      rng,
-      draws,
-      0,
-      n,
-      cluster,
-      spec.clusterIndex + 1,
-      inputs.logAge,
-      inputs.mh,
-      inputs.massInit,
-      clampAge,
-    );
-  } else
-    drawPriorClusters(model, rng, draws, spec.index, inputs.logAge, inputs.mh, inputs.massInit, clampAge);
+    drawCluster(model, rng, draws, 0, n, cluster, spec.clusterIndex + 1, logAge, mh, massInit, clampAge);
+  } else drawPriorClusters(model, rng, draws, 0, n, spec.index, logAge, mh, massInit, clampAge);
 
   // Dust, R_V, discs and binaries: their own streams.
   const dustRng = Random.stream(config.seed, spec.index, 'dust');
@@ -377,6 +392,8 @@ function drawField(
   model: SimulationModel,
   rng: Random,
   draws: Draws,
+  start: number,
+  end: number,
   logAge: Float64Array,
   mh: Float64Array,
   mass: Float64Array,
@@ -384,7 +401,7 @@ function drawField(
   const sampler = model.field;
   if (sampler === null)
     throw new Error('simulation: the mixture has a field chunk but the field weight is 0');
-  for (let i = 0; i < draws.n; i++) {
+  for (let i = start; i < end; i++) {
     const star = sampler.draw(rng);
     const law = model.fieldLaws[star.source] as (typeof model.fieldLaws)[number];
     setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
@@ -405,6 +422,8 @@ function drawBroadAge(
   model: SimulationModel,
   rng: Random,
   draws: Draws,
+  start: number,
+  end: number,
   logAge: Float64Array,
   mh: Float64Array,
   mass: Float64Array,
@@ -414,7 +433,7 @@ function drawBroadAge(
   const [a0, a1] = model.config.broadAgePrior.logAge;
   const [m0, m1] = model.config.broadAgePrior.mh;
   const thin = componentById('thin4');
-  for (let i = 0; i < draws.n; i++) {
+  for (let i = start; i < end; i++) {
     const star = sampler.draw(rng);
     setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
     draws.source[i] = SOURCE_BROAD_AGE;
@@ -500,6 +519,8 @@ function drawPriorClusters(
   model: SimulationModel,
   rng: Random,
   draws: Draws,
+  start: number,
+  end: number,
   chunkIndex: number,
   logAge: Float64Array,
   mh: Float64Array,
@@ -510,9 +531,9 @@ function drawPriorClusters(
   const logUniform = (lo: number, hi: number): number => lo * (hi / lo) ** rng.uniform();
   const meanMass = model.imf.meanMass(STELLAR_MASS_MIN, STELLAR_MASS_MAX);
   const maxDistance = Math.min(prior.distancePc[1], model.config.volumeRadiusPc);
-  let filled = 0;
+  let filled = start;
   let k = 0;
-  while (filled < draws.n) {
+  while (filled < end) {
     // Volume-uniform distance within the range, isotropic in l, exponential in height above the plane.
     const d0 = prior.distancePc[0];
     const distancePc = Math.cbrt(d0 ** 3 + rng.uniform() * (maxDistance ** 3 - d0 ** 3));
@@ -533,7 +554,7 @@ function drawPriorClusters(
       avSpread: 0,
     };
     const members = Math.max(1, rng.poisson((cluster.massMsun as number) / meanMass));
-    const take = Math.min(members, draws.n - filled);
+    const take = Math.min(members, end - filled);
     drawCluster(
       model,
       rng,

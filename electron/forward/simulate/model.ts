@@ -19,6 +19,8 @@ import { DiskLight } from './yso-disk-light.ts';
 export const SOURCE_FIELD = 0;
 export const SOURCE_CLUSTER = 1;
 export const SOURCE_BROAD_AGE = 2;
+/** A training chunk whose stars come from all sources in the mixture's proportions. */
+export const SOURCE_MIXTURE = 3;
 export const SOURCE_NAMES = ['field', 'clusters', 'broadAge'] as const;
 /** Component code of stars from the broad age prior and from clusters (truth column `component`). */
 export const COMPONENT_BROAD_AGE = 20;

@@ -23,9 +23,9 @@ import {
 } from './columns.ts';
 import {
   buildModel,
-  SOURCE_BROAD_AGE,
   SOURCE_CLUSTER,
   SOURCE_FIELD,
+  SOURCE_MIXTURE,
   SOURCE_NAMES,
   type SimulationModel,
 } from './model.ts';
@@ -87,14 +87,7 @@ export function makePlan(model: SimulationModel): Plan {
     const weights = [config.mixture.field, config.mixture.clusters, config.mixture.broadAge];
     const cumulative = weights.map((_, i) => weights.slice(0, i + 1).reduce((a, b) => a + b, 0));
     return {
-      chunk: (index) => ({
-        index,
-        source: [SOURCE_FIELD, SOURCE_CLUSTER, SOURCE_BROAD_AGE][
-          Random.stream(config.seed, index, 'mixture').pickCumulative(cumulative)
-        ] as number,
-        count: size,
-        clusterIndex: -1,
-      }),
+      chunk: (index) => ({ index, source: SOURCE_MIXTURE, count: size, clusterIndex: -1 }),
       targetRows: config.stars ?? DEFAULT_TRAINING_ROWS,
       plannedCandidates: null,
       description: {
