@@ -1,7 +1,8 @@
-// The sandboxed preload: exposes exactly two functions to the page through contextBridge — call a
-// method of the API, listen to its events — and nothing of Node or Electron. Bundled to CommonJS
+// The sandboxed preload: exposes exactly three functions to the page through contextBridge — call a
+// method of the API, listen to its events, and the path of a file the user dropped on the window
+// (webUtils.getPathForFile; File.path is gone since Electron 32) — and nothing else of Node or Electron. Bundled to CommonJS
 // (build/bundle-preload.mjs) because a sandboxed preload cannot load ES modules.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../api/events.ts';
 import { ipcChannels } from '../api/ipc.ts';
 import type { Reply } from '../api/protocol.ts';
@@ -16,4 +17,5 @@ contextBridge.exposeInMainWorld('cradle', {
       ipcRenderer.removeListener(ipcChannels.event, forward);
     };
   },
+  pathForFile: (file: File): string => webUtils.getPathForFile(file),
 });

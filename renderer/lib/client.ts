@@ -11,6 +11,8 @@ export interface CradleApi {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   /** Called when the connection to the engine is lost for good. */
   onClose(listener: (reason: string) => void): void;
+  /** The path of a dropped file, where the transport can know it (Electron); browsers never tell. */
+  pathForFile?: (file: File) => string | null;
 }
 
 /** An error reply from the engine, with its code. */

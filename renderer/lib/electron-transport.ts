@@ -9,6 +9,8 @@ import { ApiCallError, type CradleApi } from './client.ts';
 export interface ElectronBridge {
   call(method: string, params: unknown): Promise<Reply>;
   onEvent(listener: (event: ApiEvent) => void): () => void;
+  /** The path of a file dropped on the window ('' for one not from the file system). */
+  pathForFile(file: File): string;
 }
 
 export function electronBridge(): ElectronBridge | undefined {
@@ -25,5 +27,6 @@ export function connectElectron(bridge: ElectronBridge): CradleApi {
     },
     onEvent: (listener) => bridge.onEvent(listener),
     onClose: () => undefined,
+    pathForFile: (file) => bridge.pathForFile(file) || null,
   };
 }
