@@ -22,6 +22,7 @@ export const SUMMARY_FILE = 'summary.parquet';
 export const SAMPLES_FILE = 'samples.parquet';
 export const CHUNKS_DIR = 'chunks';
 export const RUN_FORMAT = 'cradle-run/1';
+const MERGE_ROW_GROUP = 65_536;
 
 export type RunStatus = 'running' | 'complete' | 'cancelled' | 'failed';
 
@@ -161,7 +162,12 @@ export async function mergeChunks(
       else controller.enqueue(next);
     },
   });
-  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  // Row groups of at most MERGE_ROW_GROUP rows: the writer holds one row group in memory, and its
+  // default (a million rows) would hold most of a large run.
+  const properties = new WriterPropertiesBuilder()
+    .setCompression(Compression.ZSTD)
+    .setMaxRowGroupSize(MERGE_ROW_GROUP)
+    .build();
   const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const handle = await open(temp, 'w');
