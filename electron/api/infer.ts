@@ -65,7 +65,12 @@ export const ModelPlot = z.object({
 });
 
 export const CatalogInspectParams = z
-  .object({ path: AbsolutePath, hdu: z.number().int().min(0).optional() })
+  .object({
+    path: AbsolutePath,
+    hdu: z.number().int().min(0).optional(),
+    /** A model folder or shipped model name: also count the stars that have each of its inputs. */
+    model: z.string().min(1).max(4096).optional(),
+  })
   .strict();
 
 export const QuantityFound = z.object({
@@ -88,6 +93,17 @@ export const CatalogInspection = z.object({
   rows: z.number().int().nonnegative(),
   columns: z.array(z.string()),
   quantities: z.array(QuantityFound),
+  /**
+   * With a model: each of its inputs as inference will read it (recognition, the saved mapping, exact
+   * column names), with the stars that have a usable value; null when none of its inputs is found.
+   */
+  modelInputs: z
+    .array(
+      z.object({ name: z.string(), source: z.string().nullable(), observed: z.number().int().nonnegative() }),
+    )
+    .nullable(),
+  /** Why the model's inputs could not be counted, when modelInputs is null and a model was given. */
+  modelInputsNote: z.string().nullable(),
   /** The user's saved mapping for this file (quantity → column or expression). */
   mapping: z.record(
     z.string(),

@@ -149,10 +149,31 @@ export function inferHandlers(settingsDir: string): InferHandlers {
       if (!existsSync(path)) throw new Error(`${loaded.dir}: no plot named ${file}`);
       return Promise.resolve({ file, png: new Uint8Array(readFileSync(path)) });
     },
-    'catalog.inspect': async ({ path, hdu }) => {
+    'catalog.inspect': async ({ path, hdu, model }) => {
       const catalog = await readCatalog(path, hdu === undefined ? {} : { hdu });
       const mapping = loadMapping(path);
       const { summary } = summarise(catalog, mapping);
+      let modelInputs: MethodResult<'catalog.inspect'>['modelInputs'] = null;
+      let modelInputsNote: string | null = null;
+      if (model !== undefined) {
+        const { card } = resolveModel(model);
+        try {
+          const prepared = prepareInputs(catalog.table, card, path, mapping);
+          modelInputs = card.variables.flatMap((v, i) =>
+            v.role === 'observable'
+              ? [
+                  {
+                    name: v.name,
+                    source: prepared.sources[v.name] ?? null,
+                    observed: prepared.quantities[i]?.observedCount ?? 0,
+                  },
+                ]
+              : [],
+          );
+        } catch (error) {
+          modelInputsNote = (error as Error).message;
+        }
+      }
       return {
         path,
         format: summary.format,
@@ -168,6 +189,8 @@ export function inferHandlers(settingsDir: string): InferHandlers {
           via: q.via,
           observed: q.observed,
         })),
+        modelInputs,
+        modelInputsNote,
         mapping,
       };
     },

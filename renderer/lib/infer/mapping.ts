@@ -1,8 +1,10 @@
 // The Infer view's mapping table: for each model input, where the catalogue's recognition (or the
-// user's saved mapping) found it and how many stars have it; and the user's edits turned into the
+// user's saved mapping) found it and how many stars have it (as inference counts them when the
+// engine was asked with the model, else as the catalogue's recognition does); and the user's edits turned into the
 // saved mapping (a bare column name is a column, anything else an expression; an emptied field drops
 // that quantity's saved entry).
 import type { CatalogInspection, ModelInfo } from '../../../electron/api/infer.ts';
+import type { SimulateResult } from '../../../electron/api/jobs.ts';
 
 export interface ObservableRow {
   name: string;
@@ -20,11 +22,13 @@ export function observableRows(model: ModelInfo, inspection: CatalogInspection):
     .map((v) => {
       const found = inspection.quantities.find((q) => q.name === v.name);
       const saved = inspection.mapping[v.name];
+      const input = inspection.modelInputs?.find((m) => m.name === v.name);
       return {
         name: v.name,
         survey: v.survey ?? '',
-        source: found?.column ?? found?.expression ?? saved?.column ?? saved?.expression ?? null,
-        observed: found?.observed ?? null,
+        source:
+          input?.source ?? found?.column ?? found?.expression ?? saved?.column ?? saved?.expression ?? null,
+        observed: input?.observed ?? found?.observed ?? null,
         via: found?.via ?? (saved === undefined ? null : 'saved mapping'),
         confidence: found?.confidence ?? null,
       };
@@ -49,4 +53,13 @@ export function mappingEdits(
     else out[name] = { expression: value };
   }
   return out;
+}
+
+/** The catalogue a simulate job wrote (its files are named relative to its output folder). */
+export function simulatedCatalog(result: Pick<SimulateResult, 'out' | 'files'>): string | null {
+  const name = result.files.find((f) => /(^|[\\/])catalog\.(parquet|fits)$/.test(f));
+  if (name === undefined) return null;
+  if (/^(\/|[A-Za-z]:[\\/]|\\\\)/.test(name)) return name;
+  const separator = result.out.includes('\\') && !result.out.includes('/') ? '\\' : '/';
+  return `${result.out.replace(/[\\/]+$/, '')}${separator}${name}`;
 }

@@ -77,6 +77,13 @@ describe('catalog', () => {
     await call('catalog.saveMapping', { path: csv, quantities: { 'gaia.g': { expression: 'x_0 + 15' } } });
     const after = await call('catalog.inspect', { path: csv });
     expect(after.mapping).toEqual({ 'gaia.g': { expression: 'x_0 + 15' } });
+    const withModel = await call('catalog.inspect', { path: csv, model: 'toy-gaussian' });
+    // Every 5th star lacks x_1 and every 7th x_2 (helpers.ts): 40 − 8 and 40 − 6 stars have them.
+    expect(withModel.modelInputs).toEqual([
+      { name: 'x_0', source: 'x_0', observed: 40 },
+      { name: 'x_1', source: 'x_1', observed: 32 },
+      { name: 'x_2', source: 'x_2', observed: 34 },
+    ]);
     const g = after.quantities.find((q) => q.name === 'gaia.g');
     expect(g).toMatchObject({ expression: 'x_0 + 15', via: 'override', observed: 40 });
   });

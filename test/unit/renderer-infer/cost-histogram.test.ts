@@ -8,7 +8,7 @@ import {
   histogram2d,
   quantileDensity,
 } from '../../../renderer/lib/infer/histogram.ts';
-import { mappingEdits, observableRows } from '../../../renderer/lib/infer/mapping.ts';
+import { mappingEdits, observableRows, simulatedCatalog } from '../../../renderer/lib/infer/mapping.ts';
 
 const model: ModelInfo = {
   name: 'm',
@@ -64,6 +64,8 @@ describe('mapping', () => {
         observed: 9,
       },
     ],
+    modelInputs: null,
+    modelInputsNote: null,
     mapping: { old: { column: 'a' } },
   };
   it('lists each model input with its source and count', () => {
@@ -79,11 +81,27 @@ describe('mapping', () => {
       { name: 'x_0', survey: 'toy', source: null, observed: null, via: null, confidence: null },
     ]);
   });
+  it('prefers the counts inference gives for the model', () => {
+    const withModel = { ...inspection, modelInputs: [{ name: 'x_0', source: 'a', observed: 7 }] };
+    expect(observableRows(model, withModel)[1]).toMatchObject({ name: 'x_0', source: 'a', observed: 7 });
+  });
   it('turns edits into columns or expressions and drops emptied entries', () => {
     expect(mappingEdits(inspection, { x_0: 'a', 'gaia.g': 'phot_g_mean_mag - 0.1', old: ' ' })).toEqual({
       x_0: { column: 'a' },
       'gaia.g': { expression: 'phot_g_mean_mag - 0.1' },
     });
+  });
+});
+
+describe('simulated catalogue', () => {
+  it('joins the relative file name to the output folder', () => {
+    expect(simulatedCatalog({ out: '/tmp/sim/', files: ['catalog.parquet', 'truth.parquet'] })).toBe(
+      '/tmp/sim/catalog.parquet',
+    );
+    expect(simulatedCatalog({ out: 'C:\\sim', files: ['truth.fits', 'catalog.fits'] })).toBe(
+      'C:\\sim\\catalog.fits',
+    );
+    expect(simulatedCatalog({ out: '/tmp/sim', files: ['shard-000.parquet'] })).toBeNull();
   });
 });
 
