@@ -1,10 +1,12 @@
 // The Infer/Models/Star views' methods through Host.dispatch: model cards as listed (cost breakdown,
 // calibration, plots), a catalogue's recognition with a saved mapping, and a finished run read back
-// as windows of summary rows and one star's posterior (summary quantiles, samples, inputs), exported.
-import { existsSync } from 'node:fs';
+// as windows of summary rows and one star's posterior (summary quantiles, samples, inputs), exported;
+// an infer job cancelled and resumed as the Infer view drives it.
+import { existsSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ApiEvent } from '../../../electron/api/events.ts';
 import type { MethodName, MethodResult } from '../../../electron/api/methods.ts';
 import { Host } from '../../../electron/host/host.ts';
 import { runInference } from '../../../electron/inference/run.ts';
@@ -129,4 +131,45 @@ describe('runs', () => {
     expect(existsSync(target)).toBe(true);
     await expect(call('runs.info', { runDir: work })).rejects.toThrow(/not a run folder/);
   });
+});
+
+describe('infer job', () => {
+  it('is cancelled through jobs.cancel and resumed from its finished chunks', async () => {
+    mkdirSync(join(work, 'big'));
+    const input = writeToyCsv(join(work, 'big'), 600);
+    const out = join(work, 'run-cancel');
+    const events: ApiEvent[] = [];
+    const stop = host.subscribe((event) => events.push(event));
+    const params = { model: TOY_MODEL, input, out, samples: 16, steps: 2, chunkRows: 50, workers: 1 };
+    const first = await call('jobs.start', { kind: 'infer', params });
+    await expect
+      .poll(() => events.some((e) => e.type === 'job.progress' && e.id === first.id && e.progress.done > 0), {
+        timeout: 60_000,
+      })
+      .toBe(true);
+    expect(await call('jobs.cancel', { id: first.id })).toEqual({ cancelled: true });
+    await expect
+      .poll(() => events.find((e) => 'id' in e && e.id === first.id && e.type === 'job.cancelled'), {
+        timeout: 60_000,
+      })
+      .toBeDefined();
+    expect((await call('runs.info', { runDir: out })).status).toBe('cancelled');
+
+    const second = await call('jobs.start', { kind: 'infer', params: { ...params, resume: true } });
+    await expect
+      .poll(() => events.find((e) => e.type === 'job.done' && e.id === second.id), { timeout: 60_000 })
+      .toBeDefined();
+    stop();
+    const done = events.find((e) => e.type === 'job.done' && e.id === second.id);
+    expect(
+      done?.type === 'job.done' && done.result.kind === 'infer' ? done.result.value : null,
+    ).toMatchObject({
+      status: 'complete',
+      stars: 600,
+    });
+    const resumed =
+      done?.type === 'job.done' && done.result.kind === 'infer' ? done.result.value.resumedChunks : 0;
+    expect(resumed).toBeGreaterThanOrEqual(1);
+    expect((await call('runs.info', { runDir: out })).rows).toBe(600);
+  }, 150_000);
 });
