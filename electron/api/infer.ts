@@ -164,7 +164,20 @@ export const SummaryWindow = z.object({
 });
 export type SummaryWindow = z.infer<typeof SummaryWindow>;
 
-export const StarParams = z.object({ runDir: AbsolutePath, row: z.number().int().min(0) }).strict();
+/** One star of a run, by its input row or by its catalogue source_id (decimal string: ids pass 2^53). */
+export const StarParams = z
+  .object({
+    runDir: AbsolutePath,
+    row: z.number().int().min(0).optional(),
+    sourceId: z
+      .string()
+      .regex(/^-?\d{1,20}$/, 'a decimal source_id')
+      .optional(),
+  })
+  .strict()
+  .refine((p) => (p.row === undefined) !== (p.sourceId === undefined), {
+    message: 'give exactly one of row and sourceId',
+  });
 
 export const StarPosterior = z.object({
   row: z.number().int(),

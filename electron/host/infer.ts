@@ -231,9 +231,10 @@ export function inferHandlers(settingsDir: string): InferHandlers {
       for (let r = start; r < end; r += 1) rows.push(vectors.map((v) => cell(v.get(r))));
       return { start, total: table.numRows, columns, rows };
     },
-    'runs.star': async ({ runDir, row }) => {
+    'runs.star': async ({ runDir, row: askedRow, sourceId }) => {
       const record = requireRun(runDir);
       const table = await summaryOf(runDir);
+      const row = askedRow ?? rowOfSource(table, runDir, sourceId ?? '');
       if (row >= table.numRows)
         throw new Error(`${runDir}: row ${row} is past the ${table.numRows} rows of the run`);
       const value = (name: string): unknown => table.getChild(name)?.get(row);
@@ -294,6 +295,14 @@ export function inferHandlers(settingsDir: string): InferHandlers {
     },
     'runs.export': ({ runDir, target }) => exportSummary(runDir, target),
   };
+}
+
+/** The summary row of a source_id (a linear scan: a click, not a loop). */
+function rowOfSource(table: Table, runDir: string, sourceId: string): number {
+  const ids = table.getChild('source_id');
+  if (ids === null) throw new Error(`${runDir}: the run has no source_id column (its input had none)`);
+  for (let r = 0; r < table.numRows; r += 1) if (cell(ids.get(r)) === sourceId) return r;
+  throw new Error(`${runDir}: no star with source_id ${sourceId}`);
 }
 
 /** The rows of samples.parquet that hold one input row's samples (they are written in row order). */

@@ -123,6 +123,10 @@ describe('runs', () => {
     const sorted = Array.from(p.samples!).sort((a, b) => a - b);
     expect(p.median).toBeCloseTo((sorted[15]! + sorted[16]!) / 2, 5);
     await expect(call('runs.star', { runDir, row: 40 })).rejects.toThrow(/row 40 is past the 40 rows/);
+    const bySource = await call('runs.star', { runDir, sourceId: String(4_000_000_000_000 + 35 * 13) });
+    expect(bySource.row).toBe(35);
+    await expect(call('runs.star', { runDir, sourceId: '12' })).rejects.toThrow(/no star with source_id 12/);
+    await expect(call('runs.star', { runDir })).rejects.toThrow(/exactly one of row and sourceId/);
   });
 
   it('exports the summary and refuses a folder that is not a run', async () => {
