@@ -25,10 +25,32 @@ export const GalaxyLoadParams = z
 export const GalaxyAgeSource = z.enum(['simulated-truth', 'catalogue']);
 export type GalaxyAgeSource = z.infer<typeof GalaxyAgeSource>;
 
+const Uint32Values = z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a Uint32Array');
+const Uint8Values = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected a Uint8Array');
+
+/**
+ * The level-of-detail octree over the stars (electron/galaxy/lod.ts): the per-star arrays below are in
+ * its order, each node's points one contiguous range; children of a node are consecutive.
+ */
+export const GalaxyOctree = z.object({
+  nodeStart: Uint32Values,
+  nodePoints: Uint32Values,
+  nodeLevel: Uint8Values,
+  /** minX, minY, minZ, size (pc) per node. */
+  nodeCube: Float32Values,
+  nodeFirstChild: Uint32Values,
+  nodeChildCount: Uint8Values,
+});
+export type GalaxyOctree = z.infer<typeof GalaxyOctree>;
+
 export const GalaxyStars = z.object({
   path: z.string(),
   source: GalaxyAgeSource,
+  /** Stars placed (with a position); the arrays hold these, in octree order. */
   count: z.number().int().nonnegative(),
+  /** Stars without a distance, left out. */
+  unplaced: z.number().int().nonnegative(),
+  octree: GalaxyOctree,
   /** x, y, z per star (pc; X toward the Galactic centre, Z toward the NGP). */
   positions: Float32Values,
   /** log10(age / yr); NaN where unknown. */

@@ -1,13 +1,15 @@
-// The Galaxy view's three.js scene: the stars as one BufferGeometry of typed attributes drawn by a small
+// The Galaxy view's three.js scene: the stars as one set of typed GPU buffers in octree order, drawn node
+// by node (a draw range each) within a point budget chosen by the camera (lod-select.ts), by a small
 // shader (colour = viridis of log age; filtered stars dropped in the vertex stage, so a filter change is
 // a uniform update, not a buffer rebuild), the Galactic plane grid, distance rings, the Sun and the
 // direction of the Galactic centre; OrbitControls for orbit/pan/zoom; GPU picking through an id pass
 // over a small window around the cursor; PNG export at a chosen size. Every GPU resource is disposed.
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
-import type { GalaxyStars } from '../../../electron/api/galaxy.ts';
+import type { GalaxyOctree, GalaxyStars } from '../../../electron/api/galaxy.ts';
 import { bounds, presetPose, type CameraPose, type CameraPreset } from './camera.ts';
 import { viridisTable } from './colormap.ts';
+import { selectNodes } from './lod-select.ts';
 
 export interface GalaxyFilter {
   /** log10(age/yr) shown as the colormap's ends and kept by the filter. */
@@ -78,7 +80,15 @@ export class GalaxyScene {
   private readonly pickMaterial: THREE.ShaderMaterial;
   private readonly pickTarget = new THREE.WebGLRenderTarget(PICK_WINDOW, PICK_WINDOW);
   private readonly guides = new THREE.Group();
-  private geometry: THREE.BufferGeometry | null = null;
+  private attributes: Record<string, THREE.BufferAttribute> | null = null;
+  private octree: GalaxyOctree | null = null;
+  /** One Points object per octree node ever drawn (sharing the buffers); shown or hidden by the LOD. */
+  private readonly nodeObjects = new Map<number, { points: THREE.Points; pick: THREE.Points }>();
+  private lodDirty = true;
+  /** Most points drawn at once. */
+  pointBudget = 500_000;
+  /** Points drawn in the last frame. */
+  drawnPoints = 0;
   private frameHandle = 0;
   private centre: [number, number, number] = [0, 0, 0];
   private radius = 1000;
@@ -109,6 +119,7 @@ export class GalaxyScene {
     this.camera.up.set(0, 0, 1);
     this.controls = new OrbitControls(this.camera, canvas);
     this.controls.enableDamping = true;
+    this.controls.addEventListener('change', () => (this.lodDirty = true));
     this.scene.add(this.guides);
     this.buildGuides(2000);
     const loop = (now: number): void => {
@@ -124,6 +135,7 @@ export class GalaxyScene {
       this.lastFrame = now;
       this.resize();
       this.controls.update();
+      if (this.lodDirty) this.updateLod();
       this.renderer.render(this.scene, this.camera);
       this.frames++;
       this.onFrame?.();
@@ -131,22 +143,72 @@ export class GalaxyScene {
     this.frameHandle = requestAnimationFrame(loop);
   }
 
-  /** Replaces the stars; the buffers are the typed arrays the engine sent, not copies per star. */
+  /** Replaces the stars; the buffers are the typed arrays the engine sent, uploaded once, never per star. */
   setStars(stars: GalaxyStars): void {
     this.disposeStars();
-    const geometry = new THREE.BufferGeometry();
-    geometry.setAttribute('position', new THREE.BufferAttribute(stars.positions, 3));
-    geometry.setAttribute('logAge', new THREE.BufferAttribute(stars.logAge, 1));
-    geometry.setAttribute('logAgeError', new THREE.BufferAttribute(stars.logAgeError, 1));
-    geometry.setAttribute('distancePc', new THREE.BufferAttribute(stars.distancePc, 1));
-    this.geometry = geometry;
-    this.scene.add(new THREE.Points(geometry, this.material));
-    this.pickScene.add(new THREE.Points(geometry, this.pickMaterial));
+    this.attributes = {
+      position: new THREE.BufferAttribute(stars.positions, 3),
+      logAge: new THREE.BufferAttribute(stars.logAge, 1),
+      logAgeError: new THREE.BufferAttribute(stars.logAgeError, 1),
+      distancePc: new THREE.BufferAttribute(stars.distancePc, 1),
+    };
+    this.octree = stars.octree;
     const b = bounds(stars.positions);
     this.centre = b.centre;
     this.radius = b.radius;
     this.buildGuides(Math.max(500, Math.hypot(...this.centre) + this.radius));
     this.preset('face-on');
+    this.lodDirty = true;
+  }
+
+  setPointBudget(points: number): void {
+    this.pointBudget = points;
+    this.lodDirty = true;
+  }
+
+  /** Shows the nodes the camera needs within the point budget and hides the rest. */
+  private updateLod(): void {
+    this.lodDirty = false;
+    if (this.octree === null || this.attributes === null) return;
+    this.camera.updateMatrixWorld();
+    const p = this.camera.position;
+    const wanted = selectNodes(
+      this.octree,
+      {
+        position: [p.x, p.y, p.z],
+        fovRad: (this.camera.fov * Math.PI) / 180,
+        heightPx: Math.max(this.canvas.clientHeight, 1),
+      },
+      this.pointBudget,
+    );
+    for (const object of this.nodeObjects.values()) {
+      object.points.visible = false;
+      object.pick.visible = false;
+    }
+    let drawn = 0;
+    for (const node of wanted) {
+      let object = this.nodeObjects.get(node);
+      if (object === undefined) {
+        const geometry = new THREE.BufferGeometry();
+        for (const [name, attribute] of Object.entries(this.attributes))
+          geometry.setAttribute(name, attribute);
+        geometry.setDrawRange(this.octree.nodeStart[node]!, this.octree.nodePoints[node]!);
+        object = {
+          points: new THREE.Points(geometry, this.material),
+          pick: new THREE.Points(geometry, this.pickMaterial),
+        };
+        // The octree already limits what is drawn; per-object culling would need a bounds pass per node.
+        object.points.frustumCulled = false;
+        object.pick.frustumCulled = false;
+        this.scene.add(object.points);
+        this.pickScene.add(object.pick);
+        this.nodeObjects.set(node, object);
+      }
+      object.points.visible = true;
+      object.pick.visible = true;
+      drawn += this.octree.nodePoints[node]!;
+    }
+    this.drawnPoints = drawn;
   }
 
   setFilter(filter: GalaxyFilter): void {
@@ -172,7 +234,7 @@ export class GalaxyScene {
 
   /** Index of the star drawn nearest to the canvas pixel (CSS px from the top left), or null. */
   pick(x: number, y: number): number | null {
-    if (this.geometry === null) return null;
+    if (this.attributes === null) return null;
     const width = this.canvas.clientWidth;
     const height = this.canvas.clientHeight;
     const ratio = this.renderer.getPixelRatio();
@@ -245,10 +307,15 @@ export class GalaxyScene {
   }
 
   private disposeStars(): void {
-    for (const group of [this.scene, this.pickScene])
-      for (const child of [...group.children]) if (child instanceof THREE.Points) group.remove(child);
-    this.geometry?.dispose();
-    this.geometry = null;
+    // The node geometries share the buffers: dispose them together, once, when the stars go.
+    for (const object of this.nodeObjects.values()) {
+      this.scene.remove(object.points);
+      this.pickScene.remove(object.pick);
+      object.points.geometry.dispose();
+    }
+    this.nodeObjects.clear();
+    this.attributes = null;
+    this.octree = null;
   }
 
   private disposeGuides(): void {
