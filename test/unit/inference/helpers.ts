@@ -1,4 +1,5 @@
-// Shared by the inference tests: the committed toy model and small input tables.
+// Shared by the inference tests: the committed toy model (native-models/models/toy-gaussian) and
+// small input tables.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { normalAt } from '../../../electron/inference/random.ts';
 
 export const TOY_MODEL = fileURLToPath(
-  new URL('../../fixtures/inference/toy-linear-gaussian', import.meta.url),
+  new URL('../../../native-models/models/toy-gaussian', import.meta.url),
 );
 
 export function tempDir(prefix: string): string {
