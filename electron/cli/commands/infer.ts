@@ -51,8 +51,8 @@ export function registerInferCommand(program: Command): void {
   const infer = program
     .command('infer')
     .description('posteriors for every star of a table, into a run folder (summary.parquet, run.json)')
-    .requiredOption('--input <file>', 'input table (FITS, CSV/TSV, ECSV, VOTable, Parquet, CDS)')
-    .requiredOption('--out <dir>', 'run folder to write (or to resume)')
+    .option('--input <file>', 'input table (FITS, CSV/TSV, ECSV, VOTable, Parquet, CDS)')
+    .option('--out <dir>', 'run folder to write (or to resume)')
     .option('--model <name|path>', 'model folder or shipped model name (default: the first shipped model)')
     .option('--hdu <n>', 'FITS table HDU (default 1)', wholeNumber('--hdu', 0))
     .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
@@ -78,11 +78,14 @@ export function registerInferCommand(program: Command): void {
     .option('--keep-samples', 'also write samples.parquet')
     .option('--export <file...>', 'when complete, also export the summary (.fits, .csv, .parquet, …)')
     .option('--quiet', 'no progress on stderr')
-    .action(async (flags: InferFlags) => {
+    .action(async (flags: Partial<InferFlags>) => {
+      // Checked here, not by commander, so that `cradle infer export` does not need them.
+      if (flags.input === undefined || flags.out === undefined)
+        throw new Error('infer needs --input FILE and --out DIR (see cradle infer --help)');
       const options: InferOptions = {
         input: flags.input,
         out: flags.out,
-        provider: flags.provider,
+        provider: flags.provider ?? 'auto',
         resume: flags.resume ?? false,
         keepSamples: flags.keepSamples ?? false,
       };

@@ -1,0 +1,43 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runInference } from '../../../electron/inference/run.ts';
+import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const cradle = (...args: string[]) =>
+  spawnSync('node', ['bin/cradle.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+
+describe('cradle infer / models', () => {
+  it('exports a finished run with `infer export` and lists the shipped models', async () => {
+    const dir = tempDir('cli');
+    const out = join(dir, 'run');
+    await runInference({
+      model: TOY_MODEL,
+      input: writeToyCsv(dir, 20),
+      out,
+      samples: 8,
+      steps: 2,
+      workers: 1,
+    });
+    const exported = cradle('infer', 'export', out, join(dir, 'summary.csv'));
+    expect(exported.status, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ rows: 20 });
+    expect(readFileSync(join(dir, 'summary.csv'), 'utf8').split('\n')[0]).toMatch(
+      /^row,source_id,theta_0_mean,/,
+    );
+    const listed = cradle('models', 'list');
+    expect(listed.status, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { name: string }[]).map((m) => m.name)).toContain('toy-gaussian');
+  }, 60_000);
+
+  it('says what is missing, on one line, with exit status 1', () => {
+    const result = cradle('infer', '--out', join(tempDir('cli-bad'), 'run'));
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'cradle: infer needs --input FILE and --out DIR (see cradle infer --help)',
+    );
+  });
+});
