@@ -61,7 +61,38 @@ export const GalaxyStars = z.object({
   distanceErrorPc: Float32Values,
   /** Source identifiers (exact for ids below 2^53). */
   sourceId: Float64Values,
+  /** Tangential velocity along l and b, km/s (NaN without proper motion). */
+  vLKms: Float32Values,
+  vBKms: Float32Values,
   /** Simulated cluster id (NaN for field stars), only for the demo sky. */
   truthCluster: Float32Values.nullable(),
 });
 export type GalaxyStars = z.infer<typeof GalaxyStars>;
+
+export const GalaxyClustersParams = z
+  .object({
+    path: AbsolutePath,
+    minClusterSize: z.number().int().min(2).max(100_000).default(20),
+    minSamples: z.number().int().min(1).max(100_000).optional(),
+    /** pc per km/s applied to tangential velocities (SPYGLASS weighting). */
+    velocityScale: z.number().min(0).max(1000).default(6),
+    /** Only stars at most this old are clustered (log10 yr). */
+    maxLogAge: z.number().min(4).max(11).default(8),
+  })
+  .strict();
+
+export const GalaxyCluster = z.object({
+  id: z.number().int(),
+  members: z.number().int(),
+  centre: z.tuple([z.number(), z.number(), z.number()]),
+  distancePc: z.number(),
+  logAge: z.number(),
+  logAgeSigma: z.number(),
+});
+export type GalaxyCluster = z.infer<typeof GalaxyCluster>;
+
+export const GalaxyClusters = z.object({
+  clusters: z.array(GalaxyCluster),
+  /** Cluster id per star in the order of galaxy.load's arrays (−1: none). */
+  labels: z.custom<Int32Array>((value) => value instanceof Int32Array, 'expected an Int32Array'),
+});

@@ -23,7 +23,7 @@ import {
   SortResult,
   SpectrumResult,
 } from './inspect.ts';
-import { GalaxyLoadParams, GalaxyStars } from './galaxy.ts';
+import { GalaxyClusters, GalaxyClustersParams, GalaxyLoadParams, GalaxyStars } from './galaxy.ts';
 import {
   CatalogInspectParams,
   CatalogInspection,
@@ -69,6 +69,7 @@ export const methods = {
   'fits.spectrum': { params: HduRef, result: SpectrumResult },
   'fits.export': { params: ExportParams, result: ExportResult },
   'galaxy.load': { params: GalaxyLoadParams, result: GalaxyStars },
+  'galaxy.clusters': { params: GalaxyClustersParams, result: GalaxyClusters },
   'models.list': { params: NoParams, result: ModelList },
   'models.plot': { params: ModelPlotParams, result: ModelPlot },
   'catalog.inspect': { params: CatalogInspectParams, result: CatalogInspection },

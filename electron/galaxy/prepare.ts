@@ -5,6 +5,7 @@
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { siblingModule, spawnJobWorker } from '../jobs/spawn-worker.ts';
 import type { WorkerBootData } from '../jobs/worker-protocol.ts';
+import { findClusters, type ClusterOptions, type ClusterResult } from './clusters.ts';
 import { buildOctree, reorder, DEFAULT_OCTREE, type Octree } from './lod.ts';
 import { loadGalaxySource, type GalaxySource } from './source.ts';
 
@@ -37,6 +38,8 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
     distanceErrorPc: reorder(source.distanceErrorPc, order),
     sourceId: reorder64(source.sourceId, order),
     truthCluster: source.truthCluster === null ? null : reorder(source.truthCluster, order),
+    vLKms: reorder(source.vLKms, order),
+    vBKms: reorder(source.vBKms, order),
     octree: {
       nodeStart: tree.nodeStart,
       nodePoints: tree.nodePoints,
@@ -48,13 +51,18 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
   };
 }
 
-type Reply = { ok: true; value: PreparedGalaxy } | { ok: false; message: string };
+type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
 
-/** Runs prepareGalaxy in a worker thread. */
-export function prepareGalaxyInWorker(path: string): Promise<PreparedGalaxy> {
-  const worker: Worker = spawnJobWorker(siblingModule(import.meta.url, 'prepare'), { path });
+interface Task {
+  path: string;
+  /** When present: cluster the prepared stars (labels in the same order as prepareGalaxy's arrays). */
+  clusters?: ClusterOptions;
+}
+
+function inWorker<T>(task: Task): Promise<T> {
+  const worker: Worker = spawnJobWorker(siblingModule(import.meta.url, 'prepare'), task);
   return new Promise((resolve, reject) => {
-    worker.once('message', (reply: Reply) => {
+    worker.once('message', (reply: Reply<T>) => {
       void worker.terminate();
       if (reply.ok) resolve(reply.value);
       else reject(new Error(reply.message));
@@ -66,27 +74,45 @@ export function prepareGalaxyInWorker(path: string): Promise<PreparedGalaxy> {
   });
 }
 
+/** Runs prepareGalaxy in a worker thread. */
+export function prepareGalaxyInWorker(path: string): Promise<PreparedGalaxy> {
+  return inWorker<PreparedGalaxy>({ path });
+}
+
+/** Prepares the stars and clusters them (clusters.ts) in a worker thread. */
+export function clustersInWorker(path: string, options: ClusterOptions): Promise<ClusterResult> {
+  return inWorker<ClusterResult>({ path, clusters: options });
+}
+
+async function runTask(
+  task: Task,
+): Promise<{ value: PreparedGalaxy | ClusterResult; buffers: ArrayBuffer[] }> {
+  const value = await prepareGalaxy(task.path);
+  if (task.clusters !== undefined) {
+    const result = findClusters(value, task.clusters);
+    return { value: result, buffers: [result.labels.buffer as ArrayBuffer] };
+  }
+  const buffers = [
+    value.positions,
+    value.logAge,
+    value.logAgeError,
+    value.distancePc,
+    value.distanceErrorPc,
+    value.sourceId,
+    value.vLKms,
+    value.vBKms,
+    ...(value.truthCluster === null ? [] : [value.truthCluster]),
+    ...Object.values(value.octree),
+  ].map((array) => array.buffer as ArrayBuffer);
+  return { value, buffers };
+}
+
 if (parentPort !== null && (workerData as WorkerBootData | undefined)?.job?.entry === import.meta.url) {
   const port = parentPort;
-  const { path } = (workerData as WorkerBootData).job.params as { path: string };
-  prepareGalaxy(path).then(
-    (value) => {
-      const buffers = [
-        value.positions,
-        value.logAge,
-        value.logAgeError,
-        value.distancePc,
-        value.distanceErrorPc,
-        value.sourceId,
-        ...(value.truthCluster === null ? [] : [value.truthCluster]),
-        ...Object.values(value.octree),
-      ].map((array) => array.buffer as ArrayBuffer);
-      port.postMessage({ ok: true, value } satisfies Reply, [...new Set(buffers)]);
-    },
+  const task = (workerData as WorkerBootData).job.params as Task;
+  runTask(task).then(
+    ({ value, buffers }) => port.postMessage({ ok: true, value }, [...new Set(buffers)]),
     (error: unknown) =>
-      port.postMessage({
-        ok: false,
-        message: error instanceof Error ? error.message : String(error),
-      } satisfies Reply),
+      port.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) }),
   );
 }

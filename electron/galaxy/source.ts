@@ -21,6 +21,9 @@ export interface GalaxySource {
   distanceErrorPc: Float32Array;
   sourceId: Float64Array;
   truthCluster: Float32Array | null;
+  /** Tangential velocity along l and b, km/s (NaN without proper motion). */
+  vLKms: Float32Array;
+  vBKms: Float32Array;
 }
 
 /** A numeric column as float64 (nulls → NaN), or undefined when absent. */
@@ -85,6 +88,8 @@ function build(
     distanceErrorPc: Float32Array.from(stars.distanceErrorPc, (e) => (Number.isFinite(e) ? e : 0)),
     sourceId,
     truthCluster: truthCluster === undefined ? null : Float32Array.from(truthCluster),
+    vLKms: Float32Array.from(stars.vLKms),
+    vBKms: Float32Array.from(stars.vBKms),
   };
 }
 
@@ -125,6 +130,8 @@ export async function loadGalaxySource(path: string): Promise<GalaxySource> {
       decDeg: required(table, 'dec', path),
       ...(distance === undefined ? {} : { distancePc: distance }),
       ...(parallax === undefined ? {} : { parallaxMas: parallax }),
+      ...(column(table, 'pmra') === undefined ? {} : { pmRaMasYr: column(table, 'pmra')! }),
+      ...(column(table, 'pmdec') === undefined ? {} : { pmDecMasYr: column(table, 'pmdec')! }),
       ...(column(table, 'parallax_error') === undefined
         ? {}
         : { parallaxErrorMas: column(table, 'parallax_error')! }),

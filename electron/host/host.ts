@@ -17,6 +17,7 @@ import { JobRegistry, type JobEvent } from '../jobs/registry.ts';
 import { appInfo } from './app-info.ts';
 import { listDirectory, statPath } from './files.ts';
 import { loadGalaxy } from './galaxy.ts';
+import { galaxyClusters } from './galaxy-clusters.ts';
 import { inferHandlers } from './infer.ts';
 import { InspectService } from './inspect.ts';
 import { jobDefinitions } from './job-kinds.ts';
@@ -94,6 +95,7 @@ export class Host {
       'fits.spectrum': (args) => this.inspect.spectrum(args),
       'fits.export': (args) => this.inspect.export(args),
       'galaxy.load': loadGalaxy,
+      'galaxy.clusters': galaxyClusters,
       ...inferHandlers(options.settingsDir),
       'dialog.chooseFile': async ({ title }) => {
         if (options.chooseFile === undefined) {

@@ -11,6 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import * as THREE from 'three';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeParquet } from '../../electron/catalog/parquet.ts';
+import { findClusters } from '../../electron/galaxy/clusters.ts';
 import { prepareGalaxy, type PreparedGalaxy } from '../../electron/galaxy/prepare.ts';
 import { bounds, presetPose } from '../../renderer/views/galaxy/camera.ts';
 import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
@@ -195,6 +196,26 @@ describe('Galaxy view', () => {
     await page.mouse.click(box.x + x, box.y + y);
     expect(await page.locator('.selected').textContent()).toContain(`source ${demo.sourceId[isolated[0]!]}`);
     await page.locator('input[name="age-max"]').fill('15000');
+  }, 60_000);
+
+  it('lists clusters that recover the simulated clusters, and frames one when chosen', async () => {
+    await page.getByRole('button', { name: 'Find clusters' }).click();
+    const rows = page.locator('[data-testid="cluster-list"] li');
+    await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
+    // The same clustering in this process (the worker runs this code on the same ordered stars).
+    const { labels } = findClusters(demo, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
+    for (let truth = 1; truth <= 4; truth++) {
+      const members = [...demo.truthCluster!.keys()].filter((i) => demo.truthCluster![i] === truth);
+      const counts = new Map<number, number>();
+      for (const i of members) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
+      const [best, matched] = [...counts.entries()]
+        .filter(([l]) => l >= 0)
+        .sort((a, b) => b[1] - a[1])[0] ?? [-1, 0];
+      expect(best, `simulated cluster ${truth}`).toBeGreaterThanOrEqual(0);
+      expect(matched / members.length, `simulated cluster ${truth}`).toBeGreaterThanOrEqual(0.8);
+    }
+    await rows.first().getByRole('button').click();
+    await expect.poll(() => rows.first().getByRole('button').getAttribute('class')).toContain('chosen');
   }, 60_000);
 
   it('loads 1,000,000 points while the frame loop keeps running', async () => {

@@ -28,6 +28,7 @@ const vertexShader = /* glsl */ `
   attribute float logAge;
   attribute float logAgeError;
   attribute float distancePc;
+  attribute float highlight;
   uniform vec2 ageRange;
   uniform float ageErrorMax;
   uniform vec2 distanceRange;
@@ -41,7 +42,7 @@ const vertexShader = /* glsl */ `
     float id = float(gl_VertexID + 1);
     vId = vec3(mod(id, 256.0), mod(floor(id / 256.0), 256.0), floor(id / 65536.0)) / 255.0;
     gl_Position = keep ? projectionMatrix * modelViewMatrix * vec4(position, 1.0) : vec4(2.0, 2.0, 2.0, 1.0);
-    gl_PointSize = keep ? pointSize : 0.0;
+    gl_PointSize = keep ? pointSize * (highlight > 0.5 ? 2.5 : 1.0) : 0.0;
   }
 `;
 
@@ -151,6 +152,7 @@ export class GalaxyScene {
       logAge: new THREE.BufferAttribute(stars.logAge, 1),
       logAgeError: new THREE.BufferAttribute(stars.logAgeError, 1),
       distancePc: new THREE.BufferAttribute(stars.distancePc, 1),
+      highlight: new THREE.BufferAttribute(new Float32Array(stars.count), 1),
     };
     this.octree = stars.octree;
     const b = bounds(stars.positions);
@@ -159,6 +161,34 @@ export class GalaxyScene {
     this.buildGuides(Math.max(500, Math.hypot(...this.centre) + this.radius));
     this.preset('face-on');
     this.lodDirty = true;
+  }
+
+  /** Draws the stars whose label equals `id` larger (null: none). */
+  setHighlight(labels: Int32Array | null, id: number | null): void {
+    const attribute = this.attributes?.['highlight'];
+    if (attribute === undefined) return;
+    const values = attribute.array as Float32Array;
+    for (let i = 0; i < values.length; i++) values[i] = labels !== null && labels[i] === id ? 1 : 0;
+    attribute.needsUpdate = true;
+  }
+
+  /** Moves the camera smoothly (0.8 s) to look at `target` from `distance` pc, keeping its direction. */
+  flyTo(target: [number, number, number], distance: number): void {
+    const fromPosition = this.camera.position.clone();
+    const fromTarget = this.controls.target.clone();
+    const toTarget = new THREE.Vector3(...target);
+    const direction = fromPosition.clone().sub(fromTarget).normalize();
+    const toPosition = toTarget.clone().add(direction.multiplyScalar(distance));
+    const started = performance.now();
+    const step = (): void => {
+      const t = Math.min((performance.now() - started) / 800, 1);
+      const ease = t * t * (3 - 2 * t);
+      this.camera.position.lerpVectors(fromPosition, toPosition, ease);
+      this.controls.target.lerpVectors(fromTarget, toTarget, ease);
+      this.lodDirty = true;
+      if (t < 1) requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
   }
 
   setPointBudget(points: number): void {

@@ -46,6 +46,8 @@ async function timeGalaxy(count: number, frames: number): Promise<number> {
     logAgeError: zeros,
     distancePc: zeros,
     distanceErrorPc: zeros,
+    vLKms: zeros,
+    vBKms: zeros,
     sourceId: new Float64Array(tree.order.length),
     truthCluster: null,
     octree: tree,

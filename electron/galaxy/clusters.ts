@@ -1,0 +1,124 @@
+// Young groups in the Galaxy view: HDBSCAN (hdbscan.ts) over heliocentric positions and tangential
+// velocities, the velocities multiplied by a scale that turns km/s into pc — the space SPYGLASS
+// clusters in (Kerr et al. 2021, ApJ 917, 23, §3: X, Y, Z and c·v_T,l, c·v_T,b; Kounkel & Covey 2019,
+// AJ 158, 122, likewise weight positions and tangential motions together), default c = 6 pc per km/s.
+// Each cluster's age combines its members' posterior summaries: treating every member's log age as
+// Gaussian (median, σ = half the 16–84% width) and the members as coeval, the combined estimate is the
+// inverse-variance weighted mean with σ = (Σ σᵢ⁻²)^−½, widened to the standard error of the members'
+// scatter (1.4826·MAD/√n) when the members disagree more than their errors allow. Members without a
+// width (simulated truth) reduce to the median ± that standard error.
+import { hdbscan } from './hdbscan.ts';
+
+export interface ClusterInput {
+  positions: Float32Array;
+  vLKms: Float32Array;
+  vBKms: Float32Array;
+  logAge: Float32Array;
+  logAgeError: Float32Array;
+}
+
+export interface ClusterOptions {
+  minClusterSize: number;
+  minSamples?: number;
+  /** pc per km/s applied to the tangential velocities. */
+  velocityScale: number;
+  /** Only stars at most this old (log10 yr) are clustered. */
+  maxLogAge: number;
+}
+
+export interface ClusterSummary {
+  id: number;
+  members: number;
+  /** Mean position, pc, and its distance from the Sun. */
+  centre: [number, number, number];
+  distancePc: number;
+  /** Combined log10(age/yr) and its 1σ. */
+  logAge: number;
+  logAgeSigma: number;
+}
+
+export interface ClusterResult {
+  clusters: ClusterSummary[];
+  /** Cluster id per star (−1: not in a cluster or not clustered). */
+  labels: Int32Array;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
+}
+
+/** The combined log age of coeval members (see the module header). */
+export function combineAges(logAges: number[], sigmas: number[]): { logAge: number; sigma: number } {
+  const centre = median(logAges);
+  const mad = 1.4826 * median(logAges.map((x) => Math.abs(x - centre)));
+  const scatterError = mad / Math.sqrt(logAges.length);
+  const weighted = sigmas.every((s) => s > 0);
+  if (!weighted) return { logAge: centre, sigma: scatterError };
+  let sw = 0;
+  let swx = 0;
+  logAges.forEach((x, i) => {
+    const w = 1 / sigmas[i]! ** 2;
+    sw += w;
+    swx += w * x;
+  });
+  return { logAge: swx / sw, sigma: Math.max(1 / Math.sqrt(sw), scatterError) };
+}
+
+export function findClusters(input: ClusterInput, options: ClusterOptions): ClusterResult {
+  const n = input.logAge.length;
+  const chosen: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const finite = [
+      input.positions[3 * i],
+      input.positions[3 * i + 1],
+      input.positions[3 * i + 2],
+      input.vLKms[i],
+      input.vBKms[i],
+    ].every((v) => Number.isFinite(v));
+    if (finite && input.logAge[i]! <= options.maxLogAge) chosen.push(i);
+  }
+  const labels = new Int32Array(n).fill(-1);
+  if (chosen.length < options.minClusterSize) return { clusters: [], labels };
+  const features = new Float64Array(5 * chosen.length);
+  chosen.forEach((i, k) => {
+    features.set(
+      [
+        input.positions[3 * i]!,
+        input.positions[3 * i + 1]!,
+        input.positions[3 * i + 2]!,
+        options.velocityScale * input.vLKms[i]!,
+        options.velocityScale * input.vBKms[i]!,
+      ],
+      5 * k,
+    );
+  });
+  const result = hdbscan(features, 5, {
+    minClusterSize: options.minClusterSize,
+    ...(options.minSamples === undefined ? {} : { minSamples: options.minSamples }),
+  });
+  const members: number[][] = Array.from({ length: result.clusterCount }, () => []);
+  chosen.forEach((i, k) => {
+    const label = result.labels[k]!;
+    labels[i] = label;
+    if (label >= 0) members[label]!.push(i);
+  });
+  const clusters = members.map((list, id): ClusterSummary => {
+    const centre: [number, number, number] = [0, 0, 0];
+    for (const i of list) for (let c = 0; c < 3; c++) centre[c]! += input.positions[3 * i + c]! / list.length;
+    const age = combineAges(
+      list.map((i) => input.logAge[i]!),
+      list.map((i) => input.logAgeError[i]!),
+    );
+    return {
+      id,
+      members: list.length,
+      centre,
+      distancePc: Math.hypot(...centre),
+      logAge: age.logAge,
+      logAgeSigma: age.sigma,
+    };
+  });
+  return { clusters, labels };
+}

@@ -1,0 +1,51 @@
+// Cluster summaries: the combined age of coeval members (weighted mean, widened to their scatter;
+// the median for members without widths), and findClusters on two moving groups in a field — only
+// young stars are clustered, and each group comes out whole with its centre and distance.
+import { describe, expect, it } from 'vitest';
+import { combineAges, findClusters } from '../../../electron/galaxy/clusters.ts';
+
+describe('combined cluster age', () => {
+  it('weights members by their posterior widths when they agree', () => {
+    const { logAge, sigma } = combineAges([6.9, 7.0, 7.1], [0.1, 0.1, 0.1]);
+    expect(logAge).toBeCloseTo(7, 12);
+    expect(sigma).toBeCloseTo(Math.max(0.1 / Math.sqrt(3), (1.4826 * 0.1) / Math.sqrt(3)), 12);
+  });
+
+  it('takes the median and its scatter error for members without widths (simulated truth)', () => {
+    const { logAge, sigma } = combineAges([6, 6.1, 6.2, 9], [0, 0, 0, 0]);
+    expect(logAge).toBeCloseTo(6.15, 12);
+    expect(sigma).toBeCloseTo((1.4826 * 0.1) / 2, 12);
+  });
+});
+
+describe('findClusters', () => {
+  it('finds two young moving groups in an old field', () => {
+    let state = 11;
+    const random = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = 400;
+    const positions = new Float32Array(3 * n);
+    const vL = new Float32Array(n);
+    const vB = new Float32Array(n);
+    const logAge = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const group = i < 60 ? 0 : i < 140 ? 1 : 2;
+      const centre = group === 0 ? [100, 50, -20] : group === 1 ? [300, -80, 10] : [0, 0, 0];
+      const spread = group === 2 ? 400 : 3;
+      for (let c = 0; c < 3; c++) positions[3 * i + c] = centre[c]! + spread * (random() - 0.5);
+      vL[i] = (group === 0 ? 5 : group === 1 ? -8 : 0) + (group === 2 ? 40 : 0.5) * (random() - 0.5);
+      vB[i] = (group === 2 ? 40 : 0.5) * (random() - 0.5);
+      logAge[i] = group === 0 ? 6.5 : group === 1 ? 7.3 : 9.5;
+    }
+    const result = findClusters(
+      { positions, vLKms: vL, vBKms: vB, logAge, logAgeError: new Float32Array(n) },
+      { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 },
+    );
+    expect(result.clusters).toHaveLength(2);
+    const byAge = [...result.clusters].sort((a, b) => a.logAge - b.logAge);
+    expect(byAge.map((c) => c.members)).toEqual([60, 80]);
+    expect(byAge[0]!.logAge).toBeCloseTo(6.5, 5);
+    expect(byAge[0]!.centre[0]).toBeCloseTo(100, -1);
+    expect(byAge[1]!.distancePc).toBeCloseTo(Math.hypot(300, 80, 10), -1);
+    expect(result.labels[300]).toBe(-1);
+  });
+});
