@@ -180,7 +180,7 @@ describe('jobs through the API', () => {
     expect(started).toMatchObject({ ok: true, result: { kind: 'fits-scan', title: `FITS scan of ${dir}` } });
     const end = await finished;
     if (end.type !== 'job.done') throw new Error(JSON.stringify(end));
-    expect(end.result.kind).toBe('fits-scan');
+    if (end.result.kind !== 'fits-scan') throw new Error(`a ${end.result.kind} result`);
     expect(end.result.value).toMatchObject({ fitsFiles: 1, fitsBytes: 2880 });
     expect(end.result.value.sizeHistogram[11]).toBe(1);
     expect(events[0]?.type).toBe('job.started');

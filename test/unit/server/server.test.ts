@@ -183,6 +183,7 @@ describe('API over the socket', () => {
     const { binary, message } = await done;
     expect(binary).toBe(true);
     if (message.kind !== 'event' || message.event.type !== 'job.done') throw new Error('not a done event');
+    if (message.event.result.kind !== 'fits-scan') throw new Error(`a ${message.event.result.kind} result`);
     expect(message.event.result.value.sizeHistogram).toBeInstanceOf(Uint32Array);
     expect(message.event.result.value.fitsFiles).toBe(1);
     socket.close();
