@@ -29,7 +29,10 @@ const host = new Host({
     const options = {
       title: title ?? 'Open a FITS file',
       properties: ['openFile' as const],
-      filters: [{ name: 'FITS', extensions: ['fits', 'fit', 'fts', 'fz', 'gz'] }, { name: 'All files', extensions: ['*'] }],
+      filters: [
+        { name: 'FITS', extensions: ['fits', 'fit', 'fts', 'fz', 'gz'] },
+        { name: 'All files', extensions: ['*'] },
+      ],
     };
     const choice = mainWindow
       ? await dialog.showOpenDialog(mainWindow, options)

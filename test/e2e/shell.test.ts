@@ -106,13 +106,12 @@ describe('the shell', () => {
     const rail = page.getByRole('navigation', { name: 'Views' });
     await rail.getByRole('button', { name: 'Inspect' }).click();
     await page.getByTestId('inspect-view').waitFor();
-    expect(await page.getByTestId('planned-inspect').count()).toBe(0);
     expect(await rail.getByRole('button', { name: 'Galaxy' }).getAttribute('title')).toBe('Galaxy (Ctrl+5)');
     await page.keyboard.press('Control+5');
     await page.getByTestId('galaxy-view').waitFor();
     expect(await rail.getByRole('button', { name: 'Galaxy' }).getAttribute('aria-current')).toBe('page');
     await page.keyboard.press('Control+6');
-    expect(await page.getByTestId('planned-models').textContent()).toContain('The Simformer');
+    await page.getByTestId('models-view').waitFor();
     await page.keyboard.press('Control+1');
     await page.getByTestId('scan-panel').waitFor();
   });
