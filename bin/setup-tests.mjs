@@ -15,7 +15,10 @@ if (python.status !== 0) process.exit(python.status ?? 1);
 if (findChromium() === undefined) {
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   if (isRoot && existsSync('/usr/bin/apt-get')) {
-    for (const args of [['update', '-qq'], ['install', '-y', '-qq', 'chromium']]) {
+    for (const args of [
+      ['update', '-qq'],
+      ['install', '-y', '-qq', 'chromium'],
+    ]) {
       const result = spawnSync('apt-get', args, { stdio: 'inherit' });
       if (result.status !== 0) process.exit(result.status ?? 1);
     }

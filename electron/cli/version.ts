@@ -9,7 +9,10 @@ export function appVersion(): string {
     const url = new URL('../../package.json', import.meta.url);
     const parsed: unknown = JSON.parse(readFileSync(fileURLToPath(url), 'utf8'));
     cached =
-      typeof parsed === 'object' && parsed !== null && 'version' in parsed && typeof parsed.version === 'string'
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      'version' in parsed &&
+      typeof parsed.version === 'string'
         ? parsed.version
         : '0.0.0';
   }
