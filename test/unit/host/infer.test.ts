@@ -105,7 +105,7 @@ describe('runs', () => {
     const info = await call('runs.info', { runDir });
     expect(info).toMatchObject({
       status: 'complete',
-      model: 'toy-linear-gaussian',
+      model: 'toy-gaussian',
       rows: 40,
       hasSamples: true,
     });
