@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import ParamSpec
 
 import matplotlib
 
@@ -14,6 +17,21 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from cradle_models.calibration.tarp import TarpResult  # noqa: E402
 
+P = ParamSpec("P")
+
+
+def _plain_text(plot: Callable[P, None]) -> Callable[P, None]:
+    """Draw without LaTeX whatever the global rcParams say: gaiaxpy's plotter sets
+    ``text.usetex = True`` when it is imported, and a report must not depend on a TeX install or
+    on which package was imported first."""
+
+    @functools.wraps(plot)
+    def plain(*args: P.args, **kwargs: P.kwargs) -> None:
+        with plt.rc_context({"text.usetex": False}):
+            plot(*args, **kwargs)
+
+    return plain
+
 
 def _save(fig: Figure, path: Path) -> None:
     tmp = path.with_name(path.stem + ".tmp.png")
@@ -22,6 +40,7 @@ def _save(fig: Figure, path: Path) -> None:
     os.replace(tmp, path)
 
 
+@_plain_text
 def plot_coverage(levels: np.ndarray, coverage: np.ndarray, names: list[str], title: str, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--")
@@ -34,6 +53,7 @@ def plot_coverage(levels: np.ndarray, coverage: np.ndarray, names: list[str], ti
     _save(fig, path)
 
 
+@_plain_text
 def plot_sbc(
     ranks: np.ndarray, n_samples: int, names: list[str], title: str, path: Path, bins: int = 16
 ) -> None:
@@ -52,6 +72,7 @@ def plot_sbc(
     _save(fig, path)
 
 
+@_plain_text
 def plot_tarp(result: TarpResult, title: str, path: Path) -> None:
     fig, ax = plt.subplots(figsize=(4.5, 4.5))
     ax.plot([0, 1], [0, 1], color="0.6", lw=1, ls="--")
