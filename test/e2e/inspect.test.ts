@@ -116,7 +116,9 @@ describe('Inspect view', () => {
 
   it('shows a 2048² image through its pyramid: a coarse overview, full-resolution tiles when zoomed', async () => {
     await open(files['large']!);
-    const canvas = page.getByTestId('image-canvas');
+    // The previous test's image canvas is still attached until the new file replaces it: wait for this one.
+    const canvas = page.locator('[data-testid="image-canvas"][aria-label="Image 2048 × 2048"]');
+    await canvas.waitFor(slow);
     await expect.poll(() => canvas.getAttribute('data-frames'), slow).not.toBe('0');
     expect(await canvas.getAttribute('data-detail-tiles')).toBe('0');
     const overview = await canvas.screenshot();
