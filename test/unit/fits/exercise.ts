@@ -4,6 +4,24 @@ import { openTable, tableBatches } from '../../../electron/fits/arrow.ts';
 import { FitsFile } from '../../../electron/fits/file.ts';
 import { pixelsOf, rowsOf, statsOf, summarizeHdu } from '../../../electron/fits/inspect.ts';
 
+/** Fixtures (paths under test/fixtures/fits) that together reach every HDU type and column form. */
+export const EXERCISED_FIXTURES: readonly string[] = [
+  'astropy/tb.fits',
+  'astropy/tdim.fits',
+  'astropy/ascii.fits',
+  'astropy/scale.fits',
+  'astropy/blank.fits',
+  'astropy/variable_length_table.fits',
+  'astropy/theap-gap.fits',
+  'astropy/group.fits',
+  'astropy/zerowidth.fits',
+  'astropy/compressed_with_nan.fits',
+  'nom-tam/tst0010.fits',
+  'nom-tam/tst0012.fits',
+  'nom-tam/test.fits.gz',
+  'nom-tam/test.fits.bz2',
+];
+
 export function exercise(path: string): void {
   FitsFile.with(path, (file) => {
     for (const hdu of file.hdus()) {

@@ -7,26 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FitsError } from '../../../electron/fits/errors.ts';
-import { exercise } from './exercise.ts';
+import { EXERCISED_FIXTURES, exercise } from './exercise.ts';
 
 const CASES = 3000;
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'fits');
-const FILES = [
-  'astropy/tb.fits',
-  'astropy/tdim.fits',
-  'astropy/ascii.fits',
-  'astropy/scale.fits',
-  'astropy/blank.fits',
-  'astropy/variable_length_table.fits',
-  'astropy/theap-gap.fits',
-  'astropy/group.fits',
-  'astropy/zerowidth.fits',
-  'astropy/compressed_with_nan.fits',
-  'nom-tam/tst0010.fits',
-  'nom-tam/tst0012.fits',
-  'nom-tam/test.fits.gz',
-  'nom-tam/test.fits.bz2',
-];
+const FILES = EXERCISED_FIXTURES;
 
 /** mulberry32: a small seeded PRNG, so every run mutates the same way. */
 function random(seed: number): () => number {
