@@ -2,6 +2,9 @@
 // numpy's default ddof = 0) and the 2.5/16/84/97.5 percentiles (numpy's default "linear" rule,
 // Hyndman & Fan 1996 type 7), under the canonical column names of the architecture doc
 // (`<name>_mean`, `<name>_median`, `<name>_std`, `<name>_p2_5`, `<name>_p16`, `<name>_p84`, `<name>_p97_5`).
+// A model with `log_age` also gets `p_age_lt_50myr`, the fraction of samples younger than 50 Myr: the
+// young-star probability of SPYGLASS (Kerr et al. 2021, ApJ 917, 23, §3: P_Age<50Myr), which quantiles
+// cannot give exactly.
 import type { CardVariable } from './card.ts';
 import type { BlockSamples } from './sampler.ts';
 import { toPhysical } from './transforms.ts';
@@ -16,6 +19,10 @@ const QUANTILES: Partial<Record<Statistic, number>> = {
   p84: 0.84,
   p97_5: 0.975,
 };
+
+/** The young-star probability column and its age limit (Kerr et al. 2021: 50 Myr). */
+export const YOUNG_COLUMN = 'p_age_lt_50myr';
+export const YOUNG_LOG_AGE = Math.log10(50e6);
 
 export function summaryColumnName(parameter: string, statistic: Statistic): string {
   return `${parameter}_${statistic}`;
@@ -53,6 +60,12 @@ export function summarise(samples: BlockSamples, parameters: CardVariable[]): Su
       byStat[p]!.set(stat, column);
     }
   });
+  const ageIndex = parameters.findIndex((v) => v.name === 'log_age');
+  const young = ageIndex < 0 ? null : new Float64Array(rows);
+  if (young !== null) {
+    names.push(YOUNG_COLUMN);
+    columns.push(young);
+  }
   const sorted = new Float64Array(S);
   for (let r = 0; r < rows; r += 1) {
     for (let p = 0; p < P; p += 1) {
@@ -67,6 +80,11 @@ export function summarise(samples: BlockSamples, parameters: CardVariable[]): Su
       let ss = 0;
       for (let s = 0; s < S; s += 1) ss += (sorted[s]! - mean) ** 2;
       sorted.sort();
+      if (p === ageIndex && young !== null) {
+        let below = 0;
+        while (below < S && sorted[below]! < YOUNG_LOG_AGE) below += 1;
+        young[r] = below / S;
+      }
       const stats = byStat[p]!;
       stats.get('mean')![r] = mean;
       stats.get('std')![r] = Math.sqrt(ss / S);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quantileSorted, summarise } from '../../../electron/inference/summary.ts';
+import { quantileSorted, summarise, YOUNG_COLUMN } from '../../../electron/inference/summary.ts';
 import type { CardVariable } from '../../../electron/inference/card.ts';
 
 describe('quantileSorted', () => {
@@ -44,5 +44,29 @@ describe('summarise', () => {
     const mean = 3.025;
     const std = Math.sqrt(((0.1 - mean) ** 2 + 2 * (1 - mean) ** 2 + (10 - mean) ** 2) / 4);
     expect(get('mass_init_std')).toBeCloseTo(std, 6);
+  });
+});
+
+describe('young-star probability', () => {
+  it('is the fraction of log_age samples below 50 Myr, and only for models with log_age', () => {
+    const logAge: CardVariable = {
+      name: 'log_age',
+      role: 'parameter',
+      unit: 'dex',
+      transform: { kind: 'identity', offset: 0 },
+      mean: 0,
+      std: 1,
+      survey: null,
+      error_handling: 'none',
+    };
+    // Two stars × five samples: ages 1, 10, 49, 51, 1000 Myr, then all 5 Gyr.
+    const ages = [1e6, 1e7, 4.9e7, 5.1e7, 1e9, 5e9, 5e9, 5e9, 5e9, 5e9].map(Math.log10);
+    const s = summarise({ rows: 2, samples: 5, parameters: 1, values: Float32Array.from(ages) }, [logAge]);
+    const young = s.columns[s.names.indexOf(YOUNG_COLUMN)]!;
+    expect(Array.from(young)).toEqual([0.6, 0]);
+    const other = summarise({ rows: 1, samples: 1, parameters: 1, values: Float32Array.of(0) }, [
+      { ...logAge, name: 'theta_0' },
+    ]);
+    expect(other.names).not.toContain(YOUNG_COLUMN);
   });
 });
