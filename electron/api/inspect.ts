@@ -150,10 +150,17 @@ export const ImageTileParams = HduRef.extend({
   /** Tile size in level pixels. */
   width: z.number().int().min(1).max(2_048),
   height: z.number().int().min(1).max(2_048),
+  /**
+   * `mean` (default): block means. `nearest`: a quick first look read straight from the file — the
+   * centre pixel of each block — answered as `mean` instead when the plane is already decoded.
+   */
+  sampling: z.enum(['mean', 'nearest']).optional(),
 }).strict();
 
 export const ImageTile = z.object({
   level: z.number().int(),
+  /** How the tile's pixels were made from the image's (see ImageTileParams.sampling). */
+  sampling: z.enum(['mean', 'nearest']),
   x: z.number().int(),
   y: z.number().int(),
   /** Size of the returned tile in level pixels (clipped at the image edge). */

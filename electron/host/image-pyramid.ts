@@ -11,8 +11,12 @@ export interface PlaneData {
   height: number;
 }
 
-/** The 2-D plane picked by `slice` (indices of the leading axes, slowest first) as float32. */
-export function planeOf(values: NumericArray, shape: number[], slice: number[], label: string): PlaneData {
+/** Where the 2-D plane picked by `slice` (indices of the leading axes, slowest first) starts, in pixels. */
+export function planeOffset(
+  shape: number[],
+  slice: number[],
+  label: string,
+): { start: number; width: number; height: number } {
   if (shape.length < 2) throw new Error(`${label}: an image needs two axes, this one has ${shape.length}`);
   const leading = shape.slice(0, -2);
   if (slice.length !== leading.length) {
@@ -28,8 +32,13 @@ export function planeOf(values: NumericArray, shape: number[], slice: number[], 
   });
   const height = shape[shape.length - 2]!;
   const width = shape[shape.length - 1]!;
+  return { start: offset * width * height, width, height };
+}
+
+/** The 2-D plane picked by `slice` (indices of the leading axes, slowest first) as float32. */
+export function planeOf(values: NumericArray, shape: number[], slice: number[], label: string): PlaneData {
+  const { start, width, height } = planeOffset(shape, slice, label);
   const count = width * height;
-  const start = offset * count;
   if (values instanceof Float32Array) return { data: values.subarray(start, start + count), width, height };
   const data = new Float32Array(count);
   if (values instanceof BigInt64Array || values instanceof BigUint64Array) {

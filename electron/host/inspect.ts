@@ -23,6 +23,7 @@ import type { Spectrum1D } from '../fits/spectra/spectrum.ts';
 import type { Wcs } from '../fits/wcs/wcs.ts';
 import { wavelengthSolution } from '../fits/wcs/spectral.ts';
 import { downsampleTile, planeOf } from './image-pyramid.ts';
+import { sampledTile } from './image-preview.ts';
 import type { ColumnTask, ColumnTaskResult } from './fits-column.ts';
 
 interface OpenEntry {
@@ -43,6 +44,10 @@ const OPEN_FILES = 6;
 const CHECKSUM_ON_OPEN_BYTES = 16 * 1024 * 1024;
 const PLANES = 2;
 const SORTS = 8;
+
+function planeKey({ path, hdu, slice }: { path: string; hdu: number; slice: number[] }): string {
+  return `${path}\0${hdu}\0${slice.join(',')}`;
+}
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -327,7 +332,7 @@ export class InspectService {
 
   private async plane(path: string, index: number, slice: number[]): Promise<Plane> {
     const file = await this.open(path);
-    const key = `${path}\0${index}\0${slice.join(',')}`;
+    const key = planeKey({ path, hdu: index, slice });
     const cached = this.planes.find((plane) => plane.key === key);
     if (cached) return cached;
     const hdu = file.hdu(index);
@@ -340,9 +345,17 @@ export class InspectService {
   }
 
   async imageTile(args: MethodArgs<'fits.imageTile'>): Promise<MethodResult<'fits.imageTile'>> {
+    if (args.sampling === 'nearest' && args.level > 0 && !this.planes.some((p) => p.key === planeKey(args))) {
+      const file = await this.open(args.path);
+      const hdu = file.hdu(args.hdu);
+      if (hdu.type === 'PRIMARY' || hdu.type === 'IMAGE') {
+        const label = `${args.path} HDU ${args.hdu}`;
+        return { ...sampledTile(file, hdu, args.slice, args, label), sampling: 'nearest' };
+      }
+    }
     const plane = await this.plane(args.path, args.hdu, args.slice);
     const tile = downsampleTile(plane.data, plane.width, plane.height, args);
-    return { ...tile, imageWidth: plane.width, imageHeight: plane.height };
+    return { ...tile, sampling: 'mean', imageWidth: plane.width, imageHeight: plane.height };
   }
 
   async pixel(args: MethodArgs<'fits.pixel'>): Promise<MethodResult<'fits.pixel'>> {
