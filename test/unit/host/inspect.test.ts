@@ -132,6 +132,38 @@ describe('fits.* methods', () => {
     });
     const mean = (full.data[0]! + full.data[1]! + full.data[20]! + full.data[21]!) / 4;
     expect(tile.data[0]).toBeCloseTo(mean, 3);
+    expect(tile.sampling).toBe('mean');
+  });
+
+  it('answers a first look with sampled pixels until the plane is decoded, block means after', async () => {
+    const ask = (sampling: 'nearest' | 'mean') =>
+      call('fits.imageTile', {
+        path: files['large'],
+        hdu: 0,
+        level: 3,
+        x: 0,
+        y: 0,
+        width: 256,
+        height: 256,
+        sampling,
+      });
+    const first = await ask('nearest');
+    expect([first.sampling, first.width, first.height]).toEqual(['nearest', 256, 256]);
+    const means = await ask('mean');
+    const full = await call('fits.imageTile', {
+      path: files['large'],
+      hdu: 0,
+      level: 0,
+      x: 4,
+      y: 4,
+      width: 1,
+      height: 1,
+    });
+    expect(first.data[0]).toBe(full.data[0]);
+    expect(means.sampling).toBe('mean');
+    const again = await ask('nearest');
+    expect(again.sampling).toBe('mean');
+    expect(Array.from(again.data)).toEqual(Array.from(means.data));
   });
 
   it('reads the LAMOST spectrum and exports a table', async () => {
