@@ -13,6 +13,8 @@ interface SimulateFlags {
   format: string;
   shards?: boolean;
   workers?: string;
+  atmospheres?: string;
+  pmsIsochrones?: string;
   quiet?: boolean;
 }
 
@@ -41,6 +43,11 @@ export function registerSimulateCommand(program: Command): void {
     .option('--format <format>', 'catalogue format: parquet or fits', 'parquet')
     .option('--shards', 'write training shards (Parquet + manifest) instead of a catalogue')
     .option('--workers <n>', 'worker threads (0: the main thread)')
+    .option('--atmospheres <library>', 'atmosphere library of the photometry: kurucz or btsettl')
+    .option(
+      '--pms-isochrones <set>',
+      'pre-main-sequence isochrones for young stars: baraffe2015, feiden2016, mist_v1p2, parsec_v1p2, parsec_v2p0 or none',
+    )
     .option('--quiet', 'no progress line')
     .action(async (flags: SimulateFlags) => {
       if (flags.format !== 'parquet' && flags.format !== 'fits')
@@ -50,6 +57,10 @@ export function registerSimulateCommand(program: Command): void {
         preset: flags.preset,
         stars: positiveInteger(flags.stars, '--stars'),
         seed: positiveInteger(flags.seed, '--seed'),
+        physics: {
+          atmospheres: flags.atmospheres,
+          pmsIsochrones: flags.pmsIsochrones === 'none' ? null : flags.pmsIsochrones,
+        },
       });
       const started = Date.now();
       let lastPrint = 0;

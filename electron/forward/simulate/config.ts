@@ -123,6 +123,26 @@ export const SurveySchema = z
   })
   .strict();
 
+/**
+ * The physics the photometry runs on (recorded in the manifest, so a domain-shift data set says what it
+ * changed). `atmospheres`: the SED library behind the bolometric corrections (electron/forward/physics/
+ * atmospheres.ts: `kurucz` = Castelli & Kurucz 2004 above 3750 K, `btsettl` = BT-Settl CIFIST below
+ * 6750 K). `pmsIsochrones`: a solar pre-main-sequence grid (Baraffe et al. 2015; Feiden 2016 non-magnetic;
+ * MIST v1.2; PARSEC v1.2/v2.0 as ysoisochrone resamples them) that replaces PARSEC v1.2S for stars no
+ * older than `pmsMaxLogAge` inside the grid's mass range; null: PARSEC v1.2S for every star.
+ */
+export const PhysicsSchema = z
+  .object({
+    atmospheres: z.enum(['kurucz', 'btsettl']).default('kurucz'),
+    pmsIsochrones: z
+      .enum(['baraffe2015', 'feiden2016', 'mist_v1p2', 'parsec_v1p2', 'parsec_v2p0'])
+      .nullable()
+      .default(null),
+    pmsMaxLogAge: z.number().min(5.7).max(9).default(8),
+  })
+  .strict();
+export type PhysicsConfig = z.output<typeof PhysicsSchema>;
+
 export const SimulationConfigSchema = z
   .object({
     name: z.string().default('simulation'),
@@ -152,6 +172,7 @@ export const SimulationConfigSchema = z
     clusterPrior: ClusterPriorSchema.default(ClusterPriorSchema.parse({})),
     broadAgePrior: BroadAgePriorSchema.default(BroadAgePriorSchema.parse({})),
     dust: DustSchema.default(DustSchema.parse({})),
+    physics: PhysicsSchema.default(PhysicsSchema.parse({})),
     binaries: z
       .object({ enabled: z.boolean().default(true), unresolvedFraction: z.number().min(0).max(1).default(1) })
       .strict()

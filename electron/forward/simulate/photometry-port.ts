@@ -34,6 +34,9 @@ export interface PhotometryPort {
   /** [M/H] span of the isochrones: the simulator keeps stars inside it (the metal-poor halo tail is
    * clamped to the grid's lowest [M/H], and the truth records the clamped value). */
   readonly mhRange: readonly [number, number];
+  /** Options for the same factory in a worker thread that let it share this port's tables (shared
+   * memory) instead of building its own; absent: workers build from the spec's options. */
+  workerOptions?(): Record<string, unknown>;
   /** Fills `out` (arrays of at least `inputs.count`) for the first `inputs.count` stars. */
   compute(inputs: StarInputs, out: StarOutputs): void;
   /** Gaia XP-like spectra (XP_LENGTH fluxes per star, row-major) and their 1σ errors, when the physics

@@ -374,7 +374,12 @@ export async function runSimulation(options: RunOptions): Promise<RunSummary> {
   const plan = makePlan(model);
   await mkdir(join(outDir, options.shards ? 'shards' : '.'), { recursive: true });
   const outputs = options.shards ? shardOutputs(outDir, model) : catalogOutputs(outDir, model);
-  const init: WorkerInit = { config, port: options.port, splineFile: options.splineFile };
+  const shared = port.workerOptions?.();
+  const workerPort: PortSpec =
+    shared === undefined
+      ? options.port
+      : { ...options.port, options: { ...options.port.options, ...shared } };
+  const init: WorkerInit = { config, port: workerPort, splineFile: options.splineFile };
   const runner = new ChunkRunner(model, splines, init, options.workers);
   const inFlightLimit = Math.max(1, options.workers) * 2;
   const rowsBySource = [0, 0, 0];

@@ -12,7 +12,8 @@ import { parse as parseYaml } from 'yaml';
 import { readParquet } from '../../catalog/parquet.ts';
 import { writeFits } from '../../fits/writer.ts';
 import { gaiaSplineFile } from '../survey/gaia.ts';
-import { parseSimulationConfig, type SimulationConfig } from './config.ts';
+import { parseSimulationConfig, PhysicsSchema, type PhysicsConfig, type SimulationConfig } from './config.ts';
+import type { PhysicsPortOptions } from './physics-port.ts';
 import { runSimulation, type RunProgress, type RunSummary } from './pipeline.ts';
 import type { PortSpec } from './port-loader.ts';
 import { isPresetName, PRESETS } from './presets.ts';
@@ -31,6 +32,8 @@ export interface ConfigSource {
   preset?: string;
   stars?: number;
   seed?: number;
+  /** Overrides of the config's `physics` block (CLI flags). */
+  physics?: { atmospheres?: string; pmsIsochrones?: string | null };
 }
 
 export function resolveConfig(source: ConfigSource): SimulationConfig {
@@ -74,12 +77,32 @@ export function resolveConfig(source: ConfigSource): SimulationConfig {
   }
   if (source.stars !== undefined) raw['stars'] = source.stars;
   if (source.seed !== undefined) raw['seed'] = source.seed;
+  const physics = Object.fromEntries(
+    Object.entries(source.physics ?? {}).filter(([, value]) => value !== undefined),
+  );
+  if (Object.keys(physics).length > 0) {
+    const given = raw['physics'];
+    raw['physics'] = {
+      ...(given !== null && typeof given === 'object' && !Array.isArray(given) ? given : {}),
+      ...physics,
+    };
+  }
   return parseSimulationConfig(raw, origin);
 }
 
-export function physicsPortSpec(): PortSpec {
+/** The physics photometry with the config's choices (atmosphere library, PMS isochrones). */
+export function physicsPortSpec(physics: PhysicsConfig = PhysicsSchema.parse({})): PortSpec {
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return { module: new URL(`./physics-port${extension}`, import.meta.url).href, factory: 'physicsPort' };
+  const options: PhysicsPortOptions = {
+    library: physics.atmospheres,
+    pmsIsochrones: physics.pmsIsochrones,
+    pmsMaxLogAge: physics.pmsMaxLogAge,
+  };
+  return {
+    module: new URL(`./physics-port${extension}`, import.meta.url).href,
+    factory: 'physicsPort',
+    options: { ...options },
+  };
 }
 
 async function assetsHash(): Promise<string | null> {
@@ -115,7 +138,7 @@ export async function simulate(options: SimulateOptions): Promise<RunSummary> {
     outDir: options.outDir,
     shards: options.shards,
     workers: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
-    port: options.port ?? physicsPortSpec(),
+    port: options.port ?? physicsPortSpec(options.config.physics),
     splineFile,
     assetsHash: await assetsHash(),
     onProgress: options.onProgress,
