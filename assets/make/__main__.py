@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
+from collections.abc import Callable
+from functools import partial
 from importlib import metadata
 
 from . import atmospheres, filters, isochrones, xp, xp_basis
@@ -24,21 +26,45 @@ def gaia_xp_entry() -> dict[str, object]:
     return entry
 
 
-def main() -> int:
-    entries = [filters.build_filters(), filters.build_vega(), isochrones.build_parsec()]
-    entries += [isochrones.build_yso_track(*track) for track in isochrones.YSO_TRACKS]
-    entries += [
-        atmospheres.build_kurucz(),
-        atmospheres.build_btsettl(),
-        atmospheres.build_btsettl_hires(),
-        xp.build_xp_noise(),
-        gaia_xp_entry(),
-    ]
-    packages = ("numpy", "astropy", "scipy", "speclite", "pyphot", "ysoisochrone", "gaiaxpy")
+BUILDERS: dict[str, Callable[[], dict[str, object]]] = {
+    "filters": filters.build_filters,
+    "vega": filters.build_vega,
+    "isochrones-parsec12": isochrones.build_parsec,
+    **{f"isochrones-{t[0]}": partial(isochrones.build_yso_track, *t) for t in isochrones.YSO_TRACKS},
+    "atmos-kurucz": atmospheres.build_kurucz,
+    "atmos-btsettl": atmospheres.build_btsettl,
+    "spectra-btsettl": atmospheres.build_btsettl_hires,
+    "xp-noise": xp.build_xp_noise,
+    "gaia-xp-sampled-bases": gaia_xp_entry,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Rebuild every grid, or only the grids named on the command line (the others keep their manifest
+    entries, so the manifest still lists every grid)."""
+    names = sys.argv[1:] if argv is None else argv
+    unknown = [n for n in names if n not in BUILDERS]
+    if unknown:
+        print(f"assets.make: unknown grid(s) {', '.join(unknown)}; known: {', '.join(BUILDERS)}")
+        return 2
+    kept: list[dict[str, object]] = []
+    if names:
+        old = json.loads((GRIDS / "manifest.json").read_text())
+        kept = [e for e in old["grids"] if e["name"] not in names]
+    entries = kept + [BUILDERS[n]() for n in (names or list(BUILDERS))]
+    packages = (
+        "numpy",
+        "astropy",
+        "scipy",
+        "speclite",
+        "pyphot",
+        "ysoisochrone",
+        "gaiaxpy",
+    )
     versions = {p: metadata.version(p) for p in packages}
     path = write_manifest(entries, versions)
     total = sum(int(e["bytes"]) for e in entries)  # type: ignore[call-overload]
-    print(f"wrote {len(entries)} grids ({total / 1e6:.2f} MB) and {path}")
+    print(f"wrote {len(entries) - len(kept)} grids; all {len(entries)}: {total / 1e6:.2f} MB; {path}")
     return 0
 
 

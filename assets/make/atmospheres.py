@@ -174,7 +174,8 @@ def build_kurucz() -> dict[str, object]:
         f"{slopes.min():.2f}-{slopes.max():.2f} (Rayleigh-Jeans = 4)."
     )
     grid.notes.append(
-        "No models below 3500 K: the reader joins BT-Settl there (see electron/forward/physics/atmospheres.ts)."
+        "No models below 3500 K: the reader joins BT-Settl there"
+        " (see electron/forward/physics/atmospheres.ts)."
     )
     return grid.write()
 
@@ -214,8 +215,8 @@ def build_btsettl() -> dict[str, object]:
 
 # ---- high-resolution windows for survey spectra (LAMOST/BOSS optical, APOGEE H band) ----
 HIRES_WINDOWS = [(3550.0, 10500.0, 1.0 / 5000.0), (15000.0, 17100.0, 1.0 / 3000.0)]
-HIRES_TEFF = [3000.0 + 200.0 * i for i in range(21)]  # 3000-7000 K
-HIRES_LOGG = [4.0, 4.5, 5.0]
+HIRES_TEFF = [2000.0 + 200.0 * i for i in range(26)]  # 2000-7000 K
+HIRES_LOGG = [2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5]
 
 
 def hires_wavelength() -> np.ndarray:
@@ -225,11 +226,15 @@ def hires_wavelength() -> np.ndarray:
 
 
 def build_btsettl_hires() -> dict[str, object]:
+    """Every BT-Settl model on the (Teff, log g) nodes; nodes the data lack (log g < 4 at Teff <= 4000 K)
+    are stored as missing (mask 0) and filled by the reader from the nearest gravity."""
     wave = hires_wavelength()
     out = np.full((len(HIRES_TEFF), len(HIRES_LOGG), wave.size), np.nan)
     for i, teff in enumerate(HIRES_TEFF):
         for j, g in enumerate(HIRES_LOGG):
             path = BTSETTL / f"lte{teff / 100:05.1f}-{g:.1f}-0.0a+0.0.BT-Settl.spec.txt"
+            if not path.exists():
+                continue
             raw = np.loadtxt(path)
             w, f = raw[:, 0], raw[:, 1]
             order = np.argsort(w)
@@ -249,8 +254,18 @@ def build_btsettl_hires() -> dict[str, object]:
     grid.axis("teff", "K", HIRES_TEFF)
     grid.axis("logg", "log10 cm s-2", HIRES_LOGG)
     grid.add("wavelength", wave, "float64", "Angstrom", "two log-uniform windows")
+    grid.add(
+        "mask",
+        np.isfinite(out[..., 0]).astype(np.uint8),
+        "uint8",
+        "",
+        "[teff, logg]: 1 = model exists (BT-Settl has log g >= 4 only at Teff <= 4000 K)",
+    )
     err = grid.add_quantised(
-        "log_flux", out, "log10 erg s-1 cm-2 A-1", "[teff, logg, wavelength], surface flux"
+        "log_flux",
+        out,
+        "log10 erg s-1 cm-2 A-1",
+        "[teff, logg, wavelength], surface flux",
     )
     grid.notes.append(
         f"Linear interpolation of the native 2 A (optical) / 5 A (H) samples; quantisation <= {err:.1e} dex."
@@ -260,5 +275,9 @@ def build_btsettl_hires() -> dict[str, object]:
     )
     grid.notes.append(
         "Each spectrum rescaled to int F dlambda = sigma Teff^4 over its full file (as atmos-btsettl)."
+    )
+    grid.notes.append(
+        f"{int(np.isfinite(out[..., 0]).sum())} of {out.shape[0] * out.shape[1]} nodes hold a model; the"
+        " rest (log g < 4 at Teff <= 4000 K) are filled by the reader from the nearest gravity."
     )
     return grid.write()

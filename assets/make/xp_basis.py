@@ -78,16 +78,16 @@ def main() -> None:
             {
                 "name": "gaia-xp-sampled-bases",
                 "file": data_file.name,
-                "description": "Gaia DR3 XP external calibration: sampling grid, BP/RP merge weights and design matrices",
+                "description": (
+                    "Gaia DR3 XP external calibration: sampling grid, BP/RP merge weights and design matrices"
+                ),
                 "bytes": len(blob),
                 "sha256": hashlib.sha256(blob).hexdigest(),
                 "source": {
                     "package": "gaiaxpy",
                     "version": gaiaxpy.__version__,
                     "file": f"gaiaxpy/config/filters/{source_file.name}",
-                    "sourceSha256": hashlib.sha256(
-                        source_file.read_bytes()
-                    ).hexdigest(),
+                    "sourceSha256": hashlib.sha256(source_file.read_bytes()).hexdigest(),
                     "models": {"bp": BP_MODEL, "rp": RP_MODEL},
                     "papers": [
                         "Montegriffo et al. 2023, A&A 674, A3 (external calibration)",

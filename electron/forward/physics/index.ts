@@ -4,6 +4,8 @@
 //   loadIsochrones(set).interpolate({massInit, logAge, mh})        -> teff, logg, logL, radius, mass, flags
 //   bcTable(library, law).photometry({teff, logg, mh, logL, av, rv, distancePc}) -> Vega mags per band
 //   new XpBatchModel(library, law).run(batch, flux, error)         -> XP-like spectra, n x 343
+//   new SurveySpectraModel(survey).run(batch, {flux, error, noisy, snr, mag, flags}, random)
+//                                                   -> LAMOST/BOSS/APOGEE-like spectra, n x pixels
 // One-star reference paths (direct integration): forwardStar, observedSed, xpSpectrum, surveySpectrum,
 // ysoSed; grids come from assets/grids through loadGrid.
 export { BANDS, loadPassbands, loadVega, type Band, type Passband, type Spectrum } from './bands.ts';
@@ -43,7 +45,21 @@ export {
   type Observation,
   type StarAtmosphere,
 } from './star.ts';
-export { surveySpectrum, surveyWavelength, SURVEYS, type SurveyName } from './survey-spectra.ts';
+export {
+  surveySpectrum,
+  surveyWavelength,
+  SurveySpectraModel,
+  SurveyNoise,
+  SURVEYS,
+  SPEC_FILLED,
+  SPEC_LOGG_CLAMPED,
+  SPEC_MH_IGNORED,
+  SPEC_OUTSIDE,
+  type NoiseLaw,
+  type SurveyBatch,
+  type SurveyName,
+  type SurveyOutputs,
+} from './survey-spectra.ts';
 export {
   diskFlux,
   envelopeFlux,
