@@ -29,6 +29,14 @@ if (BANDS.length !== NB) throw new Error('bc-tables: the look-up is unrolled for
 
 export const PHOT_OUTSIDE = 1;
 
+/** A table as plain data (structured-cloneable; `values` is SharedArrayBuffer-backed when built here). */
+export interface BcTableParts {
+  readonly library: LibraryName;
+  readonly law: ExtinctionLaw;
+  readonly teff: Float64Array;
+  readonly values: Float32Array;
+}
+
 /** Stars in, by column. `logL` in log10 Lsun; distance in pc. */
 export interface PhotometryBatch {
   readonly teff: Float64Array;
@@ -112,11 +120,10 @@ export class BcTable {
    * Builds the table, or, given `values` from another table of the same (library, law) - typically its
    * SharedArrayBuffer-backed `values` posted to a worker thread - wraps them without rebuilding.
    */
-  constructor(library: LibraryName, law: ExtinctionLaw, values?: Float32Array) {
+  constructor(library: LibraryName, law: ExtinctionLaw, values?: Float32Array, teffNodes?: Float64Array) {
     this.library = library;
     this.law = law;
-    const lib = loadLibrary(library);
-    this.teff = lib.teffNodes();
+    this.teff = teffNodes ?? loadLibrary(library).teffNodes();
     this.invRv = Float64Array.from(RV_AXIS.map((r) => 1 / r)).sort();
     const nt = this.teff.length;
     const ng = this.logg.length;
@@ -140,6 +147,7 @@ export class BcTable {
     }
     // shared memory, so worker threads can use the same table without a copy
     this.values = new Float32Array(new SharedArrayBuffer(size * Float32Array.BYTES_PER_ELEMENT));
+    const lib = loadLibrary(library);
     const direct = new DirectPhotometry(library, law);
     const nw = lib.wavelength.length;
     // transmission 10^(-0.4 A_V a) per (R_V, A_V) on the grid
@@ -176,6 +184,15 @@ export class BcTable {
     }
   }
 
+  /** What a worker thread needs to wrap this table without rebuilding it (values stay in shared memory). */
+  parts(): BcTableParts {
+    return { library: this.library, law: this.law, teff: this.teff, values: this.values };
+  }
+
+  static fromParts(parts: BcTableParts): BcTable {
+    return new BcTable(parts.library, parts.law, parts.values, parts.teff);
+  }
+
   /**
    * Vega magnitudes for a batch of stars: the hot path. Per star, 16 corners in (Teff, log g, [M/H], 1/R_V)
    * times 3 A_V nodes, ten bands each; no allocation per star.
@@ -183,13 +200,21 @@ export class BcTable {
   photometry(batch: PhotometryBatch): PhotometryResult {
     const n = batch.teff.length;
     const mags = {} as Record<Band, Float32Array>;
-    const cols: Float32Array[] = BANDS.map((b) => (mags[b] = new Float32Array(n)));
-    const flags = new Uint8Array(n);
+    for (const b of BANDS) mags[b] = new Float32Array(n);
+    const out = { mags, flags: new Uint8Array(n) };
+    this.photometryInto(batch, out, 0, n);
+    return out;
+  }
+
+  /** As photometry(), for stars start..end-1 of the batch, into caller-owned outputs (worker threads). */
+  photometryInto(batch: PhotometryBatch, out: PhotometryResult, start: number, end: number): void {
+    const cols: Float32Array[] = BANDS.map((b) => out.mags[b]);
+    const flags = out.flags;
     const bc = new Float64Array(NB);
     // Visit stars grouped by table cell (a counting sort): the table is ~40 MB and random look-ups miss the
     // cache on every corner; grouped, neighbouring stars reuse the same few kilobytes.
-    const order = this.cellOrder(batch);
-    for (let o = 0; o < n; o++) {
+    const order = this.cellOrder(batch, start, end);
+    for (let o = 0; o < order.length; o++) {
       const s = order[o] as number;
       const ok = this.lookup(
         batch.teff[s] as number,
@@ -201,24 +226,24 @@ export class BcTable {
       );
       const dm =
         MBOL_SUN - 2.5 * (batch.logL[s] as number) + 5 * Math.log10((batch.distancePc[s] as number) / 10);
-      if (!ok || !Number.isFinite(dm)) flags[s] = PHOT_OUTSIDE;
+      flags[s] = !ok || !Number.isFinite(dm) ? PHOT_OUTSIDE : 0;
       for (let b = 0; b < NB; b++) (cols[b] as Float32Array)[s] = ok ? dm - (bc[b] as number) : Number.NaN;
     }
-    return { mags, flags };
   }
 
-  /** star indices ordered by the table cell in (Teff, log g, [M/H]) (counting sort; out-of-range first) */
-  private cellOrder(batch: PhotometryBatch): Uint32Array {
+  /** indices start..end-1 ordered by the table cell in (Teff, log g, [M/H]) (counting sort; out-of-range first) */
+  private cellOrder(batch: PhotometryBatch, start: number, end: number): Uint32Array {
     const tn = this.teff;
     const nt = tn.length;
     const g = this.logg;
     const ng = g.length;
     const m = this.mh;
     const nm = m.length;
-    const n = batch.teff.length;
+    const n = end - start;
     const cell = new Int32Array(n);
     const count = new Uint32Array(nt * ng * nm + 1);
-    for (let s = 0; s < n; s++) {
+    for (let i = 0; i < n; i++) {
+      const s = start + i;
       const t = batch.teff[s] as number;
       let c = 0;
       if (t >= (tn[0] as number) && t <= (tn[nt - 1] as number)) {
@@ -226,7 +251,7 @@ export class BcTable {
         const mc = Math.min(Math.max(batch.mh[s] as number, m[0] as number), m[nm - 1] as number);
         c = (this.index.teff.cell(t) * ng + this.index.logg.cell(gc)) * nm + this.index.mh.cell(mc) + 1;
       }
-      cell[s] = c;
+      cell[i] = c;
       count[c] = (count[c] as number) + 1;
     }
     let acc = 0;
@@ -236,9 +261,9 @@ export class BcTable {
       acc += k;
     }
     const order = new Uint32Array(n);
-    for (let s = 0; s < n; s++) {
-      const c = cell[s] as number;
-      order[count[c] as number] = s;
+    for (let i = 0; i < n; i++) {
+      const c = cell[i] as number;
+      order[count[c] as number] = start + i;
       count[c] = (count[c] as number) + 1;
     }
     return order;

@@ -6,6 +6,7 @@
 //   new XpBatchModel(library, law).run(batch, flux, error)         -> XP-like spectra, n x 343
 //   new SurveySpectraModel(survey).run(batch, {flux, error, noisy, snr, mag, flags}, random)
 //                                                   -> LAMOST/BOSS/APOGEE-like spectra, n x pixels
+//   (await PhotometryWorkers.start(table, 2)).photometry(batch)    -> the table photometry on worker threads
 // One-star reference paths (direct integration): forwardStar, observedSed, xpSpectrum, surveySpectrum,
 // ysoSed; grids come from assets/grids through loadGrid.
 export { BANDS, loadPassbands, loadVega, type Band, type Passband, type Spectrum } from './bands.ts';
@@ -34,9 +35,11 @@ export {
   BcTable,
   DirectPhotometry,
   PHOT_OUTSIDE,
+  type BcTableParts,
   type PhotometryBatch,
   type PhotometryResult,
 } from './bc-tables.ts';
+export { PhotometryWorkers } from './photometry-workers.ts';
 export { XP_N, XpBatchModel, xpSpectrum, xpWavelengthNm, xpLsfFwhmNm, type XpBatch } from './xp.ts';
 export {
   forwardStar,

@@ -1,16 +1,21 @@
-// Forward-physics benchmark: photometry (10 bands) from the BC tables and XP-like spectra for 1,000,000
-// stars, with direct integration (SED interpolation + reddening + passband integrals per star) as the
-// in-run reference. Prints stars/s and the ratios. `npm run bench -- forward-physics`.
-import { availableParallelism } from 'node:os';
+// Forward-physics benchmark: photometry (10 bands) from the BC tables for 1,000,000 stars on one thread
+// and on 1 and 2 worker threads (photometry-workers.ts), and XP-like spectra, with direct integration
+// (SED interpolation + reddening + passband integrals per star) as the in-run reference. Prints wall
+// stars/s and stars per CPU-second (process-wide CPU, all threads: the machine is shared, so wall rates
+// depend on the load). `npm run bench -- forward-physics`; CRADLE_BENCH_STARS and CRADLE_BENCH_XP_STARS
+// change the sizes.
+import { availableParallelism, loadavg } from 'node:os';
 import { BANDS } from '../../../electron/forward/physics/bands.ts';
 import {
   bcTable,
   DirectPhotometry,
   type PhotometryBatch,
 } from '../../../electron/forward/physics/bc-tables.ts';
+import { PhotometryWorkers } from '../../../electron/forward/physics/photometry-workers.ts';
 import { XP_N, XpBatchModel } from '../../../electron/forward/physics/xp.ts';
 
 const N = Number(process.env['CRADLE_BENCH_STARS'] ?? 1_000_000);
+const N_XP = Number(process.env['CRADLE_BENCH_XP_STARS'] ?? N);
 const N_DIRECT = 5_000;
 const XP_CHUNK = 10_000;
 
@@ -30,7 +35,7 @@ function population(n: number): PhotometryBatch {
   };
 }
 
-/** wall seconds; CPU seconds of this process go to `cpu` (the machine is shared, so both are printed) */
+/** wall seconds; CPU seconds of this process (all threads) go to `cpu` (the machine is shared) */
 let cpu = 0;
 function seconds(f: () => void): number {
   const c0 = process.cpuUsage();
@@ -40,6 +45,17 @@ function seconds(f: () => void): number {
   cpu = (c.user + c.system) / 1e6;
   return (performance.now() - t0) / 1000;
 }
+
+async function secondsAsync(f: () => Promise<unknown>): Promise<number> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await f();
+  const c = process.cpuUsage(c0);
+  cpu = (c.user + c.system) / 1e6;
+  return (performance.now() - t0) / 1000;
+}
+
+const load = (): string => loadavg()[0]!.toFixed(1);
 
 const stars = population(N);
 console.log(`machine: ${availableParallelism()} logical CPUs; node ${process.version}`);
@@ -56,8 +72,28 @@ const tPhot = seconds(() => built.photometry(stars));
 const photRate = N / tPhot;
 const photCpuRate = N / cpu;
 console.log(
-  `photometry from tables, ${N} stars x ${BANDS.length} bands: ${tPhot.toFixed(2)} s = ${Math.round(photRate)} stars/s (${Math.round(photCpuRate)} per CPU-second)`,
+  `photometry from tables, one thread, ${N} stars x ${BANDS.length} bands: ${tPhot.toFixed(2)} s = ${Math.round(photRate)} stars/s (${Math.round(photCpuRate)} per CPU-second); load ${load()}`,
 );
+
+const reference = built.photometry(stars);
+for (const workers of [1, 2]) {
+  let pool: PhotometryWorkers | undefined;
+  const tStart = await secondsAsync(async () => (pool = await PhotometryWorkers.start(built, workers)));
+  if (!pool) throw new Error('no pool');
+  const started = pool;
+  console.log(`${workers} worker(s): start ${tStart.toFixed(2)} s`);
+  for (let run = 1; run <= 3; run++) {
+    let result: Awaited<ReturnType<PhotometryWorkers['photometry']>> | undefined;
+    const t = await secondsAsync(async () => (result = await started.photometry(stars)));
+    const same =
+      result !== undefined &&
+      BANDS.every((b) => result?.mags[b].every((v, i) => Object.is(v, reference.mags[b][i])));
+    console.log(
+      `  run ${run}: ${t.toFixed(2)} s = ${Math.round(N / t)} stars/s wall (${Math.round(N / cpu)} per CPU-second, CPU/wall ${(cpu / t).toFixed(2)}); load ${load()}; equal to one thread: ${same}`,
+    );
+  }
+  await started.close();
+}
 
 const direct = new DirectPhotometry('kurucz', 'G23');
 const out = new Float64Array(BANDS.length);
@@ -83,18 +119,18 @@ const xp = new XpBatchModel('kurucz', 'G23');
 const flux = new Float32Array(XP_CHUNK * XP_N);
 const err = new Float32Array(XP_CHUNK * XP_N);
 const tXp = seconds(() => {
-  for (let start = 0; start < N; start += XP_CHUNK) {
-    const end = Math.min(N, start + XP_CHUNK);
+  for (let start = 0; start < N_XP; start += XP_CHUNK) {
+    const end = Math.min(N_XP, start + XP_CHUNK);
     const view = Object.fromEntries(
       Object.entries(stars).map(([k, v]) => [k, (v as Float64Array).subarray(start, end)]),
     ) as unknown as PhotometryBatch;
     xp.run(view, flux, err);
   }
 });
-const xpCpuRate = N / cpu;
+const xpCpuRate = N_XP / cpu;
 console.log(
-  `XP-like spectra (${XP_N} samples + errors), ${N} stars: ${tXp.toFixed(2)} s = ${Math.round(N / tXp)} stars/s (${Math.round(xpCpuRate)} per CPU-second)`,
+  `XP-like spectra (${XP_N} samples + errors), ${N_XP} stars: ${tXp.toFixed(2)} s = ${Math.round(N_XP / tXp)} stars/s (${Math.round(xpCpuRate)} per CPU-second); load ${load()}`,
 );
 console.log(
-  `photometry + XP: ${Math.round(N / (tPhot + tXp))} stars/s, ${Math.round(1 / (1 / photCpuRate + 1 / xpCpuRate))} per CPU-second (target for photometry alone: >= 500000 stars/s on 2 cores)`,
+  `photometry + XP: ${Math.round(1 / (1 / photRate + 1 / (N_XP / tXp)))} stars/s, ${Math.round(1 / (1 / photCpuRate + 1 / xpCpuRate))} per CPU-second (target for photometry alone: >= 500000 stars/s on 2 cores)`,
 );
