@@ -30,9 +30,14 @@ export function binaryFraction(massInit: number): number {
 
 export const Q_MIN = 0.1;
 
-/** Magnitude of the light of two stars together. */
+const MINUS_0P4_LN10 = -0.4 * Math.LN10;
+
+/** Magnitude of the light of two stars together: -2.5 log10(10^(-0.4 m1) + 10^(-0.4 m2)), computed
+ * relative to the brighter star so that neither flux under- or overflows. */
 export function combineMagnitudes(m1: number, m2: number): number {
   if (!Number.isFinite(m2)) return m1;
   if (!Number.isFinite(m1)) return m2;
-  return -2.5 * Math.log10(10 ** (-0.4 * m1) + 10 ** (-0.4 * m2));
+  const bright = Math.min(m1, m2);
+  const faint = Math.max(m1, m2);
+  return bright + Math.log1p(Math.exp(MINUS_0P4_LN10 * (faint - bright))) / MINUS_0P4_LN10;
 }

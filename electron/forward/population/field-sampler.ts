@@ -5,6 +5,9 @@
 // distance, and stars are drawn cell by cell from those weights. The lowest visible mass comes from the
 // component's brightest absolute magnitude at each mass (over its ages and metallicities, no dust,
 // `BRIGHTNESS_MARGIN` for binaries and noise), so no visible star is lost and few invisible ones are made.
+// Masses are drawn only up to the highest mass still alive at some age of the component (`ALIVE_MARGIN`
+// above the last living grid mass), since a dead star is never seen: for the old thick disc and halo,
+// where everything above ~1 M☉ is gone, this halves the candidates without changing the distribution.
 import { Imf, STELLAR_MASS_MAX, STELLAR_MASS_MIN } from './imf.ts';
 import { toGalactocentric } from './frame.ts';
 import type { Random } from '../simulate/random.ts';
@@ -12,6 +15,9 @@ import type { Random } from '../simulate/random.ts';
 /** Magnitudes of safety: an equal-mass unresolved companion (0.75 mag) plus the mass-grid and shell
  * sampling (< 0.05 mag). The limit applies to true magnitudes, so noise needs no margin. */
 export const BRIGHTNESS_MARGIN = 0.8;
+/** Factor above the highest living grid mass up to which masses are still drawn: a few mass-grid steps
+ * (3% each) plus the shift of the death mass with [M/H] beyond the curve's ±2σ (a few per cent). */
+export const ALIVE_MARGIN = 1.15;
 
 export type Region = { kind: 'cone'; lDeg: number; bDeg: number; radiusDeg: number } | { kind: 'sphere' };
 
@@ -50,6 +56,11 @@ export class FieldSampler {
   private readonly cellShell: Uint16Array;
   private readonly shellEdges: Float64Array;
   private readonly shellMinMass: Float64Array[];
+  /** Highest mass drawn per source (stars above it are dead at every age of the source). */
+  private readonly massMax: Float64Array;
+  /** IMF cumulative counts at each shell's lowest drawn mass and at the highest (fast inversion). */
+  private readonly shellMinCumulative: Float64Array[];
+  private readonly maxCumulative: Float64Array;
   private readonly rings: number;
   private readonly sectors: number;
   private readonly axis: { l: number; b: number; cosRadius: number };
@@ -106,6 +117,11 @@ export class FieldSampler {
       return minMass;
     });
 
+    this.massMax = Float64Array.from(sources, (source) => highestLivingMass(source.brightness));
+    this.maxCumulative = this.massMax.map((m) => this.imf.cumulativeAt(m));
+    this.shellMinCumulative = this.shellMinMass.map((minMass) =>
+      minMass.map((m) => this.imf.cumulativeAt(Math.max(STELLAR_MASS_MIN, Math.min(m, STELLAR_MASS_MAX)))),
+    );
     const total = sources.length * nDir * SHELLS;
     const weights = new Float64Array(total);
     this.cellSource = new Uint8Array(total);
@@ -116,6 +132,7 @@ export class FieldSampler {
     for (let s = 0; s < sources.length; s++) {
       const source = sources[s] as FieldSource;
       const minMass = this.shellMinMass[s] as Float64Array;
+      const mMax = this.massMax[s] as number;
       for (let k = 0; k < nDir; k++) {
         const dir = this.cellCentre(k);
         for (let j = 0; j < SHELLS; j++) {
@@ -123,11 +140,11 @@ export class FieldSampler {
           const d1 = this.shellEdges[j + 1] as number;
           const mMin = minMass[j] as number;
           let w = 0;
-          if (mMin < STELLAR_MASS_MAX) {
+          if (mMin < mMax) {
             const dMid = Math.cbrt((d0 * d0 * d0 + d1 * d1 * d1) / 2);
             const g = toGalactocentric(dir.l, dir.b, dMid);
             const volume = (cellSr * (d1 * d1 * d1 - d0 * d0 * d0)) / 3;
-            const visibleShare = this.imf.moment(mMin, STELLAR_MASS_MAX, 0) / formed;
+            const visibleShare = this.imf.moment(Math.max(STELLAR_MASS_MIN, mMin), mMax, 0) / formed;
             w = source.density(g) * source.starsPerMass * volume * visibleShare;
           }
           weights[c] = w;
@@ -182,9 +199,15 @@ export class FieldSampler {
     const d1 = this.shellEdges[j + 1] as number;
     const distancePc = Math.cbrt(d0 * d0 * d0 + rng.uniform() * (d1 * d1 * d1 - d0 * d0 * d0));
     const mMin = Math.max(STELLAR_MASS_MIN, (this.shellMinMass[s] as Float64Array)[j] as number);
+    const cumLo = (this.shellMinCumulative[s] as Float64Array)[j] as number;
+    const cumHi = this.maxCumulative[s] as number;
     out.source = s;
     out.distancePc = distancePc;
-    out.massInit = this.imf.quantile(rng.uniform(), mMin, STELLAR_MASS_MAX);
+    out.massInit = this.imf.atCumulative(
+      cumLo + rng.uniform() * (cumHi - cumLo),
+      mMin,
+      this.massMax[s] as number,
+    );
     return out;
   }
 
@@ -220,6 +243,17 @@ export function lowestVisibleMass(curve: BrightnessCurve, absMagLimit: number): 
     if (runningMin <= absMagLimit) return i === 0 ? 0 : (curve.masses[i - 1] as number);
   }
   return Infinity;
+}
+
+/** Upper mass bound of the stars alive somewhere on the curve (its grid spans the ages and [M/H] of the
+ * source): `ALIVE_MARGIN` above the last grid mass with a living star; no living star: the lowest mass. */
+export function highestLivingMass(curve: BrightnessCurve): number {
+  for (let i = curve.masses.length - 1; i >= 0; i--) {
+    if (Number.isFinite(curve.brightest[i])) {
+      return Math.min(STELLAR_MASS_MAX, (curve.masses[i] as number) * ALIVE_MARGIN);
+    }
+  }
+  return STELLAR_MASS_MIN;
 }
 
 /** The Kroupa IMF's stars formed per M☉ of stars still alive at `ageGyr` (turn-off mass from the

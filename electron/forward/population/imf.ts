@@ -96,7 +96,17 @@ export class Imf {
   /** Inverse CDF on [lo, hi]: u ∈ [0, 1) → mass. */
   quantile(u: number, lo: number, hi: number): number {
     const c0 = this.cumulative(lo);
-    const target = c0 + u * (this.cumulative(hi) - c0);
+    return this.atCumulative(c0 + u * (this.cumulative(hi) - c0), lo, hi);
+  }
+
+  /** The unnormalised cumulative count at m (for callers that draw many masses on the same range and
+   * pass `atCumulative` a target between two of these). */
+  cumulativeAt(m: number): number {
+    return this.cumulative(m);
+  }
+
+  /** The mass at which the unnormalised cumulative count reaches `target`, kept within [lo, hi]. */
+  atCumulative(target: number, lo: number, hi: number): number {
     let k = 0;
     while (k < this.segments.length - 1 && (this.below[k + 1] as number) < target) k++;
     const s = this.segments[k] as Segment;

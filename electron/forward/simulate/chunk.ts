@@ -3,19 +3,26 @@
 // magnitude limit, and observe them with each survey. Every random draw comes from streams keyed by
 // (seed, chunk index, purpose), so a chunk's rows depend on nothing but the config and its index.
 import type { Band } from '../physics/bands.ts';
-import { componentById } from '../population/components.ts';
-import { galacticToIcrs, toGalactocentric, velocityToAstrometry, V_CIRC_KMS } from '../population/frame.ts';
-import { drawVelocity, relativeToSun } from '../population/kinematics.ts';
+import { componentById, type ComponentLaw } from '../population/components.ts';
+import {
+  galacticToIcrs,
+  SUN_R_PC,
+  toGalactocentric,
+  velocityToAstrometry,
+  V_CIRC_KMS,
+} from '../population/frame.ts';
+import { drawVelocity, relativeToSun, type Velocity } from '../population/kinematics.ts';
 import { STELLAR_MASS_MAX, STELLAR_MASS_MIN } from '../population/imf.ts';
 import { drawRv } from '../dust/dust-model.ts';
 import { binaryFraction, combineMagnitudes, Q_MIN } from '../clusters/binaries.ts';
 import { diskFraction } from '../clusters/disk-fraction.ts';
 import type { ClusterConfig } from './config.ts';
-import { allocateInputs, allocateOutputs } from './photometry-port.ts';
+import { allocateInputs, allocateOutputs, type StarInputs } from './photometry-port.ts';
 import { drawDisk, type DiskDraw } from './yso-disk-light.ts';
 import { Random } from './random.ts';
 import { observe, type Observations } from '../survey/observe.ts';
 import type { GaiaSplines } from '../survey/gaia.ts';
+import { sourceIds } from '../survey/source-id.ts';
 import {
   COMPONENT_BROAD_AGE,
   COMPONENT_CLUSTER,
@@ -80,6 +87,7 @@ export interface ChunkResult {
   xp?: { length: number; flux: Float32Array; error: Float32Array };
 }
 
+/** Everything drawn for the chunk's candidates before any photometry. */
 interface Draws {
   n: number;
   source: Uint8Array;
@@ -88,90 +96,48 @@ interface Draws {
   l: Float64Array;
   b: Float64Array;
   d: Float64Array;
-  u: Float64Array;
-  v: Float64Array;
-  w: Float64Array;
   /** Fixed foreground A_V (clusters with `av`), NaN: from the dust model. */
   avFixed: Float64Array;
+  /** How the velocity is drawn for a kept row: the field law's index (field), BROAD_AGE_VELOCITY, or
+   * CLUSTER_VELOCITY (bulk + isotropic dispersion, below). */
+  velocityKind: Int16Array;
+  bulkU: Float64Array;
+  bulkV: Float64Array;
+  bulkW: Float64Array;
+  sigmaKms: Float64Array;
 }
 
-const SOURCE_ID_ROW_BITS = 2 ** 24;
+const BROAD_AGE_VELOCITY = -1;
+const CLUSTER_VELOCITY = -2;
+
+/** Bits of a source_id's running number that index the candidate within its chunk. */
+function candidateBits(chunkSize: number): number {
+  return Math.ceil(Math.log2(chunkSize));
+}
 
 export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec: ChunkSpec): ChunkResult {
   const { config, port } = model;
   const n = spec.count;
-  const rng = Random.stream(config.seed, spec.index, 'stars');
   const inputs = allocateInputs(n);
-  const draws: Draws = {
-    n,
-    source: new Uint8Array(n),
-    component: new Uint8Array(n),
-    clusterId: new Int32Array(n).fill(-1),
-    l: new Float64Array(n),
-    b: new Float64Array(n),
-    d: new Float64Array(n),
-    u: new Float64Array(n),
-    v: new Float64Array(n),
-    w: new Float64Array(n),
-    avFixed: new Float64Array(n).fill(Number.NaN),
-  };
-  const [ageLo, ageHi] = port.logAgeRange;
-  const clampAge = (logAge: number): number => Math.min(ageHi, Math.max(ageLo, logAge));
-
-  const { logAge, mh, massInit } = inputs;
-  if (spec.source === SOURCE_MIXTURE) {
-    // A training chunk: each star's source drawn from the mixture weights, then drawn source by source
-    // (field, cluster members, broad age prior: contiguous blocks of the chunk).
-    const { field, clusters, broadAge } = config.mixture;
-    const cumulative = [field, field + clusters, field + clusters + broadAge];
-    const split = Random.stream(config.seed, spec.index, 'mixture-split');
-    const counts = [0, 0, 0];
-    for (let i = 0; i < n; i++) {
-      const source = split.pickCumulative(cumulative);
-      counts[source] = (counts[source] as number) + 1;
-    }
-    const [nField, nClusters] = counts as [number, number, number];
-    if (nField > 0) drawField(model, rng, draws, 0, nField, logAge, mh, massInit);
-    if (nClusters > 0)
-      drawPriorClusters(
-        model,
-        rng,
-        draws,
-        nField,
-        nField + nClusters,
-        spec.index,
-        logAge,
-        mh,
-        massInit,
-        clampAge,
-      );
-    if (nField + nClusters < n) drawBroadAge(model, rng, draws, nField + nClusters, n, logAge, mh, massInit);
-  } else if (spec.source === SOURCE_FIELD) drawField(model, rng, draws, 0, n, logAge, mh, massInit);
-  else if (spec.source === SOURCE_BROAD_AGE) drawBroadAge(model, rng, draws, 0, n, logAge, mh, massInit);
-  else if (spec.clusterIndex >= 0) {
-    const cluster = config.clusters[spec.clusterIndex] as ClusterConfig;
-    drawCluster(model, rng, draws, 0, n, cluster, spec.clusterIndex + 1, logAge, mh, massInit, clampAge);
-  } else drawPriorClusters(model, rng, draws, 0, n, spec.index, logAge, mh, massInit, clampAge);
+  const draws = drawCandidates(model, spec, inputs);
 
   // Dust, R_V, discs and binaries: their own streams.
   const dustRng = Random.stream(config.seed, spec.index, 'dust');
   const extraRng = Random.stream(config.seed, spec.index, 'binaries-discs');
   const hasDisk = new Uint8Array(n);
   const binaryQ = new Float64Array(n);
+  const [mhLo, mhHi] = port.mhRange;
+  const unresolved = config.binaries.enabled ? config.binaries.unresolvedFraction : 0;
   for (let i = 0; i < n; i++) {
     const fixed = draws.avFixed[i] as number;
     inputs.av[i] = Number.isNaN(fixed)
       ? model.dust.extinction(draws.l[i] as number, draws.b[i] as number, draws.d[i] as number)
       : fixed;
     inputs.rv[i] = drawRv(dustRng, config.dust.rvMean, config.dust.rvSigma);
-    inputs.logAge[i] = clampAge(inputs.logAge[i] as number);
-    inputs.mh[i] = Math.min(port.mhRange[1], Math.max(port.mhRange[0], inputs.mh[i] as number));
+    inputs.mh[i] = Math.min(mhHi, Math.max(mhLo, inputs.mh[i] as number));
     const ageMyr = 10 ** ((inputs.logAge[i] as number) - 6);
     hasDisk[i] = extraRng.uniform() < diskFraction(ageMyr) ? 1 : 0;
-    const pBinary = config.binaries.enabled
-      ? config.binaries.unresolvedFraction * binaryFraction(inputs.massInit[i] as number)
-      : 0;
-    const isBinary = extraRng.uniform() < pBinary;
+    const isBinary = extraRng.uniform() < unresolved * binaryFraction(inputs.massInit[i] as number);
     const q = Q_MIN + (1 - Q_MIN) * extraRng.uniform();
     binaryQ[i] = isBinary ? q : 0;
   }
@@ -180,46 +146,46 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   port.compute(inputs, outputs);
 
   // Companions: same age, [M/H] and dust; their light adds to the primary's.
-  const binaries: number[] = [];
-  for (let i = 0; i < n; i++)
-    if (
-      (binaryQ[i] as number) > 0 &&
-      (inputs.massInit[i] as number) * (binaryQ[i] as number) >= STELLAR_MASS_MIN
-    )
-      binaries.push(i);
-  const companionIn = allocateInputs(binaries.length);
-  binaries.forEach((i, k) => {
+  let nBinaries = 0;
+  for (let i = 0; i < n; i++) {
+    const q = binaryQ[i] as number;
+    if (q > 0 && outputs.alive[i] === 1 && (inputs.massInit[i] as number) * q >= STELLAR_MASS_MIN)
+      nBinaries++;
+  }
+  const companionIn = allocateInputs(nBinaries);
+  const primaryOf = new Int32Array(nBinaries);
+  for (let i = 0, k = 0; i < n; i++) {
+    const q = binaryQ[i] as number;
+    if (!(q > 0 && outputs.alive[i] === 1 && (inputs.massInit[i] as number) * q >= STELLAR_MASS_MIN))
+      continue;
+    primaryOf[k] = i;
     companionIn.logAge[k] = inputs.logAge[i] as number;
     companionIn.mh[k] = inputs.mh[i] as number;
-    companionIn.massInit[k] = (inputs.massInit[i] as number) * (binaryQ[i] as number);
+    companionIn.massInit[k] = (inputs.massInit[i] as number) * q;
     companionIn.av[k] = inputs.av[i] as number;
     companionIn.rv[k] = inputs.rv[i] as number;
-  });
-  companionIn.count = binaries.length;
-  const companionOut = allocateOutputs(port.bands, binaries.length);
-  if (binaries.length > 0) port.compute(companionIn, companionOut);
-  const companionOf = new Int32Array(n).fill(-1);
-  binaries.forEach((i, k) => {
-    if (companionOut.alive[k] === 1) companionOf[i] = k;
-  });
+    k++;
+  }
+  companionIn.count = nBinaries;
+  const companionOut = allocateOutputs(port.bands, nBinaries);
+  if (nBinaries > 0) port.compute(companionIn, companionOut);
 
-  // Apparent magnitudes and the magnitude limit.
-  const limitBand = config.magnitudeLimit.band;
-  const limit = config.magnitudeLimit.max;
-  const keep: number[] = [];
-  const apparent = {} as Record<Band, Float64Array>;
+  // Apparent magnitudes (band by band, companions folded in) and the magnitude limit.
   const modulus = new Float64Array(n);
-  for (let i = 0; i < n; i++) modulus[i] = 5 * Math.log10((draws.d[i] as number) / 10);
-  // Band by band (typed-array loops), companions folded in afterwards.
+  for (let i = 0; i < n; i++) modulus[i] = 5 * Math.log10(draws.d[i] as number) - 5;
+  const apparent = {} as Record<Band, Float64Array>;
+  const hasCompanion = new Uint8Array(n);
+  for (let k = 0; k < nBinaries; k++)
+    if (companionOut.alive[k] === 1) hasCompanion[primaryOf[k] as number] = 1;
   for (const band of port.bands) {
-    const out = new Float64Array(n);
-    const abs = outputs.absMag[band];
-    for (let i = 0; i < n; i++) out[i] = (abs[i] as number) + (modulus[i] as number);
+    const out = outputs.absMag[band];
+    for (let i = 0; i < n; i++) out[i] = (out[i] as number) + (modulus[i] as number);
     const companionAbs = companionOut.absMag[band];
-    binaries.forEach((i, k) => {
-      if (companionOf[i] === k)
-        out[i] = combineMagnitudes(out[i] as number, (companionAbs[k] as number) + (modulus[i] as number));
-    });
+    for (let k = 0; k < nBinaries; k++) {
+      if (companionOut.alive[k] !== 1) continue;
+      const i = primaryOf[k] as number;
+      out[i] = combineMagnitudes(out[i] as number, (companionAbs[k] as number) + (modulus[i] as number));
+    }
     apparent[band] = out;
   }
   // Disc light of the stars with a disc (living ones), added like a companion's.
@@ -241,19 +207,22 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
         apparent[band][i] = combineMagnitudes(apparent[band][i] as number, light[band]);
     }
   }
-  const limitMag = apparent[limitBand];
+  const limitMag = apparent[config.magnitudeLimit.band];
+  const limit = config.magnitudeLimit.max;
+  const keep = new Int32Array(n);
+  let rows = 0;
   for (let i = 0; i < n; i++) {
-    if (outputs.alive[i] !== 1) continue;
-    const k = companionOf[i] as number;
-    if (!((limitMag[i] as number) <= limit)) continue;
-    if (binaryQ[i] !== 0 && k < 0) binaryQ[i] = 0;
-    keep.push(i);
+    if (outputs.alive[i] !== 1 || !((limitMag[i] as number) <= limit)) continue;
+    keep[rows++] = i;
   }
 
-  const rows = keep.length;
   const truth = allocateTruth(rows, port.bands);
-  keep.forEach((i, r) => {
-    truth.sourceId[r] = BigInt((spec.index + 1) * SOURCE_ID_ROW_BITS + r);
+  const kinematics = Random.stream(config.seed, spec.index, 'kinematics');
+  const running = new Float64Array(rows);
+  const runningBase = spec.index * 2 ** candidateBits(config.chunkSize);
+  for (let r = 0; r < rows; r++) {
+    const i = keep[r] as number;
+    running[r] = runningBase + i;
     truth.source[r] = draws.source[i] as number;
     truth.component[r] = draws.component[i] as number;
     truth.clusterId[r] = draws.clusterId[i] as number;
@@ -275,25 +244,20 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
     truth.logg[r] = outputs.logg[i] as number;
     truth.logLum[r] = outputs.logLum[i] as number;
     truth.radius[r] = outputs.radius[i] as number;
-    truth.binaryQ[r] = binaryQ[i] as number;
+    truth.binaryQ[r] = hasCompanion[i] === 1 ? (binaryQ[i] as number) : 0;
     truth.hasDisk[r] = hasDisk[i] as number;
-    const disk = disks.get(i);
+    const disk = hasDisk[i] === 1 ? disks.get(i) : undefined;
     truth.diskLumFraction[r] = disk?.lumFraction ?? Number.NaN;
     truth.diskTempIndex[r] = disk?.tempIndex ?? Number.NaN;
     truth.diskInclinationDeg[r] = disk?.inclinationDeg ?? Number.NaN;
-    const astrometry = velocityToAstrometry(
-      draws.u[i] as number,
-      draws.v[i] as number,
-      draws.w[i] as number,
-      eq.raDeg,
-      eq.decDeg,
-      d,
-    );
+    const vel = drawRowVelocity(model, draws, i, kinematics);
+    const astrometry = velocityToAstrometry(vel.u, vel.v, vel.w, eq.raDeg, eq.decDeg, d);
     truth.pmraMasYr[r] = astrometry.pmraMasYr;
     truth.pmdecMasYr[r] = astrometry.pmdecMasYr;
     truth.radialVelocityKms[r] = astrometry.radialVelocityKms;
     truth.parallaxMas[r] = 1000 / d;
-  });
+  }
+  truth.sourceId = sourceIds(truth.raDeg, truth.decDeg, running);
   for (const band of port.bands) {
     const src = apparent[band];
     const dst = truth.mag[band];
@@ -304,6 +268,72 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   const result: ChunkResult = { index: spec.index, candidates: n, truth, observed };
   if (config.xp) result.xp = simulateXp(model, truth, observed, Random.stream(config.seed, spec.index, 'xp'));
   return result;
+}
+
+/** A kept star's heliocentric velocity: its field law's velocity ellipsoid at its position, the thin
+ * disc's for the broad age prior, or its cluster's bulk motion plus the internal dispersion. */
+function drawRowVelocity(model: SimulationModel, draws: Draws, i: number, rng: Random): Velocity {
+  const kind = draws.velocityKind[i] as number;
+  if (kind === CLUSTER_VELOCITY) {
+    const sigma = draws.sigmaKms[i] as number;
+    return {
+      u: (draws.bulkU[i] as number) + sigma * rng.normal(),
+      v: (draws.bulkV[i] as number) + sigma * rng.normal(),
+      w: (draws.bulkW[i] as number) + sigma * rng.normal(),
+    };
+  }
+  const law = kind === BROAD_AGE_VELOCITY ? THIN_BROAD_AGE : (model.fieldLaws[kind] as ComponentLaw);
+  const g = toGalactocentric(draws.l[i] as number, draws.b[i] as number, draws.d[i] as number);
+  return drawVelocity(rng, g.xPc, g.yPc, law.sigmaUVW, law.lagKms);
+}
+
+/** Draws the chunk's candidates from its source(s): positions, masses, ages, [M/H] (into `inputs`). */
+function drawCandidates(model: SimulationModel, spec: ChunkSpec, inputs: StarInputs): Draws {
+  const { config, port } = model;
+  const n = spec.count;
+  const rng = Random.stream(config.seed, spec.index, 'stars');
+  const draws: Draws = {
+    n,
+    source: new Uint8Array(n),
+    component: new Uint8Array(n),
+    clusterId: new Int32Array(n).fill(-1),
+    l: new Float64Array(n),
+    b: new Float64Array(n),
+    d: new Float64Array(n),
+    avFixed: new Float64Array(n).fill(Number.NaN),
+    velocityKind: new Int16Array(n),
+    bulkU: new Float64Array(n),
+    bulkV: new Float64Array(n),
+    bulkW: new Float64Array(n),
+    sigmaKms: new Float64Array(n),
+  };
+  const [ageLo, ageHi] = port.logAgeRange;
+  const clampAge = (logAge: number): number => Math.min(ageHi, Math.max(ageLo, logAge));
+  const { logAge, mh, massInit } = inputs;
+  if (spec.source === SOURCE_MIXTURE) {
+    // A training chunk: each star's source drawn from the mixture weights, then drawn source by source
+    // (field, cluster members, broad age prior: contiguous blocks of the chunk).
+    const { field, clusters, broadAge } = config.mixture;
+    const cumulative = [field, field + clusters, field + clusters + broadAge];
+    const split = Random.stream(config.seed, spec.index, 'mixture-split');
+    const counts = [0, 0, 0];
+    for (let i = 0; i < n; i++) {
+      const source = split.pickCumulative(cumulative);
+      counts[source] = (counts[source] as number) + 1;
+    }
+    const [nField, nClusters] = counts as [number, number, number];
+    if (nField > 0) drawField(model, rng, draws, 0, nField, logAge, mh, massInit);
+    if (nClusters > 0)
+      drawPriorClusters(model, rng, draws, nField, nField + nClusters, spec.index, logAge, mh, massInit);
+    if (nField + nClusters < n) drawBroadAge(model, rng, draws, nField + nClusters, n, logAge, mh, massInit);
+  } else if (spec.source === SOURCE_FIELD) drawField(model, rng, draws, 0, n, logAge, mh, massInit);
+  else if (spec.source === SOURCE_BROAD_AGE) drawBroadAge(model, rng, draws, 0, n, logAge, mh, massInit);
+  else if (spec.clusterIndex >= 0) {
+    const cluster = config.clusters[spec.clusterIndex] as ClusterConfig;
+    drawCluster(model, rng, draws, 0, n, cluster, spec.clusterIndex + 1, logAge, mh, massInit);
+  } else drawPriorClusters(model, rng, draws, 0, n, spec.index, logAge, mh, massInit);
+  for (let i = 0; i < n; i++) logAge[i] = clampAge(logAge[i] as number);
+  return draws;
 }
 
 /**
@@ -403,18 +433,17 @@ function drawField(
     throw new Error('simulation: the mixture has a field chunk but the field weight is 0');
   for (let i = start; i < end; i++) {
     const star = sampler.draw(rng);
-    const law = model.fieldLaws[star.source] as (typeof model.fieldLaws)[number];
-    setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
+    const law = model.fieldLaws[star.source] as ComponentLaw;
+    draws.l[i] = star.lDeg;
+    draws.b[i] = star.bDeg;
+    draws.d[i] = star.distancePc;
     draws.source[i] = SOURCE_FIELD;
     draws.component[i] = law.code;
+    draws.velocityKind[i] = star.source;
     mass[i] = star.massInit;
     logAge[i] = Math.log10(rng.range(law.ageGyr[0], law.ageGyr[1]) * 1e9);
-    const g = toGalactocentric(star.lDeg, star.bDeg, star.distancePc);
-    mh[i] = law.mhMean + (law.mhGradientPerKpc * (g.rPc - 8500)) / 1000 + law.mhSigma * rng.normal();
-    const vel = drawVelocity(rng, g.xPc, g.yPc, law.sigmaUVW, law.lagKms);
-    draws.u[i] = vel.u;
-    draws.v[i] = vel.v;
-    draws.w[i] = vel.w;
+    const rPc = galactocentricRadius(star.lDeg, star.bDeg, star.distancePc);
+    mh[i] = law.mhMean + (law.mhGradientPerKpc * (rPc - SUN_R_PC)) / 1000 + law.mhSigma * rng.normal();
   }
 }
 
@@ -432,30 +461,30 @@ function drawBroadAge(
   if (sampler === null) throw new Error('simulation: the mixture has a broad-age chunk but its weight is 0');
   const [a0, a1] = model.config.broadAgePrior.logAge;
   const [m0, m1] = model.config.broadAgePrior.mh;
-  const thin = componentById('thin4');
   for (let i = start; i < end; i++) {
     const star = sampler.draw(rng);
-    setPosition(draws, i, star.lDeg, star.bDeg, star.distancePc);
+    draws.l[i] = star.lDeg;
+    draws.b[i] = star.bDeg;
+    draws.d[i] = star.distancePc;
     draws.source[i] = SOURCE_BROAD_AGE;
     draws.component[i] = COMPONENT_BROAD_AGE;
+    draws.velocityKind[i] = BROAD_AGE_VELOCITY;
     mass[i] = star.massInit;
     logAge[i] = rng.range(a0, a1);
     mh[i] = rng.range(m0, m1);
-    const g = toGalactocentric(star.lDeg, star.bDeg, star.distancePc);
-    const vel = drawVelocity(rng, g.xPc, g.yPc, thin.sigmaUVW, thin.lagKms);
-    draws.u[i] = vel.u;
-    draws.v[i] = vel.v;
-    draws.w[i] = vel.w;
   }
 }
 
-function setPosition(draws: Draws, i: number, l: number, b: number, d: number): void {
-  draws.l[i] = l;
-  draws.b[i] = b;
-  draws.d[i] = d;
-}
+/** Stars of the broad age prior move like the middle-aged thin disc (R03 age bin 4). */
+const THIN_BROAD_AGE = componentById('thin4');
 
 const DEG = Math.PI / 180;
+
+/** Galactocentric cylindrical radius (pc) of a heliocentric (l, b, d). */
+function galactocentricRadius(lDeg: number, bDeg: number, distancePc: number): number {
+  const cb = distancePc * Math.cos(bDeg * DEG);
+  return Math.hypot(SUN_R_PC - cb * Math.cos(lDeg * DEG), cb * Math.sin(lDeg * DEG));
+}
 
 /** Members of one cluster: IMF masses, a Plummer sphere, Gaussian velocities about the bulk motion. */
 function drawCluster(
@@ -469,7 +498,6 @@ function drawCluster(
   logAge: Float64Array,
   mh: Float64Array,
   mass: Float64Array,
-  clampAge: (logAge: number) => number,
 ): void {
   const cb = Math.cos(cluster.bDeg * DEG);
   const cx = cluster.distancePc * cb * Math.cos(cluster.lDeg * DEG);
@@ -497,18 +525,21 @@ function drawCluster(
     const d = Math.hypot(x, y, z);
     let l = Math.atan2(y, x) / DEG;
     if (l < 0) l += 360;
-    setPosition(draws, i, l, Math.asin(z / d) / DEG, d);
+    draws.l[i] = l;
+    draws.b[i] = Math.asin(z / d) / DEG;
+    draws.d[i] = d;
     draws.source[i] = SOURCE_CLUSTER;
     draws.component[i] = COMPONENT_CLUSTER;
     draws.clusterId[i] = clusterId;
     mass[i] = model.imf.quantile(rng.uniform(), STELLAR_MASS_MIN, STELLAR_MASS_MAX);
     const ageMyr = Math.max(0.1, cluster.ageMyr + cluster.ageSpreadMyr * rng.normal());
-    logAge[i] = clampAge(Math.log10(ageMyr * 1e6));
+    logAge[i] = Math.log10(ageMyr * 1e6);
     mh[i] = cluster.mh;
-    const sigma = cluster.velocityDispersionKms;
-    draws.u[i] = bulk[0] + sigma * rng.normal();
-    draws.v[i] = bulk[1] + sigma * rng.normal();
-    draws.w[i] = bulk[2] + sigma * rng.normal();
+    draws.velocityKind[i] = CLUSTER_VELOCITY;
+    draws.bulkU[i] = bulk[0];
+    draws.bulkV[i] = bulk[1];
+    draws.bulkW[i] = bulk[2];
+    draws.sigmaKms[i] = cluster.velocityDispersionKms;
     if (cluster.av !== undefined)
       draws.avFixed[i] = Math.max(0, cluster.av + cluster.avSpread * rng.normal());
   }
@@ -525,7 +556,6 @@ function drawPriorClusters(
   logAge: Float64Array,
   mh: Float64Array,
   mass: Float64Array,
-  clampAge: (logAge: number) => number,
 ): void {
   const prior = model.config.clusterPrior;
   const logUniform = (lo: number, hi: number): number => lo * (hi / lo) ** rng.uniform();
@@ -566,7 +596,6 @@ function drawPriorClusters(
       logAge,
       mh,
       mass,
-      clampAge,
     );
     filled += take;
     k++;

@@ -99,7 +99,8 @@ export function catalogColumns(bands: readonly Band[]): ColumnSpec[] {
       name: 'source_id',
       kind: 'i64',
       unit: '',
-      description: 'simulated source identifier ((chunk + 1) x 2^24 + row; not a HEALPix-encoded Gaia id)',
+      description:
+        'simulated source identifier, Gaia-like: HEALPix level-12 nested index of (ra, dec) x 2^35 + running number',
       read: (c) => c.truth.sourceId,
     },
     {

@@ -87,12 +87,25 @@ export function gaiaMagnitudeError(
   mag: number,
   nObs = GAIA_REFERENCE_NOBS[band],
 ): number {
-  const table = sigmaTable(splines[band]);
-  const x = (Math.min(table.hi, Math.max(table.lo, mag)) - table.lo) / TABLE_STEP;
-  const k = Math.min(table.sigma.length - 2, Math.floor(x));
-  const t = x - k;
-  const sigma = (1 - t) * (table.sigma[k] as number) + t * (table.sigma[k + 1] as number);
-  return sigma * Math.sqrt(GAIA_REFERENCE_NOBS[band] / nObs);
+  return gaiaMagnitudeErrorAt(splines, band, nObs)(mag);
+}
+
+/** gaiaMagnitudeError for one band and number of observations, as a function of magnitude (the table
+ * is looked up once, for loops over many stars). */
+export function gaiaMagnitudeErrorAt(
+  splines: GaiaSplines,
+  band: GaiaBand,
+  nObs = GAIA_REFERENCE_NOBS[band],
+): (mag: number) => number {
+  const { lo, hi, sigma } = sigmaTable(splines[band]);
+  const scale = Math.sqrt(GAIA_REFERENCE_NOBS[band] / nObs);
+  const last = sigma.length - 2;
+  return (mag) => {
+    const x = (Math.min(hi, Math.max(lo, mag)) - lo) / TABLE_STEP;
+    const k = Math.min(last, Math.floor(x));
+    const t = x - k;
+    return ((1 - t) * (sigma[k] as number) + t * (sigma[k + 1] as number)) * scale;
+  };
 }
 
 /** σ = 10^spline tabulated every 0.002 mag (linear interpolation differs from the spline by < 1e-5 relative). */

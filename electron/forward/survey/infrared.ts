@@ -35,12 +35,19 @@ export const WISE_DEPTH: readonly DepthModel[] = [
   { band: 'wise.w4', magRef: 8.0, snrRef: 5, snrDetect: 2, floorMag: 0.08 },
 ];
 
+const MINUS_0P4_LN10 = -0.4 * Math.LN10;
+
 export function snr(depth: DepthModel, mag: number): number {
-  return depth.snrRef * 10 ** (-0.4 * (mag - depth.magRef));
+  return depth.snrRef * Math.exp(MINUS_0P4_LN10 * (mag - depth.magRef));
 }
 
 /** 1σ magnitude uncertainty at a true magnitude. */
 export function infraredError(depth: DepthModel, mag: number): number {
-  const s = snr(depth, mag);
-  return Math.sqrt(depth.floorMag * depth.floorMag + (1.0857362047581294 / s) ** 2);
+  return errorAtSnr(depth, snr(depth, mag));
+}
+
+/** 1σ magnitude uncertainty at a signal-to-noise ratio (the floor added in quadrature). */
+export function errorAtSnr(depth: DepthModel, s: number): number {
+  const noise = 1.0857362047581294 / s;
+  return Math.sqrt(depth.floorMag * depth.floorMag + noise * noise);
 }

@@ -7,14 +7,14 @@ import type { Random } from '../simulate/random.ts';
 import {
   bpRpProbability,
   gaiaDetectionProbability,
-  gaiaMagnitudeError,
+  gaiaMagnitudeErrorAt,
   gaiaParallaxError,
   GAIA_REFERENCE_NOBS,
   PM_SCALE,
   XP_G_LIMIT,
   type GaiaSplines,
 } from './gaia.ts';
-import { infraredError, snr, TMASS_DEPTH, WISE_DEPTH } from './infrared.ts';
+import { errorAtSnr, snr, TMASS_DEPTH, WISE_DEPTH } from './infrared.ts';
 import { SPECTROSCOPIC_SURVEYS } from './spectroscopic.ts';
 
 export interface SurveyOptions {
@@ -88,6 +88,27 @@ export function observe(
   const gTrue = truth.mag['gaia.g'];
   const hasGaia =
     gTrue !== undefined && truth.mag['gaia.bp'] !== undefined && truth.mag['gaia.rp'] !== undefined;
+  const sigmaG = gaiaMagnitudeErrorAt(splines, 'g', GAIA_REFERENCE_NOBS.g * options.gaiaNobsScale);
+  const sigmaBpRp = BP_RP.map(([band, key]) => ({
+    trueMag: truth.mag[band],
+    mag: out.mag[band],
+    magErr: out.magErr[band],
+    sigma: gaiaMagnitudeErrorAt(splines, key, GAIA_REFERENCE_NOBS[key] * options.gaiaNobsScale),
+  }));
+  const infrared = INFRARED_DEPTH.flatMap((depth) => {
+    const trueMag = truth.mag[depth.band];
+    return trueMag === undefined
+      ? []
+      : [
+          {
+            depth,
+            trueMag,
+            mag: out.mag[depth.band] as Float64Array,
+            magErr: out.magErr[depth.band] as Float64Array,
+          },
+        ];
+  });
+  const plxScale = 1 / Math.sqrt(options.gaiaNobsScale);
 
   for (let i = 0; i < n; i++) {
     // Gaia: detection, then BP/RP, parallax and proper motions.
@@ -96,19 +117,19 @@ export function observe(
       const detected = rng.uniform() < gaiaDetectionProbability(g) && keepAfterDropout();
       const bpRpPresent = rng.uniform() < bpRpProbability(g);
       if (detected) {
-        const sG = gaiaMagnitudeError(splines, 'g', g, GAIA_REFERENCE_NOBS.g * options.gaiaNobsScale);
+        const sG = sigmaG(g);
         const gObs = g + sG * rng.normal();
         (out.mag['gaia.g'] as Float64Array)[i] = gObs;
         (out.magErr['gaia.g'] as Float64Array)[i] = withFloor(sG);
         if (bpRpPresent) {
-          for (const [band, key] of BP_RP) {
-            const m = (truth.mag[band] as Float64Array)[i] as number;
-            const s = gaiaMagnitudeError(splines, key, m, GAIA_REFERENCE_NOBS[key] * options.gaiaNobsScale);
-            (out.mag[band] as Float64Array)[i] = m + s * rng.normal();
-            (out.magErr[band] as Float64Array)[i] = withFloor(s);
+          for (const band of sigmaBpRp) {
+            const m = (band.trueMag as Float64Array)[i] as number;
+            const s = band.sigma(m);
+            (band.mag as Float64Array)[i] = m + s * rng.normal();
+            (band.magErr as Float64Array)[i] = withFloor(s);
           }
         }
-        const sPlx = gaiaParallaxError(g) / Math.sqrt(options.gaiaNobsScale);
+        const sPlx = gaiaParallaxError(g) * plxScale;
         out.parallax[i] = (truth.parallaxMas[i] as number) + sPlx * rng.normal();
         out.parallaxErr[i] = sPlx;
         out.pmra[i] = (truth.pmraMasYr[i] as number) + PM_SCALE.ra * sPlx * rng.normal();
@@ -119,16 +140,15 @@ export function observe(
       }
     }
     // 2MASS and AllWISE: detected above their S/N threshold, then a random dropout per band.
-    for (const depth of INFRARED_DEPTH) {
-      const trueMag = truth.mag[depth.band];
-      if (trueMag === undefined) continue;
+    for (const { depth, trueMag, mag, magErr } of infrared) {
       const m = trueMag[i] as number;
       const noiseDraw = rng.normal();
       const kept = keepAfterDropout();
-      if (!(snr(depth, m) >= depth.snrDetect) || !kept) continue;
-      const sigma = infraredError(depth, m);
-      (out.mag[depth.band] as Float64Array)[i] = m + sigma * noiseDraw;
-      (out.magErr[depth.band] as Float64Array)[i] = withFloor(sigma);
+      const s = snr(depth, m);
+      if (!(s >= depth.snrDetect) || !kept) continue;
+      const sigma = errorAtSnr(depth, s);
+      mag[i] = m + sigma * noiseDraw;
+      magErr[i] = withFloor(sigma);
     }
   }
 
