@@ -24,8 +24,15 @@ const Variable = z.object({
   std: z.number().positive(),
   survey: z.string().nullable().default(null),
   error_handling: z.string().default('none'),
-  /** Optional [min, max] of the training values in physical units (used for the range flag). */
-  range: z.tuple([z.number(), z.number()]).optional(),
+  /**
+   * [min, max] of the training split's values in physical units, written at export (flags.ts: a star
+   * observed outside it is flagged). Optional: cards exported before it lack it, and flags.ts then
+   * falls back to 5 training standard deviations from the training mean.
+   */
+  range: z
+    .tuple([z.number(), z.number()])
+    .refine(([lo, hi]) => lo <= hi, { message: 'range must be [min, max] with min ≤ max' })
+    .optional(),
 });
 
 const GraphIo = z.object({

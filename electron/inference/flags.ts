@@ -1,8 +1,10 @@
 // Per-star flags that say when a posterior should not be trusted as it stands.
 //
 // `outside_training`: an observed input lies outside what the model was trained on — outside the
-// card's `range` for that variable when the card gives one, else more than RANGE_SIGMA training
-// standard deviations from the training mean in the network's space (z = (transform(x) − mean)/std).
+// card's `range` for that variable (the training split's [min, max] in physical units, written at
+// export by cradle_models.export) when the card gives one; for cards exported before ranges, more
+// than RANGE_SIGMA training standard deviations from the training mean in the network's space
+// (z = (transform(x) − mean)/std).
 //
 // `misspec_score`: how atypical the star's observed inputs are of the training set, as a standardised
 // chi-square: with k observed inputs and z_i their network-space values (which are zero-mean,

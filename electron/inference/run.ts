@@ -39,7 +39,7 @@ import {
   writeRunRecord,
 } from './run-folder.ts';
 import type { RunFingerprint, RunRecord } from './run-folder.ts';
-import { DEFAULT_MAX_BATCH_ROWS, DEFAULT_MAX_CONTEXT_BYTES, parameterIndices } from './sampler.ts';
+import { DEFAULT_MAX_BATCH_ROWS, parameterIndices } from './sampler.ts';
 import type { SamplerSettings } from './sampler.ts';
 import type { ProviderChoice } from './sessions.ts';
 
@@ -234,7 +234,6 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     solver: options.solver ?? card.sampler.solver,
     seed: options.seed ?? 0,
     maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
-    maxContextBytes: DEFAULT_MAX_CONTEXT_BYTES,
   };
   for (const [name, value] of [
     ['samples', settings.samples],

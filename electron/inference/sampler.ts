@@ -1,8 +1,9 @@
 // Posterior samples for a block of stars: the context graph once per star, then the flow ODE over the
 // latent tokens of (stars × samples) with one velocity-graph run per evaluation over the whole batch
-// (architecture doc, "The cost of a posterior"). Initial noise comes from random.ts, addressed by
-// (seed, input row, sample, variable), so a star's samples depend on nothing else in its batch.
-// Where the graph allows it bit for bit, time is fed as one broadcast value rather than one per row.
+// (architecture doc, "The cost of a posterior"). The velocity graph takes each star's tokens, mask,
+// time and cached context once and broadcasts them over its samples (latent values [stars, samples,
+// n_latent]), so nothing per star is copied per sample. Initial noise comes from random.ts, addressed
+// by (seed, input row, sample, variable), so a star's samples depend on nothing else in its batch.
 import ort from 'onnxruntime-node';
 import type { ModelCard, Solver } from './card.ts';
 import { normalAt } from './random.ts';
@@ -18,8 +19,6 @@ export interface SamplerSettings {
   seed: number;
   /** Upper bound on rows (stars × samples) of one velocity run. */
   maxBatchRows: number;
-  /** Upper bound on the bytes of the expanded context cache of one run. */
-  maxContextBytes: number;
 }
 
 export const DEFAULT_MAX_BATCH_ROWS = 8192;
@@ -31,7 +30,6 @@ export const DEFAULT_MAX_BATCH_ROWS = 8192;
  * would depend on how stars fall into batches (chunk size, workers).
  */
 export const GHOST_ROWS = 16;
-export const DEFAULT_MAX_CONTEXT_BYTES = 256 * 1024 * 1024;
 
 /** Samples of a block: `values[(row · samples + s) · P + p]` in network space, P = parameters. */
 export interface BlockSamples {
@@ -63,9 +61,6 @@ export class PosteriorSampler {
   readonly parameters: number[];
   private readonly parameterSlot: Int32Array;
   private readonly blocked: number;
-  private readonly kvPerToken: number;
-  /** null until probed: see sameWithScalarTime. */
-  private broadcastTime: boolean | null = null;
 
   constructor(
     private readonly sessions: ModelSessions,
@@ -76,7 +71,6 @@ export class PosteriorSampler {
     this.parameterSlot = new Int32Array(card.variables.length).fill(-1);
     this.parameters.forEach((j, p) => (this.parameterSlot[j] = p));
     this.blocked = card.attention_mask.blocked;
-    this.kvPerToken = card.architecture.kv_slots * card.architecture.width;
   }
 
   async sampleBlock(block: StarBlock, signal?: AbortSignal): Promise<BlockSamples> {
@@ -94,14 +88,7 @@ export class PosteriorSampler {
         }
       }
       if (group.latentIds.length === 0) continue;
-      const bytesPerStar = samples * contextTokens(group) * this.kvPerToken * 4;
-      const perRun = Math.max(
-        1,
-        Math.min(
-          Math.floor(this.settings.maxBatchRows / samples),
-          Math.floor(this.settings.maxContextBytes / bytesPerStar),
-        ),
-      );
+      const perRun = Math.max(1, Math.floor(this.settings.maxBatchRows / samples));
       for (let i = 0; i < group.members.length; i += perRun) {
         signal?.throwIfAborted();
         const members = group.members.slice(i, i + perRun);
@@ -120,23 +107,6 @@ export class PosteriorSampler {
       }
     }
     return { rows: block.rows, samples, parameters: P, values: out };
-  }
-
-  /**
-   * Whether the velocity graph gives bit-identical results with t as one broadcast value ([1]) instead
-   * of one per row ([batch]). The time embedding and adaLN modulation then run once per evaluation
-   * instead of once per row (a third of the tiny model's work). Decided once, on a real batch.
-   */
-  private async sameWithScalarTime(
-    full: Float32Array,
-    scalar: () => Promise<Float32Array>,
-  ): Promise<boolean> {
-    try {
-      const other = await scalar();
-      return other.length === full.length && other.every((v, i) => Object.is(v, full[i]));
-    } catch {
-      return false;
-    }
   }
 
   /** Context graph for `members`, then the ODE for members × samples; returns x(1) [m·S, nl]
@@ -169,28 +139,16 @@ export class PosteriorSampler {
     });
     const kv = context['context_kv'];
     if (kv === undefined) throw new Error('the context graph returned no context_kv');
-    const kvStar = kv.dims.slice(1).reduce((a, d) => a * d, 1);
-    const kvData = kv.data as Float32Array;
     const rows = b * samples;
-    const expanded = new Float32Array(rows * kvStar);
-    for (let m = 0; m < b; m += 1) {
-      const source = kvData.subarray(m * kvStar, (m + 1) * kvStar);
-      for (let s = 0; s < samples; s += 1) expanded.set(source, (m * samples + s) * kvStar);
-    }
-    kv.dispose();
-    const kvTensor = new ort.Tensor('float32', expanded, [rows, ...kv.dims.slice(1)]);
-    const latentIds = new ort.Tensor('int64', int64(group.latentIds, rows), [rows, nl]);
-    const lErrors = new Float32Array(rows * nl);
+    const latentIds = new ort.Tensor('int64', int64(group.latentIds, b), [b, nl]);
+    const lErrors = new Float32Array(b * nl);
     members.forEach((r, m) => {
-      group.latentIds.forEach((j, l) => {
-        const e = block.errors[r * w + j]!;
-        for (let s = 0; s < samples; s += 1) lErrors[(m * samples + s) * nl + l] = e;
-      });
+      group.latentIds.forEach((j, l) => (lErrors[m * nl + l] = block.errors[r * w + j]!));
     });
-    const latentErrors = new ort.Tensor('float32', lErrors, [rows, nl]);
-    const mask = new ort.Tensor('float32', tile(latentMask(group, this.blocked), rows), [rows, nl, nl + nc]);
-    const tData = new Float32Array(rows);
-    const tTensor = new ort.Tensor('float32', tData, [rows]);
+    const latentErrors = new ort.Tensor('float32', lErrors, [b, nl]);
+    const mask = new ort.Tensor('float32', tile(latentMask(group, this.blocked), b), [b, nl, nl + nc]);
+    const tData = new Float32Array(b);
+    const tTensor = new ort.Tensor('float32', tData, [b]);
     const x0 = new Float32Array(rows * nl);
     members.forEach((r, m) => {
       const row = block.start + r;
@@ -199,35 +157,29 @@ export class PosteriorSampler {
           x0[(m * samples + s) * nl + l] = normalAt(seed, row, s, group.latentIds[l]!);
       }
     });
-    const run = async (x: Float32Array, t: ort.Tensor): Promise<Float32Array> => {
-      const result = await this.sessions.velocity.run({
-        latent_ids: latentIds,
-        latent_values: new ort.Tensor('float32', x, [rows, nl]),
-        latent_errors: latentErrors,
-        t,
-        context_kv: kvTensor,
-        latent_mask: mask,
-      });
-      const v = result['velocity'];
-      if (v === undefined) throw new Error('the velocity graph returned no velocity');
-      return v.data as Float32Array;
-    };
-    const scalar = new Float32Array(1);
-    const tScalar = new ort.Tensor('float32', scalar, [1]);
-    return integrate(
-      async (x, t) => {
-        scalar[0] = t;
-        tData.fill(t);
-        if (this.broadcastTime === true) return run(x, tScalar);
-        const full = await run(x, tTensor);
-        if (this.broadcastTime === null)
-          this.broadcastTime = await this.sameWithScalarTime(full, () => run(x, tScalar));
-        return full;
-      },
-      x0,
-      steps,
-      solver,
-      signal,
-    );
+    try {
+      return await integrate(
+        async (x, t) => {
+          tData.fill(t);
+          const result = await this.sessions.velocity.run({
+            latent_ids: latentIds,
+            latent_values: new ort.Tensor('float32', x, [b, samples, nl]),
+            latent_errors: latentErrors,
+            t: tTensor,
+            context_kv: kv,
+            latent_mask: mask,
+          });
+          const v = result['velocity'];
+          if (v === undefined) throw new Error('the velocity graph returned no velocity');
+          return v.data as Float32Array;
+        },
+        x0,
+        steps,
+        solver,
+        signal,
+      );
+    } finally {
+      kv.dispose();
+    }
   }
 }

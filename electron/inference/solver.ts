@@ -1,7 +1,8 @@
 // The ODE solvers of the flow-matching sampler, on a uniform grid t_k = k / steps from noise (t = 0)
 // to data (t = 1), written exactly as the Python reference (native-models/cradle_models/export/
 // sampler.py `integrate`) evaluates them in float32, operation by operation, so that the same graph,
-// inputs and noise give the same samples (Float32Array stores round every intermediate like numpy):
+// inputs and noise give the same samples (Math.fround and Float32Array stores round every intermediate
+// like numpy):
 //   Euler:    x ← x + h·v(x, t)
 //   Heun:     k1 = v(x, t); k2 = v(x + h·k1, t + h); x ← x + (h·(k1 + k2))·0.5
 //   midpoint: k1 = v(x, t); x ← x + h·v(x + (h·0.5)·k1, t + h·0.5)
@@ -22,11 +23,7 @@ export async function integrate(
   const n = x0.length;
   const x = Float32Array.from(x0);
   const probe = new Float32Array(n);
-  const tmp = new Float32Array(1);
-  const f32 = (v: number): number => {
-    tmp[0] = v;
-    return tmp[0];
-  };
+  const f32 = Math.fround;
   const h = f32(1 / steps);
   const halfH = f32(h * 0.5);
   for (let k = 0; k < steps; k += 1) {

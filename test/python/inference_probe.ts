@@ -46,7 +46,6 @@ const settings = {
   solver: request.solver,
   seed: request.seed,
   maxBatchRows: 4096,
-  maxContextBytes: 1 << 28,
 };
 const sampler = new PosteriorSampler(sessions, card, settings);
 const block = { start: request.start, rows, width, values, errors, observed };

@@ -1,7 +1,8 @@
 """Posterior samples of all parameters for many stars, from the exported ONNX graphs.
 
-Each star is repeated S times (batch = stars × samples), its observed observables form the context and
-its parameters the latent tokens; noise comes from one seeded generator, so a report is reproducible.
+Each star's observed observables form the context and its parameters the latent tokens, tokenised once
+per star; the velocity graph broadcasts them over the star's S samples (noise [stars, S, n_latent]).
+Noise comes from one seeded generator, so a report is reproducible.
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ def posterior_parameters(
     per_chunk = max(chunk_rows // n_samples, 1)
     out = np.empty((n, n_samples, len(params)))
     for start in range(0, n, per_chunk):
-        idx = torch.arange(start, min(start + per_chunk, n)).repeat_interleave(n_samples)
+        idx = torch.arange(start, min(start + per_chunk, n))
         context, latent = split_tokens(
             stars.values[idx], stars.errors[idx], stars.present[idx], observed[idx] & stars.present[idx]
         )
         ctx_mask, lat_mask = attention_masks(context, latent)
-        noise = rng.standard_normal(latent.values.shape).astype(np.float32)
+        noise = rng.standard_normal((len(idx), n_samples, latent.values.shape[1])).astype(np.float32)
         x = model.sample(
             context.ids.numpy(),
             context.values.numpy(),
@@ -54,8 +55,8 @@ def posterior_parameters(
             steps,
             solver,
         )
-        full = np.zeros((x.shape[0], len(stars.variables)))
-        full[:, params] = x[:, : len(params)]
+        full = np.zeros((x.shape[0] * n_samples, len(stars.variables)))
+        full[:, params] = x.reshape(-1, x.shape[2])[:, : len(params)]
         phys = denormalise(stars.variables, full)[:, params]
-        out[start : start + len(idx) // n_samples] = phys.reshape(-1, n_samples, len(params))
+        out[start : start + len(idx)] = phys.reshape(-1, n_samples, len(params))
     return out

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from cradle_models import __version__
@@ -20,7 +21,7 @@ from cradle_models.export.sampler import EVALUATIONS_PER_STEP
 from cradle_models.losses.flow_matching import PATH_DESCRIPTION
 from cradle_models.nets.simformer import SimformerConfig, multiply_adds_per_evaluation
 from cradle_models.nets.tokens import BLOCKED
-from cradle_models.variables import Variable
+from cradle_models.variables import Variable, normalise
 
 SCHEMA_VERSION = 1
 CARD_FILE = "card.json"
@@ -44,6 +45,19 @@ def cost(
     }
 
 
+def training_ranges(variables: list[Variable], values: np.ndarray) -> dict[str, tuple[float, float]]:
+    """[min, max] in physical units of each variable over the training rows that have it (values
+    [N, D], NaN where absent; a value the network cannot represent, e.g. log10 of ≤ 0, is not counted).
+    A variable no training row has gets no range."""
+    usable = np.isfinite(values) & np.isfinite(normalise(variables, values))
+    ranges: dict[str, tuple[float, float]] = {}
+    for j, v in enumerate(variables):
+        column = values[usable[:, j], j]
+        if column.size > 0:
+            ranges[v.name] = (float(column.min()), float(column.max()))
+    return ranges
+
+
 def build_card(
     name: str,
     description: str,
@@ -53,14 +67,24 @@ def build_card(
     sampler: dict[str, Any],
     time_sampling: str,
     prior: str,
+    ranges: dict[str, tuple[float, float]] | None = None,
 ) -> dict[str, Any]:
+    """The card (schema in native-models/README.md). ``ranges`` (``training_ranges``) become each
+    variable's ``range``; without them the engine falls back to its 5σ test (electron/inference/flags.ts)."""
+
+    def card_variable(v: Variable) -> dict[str, object]:
+        out = v.to_card()
+        if ranges is not None and v.name in ranges:
+            out["range"] = list(ranges[v.name])
+        return out
+
     return {
         "schema_version": SCHEMA_VERSION,
         "name": name,
         "description": description,
         "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "producer": {"package": "cradle_models", "version": __version__, "torch": torch.__version__},
-        "variables": [v.to_card() for v in variables],
+        "variables": [card_variable(v) for v in variables],
         "architecture": {
             **config.to_dict(),
             "kv_slots": 2 * config.velocity_layers,

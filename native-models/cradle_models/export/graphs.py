@@ -1,21 +1,36 @@
 """ONNX export of the split Simformer: a context graph (once per star) and a velocity graph (per step).
 
 Uses the TorchScript-based exporter (``dynamo=False``): it needs no extra package (onnxscript) and
-gives plain opset-17 graphs with dynamic batch and token axes. Names and shapes of the graphs' inputs
-and outputs are listed in ``GRAPH_SIGNATURES`` and copied into the model card.
+gives plain opset-17 graphs with dynamic star, sample and token axes. Names and shapes of the graphs'
+inputs and outputs are listed in ``GRAPH_SIGNATURES`` and copied into the model card.
+
+The velocity graph takes each star's tokens, mask, time and cached context once and the latent values
+of its S samples as ``[stars, samples, n_latent]``: the per-star work (token ids and errors, time
+embedding, adaLN modulation, the context's keys/values) is broadcast over the samples inside the graph
+instead of being copied S times by the caller. ``VelocityGraph`` is ``Simformer.velocity`` rewritten
+for that layout (checked against it by tests/test_export_parity.py): linear layers run on 2-D row
+blocks (one Gemm with bias each), latent-latent attention scores are elementwise products summed per
+head (the latent tokens are few, so batched matrix products of 2 × 2 would be thousands of tiny GEMMs),
+and latent-context attention is one matrix product per star over all its samples. Measured on the
+toy model (64 stars × 128 samples, one ORT thread): ≈ 35 ms per evaluation against ≈ 52 ms for the
+per-row layout with the context copied per row.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import warnings
 from pathlib import Path
+from typing import cast
 
 import onnx
 import torch
 from torch import Tensor, nn
 
+from cradle_models.nets.layers import VelocityBlock
 from cradle_models.nets.simformer import Simformer
+from cradle_models.nets.tokenizer import LATENT
 
 OPSET = 17
 CONTEXT_FILE = "context.onnx"
@@ -36,7 +51,7 @@ GRAPH_SIGNATURES: dict[str, dict[str, list[dict[str, object]]]] = {
     "velocity": {
         "inputs": [
             {"name": "latent_ids", "dtype": "int64", "shape": ["batch", "n_latent"]},
-            {"name": "latent_values", "dtype": "float32", "shape": ["batch", "n_latent"]},
+            {"name": "latent_values", "dtype": "float32", "shape": ["batch", "samples", "n_latent"]},
             {"name": "latent_errors", "dtype": "float32", "shape": ["batch", "n_latent"]},
             {"name": "t", "dtype": "float32", "shape": ["batch"]},
             {"name": "context_kv", "dtype": "float32", "shape": ["batch", "kv_slots", "n_context", "width"]},
@@ -46,7 +61,7 @@ GRAPH_SIGNATURES: dict[str, dict[str, list[dict[str, object]]]] = {
                 "shape": ["batch", "n_latent", "n_latent + n_context"],
             },
         ],
-        "outputs": [{"name": "velocity", "dtype": "float32", "shape": ["batch", "n_latent"]}],
+        "outputs": [{"name": "velocity", "dtype": "float32", "shape": ["batch", "samples", "n_latent"]}],
     },
 }
 
@@ -60,15 +75,70 @@ class ContextGraph(nn.Module):
         return self.model.encode(ids, values, errors, mask)
 
 
+def _linear(layer: nn.Linear, x: Tensor) -> Tensor:
+    """``layer(x)`` on the rows of x flattened to 2-D, so the export is one Gemm with its bias."""
+    out = nn.functional.linear(x.reshape(-1, x.shape[-1]), layer.weight, layer.bias)
+    return out.reshape(*x.shape[:-1], layer.weight.shape[0])
+
+
 class VelocityGraph(nn.Module):
+    """``Simformer.velocity`` for S samples per star: ids/errors [B, Nl], values [B, S, Nl], t [B],
+    context_kv [B, 2L, Nc, W], mask [B, Nl, Nl + Nc] → velocity [B, S, Nl]."""
+
     def __init__(self, model: Simformer) -> None:
         super().__init__()
         self.model = model
+        w, heads = model.config.width, model.config.heads
+        # head_of[h, w] = 1 where feature w belongs to head h: per-head sums as products.
+        head_of = (torch.arange(w) // (w // heads)).unsqueeze(0) == torch.arange(heads).unsqueeze(1)
+        self.head_of: Tensor
+        self.register_buffer("head_of", head_of.to(torch.float32), persistent=False)
+
+    def _attend(
+        self, q: Tensor, k: Tensor, v: Tensor, context_k: Tensor, context_v: Tensor, mask: Tensor
+    ) -> Tensor:
+        """q/k/v [B, S, Nl, W] of the latent tokens, context keys/values [B, Nc, W] → [B, S, Nl, W]."""
+        b, s, nl, w = q.shape
+        nc = context_k.shape[1]
+        heads = self.head_of.shape[0]
+        d = w // heads
+        scale = 1.0 / math.sqrt(d)
+        # Latent keys: scores[b, s, i, h, j] = Σ_{w in h} q[b, s, i, w] k[b, s, j, w].
+        own = (q.unsqueeze(3) * k.unsqueeze(2)).reshape(b, s, nl, nl, heads, d).sum(-1) * scale
+        # Context keys, per head: one [S·Nl, W] × [W, H·Nc] product per star.
+        per_head_k = (context_k.unsqueeze(1) * self.head_of[None, :, None, :]).reshape(b, heads * nc, w)
+        ctx = torch.matmul(q.reshape(b, s * nl, w), per_head_k.transpose(1, 2))
+        scores = torch.cat([own.transpose(3, 4), ctx.reshape(b, s, nl, heads, nc) * scale], dim=-1)
+        weights = torch.softmax(scores + mask[:, None, :, None, :], dim=-1)
+        w_own, w_ctx = weights[..., :nl], weights[..., nl:]
+        out_own = (w_own.transpose(3, 4).unsqueeze(-1) * v.reshape(b, s, 1, nl, heads, d)).sum(3)
+        per_head_v = (context_v.unsqueeze(1) * self.head_of[None, :, None, :]).reshape(b, heads * nc, w)
+        out_ctx = torch.matmul(w_ctx.reshape(b, s * nl, heads * nc), per_head_v)
+        return out_own.reshape(b, s, nl, w) + out_ctx.reshape(b, s, nl, w)
+
+    def _block(self, block: VelocityBlock, h: Tensor, time: Tensor, kv: Tensor, mask: Tensor) -> Tensor:
+        """``VelocityBlock.forward`` with the modulation [B, 6W] broadcast over samples and tokens."""
+        shift1, scale1, gate1, shift2, scale2, gate2 = block.modulation(time)[:, None, None, :].chunk(
+            6, dim=-1
+        )
+        x = block.norm1(h) * (1.0 + scale1) + shift1
+        q, k, v = _linear(block.qkv, x).chunk(3, dim=-1)
+        h = h + gate1 * _linear(block.proj, self._attend(q, k, v, kv[:, 0], kv[:, 1], mask))
+        x = block.norm2(h) * (1.0 + scale2) + shift2
+        return h + gate2 * _linear(block.mlp.fc2, nn.functional.gelu(_linear(block.mlp.fc1, x)))
 
     def forward(
         self, ids: Tensor, values: Tensor, errors: Tensor, t: Tensor, context_kv: Tensor, mask: Tensor
     ) -> Tensor:
-        return self.model.velocity(ids, values, errors, t, context_kv, mask)
+        m = self.model
+        # The tokenizer's per-star part (value 0), plus the value embedding of each sample.
+        static = m.tokenizer(ids, torch.zeros_like(errors), errors, LATENT)
+        h = static.unsqueeze(1) + values.unsqueeze(-1) * m.tokenizer.value.weight[:, 0]
+        time = m.time(t)
+        for i, block in enumerate(m.velocity_blocks):
+            h = self._block(cast(VelocityBlock, block), h, time, context_kv[:, 2 * i : 2 * i + 2], mask)
+        shift, scale = m.out_modulation(time)[:, None, None, :].chunk(2, dim=-1)
+        return _linear(m.head, m.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
 
 
 def _names(graph: str, key: str) -> list[str]:
@@ -80,7 +150,7 @@ def _export(module: nn.Module, args: tuple[Tensor, ...], graph: str, path: Path)
     for io in GRAPH_SIGNATURES[graph]["inputs"] + GRAPH_SIGNATURES[graph]["outputs"]:
         shape = io["shape"]
         assert isinstance(shape, list)
-        axes = {i: str(s) for i, s in enumerate(shape) if s not in ("kv_slots", "width")}
+        axes = {i: str(a) for i, a in enumerate(shape) if a not in ("kv_slots", "width")}
         # ONNX needs one symbol per axis: name the concatenated key axis distinctly.
         dynamic[str(io["name"])] = {i: s.replace(" + ", "_plus_") for i, s in axes.items()}
     tmp = path.with_name(path.name + ".tmp")
@@ -116,7 +186,7 @@ def export_onnx(model: Simformer, out_dir: Path) -> dict[str, Path]:
     )
     vel_args = (
         torch.zeros(b, nl, dtype=torch.int64),
-        torch.zeros(b, nl),
+        torch.zeros(b, 3, nl),
         torch.zeros(b, nl),
         torch.zeros(b),
         torch.zeros(b, slots, nc, w),

@@ -1,4 +1,7 @@
-"""The reference sampler on the exported graphs (ONNX Runtime), for parity with PyTorch and TypeScript."""
+"""The reference sampler on the exported graphs (ONNX Runtime), for parity with PyTorch and TypeScript.
+
+Same layout as the graphs (sampler.py): per-star inputs, samples as [stars, samples, n_latent].
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import numpy as np
 import onnxruntime as ort
 
 from cradle_models.export.graphs import CONTEXT_FILE, VELOCITY_FILE
-from cradle_models.export.sampler import Solver, VelocityFn, integrate
+from cradle_models.export.sampler import Solver, VelocityFn, as_samples, integrate
 
 
 class OnnxSimformer:
@@ -46,6 +49,7 @@ class OnnxSimformer:
         context_kv: np.ndarray,
         mask: np.ndarray,
     ) -> np.ndarray:
+        """Per-star ids/errors [B, Nl], t [B], context_kv, mask; values [B, S, Nl] → [B, S, Nl]."""
         out = self.velocity_session.run(
             ["velocity"],
             {
@@ -87,4 +91,6 @@ class OnnxSimformer:
     ) -> np.ndarray:
         kv = self.encode(context_ids, context_values, context_errors, context_mask)
         fn = self.velocity_fn(latent_ids, latent_errors, kv, latent_mask)
-        return integrate(fn, noise, steps, solver)
+        x0, one_per_row = as_samples(noise)
+        x = integrate(fn, x0, steps, solver)
+        return x[:, 0, :] if one_per_row else x

@@ -3,8 +3,10 @@
 ``parity.json`` beside a model holds a few stars with different condition patterns (posterior, a
 missing survey, likelihood-style, an M_E cut), already tokenised exactly as the card describes, with
 their masks, noise and the samples the reference sampler (ONNX Runtime) gives for each solver at the
-card's step count, plus single velocity evaluations at several t. The engine must reproduce them to
-≤ 1e-5 relative (same initial noise → same samples).
+card's step count, plus single velocity evaluations at several t. Arrays are in the velocity graph's
+layout: per-star arrays have one row (the star); noise, velocities and samples are
+[1, samples, n_latent]. The engine must reproduce them to ≤ 1e-5 relative (same initial noise → same
+samples).
 """
 
 from __future__ import annotations
@@ -74,18 +76,14 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
     steps = int(card["sampler"]["steps"])
     cases = []
     for case in _cases(d, is_param):
-        values = torch.as_tensor(np.repeat(rng.normal(size=(1, d)), samples, 0), dtype=torch.float32)
+        values = torch.as_tensor(rng.normal(size=(1, d)), dtype=torch.float32)
         errors = torch.as_tensor(
-            np.repeat(np.where(is_param, 0.0, rng.uniform(0.05, 0.5, d))[None], samples, 0),
-            dtype=torch.float32,
+            np.where(is_param, 0.0, rng.uniform(0.05, 0.5, d))[None], dtype=torch.float32
         )
-        rows = {
-            k: torch.as_tensor(np.repeat(case[k][None], samples, 0))
-            for k in ("present", "observed", "groups")
-        }
-        context, latent = split_tokens(values, errors, rows["present"], rows["observed"], rows["groups"])
+        star = {k: torch.as_tensor(case[k][None]) for k in ("present", "observed", "groups")}
+        context, latent = split_tokens(values, errors, star["present"], star["observed"], star["groups"])
         ctx_mask, lat_mask = attention_masks(context, latent)
-        noise = rng.standard_normal(latent.values.shape).astype(np.float32)
+        noise = rng.standard_normal((1, samples, latent.values.shape[1])).astype(np.float32)
         arrays = {
             "context_ids": context.ids.numpy(),
             "context_values": context.values.numpy(),
@@ -103,7 +101,7 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
                 arrays["latent_ids"],
                 noise,
                 arrays["latent_errors"],
-                np.full(samples, t, np.float32),
+                np.full(1, t, np.float32),
                 kv,
                 arrays["latent_mask"],
             ).tolist()

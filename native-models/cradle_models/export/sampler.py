@@ -7,6 +7,11 @@ the solvers are written exactly as the engine runs them, on a uniform grid t_k =
 - midpoint: k1 = v(x, t); x ← x + h v(x + h k1 / 2, t + h / 2)
 The context is encoded once; only the velocity graph runs per evaluation. ``velocity_fn`` abstracts
 over PyTorch and ONNX Runtime so both share one integrator.
+
+Layout (the exported velocity graph's): every per-star array (token ids, errors, masks, the encoded
+context) has one row per star, and the state x is [stars, samples, n_latent]. A batch of unrelated
+rows (one sample each) is the case samples = 1: the samplers accept noise [rows, n_latent] for it and
+return the same shape.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Literal
 import numpy as np
 import torch
 
+from cradle_models.export.graphs import VelocityGraph
 from cradle_models.nets.simformer import Simformer
 
 Solver = Literal["euler", "heun", "midpoint"]
@@ -46,6 +52,16 @@ def integrate(velocity: VelocityFn, x0: np.ndarray, steps: int, solver: Solver) 
     return x
 
 
+def as_samples(noise: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Noise as [stars, samples, n_latent] (float32), and whether it came as one sample per row."""
+    x = np.asarray(noise, dtype=np.float32)
+    if x.ndim == 2:
+        return x[:, None, :], True
+    if x.ndim != 3:
+        raise ValueError(f"noise must be [rows, n_latent] or [stars, samples, n_latent], got {x.shape}")
+    return x, False
+
+
 def torch_velocity_fn(
     model: Simformer,
     latent_ids: np.ndarray,
@@ -53,7 +69,9 @@ def torch_velocity_fn(
     context_kv: torch.Tensor,
     latent_mask: np.ndarray,
 ) -> VelocityFn:
-    """Velocity of a PyTorch model with a fixed (already encoded) context."""
+    """Velocity of a PyTorch model with a fixed (already encoded) context, in the exported graph's
+    per-star layout (``VelocityGraph``, the same work as the ONNX graph): x is [stars, samples, n_latent]."""
+    graph = VelocityGraph(model).eval()
     ids = torch.as_tensor(latent_ids, dtype=torch.int64)
     errs = torch.as_tensor(latent_errors, dtype=torch.float32)
     mask = torch.as_tensor(latent_mask, dtype=torch.float32)
@@ -61,7 +79,7 @@ def torch_velocity_fn(
     @torch.no_grad()
     def fn(x: np.ndarray, t: float) -> np.ndarray:
         tt = torch.full((x.shape[0],), t, dtype=torch.float32)
-        v = model.velocity(ids, torch.as_tensor(x), errs, tt, context_kv, mask)
+        v = graph(ids, torch.as_tensor(x), errs, tt, context_kv, mask)
         return v.numpy().astype(np.float32)
 
     return fn
@@ -80,7 +98,8 @@ def posterior_samples_torch(
     steps: int,
     solver: Solver,
 ) -> np.ndarray:
-    """All arrays batch-first with the batch = stars × samples already expanded; returns x at t = 1."""
+    """Per-star arrays (one row per star) and noise [stars, samples, n_latent] (or [rows, n_latent]:
+    one sample per row); returns x at t = 1 in the shape of the noise."""
     with torch.no_grad():
         kv = model.encode(
             torch.as_tensor(context_ids, dtype=torch.int64),
@@ -89,7 +108,9 @@ def posterior_samples_torch(
             torch.as_tensor(context_mask, dtype=torch.float32),
         )
     fn = torch_velocity_fn(model, latent_ids, latent_errors, kv, latent_mask)
-    return integrate(fn, np.asarray(noise, dtype=np.float32), steps, solver)
+    x0, one_per_row = as_samples(noise)
+    x = integrate(fn, x0, steps, solver)
+    return x[:, 0, :] if one_per_row else x
 
 
 def sample_conditional(
@@ -111,18 +132,19 @@ def sample_conditional(
     """
     from cradle_models.nets.tokens import attention_masks, split_tokens
 
-    def rows(a: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
-        return torch.as_tensor(np.repeat(a[None, :], n_samples, axis=0), dtype=dtype)
+    def star(a: np.ndarray, dtype: torch.dtype) -> torch.Tensor:
+        return torch.as_tensor(a[None, :], dtype=dtype)
 
     context, latent = split_tokens(
-        rows(values, torch.float32),
-        rows(errors, torch.float32),
-        rows(present, torch.bool),
-        rows(observed, torch.bool),
+        star(values, torch.float32),
+        star(errors, torch.float32),
+        star(present, torch.bool),
+        star(observed, torch.bool),
     )
-    me = None if edge_allowed is None else torch.as_tensor(np.repeat(edge_allowed[None], n_samples, 0))
+    me = None if edge_allowed is None else torch.as_tensor(edge_allowed[None])
     ctx_mask, lat_mask = attention_masks(context, latent, me)
-    noise = np.random.default_rng(seed).standard_normal(latent.values.shape).astype(np.float32)
+    n_tokens = latent.values.shape[1]
+    noise = np.random.default_rng(seed).standard_normal((1, n_samples, n_tokens)).astype(np.float32)
     x = posterior_samples_torch(
         model,
         context.ids.numpy(),
@@ -137,4 +159,4 @@ def sample_conditional(
         solver,
     )
     n_latent = int(latent.valid[0].sum())
-    return latent.ids[0, :n_latent].numpy(), x[:, :n_latent]
+    return latent.ids[0, :n_latent].numpy(), x[0, :, :n_latent]

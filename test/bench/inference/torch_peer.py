@@ -1,7 +1,8 @@
 """The PyTorch peer of the inference benchmark: the same model (weights.pt beside the card), the same
 sampler (cradle_models.export.sampler, the reference the engine is tested against) and the same work
-(N stars × S samples × the card's Heun steps, context once per star, stars batched like the engine),
-on the given number of threads. Prints JSON: stars per second, seconds and CPU seconds.
+(N stars × S samples × the card's solver steps, context once per star and broadcast over its samples
+inside the velocity network as in the exported graph, stars batched like the engine), on the given
+number of threads. Prints JSON: stars per second, seconds and CPU seconds.
 
     python torch_peer.py MODEL_DIR N_STARS THREADS [STARS_PER_BATCH]
 """
@@ -58,16 +59,15 @@ def main() -> int:
     done = 0
     while done < n_stars:
         b = min(per_batch, n_stars - done)
-        rows = b * samples
-        values = torch.as_tensor(
-            np.repeat(rng.normal(size=(b, d)), samples, axis=0), dtype=torch.float32
-        )
-        errors = torch.full((rows, d), 0.1)
-        present = torch.ones(rows, d, dtype=torch.bool)
-        observed = torch.as_tensor(np.repeat(roles[None], rows, axis=0))
+        values = torch.as_tensor(rng.normal(size=(b, d)), dtype=torch.float32)
+        errors = torch.full((b, d), 0.1)
+        present = torch.ones(b, d, dtype=torch.bool)
+        observed = torch.as_tensor(np.repeat(roles[None], b, axis=0))
         context, latent = split_tokens(values, errors, present, observed)
         ctx_mask, lat_mask = attention_masks(context, latent)
-        noise = rng.standard_normal(latent.values.shape).astype(np.float32)
+        noise = rng.standard_normal((b, samples, latent.values.shape[1])).astype(
+            np.float32
+        )
         posterior_samples_torch(
             model,
             context.ids.numpy(),

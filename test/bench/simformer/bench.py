@@ -74,7 +74,8 @@ def sampling() -> None:
         context.errors.numpy(),
         ctx_mask.numpy(),
     ]
-    noise = np.random.default_rng(0).standard_normal((b, P)).astype(np.float32)
+    # one sample per row: the velocity graph's [rows, samples = 1, n_latent] layout
+    noise = np.random.default_rng(0).standard_normal((b, 1, P)).astype(np.float32)
 
     def split() -> None:
         kv = onnx_model.encode(*args)

@@ -1,6 +1,7 @@
 // The engine against native-models' parity fixture (models/toy-gaussian/parity.json, written by
-// cradle_models.export.parity from the PyTorch reference sampler): the same tokens, masks and noise
+// cradle_models.export.parity from the Python reference sampler): the same tokens, masks and noise
 // must give the reference velocities and samples within the fixture's relative tolerance (1e-5).
+// Each case is one star: per-star arrays have one row, noise and samples are [1, samples, n_latent].
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
@@ -29,9 +30,9 @@ interface Case {
   latent_ids: number[][];
   latent_errors: number[][];
   latent_mask: number[][][];
-  noise: number[][];
-  velocity_at_noise: Record<string, number[][]>;
-  samples: Record<Solver, number[][]>;
+  noise: number[][][];
+  velocity_at_noise: Record<string, number[][][]>;
+  samples: Record<Solver, number[][][]>;
 }
 
 interface Fixture {
@@ -69,6 +70,7 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
     const b = c.context_ids.length;
     const nc = c.context_ids[0]!.length;
     const nl = c.latent_ids[0]!.length;
+    const samples = c.noise[0]!.length;
     const kv = (
       await sessions.context.run({
         context_ids: new ort.Tensor('int64', i64(c.context_ids), [b, nc]),
@@ -80,7 +82,7 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
     return async (x, t) => {
       const out = await sessions.velocity.run({
         latent_ids: new ort.Tensor('int64', i64(c.latent_ids), [b, nl]),
-        latent_values: new ort.Tensor('float32', x, [b, nl]),
+        latent_values: new ort.Tensor('float32', x, [b, samples, nl]),
         latent_errors: new ort.Tensor('float32', f32(c.latent_errors), [b, nl]),
         t: new ort.Tensor('float32', new Float32Array(b).fill(t), [b]),
         context_kv: kv,
@@ -95,13 +97,13 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
       const velocity = await velocityFn(c);
       const noise = f32(c.noise);
       for (const [t, want] of Object.entries(c.velocity_at_noise)) {
-        expect(relative(await velocity(noise, Number(t)), want.flat())).toBeLessThanOrEqual(
+        expect(relative(await velocity(noise, Number(t)), want.flat(2))).toBeLessThanOrEqual(
           fixture!.tolerance_relative,
         );
       }
       for (const solver of ['euler', 'heun', 'midpoint'] as const) {
         const x = await integrate(velocity, noise, fixture!.steps, solver);
-        expect(relative(x, c.samples[solver].flat()), solver).toBeLessThanOrEqual(
+        expect(relative(x, c.samples[solver].flat(2)), solver).toBeLessThanOrEqual(
           fixture!.tolerance_relative,
         );
       }
