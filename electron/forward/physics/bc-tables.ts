@@ -11,6 +11,14 @@
 // [M/H] at the CK04 values, A_V 0-10 in steps of 1 then 12-20 in steps of 2, and R_V at 2.3, 2.6, 3.1, 3.6,
 // 4.2, 5.0, 5.6 interpolated in 1/R_V (G23 is linear in 1/R_V). The band index is innermost, so one look-up
 // reads ten contiguous values per corner. Storage is Float32 (~40 MB per table; built in ~1-2 s).
+//
+// Cool block (Teff < 3500 K, BT-Settl only): there the library's 100 K / 0.5 dex node spacing is too coarse
+// for linear interpolation of BC - molecular bands make BP change by ~0.4 mag per 100 K, and the direct
+// path's log-linear SED blend is far from linear in BC (up to 40 mmag in BP mid-cell). A second block,
+// stored after the main one in the same `values`, samples Teff every <= 20 K (each library interval cut in
+// equal parts, so every library node stays a table node) and log g every 0.1 over 4.0-5.5 (BT-Settl has no
+// log g < 4 there: lower gravities are the 4.0 model, as in the library). [M/H] is not followed below
+// 3500 K (atmospheres.ts), so that block has no [M/H] axis. Interpolation error drops as h^2, to <= 5 mmag.
 import { BANDS, loadPassbands, loadVega, type Band } from './bands.ts';
 import { type ExtinctionLaw, extinctionForSed } from './extinction.ts';
 import { loadLibrary, type LibraryName, type SedLibrary } from './atmospheres.ts';
@@ -23,6 +31,10 @@ const LOGG_AXIS = [0, 0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4, 4.5, 5, 5.5];
 const MH_AXIS = [-2.5, -2, -1.5, -1, -0.5, 0, 0.2, 0.5];
 const AV_AXIS = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 14, 16, 18, 20];
 const RV_AXIS = [2.3, 2.6, 3.1, 3.6, 4.2, 5.0, 5.6];
+/** the cool block (module header) */
+const COOL_MAX = 3500;
+const COOL_TEFF_STEP = 20;
+const COOL_LOGG = Array.from({ length: 16 }, (_, i) => (40 + i) / 10);
 /** ten bands, unrolled in the look-up */
 const NB = 10;
 if (BANDS.length !== NB) throw new Error('bc-tables: the look-up is unrolled for ten bands');
@@ -106,14 +118,20 @@ export class BcTable {
   readonly av = Float64Array.from(AV_AXIS);
   /** 1/R_V nodes, increasing */
   readonly invRv: Float64Array;
-  /** [teff][logg][mh][invRv][av][band] */
+  /** [teff][logg][mh][invRv][av][band], then the cool block [teffCool][loggCool][invRv][av][band] */
   readonly values: Float32Array;
+  readonly teffCool: Float64Array;
+  readonly loggCool = Float64Array.from(COOL_LOGG);
+  /** where the cool block starts in `values` */
+  private readonly coolOffset: number;
   private readonly index: {
     teff: AxisIndex;
     logg: AxisIndex;
     mh: AxisIndex;
     invRv: AxisIndex;
     av: AxisIndex;
+    teffCool: AxisIndex;
+    loggCool: AxisIndex;
   };
 
   /**
@@ -130,13 +148,22 @@ export class BcTable {
     const nm = this.mh.length;
     const nr = this.invRv.length;
     const na = this.av.length;
-    const size = nt * ng * nm * nr * na * NB;
+    this.teffCool = subdivide(
+      this.teff.filter((t) => t <= COOL_MAX),
+      COOL_TEFF_STEP,
+    );
+    const ntc = this.teffCool.length;
+    const ngc = this.loggCool.length;
+    this.coolOffset = nt * ng * nm * nr * na * NB;
+    const size = this.coolOffset + ntc * ngc * nr * na * NB;
     this.index = {
       teff: new AxisIndex(this.teff),
       logg: new AxisIndex(this.logg),
       mh: new AxisIndex(this.mh),
       invRv: new AxisIndex(this.invRv),
       av: new AxisIndex(this.av),
+      teffCool: new AxisIndex(this.teffCool),
+      loggCool: new AxisIndex(this.loggCool),
     };
     if (values) {
       if (values.length !== size) {
@@ -161,27 +188,40 @@ export class BcTable {
     }
     const logF = new Float64Array(nw);
     const f = new Float64Array(nw);
-    for (let t = 0; t < nt; t++) {
-      for (let g = 0; g < ng; g++) {
-        for (let m = 0; m < nm; m++) {
-          lib.logNormalised(this.teff[t] as number, this.logg[g] as number, this.mh[m] as number, logF);
-          for (let k = 0; k < nw; k++) f[k] = 10 ** (logF[k] as number);
-          const base = ((t * ng + g) * nm + m) * nr * na;
-          for (let rv = 0; rv < nr * na; rv++) {
-            const toff = rv * nw;
-            const out = (base + rv) * NB;
-            for (let b = 0; b < NB; b++) {
-              const w = direct.weights[b] as BandWeights;
-              const ws = w.weights;
-              let s = 0;
-              for (let i = 0; i < ws.length; i++)
-                s += (ws[i] as number) * (f[w.start + i] as number) * (trans[toff + w.start + i] as number);
-              this.values[out + b] = 2.5 * Math.log10(s / w.norm) + (direct.bcConst[b] as number);
-            }
-          }
+    /** BC of the SED at (teff, logg, mh) for every (R_V, A_V) node, from values[base] on */
+    const fill = (teff: number, logg: number, mh: number, base: number): void => {
+      lib.logNormalised(teff, logg, mh, logF);
+      for (let k = 0; k < nw; k++) f[k] = 10 ** (logF[k] as number);
+      for (let rv = 0; rv < nr * na; rv++) {
+        const toff = rv * nw;
+        const out = base + rv * NB;
+        for (let b = 0; b < NB; b++) {
+          const w = direct.weights[b] as BandWeights;
+          const ws = w.weights;
+          let s = 0;
+          for (let i = 0; i < ws.length; i++)
+            s += (ws[i] as number) * (f[w.start + i] as number) * (trans[toff + w.start + i] as number);
+          this.values[out + b] = 2.5 * Math.log10(s / w.norm) + (direct.bcConst[b] as number);
         }
       }
-    }
+    };
+    for (let t = 0; t < nt; t++)
+      for (let g = 0; g < ng; g++)
+        for (let m = 0; m < nm; m++)
+          fill(
+            this.teff[t] as number,
+            this.logg[g] as number,
+            this.mh[m] as number,
+            ((t * ng + g) * nm + m) * nr * na * NB,
+          );
+    for (let t = 0; t < ntc; t++)
+      for (let g = 0; g < ngc; g++)
+        fill(
+          this.teffCool[t] as number,
+          this.loggCool[g] as number,
+          0,
+          this.coolOffset + (t * ngc + g) * nr * na * NB,
+        );
   }
 
   /** What a worker thread needs to wrap this table without rebuilding it (values stay in shared memory). */
@@ -284,6 +324,7 @@ export class BcTable {
       out.fill(Number.NaN);
       return false;
     }
+    if (teff < COOL_MAX) return this.lookupCool(teff, logg, av, rv, out);
     const ix = this.index;
     const it = ix.teff.cell(teff);
     const ft = (teff - (tn[it] as number)) / ((tn[it + 1] as number) - (tn[it] as number));
@@ -361,6 +402,72 @@ export class BcTable {
     out[9] = b9;
     return true;
   }
+
+  /** lookup() in the cool block: (Teff, log g, 1/R_V) bilinear corners times the quadratic in A_V */
+  private lookupCool(teff: number, logg: number, av: number, rv: number, out: Float64Array): boolean {
+    const ix = this.index;
+    const tn = this.teffCool;
+    const it = ix.teffCool.cell(teff);
+    const ft = (teff - (tn[it] as number)) / ((tn[it + 1] as number) - (tn[it] as number));
+    const g = this.loggCool;
+    const gc = Math.min(Math.max(logg, g[0] as number), g[g.length - 1] as number);
+    const ig = ix.loggCool.cell(gc);
+    const fg = (gc - (g[ig] as number)) / ((g[ig + 1] as number) - (g[ig] as number));
+    const r = this.invRv;
+    const x = 1 / rv;
+    const ir = ix.invRv.cell(x);
+    const fr = (x - (r[ir] as number)) / ((r[ir + 1] as number) - (r[ir] as number));
+    const [i0, l0, l1, l2] = this.avWeights(av);
+    const sR = this.av.length * NB;
+    const sG = this.invRv.length * sR;
+    const sT = g.length * sG;
+    const v = this.values;
+    out.fill(0);
+    for (let c = 0; c < 8; c++) {
+      const dt = c & 1;
+      const dg = (c >> 1) & 1;
+      const dr = (c >> 2) & 1;
+      const w3 = (dt ? ft : 1 - ft) * (dg ? fg : 1 - fg) * (dr ? fr : 1 - fr);
+      if (w3 === 0) continue;
+      let off = this.coolOffset + (it + dt) * sT + (ig + dg) * sG + (ir + dr) * sR + i0 * NB;
+      for (let q = 0; q < 3; q++, off += NB) {
+        const w = w3 * (q === 0 ? l0 : q === 1 ? l1 : l2);
+        for (let b = 0; b < NB; b++) out[b] = (out[b] as number) + w * (v[off + b] as number);
+      }
+    }
+    return true;
+  }
+
+  /** first node and 3-point Lagrange weights of the quadratic in A_V through the nearest three nodes */
+  private avWeights(av: number): [number, number, number, number] {
+    const a = this.av;
+    const na = a.length;
+    const ia = this.index.av.cell(av);
+    const nearLower = av - (a[ia] as number) < 0.5 * ((a[ia + 1] as number) - (a[ia] as number));
+    const i0 = Math.min(Math.max(0, ia - (nearLower ? 1 : 0)), na - 3);
+    const x0 = a[i0] as number;
+    const x1 = a[i0 + 1] as number;
+    const x2 = a[i0 + 2] as number;
+    return [
+      i0,
+      ((av - x1) * (av - x2)) / ((x0 - x1) * (x0 - x2)),
+      ((av - x0) * (av - x2)) / ((x1 - x0) * (x1 - x2)),
+      ((av - x0) * (av - x1)) / ((x2 - x0) * (x2 - x1)),
+    ];
+  }
+}
+
+/** the axis with each interval cut into equal parts no wider than `step` (the nodes themselves kept) */
+function subdivide(nodes: Float64Array, step: number): Float64Array {
+  const out: number[] = [];
+  for (let i = 0; i + 1 < nodes.length; i++) {
+    const a = nodes[i] as number;
+    const b = nodes[i + 1] as number;
+    const parts = Math.ceil((b - a) / step - 1e-9);
+    for (let k = 0; k < parts; k++) out.push(a + ((b - a) * k) / parts);
+  }
+  out.push(nodes[nodes.length - 1] as number);
+  return Float64Array.from(out);
 }
 
 /**
