@@ -14,7 +14,8 @@ export const layers = {
   'electron/catalog': ['electron/fits'],
   'electron/forward': ['electron/catalog', 'electron/fits', 'electron/jobs'],
   'electron/inference': ['electron/catalog', 'electron/fits', 'electron/jobs'],
-  'electron/galaxy': ['electron/catalog', 'electron/jobs'],
+  // The Galaxy view reads inference run folders (run.json, summary.parquet) as one of its star sources.
+  'electron/galaxy': ['electron/catalog', 'electron/inference', 'electron/jobs'],
   'electron/host': [
     'electron/api',
     'electron/jobs',

@@ -16,13 +16,13 @@ const Float64Values = z.custom<Float64Array>(
 
 export const GalaxyLoadParams = z
   .object({
-    /** A simulator output folder (truth.parquet + catalog.parquet) or a Parquet catalogue. */
+    /** An inference run folder (run.json), a simulator output folder (truth.parquet) or a Parquet catalogue. */
     path: AbsolutePath,
   })
   .strict();
 
 /** Where the ages and distances came from: simulated truth is never a posterior. */
-export const GalaxyAgeSource = z.enum(['simulated-truth', 'catalogue']);
+export const GalaxyAgeSource = z.enum(['simulated-truth', 'catalogue', 'posterior']);
 export type GalaxyAgeSource = z.infer<typeof GalaxyAgeSource>;
 
 const Uint32Values = z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a Uint32Array');
@@ -46,6 +46,8 @@ export type GalaxyOctree = z.infer<typeof GalaxyOctree>;
 export const GalaxyStars = z.object({
   path: z.string(),
   source: GalaxyAgeSource,
+  /** The run folder (source 'posterior'): the Star view opens its stars by inputRow. */
+  runDir: z.string().nullable(),
   /** Stars placed (with a position); the arrays hold these, in octree order. */
   count: z.number().int().nonnegative(),
   /** Stars without a distance, left out. */
@@ -61,6 +63,13 @@ export const GalaxyStars = z.object({
   distanceErrorPc: Float32Values,
   /** Source identifiers (exact for ids below 2^53). */
   sourceId: Float64Values,
+  /** Each star's row in the run's input table and summary (runs only). */
+  inputRow: Uint32Values.nullable(),
+  /** P(age < 50 Myr); −1 where unknown. */
+  pYoung: Float32Values,
+  /** Gaia BP − RP and M_G (G − 5 log10(d/10 pc), not dereddened); NaN where not observed. */
+  colour: Float32Values,
+  absMag: Float32Values,
   /** Tangential velocity along l and b, km/s (NaN without proper motion). */
   vLKms: Float32Values,
   vBKms: Float32Values,

@@ -204,6 +204,47 @@ export const StarPosterior = z.object({
 });
 export type StarPosterior = z.infer<typeof StarPosterior>;
 
+/** The run's colour–magnitude diagram: Gaia BP − RP and M_G per star (NaN where not observed). */
+export const RunCmd = z.object({
+  /** The summary (input) row of each entry. */
+  row: z.custom<Uint32Array>((value) => value instanceof Uint32Array, 'expected a Uint32Array'),
+  /** M_G = G − 5 log10(d / 10 pc) at the posterior median distance (else 1/parallax); not dereddened. */
+  absMag: Float32Values,
+  colour: Float32Values,
+});
+export type RunCmd = z.infer<typeof RunCmd>;
+
+export const PredictiveParams = z
+  .object({
+    runDir: AbsolutePath,
+    row: z.number().int().min(0),
+    /** Posterior draws pushed through the forward model (evenly spaced among the kept samples). */
+    draws: z.number().int().min(1).max(1000).default(50),
+  })
+  .strict();
+
+/** A star's observed SED against the posterior predictive of the forward model, per band. */
+export const StarPredictive = z.object({
+  bands: z.array(
+    z.object({
+      name: z.string(),
+      /** Pivot wavelength, Å. */
+      wavelength: z.number(),
+      observed: z.number().nullable(),
+      observedError: z.number().nullable(),
+      median: z.number().nullable(),
+      p16: z.number().nullable(),
+      p84: z.number().nullable(),
+    }),
+  ),
+  /** Draws used, and those on the isochrones (a living star). */
+  draws: z.number().int(),
+  alive: z.number().int(),
+  /** Parameters the model does not infer and the value they were held at. */
+  notes: z.array(z.string()),
+});
+export type StarPredictive = z.infer<typeof StarPredictive>;
+
 export const RunExportParams = z
   .object({
     runDir: AbsolutePath,

@@ -31,6 +31,8 @@ import {
   ModelList,
   ModelPlot,
   ModelPlotParams,
+  PredictiveParams,
+  RunCmd,
   RunExport,
   RunExportParams,
   RunInfo,
@@ -38,6 +40,7 @@ import {
   SaveMappingParams,
   StarParams,
   StarPosterior,
+  StarPredictive,
   SummaryWindow,
   SummaryWindowParams,
 } from './infer.ts';
@@ -79,6 +82,8 @@ export const methods = {
   'runs.summaryWindow': { params: SummaryWindowParams, result: SummaryWindow },
   'runs.star': { params: StarParams, result: StarPosterior },
   'runs.export': { params: RunExportParams, result: RunExport },
+  'runs.cmd': { params: RunRef, result: RunCmd },
+  'runs.predictive': { params: PredictiveParams, result: StarPredictive },
   /** A native file chooser for FITS files; only the Electron transport has one. */
   'dialog.chooseFile': {
     params: z.object({ title: z.string().max(200).optional() }).strict(),

@@ -113,6 +113,19 @@ export function icrsToGalactic(raDeg: number, decDeg: number): { lDeg: number; b
   return { lDeg, bDeg: Math.atan2(z, Math.hypot(x, y)) / DEG };
 }
 
+/** ICRS right ascension and declination (degrees, ra in [0, 360)) of a Galactic direction: the inverse
+ * rotation, i.e. the transpose of ICRS_TO_GALACTIC. */
+export function galacticToIcrs(lDeg: number, bDeg: number): { raDeg: number; decDeg: number } {
+  const [gx, gy, gz] = unitVector(lDeg, bDeg);
+  const m = ICRS_TO_GALACTIC;
+  const x = m[0]![0] * gx + m[1]![0] * gy + m[2]![0] * gz;
+  const y = m[0]![1] * gx + m[1]![1] * gy + m[2]![1] * gz;
+  const z = m[0]![2] * gx + m[1]![2] * gy + m[2]![2] * gz;
+  let raDeg = Math.atan2(y, x) / DEG;
+  if (raDeg < 0) raDeg += 360;
+  return { raDeg, decDeg: Math.atan2(z, Math.hypot(x, y)) / DEG };
+}
+
 /** Heliocentric Galactic Cartesian position, pc (X toward the centre, Z toward the NGP). */
 export function galacticToCartesian(lDeg: number, bDeg: number, distancePc: number): Vec3 {
   const u = unitVector(lDeg, bDeg);

@@ -15,8 +15,7 @@ export interface PreparedGalaxy extends GalaxySource {
   octree: Omit<Octree, 'order' | 'nodeCount'>;
 }
 
-function reorder64(values: Float64Array, order: Uint32Array): Float64Array {
-  const out = new Float64Array(order.length);
+function reorderAny<T extends Float64Array | Uint32Array>(values: T, order: Uint32Array, out: T): T {
   for (let k = 0; k < order.length; k++) out[k] = values[order[k]!]!;
   return out;
 }
@@ -29,6 +28,7 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
   return {
     path: source.path,
     source: source.source,
+    runDir: source.runDir,
     count: order.length,
     unplaced: source.count - order.length,
     positions: reorder(source.positions, order, 3),
@@ -36,7 +36,12 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
     logAgeError: reorder(source.logAgeError, order),
     distancePc: reorder(source.distancePc, order),
     distanceErrorPc: reorder(source.distanceErrorPc, order),
-    sourceId: reorder64(source.sourceId, order),
+    sourceId: reorderAny(source.sourceId, order, new Float64Array(order.length)),
+    inputRow:
+      source.inputRow === null ? null : reorderAny(source.inputRow, order, new Uint32Array(order.length)),
+    pYoung: reorder(source.pYoung, order),
+    colour: reorder(source.colour, order),
+    absMag: reorder(source.absMag, order),
     truthCluster: source.truthCluster === null ? null : reorder(source.truthCluster, order),
     vLKms: reorder(source.vLKms, order),
     vBKms: reorder(source.vBKms, order),
@@ -99,6 +104,10 @@ async function runTask(
     value.distancePc,
     value.distanceErrorPc,
     value.sourceId,
+    value.pYoung,
+    value.colour,
+    value.absMag,
+    ...(value.inputRow === null ? [] : [value.inputRow]),
     value.vLKms,
     value.vBKms,
     ...(value.truthCluster === null ? [] : [value.truthCluster]),

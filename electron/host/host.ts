@@ -23,6 +23,7 @@ import { InspectService } from './inspect.ts';
 import { jobDefinitions } from './job-kinds.ts';
 import { RecentFiles } from './recent.ts';
 import { SettingsStore } from './settings.ts';
+import { starPhotometryHandlers } from './star-photometry.ts';
 
 export interface HostOptions {
   settingsDir: string;
@@ -68,6 +69,7 @@ export class Host {
       onEvent: (event) => this.onJobEvent(event),
       ...(options.jobConcurrency === undefined ? {} : { concurrency: options.jobConcurrency }),
     });
+    const infer = inferHandlers(options.settingsDir);
     this.handlers = {
       'app.info': () => appInfo(options.transport),
       'settings.get': () => this.settings.get(),
@@ -96,7 +98,8 @@ export class Host {
       'fits.export': (args) => this.inspect.export(args),
       'galaxy.load': loadGalaxy,
       'galaxy.clusters': galaxyClusters,
-      ...inferHandlers(options.settingsDir),
+      ...infer,
+      ...starPhotometryHandlers(infer['runs.star']),
       'dialog.chooseFile': async ({ title }) => {
         if (options.chooseFile === undefined) {
           throw new ApiFailure('dialog.chooseFile: no native dialogs in browser mode', 'not-available');

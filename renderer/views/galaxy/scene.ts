@@ -19,6 +19,29 @@ export interface GalaxyFilter {
   logAgeErrorMax: number;
   distanceMinPc: number;
   distanceMaxPc: number;
+  /** Smallest P(age < 50 Myr) kept; stars with no probability (−1) are kept only at −1. */
+  pYoungMin: number;
+}
+
+/** How a star's distance uncertainty is drawn: not at all, as a larger point, or as a fainter one. */
+export type UncertaintyStyle = 'none' | 'size' | 'alpha';
+
+/** The filter as a test on one star's values (the shader's rule, for selections made on the CPU). */
+export function keeps(
+  filter: GalaxyFilter,
+  logAge: number,
+  logAgeError: number,
+  distancePc: number,
+  pYoung: number,
+): boolean {
+  return (
+    logAge >= filter.logAgeMin &&
+    logAge <= filter.logAgeMax &&
+    logAgeError <= filter.logAgeErrorMax &&
+    distancePc >= filter.distanceMinPc &&
+    distancePc <= filter.distanceMaxPc &&
+    pYoung >= filter.pYoungMin
+  );
 }
 
 /** Side of the pick window, pixels: the nearest star drawn within it wins. */
@@ -28,35 +51,46 @@ const vertexShader = /* glsl */ `
   attribute float logAge;
   attribute float logAgeError;
   attribute float distancePc;
+  attribute float distanceErrorPc;
+  attribute float pYoung;
   attribute float highlight;
   uniform vec2 ageRange;
   uniform float ageErrorMax;
   uniform vec2 distanceRange;
+  uniform float pYoungMin;
   uniform float pointSize;
+  uniform int uncertainty;
   varying float vT;
+  varying float vAlpha;
   varying vec3 vId;
   void main() {
     bool keep = logAge >= ageRange.x && logAge <= ageRange.y && logAgeError <= ageErrorMax
-      && distancePc >= distanceRange.x && distancePc <= distanceRange.y;
+      && distancePc >= distanceRange.x && distancePc <= distanceRange.y && pYoung >= pYoungMin;
     vT = (logAge - ageRange.x) / max(ageRange.y - ageRange.x, 1e-6);
     float id = float(gl_VertexID + 1);
     vId = vec3(mod(id, 256.0), mod(floor(id / 256.0), 256.0), floor(id / 65536.0)) / 255.0;
+    // Relative distance error: 0 draws as usual; 20% or more is the largest (size) or faintest (alpha).
+    float relative = clamp(distanceErrorPc / max(distancePc, 1e-6) / 0.2, 0.0, 1.0);
+    float size = pointSize * (highlight > 0.5 ? 2.5 : 1.0) * (uncertainty == 1 ? 1.0 + 2.0 * relative : 1.0);
+    vAlpha = uncertainty == 2 ? 1.0 - 0.8 * relative : 1.0;
     gl_Position = keep ? projectionMatrix * modelViewMatrix * vec4(position, 1.0) : vec4(2.0, 2.0, 2.0, 1.0);
-    gl_PointSize = keep ? pointSize * (highlight > 0.5 ? 2.5 : 1.0) : 0.0;
+    gl_PointSize = keep ? size : 0.0;
   }
 `;
 
 const colourShader = /* glsl */ `
   uniform sampler2D colormap;
   varying float vT;
+  varying float vAlpha;
   varying vec3 vId;
   void main() {
-    gl_FragColor = texture2D(colormap, vec2(clamp(vT, 0.0, 1.0), 0.5));
+    gl_FragColor = vec4(texture2D(colormap, vec2(clamp(vT, 0.0, 1.0), 0.5)).rgb, vAlpha);
   }
 `;
 
 const idShader = /* glsl */ `
   varying float vT;
+  varying float vAlpha;
   varying vec3 vId;
   void main() {
     gl_FragColor = vec4(vId, 1.0);
@@ -74,7 +108,9 @@ export class GalaxyScene {
     ageRange: { value: new THREE.Vector2(6, 10.2) },
     ageErrorMax: { value: 1e9 },
     distanceRange: { value: new THREE.Vector2(0, 1e9) },
+    pYoungMin: { value: -1 },
     pointSize: { value: 3 },
+    uncertainty: { value: 0 },
     colormap: { value: null as THREE.DataTexture | null },
   };
   private readonly material: THREE.ShaderMaterial;
@@ -111,6 +147,8 @@ export class GalaxyScene {
       uniforms: this.uniforms,
       vertexShader,
       fragmentShader: colourShader,
+      transparent: true,
+      depthWrite: false,
     });
     this.pickMaterial = new THREE.ShaderMaterial({
       uniforms: this.uniforms,
@@ -152,6 +190,8 @@ export class GalaxyScene {
       logAge: new THREE.BufferAttribute(stars.logAge, 1),
       logAgeError: new THREE.BufferAttribute(stars.logAgeError, 1),
       distancePc: new THREE.BufferAttribute(stars.distancePc, 1),
+      distanceErrorPc: new THREE.BufferAttribute(stars.distanceErrorPc, 1),
+      pYoung: new THREE.BufferAttribute(stars.pYoung, 1),
       highlight: new THREE.BufferAttribute(new Float32Array(stars.count), 1),
     };
     this.octree = stars.octree;
@@ -165,11 +205,62 @@ export class GalaxyScene {
 
   /** Draws the stars whose label equals `id` larger (null: none). */
   setHighlight(labels: Int32Array | null, id: number | null): void {
+    this.setHighlighted(labels === null ? null : (i) => labels[i] === id);
+  }
+
+  /** Draws the stars for which `chosen` holds larger (null: none). */
+  setHighlighted(chosen: ((star: number) => boolean) | null): void {
     const attribute = this.attributes?.['highlight'];
     if (attribute === undefined) return;
     const values = attribute.array as Float32Array;
-    for (let i = 0; i < values.length; i++) values[i] = labels !== null && labels[i] === id ? 1 : 0;
+    for (let i = 0; i < values.length; i++) values[i] = chosen !== null && chosen(i) ? 1 : 0;
     attribute.needsUpdate = true;
+  }
+
+  /** Orbit/pan/zoom on or off (off while a selection box is dragged). */
+  setControlsEnabled(enabled: boolean): void {
+    this.controls.enabled = enabled;
+  }
+
+  setUncertaintyStyle(style: UncertaintyStyle): void {
+    this.uniforms.uncertainty.value = style === 'size' ? 1 : style === 'alpha' ? 2 : 0;
+  }
+
+  /**
+   * Stars drawn inside a rectangle of the canvas (CSS px, corners in any order) that pass `filter`:
+   * positions projected with the current camera on the CPU, so the answer is every star, not only
+   * those the level of detail draws now.
+   */
+  starsInRect(
+    stars: GalaxyStars,
+    filter: GalaxyFilter,
+    a: [number, number],
+    b: [number, number],
+  ): Uint32Array {
+    const width = Math.max(this.canvas.clientWidth, 1);
+    const height = Math.max(this.canvas.clientHeight, 1);
+    const [x0, x1] = [Math.min(a[0], b[0]), Math.max(a[0], b[0])].map((x) => (2 * x) / width - 1);
+    const [y0, y1] = [Math.min(a[1], b[1]), Math.max(a[1], b[1])].map((y) => 1 - (2 * y) / height);
+    this.camera.updateMatrixWorld();
+    const m = new THREE.Matrix4().multiplyMatrices(
+      this.camera.projectionMatrix,
+      this.camera.matrixWorldInverse,
+    ).elements;
+    const found: number[] = [];
+    const p = stars.positions;
+    for (let i = 0; i < stars.count; i++) {
+      const x = p[3 * i]!;
+      const y = p[3 * i + 1]!;
+      const z = p[3 * i + 2]!;
+      const w = m[3] * x + m[7] * y + m[11] * z + m[15];
+      if (!(w > 0)) continue;
+      const sx = (m[0] * x + m[4] * y + m[8] * z + m[12]) / w;
+      const sy = (m[1] * x + m[5] * y + m[9] * z + m[13]) / w;
+      if (sx < x0! || sx > x1! || sy < y1! || sy > y0!) continue;
+      if (keeps(filter, stars.logAge[i]!, stars.logAgeError[i]!, stars.distancePc[i]!, stars.pYoung[i]!))
+        found.push(i);
+    }
+    return Uint32Array.from(found);
   }
 
   /** Moves the camera smoothly (0.8 s) to look at `target` from `distance` pc, keeping its direction. */
@@ -245,6 +336,7 @@ export class GalaxyScene {
     this.uniforms.ageRange.value.set(filter.logAgeMin, filter.logAgeMax);
     this.uniforms.ageErrorMax.value = filter.logAgeErrorMax;
     this.uniforms.distanceRange.value.set(filter.distanceMinPc, filter.distanceMaxPc);
+    this.uniforms.pYoungMin.value = filter.pYoungMin;
   }
 
   preset(name: CameraPreset): void {
@@ -353,19 +445,26 @@ export class GalaxyScene {
       if (object instanceof THREE.Line || object instanceof THREE.Mesh) {
         (object.geometry as THREE.BufferGeometry).dispose();
         (object.material as THREE.Material).dispose();
+      } else if (object instanceof THREE.Sprite) {
+        object.material.map?.dispose();
+        object.material.dispose();
       }
     });
     this.guides.clear();
   }
 
-  /** Plane grid (Z = 0), rings every 500 pc, the Sun at the origin, an arrow toward the Galactic centre (+X). */
+  /**
+   * Plane grid (Z = 0), rings every 500 pc (or a coarser round step) labelled in pc, the Sun at the
+   * origin, the X axis as an arrow toward the Galactic centre and the Y and Z axes, each labelled.
+   */
   private buildGuides(extentPc: number): void {
     this.disposeGuides();
-    const step = 500;
+    const step = ringStepPc(extentPc);
     const rings = Math.max(1, Math.ceil(extentPc / step));
     const grid = new THREE.GridHelper(2 * rings * step, 2 * rings, 0x2a3140, 0x1a1f29);
     grid.rotation.x = Math.PI / 2;
     this.guides.add(grid);
+    const labelEvery = Math.ceil(rings / 8);
     for (let r = 1; r <= rings; r++) {
       const curve = new THREE.EllipseCurve(0, 0, r * step, r * step);
       const ring = new THREE.LineLoop(
@@ -373,18 +472,82 @@ export class GalaxyScene {
         new THREE.LineBasicMaterial({ color: 0x3b4760 }),
       );
       this.guides.add(ring);
+      if (r % labelEvery === 0) {
+        const angle = (-60 * Math.PI) / 180;
+        this.guides.add(
+          textSprite(`${(r * step).toLocaleString('en')} pc`, GUIDE_TEXT, [
+            r * step * Math.cos(angle),
+            r * step * Math.sin(angle),
+            0,
+          ]),
+        );
+      }
     }
     const sun = new THREE.Mesh(
       new THREE.SphereGeometry(Math.max(extentPc / 200, 2), 12, 8),
       new THREE.MeshBasicMaterial({ color: 0xffd54a }),
     );
     this.guides.add(sun);
+    const length = rings * step;
     const arrow = new THREE.ArrowHelper(
       new THREE.Vector3(1, 0, 0),
       new THREE.Vector3(0, 0, 0),
-      rings * step,
+      length,
       0xff7a59,
     );
     this.guides.add(arrow);
+    for (const axis of [new THREE.Vector3(0, 1, 0), new THREE.Vector3(0, 0, 1)]) {
+      const line = new THREE.Line(
+        new THREE.BufferGeometry().setFromPoints([new THREE.Vector3(), axis.clone().multiplyScalar(length)]),
+        new THREE.LineBasicMaterial({ color: 0x8090a8 }),
+      );
+      this.guides.add(line);
+    }
+    // Axis labels one ring out from the Sun: the far ends are often outside a view framed on the stars.
+    this.guides.add(textSprite('X → Galactic centre (l = 0°)', 0xff7a59, [step, 0, 0]));
+    this.guides.add(textSprite('Y (l = 90°)', GUIDE_TEXT, [0, step, 0]));
+    this.guides.add(textSprite('Z ↑ north Galactic pole', GUIDE_TEXT, [0, 0, step]));
+    this.guides.add(textSprite('Sun', 0xffd54a, [0, 0, 0]));
   }
+}
+
+/** Colour of the guide labels: a pale grey, unsaturated so it never reads as an age colour. */
+const GUIDE_TEXT = 0xc8d0e0;
+
+/** Rings every 500 pc up to 5 kpc out, then a round step that keeps about ten rings. */
+export function ringStepPc(extentPc: number): number {
+  if (extentPc <= 5000) return 500;
+  const raw = extentPc / 10;
+  const decade = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((f) => f * decade).find((s) => s >= raw) ?? 10 * decade;
+}
+
+/** A text label at a point of the scene that keeps its size on screen (about 3.5% of the view's height). */
+function textSprite(text: string, colour: number, at: [number, number, number]): THREE.Sprite {
+  const font = 28;
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('2d')!;
+  context.font = `${font}px system-ui, sans-serif`;
+  canvas.width = Math.ceil(context.measureText(text).width) + 8;
+  canvas.height = Math.ceil(font * 1.3);
+  context.font = `${font}px system-ui, sans-serif`;
+  context.fillStyle = `#${colour.toString(16).padStart(6, '0')}`;
+  context.textBaseline = 'middle';
+  context.fillText(text, 4, canvas.height / 2);
+  const texture = new THREE.CanvasTexture(canvas);
+  texture.colorSpace = THREE.SRGBColorSpace;
+  const material = new THREE.SpriteMaterial({
+    map: texture,
+    sizeAttenuation: false,
+    depthTest: false,
+    transparent: true,
+  });
+  const sprite = new THREE.Sprite(material);
+  const height = 0.035;
+  sprite.scale.set((height * canvas.width) / canvas.height, height, 1);
+  sprite.center.set(0, 0.5);
+  sprite.position.set(...at);
+  sprite.renderOrder = 1;
+  sprite.name = text;
+  return sprite;
 }

@@ -39,6 +39,7 @@ async function timeGalaxy(count: number, frames: number): Promise<number> {
   const data: GalaxyStars = {
     path: 'bench',
     source: 'catalogue',
+    runDir: null,
     count: tree.order.length,
     unplaced: 0,
     positions: reorder(positions, tree.order, 3),
@@ -49,12 +50,23 @@ async function timeGalaxy(count: number, frames: number): Promise<number> {
     vLKms: zeros,
     vBKms: zeros,
     sourceId: new Float64Array(tree.order.length),
+    inputRow: null,
+    pYoung: zeros,
+    colour: zeros,
+    absMag: zeros,
     truthCluster: null,
     octree: tree,
   };
   const scene = new GalaxyScene(canvas);
   scene.setStars(data);
-  scene.setFilter({ logAgeMin: 6, logAgeMax: 10, logAgeErrorMax: 1, distanceMinPc: 0, distanceMaxPc: 1e9 });
+  scene.setFilter({
+    logAgeMin: 6,
+    logAgeMax: 10,
+    logAgeErrorMax: 1,
+    distanceMinPc: 0,
+    distanceMaxPc: 1e9,
+    pYoungMin: -1,
+  });
   const start = scene.frames;
   await new Promise<void>((resolve) => {
     const wait = (): void =>
