@@ -25,14 +25,18 @@ REPO = Path(__file__).resolve().parents[2]
 GYRO = REPO.parent / "shared" / "data" / "real-stars" / "validation" / "gyro-interp"
 
 CLUSTERS = {
-    # Literature: Pleiades 110-125 Myr, 135 pc, A_V ~0.12 (e.g. Gaia Collaboration, Babusiaux et al. 2018);
-    # alpha Per ~80 Myr, 175 pc, E(B-V) ~0.09 -> A_V ~0.28 (Babusiaux et al. 2018).
+    # Literature (Gaia Collaboration, Babusiaux et al. 2018, A&A 616, A10, Table 2, whose [Fe/H] are from
+    # Netopil et al. 2016): Pleiades [Fe/H] -0.01, E(B-V) 0.045 (A_V ~0.12 at R_V 3.1 with the issue's
+    # 120 Myr, 135 pc); alpha Per [Fe/H] +0.14, E(B-V) 0.090 -> A_V 0.28, distance modulus 6.214 -> 175 pc,
+    # and ~80 Myr from its lithium depletion boundary (79 +- 1.5 Myr, Galindo-Guil et al. 2022, A&A 664,
+    # A70). alpha Per's metallicity matters: at [M/H] 0 its simulated K/M sequence is 0.08 mag too blue.
     "pleiades": {
         "file": "Rebull_2016_X_GDR3_supplemented.csv",
         "cluster": {
             "ageMyr": 120,
             "distancePc": 135,
             "av": 0.12,
+            "mh": -0.01,
             "lDeg": 166.57,
             "bDeg": -23.52,
         },
@@ -43,6 +47,7 @@ CLUSTERS = {
             "ageMyr": 80,
             "distancePc": 175,
             "av": 0.28,
+            "mh": 0.14,
             "lDeg": 147.36,
             "bDeg": -6.4,
         },
@@ -62,7 +67,6 @@ def simulate(
         "clusters": [
             {
                 "name": name,
-                "mh": 0.0,
                 "massMsun": mass,
                 "radiusPc": 2.0,
                 "velocityDispersionKms": 0.5,
@@ -145,7 +149,8 @@ def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     print(
         f"\n{name}: {inside.sum()} real members, median BP-RP offset (real - simulated) at fixed G = {median_offset:+.3f} mag; by G: {by_bin}"
     )
-    assert abs(median_offset) < 0.1
+    # The target: |offset| <= 0.05 mag (measured +0.04 Pleiades, +0.03 alpha Per).
+    assert abs(median_offset) < 0.05
 
 
 ESPLIN = (
@@ -228,5 +233,8 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
     # Measured -0.24: the simulated photospheres are redder in Ks-W3 than CrA's class III stars (the
     # atmosphere grids are sparse beyond 10 µm); the bound catches anything worse.
     assert abs(report["diskless kw3"][0]) < 0.3
-    # The disc model's light (physics yso-disk.ts with the simulator's prior) against real disc hosts.
-    assert abs(report["disk kw3"][0]) < 1.0
+    # The disc model's light (physics yso-disk.ts with the simulator's prior, centred on a flat
+    # reprocessing disc's L_disc/L_* = 1/4: simulate/yso-disk-light.ts) against real disc hosts: measured
+    # -0.36 (simulated discs redder; with the earlier prior, L_disc/L_* 0.02-0.3, +0.62).
+    assert abs(report["disk kw3"][0]) < 0.5
+    assert abs(report["disk jk"][0]) < 0.2

@@ -85,7 +85,9 @@ export class Random {
     return lo + (hi - lo) * this.uniform();
   }
 
-  /** Standard normal (Marsaglia polar method; the second value is kept for the next call). */
+  /** Standard normal (Marsaglia polar method; the second value is kept for the next call). The point in
+   * the square takes 32 random bits per coordinate: the normal's resolution is then ~1e-9, far below any
+   * use here, for half the generator calls of 53-bit uniforms. */
   normal(): number {
     if (!Number.isNaN(this.spare)) {
       const value = this.spare;
@@ -96,8 +98,8 @@ export class Random {
     let v: number;
     let s: number;
     do {
-      u = 2 * this.uniform() - 1;
-      v = 2 * this.uniform() - 1;
+      u = (this.nextUint32() + 0.5) / 2147483648 - 1;
+      v = (this.nextUint32() + 0.5) / 2147483648 - 1;
       s = u * u + v * v;
     } while (s >= 1 || s === 0);
     const f = Math.sqrt((-2 * Math.log(s)) / s);

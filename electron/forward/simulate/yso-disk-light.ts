@@ -4,8 +4,10 @@
 // wavelengths across each passband, averaged through the band with the physics' bandFlux, zero-pointed
 // on Vega, and reddened with the star's own A_V and R_V (G23). Disc parameters are drawn from a broad,
 // documented prior (Class II-like): inner rim 1400 K (dust sublimation), L_disc/L_* log-uniform in
-// 0.02–0.3, temperature index q uniform in 0.5–0.75 (flared to flat; Kenyon & Hartmann 1987), cos i
-// uniform in 0.05–1.
+// DISK_LUM_FRACTION (below), temperature index q uniform in 0.5–0.75 (flared to flat; Kenyon & Hartmann
+// 1987), cos i uniform in 0.05–1 (isotropic orientations). With these, a disc-dominated mid-IR slope lies
+// between the flat disc's α = -4/3 and flat-spectrum 0, as for Class II sources (-1.6 < α < -0.3, Greene
+// et al. 1994, ApJ 434, 614).
 import { loadPassbands, loadVega, type Band, type Passband } from '../physics/bands.ts';
 import { extinctionForSed } from '../physics/extinction.ts';
 import { bandFlux } from '../physics/synthetic-photometry.ts';
@@ -13,6 +15,10 @@ import { diskFlux, type DiskParams } from '../physics/yso-disk.ts';
 import type { Random } from './random.ts';
 
 const SAMPLES = 24;
+/** L_disc/L_* range (log-uniform): centred on the 1/4 of the starlight a flat, passive, optically thick
+ * disc reprocesses (Adams & Shu 1986, ApJ 308, 836), a factor ~2.5 below (settled, partly depleted
+ * discs) and above (flaring and accretion add light: Kenyon & Hartmann 1987, ApJ 323, 714). */
+export const DISK_LUM_FRACTION = [0.1, 0.6] as const;
 
 export interface DiskDraw {
   lumFraction: number;
@@ -22,7 +28,7 @@ export interface DiskDraw {
 
 export function drawDisk(rng: Random): DiskDraw {
   return {
-    lumFraction: 0.02 * (0.3 / 0.02) ** rng.uniform(),
+    lumFraction: DISK_LUM_FRACTION[0] * (DISK_LUM_FRACTION[1] / DISK_LUM_FRACTION[0]) ** rng.uniform(),
     tempIndex: 0.5 + 0.25 * rng.uniform(),
     inclinationDeg: (Math.acos(0.05 + 0.95 * rng.uniform()) * 180) / Math.PI,
   };
