@@ -77,6 +77,17 @@ export interface ChunkTruth {
   mag: Record<Band, Float64Array>;
 }
 
+export type SpectrumName = 'spectrum.lamost' | 'spectrum.apogee' | 'spectrum.boss';
+
+/** One survey's spectra in a chunk, for the observed rows only (a full-width block of ~8000 pixels per
+ * row would cost hundreds of MB per chunk): `rowIndex` (increasing) says which rows they belong to. */
+export interface SpectrumBlock {
+  pixels: number;
+  rowIndex: Int32Array;
+  flux: Float32Array;
+  error: Float32Array;
+}
+
 export interface ChunkResult {
   index: number;
   candidates: number;
@@ -85,6 +96,8 @@ export interface ChunkResult {
   /** XP spectra of the rows with `observed.hasXp` (row-major, `xpLength` per row; NaN rows elsewhere),
    * noisy fluxes and their 1σ errors; absent unless the config asks for XP. */
   xp?: { length: number; flux: Float32Array; error: Float32Array };
+  /** Survey spectra (noisy) of the rows each survey observed; present for the surveys the config asks for. */
+  spectra?: Partial<Record<SpectrumName, SpectrumBlock>>;
 }
 
 /** Everything drawn for the chunk's candidates before any photometry. */
@@ -267,7 +280,68 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
   const observed = observe(truth, splines, config.survey, Random.stream(config.seed, spec.index, 'observe'));
   const result: ChunkResult = { index: spec.index, candidates: n, truth, observed };
   if (config.xp) result.xp = simulateXp(model, truth, observed, Random.stream(config.seed, spec.index, 'xp'));
+  if (config.spectra.length > 0) result.spectra = simulateSurveySpectra(model, truth, observed, spec.index);
   return result;
+}
+
+/**
+ * Survey spectra of the primary star for the rows each survey's selection observed (observe.ts), with the
+ * survey's noise law. A star the spectral library cannot make (Teff outside 2000-7000 K) is dropped from
+ * that survey's selection, so `spectrum.<survey>.observed` always means a spectrum is there.
+ */
+function simulateSurveySpectra(
+  model: SimulationModel,
+  truth: ChunkTruth,
+  observed: Observations,
+  chunkIndex: number,
+): Partial<Record<SpectrumName, SpectrumBlock>> {
+  const { config, port } = model;
+  if (port.surveySpectra === undefined)
+    throw new Error('simulation: the config asks for survey spectra but the photometry offers none');
+  const blocks: Partial<Record<SpectrumName, SpectrumBlock>> = {};
+  for (const survey of config.spectra) {
+    const name: SpectrumName = `spectrum.${survey}`;
+    const mask = observed.spectra[name] as Uint8Array;
+    const picked: number[] = [];
+    for (let r = 0; r < truth.rows; r++) if (mask[r] === 1) picked.push(r);
+    const spectra = port.surveySpectra(survey);
+    const pixels = spectra.pixels;
+    const pick = (values: Float64Array): Float64Array =>
+      Float64Array.from(picked, (r) => values[r] as number);
+    const noisy = new Float32Array(picked.length * pixels);
+    const error = new Float32Array(picked.length * pixels);
+    const flags = new Uint8Array(picked.length);
+    const rng = Random.stream(config.seed, chunkIndex, `spectra-${survey}`);
+    spectra.run(
+      {
+        teff: pick(truth.teff),
+        logg: pick(truth.logg),
+        mh: pick(truth.mh),
+        logL: pick(truth.logLum),
+        av: pick(truth.av),
+        rv: pick(truth.rv),
+        distancePc: pick(truth.distancePc),
+      },
+      noisy,
+      error,
+      flags,
+      () => rng.uniform(),
+    );
+    // Keep the stars with a spectrum (flag bit 1: outside the library).
+    const kept: number[] = [];
+    picked.forEach((r, k) => {
+      if (((flags[k] as number) & 1) === 0) kept.push(k);
+      else mask[r] = 0;
+    });
+    const flux = new Float32Array(kept.length * pixels);
+    const err = new Float32Array(kept.length * pixels);
+    kept.forEach((k, j) => {
+      flux.set(noisy.subarray(k * pixels, (k + 1) * pixels), j * pixels);
+      err.set(error.subarray(k * pixels, (k + 1) * pixels), j * pixels);
+    });
+    blocks[name] = { pixels, rowIndex: Int32Array.from(kept, (k) => picked[k] as number), flux, error: err };
+  }
+  return blocks;
 }
 
 /** A kept star's heliocentric velocity: its field law's velocity ellipsoid at its position, the thin

@@ -22,9 +22,9 @@ import {
 } from 'apache-arrow';
 import type { DataType } from 'apache-arrow';
 import type { Band } from '../physics/bands.ts';
-import type { ChunkResult } from './chunk.ts';
+import type { ChunkResult, SpectrumBlock, SpectrumName } from './chunk.ts';
 
-type Kind = 'f64' | 'f32' | 'i64' | 'i32' | 'i8' | 'bool' | 'domain' | 'xp-flux' | 'xp-error';
+type Kind = 'f64' | 'f32' | 'i64' | 'i32' | 'i8' | 'bool' | 'domain' | 'f32-list';
 type Values = Float64Array | Float32Array | Int32Array | Uint8Array | BigInt64Array;
 
 export interface ColumnSpec {
@@ -35,6 +35,8 @@ export interface ColumnSpec {
   /** Values per row; for 'bool' and 'i8' a Uint8Array; `nullWhen` marks rows that are null. */
   read(chunk: ChunkResult): Values;
   nullWhen?: (chunk: ChunkResult) => Uint8Array;
+  /** Values per row of an 'f32-list' column (a fixed-size list: a spectrum). */
+  listLength?: number;
 }
 
 const ARCHIVE_BANDS: readonly { band: Band; mag: string; err: string }[] = [
@@ -325,13 +327,35 @@ export function truthColumns(bands: readonly Band[]): ColumnSpec[] {
   return cols;
 }
 
+/** A spectrum block's values laid out one row per chunk row (zeros under the null rows), as a
+ * fixed-size list column needs them. */
+function denseRows(block: SpectrumBlock, key: 'flux' | 'error', rows: number): Float32Array {
+  const { pixels, rowIndex } = block;
+  const values = block[key];
+  const out = new Float32Array(rows * pixels);
+  for (let k = 0; k < rowIndex.length; k++)
+    out.set(values.subarray(k * pixels, (k + 1) * pixels), (rowIndex[k] as number) * pixels);
+  return out;
+}
+
 function observedFlag(values: Float64Array): Uint8Array {
   const out = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = Number.isNaN(values[i]) ? 0 : 1;
   return out;
 }
 
-export function shardColumns(bands: readonly Band[], xpLength: number | null = null): ColumnSpec[] {
+/** A spectrum's length per row, for the list columns of a shard. */
+export interface ShardSpectra {
+  /** Gaia XP samples per row, or null without XP. */
+  xpLength: number | null;
+  /** Pixels per row of each survey whose spectra the run makes. */
+  surveys: { name: SpectrumName; pixels: number; unit: string }[];
+}
+
+export function shardColumns(
+  bands: readonly Band[],
+  spectra: ShardSpectra = { xpLength: null, surveys: [] },
+): ColumnSpec[] {
   const cols: ColumnSpec[] = [
     {
       name: 'source_id',
@@ -458,6 +482,7 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
     description: 'Gaia XP spectrum available (G < 17.65)',
     read: (c) => c.observed.hasXp,
   });
+  const { xpLength } = spectra;
   if (xpLength !== null) {
     const xp = (c: ChunkResult): NonNullable<ChunkResult['xp']> => {
       if (c.xp === undefined) throw new Error('simulation: a chunk without XP spectra in an XP run');
@@ -465,7 +490,8 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
     };
     cols.push({
       name: 'gaia.xp',
-      kind: 'xp-flux',
+      kind: 'f32-list',
+      listLength: xpLength,
       unit: 'W m-2 nm-1',
       description: `Gaia XP-like spectrum, ${xpLength} samples (noisy); null: not published`,
       read: (c) => xp(c).flux,
@@ -473,11 +499,39 @@ export function shardColumns(bands: readonly Band[], xpLength: number | null = n
     });
     cols.push({
       name: 'gaia.xp.err',
-      kind: 'xp-error',
+      kind: 'f32-list',
+      listLength: xpLength,
       unit: 'W m-2 nm-1',
       description: 'its 1-sigma uncertainties',
       read: (c) => xp(c).error,
       nullWhen: (c) => c.observed.hasXp.map((v) => 1 - v),
+    });
+  }
+  for (const survey of spectra.surveys) {
+    const block = (c: ChunkResult): SpectrumBlock => {
+      const found = c.spectra?.[survey.name];
+      if (found === undefined) throw new Error(`simulation: a chunk without ${survey.name} spectra`);
+      return found;
+    };
+    const missing = (c: ChunkResult): Uint8Array =>
+      (c.observed.spectra[survey.name] as Uint8Array).map((v) => 1 - v);
+    cols.push({
+      name: survey.name,
+      kind: 'f32-list',
+      listLength: survey.pixels,
+      unit: survey.unit,
+      description: `${survey.name} spectrum on the survey's pixels (${survey.pixels}; noisy, at its resolution); null: not observed`,
+      read: (c) => denseRows(block(c), 'flux', c.truth.rows),
+      nullWhen: missing,
+    });
+    cols.push({
+      name: `${survey.name}.err`,
+      kind: 'f32-list',
+      listLength: survey.pixels,
+      unit: survey.unit,
+      description: `${survey.name} 1-sigma uncertainties (the survey's noise law)`,
+      read: (c) => denseRows(block(c), 'error', c.truth.rows),
+      nullWhen: missing,
     });
   }
   for (const name of ['spectrum.lamost', 'spectrum.apogee', 'spectrum.boss']) {
@@ -508,25 +562,24 @@ function arrowType(kind: Kind): DataType {
       return new Bool();
     case 'domain':
       return new Utf8();
-    case 'xp-flux':
-    case 'xp-error':
-      throw new Error('simulation: XP columns take their type from the spectrum length');
+    case 'f32-list':
+      throw new Error('simulation: list columns take their type from their length');
   }
 }
 
-function fieldType(spec: ColumnSpec, xpLength: number | null): DataType {
-  if (spec.kind === 'xp-flux' || spec.kind === 'xp-error') {
-    return new FixedSizeList(xpLength ?? 0, new Field('item', new Float32(), true));
+function fieldType(spec: ColumnSpec): DataType {
+  if (spec.kind === 'f32-list') {
+    return new FixedSizeList(spec.listLength ?? 0, new Field('item', new Float32(), true));
   }
   return arrowType(spec.kind);
 }
 
-export function schemaOf(columns: readonly ColumnSpec[], xpLength: number | null = null): Schema {
+export function schemaOf(columns: readonly ColumnSpec[]): Schema {
   return new Schema(
     columns.map((c) => {
       const metadata = new Map<string, string>([['description', c.description]]);
       if (c.unit !== '') metadata.set('unit', c.unit);
-      return new Field(c.name, fieldType(c, xpLength), true, metadata);
+      return new Field(c.name, fieldType(c), true, metadata);
     }),
   );
 }
@@ -601,10 +654,9 @@ function columnData(spec: ColumnSpec, chunk: ChunkResult): Data {
         if (flags[i] === 1) bits[i >> 3] = (bits[i >> 3] as number) | (1 << (i & 7));
       return makeData({ type: new Bool(), length: rows, nullCount, nullBitmap, data: bits });
     }
-    case 'xp-flux':
-    case 'xp-error': {
+    case 'f32-list': {
       const values = raw as Float32Array;
-      const length = rows > 0 ? values.length / rows : 0;
+      const length = spec.listLength ?? 0;
       const child = makeData({ type: new Float32(), length: values.length, nullCount: 0, data: values });
       const type = new FixedSizeList(length, new Field('item', new Float32(), true));
       return makeData({ type, length: rows, nullCount, nullBitmap, child });

@@ -189,6 +189,9 @@ export const SimulationConfigSchema = z
     disks: z.boolean().default(true),
     /** Simulate Gaia XP spectra (with noise) for the stars DR3 would publish them for (G < 17.65). */
     xp: z.boolean().default(false),
+    /** Survey spectra (noisy, at each survey's resolution) for the stars its selection observes, written
+     * into training shards as `spectrum.<survey>` list columns (electron/forward/physics/survey-spectra.ts). */
+    spectra: z.array(z.enum(['lamost', 'apogee', 'boss'])).default([]),
     /** Rows per training shard file. */
     shardRows: z.number().int().positive().default(200000),
   })

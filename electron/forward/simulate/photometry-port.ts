@@ -43,6 +43,27 @@ export interface PhotometryPort {
    * offers them. */
   readonly xpLength?: number;
   xp?(stars: XpInputs, flux: Float32Array, error: Float32Array): void;
+  /** LAMOST/APOGEE/BOSS-like spectra, when the physics offers them (built on first use). */
+  surveySpectra?(survey: SurveyKey): SurveySpectraPort;
+}
+
+export type SurveyKey = 'lamost' | 'apogee' | 'boss';
+
+export interface SurveySpectraPort {
+  pixels: number;
+  /** Unit of the fluxes (for the column metadata). */
+  unit: string;
+  /** For the manifest: wavelength grid and resolution. */
+  description: Record<string, unknown>;
+  /** Noisy spectra and their 1σ errors (row-major, `pixels` per star) and SPEC_* flags per star; bit 1
+   * (outside the library) leaves the star's row NaN. */
+  run(
+    stars: XpInputs,
+    noisy: Float32Array,
+    error: Float32Array,
+    flags: Uint8Array,
+    random: () => number,
+  ): void;
 }
 
 export interface XpInputs {

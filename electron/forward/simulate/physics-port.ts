@@ -20,8 +20,16 @@ import {
   type IsochroneSet,
 } from '../physics/isochrones.ts';
 import { XP_N, XpBatchModel } from '../physics/xp.ts';
+import { SurveySpectraModel } from '../physics/survey-spectra.ts';
 import type { LibraryName } from '../physics/atmospheres.ts';
-import type { PhotometryPort, StarInputs, StarOutputs, XpInputs } from './photometry-port.ts';
+import type {
+  PhotometryPort,
+  StarInputs,
+  StarOutputs,
+  SurveyKey,
+  SurveySpectraPort,
+  XpInputs,
+} from './photometry-port.ts';
 import { cacheDir, cachedFloat32, cacheKey } from './table-cache.ts';
 
 export interface PhysicsPortOptions {
@@ -83,6 +91,7 @@ export function physicsPort(options: PhysicsPortOptions = {}): PhotometryPort {
   const pmsMaxLogAge = options.pmsMaxLogAge ?? 8;
   const table = loadBcTable(library, options);
   let xpModel: XpBatchModel | null = null;
+  const surveys = new Map<SurveyKey, SurveySpectraPort>();
   const description: Record<string, string> = {
     isochrones: 'parsec12',
     atmospheres: library,
@@ -99,6 +108,30 @@ export function physicsPort(options: PhysicsPortOptions = {}): PhotometryPort {
     xp(stars: XpInputs, flux: Float32Array, error: Float32Array): void {
       xpModel ??= new XpBatchModel(library, 'G23');
       xpModel.run(stars, flux, error);
+    },
+    surveySpectra(survey: SurveyKey): SurveySpectraPort {
+      let found = surveys.get(survey);
+      if (found === undefined) {
+        const model = new SurveySpectraModel(survey);
+        const wave = model.wavelength;
+        found = {
+          pixels: model.pixels,
+          unit: 'erg s-1 cm-2 Angstrom-1',
+          description: {
+            pixels: model.pixels,
+            resolution: model.resolution,
+            wavelengthAngstrom: [wave[0], wave[wave.length - 1]],
+            wavelengthScale: 'log-uniform, vacuum',
+            library: 'BT-Settl CIFIST (physics survey-spectra.ts)',
+          },
+          run(stars, noisy, error, flags, random) {
+            const flux = new Float32Array(stars.teff.length * model.pixels);
+            model.run(stars, { flux, noisy, error, flags }, random);
+          },
+        };
+        surveys.set(survey, found);
+      }
+      return found;
     },
     description,
     bands: BANDS,

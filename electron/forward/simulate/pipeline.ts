@@ -10,7 +10,13 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Schema } from 'apache-arrow';
 import { loadGaiaSplines } from '../survey/gaia.ts';
-import { simulateChunk, type ChunkResult, type ChunkSpec } from './chunk.ts';
+import {
+  simulateChunk,
+  type ChunkResult,
+  type ChunkSpec,
+  type SpectrumBlock,
+  type SpectrumName,
+} from './chunk.ts';
 import type { SimulationConfig } from './config.ts';
 import {
   catalogColumns,
@@ -36,6 +42,9 @@ import type { WorkerInit, WorkerReply } from './worker-messages.ts';
 
 export const SIMULATOR_VERSION = '0.1.0';
 export const MANIFEST_SCHEMA_VERSION = 1;
+/** Rows per record batch of training shards with survey spectra (bounds the dense list columns:
+ * 1024 rows x 8217 APOGEE pixels x 4 bytes = 34 MB per column). */
+const SPECTRA_BATCH_ROWS = 1024;
 /** Rows a mixture-mode run makes when the config gives no `stars`. */
 export const DEFAULT_TRAINING_ROWS = 100000;
 
@@ -176,6 +185,22 @@ function offsetChunk(chunk: ChunkResult, offset: number, rows: number): ChunkRes
       error: error.subarray(offset * length, (offset + rows) * length),
     };
   }
+  if (chunk.spectra !== undefined) {
+    sliced.spectra = {};
+    for (const [name, block] of Object.entries(chunk.spectra) as [SpectrumName, SpectrumBlock][]) {
+      const { pixels, rowIndex } = block;
+      let lo = 0;
+      while (lo < rowIndex.length && (rowIndex[lo] as number) < offset) lo++;
+      let hi = lo;
+      while (hi < rowIndex.length && (rowIndex[hi] as number) < offset + rows) hi++;
+      sliced.spectra[name] = {
+        pixels,
+        rowIndex: rowIndex.subarray(lo, hi).map((r) => r - offset),
+        flux: block.flux.subarray(lo * pixels, hi * pixels),
+        error: block.error.subarray(lo * pixels, hi * pixels),
+      };
+    }
+  }
   return sliced;
 }
 
@@ -221,9 +246,18 @@ function catalogOutputs(outDir: string, model: SimulationModel): OutputSet {
 
 function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { rowCounts: number[] } {
   const xpLength = model.config.xp ? (model.port.xpLength ?? null) : null;
-  const columns = shardColumns(model.port.bands, xpLength);
-  const schema = schemaOf(columns, xpLength);
+  const surveys = model.config.spectra.map((survey) => {
+    const port = model.port.surveySpectra?.(survey);
+    if (port === undefined)
+      throw new Error(`simulation: the config asks for ${survey} spectra but the photometry offers none`);
+    return { name: `spectrum.${survey}` as const, pixels: port.pixels, unit: port.unit };
+  });
+  const columns = shardColumns(model.port.bands, { xpLength, surveys });
+  const schema = schemaOf(columns);
   const limit = model.config.shardRows;
+  // With survey spectra a record batch holds its list columns densely (rows x pixels, null rows too), so
+  // chunks are written in slices of at most SPECTRA_BATCH_ROWS rows.
+  const batchRows = surveys.length > 0 ? SPECTRA_BATCH_ROWS : Number.POSITIVE_INFINITY;
   const files: string[] = [];
   const rowCounts: number[] = [];
   let writer: ParquetStreamWriter | null = null;
@@ -241,7 +275,7 @@ function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { row
       while (offset < chunk.truth.rows) {
         writer ??= openNext();
         const room = limit - writer.rows;
-        const take = Math.min(room, chunk.truth.rows - offset);
+        const take = Math.min(room, chunk.truth.rows - offset, batchRows);
         const piece = offsetChunk(chunk, offset, take);
         writer.write(recordBatch(schema, columns, piece));
         rowCounts[rowCounts.length - 1] = writer.rows;
@@ -368,6 +402,10 @@ async function sha256File(file: string): Promise<string> {
 
 export async function runSimulation(options: RunOptions): Promise<RunSummary> {
   const { config, outDir } = options;
+  if (!options.shards && config.spectra.length > 0)
+    throw new Error(
+      `simulation: survey spectra (${config.spectra.join(', ')}) are written into training shards only (use --shards)`,
+    );
   const port = await loadPort(options.port);
   const model = buildModel(config, port);
   const splines = loadGaiaSplines(options.splineFile);
@@ -445,7 +483,13 @@ export async function runSimulation(options: RunOptions): Promise<RunSummary> {
     simulator: { name: 'cradle-forward', version: SIMULATOR_VERSION },
     seed: config.seed,
     config,
-    assets: { gridsManifestSha256: options.assetsHash, photometry: port.description },
+    assets: {
+      gridsManifestSha256: options.assetsHash,
+      photometry: port.description,
+      spectra: Object.fromEntries(
+        config.spectra.map((survey) => [`spectrum.${survey}`, port.surveySpectra?.(survey).description]),
+      ),
+    },
     rows,
     candidates,
     chunks,

@@ -60,7 +60,7 @@ async function countsPerDeg2(
 }
 
 describe.skipIf(!HAS_SPLINE)('star counts vs Gaia, and XP spectra (physics photometry)', () => {
-  it('writes XP spectra as fixed-size lists for exactly the stars DR3 would publish them for', async () => {
+  it('writes XP and survey spectra as fixed-size lists for exactly the stars observed', async () => {
     const dir = join(root, 'xp');
     await runSimulation({
       config: parseSimulationConfig(
@@ -69,6 +69,8 @@ describe.skipIf(!HAS_SPLINE)('star counts vs Gaia, and XP spectra (physics photo
           region: { kind: 'cone', lDeg: 45, bDeg: 50, radiusDeg: 0.3 },
           magnitudeLimit: { band: 'gaia.g', max: 18.5 },
           xp: true,
+          spectra: ['lamost', 'boss'],
+          survey: { dropout: 0 },
         },
         'xp',
       ),
@@ -96,7 +98,36 @@ describe.skipIf(!HAS_SPLINE)('star counts vs Gaia, and XP spectra (physics photo
     }
     expect(withXp).toBeGreaterThan(10);
     expect(withXp).toBeLessThan(table.numRows);
-  }, 120000);
+    // LAMOST (9 < G < 17.8, Dec > -10°) and BOSS (15 < G < 20.5, |b| > 30°): noisy spectra on the
+    // survey's pixels for the selected stars only, with positive errors.
+    for (const [name, pixels, gMin, gMax] of [
+      ['spectrum.lamost', 3861, 9, 17.8],
+      ['spectrum.boss', 4608, 15, 20.5],
+    ] as const) {
+      const flux = table.getChild(name)!;
+      const error = table.getChild(`${name}.err`)!;
+      const taken = table.getChild(`${name}.observed`)!;
+      const truthG = table.getChild('gaia.g')!;
+      let count = 0;
+      for (let i = 0; i < table.numRows; i++) {
+        const spectrum = flux.get(i) as { length: number; get(k: number): number } | null;
+        expect(spectrum !== null).toBe(taken.get(i) === true);
+        if (spectrum === null) continue;
+        count++;
+        expect(spectrum.length).toBe(pixels);
+        const sigma = error.get(i) as { get(k: number): number };
+        const mid = pixels >> 1;
+        expect(sigma.get(mid)).toBeGreaterThan(0);
+        expect(Number.isFinite(spectrum.get(mid))).toBe(true);
+        const gObs = truthG.get(i) as number | null;
+        if (gObs !== null) {
+          expect(gObs).toBeGreaterThan(gMin - 0.5);
+          expect(gObs).toBeLessThan(gMax + 0.5);
+        }
+      }
+      expect(count).toBeGreaterThan(2);
+    }
+  }, 180000);
 
   it('comes within the expected share of Gaia DR2 counts at high and low latitude, and orders the poles', async () => {
     const sparse = await countsPerDeg2('sparse', 260, -60, 0.8, 21.7);
