@@ -40,7 +40,15 @@ export {
   type PhotometryResult,
 } from './bc-tables.ts';
 export { PhotometryWorkers } from './photometry-workers.ts';
-export { XP_N, XpBatchModel, xpSpectrum, xpWavelengthNm, xpLsfFwhmNm, type XpBatch } from './xp.ts';
+export {
+  XP_N,
+  XpBatchModel,
+  xpSpectrum,
+  xpWavelengthNm,
+  xpLsfFwhmNm,
+  xpMergeWeightBp,
+  type XpBatch,
+} from './xp.ts';
 export {
   forwardStar,
   observedSed,

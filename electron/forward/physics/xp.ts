@@ -4,11 +4,14 @@
 // Line-spread approximation (documented, not Gaia's own): a Gaussian whose FWHM follows the prism
 // dispersion D(lambda) of each instrument (Carrasco et al. 2021, A&A 652, A86, Fig. 2: BP ~3 nm/px at
 // 330 nm to ~27 nm/px at 680 nm, RP ~7 nm/px at 640 nm to ~15 nm/px at 1050 nm), taken as power laws
-// D_BP = 3 (l/330)^3.04 and D_RP = 7 (l/640)^1.54 nm/px, times 1.3 px (the LSF core width in pixels); the
-// two blend linearly across the BP/RP overlap 640-680 nm. That gives FWHM ~4-45 nm in BP and ~9-19 nm in
-// RP (R ~ 80 down to 15 and 70-55), the resolution of the calibrated spectra to within a factor ~1.5.
-// Each output sample integrates the Gaussian over every bin of the atmosphere grid (erf), so the SED's
-// bin averages are used exactly.
+// D_BP = 3 (l/330)^3.04 and D_RP = 7 (l/640)^1.54 nm/px, times 1.3 px (the LSF core width in pixels).
+// That gives FWHM ~4-35 nm in BP and ~9-19 nm in RP (R ~ 80 down to 20 and 70-55), the resolution of the
+// calibrated spectra to within a factor ~1.5. BP and RP are merged as the calibrated sampled spectra are
+// (GaiaXPy's merge, the weights in assets/grids/gaia-xp): BP alone below 635 nm, RP alone above 643 nm, and
+// w_BP = (643 - l) / 8 nm between, each instrument's spectrum with its own LSF. (An earlier version blended
+// the two FWHMs over 640-680 nm, which smeared RP's 643-680 nm with BP's ~30 nm LSF.) Each output sample
+// integrates the Gaussians over every bin of the atmosphere grid (erf), so the SED's bin averages are used
+// exactly.
 //
 // Noise: sigma = sqrt(k(lambda) f), the photon-noise law with k calibrated on real DR3 XP spectra
 // (assets/grids xp-noise; assets/make/xp.py), so relative errors scale as 10^(0.2 m) with magnitude.
@@ -25,14 +28,14 @@ export function xpWavelengthNm(): Float64Array {
   return Float64Array.from({ length: XP_N }, (_, i) => 336 + 2 * i);
 }
 
-/** FWHM (nm) of the XP line-spread approximation at wavelength l (nm); see the module header. */
-export function xpLsfFwhmNm(l: number): number {
-  const bp = 1.3 * 3 * (l / 330) ** 3.04;
-  const rp = 1.3 * 7 * (l / 640) ** 1.54;
-  if (l <= 640) return bp;
-  if (l >= 680) return rp;
-  const t = (l - 640) / 40;
-  return (1 - t) * bp + t * rp;
+/** FWHM (nm) of the XP line-spread approximation of one instrument at wavelength l (nm); module header. */
+export function xpLsfFwhmNm(l: number, instrument: 'bp' | 'rp'): number {
+  return instrument === 'bp' ? 1.3 * 3 * (l / 330) ** 3.04 : 1.3 * 7 * (l / 640) ** 1.54;
+}
+
+/** Weight of BP in the merged spectrum at wavelength l (nm): GaiaXPy's linear ramp over 635-643 nm. */
+export function xpMergeWeightBp(l: number): number {
+  return Math.min(1, Math.max(0, (643 - l) / 8));
 }
 
 /** erf (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7) */
@@ -62,15 +65,14 @@ export class XpModel {
       throw new Error('atmos-kurucz: bin_edges do not match its wavelength grid');
     this.starts = new Int32Array(XP_N);
     this.weights = [];
-    for (let i = 0; i < XP_N; i++) {
-      const mu = (this.wavelengthNm[i] as number) * 10;
-      const sigma = (xpLsfFwhmNm(mu / 10) * 10) / 2.3548200450309493;
-      const lo = mu - 4 * sigma;
-      const hi = mu + 4 * sigma;
+    const nb = lib.wavelength.length;
+    /** the normalised Gaussian of FWHM fwhmNm at mu (A) over the grid bins, added with weight `weight` */
+    const addGaussian = (mu: number, fwhmNm: number, weight: number, row: Map<number, number>): void => {
+      const sigma = (fwhmNm * 10) / 2.3548200450309493;
       let a = 0;
-      while (a < lib.wavelength.length - 1 && (edges[a + 1] as number) < lo) a++;
+      while (a < nb - 1 && (edges[a + 1] as number) < mu - 4 * sigma) a++;
       let b = a;
-      while (b < lib.wavelength.length - 1 && (edges[b] as number) < hi) b++;
+      while (b < nb - 1 && (edges[b] as number) < mu + 4 * sigma) b++;
       const w = new Float64Array(b - a + 1);
       let sum = 0;
       for (let k = a; k <= b; k++) {
@@ -79,7 +81,19 @@ export class XpModel {
         w[k - a] = 0.5 * (c1 - c0);
         sum += w[k - a] as number;
       }
-      for (let k = 0; k < w.length; k++) w[k] = (w[k] as number) / sum;
+      for (let k = a; k <= b; k++) row.set(k, (row.get(k) ?? 0) + (weight * (w[k - a] as number)) / sum);
+    };
+    for (let i = 0; i < XP_N; i++) {
+      const l = this.wavelengthNm[i] as number;
+      const wBp = xpMergeWeightBp(l);
+      const row = new Map<number, number>();
+      if (wBp > 0) addGaussian(l * 10, xpLsfFwhmNm(l, 'bp'), wBp, row);
+      if (wBp < 1) addGaussian(l * 10, xpLsfFwhmNm(l, 'rp'), 1 - wBp, row);
+      const keys = [...row.keys()];
+      const a = Math.min(...keys);
+      const b = Math.max(...keys);
+      const w = new Float64Array(b - a + 1);
+      for (const [k, v] of row) w[k - a] = v;
       this.starts[i] = a;
       this.weights.push(w);
     }

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { XP_N, XpBatchModel, xpLsfFwhmNm, xpSpectrum } from '../../../../electron/forward/physics/xp.ts';
+import {
+  XP_N,
+  XpBatchModel,
+  XpModel,
+  xpLsfFwhmNm,
+  xpMergeWeightBp,
+  xpSpectrum,
+} from '../../../../electron/forward/physics/xp.ts';
 
 describe('XP-like spectra', () => {
   const star = { teff: 5772, logg: 4.44, mh: 0, radius: 1 };
@@ -10,11 +17,30 @@ describe('XP-like spectra', () => {
     expect(s.wavelength.length).toBe(XP_N);
     expect(s.wavelength[0]).toBe(336);
     expect(s.wavelength[XP_N - 1]).toBe(1020);
-    for (const l of [340, 500, 660, 800, 1000]) {
-      const r = l / xpLsfFwhmNm(l);
+    for (const l of [340, 500, 640]) {
+      const r = l / xpLsfFwhmNm(l, 'bp');
       expect(r).toBeGreaterThan(14);
       expect(r).toBeLessThan(90);
     }
+    for (const l of [640, 800, 1000]) {
+      const r = l / xpLsfFwhmNm(l, 'rp');
+      expect(r).toBeGreaterThan(50);
+      expect(r).toBeLessThan(80);
+    }
+  });
+
+  it('merge BP and RP as the calibrated spectra do: BP below 635 nm, RP above 643 nm, a ramp between', () => {
+    expect(xpMergeWeightBp(634)).toBe(1);
+    expect(xpMergeWeightBp(639)).toBeCloseTo(0.5, 12);
+    expect(xpMergeWeightBp(644)).toBe(0);
+    // a row's reach: how many atmosphere-grid bins its LSF weights cover
+    const model = new XpModel('kurucz');
+    const width = (i: number): number => (model.weights[i] as Float64Array).length;
+    const at = (l: number): number => (l - 336) / 2;
+    // RP just past the merge is as narrow as RP elsewhere nearby, not blended with BP's ~30 nm
+    expect(width(at(650))).toBeLessThan(width(at(630)));
+    // inside the ramp both instruments contribute: the row spans the wider (BP) Gaussian
+    expect(width(at(640))).toBeGreaterThan(width(at(630)));
   });
 
   it('give the same spectrum from the batch path and the one-star path', () => {
