@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import type { Schema } from 'apache-arrow';
 import { loadGaiaSplines } from '../survey/gaia.ts';
 import {
   simulateChunk,
@@ -35,6 +34,7 @@ import {
   SOURCE_NAMES,
   type SimulationModel,
 } from './model.ts';
+import { FitsTableStream } from './fits-stream.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
 import { loadPort, type PortSpec } from './port-loader.ts';
 import { Random } from './random.ts';
@@ -60,6 +60,8 @@ export interface RunOptions {
   config: SimulationConfig;
   outDir: string;
   shards: boolean;
+  /** Catalogue format (written as chunks arrive, either way); default parquet. */
+  format?: 'parquet' | 'fits';
   /** Worker threads; 0 runs every chunk on the calling thread. */
   workers: number;
   port: PortSpec;
@@ -107,6 +109,44 @@ export function makePlan(model: SimulationModel): Plan {
       },
     };
   }
+  const expectedField = model.field?.expected ?? 0;
+  if (config.stars !== undefined) {
+    // A requested number of rows: chunks take turns among the sources (the field, then each cluster
+    // until its members are used up), sized so that even a small request holds several sources.
+    const sources = 1 + model.clusterMembers.length;
+    const size = Math.min(config.chunkSize, Math.max(256, Math.ceil((2 * config.stars) / sources)));
+    const specs: ChunkSpec[] = [];
+    const left = [...model.clusterMembers];
+    const hasField = model.field !== null;
+    const extend = (upTo: number): void => {
+      while (specs.length <= upTo && (hasField || left.some((n) => n > 0))) {
+        if (hasField)
+          specs.push({ index: specs.length, source: SOURCE_FIELD, count: size, clusterIndex: -1 });
+        left.forEach((members, clusterIndex) => {
+          if (members <= 0) return;
+          const count = Math.min(size, members);
+          specs.push({ index: specs.length, source: SOURCE_CLUSTER, count, clusterIndex });
+          left[clusterIndex] = members - count;
+        });
+      }
+    };
+    return {
+      chunk: (index) => {
+        extend(index);
+        return specs[index] ?? null;
+      },
+      targetRows: config.stars,
+      plannedCandidates: null,
+      description: {
+        mode: 'catalog',
+        fieldCandidatesExpected: expectedField,
+        clusterMembers: model.clusterMembers,
+        rowsRequested: config.stars,
+        chunkCandidates: size,
+        order: 'chunks take turns: field, then each cluster until its members are used up',
+      },
+    };
+  }
   const specs: ChunkSpec[] = [];
   model.clusterMembers.forEach((members, clusterIndex) => {
     for (let start = 0; start < members; start += size) {
@@ -118,26 +158,6 @@ export function makePlan(model: SimulationModel): Plan {
       });
     }
   });
-  const clusterChunks = specs.length;
-  const expectedField = model.field?.expected ?? 0;
-  if (config.stars !== undefined) {
-    return {
-      chunk: (index) =>
-        index < clusterChunks
-          ? (specs[index] as ChunkSpec)
-          : model.field === null
-            ? null
-            : { index, source: SOURCE_FIELD, count: size, clusterIndex: -1 },
-      targetRows: config.stars,
-      plannedCandidates: null,
-      description: {
-        mode: 'catalog',
-        fieldCandidatesExpected: expectedField,
-        clusterMembers: model.clusterMembers,
-        rowsRequested: config.stars,
-      },
-    };
-  }
   const fieldTotal =
     model.field === null ? 0 : Random.stream(config.seed, 0, 'field-total').poisson(expectedField);
   for (let start = 0; start < fieldTotal; start += size) {
@@ -215,30 +235,43 @@ interface OutputSet {
   columns: Record<string, Record<string, { unit: string; description: string }>>;
 }
 
-function catalogOutputs(outDir: string, model: SimulationModel): OutputSet {
+function catalogOutputs(outDir: string, model: SimulationModel, format: 'parquet' | 'fits'): OutputSet {
   const bands = model.port.bands;
-  const tables: { file: string; columns: ColumnSpec[]; schema: Schema; writer: ParquetStreamWriter }[] = [
-    ['catalog.parquet', catalogColumns(bands)] as const,
-    ['truth.parquet', truthColumns(bands)] as const,
-  ].map(([name, columns]) => {
+  const tables = [
+    ['catalog', 'CATALOG', catalogColumns(bands)] as const,
+    ['truth', 'TRUTH', truthColumns(bands)] as const,
+  ].map(([base, extname, columns]) => {
+    const file = `${base}.${format}`;
+    if (format === 'fits') {
+      const writer = FitsTableStream.open(join(outDir, file), columns, extname);
+      return {
+        file,
+        columns,
+        write: (chunk: ChunkResult) => writer.write(chunk),
+        close: () => Promise.resolve(writer.close()),
+        abort: () => Promise.resolve(writer.abort()),
+      };
+    }
     const schema = schemaOf(columns);
+    const writer = ParquetStreamWriter.open(join(outDir, file), schema);
     return {
-      file: name,
+      file,
       columns,
-      schema,
-      writer: ParquetStreamWriter.open(join(outDir, name), schema),
+      write: (chunk: ChunkResult) => writer.write(recordBatch(schema, columns, chunk)),
+      close: () => writer.close(),
+      abort: () => writer.abort(),
     };
   });
   return {
     write(chunk) {
-      for (const t of tables) t.writer.write(recordBatch(t.schema, t.columns, chunk));
+      for (const t of tables) t.write(chunk);
     },
     async close() {
-      for (const t of tables) await t.writer.close();
+      for (const t of tables) await t.close();
       return tables.map((t) => t.file);
     },
     async abort() {
-      for (const t of tables) await t.writer.abort();
+      for (const t of tables) await t.abort();
     },
     columns: Object.fromEntries(tables.map((t) => [t.file, columnMeanings(t.columns)])),
   };
@@ -411,7 +444,9 @@ export async function runSimulation(options: RunOptions): Promise<RunSummary> {
   const splines = loadGaiaSplines(options.splineFile);
   const plan = makePlan(model);
   await mkdir(join(outDir, options.shards ? 'shards' : '.'), { recursive: true });
-  const outputs = options.shards ? shardOutputs(outDir, model) : catalogOutputs(outDir, model);
+  const outputs = options.shards
+    ? shardOutputs(outDir, model)
+    : catalogOutputs(outDir, model, options.format ?? 'parquet');
   const shared = port.workerOptions?.();
   const workerPort: PortSpec =
     shared === undefined

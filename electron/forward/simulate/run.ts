@@ -1,16 +1,13 @@
 // The simulator as the CLI and the job system call it: resolve a config (file or preset, with
 // overrides), find the Gaia spline and the assets hash, run the pipeline with the physics photometry,
-// and convert the catalogue and truth to FITS when asked (through electron/fits' writer; FITS needs the
-// whole table, so that step is not memory-flat — Parquet is the streaming format).
+// with the catalogue and truth in Parquet or FITS (both written as chunks arrive).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { parse as parseYaml } from 'yaml';
-import { readParquet } from '../../catalog/parquet.ts';
-import { writeFits } from '../../fits/writer.ts';
 import { gaiaSplineFile } from '../survey/gaia.ts';
 import { parseSimulationConfig, PhysicsSchema, type PhysicsConfig, type SimulationConfig } from './config.ts';
 import type { PhysicsPortOptions } from './physics-port.ts';
@@ -133,10 +130,11 @@ export async function simulate(options: SimulateOptions): Promise<RunSummary> {
       `${splineFile}: the Gaia DR3 uncertainty spline is missing (expected in ../shared/data/physics)`,
     );
   }
-  const summary = await runSimulation({
+  return runSimulation({
     config: options.config,
     outDir: options.outDir,
     shards: options.shards,
+    format: options.format,
     workers: options.workers ?? Math.max(1, Math.min(4, availableParallelism())),
     port: options.port ?? physicsPortSpec(options.config.physics),
     splineFile,
@@ -144,19 +142,4 @@ export async function simulate(options: SimulateOptions): Promise<RunSummary> {
     onProgress: options.onProgress,
     signal: options.signal,
   });
-  if (options.format === 'fits') {
-    const files: string[] = [];
-    for (const name of summary.files) {
-      const parquetPath = join(options.outDir, name);
-      const fitsName = name.replace(/\.parquet$/, '.fits');
-      const { table } = await readParquet(parquetPath);
-      writeFits(join(options.outDir, fitsName), [
-        { kind: 'table', table, name: fitsName === 'catalog.fits' ? 'CATALOG' : 'TRUTH' },
-      ]);
-      await rm(parquetPath);
-      files.push(fitsName);
-    }
-    return { ...summary, files };
-  }
-  return summary;
 }

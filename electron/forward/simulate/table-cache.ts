@@ -69,7 +69,11 @@ export function cachedFloat32<T>(
     renameSync(temp, file);
   } catch {
     // A read-only or full cache folder only costs the rebuild next time.
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // The folder itself is unusable: there is no temporary file to remove.
+    }
   }
   return { table, origin: 'built', file };
 }

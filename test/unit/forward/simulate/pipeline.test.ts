@@ -255,7 +255,7 @@ describe.skipIf(!HAS_SPLINE)('simulation pipeline (analytic photometry stand-in)
     }
   }, 60000);
 
-  it('converts the catalogue and truth to FITS on request', async () => {
+  it('streams the catalogue and truth to FITS on request', async () => {
     const dir = join(root, 'fits');
     const summary = await simulate({
       config: parseSimulationConfig(small, 'fits'),
@@ -281,6 +281,9 @@ describe.skipIf(!HAS_SPLINE)('simulation pipeline (analytic photometry stand-in)
         port,
       }),
     ).rejects.toThrow(/shards are Parquet only/);
+    await expect(run('spectra-catalog', { ...small, spectra: ['lamost'] })).rejects.toThrow(
+      /training shards only/,
+    );
   }, 60000);
 
   it('refuses a bad config with the path of the bad field', () => {

@@ -1,0 +1,69 @@
+import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cachedFloat32, cacheDir, cacheKey } from '../../../../electron/forward/simulate/table-cache.ts';
+
+const root = mkdtempSync(join(tmpdir(), 'cradle-cache-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function wrap(values: Float32Array): number[] {
+  if (values.length !== 4) throw new Error(`expected 4 values, got ${values.length}`);
+  return Array.from(values);
+}
+
+describe('table cache', () => {
+  it('builds once, then reads the same values into shared memory', () => {
+    let builds = 0;
+    const build = (): { table: number[]; values: Float32Array } => {
+      builds++;
+      const values = Float32Array.of(1.5, -2, 3.25, 1e-7);
+      return { table: Array.from(values), values };
+    };
+    const first = cachedFloat32(root, 'demo', cacheKey(['a', 'b']), wrap, build);
+    const second = cachedFloat32(
+      root,
+      'demo',
+      cacheKey(['a', 'b']),
+      (values) => {
+        expect(values.buffer).toBeInstanceOf(SharedArrayBuffer);
+        return wrap(values);
+      },
+      build,
+    );
+    expect(first.origin).toBe('built');
+    expect(second.origin).toBe('hit');
+    expect(second.table).toEqual(first.table);
+    expect(builds).toBe(1);
+    expect(readdirSync(root).filter((f) => f.includes('partial'))).toEqual([]);
+  });
+
+  it('rebuilds a truncated or foreign entry, and keys differ by part boundaries', () => {
+    const key = cacheKey(['x']);
+    const build = (): { table: number[]; values: Float32Array } => ({
+      table: [0, 0, 0, 0],
+      values: new Float32Array(4),
+    });
+    const first = cachedFloat32(root, 'trunc', key, wrap, build);
+    truncateSync(first.file, 8);
+    expect(cachedFloat32(root, 'trunc', key, wrap, build).origin).toBe('built');
+    writeFileSync(first.file, 'not floats');
+    expect(cachedFloat32(root, 'trunc', key, wrap, build).origin).toBe('built');
+    expect(cacheKey(['ab', 'c'])).not.toBe(cacheKey(['a', 'bc']));
+  });
+
+  it('still returns the table when the cache folder cannot be written', () => {
+    const file = join(root, 'a-file');
+    writeFileSync(file, '');
+    const result = cachedFloat32(join(file, 'below'), 'x', cacheKey(['y']), wrap, () => ({
+      table: [1, 2, 3, 4],
+      values: Float32Array.of(1, 2, 3, 4),
+    }));
+    expect(result.table).toEqual([1, 2, 3, 4]);
+  });
+
+  it('honours CRADLE_CACHE_DIR and XDG_CACHE_HOME', () => {
+    expect(cacheDir({ CRADLE_CACHE_DIR: '/c' })).toBe('/c');
+    if (process.platform === 'linux') expect(cacheDir({ XDG_CACHE_HOME: '/x' })).toBe('/x/cradle');
+  });
+});
