@@ -9,10 +9,6 @@ const Float32Values = z.custom<Float32Array>(
   (value) => value instanceof Float32Array,
   'expected a Float32Array',
 );
-const Float64Values = z.custom<Float64Array>(
-  (value) => value instanceof Float64Array,
-  'expected a Float64Array',
-);
 
 export const GalaxyLoadParams = z
   .object({
@@ -62,7 +58,7 @@ export const GalaxyStars = z.object({
   distancePc: Float32Values,
   distanceErrorPc: Float32Values,
   /** Source identifiers (exact for ids below 2^53). */
-  sourceId: Float64Values,
+  sourceId: z.custom<BigInt64Array>((value) => value instanceof BigInt64Array, 'expected a BigInt64Array'),
   /** Each star's row in the run's input table and summary (runs only). */
   inputRow: Uint32Values.nullable(),
   /** P(age < 50 Myr); −1 where unknown. */

@@ -15,7 +15,7 @@ export interface PreparedGalaxy extends GalaxySource {
   octree: Omit<Octree, 'order' | 'nodeCount'>;
 }
 
-function reorderAny<T extends Float64Array | Uint32Array>(values: T, order: Uint32Array, out: T): T {
+function reorderAny<T extends BigInt64Array | Uint32Array>(values: T, order: Uint32Array, out: T): T {
   for (let k = 0; k < order.length; k++) out[k] = values[order[k]!]!;
   return out;
 }
@@ -36,7 +36,7 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
     logAgeError: reorder(source.logAgeError, order),
     distancePc: reorder(source.distancePc, order),
     distanceErrorPc: reorder(source.distanceErrorPc, order),
-    sourceId: reorderAny(source.sourceId, order, new Float64Array(order.length)),
+    sourceId: reorderAny(source.sourceId, order, new BigInt64Array(order.length)),
     inputRow:
       source.inputRow === null ? null : reorderAny(source.inputRow, order, new Uint32Array(order.length)),
     pYoung: reorder(source.pYoung, order),

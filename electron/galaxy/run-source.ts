@@ -17,7 +17,7 @@ import { readRunRecord, SUMMARY_FILE, type RunRecord } from '../inference/run-fo
 import { summaryColumnName, YOUNG_COLUMN, YOUNG_LOG_AGE } from '../inference/summary.ts';
 import { galacticToIcrs } from './frames.ts';
 import type { StarColumns } from './positions.ts';
-import { buildSource, column, type GaiaMagnitudes, type GalaxySource } from './source-build.ts';
+import { buildSource, column, ids, type GaiaMagnitudes, type GalaxySource } from './source-build.ts';
 
 /** A finished run's summary joined to its input table. */
 export interface RunTables {
@@ -188,7 +188,7 @@ export async function loadRunSource(runDir: string): Promise<GalaxySource> {
   const pmDec = inputValues(run, 'pmdec', false);
   if (pmRa !== undefined) columns.pmRaMasYr = pmRa;
   if (pmDec !== undefined) columns.pmDecMasYr = pmDec;
-  const sourceIds = column(summary, 'source_id');
+  const sourceIds = ids(summary, 'source_id');
   const pYoung = youngProbability(summary);
   return buildSource({
     path: runDir,
@@ -198,7 +198,7 @@ export async function loadRunSource(runDir: string): Promise<GalaxySource> {
     logAge,
     ...(logAgeError === undefined ? {} : { logAgeError }),
     ...(pYoung === undefined ? {} : { pYoung }),
-    sourceId: sourceIds ?? Float64Array.from(run.inputRow),
+    sourceId: sourceIds ?? BigInt64Array.from(run.inputRow, (r) => BigInt(r)),
     inputRow: run.inputRow,
     magnitudes: runMagnitudes(run),
   });

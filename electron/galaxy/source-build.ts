@@ -17,7 +17,8 @@ export interface GalaxySource {
   logAgeError: Float32Array;
   distancePc: Float32Array;
   distanceErrorPc: Float32Array;
-  sourceId: Float64Array;
+  /** Source identifiers, exact (Gaia's pass 2^53). */
+  sourceId: BigInt64Array;
   /** The star's row in the run's input table (and summary), for runs; null otherwise. */
   inputRow: Uint32Array | null;
   /** P(age < 50 Myr) (inference/summary.ts YOUNG_COLUMN); −1 where unknown. */
@@ -52,6 +53,30 @@ export function column(table: Table, name: string): Float64Array | undefined {
   return out;
 }
 
+/** An integer id column as 64-bit integers (nulls and non-integers → −1), or undefined when absent. */
+export function ids(table: Table, name: string): BigInt64Array | undefined {
+  const vector = table.getChild(name);
+  if (vector === null) return undefined;
+  const values: unknown = vector.nullCount === 0 ? vector.toArray() : null;
+  if (values instanceof BigInt64Array) return values;
+  const out = new BigInt64Array(vector.length);
+  for (let i = 0; i < vector.length; i++) {
+    const value: unknown = vector.get(i);
+    out[i] =
+      typeof value === 'bigint'
+        ? value
+        : typeof value === 'number' && Number.isInteger(value)
+          ? BigInt(value)
+          : -1n;
+  }
+  return out;
+}
+
+/** Row numbers as ids, for tables without a source_id. */
+export function rowIds(count: number): BigInt64Array {
+  return BigInt64Array.from({ length: count }, (_, i) => BigInt(i));
+}
+
 export function required(table: Table, name: string, file: string): Float64Array {
   const values = column(table, name);
   if (values === undefined) throw new Error(`${file}: no column '${name}' (needed by the Galaxy view)`);
@@ -72,7 +97,7 @@ export interface SourceParts {
   columns: StarColumns;
   logAge: Float64Array;
   logAgeError?: Float64Array;
-  sourceId: Float64Array;
+  sourceId: BigInt64Array;
   inputRow?: Uint32Array;
   pYoung?: Float64Array;
   magnitudes?: GaiaMagnitudes;

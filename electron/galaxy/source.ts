@@ -10,7 +10,7 @@ import { RUN_FILE } from '../inference/run-folder.ts';
 import { YOUNG_COLUMN, YOUNG_LOG_AGE } from '../inference/summary.ts';
 import type { StarColumns } from './positions.ts';
 import { loadRunSource } from './run-source.ts';
-import { buildSource, column, required, type GalaxySource } from './source-build.ts';
+import { buildSource, column, ids, required, rowIds, type GalaxySource } from './source-build.ts';
 
 export type { AgeSource, GalaxySource } from './source-build.ts';
 
@@ -41,7 +41,7 @@ export async function loadGalaxySource(path: string): Promise<GalaxySource> {
       logAge,
       // The truth is exact: a star is young or it is not.
       pYoung: logAge.map((a) => (a < YOUNG_LOG_AGE ? 1 : 0)),
-      sourceId: required(table, 'source_id', truthFile),
+      sourceId: ids(table, 'source_id') ?? rowIds(table.numRows),
       magnitudes: { g: column(table, 'gaia.g'), bp: column(table, 'gaia.bp'), rp: column(table, 'gaia.rp') },
       ...(column(table, 'cluster_id') === undefined ? {} : { truthCluster: column(table, 'cluster_id')! }),
     });
@@ -78,7 +78,7 @@ export async function loadGalaxySource(path: string): Promise<GalaxySource> {
     logAge: required(table, 'log_age', path),
     ...(logAgeError === undefined ? {} : { logAgeError }),
     ...(pYoung === undefined ? {} : { pYoung }),
-    sourceId: optional('source_id') ?? Float64Array.from({ length: n }, (_, i) => i),
+    sourceId: ids(table, 'source_id') ?? rowIds(n),
     magnitudes: {
       g: optional('phot_g_mean_mag'),
       bp: optional('phot_bp_mean_mag'),

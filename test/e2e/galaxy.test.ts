@@ -1,7 +1,11 @@
 // The Galaxy view in browser mode: the simulator's demo sky loads as coloured points labelled simulated
 // truth; the colour-bin counts of a screenshot change when the age filter does; hovering known screen
 // positions of a fixed face-on camera picks the right stars; 1,000,000 points load while the frame loop
-// keeps running (frame times printed). Saves docs/screenshots/galaxy.png.
+// keeps running (frame times printed). Then a run of the demo sky (synthetic posteriors, demo-run.ts:
+// no trained stellar model is needed) loads as posterior medians: the young-star filter thins the
+// colours, a box around a simulated cluster selects it (table and CMD follow), and clicking a member
+// opens the Star view with its marginals, its place on the CMD and its SED against the forward model's
+// posterior predictive. Saves docs/screenshots/galaxy.png and galaxy-star.png.
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -14,6 +18,7 @@ import { writeParquet } from '../../electron/catalog/parquet.ts';
 import { findClusters } from '../../electron/galaxy/clusters.ts';
 import { prepareGalaxy, type PreparedGalaxy } from '../../electron/galaxy/prepare.ts';
 import { bounds, presetPose } from '../../renderer/views/galaxy/camera.ts';
+import { writeDemoRun } from './demo-run.ts';
 import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
 
 const MILLION = 1_000_000;
@@ -21,6 +26,7 @@ let served: Served;
 let browser: Browser;
 let page: Page;
 let dir: string;
+let runDir: string;
 const pageErrors: string[] = [];
 const screenshots = join(repoRoot, 'docs', 'screenshots');
 
@@ -90,6 +96,25 @@ async function colourBins(): Promise<number[]> {
   })()`);
 }
 
+/** Canvas pixel positions of stars under the face-on preset of these positions (same camera as the page). */
+async function faceOnScreen(positions: Float32Array, count: number): Promise<[number, number][]> {
+  const box = (await page.locator('[data-testid="galaxy-view"] canvas').boundingBox())!;
+  const { centre, radius } = bounds(positions);
+  const pose = presetPose('face-on', centre, radius);
+  const camera = new THREE.PerspectiveCamera(pose.fovDeg, box.width / box.height, 0.1, 1e6);
+  camera.up.set(...pose.up);
+  camera.position.set(...pose.position);
+  camera.lookAt(...pose.target);
+  camera.updateMatrixWorld();
+  const v = new THREE.Vector3();
+  const screen: [number, number][] = [];
+  for (let i = 0; i < count; i++) {
+    v.set(positions[3 * i]!, positions[3 * i + 1]!, positions[3 * i + 2]).project(camera);
+    screen.push([((v.x + 1) / 2) * box.width, ((1 - v.y) / 2) * box.height]);
+  }
+  return screen;
+}
+
 async function settle(): Promise<void> {
   const start = await framesDrawn();
   await expect.poll(framesDrawn, { timeout: 20_000 }).toBeGreaterThan(start + 30);
@@ -100,6 +125,7 @@ beforeAll(async () => {
   await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   await Promise.all([simulateDemo(join(dir, 'demo')), writeMillion(join(dir, 'million.parquet'))]);
+  runDir = await writeDemoRun(join(dir, 'demo'), join(dir, 'demo-run'));
   await mkdir(screenshots, { recursive: true });
   served = await serve();
   browser = await launchChromium();
@@ -242,6 +268,113 @@ describe('Galaxy view', () => {
       `galaxy e2e: 1M points loaded in ${loadSeconds.toFixed(1)} s; longest frame gap while loading ${gap.toFixed(0)} ms; ` +
         `then ${frameMs.toFixed(1)} ms per frame (SwiftShader)`,
     );
+    expect(pageErrors).toEqual([]);
+  }, 90_000);
+});
+
+describe('A run in the Galaxy and Star views', () => {
+  let run: PreparedGalaxy;
+  /** Simulated cluster id per run star (NaN: field), through source_id from the demo's truth. */
+  let cluster: Float64Array;
+
+  it('shows the run as posterior medians, and the young-star filter keeps the young', async () => {
+    run = await prepareGalaxy(runDir);
+    const truth = await prepareGalaxy(join(dir, 'demo'));
+    const byId = new Map<bigint, number>();
+    truth.sourceId.forEach((id, i) => byId.set(id, truth.truthCluster![i]!));
+    cluster = Float64Array.from(run.sourceId, (id) => byId.get(id) ?? Number.NaN);
+    await load(runDir, run.count);
+    expect(await page.locator('[data-source]').textContent()).toContain('posterior medians of the run');
+    await page.getByRole('button', { name: 'Face-on' }).click();
+    await settle();
+    const before = await colourBins();
+    await page.locator('input[name="p-young-min"]').fill('0.5');
+    await settle();
+    const after = await colourBins();
+    const total = (bins: number[]): number => bins.reduce((a, b) => a + b, 0);
+    expect(total(after)).toBeGreaterThan(20);
+    expect(total(after)).toBeLessThan(0.5 * total(before));
+  }, 60_000);
+
+  it('selects a simulated cluster with a box; the table and the CMD follow the selection', async () => {
+    const screen = await faceOnScreen(run.positions, run.count);
+    // The 5 Myr cluster (id 2, 400 pc): its members' screen box, padded by 6 px.
+    const members = [...cluster.keys()].filter((i) => cluster[i] === 2 && run.pYoung[i]! >= 0.5);
+    expect(members.length).toBeGreaterThan(20);
+    const xs = members.map((i) => screen[i]![0]);
+    const ys = members.map((i) => screen[i]![1]);
+    const [x0, x1, y0, y1] = [
+      Math.min(...xs) - 6,
+      Math.max(...xs) + 6,
+      Math.min(...ys) - 6,
+      Math.max(...ys) + 6,
+    ];
+    const inside = [...screen.keys()].filter((i) => {
+      const [x, y] = screen[i]!;
+      return x >= x0 && x <= x1 && y >= y0 && y <= y1 && run.pYoung[i]! >= 0.5;
+    });
+    const box = (await page.locator('[data-testid="galaxy-view"] canvas').boundingBox())!;
+    await page.getByTestId('box-select').click();
+    await page.mouse.move(box.x + x0, box.y + y0);
+    await page.mouse.down();
+    await page.mouse.move(box.x + x1, box.y + y1, { steps: 4 });
+    await page.mouse.up();
+    const selection = page.getByTestId('selection');
+    await selection.waitFor();
+    const count = Number(await selection.getAttribute('data-count'));
+    // The page projects with its own camera: a star on the box's edge may fall either way.
+    expect(Math.abs(count - inside.length)).toBeLessThanOrEqual(2);
+    expect(count).toBeGreaterThanOrEqual(members.length - 2);
+    expect(await page.getByTestId('cmd').getAttribute('data-subset')).toBe(String(count));
+    expect(Number(await page.getByTestId('cmd').getAttribute('data-shown'))).toBeGreaterThan(1000);
+    expect(await page.getByTestId('selection-table').locator('tbody tr').count()).toBe(Math.min(count, 200));
+  }, 60_000);
+
+  it('opens the Star view for a clicked member, with its CMD place and predictive SED', async () => {
+    await page.locator('input[name="p-young-min"]').fill('0');
+    await page.getByRole('button', { name: 'Clear' }).click();
+    // Stars younger than 100 Myr only, as in the picking test: the old field would hide the members.
+    await page.locator('input[name="age-max"]').fill('100');
+    await settle();
+    const screen = await faceOnScreen(run.positions, run.count);
+    const box = (await page.locator('[data-testid="galaxy-view"] canvas').boundingBox())!;
+    const shown = [...screen.keys()].filter((i) => run.logAge[i]! <= 8);
+    // The cluster member farthest on screen from any shown star of another group: whichever star the
+    // pick window finds there (the nearest drawn one) is of the same cluster.
+    const gap = (i: number): number =>
+      Math.min(
+        ...shown
+          .filter((j) => cluster[j] !== cluster[i])
+          .map((j) => Math.hypot(screen[j]![0] - screen[i]![0], screen[j]![1] - screen[i]![1])),
+      );
+    const members = shown.filter((i) => Number.isFinite(cluster[i]!));
+    const gaps = new Map(members.map((i) => [i, gap(i)]));
+    const member = members.sort((a, b) => gaps.get(b)! - gaps.get(a)!)[0];
+    expect(member).toBeDefined();
+    expect(gaps.get(member!)).toBeGreaterThan(3);
+    const [x, y] = screen[member!]!;
+    await page.mouse.click(box.x + x, box.y + y);
+    const picked = Number(await page.locator('.selected').getAttribute('data-selected'));
+    expect(cluster[picked]).toBe(cluster[member!]);
+    const star = page.getByTestId('star-view');
+    await expect
+      .poll(() => star.textContent(), { timeout: 30_000 })
+      .toContain(`Star ${run.sourceId[picked]} row ${run.inputRow![picked]} `);
+    await expect.poll(() => page.getByTestId('star-marginal').count(), { timeout: 30_000 }).toBe(5);
+    await page.getByTestId('star-corner').waitFor();
+    const cmd = star.getByTestId('cmd');
+    await cmd.waitFor({ timeout: 60_000 });
+    expect(await cmd.getAttribute('data-marked')).not.toBe('');
+    const sed = star.getByTestId('star-sed');
+    await sed.waitFor({ timeout: 60_000 });
+    // The demo run kept 32 samples per star: all are drawn; most fall on the isochrones.
+    expect(await sed.textContent()).toMatch(/over 32\s+posterior draws/);
+    expect(Number(await sed.getAttribute('data-alive'))).toBeGreaterThanOrEqual(16);
+    expect(await sed.getAttribute('data-predicted')).toBe('10');
+    expect(Number(await sed.getAttribute('data-observed'))).toBeGreaterThanOrEqual(3);
+    await sed.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'galaxy-star.png') });
+    await page.locator('input[name="age-max"]').fill('15000');
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });

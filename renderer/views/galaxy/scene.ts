@@ -147,8 +147,6 @@ export class GalaxyScene {
       uniforms: this.uniforms,
       vertexShader,
       fragmentShader: colourShader,
-      transparent: true,
-      depthWrite: false,
     });
     this.pickMaterial = new THREE.ShaderMaterial({
       uniforms: this.uniforms,
@@ -224,6 +222,13 @@ export class GalaxyScene {
 
   setUncertaintyStyle(style: UncertaintyStyle): void {
     this.uniforms.uncertainty.value = style === 'size' ? 1 : style === 'alpha' ? 2 : 0;
+    // Blending only when alpha carries the uncertainty: it costs fill rate on a software rasteriser.
+    const blend = style === 'alpha';
+    if (this.material.transparent !== blend) {
+      this.material.transparent = blend;
+      this.material.depthWrite = !blend;
+      this.material.needsUpdate = true;
+    }
   }
 
   /**

@@ -49,7 +49,7 @@ async function timeGalaxy(count: number, frames: number): Promise<number> {
     distanceErrorPc: zeros,
     vLKms: zeros,
     vBKms: zeros,
-    sourceId: new Float64Array(tree.order.length),
+    sourceId: new BigInt64Array(tree.order.length),
     inputRow: null,
     pYoung: zeros,
     colour: zeros,

@@ -86,7 +86,7 @@ describe('a run in the Galaxy view', () => {
     expect([...source.pYoung].map((p) => Math.round(p * 10) / 10)).toEqual([0.9, 0.8, 0]);
     expect(source.colour[0]).toBeCloseTo(0.9, 5);
     expect(source.absMag[2]).toBeCloseTo(14 - 5 * Math.log10(100), 5);
-    expect(source.sourceId[1]).toBe(Number(stars[1]!.sourceId));
+    expect(source.sourceId[1]).toBe(stars[1]!.sourceId);
     expect([...source.inputRow!]).toEqual([0, 1, 2]);
   });
 
