@@ -24,7 +24,6 @@ import {
   schemaOf,
   shardColumns,
   truthColumns,
-  type ColumnSpec,
 } from './columns.ts';
 import {
   buildModel,
