@@ -214,14 +214,23 @@ def build_btsettl() -> dict[str, object]:
 
 
 # ---- high-resolution windows for survey spectra (LAMOST/BOSS optical, APOGEE H band) ----
-HIRES_WINDOWS = [(3550.0, 10500.0, 1.0 / 5000.0), (15000.0, 17100.0, 1.0 / 3000.0)]
+# BT-Settl's own sample points. Up to 5900 K the files sample the optical on even Angstroms (2 A) or, for
+# 4100-5900 K below ~7500 A, on multiples of 5 A, and H on multiples of 5 A: the union of those points
+# holds every such file exactly, jagged molecular bands included (resampling onto a log grid had clipped
+# peaks by up to 10 % after the LSF). Hotter files are sampled irregularly (1.4-5 A, their own points) and
+# are interpolated linearly onto the same points: where their sampling is coarser than a survey's LSF,
+# single-sample lines then differ from the file's own interpolant by a few % (test_physics_survey.py).
+HIRES_WINDOWS = [(3550.0, 10500.0, (2.0, 5.0)), (15000.0, 17100.0, (5.0,))]
 HIRES_TEFF = [2000.0 + 200.0 * i for i in range(26)]  # 2000-7000 K
 HIRES_LOGG = [2.5, 3.0, 3.5, 4.0, 4.5, 5.0, 5.5]
 
 
 def hires_wavelength() -> np.ndarray:
-    """Log-uniform grids at about BT-Settl's own sampling: 2 A in the optical (R ~ 5000/pixel), 5 A in H."""
-    parts = [np.exp(np.arange(np.log(lo), np.log(hi), step)) for lo, hi, step in HIRES_WINDOWS]
+    """The union of BT-Settl's 2 A and 5 A sample points in the optical window, 5 A in H."""
+    parts = [
+        np.unique(np.concatenate([np.arange(lo, hi + 1e-6, step) for step in steps]))
+        for lo, hi, steps in HIRES_WINDOWS
+    ]
     return np.concatenate(parts)
 
 
@@ -253,7 +262,13 @@ def build_btsettl_hires() -> dict[str, object]:
     )
     grid.axis("teff", "K", HIRES_TEFF)
     grid.axis("logg", "log10 cm s-2", HIRES_LOGG)
-    grid.add("wavelength", wave, "float64", "Angstrom", "two log-uniform windows")
+    grid.add(
+        "wavelength",
+        wave,
+        "float64",
+        "Angstrom",
+        "BT-Settl sample points: 2 A and 5 A in 3550-10500 A, 5 A in H",
+    )
     grid.add(
         "mask",
         np.isfinite(out[..., 0]).astype(np.uint8),
@@ -268,7 +283,8 @@ def build_btsettl_hires() -> dict[str, object]:
         "[teff, logg, wavelength], surface flux",
     )
     grid.notes.append(
-        f"Linear interpolation of the native 2 A (optical) / 5 A (H) samples; quantisation <= {err:.1e} dex."
+        "BT-Settl's own 2 A / 5 A sample points (exact for Teff <= 5900 K; hotter files, sampled"
+        f" irregularly, are interpolated linearly); quantisation <= {err:.1e} dex."
     )
     grid.notes.append(
         "Library resolution: R ~ 2500-5000 optical, ~3000 in H (APOGEE-like spectra are library-limited)."

@@ -7,6 +7,7 @@ import { extinctionCurve, type ExtinctionLaw } from '../../electron/forward/phys
 import { abMagnitude, vegaMagnitude } from '../../electron/forward/physics/synthetic-photometry.ts';
 import { forwardStar } from '../../electron/forward/physics/star.ts';
 import { xpSpectrum } from '../../electron/forward/physics/xp.ts';
+import { surveySpectrum, type SurveyName } from '../../electron/forward/physics/survey-spectra.ts';
 import type { LibraryName } from '../../electron/forward/physics/atmospheres.ts';
 import { loadRobitailleModelSet } from '../../electron/forward/physics/robitaille.ts';
 import { loadIsochrones, type IsochroneSetName } from '../../electron/forward/physics/isochrones.ts';
@@ -16,6 +17,15 @@ type Request =
   | { kind: 'extinction'; law: ExtinctionLaw; rv: number; wavelength: number[] }
   | { kind: 'robitaille'; dir: string; filters: string[] }
   | { kind: 'isochrone'; set: IsochroneSetName; massInit: number[]; logAge: number[]; mh: number[] }
+  | {
+      kind: 'survey';
+      survey: SurveyName;
+      teff: number;
+      logg: number;
+      mh: number;
+      radius: number;
+      distance: number;
+    }
   | {
       kind: 'star' | 'xp';
       teff: number;
@@ -78,6 +88,16 @@ const answers = requests.map((req) => {
         Object.entries(set.parameters).map(([k, v]) => [k, Array.from(v)]),
       );
       return { config: set.config, modelNames: set.modelNames, parameters, filters };
+    }
+    case 'survey': {
+      const { teff, logg, mh, radius, distance } = req;
+      const r = surveySpectrum(req.survey, { teff, logg, mh, radius, distancePc: distance, av: 0, rv: 3.1 });
+      return {
+        wavelength: Array.from(r.wavelength),
+        flux: Array.from(r.flux),
+        error: Array.from(r.error),
+        snr: r.snr,
+      };
     }
     case 'star':
     case 'xp': {

@@ -2,8 +2,8 @@
 // over typed-array columns (the simulator's path), with a noise model that scales with magnitude.
 //
 // Library: the BT-Settl CIFIST high-resolution windows in assets/grids (spectra-btsettl: 2000-7000 K,
-// log g 2.5-5.5, solar; BT-Settl has no log g < 4 at Teff <= 4000 K, those nodes are filled from the
-// nearest gravity and flagged). Outside 2000-7000 K there is no high-resolution library: the row is NaN
+// log g 2.5-5.5, solar, on the files' own 2 A / 5 A sample points in 3550-10500 A and 15000-17100 A;
+// BT-Settl has no log g < 4 at Teff <= 4000 K, those nodes are filled from the nearest gravity and flagged). Outside 2000-7000 K there is no high-resolution library: the row is NaN
 // and flagged SPEC_OUTSIDE.
 //
 // [M/H]: BT-Settl here is solar only. The metallicity dependence is the same differential the photometry
@@ -25,8 +25,8 @@
 //   them (effective R ~ 3000, not 22500). Chip gaps are not cut.
 // Interpolation: bilinear in (Teff, log g) of F / (sigma Teff^4), linear in flux (not log flux) so that it
 // commutes with the LSF convolution and keeps int F dlambda = sigma Teff^4 between nodes.
-// LSF: a Gaussian of FWHM = lambda / R integrated over each library interval (library treated as piecewise
-// constant between midpoints). The batch path convolves every library node once (per survey) and then
+// LSF: a Gaussian of FWHM = lambda / R integrated exactly against the library's piecewise-linear
+// interpolant (LsfMatrix). The batch path convolves every library node once (per survey) and then
 // interpolates the convolved node spectra; the one-star path interpolates first and convolves after. They
 // are the same up to the smooth factors (reddening, [M/H] differential at R = 200) being applied after the
 // convolution instead of before (tested: < 0.5 % per pixel).
@@ -123,6 +123,8 @@ const C_AA_S = 2.99792458e18;
 const LN10 = Math.LN10;
 const RSUN_PER_PC_SQ = (RSUN_CM / PC_CM) ** 2;
 const FWHM_PER_SIGMA = 2.3548200450309493;
+/** library steps are <= ~6 A; anything wider is the gap between its two windows */
+const MAX_LIBRARY_STEP = 50;
 
 export function isSurveyName(name: string): name is SurveyName {
   return Object.hasOwn(SURVEYS, name);
@@ -157,8 +159,6 @@ class HiresLibrary {
   readonly norm: Float32Array;
   /** 1 where the node was filled from the nearest gravity */
   readonly filled: Uint8Array;
-  /** interval edges (midpoints between samples) */
-  readonly edges: Float64Array;
 
   constructor(dir: string) {
     const g = loadGrid('spectra-btsettl', dir);
@@ -191,13 +191,6 @@ class HiresLibrary {
         for (let w = 0; w < nw; w++) this.norm[to + w] = 10 ** ((raw[from + w] as number) - shift);
       }
     }
-    const n = nw;
-    this.edges = new Float64Array(n + 1);
-    for (let k = 1; k < n; k++)
-      this.edges[k] = 0.5 * ((this.wave[k - 1] as number) + (this.wave[k] as number));
-    this.edges[0] = (this.wave[0] as number) - 0.5 * ((this.wave[1] as number) - (this.wave[0] as number));
-    this.edges[n] =
-      (this.wave[n - 1] as number) + 0.5 * ((this.wave[n - 1] as number) - (this.wave[n - 2] as number));
   }
 }
 
@@ -212,33 +205,47 @@ function hires(dir: string): HiresLibrary {
   return l;
 }
 
-/** Sparse Gaussian-LSF matrix from library intervals to survey pixels. */
+/**
+ * Sparse Gaussian-LSF matrix from library samples to survey pixels: the exact integral of the Gaussian
+ * times the library's piecewise-linear interpolant, so spectra stay smooth where the LSF is narrower than
+ * the library sampling (APOGEE) and jagged molecular bands are not turned into steps. Over one interval
+ * [a, b] of width h, with P = Phi(b) - Phi(a) and M = int (x - mu) G = -sigma^2 (phi(b) - phi(a)), the
+ * weight of the right-hand sample is (M + (mu - a) P) / h and that of the left-hand one P minus it.
+ */
 class LsfMatrix {
   readonly starts: Int32Array;
   readonly weights: Float64Array[];
 
   constructor(survey: SurveyName, lib: HiresLibrary, wave: Float64Array) {
     const s = SURVEYS[survey];
-    const e = lib.edges;
-    const nl = lib.wave.length;
+    const x = lib.wave;
+    const nl = x.length;
     this.starts = new Int32Array(wave.length);
     this.weights = [];
     let lo = 0;
     for (let i = 0; i < wave.length; i++) {
       const mu = wave[i] as number;
       const sigma = mu / s.resolution / FWHM_PER_SIGMA;
-      while (lo < nl - 1 && (e[lo + 1] as number) < mu - 5 * sigma) lo++;
+      while (lo < nl - 1 && (x[lo + 1] as number) < mu - 5 * sigma) lo++;
       let hi = lo;
-      while (hi < nl && (e[hi] as number) < mu + 5 * sigma) hi++;
-      const w = new Float64Array(hi - lo);
+      while (hi < nl - 1 && (x[hi] as number) < mu + 5 * sigma) hi++;
+      const w = new Float64Array(hi - lo + 1);
+      const cdf = (v: number): number => 0.5 * (1 + erf((v - mu) / (Math.SQRT2 * sigma)));
+      const pdf = (v: number): number =>
+        Math.exp(-0.5 * ((v - mu) / sigma) ** 2) / (sigma * Math.sqrt(2 * Math.PI));
       let norm = 0;
       for (let k = lo; k < hi; k++) {
-        const v =
-          0.5 *
-          (erf(((e[k + 1] as number) - mu) / (Math.SQRT2 * sigma)) -
-            erf(((e[k] as number) - mu) / (Math.SQRT2 * sigma)));
-        w[k - lo] = v;
-        norm += v;
+        const xa = x[k] as number;
+        const xb = x[k + 1] as number;
+        const h = xb - xa;
+        // the gap between the optical and H windows is not library data
+        if (h > MAX_LIBRARY_STEP) continue;
+        const p = cdf(xb) - cdf(xa);
+        const m = -sigma * sigma * (pdf(xb) - pdf(xa));
+        const right = (m + (mu - xa) * p) / h;
+        w[k - lo] = (w[k - lo] as number) + p - right;
+        w[k + 1 - lo] = (w[k + 1 - lo] as number) + right;
+        norm += p;
       }
       if (norm < 0.99) {
         throw new Error(
