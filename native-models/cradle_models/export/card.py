@@ -30,7 +30,12 @@ CARD_FILE = "card.json"
 def cost(
     config: SimformerConfig, variables: list[Variable], solver: str, steps: int, samples: int
 ) -> dict[str, Any]:
-    """FLOPs per star (2 × multiply-adds) for the posterior case: observables observed, parameters latent."""
+    """FLOPs per star (2 × multiply-adds) for the posterior case: observables observed, parameters latent.
+
+    Counted per sample as ``multiply_adds_per_evaluation`` gives them (the host and the Infer view
+    read this breakdown). The exported velocity graph computes the time embedding and the adaLN
+    modulations once per star rather than per sample, so at 128 samples this is an upper bound
+    (≈ 1.5× the work done for the tiny preset, whose per-sample work is smallest)."""
     n_latent = sum(v.role == "parameter" for v in variables)
     n_context = max(len(variables) - n_latent, 1)
     macs = multiply_adds_per_evaluation(config, n_context, n_latent)

@@ -1,7 +1,7 @@
 """Benchmark models: a Simformer with random weights at a preset's size, exported with cradle_models'
-own graph and card code (the card's sampler defaults are those of the committed toy model: Heun,
-16 steps, 128 samples), plus its PyTorch weights for the PyTorch peer. Random weights cost the same
-as trained ones.
+own graph and card code, with the sampler defaults of the committed toy model's card (the shipped
+default model), plus its PyTorch weights for the PyTorch peer. Random weights cost the same as trained
+ones.
 
     python make_model.py OUT_DIR {tiny|small} N_PARAMETERS N_OBSERVABLES
 """
@@ -16,7 +16,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "native-models"))
 
-from cradle_models.export.card import build_card, write_card
+from cradle_models.export.card import build_card, read_card, write_card
 from cradle_models.export.graphs import export_onnx
 from cradle_models.nets.simformer import Simformer, SimformerConfig
 from cradle_models.training.config import preset
@@ -55,7 +55,9 @@ def main() -> int:
         variables,
         config,
         training={"note": "untrained (benchmark)"},
-        sampler={"solver": "heun", "steps": 16, "samples_per_star": 128},
+        sampler=read_card(ROOT / "native-models" / "models" / "toy-gaussian")[
+            "sampler"
+        ],
         time_sampling="uniform",
         prior="none",
     )

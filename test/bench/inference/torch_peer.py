@@ -21,14 +21,42 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "native-models"))
 
 from cradle_models.export.card import read_card
-from cradle_models.export.sampler import posterior_samples_torch
+from cradle_models.export.sampler import Solver, integrate, posterior_samples_torch
 from cradle_models.nets.simformer import Simformer, SimformerConfig
-from cradle_models.nets.tokens import attention_masks, split_tokens
+from cradle_models.nets.tokens import TokenSet, attention_masks, split_tokens
+
+
+def rows_sample(
+    model: Simformer,
+    context: TokenSet,
+    latent: TokenSet,
+    ctx_mask: torch.Tensor,
+    lat_mask: torch.Tensor,
+    noise: np.ndarray,
+    steps: int,
+    solver: Solver,
+) -> np.ndarray:
+    """The same posterior with the trained network's own layout: one row per sample."""
+    b, s, nl = noise.shape
+    with torch.no_grad():
+        kv = model.encode(context.ids, context.values, context.errors, ctx_mask)
+    kv = kv.repeat_interleave(s, 0)
+    ids = latent.ids.repeat_interleave(s, 0)
+    errs = latent.errors.repeat_interleave(s, 0)
+    mask = lat_mask.repeat_interleave(s, 0)
+
+    @torch.no_grad()
+    def fn(x: np.ndarray, t: float) -> np.ndarray:
+        tt = torch.full((x.shape[0],), t)
+        return model.velocity(ids, torch.as_tensor(x), errs, tt, kv, mask).numpy()
+
+    return integrate(fn, noise.reshape(b * s, nl), steps, solver)
 
 
 def main() -> int:
     folder, n_stars, threads = Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
     per_batch = int(sys.argv[4]) if len(sys.argv) > 4 else 64
+    layout = sys.argv[5] if len(sys.argv) > 5 else "stars"
     torch.set_num_threads(threads)
     card = read_card(folder)
     arch = card["architecture"]
@@ -68,6 +96,12 @@ def main() -> int:
         noise = rng.standard_normal((b, samples, latent.values.shape[1])).astype(
             np.float32
         )
+        if layout == "rows":
+            rows_sample(
+                model, context, latent, ctx_mask, lat_mask, noise, steps, solver
+            )
+            done += b
+            continue
         posterior_samples_torch(
             model,
             context.ids.numpy(),
