@@ -1,5 +1,6 @@
 // Forward-physics benchmark: photometry (10 bands) from the BC tables for 1,000,000 stars on one thread
-// and on 1 and 2 worker threads (photometry-workers.ts), and XP-like spectra, with direct integration
+// and on 1 and 2 worker threads (photometry-workers.ts), XP-like spectra and LAMOST/BOSS/APOGEE-like
+// spectra (2,000 stars each), with direct integration
 // (SED interpolation + reddening + passband integrals per star) as the in-run reference. Prints wall
 // stars/s and stars per CPU-second (process-wide CPU, all threads: the machine is shared, so wall rates
 // depend on the load). `npm run bench -- forward-physics`; CRADLE_BENCH_STARS and CRADLE_BENCH_XP_STARS
@@ -12,11 +13,13 @@ import {
   type PhotometryBatch,
 } from '../../../electron/forward/physics/bc-tables.ts';
 import { PhotometryWorkers } from '../../../electron/forward/physics/photometry-workers.ts';
+import { SURVEYS, SurveySpectraModel } from '../../../electron/forward/physics/survey-spectra.ts';
 import { XP_N, XpBatchModel } from '../../../electron/forward/physics/xp.ts';
 
 const N = Number(process.env['CRADLE_BENCH_STARS'] ?? 1_000_000);
 const N_XP = Number(process.env['CRADLE_BENCH_XP_STARS'] ?? N);
 const N_DIRECT = 5_000;
+const N_SURVEY = 2_000;
 const XP_CHUNK = 10_000;
 
 let seed = 20261126;
@@ -134,3 +137,21 @@ console.log(
 console.log(
   `photometry + XP: ${Math.round(1 / (1 / photRate + 1 / (N_XP / tXp)))} stars/s, ${Math.round(1 / (1 / photCpuRate + 1 / xpCpuRate))} per CPU-second (target for photometry alone: >= 500000 stars/s on 2 cores)`,
 );
+
+// survey-like spectra (noise-free flux, errors and a noisy draw), stars inside the library's 2000-7000 K
+for (const survey of Object.keys(SURVEYS) as (keyof typeof SURVEYS)[]) {
+  let model: SurveySpectraModel | undefined;
+  const tBuild = seconds(() => (model = new SurveySpectraModel(survey)));
+  if (!model) throw new Error('no survey model');
+  const built = model;
+  const cool = Object.fromEntries(
+    Object.entries(stars).map(([k, v]) => [k, (v as Float64Array).slice(0, N_SURVEY)]),
+  ) as unknown as PhotometryBatch;
+  cool.teff.forEach((t, i) => (cool.teff[i] = 3000 + (t % 4000)));
+  const size = N_SURVEY * built.pixels;
+  const out = { flux: new Float32Array(size), error: new Float32Array(size), noisy: new Float32Array(size) };
+  const t = seconds(() => built.run(cool, out, rnd));
+  console.log(
+    `${survey} spectra (${built.pixels} pixels, flux + error + noisy), ${N_SURVEY} stars: build ${tBuild.toFixed(2)} s, ${Math.round(N_SURVEY / t)} stars/s (${Math.round(N_SURVEY / cpu)} per CPU-second)`,
+  );
+}
