@@ -41,6 +41,14 @@ export interface SimulationModel {
   mixtureMode: boolean;
   /** Disc light for stars with a disc; null when the config turns discs off. */
   diskLight: DiskLight | null;
+  /** The brightness curves the samplers were built from, for worker threads to reuse (buildModel's
+   * `curves`), so each thread does not recompute them through the photometry. */
+  curves: ModelCurves;
+}
+
+export interface ModelCurves {
+  field: BrightnessCurve[];
+  broadAge: BrightnessCurve | null;
 }
 
 const MASS_GRID = 240;
@@ -93,7 +101,11 @@ function ageGrid(loGyr: number, hiGyr: number): number[] {
   return Array.from({ length: steps }, (_, i) => lo + ((hi - lo) * i) / (steps - 1));
 }
 
-export function buildModel(config: SimulationConfig, port: PhotometryPort): SimulationModel {
+export function buildModel(
+  config: SimulationConfig,
+  port: PhotometryPort,
+  curves?: ModelCurves,
+): SimulationModel {
   const imf = new Imf();
   const dust = new DustModel(config.dust, config.seed);
   const band = config.magnitudeLimit.band;
@@ -104,35 +116,42 @@ export function buildModel(config: SimulationConfig, port: PhotometryPort): Simu
 
   const fieldLaws = COMPONENTS.filter((c) => config.components.includes(c.id));
   let field: FieldSampler | null = null;
+  const fieldCurves: BrightnessCurve[] = [];
   if (config.mixture.field > 0) {
-    const sources: FieldSource[] = fieldLaws.map((law) => ({
-      code: law.code,
-      density: (g) => massDensity(law, g),
-      starsPerMass: starsPerLivingMass(imf, (law.ageGyr[0] + law.ageGyr[1]) / 2),
-      brightness: brightnessCurve(port, band, ageGrid(law.ageGyr[0], law.ageGyr[1]), [
-        law.mhMean - 2 * law.mhSigma,
-        law.mhMean,
-        law.mhMean + 2 * law.mhSigma,
-      ]),
-    }));
+    const sources: FieldSource[] = fieldLaws.map((law, i) => {
+      const brightness =
+        curves?.field[i] ??
+        brightnessCurve(port, band, ageGrid(law.ageGyr[0], law.ageGyr[1]), [
+          law.mhMean - 2 * law.mhSigma,
+          law.mhMean,
+          law.mhMean + 2 * law.mhSigma,
+        ]);
+      fieldCurves.push(brightness);
+      return {
+        code: law.code,
+        density: (g) => massDensity(law, g),
+        starsPerMass: starsPerLivingMass(imf, (law.ageGyr[0] + law.ageGyr[1]) / 2),
+        brightness,
+      };
+    });
     field = new FieldSampler(region, 1, maxDistance, config.magnitudeLimit.max, sources);
   }
 
   let broadAge: FieldSampler | null = null;
+  let broadAgeCurve: BrightnessCurve | null = null;
   if (config.mixture.broadAge > 0) {
     const thin = COMPONENTS.filter((c) => c.id.startsWith('thin'));
     const [a0, a1] = config.broadAgePrior.logAge;
     const [m0, m1] = config.broadAgePrior.mh;
+    broadAgeCurve =
+      curves?.broadAge ??
+      brightnessCurve(port, band, ageGrid(10 ** a0 / 1e9, 10 ** a1 / 1e9), [m0, (m0 + m1) / 2, m1]);
     broadAge = new FieldSampler(region, 1, maxDistance, config.magnitudeLimit.max, [
       {
         code: COMPONENT_BROAD_AGE,
         density: (g) => thin.reduce((sum, law) => sum + massDensity(law, g), 0),
         starsPerMass: 1,
-        brightness: brightnessCurve(port, band, ageGrid(10 ** a0 / 1e9, 10 ** a1 / 1e9), [
-          m0,
-          (m0 + m1) / 2,
-          m1,
-        ]),
+        brightness: broadAgeCurve,
       },
     ]);
   }
@@ -144,5 +163,17 @@ export function buildModel(config: SimulationConfig, port: PhotometryPort): Simu
     return rng.poisson((cluster.massMsun as number) / meanMass);
   });
   const diskLight = config.disks ? new DiskLight(port.bands) : null;
-  return { config, port, dust, imf, fieldLaws, field, broadAge, clusterMembers, mixtureMode, diskLight };
+  return {
+    config,
+    port,
+    dust,
+    imf,
+    fieldLaws,
+    field,
+    broadAge,
+    clusterMembers,
+    mixtureMode,
+    diskLight,
+    curves: { field: fieldCurves, broadAge: broadAgeCurve },
+  };
 }

@@ -451,7 +451,7 @@ export async function runSimulation(options: RunOptions): Promise<RunSummary> {
     shared === undefined
       ? options.port
       : { ...options.port, options: { ...options.port.options, ...shared } };
-  const init: WorkerInit = { config, port: workerPort, splineFile: options.splineFile };
+  const init: WorkerInit = { config, port: workerPort, splineFile: options.splineFile, curves: model.curves };
   const runner = new ChunkRunner(model, splines, init, options.workers);
   const inFlightLimit = Math.max(1, options.workers) * 2;
   const rowsBySource = [0, 0, 0];

@@ -13,7 +13,10 @@ const init = (workerData as { init: WorkerInit }).init;
 
 const ready = (async () => {
   const photometry = await loadPort(init.port);
-  return { model: buildModel(init.config, photometry), splines: loadGaiaSplines(init.splineFile) };
+  return {
+    model: buildModel(init.config, photometry, init.curves),
+    splines: loadGaiaSplines(init.splineFile),
+  };
 })();
 
 port.on('message', (spec: ChunkSpec) => {

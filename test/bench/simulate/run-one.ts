@@ -11,12 +11,13 @@ const started = performance.now();
 let firstMs = 0;
 let firstRows = 0;
 let firstCpu = { user: 0, system: 0 };
+const config = parseSimulationConfig({ ...PRESETS.field, stars }, 'bench');
 const summary = await runSimulation({
-  config: parseSimulationConfig({ ...PRESETS.field, stars }, 'bench'),
+  config,
   outDir: out,
   shards: false,
   workers,
-  port: physicsPortSpec(),
+  port: physicsPortSpec(config.physics),
   splineFile: gaiaSplineFile(sharedDataDir()),
   assetsHash: null,
   onProgress: (p) => {
@@ -35,6 +36,7 @@ console.log(
     rows: summary.rows,
     candidates: summary.candidates,
     startupS: (firstMs - started) / 1000,
+    totalS: (end - started) / 1000,
     steadyS,
     rowsPerS: (summary.rows - firstRows) / steadyS,
     cpuS: (cpu.user + cpu.system) / 1e6,
