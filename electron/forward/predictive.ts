@@ -4,7 +4,7 @@
 // view compares a star's observed SED with what the forward model says its posterior implies. Binaries
 // and YSO disks, which the simulator adds on top, are left out (a single-star prediction). Also the band
 // pivot wavelengths that place the bands on the SED's wavelength axis.
-import { BANDS, loadPassbands, type Band } from './physics/bands.ts';
+import { BANDS, loadPassbands, type Band, type Passband } from './physics/bands.ts';
 import { physicsPort } from './simulate/physics-port.ts';
 import { allocateInputs, allocateOutputs, type PhotometryPort } from './simulate/photometry-port.ts';
 
@@ -55,21 +55,24 @@ export function predictMagnitudes(draws: ParameterDraws, photometry?: Photometry
 }
 
 /**
- * Pivot wavelength of each band, Å: λp² = ∫ T λ dλ / ∫ T λ⁻¹ dλ for a photon-counting response T
- * (Tokunaga & Vacca 2005, PASP 117, 421, eq. A11), trapezoidal on the passband's own grid.
+ * Pivot wavelength of a photon-counting band, Å: λp² = ∫ T λ dλ / ∫ T λ⁻¹ dλ (Tokunaga & Vacca 2005,
+ * PASP 117, 421, eq. A11), trapezoidal on the passband's own grid.
  */
+export function pivotWavelength(band: Passband): number {
+  const { wavelength: l, response: t } = band;
+  let num = 0;
+  let den = 0;
+  for (let i = 1; i < l.length; i++) {
+    const dl = l[i]! - l[i - 1]!;
+    num += 0.5 * dl * (t[i]! * l[i]! + t[i - 1]! * l[i - 1]!);
+    den += 0.5 * dl * (t[i]! / l[i]! + t[i - 1]! / l[i - 1]!);
+  }
+  return Math.sqrt(num / den);
+}
+
+/** The pivot wavelength of each of the ten bands, Å. */
 export function pivotWavelengths(): Record<Band, number> {
   const out = {} as Record<Band, number>;
-  loadPassbands().forEach((band, k) => {
-    const { wavelength: l, response: t } = band;
-    let num = 0;
-    let den = 0;
-    for (let i = 1; i < l.length; i++) {
-      const dl = l[i]! - l[i - 1]!;
-      num += 0.5 * dl * (t[i]! * l[i]! + t[i - 1]! * l[i - 1]!);
-      den += 0.5 * dl * (t[i]! / l[i]! + t[i - 1]! / l[i - 1]!);
-    }
-    out[BANDS[k]!] = Math.sqrt(num / den);
-  });
+  loadPassbands().forEach((band, k) => (out[BANDS[k]!] = pivotWavelength(band)));
   return out;
 }
