@@ -19,6 +19,7 @@ import { quantileSorted, YOUNG_COLUMN, YOUNG_LOG_AGE } from '../../electron/infe
 import { repoRoot } from './harness.ts';
 
 const SAMPLES = 32;
+const STAND_IN_NAME = 'stand-in-stellar';
 const WIDTHS: Record<string, (truth: number) => number> = {
   log_age: () => 0.15,
   mass_init: (m) => 0.05 * m,
@@ -37,16 +38,13 @@ function tableOf(columns: Record<string, Vector>): Table {
   return buildTable(Object.entries(columns).map(([name, vector]) => ({ name, vector, info: {} })));
 }
 
-/** Writes `<out>/model` (stand-in card) and `<out>/run` for the demo sky in `demoDir`; returns the run. */
-export async function writeDemoRun(demoDir: string, out: string): Promise<string> {
-  const truth = (await readParquet(join(demoDir, 'truth.parquet'))).table;
-  const catalog = (await readParquet(join(demoDir, 'catalog.parquet'))).table;
-  const n = truth.numRows;
-  const modelDir = join(out, 'model');
-  const runDir = join(out, 'run');
-  mkdirSync(runDir, { recursive: true });
-  const toy = join(repoRoot, 'native-models', 'models', 'toy-gaussian');
+/**
+ * A model folder whose card names stellar variables (log_age, mass_init; Gaia G, BP, RP) around the toy
+ * model's graphs: enough for runs.star, which reads the card and never runs the graphs.
+ */
+export function writeStandInModel(modelDir: string): void {
   mkdirSync(modelDir, { recursive: true });
+  const toy = join(repoRoot, 'native-models', 'models', 'toy-gaussian');
   for (const file of ['context.onnx', 'velocity.onnx']) cpSync(join(toy, file), join(modelDir, file));
   const card = JSON.parse(readFileSync(join(toy, 'card.json'), 'utf8')) as {
     name: string;
@@ -59,12 +57,23 @@ export async function writeDemoRun(demoDir: string, out: string): Promise<string
     x_1: 'gaia.bp',
     x_2: 'gaia.rp',
   };
-  card.name = 'stand-in-stellar';
+  card.name = STAND_IN_NAME;
   for (const v of card.variables) {
     v.name = names[v.name] ?? v.name;
     if (v.name.startsWith('gaia.')) v.survey = 'gaia';
   }
   writeFileSync(join(modelDir, 'card.json'), JSON.stringify(card));
+}
+
+/** Writes `<out>/model` (stand-in card) and `<out>/run` for the demo sky in `demoDir`; returns the run. */
+export async function writeDemoRun(demoDir: string, out: string): Promise<string> {
+  const truth = (await readParquet(join(demoDir, 'truth.parquet'))).table;
+  const catalog = (await readParquet(join(demoDir, 'catalog.parquet'))).table;
+  const n = truth.numRows;
+  const modelDir = join(out, 'model');
+  const runDir = join(out, 'run');
+  mkdirSync(runDir, { recursive: true });
+  writeStandInModel(modelDir);
 
   let seed = 20261126;
   const uniform = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
@@ -119,7 +128,7 @@ export async function writeDemoRun(demoDir: string, out: string): Promise<string
   const now = new Date().toISOString();
   await writeRunRecord(runDir, {
     format: RUN_FORMAT,
-    model: { name: card.name, card_sha256: '', graphs_sha256: '' },
+    model: { name: STAND_IN_NAME, card_sha256: '', graphs_sha256: '' },
     input: { file: input, hdu: null, size: stat.size, mtime_ms: stat.mtimeMs, rows: n, mapping: {} },
     settings: {
       samples: SAMPLES,
