@@ -1,0 +1,116 @@
+"""``python -m cradle_models.export``: re-export a model folder from its checkpoint with the current
+export code — per-star velocity graph, training ranges in the card, parity fixture; the calibration
+kept when the sampler is unchanged, cleared (with the evidence recorded) when it changes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+import torch
+
+from cradle_models.data.sources import load_source, split_indices
+from cradle_models.export.__main__ import main
+from cradle_models.export.card import build_card, read_card, write_card
+from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.nets.simformer import Simformer, SimformerConfig
+from cradle_models.variables import fit_normalisation
+
+ROWS = 2000
+SEED = 3
+
+
+@pytest.fixture()
+def folder(tmp_path: Path) -> Path:
+    """A toy model folder as train.py leaves it, from before ranges: card (with a calibration) and
+    checkpoint, no graphs."""
+    source = load_source(None, "linear-gaussian", ROWS, SEED)
+    train = source.raw.subset(split_indices(ROWS, SEED)["train"])
+    variables = fit_normalisation(source.raw.variables, train.values)
+    config = SimformerConfig(
+        n_variables=len(variables), width=16, heads=2, context_layers=1, velocity_layers=1
+    )
+    torch.manual_seed(0)
+    model = Simformer(config)
+    with torch.no_grad():
+        for p in model.parameters():
+            p.normal_(0.0, 0.2)
+    torch.save({"model_config": config.to_dict(), "ema": model.state_dict()}, tmp_path / "checkpoint.pt")
+    card = build_card(
+        "cli-toy",
+        "re-export test",
+        variables,
+        config,
+        training={
+            "preset": "tiny",
+            "data": {
+                **source.meta,
+                "rows_train": len(train),
+                "rows_validation": ROWS // 20,
+                "rows_test": ROWS // 20,
+                "split_seed": SEED,
+            },
+        },
+        sampler={"solver": "heun", "steps": 16, "samples_per_star": 32},
+        time_sampling="uniform",
+        prior="toy",
+    )
+    card["calibration"] = {"step_sweep": [{"solver": "heun", "steps": 8, "max_coverage_error": 0.02}]}
+    write_card(card, tmp_path)
+    return tmp_path
+
+
+def test_reexport_writes_per_star_graph_ranges_and_keeps_calibration(folder: Path) -> None:
+    assert main(["--model", str(folder)]) == 0
+    card = read_card(folder)
+    velocity = onnx.load(str(folder / "velocity.onnx"))
+    values = next(i for i in velocity.graph.input if i.name == "latent_values")
+    assert [d.dim_param for d in values.type.tensor_type.shape.dim] == ["batch", "samples", "n_latent"]
+    assert card["calibration"] == {"step_sweep": [{"solver": "heun", "steps": 8, "max_coverage_error": 0.02}]}
+    assert "sampler_basis" not in card
+    # Ranges: the training split's [min, max] of each variable, in physical units.
+    raw = load_source(None, "linear-gaussian", ROWS, SEED).raw
+    train = raw.subset(split_indices(ROWS, SEED)["train"]).values
+    assert raw.values[:, 2].max() != train[:, 2].max() or raw.values[:, 2].min() != train[:, 2].min()
+    for j, v in enumerate(card["variables"]):
+        assert v["range"] == pytest.approx([train[:, j].min(), train[:, j].max()])
+    # The parity fixture is regenerated on the new graphs: one star, [1, samples, n_latent].
+    fixture = json.loads((folder / "parity.json").read_text())
+    case = fixture["cases"][0]
+    assert np.asarray(case["noise"]).ndim == 3 and fixture["steps"] == 16
+    model = OnnxSimformer(folder)
+    arrays = {k: np.asarray(case[k]) for k in case if k.startswith(("context_", "latent_"))}
+    got = model.sample(
+        arrays["context_ids"],
+        arrays["context_values"],
+        arrays["context_errors"],
+        arrays["context_mask"],
+        arrays["latent_ids"],
+        arrays["latent_errors"],
+        arrays["latent_mask"],
+        np.asarray(case["noise"], dtype=np.float32),
+        fixture["steps"],
+        "heun",
+    )
+    np.testing.assert_allclose(got, np.asarray(case["samples"]["heun"]), rtol=0, atol=1e-5)
+
+
+def test_changing_the_sampler_clears_calibration_and_records_the_evidence(folder: Path) -> None:
+    assert main(["--model", str(folder), "--steps", "8"]) == 0
+    card = read_card(folder)
+    assert card["sampler"] == {"solver": "heun", "steps": 8, "samples_per_star": 32}
+    assert card["calibration"] is None
+    assert card["sampler_basis"]["previous"]["steps"] == 16
+    assert card["sampler_basis"]["step_sweep"][0]["steps"] == 8
+    assert json.loads((folder / "parity.json").read_text())["steps"] == 8
+
+
+def test_a_checkpoint_of_another_architecture_is_refused(folder: Path) -> None:
+    state = torch.load(folder / "checkpoint.pt", weights_only=False)
+    state["model_config"]["width"] = 32
+    torch.save(state, folder / "checkpoint.pt")
+    with pytest.raises(SystemExit, match="differs from"):
+        main(["--model", str(folder)])
