@@ -1,7 +1,10 @@
 // One chunk of the simulation, start to finish: draw the chunk's stars from its source, put dust in
 // front of them, ask the physics for their magnitudes, add unresolved companions, keep what passes the
-// magnitude limit, and observe them with each survey. Every random draw comes from streams keyed by
-// (seed, chunk index, purpose), so a chunk's rows depend on nothing but the config and its index.
+// magnitude limit, and observe them with each survey. What only kept rows need (space velocities,
+// ICRS positions, astrometry, source_id) is computed after the cut: about half the candidates never
+// reach it. Every random draw comes from streams keyed by (seed, chunk index, purpose), so a chunk's rows
+// depend on nothing but the config and its index; source_id's running number is the candidate's place
+// in the run (chunk index x 2^ceil(log2 chunkSize) + candidate index), unique whatever is kept.
 import type { Band } from '../physics/bands.ts';
 import { componentById, type ComponentLaw } from '../population/components.ts';
 import {
