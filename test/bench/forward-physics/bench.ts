@@ -3,8 +3,8 @@
 // spectra (2,000 stars each), with direct integration
 // (SED interpolation + reddening + passband integrals per star) as the in-run reference. Prints wall
 // stars/s and stars per CPU-second (process-wide CPU, all threads: the machine is shared, so wall rates
-// depend on the load). `npm run bench -- forward-physics`; CRADLE_BENCH_STARS and CRADLE_BENCH_XP_STARS
-// change the sizes.
+// depend on the load). `npm run bench -- forward-physics`; CRADLE_BENCH_STARS, CRADLE_BENCH_XP_STARS and
+// CRADLE_BENCH_XP_THREAD_STARS (XP on 1 and 2 workers, default 200,000) change the sizes.
 import { availableParallelism, loadavg } from 'node:os';
 import { BANDS } from '../../../electron/forward/physics/bands.ts';
 import {
@@ -12,7 +12,7 @@ import {
   DirectPhotometry,
   type PhotometryBatch,
 } from '../../../electron/forward/physics/bc-tables.ts';
-import { PhotometryWorkers } from '../../../electron/forward/physics/photometry-workers.ts';
+import { PhotometryWorkers, sharedXpRows } from '../../../electron/forward/physics/photometry-workers.ts';
 import { SURVEYS, SurveySpectraModel } from '../../../electron/forward/physics/survey-spectra.ts';
 import { XP_N, XpBatchModel } from '../../../electron/forward/physics/xp.ts';
 
@@ -20,6 +20,7 @@ const N = Number(process.env['CRADLE_BENCH_STARS'] ?? 1_000_000);
 const N_XP = Number(process.env['CRADLE_BENCH_XP_STARS'] ?? N);
 const N_DIRECT = 5_000;
 const N_SURVEY = 2_000;
+const N_XP_THREADS = Math.min(N_XP, Number(process.env['CRADLE_BENCH_XP_THREAD_STARS'] ?? 200_000));
 const XP_CHUNK = 10_000;
 
 let seed = 20261126;
@@ -137,6 +138,33 @@ console.log(
 console.log(
   `photometry + XP: ${Math.round(1 / (1 / photRate + 1 / (N_XP / tXp)))} stars/s, ${Math.round(1 / (1 / photCpuRate + 1 / xpCpuRate))} per CPU-second (target for photometry alone: >= 500000 stars/s on 2 cores)`,
 );
+
+// XP on worker threads, in shared 10,000-star chunks (the same spectra as above, bit for bit: unit test)
+const sharedStars = Object.fromEntries(
+  Object.entries(stars).map(([k, v]) => {
+    const c = new Float64Array(new SharedArrayBuffer(N_XP_THREADS * 8));
+    c.set((v as Float64Array).subarray(0, N_XP_THREADS));
+    return [k, c];
+  }),
+) as unknown as PhotometryBatch;
+for (const workers of [1, 2]) {
+  const pool = await PhotometryWorkers.start(built, workers);
+  const f = sharedXpRows(XP_CHUNK);
+  const e = sharedXpRows(XP_CHUNK);
+  const t = await secondsAsync(async () => {
+    for (let start = 0; start < N_XP_THREADS; start += XP_CHUNK) {
+      const end = Math.min(N_XP_THREADS, start + XP_CHUNK);
+      const view = Object.fromEntries(
+        Object.entries(sharedStars).map(([k, v]) => [k, (v as Float64Array).subarray(start, end)]),
+      ) as unknown as PhotometryBatch;
+      await pool.xp(view, f, e);
+    }
+  });
+  console.log(
+    `XP-like spectra on ${workers} worker(s), ${N_XP_THREADS} stars: ${t.toFixed(2)} s = ${Math.round(N_XP_THREADS / t)} stars/s wall (${Math.round(N_XP_THREADS / cpu)} per CPU-second, CPU/wall ${(cpu / t).toFixed(2)}); load ${load()}`,
+  );
+  await pool.close();
+}
 
 // survey-like spectra (noise-free flux, errors and a noisy draw), stars inside the library's 2000-7000 K
 for (const survey of Object.keys(SURVEYS) as (keyof typeof SURVEYS)[]) {

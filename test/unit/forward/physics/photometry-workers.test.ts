@@ -5,7 +5,8 @@ import {
   PHOT_OUTSIDE,
   type PhotometryBatch,
 } from '../../../../electron/forward/physics/bc-tables.ts';
-import { PhotometryWorkers } from '../../../../electron/forward/physics/photometry-workers.ts';
+import { PhotometryWorkers, sharedXpRows } from '../../../../electron/forward/physics/photometry-workers.ts';
+import { XP_N, XpBatchModel } from '../../../../electron/forward/physics/xp.ts';
 
 function population(n: number): PhotometryBatch {
   let seed = 99;
@@ -52,6 +53,30 @@ describe('BC-table photometry on worker threads', () => {
     } as unknown as PhotometryBatch);
     expect(one.mags['gaia.g'][0]).toBe(ref.mags['gaia.g'][0]);
   });
+
+  it(
+    'computes XP-like spectra on the workers, equal to the one-thread XpBatchModel',
+    { timeout: 120_000 },
+    async () => {
+      const table = bcTable('kurucz', 'G23');
+      const stars = population(301);
+      const flux = new Float32Array(301 * XP_N);
+      const error = new Float32Array(301 * XP_N);
+      new XpBatchModel('kurucz', 'G23').run(stars, flux, error);
+      const pool = await PhotometryWorkers.start(table, 2);
+      pools.push(pool);
+      const f = sharedXpRows(301);
+      const e = sharedXpRows(301);
+      await pool.xp(stars, f, e);
+      let differ = 0;
+      for (let i = 0; i < flux.length; i++)
+        if (!Object.is(flux[i], f[i]) || !Object.is(error[i], e[i])) differ++;
+      expect(differ).toBe(0);
+      // stars outside the library (1500 K) are NaN rows on both paths
+      expect(Number.isNaN(f[stars.teff.findIndex((t) => t === 1500) * XP_N]!)).toBe(true);
+      await expect(pool.xp(stars, new Float32Array(301 * XP_N), e)).rejects.toThrow(/shared memory/);
+    },
+  );
 
   it('refuses bad sizes with a clear error', async () => {
     const table = bcTable('kurucz', 'G23');
