@@ -6,7 +6,7 @@
 //   new XpBatchModel(library, law).run(batch, flux, error)         -> XP-like spectra, n x 343
 //   new SurveySpectraModel(survey).run(batch, {flux, error, noisy, snr, mag, flags}, random)
 //                                                   -> LAMOST/BOSS/APOGEE-like spectra, n x pixels
-//   (await PhotometryWorkers.start(table, 2)).photometry(batch)    -> the table photometry on worker threads
+//   (await PhotometryWorkers.start(table, 2)).photometry(batch) / .xp(batch, flux, error) -> on threads
 // One-star reference paths (direct integration): forwardStar, observedSed, xpSpectrum, surveySpectrum,
 // ysoSed; grids come from assets/grids through loadGrid.
 export { BANDS, loadPassbands, loadVega, type Band, type Passband, type Spectrum } from './bands.ts';
@@ -39,7 +39,7 @@ export {
   type PhotometryBatch,
   type PhotometryResult,
 } from './bc-tables.ts';
-export { PhotometryWorkers } from './photometry-workers.ts';
+export { PhotometryWorkers, sharedXpRows } from './photometry-workers.ts';
 export {
   XP_N,
   XpBatchModel,
