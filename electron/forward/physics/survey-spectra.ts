@@ -38,7 +38,10 @@
 // where F_ref and F_sky are the flux densities of magnitudes mRef and mSky at the centre of the reference
 // window, so S/N = snrRef at m = mRef there. The star's magnitude is measured on its own noise-free spectrum
 // (AB over the window; Vega for APOGEE's H via H_AB - H_Vega = 1.39, Blanton & Roweis 2007, AJ 133, 734).
-// The sky is taken flat in F_lambda at its reference-window level across the range (no OH lines).
+// The sky is taken flat in F_lambda at its reference-window level across the range (no OH lines), and the
+// throughput flat too: real LAMOST spectra lose S/N toward the blue end (in the two real files, S/N per
+// pixel at 4100-4500 A is 20-40 % of its r-band value, more than photon noise of their flux explains),
+// which this law leaves out; the two files disagree too much on the shape to calibrate one from them.
 // Anchors (approximate design figures, not fits; `noise` overrides them per model):
 // * LAMOST: S/N = 10 per pixel at r = 17.8, the LEGUE faint limit (Deng et al. 2012, RAA 12, 735; Luo et
 //   al. 2015); sky r ~ 20.3 mag arcsec^-2 at Xinglong (Yao et al. 2012, RAA 12, 772) in a 3.3" fibre -> 18.0.
