@@ -422,7 +422,7 @@ describe.skipIf(!stellarDefault)(
     let truth: PreparedGalaxy;
 
     it('runs the default model on the demo sky from the Infer view to 100%', async () => {
-      await writeDemoSubset(join(dir, 'demo'), subset(), 600);
+      await writeDemoSubset(join(dir, 'demo'), subset(), 300);
       await page.keyboard.press('Control+4');
       await page.getByTestId('infer-view').waitFor();
       await page.getByTestId('infer-path').fill(subset());
@@ -430,7 +430,9 @@ describe.skipIf(!stellarDefault)(
       await expect
         .poll(() => page.getByTestId('infer-catalog-summary').textContent(), { timeout: 30_000 })
         .toContain('rows');
-      await page.getByTestId('infer-samples').fill('64');
+      // An eighth of the card's default sampling work (32 samples, 8 Heun steps): the e2e budget.
+      await page.getByTestId('infer-samples').fill('32');
+      await page.getByTestId('infer-steps').fill('8');
       await page.getByTestId('infer-out').fill(runFolder());
       await page.getByTestId('infer-run').click();
       await expect
