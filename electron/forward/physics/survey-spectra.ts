@@ -539,7 +539,6 @@ export class SurveySpectraModel {
   private readonly nodes: Float32Array;
   private readonly mhDiff: MetallicityDifferential;
   private readonly ext: ExtinctionOnGrid;
-  private readonly lin: Float64Array;
   private readonly dmh: Float64Array;
   private readonly curve: Float64Array;
   private readonly snrScratch: Float64Array;
@@ -565,7 +564,6 @@ export class SurveySpectraModel {
     }
     this.mhDiff = new MetallicityDifferential(this.wavelength, dir);
     this.ext = new ExtinctionOnGrid(options.law ?? 'G23', this.wavelength);
-    this.lin = new Float64Array(np);
     this.snrScratch = new Float64Array(this.noise.w1 - this.noise.w0);
     this.dmh = new Float64Array(np);
     this.curve = new Float64Array(np);
@@ -573,7 +571,8 @@ export class SurveySpectraModel {
 
   /**
    * Fills the outputs for every star of the batch. `random` (uniform in [0, 1), e.g. the simulator's seeded
-   * generator) is needed when `noisy` is asked for. Stars outside the library get NaN rows and SPEC_OUTSIDE.
+   * generator) is needed when `noisy` is asked for. Stars outside the library (or with a non-finite [M/H],
+   * log L or log g, distance <= 0, A_V < 0, R_V outside 2.3-5.6) get NaN rows and SPEC_OUTSIDE.
    */
   run(batch: SurveyBatch, out: SurveyOutputs, random?: () => number): void {
     const n = batch.teff.length;
@@ -628,7 +627,9 @@ export class SurveySpectraModel {
         av >= 0 &&
         rv >= 2.3 &&
         rv <= 5.6 &&
-        Number.isFinite(logg)
+        Number.isFinite(logg) &&
+        Number.isFinite(batch.mh[s]) &&
+        Number.isFinite(batch.logL[s])
       )) {
         out.flux.fill(Number.NaN, off, off + np);
         out.error?.fill(Number.NaN, off, off + np);
@@ -646,12 +647,17 @@ export class SurveySpectraModel {
       // bilinear in (Teff, log g) of the convolved node rows, in one pass
       const n00 = it * ng + ig;
       const n10 = n00 + ng;
-      if (lib.filled[n00] || lib.filled[n00 + 1] || lib.filled[n10] || lib.filled[n10 + 1])
-        flags |= SPEC_FILLED;
       const w00 = (1 - ft) * (1 - fg);
       const w01 = (1 - ft) * fg;
       const w10 = ft * (1 - fg);
       const w11 = ft * fg;
+      if (
+        (w00 > 0 && lib.filled[n00]) ||
+        (w01 > 0 && lib.filled[n00 + 1]) ||
+        (w10 > 0 && lib.filled[n10]) ||
+        (w11 > 0 && lib.filled[n10 + 1])
+      )
+        flags |= SPEC_FILLED;
       const nodes = this.nodes;
       const b00 = n00 * np;
       const b01 = b00 + np;

@@ -206,5 +206,9 @@ describe('survey spectra in batches', () => {
     expect(flags[1]! & SPEC_LOGG_CLAMPED).toBe(SPEC_LOGG_CLAMPED);
     expect(Number.isFinite(flux[np]!)).toBe(true);
     expect(() => model.run(batchOf([stars[0]!]), { flux: new Float32Array(10) })).toThrow(/'flux' needs/);
+    // a non-finite [M/H] is bad input, not a NaN spectrum without a flag
+    const one = new Uint8Array(1);
+    model.run(batchOf([{ ...stars[0]!, mh: Number.NaN }]), { flux: new Float32Array(np), flags: one });
+    expect(one[0]).toBe(SPEC_OUTSIDE);
   });
 });
