@@ -71,6 +71,7 @@ export class PhotometryWorkers {
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | null = null;
+  private closed = false;
 
   private constructor(workers: Worker[]) {
     this.workers = workers;
@@ -85,7 +86,7 @@ export class PhotometryWorkers {
       });
       w.on('error', (error: Error) => this.fail(error));
       w.on('exit', (code) => {
-        if (code !== 0) this.fail(new Error(`photometry worker stopped (exit ${code})`));
+        if (code !== 0 && !this.closed) this.fail(new Error(`photometry worker stopped (exit ${code})`));
       });
     }
   }
@@ -99,16 +100,21 @@ export class PhotometryWorkers {
     const parts: BcTableParts = table.parts();
     const entry = siblingModule(import.meta.url, 'photometry-workers');
     const started = Array.from({ length: workers }, () => spawnJobWorker(entry, parts));
-    // each worker says 'ready' once it has wrapped the table
-    await Promise.all(
-      started.map(
-        (w) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('message', (m: Reply) => (m.ok ? resolve() : reject(new Error(m.message))));
-            w.once('error', reject);
-          }),
-      ),
-    );
+    // each worker says 'ready' once it has wrapped the table; if one cannot, none is left running
+    try {
+      await Promise.all(
+        started.map(
+          (w) =>
+            new Promise<void>((resolve, reject) => {
+              w.once('message', (m: Reply) => (m.ok ? resolve() : reject(new Error(m.message))));
+              w.once('error', reject);
+            }),
+        ),
+      );
+    } catch (error) {
+      await Promise.all(started.map((w) => w.terminate()));
+      throw error;
+    }
     return new PhotometryWorkers(started);
   }
 
@@ -177,6 +183,8 @@ export class PhotometryWorkers {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    this.fail(new Error('photometry workers: the pool is closed'));
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 

@@ -87,5 +87,7 @@ describe('BC-table photometry on worker threads', () => {
     await expect(pool.photometry({ ...stars, av: new Float64Array(3) })).rejects.toThrow(
       /column 'av' has 3 values, teff has 10/,
     );
+    await pool.close();
+    await expect(pool.photometry(stars)).rejects.toThrow(/pool is closed/);
   });
 });
