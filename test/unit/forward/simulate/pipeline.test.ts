@@ -8,7 +8,9 @@ import {
   parseSimulationConfig,
   type SimulationConfigInput,
 } from '../../../../electron/forward/simulate/config.ts';
-import { runSimulation, type RunSummary } from '../../../../electron/forward/simulate/pipeline.ts';
+import { makePlan, runSimulation, type RunSummary } from '../../../../electron/forward/simulate/pipeline.ts';
+import { buildModel, SOURCE_CLUSTER, SOURCE_FIELD } from '../../../../electron/forward/simulate/model.ts';
+import { analyticPort } from './analytic-port.ts';
 import { simulate } from '../../../../electron/forward/simulate/run.ts';
 import {
   gaiaMagnitudeError,
@@ -285,6 +287,34 @@ describe.skipIf(!HAS_SPLINE)('simulation pipeline (analytic photometry stand-in)
       /training shards only/,
     );
   }, 60000);
+
+  it('takes chunks in turn from the field and each cluster when a number of rows is asked for', () => {
+    const config = parseSimulationConfig(
+      {
+        ...small,
+        stars: 300,
+        clusters: [
+          { name: 'a', ageMyr: 5, nStars: 700, lDeg: 120.2, bDeg: 40.1, distancePc: 300 },
+          { name: 'b', ageMyr: 50, nStars: 100, lDeg: 120.1, bDeg: 40.2, distancePc: 500 },
+        ],
+      },
+      'plan',
+    );
+    const plan = makePlan(buildModel(config, analyticPort()));
+    const chunks = Array.from({ length: 7 }, (_, i) => plan.chunk(i));
+    // 2 x 300 rows over 3 sources -> 256-candidate chunks (the floor); cluster b runs out after one.
+    expect(chunks.map((c) => [c?.source, c?.clusterIndex, c?.count])).toEqual([
+      [SOURCE_FIELD, -1, 256],
+      [SOURCE_CLUSTER, 0, 256],
+      [SOURCE_CLUSTER, 1, 100],
+      [SOURCE_FIELD, -1, 256],
+      [SOURCE_CLUSTER, 0, 256],
+      [SOURCE_FIELD, -1, 256],
+      [SOURCE_CLUSTER, 0, 188],
+    ]);
+    expect(chunks.map((c) => c?.index)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(plan.targetRows).toBe(300);
+  });
 
   it('refuses a bad config with the path of the bad field', () => {
     expect(() =>
