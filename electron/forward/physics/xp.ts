@@ -57,6 +57,9 @@ export class XpModel {
   readonly starts: Int32Array;
   readonly weights: Float64Array[];
   readonly noiseK: Float64Array;
+  /** the rows of `weights` back to back (row i at rowOffset[i]..rowOffset[i+1]), for the hot loop */
+  private readonly flat: Float64Array;
+  private readonly rowOffset: Int32Array;
 
   constructor(library: LibraryName, dir = defaultGridDir()) {
     const lib = loadLibrary(library, dir);
@@ -97,6 +100,11 @@ export class XpModel {
       this.starts[i] = a;
       this.weights.push(w);
     }
+    this.rowOffset = new Int32Array(XP_N + 1);
+    for (let i = 0; i < XP_N; i++)
+      this.rowOffset[i + 1] = (this.rowOffset[i] as number) + (this.weights[i] as Float64Array).length;
+    this.flat = new Float64Array(this.rowOffset[XP_N] as number);
+    this.weights.forEach((w, i) => this.flat.set(w, this.rowOffset[i]));
     const noise = loadGrid('xp-noise', dir);
     this.noiseK = noise.float64('k');
     if (this.noiseK.length !== XP_N)
@@ -104,12 +112,16 @@ export class XpModel {
   }
 
   /** XP samples (W m-2 nm-1) of an observed SED given on the library grid (erg s-1 cm-2 A-1) into out. */
-  apply(sed: ArrayLike<number>, out: Float64Array | Float32Array, offset = 0): void {
+  apply(sed: Float64Array, out: Float64Array | Float32Array, offset = 0): void {
+    const flat = this.flat;
+    const rows = this.rowOffset;
+    const starts = this.starts;
     for (let i = 0; i < XP_N; i++) {
-      const w = this.weights[i] as Float64Array;
-      const a = this.starts[i] as number;
+      const r0 = rows[i] as number;
+      const r1 = rows[i + 1] as number;
+      const shift = (starts[i] as number) - r0;
       let s = 0;
-      for (let k = 0; k < w.length; k++) s += (w[k] as number) * (sed[a + k] as number);
+      for (let j = r0; j < r1; j++) s += (flat[j] as number) * (sed[shift + j] as number);
       out[offset + i] = s * CGS_TO_SI;
     }
   }
@@ -192,8 +204,11 @@ export class XpBatchModel {
         (batch.distancePc[s] as number) ** 2;
       const scale = Math.log10(SIGMA_SB * teff ** 4 * rOverD2);
       const av = -0.4 * (batch.av[s] as number);
+      const logF = this.logF;
+      const curve = this.curve;
+      const sed = this.sed;
       for (let k = this.lo; k <= this.hi; k++)
-        this.sed[k] = 10 ** ((this.logF[k] as number) + scale + av * (this.curve[k] as number));
+        sed[k] = Math.exp(Math.LN10 * ((logF[k] as number) + scale + av * (curve[k] as number)));
       this.model.apply(this.sed, flux, off);
       if (error) this.model.errors(flux, error, off);
     }
