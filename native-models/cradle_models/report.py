@@ -6,7 +6,10 @@
 Re-creates the training run's held-out split (same source, same seed), samples every test star's
 posterior with the exported ONNX graphs at the card's solver and step count, for all observables and
 again with each observable missing with probability ``--missing`` (default 0.5), and writes
-``report.json``, PNG plots beside the card, and the summary into the card's ``calibration`` field.
+``report.json``, ``report.md`` (the tables), PNG plots beside the card, and the summary into the card's
+``calibration`` field. ``--baselines npe,sagitta`` adds sbi's NPE (trained here on the same training
+split, bounded by ``--npe-seconds``) and the published Sagitta age network on the same held-out stars.
+Without ``--data`` or ``--toy``, the training set of the card's preset is used (as ``train`` does).
 """
 
 from __future__ import annotations
@@ -15,23 +18,28 @@ import argparse
 import json
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
+from cradle_models.baselines.compare import npe_comparison, sagitta_comparison
 from cradle_models.calibration.accuracy import accuracy_table
 from cradle_models.calibration.coverage import REPORT_LEVELS, coverage_at, coverage_curve, truth_quantiles
+from cradle_models.calibration.markdown import markdown_report
 from cradle_models.calibration.plots import plot_coverage, plot_sbc, plot_tarp
 from cradle_models.calibration.posterior import posterior_parameters
 from cradle_models.calibration.sbc import sbc_ranks, sbc_uniformity
 from cradle_models.calibration.tarp import tarp
+from cradle_models.data.generate import ensure_training_set
 from cradle_models.data.sets import RawSet, TrainingSet
 from cradle_models.data.sources import TOYS, load_source, split_indices
 from cradle_models.export.card import card_variables, cost, read_card, write_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
 from cradle_models.nets.simformer import SimformerConfig
+from cradle_models.training.config import preset
 
 AGE_BINS_LOG_YR = (
     (None, 7.0, "age < 10 Myr"),
@@ -78,7 +86,8 @@ def drop_observables(raw: RawSet, fraction: float, seed: int) -> RawSet:
 
 def evaluate(
     model: OnnxSimformer, raw: RawSet, card: dict[str, Any], samples: int, seed: int, out_dir: Path, tag: str
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], np.ndarray]:
+    """The figures of one case and the posterior samples [N, S, P] they came from."""
     variables = card_variables(card)
     stars = TrainingSet.from_raw(raw, variables)
     sampler = card["sampler"]
@@ -110,7 +119,7 @@ def evaluate(
         "sbc_chi2_pvalue": dict(zip(names, sbc_uniformity(ranks, samples), strict=True)),
         "accuracy": accuracy_table(post, truth, names, splits(raw, raw.present)),
         "plots": [f"coverage_{tag}.png", f"sbc_{tag}.png", f"tarp_{tag}.png"],
-    }
+    }, post
 
 
 def step_sweep(
@@ -154,6 +163,12 @@ def step_sweep(
     return rows
 
 
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m cradle_models.report", description=__doc__.split("\n")[0])
     p.add_argument("--model", type=Path, required=True, help="model folder (card.json + ONNX graphs)")
@@ -167,6 +182,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     p.add_argument("--threads", type=int, default=2)
     p.add_argument(
+        "--baselines", default="", help="comma-separated baselines to add: npe, sagitta (default: none)"
+    )
+    p.add_argument("--npe-seconds", type=float, default=480.0, help="wall-clock budget of NPE training")
+    p.add_argument(
         "--step-sweep",
         default="",
         help="comma-separated step counts at which to measure calibration against cost, e.g. 4,8,16",
@@ -179,12 +198,25 @@ def main(argv: list[str] | None = None) -> int:
     card = read_card(args.model)
     seed = int(card["training"]["data"]["split_seed"])
     torch.set_num_threads(args.threads)
+    if args.data is None and args.toy is None:
+        training_set = preset(str(card["training"]["preset"])).training_set
+        if training_set is None:
+            raise ValueError(f"{args.model / 'card.json'}: give --data or --toy (the preset has no own set)")
+        args.data = ensure_training_set(training_set)
     source = load_source(args.data, args.toy, args.toy_rows, seed)
-    test = source.raw.subset(split_indices(len(source.raw), seed)["test"][: args.stars])
+    split = split_indices(len(source.raw), seed)
+    test = source.raw.subset(split["test"][: args.stars])
     if [v.name for v in test.variables] != [v["name"] for v in card["variables"]]:
         raise ValueError(f"{args.model / 'card.json'}: the card's variables differ from the data's columns")
     model = OnnxSimformer(args.model, threads=args.threads)
     samples = int(args.samples or card["sampler"]["samples_per_star"])
+    started = time.monotonic()
+    all_figures, all_post = evaluate(model, test, card, samples, seed, args.model, "all")
+    print(f"all observables: {time.monotonic() - started:.0f} s", file=sys.stderr)
+    missing_figures, _ = evaluate(
+        model, drop_observables(test, args.missing, seed), card, samples, seed + 1, args.model, "missing"
+    )
+    print(f"missing observables: {time.monotonic() - started:.0f} s", file=sys.stderr)
     report: dict[str, Any] = {
         "settings": {
             **card["sampler"],
@@ -192,18 +224,42 @@ def main(argv: list[str] | None = None) -> int:
             "held_out_stars": len(test),
             "missing_fraction": args.missing,
         },
-        "all_observables": evaluate(model, test, card, samples, seed, args.model, "all"),
-        "missing_observables": evaluate(
-            model, drop_observables(test, args.missing, seed), card, samples, seed + 1, args.model, "missing"
-        ),
+        "all_observables": all_figures,
+        "missing_observables": missing_figures,
     }
+    wanted = {b.strip() for b in args.baselines.split(",") if b.strip()}
+    unknown = wanted - {"npe", "sagitta"}
+    if unknown:
+        raise ValueError(f"--baselines: unknown {sorted(unknown)}; choose from npe, sagitta")
+    variables = card_variables(card)
+    baselines: dict[str, Any] = {}
+    if "npe" in wanted:
+
+        def simformer_posterior(raw: RawSet, s: int) -> np.ndarray:
+            stars = TrainingSet.from_raw(raw, variables)
+            sampler = card["sampler"]
+            return posterior_parameters(model, stars, samples, int(sampler["steps"]), sampler["solver"], s)
+
+        baselines["npe"] = npe_comparison(
+            simformer_posterior,
+            variables,
+            source.raw.subset(split["train"]),
+            test,
+            samples,
+            seed + 3,
+            args.npe_seconds,
+            args.threads,
+        )
+    if "sagitta" in wanted:
+        baselines["sagitta"] = sagitta_comparison(test, all_post)
+    if baselines:
+        report["baselines"] = baselines
     if args.step_sweep:
         steps_list = [int(x) for x in args.step_sweep.split(",") if x.strip()]
         report["step_sweep"] = step_sweep(model, test, card, samples, seed + 2, steps_list)
-    path = args.model / "report.json"
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
+    _write_atomic(args.model / "report.json", json.dumps(report, indent=2) + "\n")
+    table = markdown_report(report, str(card["name"]))
+    _write_atomic(args.model / "report.md", table)
     card["calibration"] = {
         "settings": report["settings"],
         **{
@@ -214,9 +270,7 @@ def main(argv: list[str] | None = None) -> int:
         "report": "report.json",
     }
     write_card(card, args.model)
-    print(
-        json.dumps({k: report[k]["max_coverage_error"] for k in ("all_observables", "missing_observables")})
-    )
+    print(table)
     return 0
 
 

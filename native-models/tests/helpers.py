@@ -1,12 +1,18 @@
-"""Test helpers: classifier two-sample test and conditioning one star in physical units."""
+"""Test helpers: classifier two-sample test, conditioning one star in physical units, and the parity
+check of a committed model folder."""
 
 from __future__ import annotations
+
+import json
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import cross_val_score
 from sklearn.neural_network import MLPClassifier
 
-from cradle_models.export.sampler import sample_conditional
+from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.export.parity import PARITY_FILE
+from cradle_models.export.sampler import integrate, sample_conditional
 from cradle_models.nets.simformer import Simformer
 from cradle_models.variables import Variable, denormalise, normalise, normalise_errors
 
@@ -46,3 +52,33 @@ def sample_physical(
     full = np.zeros((n, len(variables)))
     full[:, ids] = s
     return ids, denormalise(variables, full)[:, ids]
+
+
+def assert_parity_fixture_holds(model_dir: Path) -> None:
+    """The committed graphs reproduce the folder's ``parity.json`` (the TypeScript engine's fixture)."""
+    fixture = json.loads((model_dir / PARITY_FILE).read_text())
+    model = OnnxSimformer(model_dir)
+    names = (
+        "context_ids",
+        "context_values",
+        "context_errors",
+        "context_mask",
+        "latent_ids",
+        "latent_errors",
+        "latent_mask",
+        "noise",
+    )
+    for case in fixture["cases"]:
+        arr = {k: np.asarray(case[k], dtype=np.int64 if k.endswith("ids") else np.float32) for k in names}
+        kv = model.encode(
+            arr["context_ids"], arr["context_values"], arr["context_errors"], arr["context_mask"]
+        )
+        fn = model.velocity_fn(arr["latent_ids"], arr["latent_errors"], kv, arr["latent_mask"])
+        for solver, expected in case["samples"].items():
+            got = integrate(fn, arr["noise"], fixture["steps"], solver)
+            want = np.asarray(expected)
+            assert np.max(np.abs(got - want)) <= 1e-5 * max(np.max(np.abs(want)), 1e-12), (
+                model_dir.name,
+                case["label"],
+                solver,
+            )

@@ -3,19 +3,17 @@ and its posterior is the analytic one."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import numpy as np
 import onnx
 import pytest
 import torch
+from helpers import assert_parity_fixture_holds
 
 from cradle_models.data.toy import LinearGaussian
 from cradle_models.export.card import card_variables, read_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
-from cradle_models.export.parity import PARITY_FILE
-from cradle_models.export.sampler import integrate
 from cradle_models.nets.tokens import attention_masks, split_tokens
 from cradle_models.variables import denormalise, normalise, normalise_errors
 
@@ -36,33 +34,7 @@ def test_card_and_graphs_agree_and_are_small() -> None:
 
 
 def test_parity_fixture_reproduces_on_the_committed_graphs() -> None:
-    fixture = json.loads((MODEL / PARITY_FILE).read_text())
-    model = OnnxSimformer(MODEL)
-    for case in fixture["cases"]:
-        arr = {
-            k: np.asarray(case[k], dtype=np.int64 if k.endswith("ids") else np.float32)
-            for k in (
-                "context_ids",
-                "context_values",
-                "context_errors",
-                "context_mask",
-                "latent_ids",
-                "latent_errors",
-                "latent_mask",
-                "noise",
-            )
-        }
-        kv = model.encode(
-            arr["context_ids"], arr["context_values"], arr["context_errors"], arr["context_mask"]
-        )
-        fn = model.velocity_fn(arr["latent_ids"], arr["latent_errors"], kv, arr["latent_mask"])
-        for solver, expected in case["samples"].items():
-            got = integrate(fn, arr["noise"], fixture["steps"], solver)
-            want = np.asarray(expected)
-            assert np.max(np.abs(got - want)) <= 1e-5 * max(np.max(np.abs(want)), 1e-12), (
-                case["label"],
-                solver,
-            )
+    assert_parity_fixture_holds(MODEL)
 
 
 @pytest.mark.parametrize("sigma", [0.4, 0.7])
