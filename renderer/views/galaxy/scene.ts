@@ -478,7 +478,8 @@ export class GalaxyScene {
       );
       this.guides.add(ring);
       if (r % labelEvery === 0) {
-        const angle = (-60 * Math.PI) / 180;
+        // Toward l = 135°: clear of the axis labels (X, Y and Z all lie at l = 0° or 90°).
+        const angle = (135 * Math.PI) / 180;
         this.guides.add(
           textSprite(`${(r * step).toLocaleString('en')} pc`, GUIDE_TEXT, [
             r * step * Math.cos(angle),
@@ -512,7 +513,7 @@ export class GalaxyScene {
     this.guides.add(textSprite('X → Galactic centre (l = 0°)', 0xff7a59, [step, 0, 0]));
     this.guides.add(textSprite('Y (l = 90°)', GUIDE_TEXT, [0, step, 0]));
     this.guides.add(textSprite('Z ↑ north Galactic pole', GUIDE_TEXT, [0, 0, step]));
-    this.guides.add(textSprite('Sun', 0xffd54a, [0, 0, 0]));
+    this.guides.add(textSprite('Sun', 0xffd54a, [0, 0, 0], [-0.1, 1.2]));
   }
 }
 
@@ -528,7 +529,13 @@ export function ringStepPc(extentPc: number): number {
 }
 
 /** A text label at a point of the scene that keeps its size on screen (about 3.5% of the view's height). */
-function textSprite(text: string, colour: number, at: [number, number, number]): THREE.Sprite {
+function textSprite(
+  text: string,
+  colour: number,
+  at: [number, number, number],
+  /** Where the point falls on the label (0–1 across, 0–1 up): by default its left middle. */
+  anchor: [number, number] = [0, 0.5],
+): THREE.Sprite {
   const font = 28;
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d')!;
@@ -550,7 +557,7 @@ function textSprite(text: string, colour: number, at: [number, number, number]):
   const sprite = new THREE.Sprite(material);
   const height = 0.035;
   sprite.scale.set((height * canvas.width) / canvas.height, height, 1);
-  sprite.center.set(0, 0.5);
+  sprite.center.set(...anchor);
   sprite.position.set(...at);
   sprite.renderOrder = 1;
   sprite.name = text;
