@@ -5,7 +5,11 @@
 // no trained stellar model is needed) loads as posterior medians: the young-star filter thins the
 // colours, a box around a simulated cluster selects it (table and CMD follow), and clicking a member
 // opens the Star view with its marginals, its place on the CMD and its SED against the forward model's
-// posterior predictive. Saves docs/screenshots/galaxy.png and galaxy-star.png.
+// posterior predictive. Finally, with the default shipped model when it infers ages (skipped for the toy
+// model): inference run from the Infer view on the demo clusters plus field stars to 100%, Show in
+// Galaxy, the age filter changes the colours, the cluster list recovers each simulated cluster with
+// ≥ 80% of its members, and a clicked member's 95% age interval covers its true age.
+// Saves docs/screenshots/galaxy.png and galaxy-star.png.
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -420,6 +424,9 @@ describe.skipIf(!stellarDefault)(
     const runFolder = (): string => join(dir, 'infer-run');
     let run: PreparedGalaxy;
     let truth: PreparedGalaxy;
+    /** Simulated cluster (NaN: field) and true log age of each demo star, by source_id. */
+    const trueAge = new Map<bigint, { cluster: number; logAge: number }>();
+    const clusterOf = (i: number): number => trueAge.get(run.sourceId[i]!)?.cluster ?? Number.NaN;
 
     it('runs the default model on the demo sky from the Infer view to 100%', async () => {
       await writeDemoSubset(join(dir, 'demo'), subset(), 300);
@@ -444,6 +451,9 @@ describe.skipIf(!stellarDefault)(
     it("shows the run's stars in the Galaxy view, and the age filter changes the colours", async () => {
       run = await prepareGalaxy(runFolder());
       truth = await prepareGalaxy(join(dir, 'demo'));
+      truth.sourceId.forEach((id, i) =>
+        trueAge.set(id, { cluster: truth.truthCluster![i]!, logAge: truth.logAge[i]! }),
+      );
       await page.getByTestId('infer-show-galaxy').click();
       await page.getByTestId('galaxy-view').waitFor();
       await page.locator(`canvas[data-count="${run.count}"]`).waitFor({ timeout: 60_000 });
@@ -457,24 +467,27 @@ describe.skipIf(!stellarDefault)(
       await page.locator('input[name="age-max"]').fill('15000');
     }, 120_000);
 
-    it('finds the demo clusters (each matched by ≥ 80% of its members); a member opens with an age posterior covering its true age', async () => {
-      const trueAge = new Map<bigint, { cluster: number; logAge: number }>();
-      truth.sourceId.forEach((id, i) =>
-        trueAge.set(id, { cluster: truth.truthCluster![i]!, logAge: truth.logAge[i]! }),
-      );
-      const clusterOf = (i: number): number => trueAge.get(run.sourceId[i]!)?.cluster ?? Number.NaN;
+    it('finds the demo clusters, each matched by ≥ 80% of its members', async () => {
       await page.getByRole('button', { name: 'Find clusters' }).click();
       const rows = page.locator('[data-testid="cluster-list"] li');
       await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
       const { labels } = findClusters(run, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
+      const fractions: number[] = [];
       for (let c = 1; c <= 4; c++) {
         const members = [...run.sourceId.keys()].filter((i) => clusterOf(i) === c);
         const counts = new Map<number, number>();
         for (const i of members) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
         const matched = Math.max(0, ...[...counts.entries()].filter(([l]) => l >= 0).map(([, n]) => n));
-        expect(matched / members.length, `simulated cluster ${c}`).toBeGreaterThanOrEqual(0.8);
+        fractions.push(matched / members.length);
       }
-      // A member: the list's first cluster, chosen, framed; the pick under its centre opens the Star view.
+      console.log(
+        `Infer → Galaxy: demo clusters 1–4 matched by ${fractions.map((f) => f.toFixed(2)).join(', ')}`,
+      );
+      fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
+    }, 120_000);
+
+    it("opens a clicked cluster member in the Star view, its 95% age interval covering the member's true age", async () => {
+      // The shown cluster member farthest on screen from any star of another group is clicked.
       await page.getByRole('button', { name: 'Face-on' }).click();
       await page.locator('input[name="age-max"]').fill('100');
       await settle();
