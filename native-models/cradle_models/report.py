@@ -163,53 +163,17 @@ def step_sweep(
     return rows
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def parse_args(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m cradle_models.report", description=__doc__.split("\n")[0])
-    p.add_argument("--model", type=Path, required=True, help="model folder (card.json + ONNX graphs)")
-    p.add_argument("--data", type=Path, help="the simulator shards the model was trained on")
-    p.add_argument("--toy", choices=TOYS, help="the toy the model was trained on")
-    p.add_argument("--toy-rows", type=int, default=100_000)
-    p.add_argument("--stars", type=int, default=500, help="held-out stars to evaluate")
-    p.add_argument("--samples", type=int, help="samples per star (default: the card's)")
-    p.add_argument(
-        "--missing", type=float, default=0.5, help="fraction of observables dropped in the second pass"
-    )
-    p.add_argument("--threads", type=int, default=2)
-    p.add_argument(
-        "--baselines", default="", help="comma-separated baselines to add: npe, sagitta (default: none)"
-    )
-    p.add_argument("--npe-seconds", type=float, default=480.0, help="wall-clock budget of NPE training")
-    p.add_argument(
-        "--step-sweep",
-        default="",
-        help="comma-separated step counts at which to measure calibration against cost, e.g. 4,8,16",
-    )
-    return p.parse_args(argv)
-
-
-def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
-    card = read_card(args.model)
-    seed = int(card["training"]["data"]["split_seed"])
-    torch.set_num_threads(args.threads)
-    if args.data is None and args.toy is None:
-        training_set = preset(str(card["training"]["preset"])).training_set
-        if training_set is None:
-            raise ValueError(f"{args.model / 'card.json'}: give --data or --toy (the preset has no own set)")
-        args.data = ensure_training_set(training_set)
-    source = load_source(args.data, args.toy, args.toy_rows, seed)
-    split = split_indices(len(source.raw), seed)
-    test = source.raw.subset(split["test"][: args.stars])
-    if [v.name for v in test.variables] != [v["name"] for v in card["variables"]]:
-        raise ValueError(f"{args.model / 'card.json'}: the card's variables differ from the data's columns")
-    model = OnnxSimformer(args.model, threads=args.threads)
-    samples = int(args.samples or card["sampler"]["samples_per_star"])
+def _full_report(
+    args: argparse.Namespace,
+    card: dict[str, Any],
+    model: OnnxSimformer,
+    raw: RawSet,
+    split: dict[str, np.ndarray],
+    test: RawSet,
+    samples: int,
+    seed: int,
+) -> dict[str, Any]:
+    """Both calibration passes and the requested baselines."""
     started = time.monotonic()
     all_figures, all_post = evaluate(model, test, card, samples, seed, args.model, "all")
     print(f"all observables: {time.monotonic() - started:.0f} s", file=sys.stderr)
@@ -243,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
         baselines["npe"] = npe_comparison(
             simformer_posterior,
             variables,
-            source.raw.subset(split["train"]),
+            raw.subset(split["train"]),
             test,
             samples,
             seed + 3,
@@ -254,9 +218,86 @@ def main(argv: list[str] | None = None) -> int:
         baselines["sagitta"] = sagitta_comparison(test, all_post)
     if baselines:
         report["baselines"] = baselines
+    return report
+
+
+def _existing_report(model_dir: Path, samples: int, stars: int) -> dict[str, Any]:
+    """The folder's report.json, to which --sweep-only adds a step sweep (same stars and samples)."""
+    path = model_dir / "report.json"
+    try:
+        report: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as err:
+        raise ValueError(f"{path}: --sweep-only needs an existing report ({err.strerror})") from err
+    settings = report.get("settings", {})
+    if settings.get("samples_per_star") != samples or settings.get("held_out_stars") != stars:
+        raise ValueError(
+            f"{path}: made with {settings.get('held_out_stars')} stars x {settings.get('samples_per_star')} "
+            f"samples; give the same --stars and --samples to add a sweep"
+        )
+    return report
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m cradle_models.report", description=__doc__.split("\n")[0])
+    p.add_argument("--model", type=Path, required=True, help="model folder (card.json + ONNX graphs)")
+    p.add_argument("--data", type=Path, help="the simulator shards the model was trained on")
+    p.add_argument("--toy", choices=TOYS, help="the toy the model was trained on")
+    p.add_argument("--toy-rows", type=int, default=100_000)
+    p.add_argument("--stars", type=int, default=500, help="held-out stars to evaluate")
+    p.add_argument("--samples", type=int, help="samples per star (default: the card's)")
+    p.add_argument(
+        "--missing", type=float, default=0.5, help="fraction of observables dropped in the second pass"
+    )
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument(
+        "--baselines", default="", help="comma-separated baselines to add: npe, sagitta (default: none)"
+    )
+    p.add_argument("--npe-seconds", type=float, default=480.0, help="wall-clock budget of NPE training")
+    p.add_argument(
+        "--sweep-only",
+        action="store_true",
+        help="only add --step-sweep rows to the folder's existing report.json (same --stars and --samples)",
+    )
+    p.add_argument(
+        "--step-sweep",
+        default="",
+        help="comma-separated step counts at which to measure calibration against cost, e.g. 4,8,16",
+    )
+    return p.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    card = read_card(args.model)
+    seed = int(card["training"]["data"]["split_seed"])
+    torch.set_num_threads(args.threads)
+    if args.data is None and args.toy is None:
+        training_set = preset(str(card["training"]["preset"])).training_set
+        if training_set is None:
+            raise ValueError(f"{args.model / 'card.json'}: give --data or --toy (the preset has no own set)")
+        args.data = ensure_training_set(training_set)
+    source = load_source(args.data, args.toy, args.toy_rows, seed)
+    split = split_indices(len(source.raw), seed)
+    test = source.raw.subset(split["test"][: args.stars])
+    if [v.name for v in test.variables] != [v["name"] for v in card["variables"]]:
+        raise ValueError(f"{args.model / 'card.json'}: the card's variables differ from the data's columns")
+    model = OnnxSimformer(args.model, threads=args.threads)
+    samples = int(args.samples or card["sampler"]["samples_per_star"])
+    if args.sweep_only:
+        report = _existing_report(args.model, samples, len(test))
+    else:
+        report = _full_report(args, card, model, source.raw, split, test, samples, seed)
     if args.step_sweep:
         steps_list = [int(x) for x in args.step_sweep.split(",") if x.strip()]
-        report["step_sweep"] = step_sweep(model, test, card, samples, seed + 2, steps_list)
+        measured = step_sweep(model, test, card, samples, seed + 2, steps_list)
+        kept = [r for r in report.get("step_sweep", []) if r["steps"] not in steps_list]
+        report["step_sweep"] = sorted(kept + measured, key=lambda r: int(r["steps"]))
     _write_atomic(args.model / "report.json", json.dumps(report, indent=2) + "\n")
     table = markdown_report(report, str(card["name"]))
     _write_atomic(args.model / "report.md", table)

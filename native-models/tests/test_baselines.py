@@ -88,3 +88,16 @@ def test_markdown_tables_of_a_committed_report() -> None:
     ):
         assert heading in text
     assert "| log_age | 50% of observables missing |" in text
+
+
+def test_a_sweep_is_added_only_to_a_report_of_the_same_stars_and_samples(tmp_path: Path) -> None:
+    from cradle_models.report import _existing_report
+
+    (tmp_path / "report.json").write_text(
+        json.dumps({"settings": {"samples_per_star": 64, "held_out_stars": 600}})
+    )
+    assert _existing_report(tmp_path, 64, 600)["settings"]["held_out_stars"] == 600
+    with pytest.raises(ValueError, match="give the same --stars and --samples"):
+        _existing_report(tmp_path, 128, 600)
+    with pytest.raises(ValueError, match="--sweep-only needs an existing report"):
+        _existing_report(tmp_path / "absent", 64, 600)
