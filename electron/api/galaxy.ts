@@ -81,7 +81,7 @@ export const GalaxyClustersParams = z
     minSamples: z.number().int().min(1).max(100_000).optional(),
     /** pc per km/s applied to tangential velocities (SPYGLASS weighting). */
     velocityScale: z.number().min(0).max(1000).default(6),
-    /** Only stars at most this old are clustered (log10 yr). */
+    /** Only stars whose log age minus its 1σ half-width is at most this are clustered (log10 yr). */
     maxLogAge: z.number().min(4).max(11).default(8),
   })
   .strict();

@@ -49,3 +49,29 @@ describe('findClusters', () => {
     expect(result.labels[300]).toBe(-1);
   });
 });
+
+describe('which stars are clustered', () => {
+  it('takes a star whose age is young within 1σ of its posterior median, not only by the median', () => {
+    // Three tight groups 100 pc apart: medians 8.2, 8.2 and 8.5 (σ 0.3), limit 8 → the third is left out.
+    const n = 90;
+    const positions = new Float32Array(3 * n);
+    for (let i = 0; i < n; i++) {
+      positions[3 * i] = 100 * Math.floor(i / 30) + 0.05 * (i % 30);
+      positions[3 * i + 1] = 0.03 * ((7 * i) % 11);
+    }
+    const logAge = Float32Array.from({ length: n }, (_, i) => (i < 60 ? 8.2 : 8.5));
+    const { labels } = findClusters(
+      {
+        positions,
+        vLKms: new Float32Array(n),
+        vBKms: new Float32Array(n),
+        logAge,
+        logAgeError: new Float32Array(n).fill(0.3),
+      },
+      { minClusterSize: 10, velocityScale: 6, maxLogAge: 8 },
+    );
+    expect(labels.slice(0, 60).every((l) => l >= 0)).toBe(true);
+    expect(new Set(labels.slice(0, 60)).size).toBe(2);
+    expect(labels.slice(60).every((l) => l === -1)).toBe(true);
+  });
+});
