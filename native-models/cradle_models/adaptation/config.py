@@ -34,8 +34,8 @@ class Schedule:
     add noise). Learning rate: linear warm-up then cosine, restarted at the adaptation phase.
     """
 
-    pretrain: int = 1200
-    adapt: int = 500
+    pretrain: int = 600
+    adapt: int = 250
     ramp: int = 150
     warmup: int = 100
     lr: float = 2e-3

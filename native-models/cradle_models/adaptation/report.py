@@ -41,15 +41,17 @@ LABELS = {
 }
 
 
-def load_data(out: Path, args: argparse.Namespace) -> shift_data.ShiftBenchmarkData:
+def load_data(cache_dir: Path, args: argparse.Namespace) -> shift_data.ShiftBenchmarkData:
+    """The two worlds' catalogues, simulated once per size/seed and cached (≈ 50 MB at the defaults)."""
+    cache_dir.mkdir(parents=True, exist_ok=True)
     key = f"data-{args.sim}-{args.real}-{args.test}-{args.pairs}-{args.seed}.pkl"
-    cache = out / key
+    cache = cache_dir / key
     if cache.exists():
         with cache.open("rb") as fh:
             data: shift_data.ShiftBenchmarkData = pickle.load(fh)
         return data
     data = shift_data.build(args.sim, args.real, args.test, args.pairs, args.seed)
-    fd, tmp = tempfile.mkstemp(dir=out, suffix=".tmp")
+    fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
     with os.fdopen(fd, "wb") as fh:
         pickle.dump(data, fh)
     os.replace(tmp, cache)
@@ -140,6 +142,12 @@ def _progress(message: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="cradle_models.adaptation.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "cradle-da-cache",
+        help="where the simulated catalogues are cached (default: %(default)s)",
+    )
     ap.add_argument("--sim", type=int, default=12000, help="simulated training stars drawn")
     ap.add_argument("--real", type=int, default=6000, help="'real' training stars drawn (unlabelled)")
     ap.add_argument("--test", type=int, default=600, help="test stars drawn per world")
@@ -148,8 +156,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--pretrain", type=int, default=Schedule.pretrain)
     ap.add_argument("--adapt", type=int, default=Schedule.adapt)
-    ap.add_argument("--samples", type=int, default=64)
-    ap.add_argument("--steps", type=int, default=16, help="Heun steps of the posterior sampler")
+    ap.add_argument("--samples", type=int, default=32, help="posterior samples per star")
+    ap.add_argument("--steps", type=int, default=8, help="Heun steps of the posterior sampler")
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
@@ -159,7 +167,7 @@ def main(argv: list[str] | None = None) -> None:
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    data = load_data(out, args)
+    data = load_data(args.cache, args)
     t_data = time.perf_counter() - t0
     norm = Normaliser.fit(data.sim_train)
     prepared = prepare(norm, data.sim_train, data.real_train, data.pairs_sim, data.pairs_real)
