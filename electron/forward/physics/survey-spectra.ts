@@ -56,6 +56,7 @@
 import { defaultGridDir, loadGrid } from './grid-file.ts';
 import { ExtinctionOnGrid, type ExtinctionLaw } from './extinction.ts';
 import { loadLibrary, locate, SED_MH_IGNORED, type SedLibrary } from './atmospheres.ts';
+import type { PhotometryBatch } from './bc-tables.ts';
 
 export interface NoiseLaw {
   /** reference window (Angstrom) where the S/N is quoted and the magnitude measured */
@@ -488,17 +489,8 @@ function lsfMatrix(survey: SurveyName, dir: string): LsfMatrix {
   return m;
 }
 
-/** Stars in, by column (the same columns as the photometry and XP batches). */
-export interface SurveyBatch {
-  readonly teff: Float64Array;
-  readonly logg: Float64Array;
-  readonly mh: Float64Array;
-  /** log10 L/Lsun */
-  readonly logL: Float64Array;
-  readonly av: Float64Array;
-  readonly rv: Float64Array;
-  readonly distancePc: Float64Array;
-}
+/** Stars in, by column: the same columns as the photometry batch. */
+export type SurveyBatch = PhotometryBatch;
 
 /** Outputs, caller-allocated: rows of `pixels` values per star, row s at s * pixels. */
 export interface SurveyOutputs {

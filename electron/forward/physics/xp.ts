@@ -19,6 +19,7 @@ import { defaultGridDir, loadGrid } from './grid-file.ts';
 import { loadLibrary, type LibraryName, type SedLibrary } from './atmospheres.ts';
 import { ExtinctionOnGrid, type ExtinctionLaw } from './extinction.ts';
 import { observedSed, type Observation, type StarAtmosphere } from './star.ts';
+import type { PhotometryBatch } from './bc-tables.ts';
 
 export const XP_N = 343;
 /** erg s-1 cm-2 A-1 -> W m-2 nm-1 */
@@ -133,17 +134,8 @@ export class XpModel {
   }
 }
 
-/** Stars in, by column (the same columns as the photometry batch). */
-export interface XpBatch {
-  readonly teff: Float64Array;
-  readonly logg: Float64Array;
-  readonly mh: Float64Array;
-  /** log10 L/Lsun */
-  readonly logL: Float64Array;
-  readonly av: Float64Array;
-  readonly rv: Float64Array;
-  readonly distancePc: Float64Array;
-}
+/** Stars in, by column: the same columns as the photometry batch. */
+export type XpBatch = PhotometryBatch;
 
 const RSUN_PER_PC_SQ = (6.957e10 / 3.085677581491367e18) ** 2;
 const SIGMA_SB = 5.670374419e-5;
