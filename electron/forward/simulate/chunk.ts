@@ -6,6 +6,7 @@
 // depend on nothing but the config and its index; source_id's running number is the candidate's place
 // in the run (chunk index x 2^ceil(log2 chunkSize) + candidate index), unique whatever is kept.
 import type { Band } from '../physics/bands.ts';
+import type { PhotometryBatch } from '../physics/bc-tables.ts';
 import { componentById, type ComponentLaw } from '../population/components.ts';
 import {
   galacticToIcrs,
@@ -78,6 +79,20 @@ export interface ChunkTruth {
   parallaxMas: Float64Array;
   /** Noiseless apparent magnitudes (including extinction and companions). */
   mag: Record<Band, Float64Array>;
+}
+
+/** The physics batch columns (Teff, log g, [M/H], log L, A_V, R_V, distance) of the given rows. */
+function starColumns(truth: ChunkTruth, rows: readonly number[]): PhotometryBatch {
+  const pick = (values: Float64Array): Float64Array => Float64Array.from(rows, (r) => values[r] as number);
+  return {
+    teff: pick(truth.teff),
+    logg: pick(truth.logg),
+    mh: pick(truth.mh),
+    logL: pick(truth.logLum),
+    av: pick(truth.av),
+    rv: pick(truth.rv),
+    distancePc: pick(truth.distancePc),
+  };
 }
 
 export type SpectrumName = 'spectrum.lamost' | 'spectrum.apogee' | 'spectrum.boss';
@@ -309,27 +324,11 @@ function simulateSurveySpectra(
     for (let r = 0; r < truth.rows; r++) if (mask[r] === 1) picked.push(r);
     const spectra = port.surveySpectra(survey);
     const pixels = spectra.pixels;
-    const pick = (values: Float64Array): Float64Array =>
-      Float64Array.from(picked, (r) => values[r] as number);
     const noisy = new Float32Array(picked.length * pixels);
     const error = new Float32Array(picked.length * pixels);
     const flags = new Uint8Array(picked.length);
     const rng = Random.stream(config.seed, chunkIndex, `spectra-${survey}`);
-    spectra.run(
-      {
-        teff: pick(truth.teff),
-        logg: pick(truth.logg),
-        mh: pick(truth.mh),
-        logL: pick(truth.logLum),
-        av: pick(truth.av),
-        rv: pick(truth.rv),
-        distancePc: pick(truth.distancePc),
-      },
-      noisy,
-      error,
-      flags,
-      () => rng.uniform(),
-    );
+    spectra.run(starColumns(truth, picked), noisy, error, flags, () => rng.uniform());
     // Keep the stars with a spectrum (flag bit 1: outside the library).
     const kept: number[] = [];
     picked.forEach((r, k) => {
@@ -430,22 +429,9 @@ function simulateXp(
   const length = port.xpLength;
   const rows: number[] = [];
   for (let r = 0; r < truth.rows; r++) if (observed.hasXp[r] === 1) rows.push(r);
-  const pick = (values: Float64Array): Float64Array => Float64Array.from(rows, (r) => values[r] as number);
   const fluxSome = new Float32Array(rows.length * length);
   const errorSome = new Float32Array(rows.length * length);
-  port.xp(
-    {
-      teff: pick(truth.teff),
-      logg: pick(truth.logg),
-      mh: pick(truth.mh),
-      logL: pick(truth.logLum),
-      av: pick(truth.av),
-      rv: pick(truth.rv),
-      distancePc: pick(truth.distancePc),
-    },
-    fluxSome,
-    errorSome,
-  );
+  port.xp(starColumns(truth, rows), fluxSome, errorSome);
   const flux = new Float32Array(truth.rows * length).fill(Number.NaN);
   const error = new Float32Array(truth.rows * length).fill(Number.NaN);
   rows.forEach((r, k) => {
