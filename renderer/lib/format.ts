@@ -1,4 +1,5 @@
 // How numbers read in the UI: sizes in binary units, durations as h/m/s, counts with separators.
+import type { JobProgress } from '../../electron/api/jobs.ts';
 
 const byteUnits = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'];
 
@@ -50,4 +51,13 @@ export function percentDone(done: number, total: number | null): number | null {
 export function formatElapsed(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
   return ms < 10_000 ? `${(ms / 1000).toFixed(2)} s` : formatDuration(ms / 1000);
+}
+
+/** A job's progress as one line: "1,200 of 5,000 stars · 310 stars/s · 13 s left" (rate and time left once known). */
+export function formatProgress(progress: JobProgress, running: boolean): string {
+  const total = progress.total === null ? '' : ` of ${formatCount(progress.total)}`;
+  const parts = [`${formatCount(progress.done)}${total} ${progress.unit}`];
+  if (progress.rate > 0) parts.push(formatRate(progress.rate, progress.unit));
+  if (running && progress.eta !== null) parts.push(`${formatDuration(progress.eta)} left`);
+  return parts.join(' · ');
 }

@@ -5,6 +5,7 @@ import {
   formatCount,
   formatDuration,
   formatElapsed,
+  formatProgress,
   formatRate,
   percentDone,
 } from '../../../renderer/lib/format.ts';
@@ -38,5 +39,12 @@ describe('renderer formatting', () => {
     expect(percentDone(0, 0)).toBe(100);
     expect(percentDone(30, 120)).toBe(25);
     expect(percentDone(130, 120)).toBe(100);
+  });
+
+  it('writes a job progress line, with rate and time left only once known', () => {
+    const progress = { done: 1200, total: 5000, rate: 310.4, eta: 13, unit: 'stars' };
+    expect(formatProgress(progress, true)).toBe('1,200 of 5,000 stars · 310 stars/s · 13 s left');
+    expect(formatProgress(progress, false)).toBe('1,200 of 5,000 stars · 310 stars/s');
+    expect(formatProgress({ done: 7, total: null, rate: 0, eta: null, unit: 'files' }, true)).toBe('7 files');
   });
 });
