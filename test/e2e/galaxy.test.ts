@@ -467,31 +467,35 @@ describe.skipIf(!stellarDefault)(
       await page.locator('input[name="age-max"]').fill('15000');
     }, 120_000);
 
+    /** Fraction of each simulated cluster (1–4: 1, 5, 20, 60 Myr) matched by one found cluster. */
+    const fractions: number[] = [];
+
+    it('lists the clusters it finds, and recovers the two youngest demo clusters by ≥ 80%', async () => {
+      await page.getByRole('button', { name: 'Find clusters' }).click();
+      const rows = page.locator('[data-testid="cluster-list"] li');
+      await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
+      const { labels } = findClusters(run, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
+      for (let c = 1; c <= 4; c++) {
+        const members = [...run.sourceId.keys()].filter((i) => clusterOf(i) === c);
+        const counts = new Map<number, number>();
+        for (const i of members) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
+        const matched = Math.max(0, ...[...counts.entries()].filter(([l]) => l >= 0).map(([, n]) => n));
+        fractions.push(matched / members.length);
+      }
+      console.log(
+        `Infer → Galaxy: demo clusters 1–4 matched by ${fractions.map((f) => f.toFixed(2)).join(', ')}`,
+      );
+      expect(fractions[0]).toBeGreaterThanOrEqual(0.8);
+      expect(fractions[1]).toBeGreaterThanOrEqual(0.8);
+    }, 120_000);
+
     // A known gap, kept visible rather than loosened: cradle-small puts 20–60 Myr stars ≈ 0.45 dex too
     // old, so the older demo clusters lose members to the age cut (measured 0.93, 0.93, 0.59, 0.73).
     // `it.fails` turns red as soon as a shipped model recovers all four: then make it `it` again.
-    it.fails(
-      'finds the demo clusters, each matched by ≥ 80% of its members',
-      async () => {
-        await page.getByRole('button', { name: 'Find clusters' }).click();
-        const rows = page.locator('[data-testid="cluster-list"] li');
-        await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
-        const { labels } = findClusters(run, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
-        const fractions: number[] = [];
-        for (let c = 1; c <= 4; c++) {
-          const members = [...run.sourceId.keys()].filter((i) => clusterOf(i) === c);
-          const counts = new Map<number, number>();
-          for (const i of members) counts.set(labels[i]!, (counts.get(labels[i]!) ?? 0) + 1);
-          const matched = Math.max(0, ...[...counts.entries()].filter(([l]) => l >= 0).map(([, n]) => n));
-          fractions.push(matched / members.length);
-        }
-        console.log(
-          `Infer → Galaxy: demo clusters 1–4 matched by ${fractions.map((f) => f.toFixed(2)).join(', ')}`,
-        );
-        fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
-      },
-      120_000,
-    );
+    it.fails('recovers every demo cluster by ≥ 80% of its members', () => {
+      expect(fractions).toHaveLength(4);
+      fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
+    });
 
     it("opens a clicked cluster member in the Star view, its 95% age interval covering the member's true age", async () => {
       // The shown cluster member farthest on screen from any star of another group is clicked.
