@@ -24,7 +24,15 @@ export const ModelInfo = z.object({
   description: z.string(),
   created: z.string().nullable(),
   variables: z.array(CardVariableInfo),
-  sampler: z.object({ solver: z.string(), steps: z.number().int(), samplesPerStar: z.number().int() }),
+  sampler: z.object({
+    solver: z.string(),
+    steps: z.number().int(),
+    samplesPerStar: z.number().int(),
+    /** "uniform" or "power P" (t_k = 1 − (1 − k/steps)^P): the card's time grid. */
+    timeGrid: z.string(),
+    /** The last step is Euler (one evaluation fewer than the solver's per step). */
+    finalEuler: z.boolean(),
+  }),
   /** Floating-point operations per star at the card's default sampler settings; null when not given. */
   flopsPerStar: z.number().nullable(),
   /** Velocity evaluations per ODE step for each solver the engine has (the cost estimate scales by it). */

@@ -79,6 +79,9 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
       solver: card.sampler.solver,
       steps: card.sampler.steps,
       samplesPerStar: card.sampler.samples_per_star,
+      timeGrid:
+        card.sampler.time_grid.kind === 'power' ? `power ${card.sampler.time_grid.exponent}` : 'uniform',
+      finalEuler: card.sampler.final_euler,
     },
     flopsPerStar: card.cost?.flops_per_star ?? null,
     evaluationsPerStep: { ...EVALUATIONS_PER_STEP },

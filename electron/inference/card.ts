@@ -70,6 +70,14 @@ const CardSchema = z.object({
     solver: Solver,
     steps: z.number().int().positive(),
     samples_per_star: z.number().int().positive(),
+    // Optional: cards written before the power grid existed sample on the uniform grid.
+    time_grid: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('uniform') }),
+        z.object({ kind: z.literal('power'), exponent: z.number().min(1) }),
+      ])
+      .default({ kind: 'uniform' }),
+    final_euler: z.boolean().default(false),
   }),
   cost: z.object({ flops_per_star: z.number().nonnegative() }).passthrough().optional(),
   training: z.record(z.string(), z.unknown()).optional(),

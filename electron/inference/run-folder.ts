@@ -41,6 +41,9 @@ export interface RunFingerprint {
     samples: number;
     steps: number;
     solver: string;
+    /** The card's time grid ("uniform" or "power P") and whether the last step is Euler. */
+    time_grid: string;
+    final_euler: boolean;
     seed: number;
     chunk_rows: number;
     keep_samples: boolean;

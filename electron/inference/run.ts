@@ -41,6 +41,7 @@ import {
 import type { RunFingerprint, RunRecord } from './run-folder.ts';
 import { DEFAULT_MAX_BATCH_ROWS, parameterIndices } from './sampler.ts';
 import type { SamplerSettings } from './sampler.ts';
+import { cardSchedule } from './solver.ts';
 import type { ProviderChoice } from './sessions.ts';
 
 export const DEFAULT_CHUNK_ROWS = 4096;
@@ -232,6 +233,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     samples: options.samples ?? card.sampler.samples_per_star,
     steps: options.steps ?? card.sampler.steps,
     solver: options.solver ?? card.sampler.solver,
+    schedule: cardSchedule(card.sampler),
     seed: options.seed ?? 0,
     maxBatchRows: options.maxBatchRows ?? DEFAULT_MAX_BATCH_ROWS,
   };
@@ -266,6 +268,9 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       samples: settings.samples,
       steps: settings.steps,
       solver: settings.solver,
+      time_grid:
+        settings.schedule.grid === 'power' ? `power ${settings.schedule.exponent}` : settings.schedule.grid,
+      final_euler: settings.schedule.finalEuler,
       seed: settings.seed,
       chunk_rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,
       keep_samples: keepSamples,

@@ -8,7 +8,7 @@ import ort from 'onnxruntime-node';
 import type { ModelCard, Solver } from './card.ts';
 import { normalAt } from './random.ts';
 import type { ModelSessions } from './sessions.ts';
-import { integrate } from './solver.ts';
+import { integrate, type Schedule } from './solver.ts';
 import { contextMask, contextTokens, groupStars, latentMask } from './tokens.ts';
 import type { StarBlock, TokenGroup } from './tokens.ts';
 
@@ -16,6 +16,8 @@ export interface SamplerSettings {
   samples: number;
   steps: number;
   solver: Solver;
+  /** The card's time grid and last-step rule (a `--steps` override keeps them). */
+  schedule: Schedule;
   seed: number;
   /** Upper bound on rows (stars × samples) of one velocity run. */
   maxBatchRows: number;
@@ -117,7 +119,7 @@ export class PosteriorSampler {
     members: number[],
     signal?: AbortSignal,
   ): Promise<Float32Array> {
-    const { samples, seed, steps, solver } = this.settings;
+    const { samples, seed, steps, solver, schedule } = this.settings;
     const b = members.length;
     const nc = contextTokens(group);
     const nl = group.latentIds.length;
@@ -176,6 +178,7 @@ export class PosteriorSampler {
         x0,
         steps,
         solver,
+        schedule,
         signal,
       );
     } finally {

@@ -38,6 +38,7 @@ from cradle_models.data.sets import RawSet, TrainingSet
 from cradle_models.data.sources import TOYS, load_source, split_indices
 from cradle_models.export.card import card_variables, cost, read_card, write_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.export.sampler import Schedule
 from cradle_models.nets.simformer import SimformerConfig
 from cradle_models.training.config import preset
 
@@ -91,7 +92,15 @@ def evaluate(
     variables = card_variables(card)
     stars = TrainingSet.from_raw(raw, variables)
     sampler = card["sampler"]
-    post = posterior_parameters(model, stars, samples, int(sampler["steps"]), sampler["solver"], seed)
+    post = posterior_parameters(
+        model,
+        stars,
+        samples,
+        int(sampler["steps"]),
+        sampler["solver"],
+        seed,
+        schedule=Schedule.from_card(sampler),
+    )
     params = [j for j, v in enumerate(variables) if v.role == "parameter"]
     names = [variables[j].name for j in params]
     truth = raw.values[:, params]
@@ -131,6 +140,7 @@ def step_sweep(
     params = [j for j, v in enumerate(variables) if v.role == "parameter"]
     truth = raw.values[:, params]
     solver = card["sampler"]["solver"]
+    schedule = Schedule.from_card(card["sampler"])
     arch = card["architecture"]
     config = SimformerConfig(
         n_variables=int(arch["n_variables"]),
@@ -139,16 +149,17 @@ def step_sweep(
         context_layers=int(arch["context_layers"]),
         velocity_layers=int(arch["velocity_layers"]),
         mlp_ratio=int(arch["mlp_ratio"]),
+        prediction=arch.get("prediction", "velocity"),
     )
     rows = []
     for steps in steps_list:
-        post = posterior_parameters(model, stars, samples, steps, solver, seed)
+        post = posterior_parameters(model, stars, samples, steps, solver, seed, schedule=schedule)
         at = coverage_at(truth_quantiles(post, truth), REPORT_LEVELS)
         rows.append(
             {
                 "solver": solver,
                 "steps": steps,
-                "flops_per_star": cost(config, variables, solver, steps, samples)["flops_per_star"],
+                "flops_per_star": cost(config, variables, solver, steps, samples, schedule)["flops_per_star"],
                 "max_coverage_error": float(np.max(np.abs(at - np.asarray(REPORT_LEVELS)[:, None]))),
                 "tarp_atc": tarp(post, truth, seed=seed).atc,
                 "median_abs_delta": dict(
@@ -202,7 +213,15 @@ def _full_report(
         def simformer_posterior(raw: RawSet, s: int) -> np.ndarray:
             stars = TrainingSet.from_raw(raw, variables)
             sampler = card["sampler"]
-            return posterior_parameters(model, stars, samples, int(sampler["steps"]), sampler["solver"], s)
+            return posterior_parameters(
+                model,
+                stars,
+                samples,
+                int(sampler["steps"]),
+                sampler["solver"],
+                s,
+                schedule=Schedule.from_card(sampler),
+            )
 
         baselines["npe"] = npe_comparison(
             simformer_posterior,

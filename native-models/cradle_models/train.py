@@ -117,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
             "solver": config.solver,
             "steps": config.solver_steps,
             "samples_per_star": config.samples_per_star,
+            **config.schedule.to_card(),
         },
         time_sampling=config.time_sampling,
         prior="the training set's distribution of parameters (the simulator's prior after its selection cuts)"

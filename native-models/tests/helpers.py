@@ -12,7 +12,7 @@ from sklearn.neural_network import MLPClassifier
 
 from cradle_models.export.onnx_sampler import OnnxSimformer
 from cradle_models.export.parity import PARITY_FILE
-from cradle_models.export.sampler import integrate, sample_conditional
+from cradle_models.export.sampler import Schedule, integrate, sample_conditional
 from cradle_models.nets.simformer import Simformer
 from cradle_models.variables import Variable, denormalise, normalise, normalise_errors
 
@@ -58,6 +58,7 @@ def assert_parity_fixture_holds(model_dir: Path) -> None:
     """The committed graphs reproduce the folder's ``parity.json`` (the TypeScript engine's fixture)."""
     fixture = json.loads((model_dir / PARITY_FILE).read_text())
     model = OnnxSimformer(model_dir)
+    schedule = Schedule.from_card(fixture)
     names = (
         "context_ids",
         "context_values",
@@ -75,7 +76,7 @@ def assert_parity_fixture_holds(model_dir: Path) -> None:
         )
         fn = model.velocity_fn(arr["latent_ids"], arr["latent_errors"], kv, arr["latent_mask"])
         for solver, expected in case["samples"].items():
-            got = integrate(fn, arr["noise"], fixture["steps"], solver)
+            got = integrate(fn, arr["noise"], fixture["steps"], solver, schedule)
             want = np.asarray(expected)
             assert np.max(np.abs(got - want)) <= 1e-5 * max(np.max(np.abs(want)), 1e-12), (
                 model_dir.name,

@@ -18,19 +18,29 @@ from cradle_models.nets.tokens import attention_masks, split_tokens
 D = 5
 
 
-def _random_model() -> Simformer:
+def _random_model(prediction: str) -> Simformer:
     """A model with every weight random (a fresh model has zero adaLN gates, which would hide bugs)."""
     torch.manual_seed(11)
-    model = Simformer(SimformerConfig(n_variables=D, width=32, heads=4, context_layers=2, velocity_layers=2))
+    config = SimformerConfig(
+        n_variables=D,
+        width=32,
+        heads=4,
+        context_layers=2,
+        velocity_layers=2,
+        prediction=prediction,  # type: ignore[arg-type]
+    )
+    model = Simformer(config)
     with torch.no_grad():
         for p in model.parameters():
             p.normal_(0.0, 0.3)
     return model.eval()
 
 
-@pytest.fixture(scope="module")
-def exported(tmp_path_factory: pytest.TempPathFactory) -> tuple[Simformer, OnnxSimformer]:
-    model = _random_model()
+@pytest.fixture(scope="module", params=["velocity", "data"])
+def exported(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Simformer, OnnxSimformer]:
+    model = _random_model(request.param)
     folder: Path = tmp_path_factory.mktemp("onnx")
     export_onnx(model, folder)
     return model, OnnxSimformer(folder)

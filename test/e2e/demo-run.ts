@@ -134,6 +134,8 @@ export async function writeDemoRun(demoDir: string, out: string): Promise<string
       samples: SAMPLES,
       steps: 0,
       solver: 'heun',
+      time_grid: 'uniform',
+      final_euler: false,
       seed: 0,
       chunk_rows: n,
       keep_samples: true,

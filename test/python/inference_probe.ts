@@ -6,6 +6,7 @@ import { loadModel } from '../../electron/inference/card.ts';
 import { parameterIndices, PosteriorSampler } from '../../electron/inference/sampler.ts';
 import { normalAt } from '../../electron/inference/random.ts';
 import { openSessions } from '../../electron/inference/sessions.ts';
+import { cardSchedule } from '../../electron/inference/solver.ts';
 import { summarise } from '../../electron/inference/summary.ts';
 import { errorToNetwork, toNetwork } from '../../electron/inference/transforms.ts';
 import type { Solver } from '../../electron/inference/card.ts';
@@ -44,6 +45,7 @@ const settings = {
   samples: request.samples,
   steps: request.steps,
   solver: request.solver,
+  schedule: cardSchedule(card.sampler),
   seed: request.seed,
   maxBatchRows: 4096,
 };

@@ -26,20 +26,16 @@ sys.path.insert(0, str(ROOT / "native-models"))
 from cradle_models.export.card import build_card, write_card
 from cradle_models.export.graphs import export_onnx
 from cradle_models.export.onnx_sampler import OnnxSimformer
-from cradle_models.export.sampler import posterior_samples_torch
+from cradle_models.export.sampler import UNIFORM, Schedule, posterior_samples_torch
 from cradle_models.nets.simformer import Simformer, SimformerConfig
 from cradle_models.nets.tokens import attention_masks, split_tokens
 from cradle_models.variables import Transform, Variable, denormalise
 
 PROBE = ROOT / "test" / "python" / "inference_probe.ts"
-pytestmark = pytest.mark.skipif(
-    shutil.which("node") is None, reason="node is not installed"
-)
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 VARIABLES = [
-    Variable(
-        "mass_init", "parameter", "Msun", Transform("log10", 0.0), mean=-0.2, std=0.4
-    ),
+    Variable("mass_init", "parameter", "Msun", Transform("log10", 0.0), mean=-0.2, std=0.4),
     Variable("theta", "parameter", "", Transform(), mean=0.3, std=1.5),
     Variable("av", "parameter", "mag", Transform("log10", 0.05), mean=-0.5, std=0.5),
     Variable("x_0", "observable", "mag", Transform(), mean=12.0, std=2.0, survey="toy"),
@@ -58,15 +54,20 @@ STEPS = 6
 SAMPLES = 16
 
 
-def _export(folder: Path, solver: str) -> Path:
-    torch.manual_seed(4)
-    config = SimformerConfig(
+def _config(prediction: str) -> SimformerConfig:
+    return SimformerConfig(
         n_variables=len(VARIABLES),
         width=32,
         heads=4,
         context_layers=2,
         velocity_layers=2,
+        prediction=prediction,  # type: ignore[arg-type]
     )
+
+
+def _export(folder: Path, solver: str, schedule: Schedule, prediction: str) -> Path:
+    torch.manual_seed(4)
+    config = _config(prediction)
     model = Simformer(config)
     with torch.no_grad():
         for p in model.parameters():
@@ -79,7 +80,7 @@ def _export(folder: Path, solver: str) -> Path:
         VARIABLES,
         config,
         training={"note": "untrained"},
-        sampler={"solver": solver, "steps": STEPS, "samples_per_star": SAMPLES},
+        sampler={"solver": solver, "steps": STEPS, "samples_per_star": SAMPLES, **schedule.to_card()},
         time_sampling="uniform",
         prior="none",
     )
@@ -136,9 +137,20 @@ def _run_probe(request: dict[str, object], tmp: Path) -> dict[str, object]:
     return dict(json.loads(out.stdout))
 
 
-@pytest.mark.parametrize("solver", ["euler", "heun", "midpoint"])
-def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> None:
-    folder = _export(tmp_path / "model", solver)
+@pytest.mark.parametrize(
+    ("solver", "schedule", "prediction"),
+    [
+        ("euler", UNIFORM, "velocity"),
+        ("heun", UNIFORM, "velocity"),
+        ("midpoint", UNIFORM, "velocity"),
+        ("heun", Schedule("power", 2.5, final_euler=True), "data"),
+        ("midpoint", Schedule("power", 2.0), "velocity"),
+    ],
+)
+def test_engine_samples_match_reference_sampler(
+    tmp_path: Path, solver: str, schedule: Schedule, prediction: str
+) -> None:
+    folder = _export(tmp_path / "model", solver, schedule, prediction)
     rng = np.random.default_rng(7)
     values, errors, observed = _stars(rng)
     result = _run_probe(
@@ -155,15 +167,7 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
         },
         tmp_path,
     )
-    model = Simformer(
-        SimformerConfig(
-            n_variables=len(VARIABLES),
-            width=32,
-            heads=4,
-            context_layers=2,
-            velocity_layers=2,
-        )
-    )
+    model = Simformer(_config(prediction))
     model.load_state_dict(torch.load(folder / "weights.pt"))
     model.eval()
     onnx_model = OnnxSimformer(folder)
@@ -199,17 +203,20 @@ def test_engine_samples_match_reference_sampler(tmp_path: Path, solver: str) -> 
             noise,
             STEPS,
         )
-        reference_onnx = onnx_model.sample(*args, solver=solver)  # type: ignore[arg-type]
-        reference_torch = posterior_samples_torch(model, *args, solver=solver)  # type: ignore[arg-type]
+        reference_onnx = onnx_model.sample(*args, solver=solver, schedule=schedule)  # type: ignore[arg-type]
+        reference_torch = posterior_samples_torch(
+            model,
+            *args,
+            solver=solver,  # type: ignore[arg-type]
+            schedule=schedule,
+        )
         engine = np.array(star["samples"], dtype=np.float32)
         assert np.isfinite(engine).all()
         np.testing.assert_allclose(engine, reference_onnx, atol=1e-4, rtol=0)
         # PyTorch and its ONNX export differ by ~1e-6 per evaluation; a random-weight network amplifies
         # that over the steps, so the engine is held to the export's own agreement with PyTorch.
         export_gap = float(np.max(np.abs(reference_onnx - reference_torch)))
-        assert float(np.max(np.abs(engine - reference_torch))) <= max(
-            1e-4, 2 * export_gap
-        )
+        assert float(np.max(np.abs(engine - reference_torch))) <= max(1e-4, 2 * export_gap)
 
     # Summaries: the engine's physical statistics vs numpy on the engine's own samples.
     summary = result["summary"]

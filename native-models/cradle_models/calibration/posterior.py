@@ -12,7 +12,7 @@ import torch
 
 from cradle_models.data.sets import TrainingSet
 from cradle_models.export.onnx_sampler import OnnxSimformer
-from cradle_models.export.sampler import Solver
+from cradle_models.export.sampler import UNIFORM, Schedule, Solver
 from cradle_models.nets.tokens import attention_masks, split_tokens
 from cradle_models.variables import denormalise
 
@@ -25,6 +25,7 @@ def posterior_parameters(
     solver: Solver,
     seed: int,
     chunk_rows: int = 32_768,
+    schedule: Schedule = UNIFORM,
 ) -> np.ndarray:
     """Samples [N, S, P] of the P parameters, in physical units (all parameters must be present)."""
     params = [j for j, v in enumerate(stars.variables) if v.role == "parameter"]
@@ -54,6 +55,7 @@ def posterior_parameters(
             noise,
             steps,
             solver,
+            schedule,
         )
         full = np.zeros((x.shape[0] * n_samples, len(stars.variables)))
         full[:, params] = x.reshape(-1, x.shape[2])[:, : len(params)]

@@ -17,7 +17,7 @@ import torch
 
 from cradle_models import __version__
 from cradle_models.export.graphs import CONTEXT_FILE, GRAPH_SIGNATURES, OPSET, VELOCITY_FILE
-from cradle_models.export.sampler import EVALUATIONS_PER_STEP
+from cradle_models.export.sampler import UNIFORM, Schedule
 from cradle_models.losses.flow_matching import PATH_DESCRIPTION
 from cradle_models.nets.simformer import SimformerConfig, multiply_adds_per_evaluation
 from cradle_models.nets.tokens import BLOCKED
@@ -28,7 +28,12 @@ CARD_FILE = "card.json"
 
 
 def cost(
-    config: SimformerConfig, variables: list[Variable], solver: str, steps: int, samples: int
+    config: SimformerConfig,
+    variables: list[Variable],
+    solver: str,
+    steps: int,
+    samples: int,
+    schedule: Schedule = UNIFORM,
 ) -> dict[str, Any]:
     """FLOPs per star (2 × multiply-adds) for the posterior case: observables observed, parameters latent.
 
@@ -39,7 +44,7 @@ def cost(
     n_latent = sum(v.role == "parameter" for v in variables)
     n_context = max(len(variables) - n_latent, 1)
     macs = multiply_adds_per_evaluation(config, n_context, n_latent)
-    evaluations = steps * EVALUATIONS_PER_STEP[solver]
+    evaluations = schedule.evaluations(steps, solver)
     per_star = 2 * (macs["context"] + samples * evaluations * macs["velocity"])
     return {
         "assumed_tokens": {"n_context": n_context, "n_latent": n_latent},
@@ -124,7 +129,12 @@ def build_card(
         "path": {**PATH_DESCRIPTION, "time_sampling": time_sampling},
         "sampler": sampler,
         "cost": cost(
-            config, variables, str(sampler["solver"]), int(sampler["steps"]), int(sampler["samples_per_star"])
+            config,
+            variables,
+            str(sampler["solver"]),
+            int(sampler["steps"]),
+            int(sampler["samples_per_star"]),
+            Schedule.from_card(sampler),
         ),
         "prior": prior,
         "training": training,

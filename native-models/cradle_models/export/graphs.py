@@ -29,7 +29,7 @@ import torch
 from torch import Tensor, nn
 
 from cradle_models.nets.layers import VelocityBlock
-from cradle_models.nets.simformer import Simformer
+from cradle_models.nets.simformer import Simformer, to_velocity
 from cradle_models.nets.tokenizer import LATENT
 
 OPSET = 17
@@ -138,7 +138,8 @@ class VelocityGraph(nn.Module):
         for i, block in enumerate(m.velocity_blocks):
             h = self._block(cast(VelocityBlock, block), h, time, context_kv[:, 2 * i : 2 * i + 2], mask)
         shift, scale = m.out_modulation(time)[:, None, None, :].chunk(2, dim=-1)
-        return _linear(m.head, m.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
+        out = _linear(m.head, m.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
+        return to_velocity(m.config.prediction, out, values, (1.0 - t)[:, None, None])
 
 
 def _names(graph: str, key: str) -> list[str]:

@@ -11,7 +11,7 @@ import numpy as np
 import onnxruntime as ort
 
 from cradle_models.export.graphs import CONTEXT_FILE, VELOCITY_FILE
-from cradle_models.export.sampler import Solver, VelocityFn, as_samples, integrate
+from cradle_models.export.sampler import UNIFORM, Schedule, Solver, VelocityFn, as_samples, integrate
 
 
 class OnnxSimformer:
@@ -88,9 +88,10 @@ class OnnxSimformer:
         noise: np.ndarray,
         steps: int,
         solver: Solver,
+        schedule: Schedule = UNIFORM,
     ) -> np.ndarray:
         kv = self.encode(context_ids, context_values, context_errors, context_mask)
         fn = self.velocity_fn(latent_ids, latent_errors, kv, latent_mask)
         x0, one_per_row = as_samples(noise)
-        x = integrate(fn, x0, steps, solver)
+        x = integrate(fn, x0, steps, solver, schedule)
         return x[:, 0, :] if one_per_row else x

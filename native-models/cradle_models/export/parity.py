@@ -3,7 +3,7 @@
 ``parity.json`` beside a model holds a few stars with different condition patterns (posterior, a
 missing survey, likelihood-style, an M_E cut), already tokenised exactly as the card describes, with
 their masks, noise and the samples the reference sampler (ONNX Runtime) gives for each solver at the
-card's step count, plus single velocity evaluations at several t. Arrays are in the velocity graph's
+card's step count and time grid (``time_grid``, ``final_euler``, as in the card), plus single velocity evaluations at several t. Arrays are in the velocity graph's
 layout: per-star arrays have one row (the star); noise, velocities and samples are
 [1, samples, n_latent]. The engine must reproduce them to ≤ 1e-5 relative (same initial noise → same
 samples).
@@ -21,7 +21,7 @@ import torch
 
 from cradle_models.export.card import card_variables, read_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
-from cradle_models.export.sampler import Solver
+from cradle_models.export.sampler import Schedule, Solver
 from cradle_models.nets.tokens import attention_masks, split_tokens
 
 PARITY_FILE = "parity.json"
@@ -74,6 +74,7 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
     rng = np.random.default_rng(seed)
     model = OnnxSimformer(model_dir)
     steps = int(card["sampler"]["steps"])
+    schedule = Schedule.from_card(card["sampler"])
     cases = []
     for case in _cases(d, is_param):
         values = torch.as_tensor(rng.normal(size=(1, d)), dtype=torch.float32)
@@ -119,6 +120,7 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
                 noise,
                 steps,
                 solver,
+                schedule,
             ).tolist()
             for solver in SOLVERS
         }
@@ -136,7 +138,13 @@ def write_parity_fixture(model_dir: Path, samples: int = 4, seed: int = 0) -> Pa
                 "samples": out,
             }
         )
-    fixture = {"model": card["name"], "steps": steps, "tolerance_relative": 1e-5, "cases": cases}
+    fixture = {
+        "model": card["name"],
+        "steps": steps,
+        **schedule.to_card(),
+        "tolerance_relative": 1e-5,
+        "cases": cases,
+    }
     path = model_dir / PARITY_FILE
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(fixture) + "\n", encoding="utf-8")

@@ -1,10 +1,17 @@
 """Reference sampler: integrate the flow ODE from given initial noise (Euler, Heun, midpoint).
 
 The TypeScript engine must reproduce these samples from the same inputs and noise (parity tests), so
-the solvers are written exactly as the engine runs them, on a uniform grid t_k = k / steps:
+the solvers are written exactly as the engine runs them (electron/inference/solver.ts), step k going
+from t_k to t_{k+1} with h_k = t_{k+1} − t_k:
 - Euler:    x ← x + h v(x, t)
 - Heun:     k1 = v(x, t); k2 = v(x + h k1, t + h); x ← x + h (k1 + k2) / 2
 - midpoint: k1 = v(x, t); x ← x + h v(x + h k1 / 2, t + h / 2)
+The time grid (``Schedule``, the card's ``sampler.time_grid``) is uniform, t_k = k / steps, or a power
+grid t_k = 1 − (1 − k / steps)^p whose steps shrink towards the data end (t = 1), where narrow posteriors
+need them: with uniform Heun steps h the last step leaves a width of order h / 2 however narrow the
+posterior is (a Gaussian posterior of width σ ≪ h under the rectified path). ``final_euler`` makes the
+last step Euler, as EDM's sampler does (Karras et al. 2022, Algorithm 1, line 9), so that no evaluation
+falls on t = 1 itself (a data-predicting model divides by 1 − t).
 The context is encoded once; only the velocity graph runs per evaluation. ``velocity_fn`` abstracts
 over PyTorch and ONNX Runtime so both share one integrator.
 
@@ -17,7 +24,8 @@ return the same shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Literal
+from dataclasses import dataclass
+from typing import Any, Literal
 
 import numpy as np
 import torch
@@ -31,16 +39,61 @@ VelocityFn = Callable[[np.ndarray, float], np.ndarray]
 EVALUATIONS_PER_STEP: dict[str, int] = {"euler": 1, "heun": 2, "midpoint": 2}
 
 
-def integrate(velocity: VelocityFn, x0: np.ndarray, steps: int, solver: Solver) -> np.ndarray:
+@dataclass(frozen=True)
+class Schedule:
+    """The time grid and last-step rule of a sampler (the card's ``sampler`` fields beside the solver)."""
+
+    grid: Literal["uniform", "power"] = "uniform"
+    exponent: float = 1.0
+    final_euler: bool = False
+
+    def __post_init__(self) -> None:
+        if self.grid not in ("uniform", "power"):
+            raise ValueError(f"unknown time grid {self.grid!r}; choose uniform or power")
+        if not self.exponent >= 1.0:
+            raise ValueError(f"the power grid's exponent must be ≥ 1, got {self.exponent}")
+
+    @classmethod
+    def from_card(cls, sampler: dict[str, Any]) -> Schedule:
+        grid = sampler.get("time_grid", {"kind": "uniform"})
+        return cls(grid["kind"], float(grid.get("exponent", 1.0)), bool(sampler.get("final_euler", False)))
+
+    def to_card(self) -> dict[str, Any]:
+        grid: dict[str, Any] = {"kind": self.grid}
+        if self.grid == "power":
+            grid["exponent"] = self.exponent
+        return {"time_grid": grid, "final_euler": self.final_euler}
+
+    def times(self, steps: int) -> np.ndarray:
+        """t_0 = 0, …, t_steps = 1 (float32)."""
+        if self.grid == "uniform":
+            h = np.float32(1.0 / steps)
+            return np.array([np.float32(k) * h for k in range(steps)] + [1.0], dtype=np.float32)
+        u = np.arange(steps + 1, dtype=np.float64) / steps
+        return (1.0 - (1.0 - u) ** self.exponent).astype(np.float32)
+
+    def evaluations(self, steps: int, solver: str) -> int:
+        """Velocity evaluations per sample."""
+        per_step = EVALUATIONS_PER_STEP[solver]
+        return per_step * steps - (per_step - 1 if self.final_euler else 0)
+
+
+UNIFORM = Schedule()
+
+
+def integrate(
+    velocity: VelocityFn, x0: np.ndarray, steps: int, solver: Solver, schedule: Schedule = UNIFORM
+) -> np.ndarray:
     """Integrate dx/dt = velocity(x, t) from t = 0 to 1 starting at x0 (float32 throughout)."""
     if steps < 1:
         raise ValueError(f"steps must be ≥ 1, got {steps}")
     x: np.ndarray = x0.astype(np.float32, copy=True)
-    h = np.float32(1.0 / steps)
+    times = schedule.times(steps)
     for k in range(steps):
-        t = float(np.float32(k) * h)
+        t = float(times[k])
+        h = np.float32(times[k + 1] - times[k])
         k1 = velocity(x, t)
-        if solver == "euler":
+        if solver == "euler" or (schedule.final_euler and k == steps - 1):
             x = x + h * k1
         elif solver == "heun":
             k2 = velocity(x + h * k1, float(np.float32(t) + h))
@@ -97,6 +150,7 @@ def posterior_samples_torch(
     noise: np.ndarray,
     steps: int,
     solver: Solver,
+    schedule: Schedule = UNIFORM,
 ) -> np.ndarray:
     """Per-star arrays (one row per star) and noise [stars, samples, n_latent] (or [rows, n_latent]:
     one sample per row); returns x at t = 1 in the shape of the noise."""
@@ -109,7 +163,7 @@ def posterior_samples_torch(
         )
     fn = torch_velocity_fn(model, latent_ids, latent_errors, kv, latent_mask)
     x0, one_per_row = as_samples(noise)
-    x = integrate(fn, x0, steps, solver)
+    x = integrate(fn, x0, steps, solver, schedule)
     return x[:, 0, :] if one_per_row else x
 
 
@@ -124,6 +178,7 @@ def sample_conditional(
     solver: Solver,
     seed: int,
     edge_allowed: np.ndarray | None = None,
+    schedule: Schedule = UNIFORM,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Samples of the latent variables of one star (network space).
 
@@ -157,6 +212,7 @@ def sample_conditional(
         noise,
         steps,
         solver,
+        schedule,
     )
     n_latent = int(latent.valid[0].sum())
     return latent.ids[0, :n_latent].numpy(), x[0, :, :n_latent]

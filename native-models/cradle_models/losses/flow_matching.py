@@ -9,6 +9,12 @@ t ~ U(0, 1) ("uniform") or from a logit-normal (Esser et al. 2024, sec. 3.1: t =
 that weights the middle of the path. The loss is the mean squared error over *latent, present* tokens
 only (Gloeckler et al. 2024, eq. 7: ℓ = (1 − M_C) ⊙ ‖v − u‖²); observed tokens stay clean and absent
 variables are not tokens at all.
+
+A data-predicting model (``SimformerConfig.prediction == "data"``) gives v = (x1_hat − x_t) / (1 − t), so
+its velocity error is its data error over (1 − t): the loss weights rows by min(1, ((1 − t) / k)²) with
+k = ``DATA_LOSS_KNEE``, i.e. the data error over max(1 − t, k)², which is the velocity loss up to
+t = 1 − k and a bounded weight beyond (the unbounded 1 / (1 − t)² would let the last instants dominate).
+(Rows with 1 − t under the model's floor, probability 1e-4, see the floored velocity instead.)
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ from cradle_models.nets.simformer import Simformer
 from cradle_models.nets.tokens import split_tokens
 
 TimeSampling = Literal["uniform", "logit-normal"]
+
+DATA_LOSS_KNEE = 0.05
 
 PATH_DESCRIPTION: dict[str, str] = {
     "name": "rectified",
@@ -68,5 +76,8 @@ def flow_matching_loss(
     context, latent = context.to(device), latent.to(device)
     v = model(context, latent, x_t.to(device), t.to(device))
     target = target.to(device)
-    weight = latent.valid.to(v.dtype)
-    return ((v - target) ** 2 * weight).sum() / weight.sum().clamp(min=1.0)
+    valid = latent.valid.to(v.dtype)
+    weight = valid
+    if model.config.prediction == "data":
+        weight = valid * ((1.0 - t.to(device)) / DATA_LOSS_KNEE).clamp(max=1.0).square().unsqueeze(-1)
+    return ((v - target) ** 2 * weight).sum() / valid.sum().clamp(min=1.0)

@@ -11,7 +11,7 @@ mask, not the variable (architecture doc, "The cost of a posterior").
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import cast
+from typing import Literal, cast
 
 import torch
 from torch import Tensor, nn
@@ -29,9 +29,28 @@ class SimformerConfig:
     context_layers: int = 2
     velocity_layers: int = 2
     mlp_ratio: int = 2
+    # What the head predicts (see ``to_velocity``): "velocity" (v directly) or "data" (x1, turned into
+    # v = (x1_hat − x_t) / (1 − t)).
+    prediction: Literal["velocity", "data"] = "velocity"
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | str]:
         return asdict(self)
+
+
+# Smallest 1 − t a data prediction is divided by. Samplers never evaluate at t = 1 for such models (their
+# last step is Euler, which evaluates at its start); the floor only keeps the graph finite there.
+DATA_PREDICTION_FLOOR = 1e-4
+
+
+def to_velocity(prediction: str, head: Tensor, values: Tensor, one_minus_t: Tensor) -> Tensor:
+    """The velocity from the head's output. A data prediction x1_hat gives v = (x1_hat − x_t) / (1 − t),
+    the rectified path's velocity towards it (Lipman et al. 2024, "Flow Matching Guide and Code", sec.
+    4.8). It suits narrow posteriors: there the exact v ≈ (μ − x_t) / (1 − t) grows without bound as
+    t → 1 and a velocity head must learn that 1 / (1 − t) scaling of x_t, while x1_hat ≈ μ stays bounded
+    and nearly constant in x_t and t. ``one_minus_t`` broadcasts against ``values``."""
+    if prediction == "velocity":
+        return head
+    return (head - values) / one_minus_t.clamp(min=DATA_PREDICTION_FLOOR)
 
 
 class Simformer(nn.Module):
@@ -75,7 +94,8 @@ class Simformer(nn.Module):
         for i, block in enumerate(self.velocity_blocks):
             h = block(h, temb, context_kv[:, 2 * i : 2 * i + 2], mask)
         shift, scale = self.out_modulation(temb).unsqueeze(1).chunk(2, dim=-1)
-        return self.head(self.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
+        out = self.head(self.out_norm(h) * (1.0 + scale) + shift).squeeze(-1)
+        return to_velocity(self.config.prediction, out, values, (1.0 - t).unsqueeze(-1))
 
     def forward(
         self,

@@ -58,6 +58,7 @@ class Trainer:
             context_layers=m.context_layers,
             velocity_layers=m.velocity_layers,
             mlp_ratio=m.mlp_ratio,
+            prediction=m.prediction,
         )
         self.model = Simformer(self.model_config).to(self.device)
         self.ema = EMA(self.model, config.ema_decay)

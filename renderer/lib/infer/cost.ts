@@ -11,19 +11,26 @@ export interface RunSettings {
   solver: string;
 }
 
+/** Velocity evaluations per sample: the solver's per step, less the saving of a final Euler step. */
+function evaluationsPerSample(model: ModelInfo, solver: string, steps: number): number | null {
+  const perStep = model.evaluationsPerStep[solver];
+  if (perStep === undefined) return null;
+  return steps * perStep - (model.sampler.finalEuler ? perStep - 1 : 0);
+}
+
 /** FLOPs per star for these settings, or null when the card gives no cost or the solver is unknown. */
 export function flopsPerStar(model: ModelInfo, settings: RunSettings): number | null {
-  const perStep = model.evaluationsPerStep[settings.solver];
-  if (perStep === undefined) return null;
-  const evaluations = settings.samples * settings.steps * perStep;
+  const perSample = evaluationsPerSample(model, settings.solver, settings.steps);
+  if (perSample === null) return null;
+  const evaluations = settings.samples * perSample;
   if (model.costBreakdown !== null) {
     const { contextMultiplyAdds, velocityMultiplyAddsPerEvaluation } = model.costBreakdown;
     return 2 * (contextMultiplyAdds + velocityMultiplyAddsPerEvaluation * evaluations);
   }
   if (model.flopsPerStar === null) return null;
-  const cardPerStep = model.evaluationsPerStep[model.sampler.solver];
-  if (cardPerStep === undefined) return null;
-  const cardEvaluations = model.sampler.samplesPerStar * model.sampler.steps * cardPerStep;
+  const cardPerSample = evaluationsPerSample(model, model.sampler.solver, model.sampler.steps);
+  if (cardPerSample === null) return null;
+  const cardEvaluations = model.sampler.samplesPerStar * cardPerSample;
   return (model.flopsPerStar * evaluations) / cardEvaluations;
 }
 

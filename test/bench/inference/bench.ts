@@ -118,12 +118,20 @@ const hours = (stars: number, rate: number): string => {
 };
 
 const defaults = (
-  JSON.parse(readFileSync(join(root, 'native-models', 'models', 'toy-gaussian', 'card.json'), 'utf8')) as {
-    sampler: { solver: string; steps: number; samples_per_star: number };
+  JSON.parse(readFileSync(join(root, 'native-models', 'models', 'cradle-small', 'card.json'), 'utf8')) as {
+    sampler: {
+      solver: string;
+      steps: number;
+      samples_per_star: number;
+      time_grid?: { kind: string; exponent?: number };
+      final_euler?: boolean;
+    };
   }
 ).sampler;
+const grid =
+  defaults.time_grid?.kind === 'power' ? `power-${defaults.time_grid.exponent} grid` : 'uniform grid';
 console.log(
-  `cores: ${cores}; card defaults: ${defaults.solver}, ${defaults.steps} steps, ${defaults.samples_per_star} samples; load average at start: ${loadavg()
+  `cores: ${cores}; card defaults (cradle-small): ${defaults.solver}, ${defaults.steps} steps on a ${grid}${defaults.final_euler === true ? ', final Euler step' : ''}, ${defaults.samples_per_star} samples; load average at start: ${loadavg()
     .map((x) => x.toFixed(1))
     .join(' ')}`,
 );

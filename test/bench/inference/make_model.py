@@ -1,6 +1,7 @@
 """Benchmark models: a Simformer with random weights at a preset's size, exported with cradle_models'
-own graph and card code, with the sampler defaults of the committed toy model's card (the shipped
-default model), plus its PyTorch weights for the PyTorch peer. Random weights cost the same as trained
+own graph and card code, with the sampler defaults (solver, steps, samples, time grid) of the shipped
+default model's card (models/cradle-small) and the preset's head (velocity or data prediction), plus its
+PyTorch weights for the PyTorch peer. Random weights cost the same as trained
 ones.
 
     python make_model.py OUT_DIR {tiny|small} N_PARAMETERS N_OBSERVABLES
@@ -41,6 +42,7 @@ def main() -> int:
         context_layers=m.context_layers,
         velocity_layers=m.velocity_layers,
         mlp_ratio=m.mlp_ratio,
+        prediction=m.prediction,
     )
     torch.manual_seed(0)
     model = Simformer(config)
@@ -55,9 +57,7 @@ def main() -> int:
         variables,
         config,
         training={"note": "untrained (benchmark)"},
-        sampler=read_card(ROOT / "native-models" / "models" / "toy-gaussian")[
-            "sampler"
-        ],
+        sampler=read_card(ROOT / "native-models" / "models" / "cradle-small")["sampler"],
         time_sampling="uniform",
         prior="none",
     )

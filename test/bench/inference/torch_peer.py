@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "native-models"))
 
 from cradle_models.export.card import read_card
-from cradle_models.export.sampler import Solver, integrate, posterior_samples_torch
+from cradle_models.export.sampler import Schedule, Solver, integrate, posterior_samples_torch
 from cradle_models.nets.simformer import Simformer, SimformerConfig
 from cradle_models.nets.tokens import TokenSet, attention_masks, split_tokens
 
@@ -35,6 +35,7 @@ def rows_sample(
     noise: np.ndarray,
     steps: int,
     solver: Solver,
+    schedule: Schedule,
 ) -> np.ndarray:
     """The same posterior with the trained network's own layout: one row per sample."""
     b, s, nl = noise.shape
@@ -50,7 +51,7 @@ def rows_sample(
         tt = torch.full((x.shape[0],), t)
         return model.velocity(ids, torch.as_tensor(x), errs, tt, kv, mask).numpy()
 
-    return integrate(fn, noise.reshape(b * s, nl), steps, solver)
+    return integrate(fn, noise.reshape(b * s, nl), steps, solver, schedule)
 
 
 def main() -> int:
@@ -71,7 +72,8 @@ def main() -> int:
                 "velocity_layers",
                 "mlp_ratio",
             )
-        }
+        },
+        prediction=arch.get("prediction", "velocity"),
     )
     model = Simformer(config)
     model.load_state_dict(torch.load(folder / "weights.pt"))
@@ -79,6 +81,7 @@ def main() -> int:
     samples = int(card["sampler"]["samples_per_star"])
     steps = int(card["sampler"]["steps"])
     solver = card["sampler"]["solver"]
+    schedule = Schedule.from_card(card["sampler"])
     roles = np.array([v["role"] == "observable" for v in card["variables"]])
     rng = np.random.default_rng(0)
     d = len(roles)
@@ -93,13 +96,9 @@ def main() -> int:
         observed = torch.as_tensor(np.repeat(roles[None], b, axis=0))
         context, latent = split_tokens(values, errors, present, observed)
         ctx_mask, lat_mask = attention_masks(context, latent)
-        noise = rng.standard_normal((b, samples, latent.values.shape[1])).astype(
-            np.float32
-        )
+        noise = rng.standard_normal((b, samples, latent.values.shape[1])).astype(np.float32)
         if layout == "rows":
-            rows_sample(
-                model, context, latent, ctx_mask, lat_mask, noise, steps, solver
-            )
+            rows_sample(model, context, latent, ctx_mask, lat_mask, noise, steps, solver, schedule)
             done += b
             continue
         posterior_samples_torch(
@@ -114,6 +113,7 @@ def main() -> int:
             noise,
             steps,
             solver,
+            schedule,
         )
         done += b
     seconds = time.perf_counter() - started

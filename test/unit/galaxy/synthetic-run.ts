@@ -86,6 +86,8 @@ export async function writeSyntheticRun(
       samples: 0,
       steps: 0,
       solver: 'heun',
+      time_grid: 'uniform',
+      final_euler: false,
       seed: 0,
       chunk_rows: stars.length,
       keep_samples: false,

@@ -57,8 +57,9 @@ describe('models', () => {
     ]);
     // The card's FLOPs per star is 2 × (context + velocity × evaluations × samples) of its own breakdown.
     const { contextMultiplyAdds, velocityMultiplyAddsPerEvaluation } = toy!.costBreakdown!;
-    const evaluations =
-      toy!.sampler.steps * toy!.evaluationsPerStep[toy!.sampler.solver]! * toy!.sampler.samplesPerStar;
+    const perStep = toy!.evaluationsPerStep[toy!.sampler.solver]!;
+    const perSample = toy!.sampler.steps * perStep - (toy!.sampler.finalEuler ? perStep - 1 : 0);
+    const evaluations = perSample * toy!.sampler.samplesPerStar;
     expect(2 * (contextMultiplyAdds + velocityMultiplyAddsPerEvaluation * evaluations)).toBe(
       toy!.flopsPerStar,
     );

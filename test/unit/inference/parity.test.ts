@@ -11,7 +11,7 @@ import type { Solver } from '../../../electron/inference/card.ts';
 import { parameterIndices } from '../../../electron/inference/sampler.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
-import { integrate } from '../../../electron/inference/solver.ts';
+import { integrate, type Schedule } from '../../../electron/inference/solver.ts';
 import { contextMask, groupStars, latentMask } from '../../../electron/inference/tokens.ts';
 
 const MODEL = fileURLToPath(new URL('../../../native-models/models/toy-gaussian', import.meta.url));
@@ -37,6 +37,9 @@ interface Case {
 
 interface Fixture {
   steps: number;
+  /** The card's time grid and last-step rule; fixtures written before them sampled on the uniform grid. */
+  time_grid?: { kind: 'uniform' } | { kind: 'power'; exponent: number };
+  final_euler?: boolean;
   tolerance_relative: number;
   cases: Case[];
 }
@@ -92,6 +95,12 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
     };
   }
 
+  const grid = fixture?.time_grid ?? { kind: 'uniform' };
+  const schedule: Schedule = {
+    grid: grid.kind,
+    exponent: grid.kind === 'power' ? grid.exponent : 1,
+    finalEuler: fixture?.final_euler ?? false,
+  };
   for (const c of fixture?.cases ?? []) {
     it(`${c.label}: velocities and samples for every solver`, async () => {
       const velocity = await velocityFn(c);
@@ -102,7 +111,7 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
         );
       }
       for (const solver of ['euler', 'heun', 'midpoint'] as const) {
-        const x = await integrate(velocity, noise, fixture!.steps, solver);
+        const x = await integrate(velocity, noise, fixture!.steps, solver, schedule);
         expect(relative(x, c.samples[solver].flat(2)), solver).toBeLessThanOrEqual(
           fixture!.tolerance_relative,
         );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integrate } from '../../../electron/inference/solver.ts';
+import { evaluationsPerSample, integrate, timeGrid } from '../../../electron/inference/solver.ts';
 
 const linear =
   (a: number) =>
@@ -32,6 +32,30 @@ describe('integrate', () => {
       'midpoint',
     );
     expect(seen).toEqual([0, 0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875]);
+  });
+
+  it('power grid: t_k = 1 − (1 − k/steps)^p, and a final Euler step never evaluates at t = 1', async () => {
+    const schedule = { grid: 'power', exponent: 3, finalEuler: true } as const;
+    expect(Array.from(timeGrid(4, schedule))).toEqual(
+      [0, 1 - 0.75 ** 3, 1 - 0.5 ** 3, 1 - 0.25 ** 3, 1].map(Math.fround),
+    );
+    const seen: number[] = [];
+    const x = await integrate(
+      (v, t) => {
+        seen.push(t);
+        return Promise.resolve(v.map(() => 1));
+      },
+      Float32Array.of(0),
+      4,
+      'heun',
+      schedule,
+    );
+    // Unit velocity: x(1) = 1 whatever the grid; Heun evaluates twice per step but once on the last.
+    expect(x[0]).toBeCloseTo(1, 6);
+    expect(seen).toHaveLength(evaluationsPerSample(4, 'heun', schedule));
+    expect(seen).toHaveLength(7);
+    expect(Math.max(...seen)).toBeLessThan(1);
+    expect(evaluationsPerSample(4, 'euler', schedule)).toBe(4);
   });
 
   it('refuses a step count below 1', async () => {

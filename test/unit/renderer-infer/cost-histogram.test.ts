@@ -20,7 +20,7 @@ const model: ModelInfo = {
     { name: 'gaia.g', role: 'observable', unit: 'mag', survey: 'gaia', range: null },
     { name: 'x_0', role: 'observable', unit: '', survey: 'toy', range: null },
   ],
-  sampler: { solver: 'heun', steps: 16, samplesPerStar: 128 },
+  sampler: { solver: 'heun', steps: 16, samplesPerStar: 128, timeGrid: 'uniform', finalEuler: false },
   flopsPerStar: 422126720,
   evaluationsPerStep: { euler: 1, heun: 2, midpoint: 2 },
   costBreakdown: { contextMultiplyAdds: 37440, velocityMultiplyAddsPerEvaluation: 51520 },
@@ -41,6 +41,14 @@ describe('cost', () => {
     expect(
       flopsPerStar({ ...noBreakdown, flopsPerStar: null }, { samples: 1, steps: 1, solver: 'heun' }),
     ).toBeNull();
+    // A final Euler step saves one evaluation per sample for two-stage solvers only.
+    const finalEuler = { ...model, sampler: { ...model.sampler, finalEuler: true } };
+    expect(flopsPerStar(finalEuler, { samples: 64, steps: 16, solver: 'heun' })).toBe(
+      2 * (37440 + 51520 * 31 * 64),
+    );
+    expect(flopsPerStar(finalEuler, { samples: 64, steps: 16, solver: 'euler' })).toBe(
+      2 * (37440 + 51520 * 16 * 64),
+    );
     expect(formatFlops(422126720)).toBe('422 MFLOP');
     expect(formatFlops(5)).toBe('5.00 FLOP');
   });
