@@ -437,9 +437,8 @@ describe.skipIf(!stellarDefault)(
       await expect
         .poll(() => page.getByTestId('infer-catalog-summary').textContent(), { timeout: 30_000 })
         .toContain('rows');
-      // An eighth of the card's default sampling work (32 samples, 8 Heun steps): the e2e budget.
-      await page.getByTestId('infer-samples').fill('32');
-      await page.getByTestId('infer-steps').fill('8');
+      // The card's default sampling (the settings its calibration was measured at): 64 samples, Heun 8
+      // steps on its power grid, ≈ 1 GFLOP per star.
       await page.getByTestId('infer-out').fill(runFolder());
       await page.getByTestId('infer-run').click();
       await expect
@@ -489,15 +488,15 @@ describe.skipIf(!stellarDefault)(
       expect(fractions[1]).toBeGreaterThanOrEqual(0.8);
     }, 120_000);
 
-    // A known gap, kept visible rather than loosened: cradle-small puts 20–60 Myr stars ≈ 0.45 dex too
-    // old, so the older demo clusters lose members to the age cut (measured 0.93, 0.93, 0.59, 0.73).
+    // A known gap, kept visible rather than loosened: cradle-small puts most 20 Myr stars on the old main
+    // sequence, so the older demo clusters lose members to the age cut (measured 0.94, 0.93, 0.52, 0.75).
     // `it.fails` turns red as soon as a shipped model recovers all four: then make it `it` again.
     it.fails('recovers every demo cluster by ≥ 80% of its members', () => {
       expect(fractions).toHaveLength(4);
       fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
     });
 
-    it("opens a clicked cluster member in the Star view, its 95% age interval covering the member's true age", async () => {
+    it("opens a clicked cluster member in the Star view with the run's 95% age interval for that star", async () => {
       // The shown cluster member farthest on screen from any star of another group is clicked.
       await page.getByRole('button', { name: 'Face-on' }).click();
       await page.locator('input[name="age-max"]').fill('100');
@@ -521,11 +520,44 @@ describe.skipIf(!stellarDefault)(
       await age.waitFor({ timeout: 30_000 });
       const low = Number(await age.getAttribute('data-p2_5'));
       const high = Number(await age.getAttribute('data-p97_5'));
-      const trueLogAge = trueAge.get(run.sourceId[picked]!)!.logAge;
-      expect(trueLogAge).toBeGreaterThanOrEqual(low);
-      expect(trueLogAge).toBeLessThanOrEqual(high);
+      const row = (await summaryIntervals()).get(run.sourceId[picked]!)!;
+      expect(low).toBeCloseTo(row.low, 5);
+      expect(high).toBeCloseTo(row.high, 5);
+      expect(low).toBeLessThan(high);
       await page.locator('input[name="age-max"]').fill('15000');
       expect(pageErrors).toEqual([]);
     }, 120_000);
+
+    /** The run's 95% log-age interval of every star, by source_id. */
+    const summaryIntervals = async (): Promise<Map<bigint, { low: number; high: number }>> => {
+      const { table } = await readParquet(join(runFolder(), 'summary.parquet'));
+      const ids = table.getChild('source_id')!;
+      const lows = table.getChild('log_age_p2_5')!;
+      const highs = table.getChild('log_age_p97_5')!;
+      const out = new Map<bigint, { low: number; high: number }>();
+      for (let i = 0; i < table.numRows; i++)
+        out.set(BigInt(ids.get(i) as bigint), { low: lows.get(i) as number, high: highs.get(i) as number });
+      return out;
+    };
+
+    // A known gap of cradle-small, kept visible: its 95% age intervals cover the true ages of 0.86,
+    // 0.92, 0.83 and 0.90 of the 1, 5, 20 and 60 Myr clusters' members (measured with `cradle infer` at
+    // the card's settings); the 1 Myr stars sit at the prior's lower edge (median +0.22 dex too old) and
+    // the 20 Myr ones are mostly placed on the old main sequence. Make this `it` when a model passes.
+    it.fails(
+      "covers the true age of ≥ 90% of every demo cluster's members with its 95% intervals",
+      async () => {
+        const intervals = await summaryIntervals();
+        for (let c = 1; c <= 4; c++) {
+          const members = [...run.sourceId.keys()].filter((i) => clusterOf(i) === c);
+          const covered = members.filter((i) => {
+            const { low, high } = intervals.get(run.sourceId[i]!)!;
+            const truthAge = trueAge.get(run.sourceId[i]!)!.logAge;
+            return low <= truthAge && truthAge <= high;
+          }).length;
+          expect.soft(covered / members.length, `simulated cluster ${c}`).toBeGreaterThanOrEqual(0.9);
+        }
+      },
+    );
   },
 );
