@@ -28,6 +28,13 @@ export async function exportSummary(runDir: string, target: string): Promise<{ f
           { keyword: 'NSAMPLES', value: record.settings.samples, comment: 'posterior samples per star' },
           { keyword: 'NSTEPS', value: record.settings.steps, comment: 'ODE steps' },
           { keyword: 'SOLVER', value: record.settings.solver, comment: 'ODE solver' },
+          // Absent in run.json files written before the card's time grid existed (uniform then).
+          { keyword: 'TIMEGRID', value: record.settings.time_grid ?? 'uniform', comment: 'ODE time grid' },
+          {
+            keyword: 'FINALEUL',
+            value: record.settings.final_euler ?? false,
+            comment: 'last ODE step is Euler',
+          },
           { keyword: 'SEED', value: record.settings.seed, comment: 'random seed' },
         ],
       },
