@@ -12,7 +12,7 @@ import { loadMapping, saveMapping } from '../catalog/mapping-store.ts';
 import { readParquet } from '../catalog/parquet.ts';
 import { readCatalog } from '../catalog/read.ts';
 import { CARD_FILE, loadModel, modelsDir, resolveModel, type LoadedModel } from '../inference/card.ts';
-import { EVALUATIONS_PER_STEP } from '../inference/solver.ts';
+import { cardSchedule, EVALUATIONS_PER_STEP, gridLabel } from '../inference/solver.ts';
 import { exportSummary } from '../inference/export.ts';
 import { prepareInputs, type PreparedInputs } from '../inference/inputs.ts';
 import { readInputTable } from '../inference/run.ts';
@@ -79,8 +79,7 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
       solver: card.sampler.solver,
       steps: card.sampler.steps,
       samplesPerStar: card.sampler.samples_per_star,
-      timeGrid:
-        card.sampler.time_grid.kind === 'power' ? `power ${card.sampler.time_grid.exponent}` : 'uniform',
+      timeGrid: gridLabel(cardSchedule(card.sampler)),
       finalEuler: card.sampler.final_euler,
     },
     flopsPerStar: card.cost?.flops_per_star ?? null,

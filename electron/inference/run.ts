@@ -41,7 +41,7 @@ import {
 import type { RunFingerprint, RunRecord } from './run-folder.ts';
 import { DEFAULT_MAX_BATCH_ROWS, parameterIndices } from './sampler.ts';
 import type { SamplerSettings } from './sampler.ts';
-import { cardSchedule } from './solver.ts';
+import { cardSchedule, gridLabel } from './solver.ts';
 import type { ProviderChoice } from './sessions.ts';
 
 export const DEFAULT_CHUNK_ROWS = 4096;
@@ -268,8 +268,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       samples: settings.samples,
       steps: settings.steps,
       solver: settings.solver,
-      time_grid:
-        settings.schedule.grid === 'power' ? `power ${settings.schedule.exponent}` : settings.schedule.grid,
+      time_grid: gridLabel(settings.schedule),
       final_euler: settings.schedule.finalEuler,
       seed: settings.seed,
       chunk_rows: options.chunkRows ?? DEFAULT_CHUNK_ROWS,

@@ -24,14 +24,19 @@ export interface Schedule {
 
 export const UNIFORM: Schedule = { grid: 'uniform', exponent: 1, finalEuler: false };
 
-/** The schedule a card's sampler section names. */
-export function cardSchedule(sampler: ModelCard['sampler']): Schedule {
+/** The schedule a card's sampler section (or a parity fixture, which carries the same fields) names. */
+export function cardSchedule(sampler: Pick<ModelCard['sampler'], 'time_grid' | 'final_euler'>): Schedule {
   const grid = sampler.time_grid;
   return {
     grid: grid.kind,
     exponent: grid.kind === 'power' ? grid.exponent : 1,
     finalEuler: sampler.final_euler,
   };
+}
+
+/** "uniform" or "power P": the grid as run.json and the model listing name it. */
+export function gridLabel(schedule: Schedule): string {
+  return schedule.grid === 'power' ? `power ${schedule.exponent}` : 'uniform';
 }
 
 /** t_0 = 0, …, t_steps = 1, each rounded to float32 as the Python reference rounds them. */

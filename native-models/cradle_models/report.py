@@ -141,16 +141,7 @@ def step_sweep(
     truth = raw.values[:, params]
     solver = card["sampler"]["solver"]
     schedule = Schedule.from_card(card["sampler"])
-    arch = card["architecture"]
-    config = SimformerConfig(
-        n_variables=int(arch["n_variables"]),
-        width=int(arch["width"]),
-        heads=int(arch["heads"]),
-        context_layers=int(arch["context_layers"]),
-        velocity_layers=int(arch["velocity_layers"]),
-        mlp_ratio=int(arch["mlp_ratio"]),
-        prediction=arch.get("prediction", "velocity"),
-    )
+    config = SimformerConfig.from_architecture(card["architecture"])
     rows = []
     for steps in steps_list:
         post = posterior_parameters(model, stars, samples, steps, solver, seed, schedule=schedule)

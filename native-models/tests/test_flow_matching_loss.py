@@ -57,9 +57,8 @@ def test_data_prediction_loss_is_the_data_error_over_the_clamped_time_to_go() ->
 
 
 def test_velocity_of_a_data_prediction_points_at_it() -> None:
-    """At any t the velocity carries x_t to the predicted x1 in the time left: x_t + (1 − t)·v = x1_hat,
-    the same x1_hat whatever x_t is fed when the head ignores it (checked on the trained-free graph by
-    comparing two times)."""
+    """At any t the velocity carries x_t to the head's output in the time left: x_t + (1 − t)·v equals
+    what the same weights output as a velocity model, i.e. the data model's x1_hat."""
     model = _model("data")
     gen = torch.Generator().manual_seed(1)
     values = torch.randn(8, 4, generator=gen)

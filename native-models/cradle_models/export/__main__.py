@@ -66,9 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     except (OSError, RuntimeError) as err:
         raise SystemExit(f"{checkpoint}: cannot read checkpoint ({err})") from err
     config = SimformerConfig(**state["model_config"])
-    # Cards written before a field existed lack it: compare against the field's default.
-    defaults = SimformerConfig(n_variables=config.n_variables).to_dict()
-    arch = {k: card["architecture"].get(k, defaults[k]) for k in config.to_dict()}
+    arch = SimformerConfig.from_architecture(card["architecture"]).to_dict()
     if arch != config.to_dict():
         raise SystemExit(f"{checkpoint}: model {config.to_dict()} differs from {where} architecture {arch}")
     model = Simformer(config)

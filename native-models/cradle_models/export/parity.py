@@ -3,10 +3,10 @@
 ``parity.json`` beside a model holds a few stars with different condition patterns (posterior, a
 missing survey, likelihood-style, an M_E cut), already tokenised exactly as the card describes, with
 their masks, noise and the samples the reference sampler (ONNX Runtime) gives for each solver at the
-card's step count and time grid (``time_grid``, ``final_euler``, as in the card), plus single velocity evaluations at several t. Arrays are in the velocity graph's
-layout: per-star arrays have one row (the star); noise, velocities and samples are
-[1, samples, n_latent]. The engine must reproduce them to ≤ 1e-5 relative (same initial noise → same
-samples).
+card's step count and time grid (``time_grid``, ``final_euler``, as in the card), plus single velocity
+evaluations at several t. Arrays are in the velocity graph's layout: per-star arrays have one row (the
+star); noise, velocities and samples are [1, samples, n_latent]. The engine must reproduce them to
+≤ 1e-5 relative (same initial noise → same samples).
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ mask, not the variable (architecture doc, "The cost of a posterior").
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Literal, cast
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any, Literal, cast
 
 import torch
 from torch import Tensor, nn
@@ -35,6 +36,12 @@ class SimformerConfig:
 
     def to_dict(self) -> dict[str, int | str]:
         return asdict(self)
+
+    @classmethod
+    def from_architecture(cls, architecture: Mapping[str, Any]) -> SimformerConfig:
+        """The config a model card's ``architecture`` describes; a field the card predates takes its
+        default (cards written before ``prediction`` existed are velocity models)."""
+        return cls(**{f.name: architecture[f.name] for f in fields(cls) if f.name in architecture})
 
 
 # Smallest 1 − t a data prediction is divided by. Samplers never evaluate at t = 1 for such models (their

@@ -3,8 +3,9 @@
 ``tiny``: the test suite's toy models (seconds on one CPU core).
 ``small``: the model shipped for first use; sized to train in ≤ 45 minutes on 2 CPU cores (measured
 2026-11-26 on the idle 2-core machine: 8000 steps of 512 stars in 21.6 min wall, 35 CPU-minutes, i.e.
-0.16 s wall per step; the rest of the 45 minutes is headroom for a machine shared with other work). Its training set is the simulator
-run of ``native-models/configs/small-training-set.json`` (fixed seed), generated on first use.
+0.16 s wall per step; the rest of the 45 minutes is headroom for a machine shared with other work).
+Its training set is the simulator run of ``native-models/configs/small-training-set.json`` (fixed
+seed), generated on first use.
 ``full``: GPU training (mixed precision) on the complete training sets.
 """
 

@@ -60,21 +60,7 @@ def main() -> int:
     layout = sys.argv[5] if len(sys.argv) > 5 else "stars"
     torch.set_num_threads(threads)
     card = read_card(folder)
-    arch = card["architecture"]
-    config = SimformerConfig(
-        **{
-            k: arch[k]
-            for k in (
-                "n_variables",
-                "width",
-                "heads",
-                "context_layers",
-                "velocity_layers",
-                "mlp_ratio",
-            )
-        },
-        prediction=arch.get("prediction", "velocity"),
-    )
+    config = SimformerConfig.from_architecture(card["architecture"])
     model = Simformer(config)
     model.load_state_dict(torch.load(folder / "weights.pt"))
     model.eval()

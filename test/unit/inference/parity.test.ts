@@ -11,7 +11,7 @@ import type { Solver } from '../../../electron/inference/card.ts';
 import { parameterIndices } from '../../../electron/inference/sampler.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
-import { integrate, type Schedule } from '../../../electron/inference/solver.ts';
+import { cardSchedule, integrate } from '../../../electron/inference/solver.ts';
 import { contextMask, groupStars, latentMask } from '../../../electron/inference/tokens.ts';
 
 const MODEL = fileURLToPath(new URL('../../../native-models/models/toy-gaussian', import.meta.url));
@@ -95,12 +95,10 @@ describe.skipIf(!present)('parity with the Python reference sampler (parity.json
     };
   }
 
-  const grid = fixture?.time_grid ?? { kind: 'uniform' };
-  const schedule: Schedule = {
-    grid: grid.kind,
-    exponent: grid.kind === 'power' ? grid.exponent : 1,
-    finalEuler: fixture?.final_euler ?? false,
-  };
+  const schedule = cardSchedule({
+    time_grid: fixture?.time_grid ?? { kind: 'uniform' },
+    final_euler: fixture?.final_euler ?? false,
+  });
   for (const c of fixture?.cases ?? []) {
     it(`${c.label}: velocities and samples for every solver`, async () => {
       const velocity = await velocityFn(c);

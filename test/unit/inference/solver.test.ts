@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { evaluationsPerSample, integrate, timeGrid } from '../../../electron/inference/solver.ts';
+import {
+  evaluationsPerSample,
+  gridLabel,
+  integrate,
+  timeGrid,
+  UNIFORM,
+} from '../../../electron/inference/solver.ts';
 
 const linear =
   (a: number) =>
@@ -56,6 +62,8 @@ describe('integrate', () => {
     expect(seen).toHaveLength(7);
     expect(Math.max(...seen)).toBeLessThan(1);
     expect(evaluationsPerSample(4, 'euler', schedule)).toBe(4);
+    expect(gridLabel(schedule)).toBe('power 3');
+    expect(gridLabel(UNIFORM)).toBe('uniform');
   });
 
   it('refuses a step count below 1', async () => {
