@@ -1,10 +1,15 @@
 // Per-star posterior summaries in physical units: mean, median, standard deviation (population,
-// numpy's default ddof = 0) and the 2.5/16/84/97.5 percentiles (numpy's default "linear" rule,
-// Hyndman & Fan 1996 type 7), under the canonical column names of the architecture doc
-// (`<name>_mean`, `<name>_median`, `<name>_std`, `<name>_p2_5`, `<name>_p16`, `<name>_p84`, `<name>_p97_5`).
-// A model with `log_age` also gets `p_age_lt_50myr`, the fraction of samples younger than 50 Myr: the
-// young-star probability of SPYGLASS (Kerr et al. 2021, ApJ 917, 23, §3: P_Age<50Myr), which quantiles
-// cannot give exactly.
+// numpy's default ddof = 0) and the 2.5/16/84/97.5 percentiles, under the canonical column names of
+// the architecture doc (`<name>_mean`, `<name>_median`, `<name>_std`, `<name>_p2_5`, `<name>_p16`,
+// `<name>_p84`, `<name>_p97_5`). A model with `log_age` also gets `p_age_lt_50myr`, the fraction of
+// samples younger than 50 Myr: the young-star probability of SPYGLASS (Kerr et al. 2021, ApJ 917, 23,
+// §3: P_Age<50Myr), which quantiles cannot give exactly.
+//
+// Percentiles follow Hyndman & Fan (1996, Am. Stat. 50, 361) type 6 (numpy's method="weibull"): the
+// k-th of S sorted samples sits at probability k / (S + 1), the expected posterior mass below it, so
+// the p2.5–p97.5 interval of S draws holds 95% of the posterior on average (0.953 with S = 64, the
+// interpolation's small excess). numpy's default (type 7, k − 1 over S − 1) is too narrow for small S:
+// from 64 draws of a calibrated posterior its p2.5–p97.5 interval covers the truth 92.3% of the time.
 import type { CardVariable } from './card.ts';
 import type { BlockSamples } from './sampler.ts';
 import { toPhysical } from './transforms.ts';
@@ -28,9 +33,10 @@ export function summaryColumnName(parameter: string, statistic: Statistic): stri
   return `${parameter}_${statistic}`;
 }
 
-/** numpy.quantile(sorted, q) with the default linear interpolation; `sorted` ascending, length ≥ 1. */
+/** numpy.quantile(sorted, q, method="weibull"); `sorted` ascending, length ≥ 1. */
 export function quantileSorted(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1);
+  // numpy's operation order for the virtual index n·q + q − 1, so values match it bit for bit.
+  const pos = Math.min(Math.max(sorted.length * q + q - 1, 0), sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.min(lo + 1, sorted.length - 1);
   const frac = pos - lo;

@@ -23,25 +23,40 @@ def _conjugate(scale: float, shift: float = 0.0) -> tuple[np.ndarray, np.ndarray
 
 
 def test_hand_worked_quantiles_and_coverage() -> None:
-    samples = np.arange(10, dtype=float).reshape(1, 10, 1)  # 0..9
-    u = truth_quantiles(samples, np.array([[2.0]]))  # 2 below, 1 equal → 0.25
-    assert np.allclose(u, 0.25)
+    samples = np.broadcast_to(np.arange(10, dtype=float).reshape(1, 10, 1), (4000, 10, 1))  # 0..9
+    u = truth_quantiles(samples, np.full((4000, 1), 2.0), np.random.default_rng(1))
+    # 2 below, 1 equal among 10 samples: u uniform on [2/11, 4/11]
+    assert u.min() >= 2 / 11 and u.max() <= 4 / 11 and abs(u.mean() - 3 / 11) < 0.002
     cov = coverage_at(np.array([[0.5], [0.2], [0.9], [0.7]]), (0.5, 0.9))
     assert np.allclose(cov[:, 0], [0.5, 1.0])  # |u - 0.5| ≤ 0.25: 0.5 and 0.7; ≤ 0.45: all
 
 
 def test_exact_posterior_is_calibrated() -> None:
     samples, theta = _conjugate(1.0)
-    cov = coverage_at(truth_quantiles(samples, theta), (0.5, 0.68, 0.9, 0.95))
+    cov = coverage_at(truth_quantiles(samples, theta, np.random.default_rng(1)), (0.5, 0.68, 0.9, 0.95))
     assert np.all(np.abs(cov - np.array([0.5, 0.68, 0.9, 0.95])[:, None]) < 0.03)
     assert min(sbc_uniformity(sbc_ranks(samples, theta), S)) > 0.001
     result = tarp(samples, theta)
     assert result.max_deviation < 0.05 and abs(result.atc) < 0.5
 
 
+def test_few_samples_neither_bias_coverage_nor_sbc() -> None:
+    """64 samples of an exact posterior: the randomised PIT covers at the nominal levels (the plain
+    fraction of samples below the truth would give 0.877 at 90%), and SBC ranks, binned unevenly
+    (65 ranks in 16 bins), pass the χ² test."""
+    rng = np.random.default_rng(3)
+    n, s = 40_000, 64
+    samples = rng.standard_normal((n, s, 1))
+    theta = rng.standard_normal((n, 1))
+    levels = np.array([0.5, 0.68, 0.9, 0.95])
+    cov = coverage_at(truth_quantiles(samples, theta, rng), levels)[:, 0]
+    assert np.all(np.abs(cov - levels) < 4 * np.sqrt(levels * (1 - levels) / n))
+    assert sbc_uniformity(sbc_ranks(samples, theta), s)[0] > 0.001
+
+
 def test_over_confident_and_biased_posteriors_are_flagged() -> None:
     samples, theta = _conjugate(0.5)
-    cov = coverage_at(truth_quantiles(samples, theta), (0.68,))
+    cov = coverage_at(truth_quantiles(samples, theta, np.random.default_rng(1)), (0.68,))
     # truth within ±0.5σ_samples·z: expected coverage 2Φ(0.5·0.994) − 1 ≈ 0.38
     assert np.all(np.abs(cov - 0.38) < 0.04)
     assert max(sbc_uniformity(sbc_ranks(samples, theta), S)) < 1e-6

@@ -33,7 +33,7 @@ def _in_bin(x: np.ndarray, lo: float | None, hi: float | None) -> np.ndarray:
 
 def posterior_figures(post: np.ndarray, truth: np.ndarray, names: list[str], seed: int) -> dict[str, Any]:
     """Coverage at the report's levels, TARP ATC and median |Δ| (all and per age bin) of samples [N, S, P]."""
-    at = coverage_at(truth_quantiles(post, truth), REPORT_LEVELS)
+    at = coverage_at(truth_quantiles(post, truth, np.random.default_rng(seed)), REPORT_LEVELS)
     median = np.median(post, axis=1)
     out: dict[str, Any] = {
         "stars": int(len(truth)),

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from cradle_models.calibration.coverage import coverage_standard_error
+
 CASES = (("all_observables", "all observables"), ("missing_observables", "50% of observables missing"))
 
 
@@ -20,6 +22,13 @@ def _coverage(report: dict[str, Any]) -> list[str]:
     for key, label in CASES:
         for name, cov in report[key]["coverage"].items():
             lines.append(f"| {name} | {label} | " + " | ".join(_f(cov[lv], 3) for lv in levels) + " |")
+    stars = int(report["all_observables"]["stars"])
+    errors = ", ".join(f"{float(lv):.0%} ±{coverage_standard_error(float(lv), stars):.3f}" for lv in levels)
+    lines.append("")
+    lines.append(
+        f"Coverage from the randomised PIT of each truth among its star's samples; binomial standard error "
+        f"of one cell with {stars} stars: {errors}."
+    )
     lines.append("")
     lines.append("| case | max \\|coverage − nominal\\| | TARP ATC | TARP KS p | SBC χ² p (per parameter) |")
     lines.append("|---|---|---|---|---|")

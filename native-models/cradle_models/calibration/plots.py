@@ -15,6 +15,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from cradle_models.calibration.sbc import binned_ranks  # noqa: E402
 from cradle_models.calibration.tarp import TarpResult  # noqa: E402
 
 P = ParamSpec("P")
@@ -60,11 +61,19 @@ def plot_sbc(
     cols = min(len(names), 4)
     rows = (len(names) + cols - 1) // cols
     fig, axes = plt.subplots(rows, cols, figsize=(3 * cols, 2.4 * rows), squeeze=False)
-    expected = ranks.shape[0] / bins
     for p, name in enumerate(names):
         ax = axes[p // cols][p % cols]
-        ax.hist(ranks[:, p], bins=np.linspace(0, n_samples + 1, bins + 1), color="C0")
-        ax.axhline(expected, color="0.3", lw=1, ls="--")
+        counts, share = binned_ranks(ranks[:, p], n_samples, bins)
+        ax.bar(np.arange(bins), counts, width=1.0, color="C0")
+        ax.step(
+            np.arange(bins + 1) - 0.5,
+            np.append(share, share[-1]) * len(ranks),
+            where="post",
+            color="0.3",
+            lw=1,
+            ls="--",
+        )
+        ax.set_xlabel(f"rank bin ({n_samples + 1} ranks in {bins})", fontsize=7)
         ax.set_title(name, fontsize=9)
     for k in range(len(names), rows * cols):
         axes[k // cols][k % cols].axis("off")
