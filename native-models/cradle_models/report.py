@@ -8,7 +8,7 @@ posterior with the exported ONNX graphs at the card's solver and step count, for
 again with each observable missing with probability ``--missing`` (default 0.5), and writes
 ``report.json``, ``report.md`` (the tables), PNG plots beside the card, and the summary into the card's
 ``calibration`` field. ``--baselines npe,sagitta`` adds sbi's NPE (trained here on the same training
-split, bounded by ``--npe-seconds``) and the published Sagitta age network on the same held-out stars.
+split for ``--npe-steps`` steps) and the published Sagitta age network on the same held-out stars.
 Without ``--data`` or ``--toy``, the training set of the card's preset is used (as ``train`` does).
 """
 
@@ -225,6 +225,7 @@ def _full_report(
             test,
             samples,
             seed + 3,
+            args.npe_steps,
             args.npe_seconds,
             args.threads,
         )
@@ -272,7 +273,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument(
         "--baselines", default="", help="comma-separated baselines to add: npe, sagitta (default: none)"
     )
-    p.add_argument("--npe-seconds", type=float, default=480.0, help="wall-clock budget of NPE training")
+    p.add_argument("--npe-steps", type=int, default=10_000, help="training steps of NPE (batch 256)")
+    p.add_argument(
+        "--npe-seconds", type=float, default=1800.0, help="wall-clock cap on NPE training (stops it early)"
+    )
     p.add_argument(
         "--sweep-only",
         action="store_true",

@@ -108,6 +108,24 @@ def test_changing_the_sampler_clears_calibration_and_records_the_evidence(folder
     assert json.loads((folder / "parity.json").read_text())["steps"] == 8
 
 
+def test_the_time_grid_and_last_step_can_be_rechosen(folder: Path) -> None:
+    args = ["--model", str(folder), "--solver", "midpoint", "--grid-exponent", "2.5", "--final-euler"]
+    assert main(args) == 0
+    card = read_card(folder)
+    assert card["sampler"] == {
+        "solver": "midpoint",
+        "steps": 16,
+        "samples_per_star": 32,
+        "time_grid": {"kind": "power", "exponent": 2.5},
+        "final_euler": True,
+    }
+    assert card["cost"]["velocity_evaluations_per_sample"] == 31
+    assert card["sampler_basis"]["previous"] == {"solver": "heun", "steps": 16, "samples_per_star": 32}
+    assert main(["--model", str(folder), "--grid-exponent", "1", "--no-final-euler"]) == 0
+    assert read_card(folder)["sampler"]["time_grid"] == {"kind": "uniform"}
+    assert read_card(folder)["sampler"]["final_euler"] is False
+
+
 def test_a_checkpoint_of_another_architecture_is_refused(folder: Path) -> None:
     state = torch.load(folder / "checkpoint.pt", weights_only=False)
     state["model_config"]["width"] = 32

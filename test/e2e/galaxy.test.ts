@@ -437,8 +437,8 @@ describe.skipIf(!stellarDefault)(
       await expect
         .poll(() => page.getByTestId('infer-catalog-summary').textContent(), { timeout: 30_000 })
         .toContain('rows');
-      // The card's default sampling (the settings its calibration was measured at): 64 samples, Heun 8
-      // steps on its power grid, ≈ 1 GFLOP per star.
+      // The card's default sampling (the settings its calibration was measured at): 48 samples, midpoint
+      // 5 steps on its power grid with a final Euler step, ≈ 0.36 GFLOP per star.
       await page.getByTestId('infer-out').fill(runFolder());
       await page.getByTestId('infer-run').click();
       await expect

@@ -76,15 +76,21 @@ def npe_comparison(
     test: RawSet,
     samples: int,
     seed: int,
+    max_steps: int,
     max_seconds: float,
     threads: int,
 ) -> dict[str, Any]:
     """Train sbi's NPE on the training split and compare it with the Simformer on fully observed test stars.
 
-    ``simformer_posterior(raw, seed)`` returns the Simformer's samples [N, S, P] for a ``RawSet``.
+    ``simformer_posterior(raw, seed)`` returns the Simformer's samples [N, S, P] for a ``RawSet``. NPE
+    stops at ``max_steps`` (so a busy machine does not change the baseline) or after ``max_seconds``.
     """
     baseline = train_npe(
-        TrainingSet.from_raw(train, variables), seed, max_seconds=max_seconds, threads=threads
+        TrainingSet.from_raw(train, variables),
+        seed,
+        max_steps=max_steps,
+        max_seconds=max_seconds,
+        threads=threads,
     )
     test_set = TrainingSet.from_raw(test, variables)
     keep = fully_observed(test_set)

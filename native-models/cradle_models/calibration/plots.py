@@ -73,11 +73,10 @@ def plot_sbc(
             lw=1,
             ls="--",
         )
-        ax.set_xlabel(f"rank bin ({n_samples + 1} ranks in {bins})", fontsize=7)
         ax.set_title(name, fontsize=9)
     for k in range(len(names), rows * cols):
         axes[k // cols][k % cols].axis("off")
-    fig.suptitle(title)
+    fig.suptitle(f"{title}; {n_samples + 1} ranks in {bins} bins, dashed: expected count")
     _save(fig, path)
 
 

@@ -3,6 +3,7 @@
     python -m cradle_models.export --model native-models/models/NAME
     python -m cradle_models.export --model DIR --data SHARDS      # or --toy NAME: the training data
     python -m cradle_models.export --model DIR --solver heun --steps 8   # change the card's defaults
+    python -m cradle_models.export --model DIR --solver midpoint --steps 5 --grid-exponent 2.5 --final-euler
 
 Reads ``DIR/card.json`` and the EMA weights of ``DIR/checkpoint.pt`` (or ``--checkpoint``), rewrites
 the ONNX graphs, the card (same variables and normalisation, training record kept, training ranges
@@ -26,6 +27,7 @@ import torch
 from cradle_models.data.sources import TOYS, load_source, split_indices
 from cradle_models.export.card import card_variables, read_card, training_ranges
 from cradle_models.export.model import export_model
+from cradle_models.export.sampler import Schedule
 from cradle_models.nets.simformer import Simformer, SimformerConfig
 from cradle_models.training.trainer import CHECKPOINT
 
@@ -39,7 +41,34 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--solver", choices=("euler", "heun", "midpoint"), help="new default solver")
     p.add_argument("--steps", type=int, help="new default step count")
     p.add_argument("--samples", type=int, help="new default samples per star")
+    p.add_argument(
+        "--grid-exponent",
+        type=float,
+        help="new default time grid: 1 for uniform, P > 1 for the power grid t_k = 1 - (1 - k/N)^P",
+    )
+    p.add_argument(
+        "--final-euler",
+        action=argparse.BooleanOptionalAction,
+        help="new default for an Euler last step (--no-final-euler: the solver's own)",
+    )
     return p.parse_args(argv)
+
+
+def _new_sampler(card_sampler: dict[str, Any], args: argparse.Namespace) -> dict[str, Any]:
+    """The card's sampler with the settings given on the command line replaced."""
+    sampler = dict(card_sampler)
+    for key, value in (("solver", args.solver), ("steps", args.steps), ("samples_per_star", args.samples)):
+        if value is not None:
+            sampler[key] = value
+    if args.grid_exponent is None and args.final_euler is None:
+        return sampler
+    schedule = Schedule.from_card(sampler)
+    if args.grid_exponent is not None:
+        grid = "uniform" if args.grid_exponent == 1.0 else "power"
+        schedule = Schedule(grid, args.grid_exponent, schedule.final_euler)
+    if args.final_euler is not None:
+        schedule = Schedule(schedule.grid, schedule.exponent, args.final_euler)
+    return {**sampler, **schedule.to_card()}
 
 
 def _training_source(
@@ -82,10 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     train = source.raw.subset(split_indices(len(source.raw), seed)["train"])
     ranges = training_ranges(variables, train.values)
 
-    sampler = dict(card["sampler"])
-    for key, value in (("solver", args.solver), ("steps", args.steps), ("samples_per_star", args.samples)):
-        if value is not None:
-            sampler[key] = value
+    sampler = _new_sampler(card["sampler"], args)
     unchanged = sampler == card["sampler"]
     basis = card.get("sampler_basis")
     if not unchanged:

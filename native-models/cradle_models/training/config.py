@@ -107,12 +107,14 @@ PRESETS: dict[str, TrainConfig] = {
         val_size=2048,
         checkpoint_every=500,
         threads=2,
-        solver="heun",
-        # Heun 8 on the power-3 grid (15 evaluations) calibrates as well as 12 steps (measured on 600
-        # held-out stars: largest coverage error 0.042 vs 0.052) at two thirds of the cost.
-        solver_steps=8,
-        samples_per_star=64,
-        schedule=Schedule("power", 3.0, final_euler=True),
+        # Midpoint, 5 steps on the power-2.5 grid with a final Euler step (9 evaluations) × 48 samples:
+        # on 3,000 validation stars the largest coverage error was 0.011 (all observables) and 0.026 (half
+        # missing), against 0.025 / 0.031 for Heun 8 on the power-3 grid × 64 samples at 2.2× the cost;
+        # Euler over-tightens and fewer Heun steps over-widen (models/cradle-small sampler_basis).
+        solver="midpoint",
+        solver_steps=5,
+        samples_per_star=48,
+        schedule=Schedule("power", 2.5, final_euler=True),
         training_set="configs/small-training-set.json",
     ),
     "full": TrainConfig(
