@@ -540,10 +540,10 @@ describe.skipIf(!stellarDefault)(
       return out;
     };
 
-    // A known gap of cradle-small, kept visible: its 95% age intervals cover the true ages of 0.86,
-    // 0.92, 0.83 and 0.90 of the 1, 5, 20 and 60 Myr clusters' members (measured with `cradle infer` at
-    // the card's settings); the 1 Myr stars sit at the prior's lower edge (median +0.22 dex too old) and
-    // the 20 Myr ones are mostly placed on the old main sequence. Make this `it` when a model passes.
+    // A known gap of cradle-small, kept visible: its 95% age intervals cover the true ages of 0.94,
+    // 0.96, 0.89 and 0.94 of the 1, 5, 20 and 60 Myr clusters' members (measured with `cradle infer` at
+    // the card's settings); the 20 Myr stars are mostly placed on the old main sequence (median +1.5
+    // dex) and the 1 Myr ones sit at the prior's lower edge (+0.19 dex). Make this `it` when a model passes.
     it.fails(
       "covers the true age of ≥ 90% of every demo cluster's members with its 95% intervals",
       async () => {
