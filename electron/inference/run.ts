@@ -43,6 +43,7 @@ import { DEFAULT_MAX_BATCH_ROWS, parameterIndices } from './sampler.ts';
 import type { SamplerSettings } from './sampler.ts';
 import { cardSchedule, gridLabel } from './solver.ts';
 import type { ProviderChoice } from './sessions.ts';
+import { YOUNG_COLUMN } from './summary.ts';
 
 export const DEFAULT_CHUNK_ROWS = 4096;
 
@@ -210,7 +211,10 @@ function columnNotes(parameters: string[]): Record<string, string> {
     misspecified: `1 when misspec_score > ${MISSPEC_LIMIT}`,
   };
   for (const p of parameters)
-    notes[`${p}_*`] = 'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (linear)';
+    notes[`${p}_*`] =
+      'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (Hyndman & Fan type 6, k/(S + 1))';
+  if (parameters.includes('log_age'))
+    notes[YOUNG_COLUMN] = 'fraction of posterior samples younger than 50 Myr (Kerr et al. 2021 P_Age<50Myr)';
   return notes;
 }
 

@@ -71,9 +71,13 @@ describe('runInference', () => {
     const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
       provider: string;
       provider_notes: string[];
+      columns: Record<string, string>;
     };
     expect(record.provider).toBe('cpu');
     expect(record.provider_notes[0]).toMatch(/cuda/);
+    // The column notes say how the percentiles were taken; a model without log_age has no P(< 50 Myr).
+    expect(record.columns['theta_0_*']).toMatch(/type 6/);
+    expect(record.columns).not.toHaveProperty('p_age_lt_50myr');
     expectSameTable(reference, await summary(out));
   }, 60_000);
 
