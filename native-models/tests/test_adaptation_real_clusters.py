@@ -1,0 +1,97 @@
+"""The real-cluster validation's figures and its simulated twins (cradle_models.adaptation.real_clusters)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cradle_models.adaptation.real_clusters import CLUSTERS, DEFAULT_VALIDATION, member_metrics, twin_config
+
+
+def _summaries(median: np.ndarray, half68: float, half95: float) -> pd.DataFrame:
+    n = len(median)
+    return pd.DataFrame(
+        {
+            "log_age_median": median,
+            "log_age_p16": median - half68,
+            "log_age_p84": median + half68,
+            "log_age_p2_5": median - half95,
+            "log_age_p97_5": median + half95,
+            "p_age_lt_50myr": np.full(n, 0.2),
+            "misspecified": np.r_[np.ones(n // 4), np.zeros(n - n // 4)].astype(np.uint8),
+            "outside_training": np.zeros(n, dtype=np.uint8),
+        }
+    )
+
+
+def test_member_metrics_count_the_intervals_that_hold_the_age() -> None:
+    # Gaussian posteriors centred on draws from N(age, 1): the 68% and 95% intervals (±1σ, ±1.96σ) of a
+    # calibrated posterior hold the age for 68% and 95% of the members.
+    rng = np.random.default_rng(1)
+    age = 8.0
+    median = age + rng.normal(size=40_000)
+    figures = member_metrics(_summaries(median, 1.0, 1.959964), age, np.ones(len(median), dtype=bool))
+    assert figures["members"] == 40_000
+    assert figures["coverage_68"] == pytest.approx(0.6827, abs=0.01)
+    assert figures["coverage_95"] == pytest.approx(0.95, abs=0.005)
+    assert figures["median_error_dex"] == pytest.approx(0.0, abs=0.02)
+    assert figures["misspecified"] == pytest.approx(0.25)
+
+
+def test_member_metrics_skip_cut_and_unsummarised_members() -> None:
+    median = np.array([8.5, 8.6, np.nan, 12.0])
+    keep = np.array([True, True, True, False])
+    figures = member_metrics(_summaries(median, 0.05, 0.2), 8.0, keep)
+    assert figures["members"] == 2
+    assert figures["median_error_dex"] == pytest.approx(0.55)
+    assert figures["coverage_68"] == 0.0
+    assert member_metrics(_summaries(median, 0.05, 0.2), 8.0, np.zeros(4, dtype=bool)) == {"members": 0}
+
+
+def _members(a0: list[float], g: list[float], teff: list[float]) -> pd.DataFrame:
+    n = len(a0)
+    return pd.DataFrame(
+        {
+            "parallax": np.full(n, 7.3),
+            "l": np.full(n, 166.6),
+            "b": np.full(n, -23.5),
+            "azero_gspphot": a0,
+            "phot_g_mean_mag": g,
+            "teff_gspphot": teff,
+        }
+    )
+
+
+def test_twin_sits_at_the_members_parallax_with_the_bright_warm_members_extinction() -> None:
+    # The faint, cool members' GSP-Phot A_0 (the overestimated ones) must not set the twin's A_V.
+    members = _members(
+        [0.1, 0.14, 0.12, 1.2, 1.5, 0.9], [9, 10, 12, 15, 16, 17], [6000, 5500, 5000, 3500, 3400, 4000]
+    )
+    config = twin_config(CLUSTERS[1], members)
+    cluster = config["clusters"][0]
+    assert cluster["distancePc"] == pytest.approx(1000 / 7.3)
+    assert cluster["av"] == pytest.approx(0.12)
+    assert cluster["ageMyr"] == 120
+    assert config["mixture"] == {"field": 0, "clusters": 0, "broadAge": 0}
+
+
+def test_twin_needs_a_parallax_and_a_reliable_extinction() -> None:
+    with pytest.raises(ValueError, match="Rebull_2016.*G < 13"):
+        twin_config(CLUSTERS[1], _members([0.5], [15], [3500]))
+    bad = _members([0.1], [9], [6000]).assign(parallax=[-1.0])
+    with pytest.raises(ValueError, match="parallax"):
+        twin_config(CLUSTERS[1], bad)
+
+
+@pytest.mark.skipif(not DEFAULT_VALIDATION.exists(), reason="the shared validation data are absent")
+def test_every_cluster_table_is_there_with_the_columns_used() -> None:
+    for cluster in CLUSTERS:
+        table = pd.read_csv(DEFAULT_VALIDATION / cluster.file, nrows=5)
+        missing = {"ruwe", "parallax", "l", "b", "azero_gspphot", "phot_g_mean_mag", "teff_gspphot"} - set(
+            table
+        )
+        assert not missing, f"{cluster.file}: {missing}"
+        assert 50 <= cluster.age_myr <= 1000 and math.isfinite(cluster.older_myr)
