@@ -43,6 +43,10 @@ export const ModelInfo = z.object({
     .nullable(),
   /** The card's `training` section (data source, prior or mixture, steps), as written. */
   training: z.record(z.string(), z.unknown()).nullable(),
+  /** Whether the model was adapted to real data, and how; null when the card does not say. */
+  domainAdaptation: z
+    .object({ adapted: z.boolean(), method: z.string().nullable(), note: z.string().nullable() })
+    .nullable(),
   /** The card's `calibration` section (coverage per credibility level, TARP, SBC), as written. */
   calibration: z.unknown(),
   /** PNG plots in the model folder (calibration, SBC, TARP), by file name. */

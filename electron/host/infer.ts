@@ -89,6 +89,14 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
         ? { contextMultiplyAdds: context, velocityMultiplyAddsPerEvaluation: velocity }
         : null,
     training: card.training ?? null,
+    domainAdaptation:
+      card.domain_adaptation === undefined
+        ? null
+        : {
+            adapted: card.domain_adaptation.adapted,
+            method: card.domain_adaptation.method,
+            note: card.domain_adaptation.note,
+          },
     calibration: card.calibration ?? null,
     plots: readdirSync(model.dir)
       .filter((f) => f.toLowerCase().endsWith('.png'))

@@ -81,6 +81,16 @@ const CardSchema = z.object({
   }),
   cost: z.object({ flops_per_star: z.number().nonnegative() }).passthrough().optional(),
   training: z.record(z.string(), z.unknown()).optional(),
+  // Whether the model was adapted to real data (cradle_models.export.card NOT_ADAPTED, or the
+  // adaptation benchmark's section); absent in cards written before the field existed.
+  domain_adaptation: z
+    .object({
+      adapted: z.boolean(),
+      method: z.string().nullable().default(null),
+      note: z.string().nullable().default(null),
+    })
+    .passthrough()
+    .optional(),
   calibration: z.unknown().optional(),
 });
 

@@ -10,7 +10,7 @@ import onnx
 from helpers import assert_parity_fixture_holds
 
 from cradle_models.data.sources import STELLAR_VARIABLES
-from cradle_models.export.card import read_card
+from cradle_models.export.card import NOT_ADAPTED, read_card
 from cradle_models.export.sampler import Schedule
 from cradle_models.training.config import preset
 
@@ -34,6 +34,8 @@ def test_card_graphs_and_report_agree_and_are_small() -> None:
     assert report["settings"]["solver"] == card["sampler"]["solver"]
     assert report["settings"]["steps"] == card["sampler"]["steps"]
     assert (MODEL / "report.md").read_text().startswith(f"# Calibration and accuracy of {card['name']}")
+    # The shipped card says whether it was adapted to real data (issue #9): it was not.
+    assert card["domain_adaptation"] == NOT_ADAPTED
 
 
 def test_trained_by_the_small_preset_on_its_own_training_set() -> None:

@@ -51,6 +51,7 @@ describe('Models view', () => {
     const card = page.getByTestId('model-card');
     await expect.poll(() => card.textContent()).toContain('theta_0');
     expect(await page.getByTestId('calibration').textContent()).toContain('all_observables');
+    expect(await page.getByTestId('domain-adaptation').textContent()).toContain('Not adapted');
     await page.locator('figure img').first().waitFor();
     await page.screenshot({ path: join(screenshots, 'models.png') });
   });

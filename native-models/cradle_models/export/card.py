@@ -26,6 +26,16 @@ from cradle_models.variables import Variable, normalise
 SCHEMA_VERSION = 1
 CARD_FILE = "card.json"
 
+# What a card says about domain adaptation when the model was trained on simulations only (issue #9: a
+# shipped card says whether and how it was adapted). An adapted model's section comes from
+# cradle_models.adaptation (card-section.json: adapted, method, losses, weights, encoders).
+NOT_ADAPTED: dict[str, Any] = {
+    "adapted": False,
+    "method": None,
+    "note": "trained on simulations only; for how it fares on real stars see "
+    "cradle_models.adaptation.real_clusters (the real validation clusters and their simulated twins)",
+}
+
 
 def cost(
     config: SimformerConfig,
@@ -138,6 +148,7 @@ def build_card(
         ),
         "prior": prior,
         "training": training,
+        "domain_adaptation": dict(NOT_ADAPTED),
         "calibration": None,
     }
 

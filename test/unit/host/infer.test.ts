@@ -63,6 +63,9 @@ describe('models', () => {
     expect(2 * (contextMultiplyAdds + velocityMultiplyAddsPerEvaluation * evaluations)).toBe(
       toy!.flopsPerStar,
     );
+    // The card says the model was not adapted to real data (cradle_models.export.card NOT_ADAPTED).
+    expect(toy!.domainAdaptation).toMatchObject({ adapted: false, method: null });
+    expect(toy!.domainAdaptation!.note).toContain('simulations only');
     expect(toy!.plots).toContain('tarp_all.png');
     const plot = await call('models.plot', { model: toy!.dir, file: 'tarp_all.png' });
     expect(Array.from(plot.png.subarray(1, 4))).toEqual([0x50, 0x4e, 0x47]);

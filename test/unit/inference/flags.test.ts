@@ -79,3 +79,25 @@ describe('card ranges', () => {
     expect(() => parseCard(bad, 'bad card.json')).toThrow(/bad card\.json: variables\.2\.range/);
   });
 });
+
+describe('card domain adaptation', () => {
+  const raw = JSON.parse(readFileSync(join(TOY_MODEL, 'card.json'), 'utf8')) as Record<string, unknown>;
+
+  it('reads whether the model was adapted, and loads cards written before the field', () => {
+    expect(parseCard(raw, 'toy card.json').domain_adaptation).toMatchObject({ adapted: false, method: null });
+    const adapted = { ...raw, domain_adaptation: { adapted: true, method: 'keypoint-guided OT + pairs' } };
+    expect(parseCard(adapted, 'adapted card.json').domain_adaptation).toMatchObject({
+      adapted: true,
+      method: 'keypoint-guided OT + pairs',
+      note: null,
+    });
+    const old = { ...raw };
+    delete old['domain_adaptation'];
+    expect(parseCard(old, 'old card.json').domain_adaptation).toBeUndefined();
+  });
+
+  it('refuses a section that does not say whether it was adapted', () => {
+    const bad = { ...raw, domain_adaptation: { adapted: 'no' } };
+    expect(() => parseCard(bad, 'bad card.json')).toThrow(/bad card\.json: domain_adaptation\.adapted/);
+  });
+});

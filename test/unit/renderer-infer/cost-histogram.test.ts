@@ -25,6 +25,7 @@ const model: ModelInfo = {
   evaluationsPerStep: { euler: 1, heun: 2, midpoint: 2 },
   costBreakdown: { contextMultiplyAdds: 37440, velocityMultiplyAddsPerEvaluation: 51520 },
   training: null,
+  domainAdaptation: null,
   calibration: null,
   plots: [],
 };
