@@ -4,11 +4,14 @@
 // the raw little-endian Float32 values, and is written atomically (temporary file + rename), so a reader
 // sees a whole entry or none. A missing, unreadable or wrongly sized entry is rebuilt; a cache that
 // cannot be written is skipped (the values are still returned). The values land in a SharedArrayBuffer,
-// so worker threads can share them without a copy.
+// so worker threads can share them without a copy. Storing an entry removes the entries of the same name
+// under other keys (each new grid or physics code would otherwise leave ~50 MB behind for good) and
+// temporary files of interrupted writes older than an hour; a process still on an older key then only
+// rebuilds its table.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir, platform } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** `CRADLE_CACHE_DIR`, else the platform's per-user cache folder. */
 export function cacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -67,6 +70,7 @@ export function cachedFloat32<T>(
     mkdirSync(dir, { recursive: true });
     writeFileSync(temp, new Uint8Array(values.buffer, values.byteOffset, values.byteLength));
     renameSync(temp, file);
+    pruneSuperseded(dir, name, basename(file));
   } catch {
     // A read-only or full cache folder only costs the rebuild next time.
     try {
@@ -76,4 +80,18 @@ export function cachedFloat32<T>(
     }
   }
   return { table, origin: 'built', file };
+}
+
+/** Age after which a temporary file of `name` counts as left by an interrupted write. */
+const STALE_PARTIAL_MS = 3_600_000;
+
+/** Removes `name`'s entries other than `keep`, and its temporary files older than STALE_PARTIAL_MS. */
+function pruneSuperseded(dir: string, name: string, keep: string, now = Date.now()): void {
+  for (const entry of readdirSync(dir)) {
+    if (!entry.startsWith(`${name}-`) || entry === keep) continue;
+    const path = join(dir, entry);
+    if (entry.endsWith('.f32')) rmSync(path, { force: true });
+    else if (entry.includes('.f32.partial-') && now - statSync(path).mtimeMs > STALE_PARTIAL_MS)
+      rmSync(path, { force: true });
+  }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -50,6 +50,30 @@ describe('table cache', () => {
     writeFileSync(first.file, 'not floats');
     expect(cachedFloat32(root, 'trunc', key, wrap, build).origin).toBe('built');
     expect(cacheKey(['ab', 'c'])).not.toBe(cacheKey(['a', 'bc']));
+  });
+
+  it('removes superseded entries of the same name and stale partial writes when it stores one', () => {
+    const dir = join(root, 'prune');
+    const build = (): { table: number[]; values: Float32Array } => ({
+      table: [1, 2, 3, 4],
+      values: Float32Array.of(1, 2, 3, 4),
+    });
+    const old = cachedFloat32(dir, 'bc', cacheKey(['v1']), wrap, build);
+    const other = cachedFloat32(dir, 'other', cacheKey(['v1']), wrap, build);
+    const stale = join(dir, 'bc-0123.f32.partial-1-a');
+    const fresh = join(dir, 'bc-0123.f32.partial-2-b');
+    writeFileSync(stale, '');
+    writeFileSync(fresh, '');
+    const hourAgo = (Date.now() - 2 * 3_600_000) / 1000;
+    utimesSync(stale, hourAgo, hourAgo);
+    // A hit stores nothing and removes nothing.
+    expect(cachedFloat32(dir, 'bc', cacheKey(['v1']), wrap, build).origin).toBe('hit');
+    expect(readdirSync(dir)).toHaveLength(4);
+    const current = cachedFloat32(dir, 'bc', cacheKey(['v2']), wrap, build);
+    expect(current.origin).toBe('built');
+    const left = readdirSync(dir).sort();
+    expect(left).toEqual([current.file, other.file, fresh].map((f) => f.slice(dir.length + 1)).sort());
+    expect(left).not.toContain(old.file.slice(dir.length + 1));
   });
 
   it('still returns the table when the cache folder cannot be written', () => {
