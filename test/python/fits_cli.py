@@ -28,9 +28,7 @@ def cradle(*args: str, expect_ok: bool = True) -> Any:
     if not expect_ok:
         assert result.returncode != 0, f"expected failure, got {result.stdout[:200]}"
         return result.stderr
-    assert result.returncode == 0, (
-        f"cradle fits {' '.join(args)} failed: {result.stderr}"
-    )
+    assert result.returncode == 0, f"cradle fits {' '.join(args)} failed: {result.stderr}"
     return json.loads(result.stdout) if "--json" in args else result.stdout
 
 
@@ -42,20 +40,12 @@ def expected_json(value: Any) -> Any:
         return expected_json(value[()])
     if isinstance(value, np.ndarray):
         if value.dtype.kind in "iu" and value.dtype.itemsize == 8:
-            return (
-                np.vectorize(str, otypes=[object])(value).tolist()
-                if value.size
-                else value.tolist()
-            )
+            return np.vectorize(str, otypes=[object])(value).tolist() if value.size else value.tolist()
         if value.dtype.kind == "c":
             return [expected_json(v) for v in value]
         if value.dtype.kind in "SU":
             return [expected_json(v) for v in value.tolist()]
-        return (
-            [expected_json(v) for v in value.tolist()]
-            if value.ndim > 0
-            else expected_json(value.item())
-        )
+        return [expected_json(v) for v in value.tolist()] if value.ndim > 0 else expected_json(value.item())
     if isinstance(value, (np.integer,)):
         return str(int(value)) if value.dtype.itemsize == 8 else int(value)
     if isinstance(value, (np.bool_, bool)):
@@ -88,11 +78,7 @@ def ulp_equal(a: Any, b: Any, ulps: int = 1) -> bool:
     if isinstance(a, float) and isinstance(b, (float, int)) and not isinstance(b, bool):
         if a == b:
             return True
-        step = (
-            np.spacing(np.float32(b))
-            if float(np.float32(b)) == b
-            else np.spacing(float(b))
-        )
+        step = np.spacing(np.float32(b)) if float(np.float32(b)) == b else np.spacing(float(b))
         return abs(a - float(b)) <= ulps * abs(float(step))
     return bool(a == b)
 

@@ -97,10 +97,7 @@ def fixture_hdus() -> list[tuple[str, fits.CompImageHDU]]:
             },
         ),
     ]
-    return [
-        (label, fits.CompImageHDU(data, name=f"C{i}", **kw))
-        for i, (label, data, kw) in enumerate(cases)
-    ]  # type: ignore[arg-type]
+    return [(label, fits.CompImageHDU(data, name=f"C{i}", **kw)) for i, (label, data, kw) in enumerate(cases)]  # type: ignore[arg-type]
 
 
 def digest(data: np.ndarray) -> dict[str, object]:
@@ -288,9 +285,7 @@ def spectra_references(out_dir: Path) -> list[dict[str, object]]:
             {
                 "file": "fixture:lamost-dr5-layout.fits",
                 "loader": "lamost",
-                **spectrum_reference(
-                    row["FLUX"], row["IVAR"], row["WAVELENGTH"], row["ANDMASK"]
-                ),
+                **spectrum_reference(row["FLUX"], row["IVAR"], row["WAVELENGTH"], row["ANDMASK"]),
             }
         )
     sdss_coadd_layout(out_dir / "sdss-coadd-layout.fits")
@@ -301,9 +296,7 @@ def spectra_references(out_dir: Path) -> list[dict[str, object]]:
             {
                 "file": "fixture:sdss-coadd-layout.fits",
                 "loader": "sdss",
-                **spectrum_reference(
-                    data["flux"], data["ivar"], wavelength, data["and_mask"]
-                ),
+                **spectrum_reference(data["flux"], data["ivar"], wavelength, data["and_mask"]),
             }
         )
     if not DATA.exists():
@@ -314,29 +307,19 @@ def spectra_references(out_dir: Path) -> list[dict[str, object]]:
     ):
         with fits.open(DATA / "real-lamost" / name) as hdus:
             header, data = hdus[0].header, hdus[0].data
-            from_header = 10 ** (
-                header["COEFF0"] + header["COEFF1"] * np.arange(header["NAXIS1"])
-            )
+            from_header = 10 ** (header["COEFF0"] + header["COEFF1"] * np.arange(header["NAXIS1"]))
             row3 = data[2].astype(np.float64)
-            wavelength = (
-                row3
-                if np.allclose(row3, from_header, rtol=1e-6, atol=0)
-                else from_header
-            )
+            wavelength = row3 if np.allclose(row3, from_header, rtol=1e-6, atol=0) else from_header
             out.append(
                 {
                     "file": f"real-lamost/{name}",
                     "loader": "lamost",
-                    **spectrum_reference(
-                        data[0], data[1], wavelength, data[3].astype(np.int32)
-                    ),
+                    **spectrum_reference(data[0], data[1], wavelength, data[3].astype(np.int32)),
                 }
             )
     with fits.open(DATA / "real-lamost" / "oe270005.fits") as hdus:
         header, data = hdus[0].header, hdus[0].data
-        wavelength = header["CRVAL1"] + header["CD1_1"] * (
-            np.arange(header["NAXIS1"]) + 1 - header["CRPIX1"]
-        )
+        wavelength = header["CRVAL1"] + header["CD1_1"] * (np.arange(header["NAXIS1"]) + 1 - header["CRPIX1"])
         out.append(
             {
                 "file": "real-lamost/oe270005.fits",
@@ -350,16 +333,11 @@ def spectra_references(out_dir: Path) -> list[dict[str, object]]:
 def main(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     hdus = fixture_hdus()
-    fits.HDUList([fits.PrimaryHDU(), *[h for _, h in hdus]]).writeto(
-        out_dir / "codecs.fits", overwrite=True
-    )
-    refs: dict[str, object] = {
-        "generated_by": "test/python/make_fits_codec_references.py"
-    }
+    fits.HDUList([fits.PrimaryHDU(), *[h for _, h in hdus]]).writeto(out_dir / "codecs.fits", overwrite=True)
+    refs: dict[str, object] = {"generated_by": "test/python/make_fits_codec_references.py"}
     with fits.open(out_dir / "codecs.fits") as written:
         refs["fixture"] = [
-            {"label": label, "hdu": i + 1, **digest(written[i + 1].data)}
-            for i, (label, _) in enumerate(hdus)
+            {"label": label, "hdu": i + 1, **digest(written[i + 1].data)} for i, (label, _) in enumerate(hdus)
         ]
     if DATA.exists():
         real = []
@@ -374,6 +352,4 @@ def main(out_dir: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(
-        Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test" / "fixtures" / "fits"
-    )
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "test" / "fixtures" / "fits")

@@ -60,11 +60,7 @@ def test_xmatch_matches_astropy(tmp_path: Path, ra0: float, dec0: float) -> None
     ra_b = (
         np.concatenate(
             [
-                ra_a[pick]
-                + jitter
-                * rng.standard_normal(pick.sum())
-                / np.cos(np.radians(dec_a[pick]))
-                / 2,
+                ra_a[pick] + jitter * rng.standard_normal(pick.sum()) / np.cos(np.radians(dec_a[pick])) / 2,
                 random_sky(rng, 1000, ra0, dec0, 0.5)[0],
             ]
         )
@@ -101,9 +97,7 @@ def test_xmatch_matches_astropy(tmp_path: Path, ra0: float, dec0: float) -> None
     assert summary["matched"] == int(within.sum())
     matched = got["id_b"].notna().to_numpy()
     np.testing.assert_array_equal(matched, within)
-    np.testing.assert_array_equal(
-        got["id_b"].to_numpy()[matched].astype(int), idx[within]
-    )
+    np.testing.assert_array_equal(got["id_b"].to_numpy()[matched].astype(int), idx[within])
     np.testing.assert_allclose(
         got["separation_arcsec"].to_numpy()[matched],
         d2d.arcsec[within],
@@ -139,9 +133,7 @@ def test_parquet_from_pyarrow_reads(tmp_path: Path) -> None:
         assert float(g[0]) == 12.5 and bool(g.mask[1]) and float(g[2]) == 17.25
         assert np.isnan(float(back["parallax"][2]))
         assert list(back["name"].filled("")) == ["a", "", "c d"]
-        assert (
-            bool(back["ok"][0]) and not bool(back["ok"][1]) and bool(back["ok"].mask[2])
-        )
+        assert bool(back["ok"][0]) and not bool(back["ok"][1]) and bool(back["ok"].mask[2])
 
 
 def test_votable_and_ecsv_units_survive_in_astropy(tmp_path: Path) -> None:
@@ -167,9 +159,7 @@ def test_votable_and_ecsv_units_survive_in_astropy(tmp_path: Path) -> None:
         np.testing.assert_array_equal(np.asarray(back["pmra"]), [1.5, -2.25])
 
 
-needs_validation = pytest.mark.skipif(
-    not VALIDATION.exists(), reason=f"{VALIDATION} is absent"
-)
+needs_validation = pytest.mark.skipif(not VALIDATION.exists(), reason=f"{VALIDATION} is absent")
 
 
 def inspect(path: Path) -> dict[str, dict[str, object]]:
@@ -224,9 +214,7 @@ def test_observed_counts_2mass_and_wise_votables() -> None:
     q = inspect(tm_path)
     for index, band, column in ((0, "j", "Jmag"), (1, "h", "Hmag"), (2, "ks", "Kmag")):
         letter = tm["ph_qual"].fillna("").str.slice(index, index + 1)
-        good = (
-            tm[column].notna() & tm[f"e_{column}"].notna() & ~letter.isin(list("UXEF"))
-        )
+        good = tm[column].notna() & tm[f"e_{column}"].notna() & ~letter.isin(list("UXEF"))
         assert q[f"tmass.{band}"]["observed"] == int(good.sum()), band
     wise_path = VALIDATION / "canovas-rhooph" / "sample_common_x_wise-result.vot"
     wi = Table.read(wise_path).to_pandas()
@@ -287,9 +275,7 @@ def test_flux_to_magnitude_matches_archive_magnitudes(tmp_path: Path) -> None:
         ("wise.w3", "W3mag", 0.1),
         ("wise.w4", "W4mag", 0.06),
     ):
-        diff = np.nanmedian(
-            np.abs(joined[band].to_numpy() - joined[mag].to_numpy(dtype=float))
-        )
+        diff = np.nanmedian(np.abs(joined[band].to_numpy() - joined[mag].to_numpy(dtype=float)))
         assert diff < tolerance, (band, diff)
 
 
@@ -299,10 +285,7 @@ def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     result = cradle("inspect", str(ragged), "--json")
     assert result.returncode == 1
     assert result.stdout == ""
-    assert (
-        result.stderr.strip()
-        == f"cradle: {ragged}: line 3: ragged row: 1 fields where the header has 2"
-    )
+    assert result.stderr.strip() == f"cradle: {ragged}: line 3: ragged row: 1 fields where the header has 2"
     result = cradle("convert", str(ragged), str(tmp_path / "out.parquet"))
     assert result.returncode == 1
     assert not (tmp_path / "out.parquet").exists()

@@ -84,14 +84,10 @@ def test_xp_from_archive_csv_matches_gaiaxpy(tmp_path: Path, name: str) -> None:
                 value = row[column]
                 if isinstance(value, np.ndarray) and value.ndim == 1:
                     cells.append('"[' + ", ".join(repr(float(v)) for v in value) + ']"')
-                elif np.ma.is_masked(value) or (
-                    isinstance(value, float) and np.isnan(value)
-                ):
+                elif np.ma.is_masked(value) or (isinstance(value, float) and np.isnan(value)):
                     cells.append("")
                 else:
-                    cells.append(
-                        repr(value.item() if hasattr(value, "item") else value)
-                    )
+                    cells.append(repr(value.item() if hasattr(value, "item") else value))
             handle.write(",".join(cells) + "\n")
     out = tmp_path / "spectra.parquet"
     cradle_xp(csv, out)

@@ -20,9 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT.parent / "shared" / "data" / "fits"
 PROBE = ROOT / "test" / "python" / "fits_codecs_probe.ts"
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("node") is None, reason="node is not installed"
-)
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
 def run_probe(*args: str) -> str:
@@ -39,10 +37,7 @@ def run_probe(*args: str) -> str:
 
 
 def decode_all(tmp_path: Path, jobs: list[tuple[Path, int]]) -> list[dict[str, object]]:
-    listing = [
-        [str(path), hdu, str(tmp_path / f"out{i}.bin")]
-        for i, (path, hdu) in enumerate(jobs)
-    ]
+    listing = [[str(path), hdu, str(tmp_path / f"out{i}.bin")] for i, (path, hdu) in enumerate(jobs)]
     (tmp_path / "jobs.json").write_text(json.dumps(listing))
     lines = run_probe("decode-many", str(tmp_path / "jobs.json")).splitlines()
     results: list[dict[str, object]] = []
@@ -63,9 +58,7 @@ DTYPES = {
 }
 
 
-def assert_same_pixels(
-    reference: np.ndarray, answer: dict[str, object], label: str
-) -> None:
+def assert_same_pixels(reference: np.ndarray, answer: dict[str, object], label: str) -> None:
     assert "error" not in answer, f"{label}: {answer.get('error')}"
     got = np.fromfile(str(answer["out"]), dtype=DTYPES[str(answer["dtype"])])
     assert list(answer["shape"]) == list(reference.shape), label  # type: ignore[call-overload]
@@ -80,13 +73,9 @@ def assert_same_pixels(
         assert np.array_equal(nan, np.isnan(got)), f"{label}: NaN positions differ"
         bits = f"u{ref.itemsize}"
         same = ref[~nan].view(bits) == got[~nan].view(bits)
-        assert same.all(), (
-            f"{label}: {np.count_nonzero(~same)} pixels differ in their bits"
-        )
+        assert same.all(), f"{label}: {np.count_nonzero(~same)} pixels differ in their bits"
     else:
-        assert np.array_equal(ref, got), (
-            f"{label}: {np.count_nonzero(ref != got)} pixels differ"
-        )
+        assert np.array_equal(ref, got), f"{label}: {np.count_nonzero(ref != got)} pixels differ"
 
 
 REAL_FILES = [
@@ -114,9 +103,7 @@ def test_real_compressed_files_match_astropy(tmp_path: Path) -> None:
 
 def _noisy(shape: tuple[int, ...], rng: np.random.Generator) -> np.ndarray:
     yy, xx = np.indices(shape[-2:])
-    base = 1000.0 + 300.0 * np.exp(
-        -((xx - shape[-1] / 3) ** 2 + (yy - shape[-2] / 2) ** 2) / 40.0
-    )
+    base = 1000.0 + 300.0 * np.exp(-((xx - shape[-1] / 3) ** 2 + (yy - shape[-2] / 2) ** 2) / 40.0)
     return base + rng.normal(0.0, 5.0, size=shape)
 
 
@@ -131,9 +118,7 @@ def generated_cases(
     i32 = (np.round(_noisy((29, 41), rng)) * 70000).astype(np.int32)
     i32[3, 3] = np.iinfo(np.int32).min
     u8 = np.clip(np.round(_noisy((21, 33), rng) / 6), 0, 255).astype(np.uint8)
-    mask = (rng.random((33, 47)) < 0.2).astype(np.int32) * rng.integers(
-        1, 300, (33, 47)
-    ).astype(np.int32)
+    mask = (rng.random((33, 47)) < 0.2).astype(np.int32) * rng.integers(1, 300, (33, 47)).astype(np.int32)
     typed_cases: list[tuple[str, np.ndarray, list[tuple[int, int] | None]]] = [
         ("int16", i16, [None, (1, 53), (8, 16), (37, 53)]),
         ("int32", i32, [None, (7, 10)]),
@@ -147,16 +132,10 @@ def generated_cases(
                     kw["tile_shape"] = tile
                 cases.append((f"{name} {algorithm} tile={tile}", image, kw))
     i64 = (rng.integers(-(2**62), 2**62, (9, 11))).astype(np.int64)
-    cases.append(
-        ("int64 GZIP_1", i64, {"compression_type": "GZIP_1", "tile_shape": (4, 5)})
-    )
-    cases.append(
-        ("int64 GZIP_2", i64, {"compression_type": "GZIP_2", "tile_shape": (4, 5)})
-    )
+    cases.append(("int64 GZIP_1", i64, {"compression_type": "GZIP_1", "tile_shape": (4, 5)}))
+    cases.append(("int64 GZIP_2", i64, {"compression_type": "GZIP_2", "tile_shape": (4, 5)}))
     cases.append(("plio mask", mask, {"compression_type": "PLIO_1"}))
-    cases.append(
-        ("plio mask tiles", mask, {"compression_type": "PLIO_1", "tile_shape": (4, 47)})
-    )
+    cases.append(("plio mask tiles", mask, {"compression_type": "PLIO_1", "tile_shape": (4, 47)}))
     plio_big = mask.copy()
     plio_big[10, 10:30] = 9000  # large jumps use the SH (set high value) instruction
     cases.append(("plio large values", plio_big, {"compression_type": "PLIO_1"}))
@@ -190,9 +169,7 @@ def generated_cases(
     f64[1, 1] = np.nan
     f64[20:, :] = 0.0
     flat = f32.copy()
-    flat[:8, :] = (
-        5.0  # a constant tile cannot be quantized: it is stored losslessly instead
-    )
+    flat[:8, :] = 5.0  # a constant tile cannot be quantized: it is stored losslessly instead
     for name, image in (
         ("float32", f32),
         ("float64", f64),
@@ -202,9 +179,7 @@ def generated_cases(
             for method, seed in ((-1, 0), (1, 1), (1, 4567), (2, 9999)):
                 # HCOMPRESS needs edge tiles of at least 4 pixels along both axes.
                 tile = (
-                    ((8, 15) if image.shape[0] == 31 else (7, 15))
-                    if algorithm == "HCOMPRESS_1"
-                    else (3, 45)
+                    ((8, 15) if image.shape[0] == 31 else (7, 15)) if algorithm == "HCOMPRESS_1" else (3, 45)
                 )
                 cases.append(
                     (
@@ -298,12 +273,10 @@ def test_checksums_match_astropy() -> None:
 def test_checksums_of_astropy_written_files(tmp_path: Path) -> None:
     rng = np.random.default_rng(7)
     path = tmp_path / "sums.fits"
-    table = fits.BinTableHDU.from_columns(
-        [fits.Column(name="a", format="D", array=rng.normal(size=1001))]
+    table = fits.BinTableHDU.from_columns([fits.Column(name="a", format="D", array=rng.normal(size=1001))])
+    fits.HDUList([fits.PrimaryHDU(rng.integers(0, 255, (17, 3), dtype=np.uint8)), table]).writeto(
+        path, checksum=True
     )
-    fits.HDUList(
-        [fits.PrimaryHDU(rng.integers(0, 255, (17, 3), dtype=np.uint8)), table]
-    ).writeto(path, checksum=True)
     answers = json.loads(run_probe("checksum", str(path)))
     with fits.open(path) as hdus:
         for hdu, answer in zip(hdus, answers, strict=True):
@@ -336,9 +309,7 @@ def header_dict(header: fits.Header) -> dict[str, object]:
             key, value = card.keyword, card.value
         except fits.VerifyError:
             continue  # an unparsable card (astropy refuses it too)
-        if key not in ("COMMENT", "HISTORY", "") and isinstance(
-            value, str | int | float | bool
-        ):
+        if key not in ("COMMENT", "HISTORY", "") and isinstance(value, str | int | float | bool):
             out[key] = value
     return out
 
@@ -502,9 +473,7 @@ def core_header(header: fits.Header) -> fits.Header:
     return core
 
 
-def astropy_world(
-    header: fits.Header, pixels: np.ndarray
-) -> tuple[np.ndarray, list[str]]:
+def astropy_world(header: fits.Header, pixels: np.ndarray) -> tuple[np.ndarray, list[str]]:
     from astropy.wcs import WCS
 
     header = core_header(header)
@@ -514,24 +483,18 @@ def astropy_world(
     return world, [str(u) for u in wcs.wcs.cunit]
 
 
-def compare_wcs(
-    header: fits.Header, answer: dict[str, object], pixels: np.ndarray, label: str
-) -> float:
+def compare_wcs(header: fits.Header, answer: dict[str, object], pixels: np.ndarray, label: str) -> float:
     import astropy.units as u
     from astropy.wcs import WCS
 
     try:
         reference, units = astropy_world(header, pixels)
     except ValueError as refusal:  # astropy.wcs errors derive from ValueError
-        assert "error" in answer, (
-            f"{label}: astropy refuses ({refusal}) but Cradle does not"
-        )
+        assert "error" in answer, f"{label}: astropy refuses ({refusal}) but Cradle does not"
         return 0.0
     assert "error" not in answer, f"{label}: {answer.get('error')}"
     distorted = any(k in header for k in ("A_ORDER", "D2IMDIS1", "CPDIS1", "AMDX1"))
-    assert bool(answer["distortions"]) == distorted, (
-        f"{label}: distortions {answer['distortions']}"
-    )
+    assert bool(answer["distortions"]) == distorted, f"{label}: distortions {answer['distortions']}"
     got = np.asarray(answer["world"], dtype=float)
     wcs = WCS(core_header(header))
     worst = 0.0
@@ -543,38 +506,26 @@ def compare_wcs(
                 diff = np.minimum(diff, 360 - diff)
                 # longitude is degenerate at the poles
                 diff[np.abs(reference[:, wcs.wcs.lat]) > 90 - 1e-9] = 0
-            assert diff.max() <= 1e-9, (
-                f"{label}: axis {i + 1} differs by {diff.max():.3e} deg"
-            )
+            assert diff.max() <= 1e-9, f"{label}: axis {i + 1} differs by {diff.max():.3e} deg"
             worst = max(worst, float(diff.max()))
             continue
         header_unit = str(header.get(f"CUNIT{i + 1}", "")).strip()
         if header_unit and units[i]:
             ref = (ref * u.Unit(units[i])).to_value(u.Unit(header_unit))
         rel = np.abs(got[:, i] - ref) / np.maximum(np.abs(ref), 1e-300)
-        assert rel.max() <= 1e-12, (
-            f"{label}: axis {i + 1} relative difference {rel.max():.3e}"
-        )
+        assert rel.max() <= 1e-12, f"{label}: axis {i + 1} relative difference {rel.max():.3e}"
     # The inverse: Cradle's worldToPixel against astropy's wcs_world2pix on the same world coordinates.
     with np.errstate(all="ignore"):
-        back_reference = WCS(core_header(header)).wcs_world2pix(
-            reference_world_of(answer, units, header), 1
-        )
+        back_reference = WCS(core_header(header)).wcs_world2pix(reference_world_of(answer, units, header), 1)
     back = np.asarray(answer["pixelsBack"], dtype=float)
     finite = np.isfinite(back_reference).all(axis=1)
-    assert np.array_equal(finite, np.isfinite(back).all(axis=1)), (
-        f"{label}: unprojectable points differ"
-    )
+    assert np.array_equal(finite, np.isfinite(back).all(axis=1)), f"{label}: unprojectable points differ"
     error = np.abs(back[finite] - back_reference[finite]).max(initial=0.0)
-    assert error <= 1e-7, (
-        f"{label}: world→pixel differs from astropy by {error:.3e} pixel"
-    )
+    assert error <= 1e-7, f"{label}: world→pixel differs from astropy by {error:.3e} pixel"
     return worst
 
 
-def reference_world_of(
-    answer: dict[str, object], units: list[str], header: fits.Header
-) -> np.ndarray:
+def reference_world_of(answer: dict[str, object], units: list[str], header: fits.Header) -> np.ndarray:
     """Cradle's world coordinates in astropy's units (SI for spectral axes), to feed wcs_world2pix."""
     import astropy.units as u
 
@@ -602,18 +553,12 @@ def test_wcs_matches_astropy(tmp_path: Path) -> None:
         with np.errstate(all="ignore"):
             naxis = WCS(core_header(header), fix=False, _do_set=False).naxis
         size = [float(header.get(f"NAXIS{i + 1}", 100) or 100) for i in range(naxis)]
-        pixels = (
-            rng.uniform(-50, 50, size=(200, naxis))
-            + rng.uniform(0, 1, (200, naxis)) * size
-        )
+        pixels = rng.uniform(-50, 50, size=(200, naxis)) + rng.uniform(0, 1, (200, naxis)) * size
         pixels[0] = 1.0
         grids.append(pixels)
         payload.append({"header": header_dict(header), "pixels": pixels.tolist()})
     (tmp_path / "wcs.json").write_text(json.dumps(payload))
-    answers = [
-        json.loads(line)
-        for line in run_probe("wcs", str(tmp_path / "wcs.json")).splitlines()
-    ]
+    answers = [json.loads(line) for line in run_probe("wcs", str(tmp_path / "wcs.json")).splitlines()]
     worst = 0.0
     for (label, header), pixels, answer in zip(cases, grids, answers, strict=True):
         worst = max(worst, compare_wcs(header, answer, pixels, label))
@@ -626,9 +571,7 @@ def test_committed_references_are_current(tmp_path: Path) -> None:
 
     references.main(tmp_path)
     fresh = json.loads((tmp_path / "codec-references.json").read_text())
-    committed = json.loads(
-        (ROOT / "test" / "fixtures" / "fits" / "codec-references.json").read_text()
-    )
+    committed = json.loads((ROOT / "test" / "fixtures" / "fits" / "codec-references.json").read_text())
     if not DATA.exists():
         committed.pop("real", None)
         committed.pop("checksum", None)

@@ -20,9 +20,7 @@ from astropy.io import fits
 from astropy.table import Table
 from fits_cli import cradle, expected_json, probe, ulp_equal
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("node") is None, reason="node is not installed"
-)
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 ROWS = 7
 
@@ -49,9 +47,7 @@ def table_columns() -> list[fits.Column]:
     vlq = np.array([np.linspace(0, 1, (i * 2) % 5) for i in range(n)], dtype=object)
     vla_str = np.array(["", "a", "bb", "ccc", "dddd", "e", "ffffffffff"], dtype=object)
     return [
-        fits.Column(
-            "l", "L", array=np.array([True, False, True, True, False, False, True])
-        ),
+        fits.Column("l", "L", array=np.array([True, False, True, True, False, False, True])),
         fits.Column("x", "11X", array=bits),
         fits.Column("b", "B", array=rng.integers(0, 255, n).astype(np.uint8)),
         fits.Column(
@@ -67,16 +63,12 @@ def table_columns() -> list[fits.Column]:
             bzero=32768,
             array=np.array([0, 1, 65535, 32768, 32767, 9, 40000], dtype=np.uint16),
         ),
-        fits.Column(
-            "j", "J", array=rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)
-        ),
+        fits.Column("j", "J", array=rng.integers(-(2**31), 2**31 - 1, n).astype(np.int32)),
         fits.Column(
             "uj",
             "J",
             bzero=2**31,
-            array=np.array(
-                [0, 4294967295, 2**31, 1, 77, 3000000000, 5], dtype=np.uint32
-            ),
+            array=np.array([0, 4294967295, 2**31, 1, 77, 3000000000, 5], dtype=np.uint32),
         ),
         fits.Column("k", "K", array=int64),
         fits.Column("kn", "K", null=-(2**63) + 7, array=k_null),
@@ -105,9 +97,7 @@ def table_columns() -> list[fits.Column]:
             dim="(3,2)",
             array=rng.normal(size=(n, 2, 3)).astype(np.float32),
         ),
-        fits.Column(
-            "scaled", "I", array=np.array([0, 1, -20, -31, 20, 2, -1], dtype=np.int16)
-        ),
+        fits.Column("scaled", "I", array=np.array([0, 1, -20, -31, 20, 2, -1], dtype=np.int16)),
         fits.Column("pj", "PJ()", array=vla),
         fits.Column("qd", "QD()", array=vlq),
         fits.Column("pa", "PA()", array=vla_str),
@@ -129,11 +119,7 @@ def table_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def astropy_cell(table: Table, name: str, row: int) -> Any:
     column = table[name]
     value = column[row]
-    if (
-        getattr(column, "mask", None) is not None
-        and np.ndim(column.mask) == 1
-        and column.mask[row]
-    ):
+    if getattr(column, "mask", None) is not None and np.ndim(column.mask) == 1 and column.mask[row]:
         # astropy masks empty strings and NaNs on Table.read; Cradle returns "" and null.
         return "" if column.dtype.kind in "SU" else None
     if name == "l":
@@ -144,23 +130,16 @@ def astropy_cell(table: Table, name: str, row: int) -> Any:
 
 
 def test_binary_table_rows_match_astropy(table_file: Path) -> None:
-    got = cradle(
-        "rows", str(table_file), "--hdu", "EVERY", "--rows", f"0:{ROWS}", "--json"
-    )["rows"]
+    got = cradle("rows", str(table_file), "--hdu", "EVERY", "--rows", f"0:{ROWS}", "--json")["rows"]
     table = Table.read(table_file, hdu=1)
-    assert (
-        sorted(got) == [str(r) for r in sorted(range(ROWS), key=str)]
-        or len(got) == ROWS
-    )
+    assert sorted(got) == [str(r) for r in sorted(range(ROWS), key=str)] or len(got) == ROWS
     for row in range(ROWS):
         for name in table.colnames:
             want = astropy_cell(table, name, row)
             have = got[str(row)][name]
             if name == "pa":
                 want = ["", "a", "bb", "ccc", "dddd", "e", "ffffffffff"][row]
-            assert ulp_equal(have, want, 0), (
-                f"row {row} column {name}: cradle {have!r}, astropy {want!r}"
-            )
+            assert ulp_equal(have, want, 0), f"row {row} column {name}: cradle {have!r}, astropy {want!r}"
 
 
 def test_binary_table_stats_match_astropy(table_file: Path) -> None:
@@ -194,9 +173,7 @@ def test_binary_table_stats_match_astropy(table_file: Path) -> None:
             assert stats["nan"] == 0 and stats["nulls"] == int(mask.sum()), name
         for key, want in (("min", valid.min()), ("max", valid.max())):
             expected = (
-                str(int(want))
-                if values.dtype.kind in "iu" and values.dtype.itemsize == 8
-                else float(want)
+                str(int(want)) if values.dtype.kind in "iu" and values.dtype.itemsize == 8 else float(want)
             )
             assert stats[key] == expected or (
                 isinstance(expected, float)
@@ -205,9 +182,7 @@ def test_binary_table_stats_match_astropy(table_file: Path) -> None:
             ), f"{name} {key}: {stats[key]} vs {want}"
         if np.isfinite(valid.astype(np.float64)).all():
             mean = float(np.mean(valid.astype(np.float64)))
-            assert math.isclose(stats["mean"], mean, rel_tol=1e-12, abs_tol=1e-300), (
-                f"{name} mean"
-            )
+            assert math.isclose(stats["mean"], mean, rel_tol=1e-12, abs_tol=1e-300), f"{name} mean"
 
 
 def test_info_lists_columns_and_typed_header(table_file: Path) -> None:
@@ -222,12 +197,8 @@ def test_info_lists_columns_and_typed_header(table_file: Path) -> None:
     with fits.open(table_file) as f:
         header = f[1].header
         assert [c["name"] for c in table["columns"]] == f[1].columns.names
-        assert [c["format"] for c in table["columns"]] == [
-            str(c.format) for c in f[1].columns
-        ]
-        assert [c["unit"] for c in table["columns"]] == [
-            c.unit or "" for c in f[1].columns
-        ]
+        assert [c["format"] for c in table["columns"]] == [str(c.format) for c in f[1].columns]
+        assert [c["unit"] for c in table["columns"]] == [c.unit or "" for c in f[1].columns]
         for key in header:
             if key in ("COMMENT", "HISTORY", ""):
                 continue
@@ -364,14 +335,10 @@ def image_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 AT = [(0, 0, 0), (2, 3, 4), (1, 2, 3), (0, 0, 4), (2, 0, 1)]
 
 
-def test_images_pixels_and_stats_match_astropy(
-    image_file: Path, tmp_path: Path
-) -> None:
+def test_images_pixels_and_stats_match_astropy(image_file: Path, tmp_path: Path) -> None:
     # The CLI end to end on one HDU; the rest through the probe (same functions, one process).
     at_args = [arg for index in AT for arg in ("--at", ",".join(map(str, index)))]
-    cli_pixels = cradle(
-        "pixels", str(image_file), "--hdu", "scaled16", *at_args, "--json"
-    )
+    cli_pixels = cradle("pixels", str(image_file), "--hdu", "scaled16", *at_args, "--json")
     cli_stats = cradle("stats", str(image_file), "--hdu", "scaled16", "--json")
     with fits.open(image_file) as f:
         names = [hdu.name for hdu in f[1:]]
@@ -395,9 +362,7 @@ def test_images_pixels_and_stats_match_astropy(
             for entry, index in zip(got, AT):
                 assert entry["at"] == list(index)
                 want = expected_json(data[index])
-                assert ulp_equal(entry["value"], want), (
-                    f"{hdu.name} {index}: {entry['value']} vs {want}"
-                )
+                assert ulp_equal(entry["value"], want), f"{hdu.name} {index}: {entry['value']} vs {want}"
             stats = results[2 * k + 1]["ok"]
             assert stats["shape"] == list(data.shape)
             finite = data[~np.isnan(data)] if data.dtype.kind == "f" else data.ravel()
@@ -407,9 +372,7 @@ def test_images_pixels_and_stats_match_astropy(
             want_max = str(int(finite.max())) if wide else float(finite.max())
             assert ulp_equal(stats["min"], want_min), f"{hdu.name} min"
             assert ulp_equal(stats["max"], want_max), f"{hdu.name} max"
-            assert math.isclose(
-                stats["mean"], float(np.mean(finite.astype(np.float64))), rel_tol=1e-6
-            )
+            assert math.isclose(stats["mean"], float(np.mean(finite.astype(np.float64))), rel_tol=1e-6)
 
 
 def test_gzip_file_read_directly(image_file: Path, tmp_path: Path) -> None:
@@ -437,12 +400,8 @@ def test_gzip_file_read_directly(image_file: Path, tmp_path: Path) -> None:
 ASCII_COLUMNS = [
     fits.Column("name", "A8", array=np.array(["alpha", "beta", "", "delta"])),
     fits.Column("count", "I6", null="-99", array=np.array([1, -99, 300, 42])),
-    fits.Column(
-        "wide", "I20", array=np.array([2**62, -5, 9007199254740993, 0], dtype=np.int64)
-    ),
-    fits.Column(
-        "flux", "F10.4", unit="Jy", array=np.array([1.5, -0.25, 1234.5678, 0.0])
-    ),
+    fits.Column("wide", "I20", array=np.array([2**62, -5, 9007199254740993, 0], dtype=np.int64)),
+    fits.Column("flux", "F10.4", unit="Jy", array=np.array([1.5, -0.25, 1234.5678, 0.0])),
     fits.Column("exp", "E14.6", array=np.array([1.5e-10, -3.25e20, 0.0, 7.0])),
     fits.Column("dbl", "D22.14", array=np.array([np.pi, -np.e, 1e-300, 42.0])),
     fits.Column("scaled", "I6", array=np.array([0, 1, -8, 950])),
@@ -461,15 +420,9 @@ def test_ascii_table_matches_astropy(tmp_path: Path) -> None:
         for row in range(4):
             for name in data.names:
                 # astropy's FITS_rec turns a TNULL field into 0; Cradle reports null.
-                want = (
-                    None
-                    if (name == "count" and row == 1)
-                    else expected_json(data[name][row])
-                )
+                want = None if (name == "count" and row == 1) else expected_json(data[name][row])
                 have = got[str(row)][name]
-                assert ulp_equal(have, want, 0), (
-                    f"row {row} {name}: {have!r} vs {want!r}"
-                )
+                assert ulp_equal(have, want, 0), f"row {row} {name}: {have!r} vs {want!r}"
     stats = cradle("stats", str(path), "--hdu", "1", "--json")["columns"]
     assert stats["count"]["nulls"] == 1 and stats["count"]["max"] == 300
     assert stats["flux"]["min"] == -0.25
@@ -487,9 +440,9 @@ def test_writer_round_trip_read_by_astropy(table_file: Path, tmp_path: Path) -> 
     assert copy.colnames == original.colnames
     for name in original.colnames:
         for row in range(ROWS):
-            assert astropy_cell(copy, name, row) == astropy_cell(
-                original, name, row
-            ) or (name == "pa"), f"{name} row {row}"
+            assert astropy_cell(copy, name, row) == astropy_cell(original, name, row) or (name == "pa"), (
+                f"{name} row {row}"
+            )
     assert [str(c.unit or "") for c in copy.columns.values()] == [
         str(c.unit or "") for c in original.columns.values()
     ]
@@ -535,9 +488,7 @@ def test_convert_parquet_and_csv(table_file: Path, tmp_path: Path) -> None:
     assert lines[2].split(",")[2] == ""
 
 
-def test_errors_are_one_line_naming_file_and_hdu(
-    table_file: Path, tmp_path: Path
-) -> None:
+def test_errors_are_one_line_naming_file_and_hdu(table_file: Path, tmp_path: Path) -> None:
     message = cradle(
         "rows",
         str(table_file),
@@ -551,16 +502,11 @@ def test_errors_are_one_line_naming_file_and_hdu(
         expect_ok=False,
     )
     assert (
-        message.count("\n") == 1
-        and str(table_file) in message
-        and "HDU 1" in message
-        and "nope" in message
+        message.count("\n") == 1 and str(table_file) in message and "HDU 1" in message and "nope" in message
     )
     truncated = tmp_path / "cut.fits"
     truncated.write_bytes(table_file.read_bytes()[:-2880])
-    message = cradle(
-        "rows", str(truncated), "--hdu", "1", "--rows", "0", "--json", expect_ok=False
-    )
+    message = cradle("rows", str(truncated), "--hdu", "1", "--rows", "0", "--json", expect_ok=False)
     assert "truncated" in message and "HDU 1" in message and "Traceback" not in message
     junk = tmp_path / "junk.fits"
     junk.write_bytes(b"hello world" * 500)

@@ -20,9 +20,7 @@ from fits_cli import DATA, expected_json, probe, ulp_equal
 
 pytestmark = [
     pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed"),
-    pytest.mark.skipif(
-        not DATA.is_dir(), reason=f"{DATA} is absent (shared data not checked out)"
-    ),
+    pytest.mark.skipif(not DATA.is_dir(), reason=f"{DATA} is absent (shared data not checked out)"),
 ]
 
 TYPES = {
@@ -73,23 +71,15 @@ def test_info_matches_astropy_for_every_file(infos: dict[Path, dict[str, Any]]) 
     for path, result in infos.items():
         theirs = astropy_hdus(path)
         if isinstance(theirs, str):
-            assert "error" in result, (
-                f"{path.name}: astropy refuses ({theirs}) but Cradle reads it"
-            )
+            assert "error" in result, f"{path.name}: astropy refuses ({theirs}) but Cradle reads it"
             assert str(path) in result["error"]
             continue
         if path.suffix in UNSUPPORTED:
-            assert "error" in result and UNSUPPORTED[path.suffix] in result["error"], (
-                path.name
-            )
+            assert "error" in result and UNSUPPORTED[path.suffix] in result["error"], path.name
             continue
-        assert "ok" in result, (
-            f"{path.name}: astropy reads it, Cradle fails: {result.get('error')}"
-        )
+        assert "ok" in result, f"{path.name}: astropy reads it, Cradle fails: {result.get('error')}"
         ours = result["ok"]["hdus"]
-        assert len(ours) == len(theirs), (
-            f"{path.name}: {len(ours)} HDUs vs astropy {len(theirs)}"
-        )
+        assert len(ours) == len(theirs), f"{path.name}: {len(ours)} HDUs vs astropy {len(theirs)}"
         for mine, hdu in zip(ours, theirs):
             where = f"{path.name} HDU {mine['index']}"
             assert mine["type"] == TYPES.get(type(hdu).__name__, "UNKNOWN"), where
@@ -100,19 +90,12 @@ def test_info_matches_astropy_for_every_file(infos: dict[Path, dict[str, Any]]) 
             if mine["type"] in ("BINTABLE", "TABLE"):
                 assert mine["rows"] == hdu.header["NAXIS2"], where
                 # A column without TTYPE is named colN (1-based), astropy leaves it None.
-                names = [
-                    n if n is not None else f"col{i + 1}"
-                    for i, n in enumerate(hdu.columns.names)
-                ]
+                names = [n if n is not None else f"col{i + 1}" for i, n in enumerate(hdu.columns.names)]
                 assert [c["name"] for c in mine["columns"]] == names, where
             if mine["type"] == "RANDOM_GROUPS":
                 # astropy adds NAXIS1 = 0 to a groups header that lacks it; compare the rest.
                 compare_header(
-                    {
-                        k: v
-                        for k, v in mine["header"].items()
-                        if not k.startswith("NAXIS")
-                    },
+                    {k: v for k, v in mine["header"].items() if not k.startswith("NAXIS")},
                     hdu.header,
                     where,
                 )
@@ -135,9 +118,7 @@ def compare_header(mine: dict[str, Any], header: fits.Header, where: str) -> Non
         elif isinstance(value, complex):
             assert mine[key] == [value.real, value.imag], f"{where} {key}"
         elif isinstance(value, str):
-            assert mine[key] == value.rstrip(), (
-                f"{where} {key}: {mine[key]!r} vs {value!r}"
-            )
+            assert mine[key] == value.rstrip(), f"{where} {key}: {mine[key]!r} vs {value!r}"
         else:
             assert mine[key] == value, f"{where} {key}: {mine[key]!r} vs {value!r}"
 
@@ -152,24 +133,12 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
     value = data[name][row]
     null = column.null
     fmt = str(column.format)
-    if (
-        null is not None
-        and not isinstance(null, str)
-        and "P" not in fmt
-        and "Q" not in fmt
-    ):
-        raw = (
-            data.base[name][row]
-            if hasattr(data, "base") and data.base is not None
-            else value
-        )
+    if null is not None and not isinstance(null, str) and "P" not in fmt and "Q" not in fmt:
+        raw = data.base[name][row] if hasattr(data, "base") and data.base is not None else value
         if np.ndim(raw) == 0 and int(raw) == int(null):
             return None
         if np.ndim(raw) == 1:
-            return [
-                None if int(r) == int(null) else expected_json(v)
-                for v, r in zip(value, raw)
-            ]
+            return [None if int(r) == int(null) else expected_json(v) for v, r in zip(value, raw)]
     # ASCII table: astropy turns a TNULL field into NaN or 0; Cradle reports null.
     if (
         isinstance(null, str)
@@ -188,11 +157,7 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
         text = np.asarray(data.base)[name][row].decode("latin1").strip()
         if text and "." not in text and not any(c in text for c in "EeDd"):
             decimals = int(fmt.split(".")[1])
-            return (
-                expected_json(float(value) / 10**decimals)
-                if decimals
-                else expected_json(value)
-            )
+            return expected_json(float(value) / 10**decimals) if decimals else expected_json(value)
     if "L" in fmt and "P" not in fmt and "Q" not in fmt and np.ndim(value) == 1:
         raw = np.asarray(data.base)[name][row]
         return [None if r == 0 else bool(v) for v, r in zip(value, raw)]
@@ -202,9 +167,7 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
     if "L" in fmt and ("P" in fmt or "Q" in fmt):
         count, offset = (int(v) for v in np.asarray(data.base)[name][row])
         raw = data._get_heap_data()[offset : offset + count]
-        if (
-            1 in raw
-        ):  # written by astropy <= 7.2 as 0/1 bytes; astropy reads those as booleans
+        if 1 in raw:  # written by astropy <= 7.2 as 0/1 bytes; astropy reads those as booleans
             return [bool(b) for b in raw]
         return [None if b == 0 else b == ord("T") for b in raw]
     if isinstance(value, np.ndarray) and value.dtype.kind == "O":
@@ -214,9 +177,7 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
     return expected_json(value)
 
 
-def compare_with_fitsio(
-    path: Path, index: int, got: dict[str, Any], rows: list[int], where: str
-) -> None:
+def compare_with_fitsio(path: Path, index: int, got: dict[str, Any], rows: list[int], where: str) -> None:
     import fitsio
 
     assert "ok" in got, f"{where}: {got.get('error')}"
@@ -233,9 +194,7 @@ def compare_with_fitsio(
                 assert have == value.tolist(), f"{where} row {row} col{k + 1}"
             else:
                 want = expected_json(value)
-                assert ulp_equal(have, want, 0), (
-                    f"{where} row {row} col{k + 1}: {have!r} vs {want!r}"
-                )
+                assert ulp_equal(have, want, 0), f"{where} row {row} col{k + 1}: {have!r} vs {want!r}"
 
 
 def heap_overrun(data: Any, hdu: Any) -> bool:
@@ -249,9 +208,7 @@ def heap_overrun(data: Any, hdu: Any) -> bool:
     return False
 
 
-def test_table_data_matches_astropy(
-    infos: dict[Path, dict[str, Any]], tmp_path: Path
-) -> None:
+def test_table_data_matches_astropy(infos: dict[Path, dict[str, Any]], tmp_path: Path) -> None:
     requests: list[dict[str, Any]] = []
     plan: list[tuple[Path, int, list[int]]] = []
     for path, result in infos.items():
@@ -260,9 +217,7 @@ def test_table_data_matches_astropy(
         for hdu in result["ok"]["hdus"]:
             if hdu["type"] in ("BINTABLE", "TABLE") and hdu["rows"] > 0:
                 rows = sample_rows(hdu["rows"])
-                requests.append(
-                    {"op": "rows", "file": str(path), "hdu": hdu["index"], "rows": rows}
-                )
+                requests.append({"op": "rows", "file": str(path), "hdu": hdu["index"], "rows": rows})
                 requests.append({"op": "stats", "file": str(path), "hdu": hdu["index"]})
                 plan.append((path, hdu["index"], rows))
     results = probe(requests, tmp_path)
@@ -286,9 +241,7 @@ def test_table_data_matches_astropy(
                             # astropy cannot name columns without TTYPE; fitsio (cfitsio) reads them.
                             compare_with_fitsio(path, index, got, rows, where)
                         continue
-                    assert "error" in got, (
-                        f"{where}: astropy fails ({error}), Cradle reads it"
-                    )
+                    assert "error" in got, f"{where}: astropy fails ({error}), Cradle reads it"
                     continue
                 if "error" in got and "lies outside the heap" in got["error"]:
                     # Cradle refuses a descriptor that points past the heap; astropy slices the heap
@@ -301,9 +254,7 @@ def test_table_data_matches_astropy(
                     for row in rows:
                         want = astropy_table_cell(data, column, column.name or i, row)
                         have = got["ok"]["rows"][str(row)][name]
-                        assert ulp_equal(have, want, 0), (
-                            f"{where} row {row} {name}: {have!r} vs {want!r}"
-                        )
+                        assert ulp_equal(have, want, 0), f"{where} row {row} {name}: {have!r} vs {want!r}"
                         checked += 1
                 assert "ok" in stats, f"{where}: {stats.get('error')}"
                 for name, s in stats["ok"]["columns"].items():
@@ -311,39 +262,24 @@ def test_table_data_matches_astropy(
                     values = np.asarray(data[name], dtype=np.float64).ravel()
                     if isinstance(hdu, fits.TableHDU):
                         # ASCII: the same per-cell expectations as above (TNULL, implied decimals).
-                        cells = [
-                            astropy_table_cell(data, column, name, r)
-                            for r in range(len(data))
-                        ]
-                        values = np.array(
-                            [float(c) for c in cells if c is not None], dtype=np.float64
-                        )
+                        cells = [astropy_table_cell(data, column, name, r) for r in range(len(data))]
+                        values = np.array([float(c) for c in cells if c is not None], dtype=np.float64)
                     elif column.null is not None and not isinstance(column.null, str):
-                        raw = (
-                            np.asarray(data.base[name]).ravel()
-                            if data.base is not None
-                            else values
-                        )
+                        raw = np.asarray(data.base[name]).ravel() if data.base is not None else values
                         values = values[raw != column.null]
                     values = values[~np.isnan(values)]
                     if values.size == 0:
                         assert s["min"] is None, f"{where} {name}"
                         continue
-                    assert float(s["min"]) == pytest.approx(values.min(), rel=1e-15), (
-                        f"{where} {name} min"
+                    assert float(s["min"]) == pytest.approx(values.min(), rel=1e-15), f"{where} {name} min"
+                    assert float(s["max"]) == pytest.approx(values.max(), rel=1e-15), f"{where} {name} max"
+                    assert math.isclose(s["mean"], values.mean(), rel_tol=1e-9, abs_tol=1e-12), (
+                        f"{where} {name} mean"
                     )
-                    assert float(s["max"]) == pytest.approx(values.max(), rel=1e-15), (
-                        f"{where} {name} max"
-                    )
-                    assert math.isclose(
-                        s["mean"], values.mean(), rel_tol=1e-9, abs_tol=1e-12
-                    ), f"{where} {name} mean"
     assert checked > 3000
 
 
-def test_image_data_matches_astropy(
-    infos: dict[Path, dict[str, Any]], tmp_path: Path
-) -> None:
+def test_image_data_matches_astropy(infos: dict[Path, dict[str, Any]], tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     requests: list[dict[str, Any]] = []
     plan: list[tuple[Path, int, list[list[int]]]] = []
@@ -352,28 +288,14 @@ def test_image_data_matches_astropy(
             continue
         for hdu in result["ok"]["hdus"]:
             shape = hdu.get("shape") or []
-            if (
-                hdu["type"] in ("PRIMARY", "IMAGE", "COMPRESSED_IMAGE")
-                and shape
-                and math.prod(shape) > 0
-            ):
-                at = [
-                    [int(rng.integers(0, n)) for n in shape] for _ in range(MAX_PIXELS)
-                ]
+            if hdu["type"] in ("PRIMARY", "IMAGE", "COMPRESSED_IMAGE") and shape and math.prod(shape) > 0:
+                at = [[int(rng.integers(0, n)) for n in shape] for _ in range(MAX_PIXELS)]
                 at.append([n - 1 for n in shape])
-                requests.append(
-                    {"op": "pixels", "file": str(path), "hdu": hdu["index"], "at": at}
-                )
+                requests.append({"op": "pixels", "file": str(path), "hdu": hdu["index"], "at": at})
                 requests.append({"op": "stats", "file": str(path), "hdu": hdu["index"]})
                 plan.append((path, hdu["index"], at))
-    compressed = sum(
-        1
-        for r in requests
-        if r["op"] == "stats" and ".fz" in r["file"] or "comp" in r["file"]
-    )
-    assert compressed >= 8, (
-        "the tile-compressed images should be among the images checked"
-    )
+    compressed = sum(1 for r in requests if r["op"] == "stats" and ".fz" in r["file"] or "comp" in r["file"])
+    assert compressed >= 8, "the tile-compressed images should be among the images checked"
     results = probe(requests, tmp_path)
     for k, (path, index, at) in enumerate(plan):
         where = f"{path.name} HDU {index}"
@@ -384,38 +306,28 @@ def test_image_data_matches_astropy(
                 try:
                     data = f[index].data
                 except Exception as error:  # noqa: BLE001
-                    assert "error" in pixels, (
-                        f"{where}: astropy fails ({error}), Cradle reads it"
-                    )
+                    assert "error" in pixels, f"{where}: astropy fails ({error}), Cradle reads it"
                     continue
         assert "ok" in pixels, f"{where}: {pixels.get('error')}"
         for entry in pixels["ok"]["pixels"]:
             want = expected_json(data[tuple(entry["at"])])
-            assert ulp_equal(entry["value"], want), (
-                f"{where} {entry['at']}: {entry['value']} vs {want}"
-            )
+            assert ulp_equal(entry["value"], want), f"{where} {entry['at']}: {entry['value']} vs {want}"
         finite = data[~np.isnan(data)] if data.dtype.kind == "f" else data.ravel()
         s = stats["ok"]
         assert s["nan"] == data.size - finite.size, where
         if finite.size:
             assert ulp_equal(float(s["min"]), float(finite.min())), where
             assert ulp_equal(float(s["max"]), float(finite.max())), where
-            assert math.isclose(
-                s["mean"], float(np.mean(finite, dtype=np.float64)), rel_tol=1e-6
-            ), where
+            assert math.isclose(s["mean"], float(np.mean(finite, dtype=np.float64)), rel_tol=1e-6), where
 
 
 def test_checksums_match_astropy(tmp_path: Path) -> None:
     files = [
-        p
-        for p in data_files()
-        if b"CHECKSUM" in p.read_bytes()[:200_000] and p.suffix in (".fits", ".fit")
+        p for p in data_files() if b"CHECKSUM" in p.read_bytes()[:200_000] and p.suffix in (".fits", ".fit")
     ]
     files = [p for p in files if not isinstance(astropy_hdus(p), str)]
     assert len(files) >= 3
-    results = probe(
-        [{"op": "info", "file": str(p), "checksums": True} for p in files], tmp_path
-    )
+    results = probe([{"op": "info", "file": str(p), "checksums": True} for p in files], tmp_path)
     verdicts = 0
     for path, result in zip(files, results):
         assert "ok" in result, f"{path.name}: {result.get('error')}"
@@ -441,8 +353,7 @@ def test_checksums_match_astropy(tmp_path: Path) -> None:
                         if not cards["DATASUM"]
                         else (
                             "ok"
-                            if str(cards["DATASUM"][-1]).strip()
-                            == str(hdu._calculate_datasum())
+                            if str(cards["DATASUM"][-1]).strip() == str(hdu._calculate_datasum())
                             else "bad"
                         ),
                     }
@@ -459,20 +370,14 @@ def same_values(a: Any, b: Any) -> bool:
     if ad.dtype.kind == "O":
         return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(ad, bd))
     if ad.dtype.kind in "SU":
-        return bool(
-            np.array_equal(
-                np.char.rstrip(ad.astype(str)), np.char.rstrip(bd.astype(str))
-            )
-        )
+        return bool(np.array_equal(np.char.rstrip(ad.astype(str)), np.char.rstrip(bd.astype(str))))
     equal = (ad == bd) | (np.ma.getmaskarray(a) & np.ma.getmaskarray(b))
     if ad.dtype.kind in "fc":
         equal |= np.isnan(ad) & np.isnan(bd)
     return bool(np.all(equal))
 
 
-def test_convert_writes_what_astropy_reads(
-    infos: dict[Path, dict[str, Any]], tmp_path: Path
-) -> None:
+def test_convert_writes_what_astropy_reads(infos: dict[Path, dict[str, Any]], tmp_path: Path) -> None:
     """Every shared table converted to FITS: astropy reads it with valid checksums and the same values
     (columns whose TNULL marks elements inside arrays excepted: astropy ignores such nulls, Cradle
     writes them as null)."""
@@ -501,17 +406,13 @@ def test_convert_writes_what_astropy_reads(
                 continue
             assert "ok" in result, f"{where}: {result.get('error')}"
             with fits.open(request["output"], checksum=True) as f:
-                assert all(
-                    h.verify_checksum() == 1 and h.verify_datasum() == 1 for h in f
-                ), where
+                assert all(h.verify_checksum() == 1 and h.verify_datasum() == 1 for h in f), where
                 header = f[1].header
             copy = Table.read(request["output"], hdu=1)
         assert copy.colnames == original.colnames, where
         with fits.open(request["file"]) as f:
             array_nulls = {
-                c.name
-                for c in f[request["hdu"]].columns
-                if c.null is not None and c.format.repeat > 1
+                c.name for c in f[request["hdu"]].columns if c.null is not None and c.format.repeat > 1
             }
         for name in original.colnames:
             if name not in array_nulls:
@@ -521,9 +422,7 @@ def test_convert_writes_what_astropy_reads(
     assert compared >= 20
 
 
-def test_random_groups_match_astropy(
-    infos: dict[Path, dict[str, Any]], tmp_path: Path
-) -> None:
+def test_random_groups_match_astropy(infos: dict[Path, dict[str, Any]], tmp_path: Path) -> None:
     plan = [
         (path, hdu)
         for path, result in infos.items()
@@ -549,6 +448,4 @@ def test_random_groups_match_astropy(
                 assert list(record) == names, path.name
                 for name in names:
                     want = expected_json(np.asarray(data[int(row)][name]))
-                    assert ulp_equal(record[name], want, 0), (
-                        f"{path.name} group {row} {name}"
-                    )
+                    assert ulp_equal(record[name], want, 0), f"{path.name} group {row} {name}"

@@ -83,9 +83,7 @@ def test_frames_match_astropy(tmp_path: Path) -> None:
     v_total = np.hypot(v_l, v_b)
     close(ts["v_l"], v_l, v_total)
     close(ts["v_b"], v_b, v_total)
-    positions = SkyCoord(
-        ra=ra * u.deg, dec=dec * u.deg, distance=distance * u.pc, frame="icrs"
-    )
+    positions = SkyCoord(ra=ra * u.deg, dec=dec * u.deg, distance=distance * u.pc, frame="icrs")
     gc = positions.transform_to(Galactocentric())
     gxyz = gc.cartesian.xyz.to_value(u.pc)
     for i, axis in enumerate(["gc_x", "gc_y", "gc_z"]):

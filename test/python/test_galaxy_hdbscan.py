@@ -42,9 +42,7 @@ def ts_labels(
     return np.asarray(json.loads(out.stdout)["labels"])
 
 
-def sklearn_stable_labels(
-    points: np.ndarray, min_cluster_size: int, min_samples: int
-) -> np.ndarray:
+def sklearn_stable_labels(points: np.ndarray, min_cluster_size: int, min_samples: int) -> np.ndarray:
     """scikit-learn's `_hdbscan_prims` + `tree_to_labels`, with a stable sort of the MST edges."""
     nbrs = NearestNeighbors(n_neighbors=min_samples).fit(points)
     core = np.ascontiguousarray(nbrs.kneighbors(points, min_samples)[0][:, -1])
@@ -70,10 +68,7 @@ def blobs(
     sizes: list[int],
     spreads: list[float],
 ) -> np.ndarray:
-    parts = [
-        rng.normal(rng.uniform(-50, 50, dim), s, (n, dim))
-        for n, s in zip(sizes, spreads, strict=True)
-    ]
+    parts = [rng.normal(rng.uniform(-50, 50, dim), s, (n, dim)) for n, s in zip(sizes, spreads, strict=True)]
     return np.vstack(parts[:centres])
 
 
@@ -100,13 +95,9 @@ def test_labels_match_sklearn(
         points = base @ np.array([[4.0, 0.3, 0.0], [0.0, 1.0, 0.2], [0.1, 0.0, 0.5]])
     rng.shuffle(points)
     public = (
-        HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples, copy=True)
-        .fit(points)
-        .labels_
+        HDBSCAN(min_cluster_size=min_cluster_size, min_samples=min_samples, copy=True).fit(points).labels_
     )
-    expected = sklearn_stable_labels(
-        points, min_cluster_size, min_samples or min_cluster_size
-    )
+    expected = sklearn_stable_labels(points, min_cluster_size, min_samples or min_cluster_size)
     actual = ts_labels(tmp_path, points, min_cluster_size, min_samples)
     assert expected.max() >= 1, "test set should hold several clusters"
     assert same_up_to_permutation(actual, expected), (
@@ -117,12 +108,7 @@ def test_labels_match_sklearn(
     matched = sum(
         np.sum(
             (expected == c)
-            & (
-                public
-                == np.bincount(
-                    public[expected == c][public[expected == c] >= 0]
-                ).argmax()
-            )
+            & (public == np.bincount(public[expected == c][public[expected == c] >= 0]).argmax())
         )
         for c in range(expected.max() + 1)
     ) + np.sum((expected < 0) & (public < 0))

@@ -46,9 +46,7 @@ def test_cli_posteriors_match_truth_and_card_calibration(tmp_path: Path) -> None
         frame[f"x_{i}"] = x[:, i]
         frame[f"x_{i}_err"] = sigma[:, i]
     missing = np.zeros((STARS, 3), dtype=bool)
-    missing[::4, 2] = (
-        True  # every fourth star lacks x_2: its posterior is that of x_0, x_1 alone
-    )
+    missing[::4, 2] = True  # every fourth star lacks x_2: its posterior is that of x_0, x_1 alone
     frame.loc[missing[:, 2], "x_2"] = np.nan
     table = tmp_path / "mock.csv"
     frame.to_csv(table, index=False)
@@ -94,9 +92,7 @@ def test_cli_posteriors_match_truth_and_card_calibration(tmp_path: Path) -> None
             width_ratio.append(summary[f"theta_{k}_std"][r] / sd)
 
     card = json.loads((MODEL / "card.json").read_text())
-    card_coverage = np.mean(
-        [c["0.68"] for c in card["calibration"]["all_observables"]["coverage"].values()]
-    )
+    card_coverage = np.mean([c["0.68"] for c in card["calibration"]["all_observables"]["coverage"].values()])
     coverage = float(np.mean(inside))
     noise = np.sqrt(0.68 * 0.32 / len(inside)) + np.sqrt(
         0.68 * 0.32 / 2000

@@ -79,17 +79,11 @@ def test_fits_matches_parquet(runs: tuple[Path, Path], name: str) -> None:
                 tnull = columns[column].null
                 if tnull is not None:
                     # integer nulls: TNULL in FITS, null in Parquet
-                    assert np.array_equal(
-                        got == tnull, expected[column].isna().to_numpy()
-                    )
+                    assert np.array_equal(got == tnull, expected[column].isna().to_numpy())
                     keep = got != tnull
-                    assert np.array_equal(got[keep], want[keep].astype(np.int64)), (
-                        column
-                    )
+                    assert np.array_equal(got[keep], want[keep].astype(np.int64)), column
                 elif got.dtype.kind == "f":
-                    assert np.allclose(
-                        got, want.astype(float), rtol=0, atol=0, equal_nan=True
-                    ), column
+                    assert np.allclose(got, want.astype(float), rtol=0, atol=0, equal_nan=True), column
                 else:
                     assert np.array_equal(got.astype(want.dtype), want), column
 
@@ -101,9 +95,7 @@ def test_source_id_encodes_the_level_12_healpix_pixel(
     ids = catalog["source_id"].to_numpy(np.int64)
     assert len(np.unique(ids)) == len(ids)
     healpix = HEALPix(nside=4096, order="nested")
-    pixels = healpix.lonlat_to_healpix(
-        catalog["ra"].to_numpy() * u.deg, catalog["dec"].to_numpy() * u.deg
-    )
+    pixels = healpix.lonlat_to_healpix(catalog["ra"].to_numpy() * u.deg, catalog["dec"].to_numpy() * u.deg)
     # Gaia DR3 documentation, gaia_source.source_id: HEALPix level 12 = source_id // 2^35.
     assert np.array_equal(ids // 2**35, pixels)
 

@@ -42,6 +42,4 @@ def test_fixture_matches_the_python_references() -> None:
         np.testing.assert_allclose(
             committed["logSigmaSpline"][band], fresh["logSigmaSpline"][band], atol=1e-12
         )
-    np.testing.assert_allclose(
-        committed["parallax"]["sigmaMas"], fresh["parallax"]["sigmaMas"], rtol=1e-12
-    )
+    np.testing.assert_allclose(committed["parallax"]["sigmaMas"], fresh["parallax"]["sigmaMas"], rtol=1e-12)

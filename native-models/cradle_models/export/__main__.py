@@ -20,7 +20,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 
@@ -64,7 +64,7 @@ def _new_sampler(card_sampler: dict[str, Any], args: argparse.Namespace) -> dict
         return sampler
     schedule = Schedule.from_card(sampler)
     if args.grid_exponent is not None:
-        grid = "uniform" if args.grid_exponent == 1.0 else "power"
+        grid: Literal["uniform", "power"] = "uniform" if args.grid_exponent == 1.0 else "power"
         schedule = Schedule(grid, args.grid_exponent, schedule.final_euler)
     if args.final_euler is not None:
         schedule = Schedule(schedule.grid, schedule.exponent, args.final_euler)
