@@ -69,9 +69,10 @@ def expected_json(value: Any) -> Any:
 
 
 def ulp_equal(a: Any, b: Any, ulps: int = 1) -> bool:
-    """Equal values, floats within `ulps` units in the last place (float32 ulps when both are float32-exact)."""
+    """Equal values, floats within `ulps` units in the last place (float32 ulps when both are float32
+    exact)."""
     if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(ulp_equal(x, y, ulps) for x, y in zip(a, b))
+        return len(a) == len(b) and all(ulp_equal(x, y, ulps) for x, y in zip(a, b, strict=True))
     # JSON writes large integral doubles without an exponent, so Python may parse them as int.
     if isinstance(b, float) and isinstance(a, int) and not isinstance(a, bool):
         a = float(a)

@@ -234,7 +234,8 @@ def test_observed_counts_2mass_and_wise_votables() -> None:
 
 @needs_validation
 def test_flux_to_magnitude_matches_archive_magnitudes(tmp_path: Path) -> None:
-    """Cánovas et al.'s λF_λ band fluxes (W/m²) → Vega magnitudes vs the archive magnitudes of the same stars."""
+    """Cánovas et al.'s λF_λ band fluxes (W/m²) → Vega magnitudes vs the archive magnitudes of the same
+    stars."""
     folder = VALIDATION / "canovas-rhooph"
     bands = [
         "tmass.j",

@@ -359,7 +359,7 @@ def test_images_pixels_and_stats_match_astropy(image_file: Path, tmp_path: Path)
         for k, hdu in enumerate(f[1:]):
             data = hdu.data
             got = results[2 * k]["ok"]["pixels"]
-            for entry, index in zip(got, AT):
+            for entry, index in zip(got, AT, strict=True):
                 assert entry["at"] == list(index)
                 want = expected_json(data[index])
                 assert ulp_equal(entry["value"], want), f"{hdu.name} {index}: {entry['value']} vs {want}"

@@ -63,7 +63,7 @@ def infos(tmp_path_factory: pytest.TempPathFactory) -> dict[Path, dict[str, Any]
         [{"op": "info", "file": str(p)} for p in files],
         tmp_path_factory.mktemp("probe"),
     )
-    return dict(zip(files, results))
+    return dict(zip(files, results, strict=True))
 
 
 def test_info_matches_astropy_for_every_file(infos: dict[Path, dict[str, Any]]) -> None:
@@ -80,7 +80,7 @@ def test_info_matches_astropy_for_every_file(infos: dict[Path, dict[str, Any]]) 
         assert "ok" in result, f"{path.name}: astropy reads it, Cradle fails: {result.get('error')}"
         ours = result["ok"]["hdus"]
         assert len(ours) == len(theirs), f"{path.name}: {len(ours)} HDUs vs astropy {len(theirs)}"
-        for mine, hdu in zip(ours, theirs):
+        for mine, hdu in zip(ours, theirs, strict=True):
             where = f"{path.name} HDU {mine['index']}"
             assert mine["type"] == TYPES.get(type(hdu).__name__, "UNKNOWN"), where
             if mine["type"] != "UNKNOWN":
@@ -138,7 +138,9 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
         if np.ndim(raw) == 0 and int(raw) == int(null):
             return None
         if np.ndim(raw) == 1:
-            return [None if int(r) == int(null) else expected_json(v) for v, r in zip(value, raw)]
+            return [
+                None if int(r) == int(null) else expected_json(v) for v, r in zip(value, raw, strict=True)
+            ]
     # ASCII table: astropy turns a TNULL field into NaN or 0; Cradle reports null.
     if (
         isinstance(null, str)
@@ -160,7 +162,7 @@ def astropy_table_cell(data: Any, column: Any, name: str | int, row: int) -> Any
             return expected_json(float(value) / 10**decimals) if decimals else expected_json(value)
     if "L" in fmt and "P" not in fmt and "Q" not in fmt and np.ndim(value) == 1:
         raw = np.asarray(data.base)[name][row]
-        return [None if r == 0 else bool(v) for v, r in zip(value, raw)]
+        return [None if r == 0 else bool(v) for v, r in zip(value, raw, strict=True)]
     if "L" in fmt and np.ndim(value) == 0:
         # A logical stored as 0 is null (FITS 4.0 §7.3.3.1); astropy reads it as False.
         return None if np.asarray(data.base)[name][row] == 0 else bool(value)
@@ -297,7 +299,7 @@ def test_image_data_matches_astropy(infos: dict[Path, dict[str, Any]], tmp_path:
     compressed = sum(1 for r in requests if r["op"] == "stats" and ".fz" in r["file"] or "comp" in r["file"])
     assert compressed >= 8, "the tile-compressed images should be among the images checked"
     results = probe(requests, tmp_path)
-    for k, (path, index, at) in enumerate(plan):
+    for k, (path, index, _at) in enumerate(plan):
         where = f"{path.name} HDU {index}"
         pixels, stats = results[2 * k], results[2 * k + 1]
         with warnings.catch_warnings():
@@ -329,7 +331,7 @@ def test_checksums_match_astropy(tmp_path: Path) -> None:
     assert len(files) >= 3
     results = probe([{"op": "info", "file": str(p), "checksums": True} for p in files], tmp_path)
     verdicts = 0
-    for path, result in zip(files, results):
+    for path, result in zip(files, results, strict=True):
         assert "ok" in result, f"{path.name}: {result.get('error')}"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -338,7 +340,7 @@ def test_checksums_match_astropy(tmp_path: Path) -> None:
             except OSError:
                 continue  # astropy cannot verify this file (memtest.fits); Cradle's read is checked above
             with f:
-                for mine, hdu in zip(result["ok"]["hdus"], f):
+                for mine, hdu in zip(result["ok"]["hdus"], f, strict=True):
                     cards = {
                         k: [c.value for c in hdu.header.cards if c.keyword == k]
                         for k in ("CHECKSUM", "DATASUM")
@@ -368,7 +370,7 @@ def same_values(a: Any, b: Any) -> bool:
     """Column equality as astropy reads both: masks equal where either is masked, NaN equals NaN."""
     ad, bd = np.ma.getdata(a), np.ma.getdata(b)
     if ad.dtype.kind == "O":
-        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(ad, bd))
+        return all(np.array_equal(np.asarray(x), np.asarray(y)) for x, y in zip(ad, bd, strict=True))
     if ad.dtype.kind in "SU":
         return bool(np.array_equal(np.char.rstrip(ad.astype(str)), np.char.rstrip(bd.astype(str))))
     equal = (ad == bd) | (np.ma.getmaskarray(a) & np.ma.getmaskarray(b))
@@ -396,7 +398,7 @@ def test_convert_writes_what_astropy_reads(infos: dict[Path, dict[str, Any]], tm
                 )
     results = probe(requests, tmp_path)
     compared = 0
-    for request, result in zip(requests, results):
+    for request, result in zip(requests, results, strict=True):
         where = f"{Path(request['file']).name} HDU {request['hdu']}"
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -439,7 +441,7 @@ def test_random_groups_match_astropy(infos: dict[Path, dict[str, Any]], tmp_path
         }
         for path, hdu in plan
     ]
-    for (path, hdu), result in zip(plan, probe(requests, tmp_path)):
+    for (path, hdu), result in zip(plan, probe(requests, tmp_path), strict=True):
         assert "ok" in result, f"{path.name}: {result.get('error')}"
         with fits.open(path) as f:
             data = f[hdu["index"]].data

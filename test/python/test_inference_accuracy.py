@@ -24,7 +24,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "native-models"))
 
-from cradle_models.data.toy import LinearGaussian
+from cradle_models.data.toy import LinearGaussian  # noqa: E402
 
 MODEL = ROOT / "native-models" / "models" / "toy-gaussian"
 STARS = 200

@@ -24,13 +24,13 @@ import torch
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "native-models"))
 
-from cradle_models.export.card import build_card, write_card
-from cradle_models.export.graphs import export_onnx
-from cradle_models.export.onnx_sampler import OnnxSimformer
-from cradle_models.export.sampler import UNIFORM, Schedule, posterior_samples_torch
-from cradle_models.nets.simformer import Simformer, SimformerConfig
-from cradle_models.nets.tokens import attention_masks, split_tokens
-from cradle_models.variables import Transform, Variable, denormalise
+from cradle_models.export.card import build_card, write_card  # noqa: E402
+from cradle_models.export.graphs import export_onnx  # noqa: E402
+from cradle_models.export.onnx_sampler import OnnxSimformer  # noqa: E402
+from cradle_models.export.sampler import UNIFORM, Schedule, posterior_samples_torch  # noqa: E402
+from cradle_models.nets.simformer import Simformer, SimformerConfig  # noqa: E402
+from cradle_models.nets.tokens import attention_masks, split_tokens  # noqa: E402
+from cradle_models.variables import Transform, Variable, denormalise  # noqa: E402
 
 PROBE = ROOT / "test" / "python" / "inference_probe.ts"
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")

@@ -135,7 +135,8 @@ def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
         if ((g_real[inside] >= lo) & (g_real[inside] < lo + 3)).sum() > 5
     }
     print(
-        f"\n{name}: {inside.sum()} real members, median BP-RP offset (real - simulated) at fixed G = {median_offset:+.3f} mag; by G: {by_bin}"
+        f"\n{name}: {inside.sum()} real members, median BP-RP offset (real - simulated) at fixed G = "
+        f"{median_offset:+.3f} mag; by G: {by_bin}"
     )
     # The target: |offset| <= 0.05 mag (measured +0.04 Pleiades, +0.03 alpha Per).
     assert abs(median_offset) < 0.05
