@@ -91,6 +91,19 @@ const CardSchema = z.object({
     })
     .passthrough()
     .optional(),
+  // The observables' training covariance in network space (misspecification score, flags.ts).
+  observables: z
+    .object({
+      variables: z.array(z.string()).min(1),
+      covariance: z.array(z.array(z.number())),
+    })
+    .refine(
+      (o) =>
+        o.covariance.length === o.variables.length &&
+        o.covariance.every((row) => row.length === o.variables.length),
+      { message: 'covariance must be a square matrix with one row per listed variable' },
+    )
+    .optional(),
   calibration: z.unknown().optional(),
 });
 

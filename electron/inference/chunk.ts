@@ -36,7 +36,7 @@ export async function computeChunk(
   return {
     rows: block.rows,
     summary: summarise(drawn, parameters),
-    flags: starFlags(block, card.variables),
+    flags: starFlags(block, card.variables, card.observables),
     samples,
   };
 }

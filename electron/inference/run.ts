@@ -166,7 +166,10 @@ function summaryTable(inputs: PreparedInputs, table: Table, start: number, resul
   columns.push({
     name: 'misspec_score',
     vector: makeVector(f.misspecScore),
-    info: { description: 'standardised chi-square of the inputs vs the training set' },
+    info: {
+      description:
+        "standardised chi-square (d² − k)/√(2k) of the k observed inputs' Mahalanobis distance under the training covariance (card observables)",
+    },
   });
   columns.push({
     name: 'misspecified',

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import onnx
 from helpers import assert_parity_fixture_holds
 
@@ -36,6 +37,10 @@ def test_card_graphs_and_report_agree_and_are_small() -> None:
     assert (MODEL / "report.md").read_text().startswith(f"# Calibration and accuracy of {card['name']}")
     # The shipped card says whether it was adapted to real data (issue #9): it was not.
     assert card["domain_adaptation"] == NOT_ADAPTED
+    # The observables' training covariance (the engine's misspecification score): positive definite.
+    names = [v["name"] for v in card["variables"] if v["role"] == "observable"]
+    assert card["observables"]["variables"] == names
+    assert np.all(np.linalg.eigvalsh(np.asarray(card["observables"]["covariance"])) > 0)
 
 
 def test_trained_by_the_small_preset_on_its_own_training_set() -> None:

@@ -33,6 +33,10 @@ def test_card_and_graphs_agree_and_are_small() -> None:
     assert card["calibration"] is not None
     # The shipped card says whether it was adapted to real data (issue #9): it was not.
     assert card["domain_adaptation"] == NOT_ADAPTED
+    # The observables' training covariance (the engine's misspecification score): positive definite.
+    names = [v["name"] for v in card["variables"] if v["role"] == "observable"]
+    assert card["observables"]["variables"] == names
+    assert np.all(np.linalg.eigvalsh(np.asarray(card["observables"]["covariance"])) > 0)
 
 
 def test_parity_fixture_reproduces_on_the_committed_graphs() -> None:

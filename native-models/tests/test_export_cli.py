@@ -14,10 +14,16 @@ import torch
 
 from cradle_models.data.sources import load_source, split_indices
 from cradle_models.export.__main__ import main
-from cradle_models.export.card import build_card, read_card, write_card
+from cradle_models.export.card import (
+    build_card,
+    card_variables,
+    observable_covariance,
+    read_card,
+    write_card,
+)
 from cradle_models.export.onnx_sampler import OnnxSimformer
 from cradle_models.nets.simformer import Simformer, SimformerConfig
-from cradle_models.variables import fit_normalisation
+from cradle_models.variables import Variable, fit_normalisation, normalise
 
 ROWS = 2000
 SEED = 3
@@ -77,6 +83,13 @@ def test_reexport_writes_per_star_graph_ranges_and_keeps_calibration(folder: Pat
     assert raw.values[:, 2].max() != train[:, 2].max() or raw.values[:, 2].min() != train[:, 2].min()
     for j, v in enumerate(card["variables"]):
         assert v["range"] == pytest.approx([train[:, j].min(), train[:, j].max()])
+    # The observables' covariance in network space over the same rows (none missing in the toy).
+    observed = [j for j, v in enumerate(card["variables"]) if v["role"] == "observable"]
+    z = normalise(card_variables(card), train)[:, observed]
+    assert card["observables"]["variables"] == [card["variables"][j]["name"] for j in observed]
+    np.testing.assert_allclose(
+        card["observables"]["covariance"], np.cov(z, rowvar=False, bias=True), atol=1e-9
+    )
     # The parity fixture is regenerated on the new graphs: one star, [1, samples, n_latent].
     fixture = json.loads((folder / "parity.json").read_text())
     case = fixture["cases"][0]
@@ -132,3 +145,35 @@ def test_a_checkpoint_of_another_architecture_is_refused(folder: Path) -> None:
     torch.save(state, folder / "checkpoint.pt")
     with pytest.raises(SystemExit, match="differs from"):
         main(["--model", str(folder)])
+
+
+def test_observable_covariance_with_missing_inputs_is_pairwise_and_positive_definite() -> None:
+    # Three correlated observables, one of them missing in a third of the rows: each entry comes from
+    # the rows that have both inputs; a parameter column is left out.
+    rng = np.random.default_rng(5)
+    n = 30_000
+    cov = np.array([[1.0, 0.9, 0.5], [0.9, 1.0, 0.4], [0.5, 0.4, 1.0]])
+    x = rng.multivariate_normal(np.zeros(3), cov, size=n)
+    values = np.column_stack([rng.normal(size=n), x])
+    values[rng.random(n) < 1 / 3, 3] = np.nan
+    variables = fit_normalisation(
+        [
+            Variable(name, role)
+            for name, role in (
+                ("p", "parameter"),
+                ("a", "observable"),
+                ("b", "observable"),
+                ("c", "observable"),
+            )
+        ],
+        values,
+    )
+    got = observable_covariance(variables, values)
+    assert got["variables"] == ["a", "b", "c"]
+    matrix = np.asarray(got["covariance"])
+    np.testing.assert_allclose(matrix, cov, atol=0.03)
+    assert np.all(np.linalg.eigvalsh(matrix) > 0)
+    # An inconsistent pairwise matrix (not positive definite) is floored to the smallest kept eigenvalue.
+    bad = np.column_stack([values[:, 0], x[:, 0], x[:, 0], -x[:, 0]])
+    floored = np.asarray(observable_covariance(fit_normalisation(variables, bad), bad)["covariance"])
+    assert np.linalg.eigvalsh(floored).min() >= 1e-3 - 1e-12

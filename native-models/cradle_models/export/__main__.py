@@ -25,7 +25,7 @@ from typing import Any, Literal
 import torch
 
 from cradle_models.data.sources import TOYS, load_source, split_indices
-from cradle_models.export.card import card_variables, read_card, training_ranges
+from cradle_models.export.card import card_variables, observable_covariance, read_card, training_ranges
 from cradle_models.export.model import export_model
 from cradle_models.export.sampler import Schedule
 from cradle_models.nets.simformer import Simformer, SimformerConfig
@@ -130,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         time_sampling=str(card["path"].get("time_sampling", "uniform")),
         prior=str(card.get("prior", "")),
         ranges=ranges,
+        observables=observable_covariance(variables, train.values),
         calibration=card.get("calibration") if unchanged else None,
         sampler_basis=basis,
     )

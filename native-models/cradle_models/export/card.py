@@ -78,6 +78,34 @@ def training_ranges(variables: list[Variable], values: np.ndarray) -> dict[str, 
     return ranges
 
 
+# Smallest eigenvalue kept in the observables' covariance: pairwise estimates from rows with different
+# missing inputs need not be positive definite, and a near-zero direction would make any star "unlikely".
+COVARIANCE_FLOOR = 1e-3
+
+
+def observable_covariance(variables: list[Variable], values: np.ndarray) -> dict[str, Any]:
+    """The observables' covariance in network space over the training rows (values [N, D], NaN where
+    absent), for the engine's misspecification score (electron/inference/flags.ts): each entry from the
+    rows that have both inputs (pairwise deletion), then eigenvalues raised to COVARIANCE_FLOOR so the
+    matrix is positive definite."""
+    names = [v.name for v in variables if v.role == "observable"]
+    columns = [j for j, v in enumerate(variables) if v.role == "observable"]
+    z = normalise(variables, values)[:, columns]
+    k = len(columns)
+    cov = np.empty((k, k))
+    for a in range(k):
+        for b in range(a, k):
+            both = np.isfinite(z[:, a]) & np.isfinite(z[:, b])
+            za, zb = z[both, a], z[both, b]
+            cov[a, b] = cov[b, a] = float(np.mean((za - za.mean()) * (zb - zb.mean()))) if both.any() else 0.0
+    for a in range(k):
+        if cov[a, a] == 0.0:
+            cov[a, a] = 1.0
+    w, q = np.linalg.eigh(cov)
+    cov = (q * np.maximum(w, COVARIANCE_FLOOR)) @ q.T
+    return {"variables": names, "covariance": [[float(x) for x in row] for row in cov]}
+
+
 def build_card(
     name: str,
     description: str,
@@ -88,9 +116,11 @@ def build_card(
     time_sampling: str,
     prior: str,
     ranges: dict[str, tuple[float, float]] | None = None,
+    observables: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The card (schema in native-models/README.md). ``ranges`` (``training_ranges``) become each
-    variable's ``range``; without them the engine falls back to its 5σ test (electron/inference/flags.ts)."""
+    variable's ``range``; without them the engine falls back to its 5σ test (electron/inference/flags.ts).
+    ``observables`` (``observable_covariance``) lets the engine score a star's inputs jointly."""
 
     def card_variable(v: Variable) -> dict[str, object]:
         out = v.to_card()
@@ -149,6 +179,7 @@ def build_card(
         "prior": prior,
         "training": training,
         "domain_adaptation": dict(NOT_ADAPTED),
+        **({} if observables is None else {"observables": observables}),
         "calibration": None,
     }
 

@@ -28,6 +28,7 @@ def export_model(
     time_sampling: str,
     prior: str,
     ranges: dict[str, tuple[float, float]] | None,
+    observables: dict[str, Any] | None = None,
     calibration: dict[str, Any] | None = None,
     sampler_basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -45,6 +46,7 @@ def export_model(
         time_sampling=time_sampling,
         prior=prior,
         ranges=ranges,
+        observables=observables,
     )
     card["calibration"] = calibration
     if sampler_basis is not None:

@@ -1,5 +1,6 @@
-// The "outside the training ranges" flag: the card's per-variable training range when it has one
-// (written at export), the 5σ test in network space for cards without it.
+// The per-star flags: "outside the training ranges" (the card's per-variable training range when it has
+// one, written at export; the 5σ test in network space for cards without it), the misspecification
+// score (joint under the card's observables covariance), and the card sections they read.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -99,5 +100,66 @@ describe('card domain adaptation', () => {
   it('refuses a section that does not say whether it was adapted', () => {
     const bad = { ...raw, domain_adaptation: { adapted: 'no' } };
     expect(() => parseCard(bad, 'bad card.json')).toThrow(/bad card\.json: domain_adaptation\.adapted/);
+  });
+});
+
+describe('misspecification score', () => {
+  /** Stars of three observed inputs a, b, c (network values), optionally with c missing. */
+  function stars(rows: [number, number, number, boolean][]): StarBlock {
+    return {
+      start: 0,
+      rows: rows.length,
+      width: 3,
+      values: Float32Array.from(rows.flatMap(([a, b, c]) => [a, b, c])),
+      errors: new Float32Array(3 * rows.length),
+      observed: Uint8Array.from(rows.flatMap(([, , , hasC]) => [1, 1, hasC ? 1 : 0])),
+    };
+  }
+  const vars = ['a', 'b', 'c'].map((name) => observable({ name }));
+  const rho = 0.95;
+  const correlated = {
+    variables: ['a', 'b'],
+    covariance: [
+      [1, rho],
+      [rho, 1],
+    ],
+  };
+
+  it('is the standardised chi-square of independent inputs without a covariance', () => {
+    const flags = starFlags(stars([[3, 3, 1, true]]), vars);
+    expect(flags.misspecScore[0]).toBeCloseTo((9 + 9 + 1 - 3) / Math.sqrt(6), 6);
+  });
+
+  it('scores correlated inputs jointly: a shift along the correlation is typical, against it is not', () => {
+    // d² = zᵀ Σ⁻¹ z: (3, 3) → 18 / (1 + ρ) = 9.23; (3, −3) → 18 / (1 − ρ) = 360; c (not in the
+    // covariance) adds z² = 1 when observed.
+    const flags = starFlags(
+      stars([
+        [3, 3, 1, true],
+        [3, -3, 1, true],
+        [3, 3, 0, false],
+      ]),
+      vars,
+      correlated,
+    );
+    expect(flags.misspecScore[0]).toBeCloseTo((18 / (1 + rho) + 1 - 3) / Math.sqrt(6), 4);
+    expect(flags.misspecScore[1]).toBeCloseTo((18 / (1 - rho) + 1 - 3) / Math.sqrt(6), 4);
+    expect(flags.misspecScore[2]).toBeCloseTo((18 / (1 + rho) - 2) / 2, 4);
+    expect(Array.from(flags.misspecified)).toEqual([0, 1, 0]);
+    // Without the covariance the first star (bright in both correlated inputs) would be flagged.
+    expect(starFlags(stars([[3, 3, 1, true]]), vars).misspecified[0]).toBe(1);
+  });
+
+  it('the shipped toy card carries a square, symmetric covariance of its observables', () => {
+    const raw = JSON.parse(readFileSync(join(TOY_MODEL, 'card.json'), 'utf8')) as unknown;
+    const card = parseCard(raw, 'toy card.json');
+    const { variables, covariance } = card.observables!;
+    expect(variables).toEqual(card.variables.filter((v) => v.role === 'observable').map((v) => v.name));
+    covariance.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(covariance[j]![i]!, 12)));
+    const bad = {
+      ...(raw as Record<string, unknown>),
+      observables: { variables: ['x_0'], covariance: [[1, 0]] },
+    };
+    expect(() => parseCard(bad, 'bad card.json')).toThrow(/bad card\.json: observables/);
   });
 });
