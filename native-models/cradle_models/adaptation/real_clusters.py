@@ -23,6 +23,7 @@ Runs are kept under ``--out/runs`` and reused when complete (``cradle infer --re
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -143,8 +144,14 @@ def _cradle(args: list[str]) -> None:
 
 
 def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
-    """The engine's summaries of ``table`` (the run is resumed, or reused when complete)."""
-    resume = ["--resume"] if (run / "run.json").exists() else []
+    """The engine's summaries of ``table`` (the run is resumed, or reused when complete; a run of another
+    model card is started again)."""
+    record = run / "run.json"
+    if record.exists():
+        card_sha = hashlib.sha256((model / "card.json").read_bytes()).hexdigest()
+        if json.loads(record.read_text())["model"]["card_sha256"] != card_sha:
+            shutil.rmtree(run)
+    resume = ["--resume"] if record.exists() else []
     _cradle(["infer", "--quiet", "--model", str(model), "--input", str(table), "--out", str(run), *resume])
     return pq.read_table(run / "summary.parquet").to_pandas()
 
