@@ -96,6 +96,7 @@ const CardSchema = z.object({
     .object({
       variables: z.array(z.string()).min(1),
       covariance: z.array(z.array(z.number())),
+      limit: z.number().optional(),
     })
     .refine(
       (o) =>

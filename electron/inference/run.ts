@@ -22,7 +22,7 @@ import type { LoadedModel, Solver } from './card.ts';
 import type { ChunkResult } from './chunk.ts';
 import { inProcessExecutor, workerExecutor } from './executor.ts';
 import type { Executor, ExecutorSetup } from './executor.ts';
-import { MISSPEC_LIMIT, RANGE_SIGMA } from './flags.ts';
+import { misspecLimit, RANGE_SIGMA } from './flags.ts';
 import { blockOf, prepareInputs, sliceColumn } from './inputs.ts';
 import type { PreparedInputs } from './inputs.ts';
 import {
@@ -133,7 +133,13 @@ export async function readInputTable(file: string, hdu?: number): Promise<Table>
   return (await readCatalog(path)).table;
 }
 
-function summaryTable(inputs: PreparedInputs, table: Table, start: number, result: ChunkResult): Table {
+function summaryTable(
+  inputs: PreparedInputs,
+  table: Table,
+  start: number,
+  result: ChunkResult,
+  limit: number,
+): Table {
   const rows = result.rows;
   const columns: { name: string; vector: Vector; info: { unit?: string; description?: string } }[] = [];
   const rowIds = new BigInt64Array(rows);
@@ -174,7 +180,7 @@ function summaryTable(inputs: PreparedInputs, table: Table, start: number, resul
   columns.push({
     name: 'misspecified',
     vector: makeVector(f.misspecified),
-    info: { description: `misspec_score > ${MISSPEC_LIMIT}` },
+    info: { description: `misspec_score > ${limit}` },
   });
   return buildTable(columns);
 }
@@ -203,15 +209,15 @@ function samplesTable(start: number, result: ChunkResult, names: string[]): Tabl
 }
 
 /** The column meanings recorded in run.json. */
-function columnNotes(parameters: string[]): Record<string, string> {
+function columnNotes(parameters: string[], limit: number): Record<string, string> {
   const notes: Record<string, string> = {
     row: 'row of the input table, from 0',
     source_id: 'the input catalog source id, when it has one',
     n_observed: 'number of observed model inputs',
     outside_training: `1 when an observed input lies outside the card's range (or beyond ${RANGE_SIGMA} training std)`,
     misspec_score:
-      '(Σ z² − k)/√(2k) over the k observed inputs in the network space; ~N(0,1) for typical stars',
-    misspecified: `1 when misspec_score > ${MISSPEC_LIMIT}`,
+      "(d² − k)/√(2k): d² the Mahalanobis distance of the k observed inputs (network space) under the card's training covariance (independent inputs without one)",
+    misspecified: `1 when misspec_score > ${limit} (the card's limit: exceeded by 0.1% of held-out training stars; 5 for cards without one)`,
   };
   for (const p of parameters)
     notes[`${p}_*`] =
@@ -338,7 +344,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     stars: { total: inputs.rows, done: doneRows },
     elapsed_s: previous?.elapsed_s ?? 0,
     stars_per_s: null,
-    columns: columnNotes(parameterNames),
+    columns: columnNotes(parameterNames, misspecLimit(card.observables)),
     message: null,
   };
   const pending = Array.from({ length: totalChunks }, (_, i) => i).filter((i) => !done.has(i));
@@ -387,7 +393,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
           const start = index * chunkRows;
           const block = blockOf(inputs, card, start, start + rowsOf(index));
           const result = await executor.run(block, hooks.signal);
-          const summary = summaryTable(inputs, table, start, result);
+          const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
           const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
           await writeChunk(out, index, summary, samples);
           pending.splice(pending.indexOf(index), 1);

@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
     train_raw = source.raw.subset(split["train"])
     variables = fit_normalisation(source.raw.variables, train_raw.values)
     train = TrainingSet.from_raw(train_raw, variables)
-    validation = TrainingSet.from_raw(source.raw.subset(split["validation"]), variables)
+    validation_raw = source.raw.subset(split["validation"])
+    validation = TrainingSet.from_raw(validation_raw, variables)
 
     trainer = Trainer(config, train, validation, out_dir=args.out, device=args.device)
     if args.resume and (args.out / CHECKPOINT).exists():
@@ -123,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         prior="the training set's distribution of parameters (the simulator's prior after its selection cuts)"
         + (f": {source.meta['prior_note']}" if source.meta.get("prior_note") else ""),
         ranges=training_ranges(variables, train_raw.values),
-        observables=observable_covariance(variables, train_raw.values),
+        observables=observable_covariance(variables, train_raw.values, validation_raw.values),
     )
     print(
         json.dumps(

@@ -17,6 +17,7 @@ from cradle_models.export.__main__ import main
 from cradle_models.export.card import (
     build_card,
     card_variables,
+    misspecification_scores,
     observable_covariance,
     read_card,
     write_card,
@@ -90,6 +91,10 @@ def test_reexport_writes_per_star_graph_ranges_and_keeps_calibration(folder: Pat
     np.testing.assert_allclose(
         card["observables"]["covariance"], np.cov(z, rowvar=False, bias=True), atol=1e-9
     )
+    # The flag's limit: the score 0.1% of the validation rows exceed.
+    held_out = normalise(card_variables(card), raw.subset(split_indices(ROWS, SEED)["validation"]).values)
+    scores = misspecification_scores(held_out[:, observed], np.asarray(card["observables"]["covariance"]))
+    assert card["observables"]["limit"] == pytest.approx(np.quantile(scores, 0.999))
     # The parity fixture is regenerated on the new graphs: one star, [1, samples, n_latent].
     fixture = json.loads((folder / "parity.json").read_text())
     case = fixture["cases"][0]
@@ -168,12 +173,32 @@ def test_observable_covariance_with_missing_inputs_is_pairwise_and_positive_defi
         ],
         values,
     )
-    got = observable_covariance(variables, values)
+    got = observable_covariance(variables, values, values[:2000])
     assert got["variables"] == ["a", "b", "c"]
     matrix = np.asarray(got["covariance"])
     np.testing.assert_allclose(matrix, cov, atol=0.03)
     assert np.all(np.linalg.eigvalsh(matrix) > 0)
     # An inconsistent pairwise matrix (not positive definite) is floored to the smallest kept eigenvalue.
     bad = np.column_stack([values[:, 0], x[:, 0], x[:, 0], -x[:, 0]])
-    floored = np.asarray(observable_covariance(fit_normalisation(variables, bad), bad)["covariance"])
+    floored = np.asarray(observable_covariance(fit_normalisation(variables, bad), bad, bad)["covariance"])
     assert np.linalg.eigvalsh(floored).min() >= 1e-3 - 1e-12
+
+
+def test_misspecification_scores_match_the_row_by_row_formula() -> None:
+    # Rows with different inputs missing: each scored with the covariance restricted to what it has.
+    rng = np.random.default_rng(8)
+    a = rng.normal(size=(4, 4))
+    covariance = a @ a.T + 0.5 * np.eye(4)
+    z = rng.normal(size=(300, 4)) * 2
+    z[rng.random(z.shape) < 0.3] = np.nan
+    z[0] = np.nan
+    got = misspecification_scores(z, covariance)
+    assert np.isnan(got[0])
+    for r in range(1, len(z)):
+        m = np.isfinite(z[r])
+        if not m.any():
+            assert np.isnan(got[r])
+            continue
+        x = z[r, m]
+        d2 = x @ np.linalg.inv(covariance[np.ix_(m, m)]) @ x
+        assert got[r] == pytest.approx((d2 - m.sum()) / np.sqrt(2 * m.sum()), rel=1e-9)

@@ -130,7 +130,11 @@ def main(argv: list[str] | None = None) -> int:
         time_sampling=str(card["path"].get("time_sampling", "uniform")),
         prior=str(card.get("prior", "")),
         ranges=ranges,
-        observables=observable_covariance(variables, train.values),
+        observables=observable_covariance(
+            variables,
+            train.values,
+            source.raw.subset(split_indices(len(source.raw), seed)["validation"]).values,
+        ),
         calibration=card.get("calibration") if unchanged else None,
         sampler_basis=basis,
     )

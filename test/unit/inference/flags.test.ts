@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseCard } from '../../../electron/inference/card.ts';
 import type { CardVariable } from '../../../electron/inference/card.ts';
-import { RANGE_SIGMA, starFlags } from '../../../electron/inference/flags.ts';
+import { MISSPEC_LIMIT, misspecLimit, RANGE_SIGMA, starFlags } from '../../../electron/inference/flags.ts';
 import type { StarBlock } from '../../../electron/inference/tokens.ts';
 import { TOY_MODEL } from './helpers.ts';
 
@@ -150,12 +150,24 @@ describe('misspecification score', () => {
     expect(starFlags(stars([[3, 3, 1, true]]), vars).misspecified[0]).toBe(1);
   });
 
+  it("flags above the card's limit when it gives one, else above MISSPEC_LIMIT", () => {
+    // The second star's score is (360 + 1 − 3)/√6 ≈ 146.
+    const block = stars([
+      [3, 3, 1, true],
+      [3, -3, 1, true],
+    ]);
+    expect(misspecLimit(correlated)).toBe(MISSPEC_LIMIT);
+    expect(Array.from(starFlags(block, vars, { ...correlated, limit: 100 }).misspecified)).toEqual([0, 1]);
+    expect(Array.from(starFlags(block, vars, { ...correlated, limit: 200 }).misspecified)).toEqual([0, 0]);
+  });
+
   it('the shipped toy card carries a square, symmetric covariance of its observables', () => {
     const raw = JSON.parse(readFileSync(join(TOY_MODEL, 'card.json'), 'utf8')) as unknown;
     const card = parseCard(raw, 'toy card.json');
     const { variables, covariance } = card.observables!;
     expect(variables).toEqual(card.variables.filter((v) => v.role === 'observable').map((v) => v.name));
     covariance.forEach((row, i) => row.forEach((x, j) => expect(x).toBeCloseTo(covariance[j]![i]!, 12)));
+    expect(card.observables!.limit).toBeGreaterThan(0);
     const bad = {
       ...(raw as Record<string, unknown>),
       observables: { variables: ['x_0'], covariance: [[1, 0]] },
