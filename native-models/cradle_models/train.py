@@ -22,7 +22,7 @@ import torch
 from cradle_models.data.generate import NATIVE_MODELS, ensure_training_set
 from cradle_models.data.sets import TrainingSet
 from cradle_models.data.sources import TOYS, load_source, split_indices
-from cradle_models.export.card import observable_covariance, training_ranges
+from cradle_models.export.card import observable_covariance, prior_marginals, training_ranges
 from cradle_models.export.model import export_model
 from cradle_models.training.config import PRESETS, TrainConfig, preset
 from cradle_models.training.trainer import CHECKPOINT, Trainer
@@ -125,6 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         + (f": {source.meta['prior_note']}" if source.meta.get("prior_note") else ""),
         ranges=training_ranges(variables, train_raw.values),
         observables=observable_covariance(variables, train_raw.values, validation_raw.values),
+        priors=prior_marginals(variables, train_raw.values),
     )
     print(
         json.dumps(

@@ -37,6 +37,11 @@ def test_card_and_graphs_agree_and_are_small() -> None:
     names = [v["name"] for v in card["variables"] if v["role"] == "observable"]
     assert card["observables"]["variables"] == names
     assert np.all(np.linalg.eigvalsh(np.asarray(card["observables"]["covariance"])) > 0)
+    # The parameters' prior marginals (a cluster's age divides them out): one density per bin.
+    for v in card["variables"]:
+        if v["role"] == "parameter":
+            marginal = card["prior_marginals"][v["name"]]
+            assert len(marginal["edges"]) == len(marginal["density"]) + 1
 
 
 def test_parity_fixture_reproduces_on_the_committed_graphs() -> None:

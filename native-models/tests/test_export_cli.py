@@ -91,6 +91,14 @@ def test_reexport_writes_per_star_graph_ranges_and_keeps_calibration(folder: Pat
     np.testing.assert_allclose(
         card["observables"]["covariance"], np.cov(z, rowvar=False, bias=True), atol=1e-9
     )
+    # Each parameter's prior marginal: the training split's histogram density on 100 bins over its range.
+    for j, v in enumerate(card["variables"]):
+        if v["role"] != "parameter":
+            continue
+        marginal = card["prior_marginals"][v["name"]]
+        density, edges = np.histogram(train[:, j], bins=100, density=True)
+        np.testing.assert_allclose(marginal["edges"], edges)
+        np.testing.assert_allclose(marginal["density"], density)
     # The flag's limit: the score 0.1% of the validation rows exceed.
     held_out = normalise(card_variables(card), raw.subset(split_indices(ROWS, SEED)["validation"]).values)
     scores = misspecification_scores(held_out[:, observed], np.asarray(card["observables"]["covariance"]))

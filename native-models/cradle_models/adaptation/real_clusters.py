@@ -11,7 +11,13 @@ the rest is the model's (or the prior's) own limit.
 
 Per cluster: members kept (RUWE < 1.4 — Lindegren et al. 2021, A&A 649, A2: larger values mark
 non-single or badly fitted sources), the median over members of the posterior median log age minus
-the cluster's log age, and the fraction of members whose 68% and 95% intervals hold the cluster's age.
+the cluster's log age, the fraction of members whose 68% and 95% intervals hold the cluster's age, and
+the cluster's age from its members' posteriors combined (``combined_age``): every member's posterior
+carries the model's prior, so the product of N posteriors would count it N times; each member's samples
+are reweighted by 1/prior (the card's ``prior_marginals``) into a likelihood of the common age
+(Hogg, Myers & Bovy 2010, ApJ 725, 2166, eq. 9, with a Gaussian kernel), mixed with a flat outlier term
+for non-members and binaries (Hogg, Bovy & Lang 2010, arXiv:1008.4686, §5), and multiplied under a
+flat prior in log age.
 
     PYTHONPATH=native-models native-models/.venv/bin/python -m cradle_models.adaptation.real_clusters \
         --model native-models/models/cradle-small \
@@ -45,6 +51,10 @@ CLI = ROOT / "bin" / "cradle.mjs"
 DEFAULT_VALIDATION = ROOT.parent / "shared" / "data" / "real-stars" / "validation"
 REFERENCE = "Bouma, Palumbo & Hillenbrand 2023, ApJL 947, L3, Table 1 (gyro-interp's age scale)"
 RUWE_MAX = 1.4
+# The combination's kernel width (dex) and outlier fraction, and its log-age grid.
+KERNEL_DEX = 0.1
+OUTLIER_FRACTION = 0.05
+AGE_GRID = np.arange(6.0, 10.1 + 1e-9, 0.005)
 TWIN_G_MAX = 17.0
 TWIN_SEED = 20261127
 
@@ -92,6 +102,26 @@ def member_metrics(summary: pd.DataFrame, log_age: float, keep: np.ndarray) -> d
         "misspecified": float(rows["misspecified"].mean()),
         "outside_training": float(rows["outside_training"].mean()),
     }
+
+
+def combined_age(
+    members: list[np.ndarray], prior_edges: np.ndarray, prior_density: np.ndarray
+) -> dict[str, float]:
+    """The common log age of ``members`` (each an array of its posterior samples of log age) on AGE_GRID:
+    median and 16th/84th percentiles of the combined posterior (see the module header)."""
+    floor = 1e-3 * prior_density.max()
+    log_post = np.zeros_like(AGE_GRID)
+    outlier = OUTLIER_FRACTION / (AGE_GRID[-1] - AGE_GRID[0])
+    for samples in members:
+        at = np.clip(np.searchsorted(prior_edges, samples, side="right") - 1, 0, len(prior_density) - 1)
+        weights = 1.0 / np.maximum(prior_density[at], floor)
+        kernel = np.exp(-0.5 * ((AGE_GRID[:, None] - samples[None, :]) / KERNEL_DEX) ** 2)
+        likelihood = (kernel @ weights) / (weights.sum() * KERNEL_DEX * np.sqrt(2 * np.pi))
+        log_post += np.log((1 - OUTLIER_FRACTION) * likelihood + outlier)
+    post = np.exp(log_post - log_post.max())
+    cdf = np.cumsum(post) / post.sum()
+    p16, p50, p84 = (float(AGE_GRID[np.searchsorted(cdf, q)]) for q in (0.16, 0.5, 0.84))
+    return {"log_age": p50, "p16": p16, "p84": p84}
 
 
 def twin_config(cluster: Cluster, members: pd.DataFrame) -> dict[str, Any]:
@@ -151,14 +181,49 @@ def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
         card_sha = hashlib.sha256((model / "card.json").read_bytes()).hexdigest()
         if json.loads(record.read_text())["model"]["card_sha256"] != card_sha:
             shutil.rmtree(run)
+    if record.exists() and not json.loads(record.read_text())["settings"]["keep_samples"]:
+        shutil.rmtree(run)
     resume = ["--resume"] if record.exists() else []
-    _cradle(["infer", "--quiet", "--model", str(model), "--input", str(table), "--out", str(run), *resume])
+    _cradle(
+        [
+            "infer",
+            "--quiet",
+            "--keep-samples",
+            "--model",
+            str(model),
+            "--input",
+            str(table),
+            "--out",
+            str(run),
+            *resume,
+        ]
+    )
     return pq.read_table(run / "summary.parquet").to_pandas()
+
+
+def _combined(
+    run: Path, keep: np.ndarray, log_age: float, prior: tuple[np.ndarray, np.ndarray]
+) -> dict[str, float]:
+    """``combined_age`` of the kept rows of a run, with its error against the cluster's ``log_age``."""
+    age = combined_age(_member_samples(run, keep), *prior)
+    return {**age, "error_dex": age["log_age"] - log_age}
+
+
+def _member_samples(run: Path, keep: np.ndarray) -> list[np.ndarray]:
+    """The log-age samples of the kept rows of a run (samples.parquet: row, sample, parameters)."""
+    samples = pq.read_table(run / "samples.parquet", columns=["row", "log_age"]).to_pandas()
+    rows = set(np.flatnonzero(keep).tolist())
+    return [g["log_age"].to_numpy(float) for r, g in samples.groupby("row") if r in rows]
 
 
 def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
     runs = out / "runs"
     runs.mkdir(parents=True, exist_ok=True)
+    card = json.loads((model / "card.json").read_text())
+    if "log_age" not in card.get("prior_marginals", {}):
+        raise SystemExit(f"{model / 'card.json'}: no prior_marginals.log_age to combine members' posteriors")
+    prior_edges = np.asarray(card["prior_marginals"]["log_age"]["edges"])
+    prior_density = np.asarray(card["prior_marginals"]["log_age"]["density"])
     rows: list[dict[str, Any]] = []
     for cluster in CLUSTERS:
         table = validation / cluster.file
@@ -171,7 +236,7 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
             raise SystemExit(
                 f"{runs / cluster.key}: {len(real)} summaries for {len(members)} rows of {table}"
             )
-        keep = (members["ruwe"] < RUWE_MAX).to_numpy()
+        keep = (members["ruwe"] < RUWE_MAX).to_numpy() & real["log_age_median"].notna().to_numpy()
         twin_dir = runs / f"{cluster.key}-twin"
         config = twin_config(cluster, members)
         if (twin_dir / "config.json").exists() and json.loads(
@@ -183,6 +248,9 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         if not (twin_dir / "sky" / "catalog.parquet").exists():
             _cradle(["simulate", "--config", str(twin_dir / "config.json"), "--out", str(twin_dir / "sky")])
         twin = _infer(model, twin_dir / "sky" / "catalog.parquet", twin_dir / "run")
+        every = twin["log_age_median"].notna().to_numpy()
+        prior = (prior_edges, prior_density)
+
         rows.append(
             {
                 "key": cluster.key,
@@ -194,9 +262,13 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
                 )
                 / 2,
                 "rows": int(len(members)),
-                "real": member_metrics(real, log_age, keep),
+                "real": {
+                    **member_metrics(real, log_age, keep),
+                    "combined": _combined(runs / cluster.key, keep, log_age, prior),
+                },
                 "twin": {
-                    **member_metrics(twin, log_age, np.ones(len(twin), dtype=bool)),
+                    **member_metrics(twin, log_age, every),
+                    "combined": _combined(twin_dir / "run", every, log_age, prior),
                     "distance_pc": config["clusters"][0]["distancePc"],
                     "av": config["clusters"][0]["av"],
                 },
@@ -204,7 +276,6 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         )
     real_errors = [abs(r["real"]["median_error_dex"]) for r in rows]
     twin_errors = [abs(r["twin"]["median_error_dex"]) for r in rows]
-    card = json.loads((model / "card.json").read_text())
     return {
         "model": card["name"],
         "model_created": card.get("created"),
@@ -225,27 +296,37 @@ def markdown(report: dict[str, Any]) -> str:
         "",
         f"Cluster ages: {report['reference']}. Members: {report['member_cut']}.",
         "Error: median over members of the posterior median log age, minus the cluster's log age.",
-        "Coverage: fraction of members whose 68% / 95% interval holds the cluster's age. Twin: the",
-        "simulator's version of the cluster (same age, median parallax distance, GSP-Phot A_0 of the",
-        f"bright warm members, solar [M/H], G < {report['twin_g_max']:g}) through the same model.",
+        "Coverage: fraction of members whose 68% / 95% interval holds the cluster's age. Combined: the",
+        "cluster's log age from its members' posteriors, the prior divided out (median [16%, 84%]),",
+        "minus the cluster's. Twin: the simulator's version of the cluster (same age, median parallax",
+        "distance, GSP-Phot A_0 of the bright warm members, solar [M/H], "
+        f"G < {report['twin_g_max']:g}) through the same model.",
         "",
-        "| cluster | age (Myr) | members | error (dex) | cov 68 | cov 95 | misspecified "
-        "| twin: stars | twin error | twin cov 68 | twin cov 95 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| cluster | age (Myr) | members | error (dex) | cov 68 | cov 95 | misspecified | combined (dex) "
+        "| twin: stars | twin error | twin cov 68 | twin cov 95 | twin combined |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def comb(c: dict[str, float], log_age: float) -> str:
+        return f"{c['error_dex']:+.2f} [{c['p16'] - log_age:+.2f}, {c['p84'] - log_age:+.2f}]"
+
     for r in report["clusters"]:
         real, twin = r["real"], r["twin"]
+        log_age = math.log10(r["age_myr"] * 1e6)
         lines.append(
             f"| {r['name']} | {r['age_myr']:g} | {real['members']} | {real['median_error_dex']:+.2f} | "
             f"{real['coverage_68']:.2f} | {real['coverage_95']:.2f} | {real['misspecified']:.2f} | "
+            f"{comb(real['combined'], log_age)} | "
             f"{twin['members']} | {twin['median_error_dex']:+.2f} | {twin['coverage_68']:.2f} | "
-            f"{twin['coverage_95']:.2f} |"
+            f"{twin['coverage_95']:.2f} | {comb(twin['combined'], log_age)} |"
         )
     med = report["median_abs_error_dex"]
+    comb_med = report["median_abs_combined_error_dex"]
     lines += [
         "",
         f"Median |error| over the clusters: real members {med['real']:.2f} dex, "
-        f"simulated twins {med['twin']:.2f} dex.",
+        f"simulated twins {med['twin']:.2f} dex; combined posteriors: real {comb_med['real']:.2f} dex, "
+        f"twins {comb_med['twin']:.2f} dex.",
         "",
     ]
     return "\n".join(lines)

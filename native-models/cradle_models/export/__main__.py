@@ -25,7 +25,13 @@ from typing import Any, Literal
 import torch
 
 from cradle_models.data.sources import TOYS, load_source, split_indices
-from cradle_models.export.card import card_variables, observable_covariance, read_card, training_ranges
+from cradle_models.export.card import (
+    card_variables,
+    observable_covariance,
+    prior_marginals,
+    read_card,
+    training_ranges,
+)
 from cradle_models.export.model import export_model
 from cradle_models.export.sampler import Schedule
 from cradle_models.nets.simformer import Simformer, SimformerConfig
@@ -135,6 +141,7 @@ def main(argv: list[str] | None = None) -> int:
             train.values,
             source.raw.subset(split_indices(len(source.raw), seed)["validation"]).values,
         ),
+        priors=prior_marginals(variables, train.values),
         calibration=card.get("calibration") if unchanged else None,
         sampler_basis=basis,
     )

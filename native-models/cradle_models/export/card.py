@@ -65,6 +65,26 @@ def cost(
     }
 
 
+# Bins of a parameter's prior marginal in the card, equal in width over its training range (log age:
+# 0.04 dex for cradle-small's 6.0-10.1).
+PRIOR_BINS = 100
+
+
+def prior_marginals(variables: list[Variable], values: np.ndarray) -> dict[str, dict[str, list[float]]]:
+    """Each parameter's marginal over the training rows (values [N, D] in physical units, NaN where
+    absent) as a histogram density on PRIOR_BINS equal bins over its range: the prior every posterior of
+    the model carries, which a combination of several stars' posteriors (a cluster's age) must divide
+    out (Hogg, Myers & Bovy 2010, ApJ 725, 2166; cradle_models.adaptation.real_clusters)."""
+    out: dict[str, dict[str, list[float]]] = {}
+    for j, v in enumerate(variables):
+        column = values[np.isfinite(values[:, j]), j]
+        if v.role != "parameter" or column.size == 0 or column.min() == column.max():
+            continue
+        density, edges = np.histogram(column, bins=PRIOR_BINS, density=True)
+        out[v.name] = {"edges": [float(e) for e in edges], "density": [float(d) for d in density]}
+    return out
+
+
 def training_ranges(variables: list[Variable], values: np.ndarray) -> dict[str, tuple[float, float]]:
     """[min, max] in physical units of each variable over the training rows that have it (values
     [N, D], NaN where absent; a value the network cannot represent, e.g. log10 of ≤ 0, is not counted).
@@ -150,10 +170,12 @@ def build_card(
     prior: str,
     ranges: dict[str, tuple[float, float]] | None = None,
     observables: dict[str, Any] | None = None,
+    priors: dict[str, dict[str, list[float]]] | None = None,
 ) -> dict[str, Any]:
     """The card (schema in native-models/README.md). ``ranges`` (``training_ranges``) become each
     variable's ``range``; without them the engine falls back to its 5σ test (electron/inference/flags.ts).
-    ``observables`` (``observable_covariance``) lets the engine score a star's inputs jointly."""
+    ``observables`` (``observable_covariance``) lets the engine score a star's inputs jointly; ``priors``
+    (``prior_marginals``) records the parameters' prior marginals."""
 
     def card_variable(v: Variable) -> dict[str, object]:
         out = v.to_card()
@@ -213,6 +235,7 @@ def build_card(
         "training": training,
         "domain_adaptation": dict(NOT_ADAPTED),
         **({} if observables is None else {"observables": observables}),
+        **({} if priors is None else {"prior_marginals": priors}),
         "calibration": None,
     }
 

@@ -29,6 +29,7 @@ def export_model(
     prior: str,
     ranges: dict[str, tuple[float, float]] | None,
     observables: dict[str, Any] | None = None,
+    priors: dict[str, dict[str, list[float]]] | None = None,
     calibration: dict[str, Any] | None = None,
     sampler_basis: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -47,6 +48,7 @@ def export_model(
         prior=prior,
         ranges=ranges,
         observables=observables,
+        priors=priors,
     )
     card["calibration"] = calibration
     if sampler_basis is not None:
