@@ -287,6 +287,10 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
             "real": float(np.median(real_errors)),
             "twin": float(np.median(twin_errors)),
         },
+        "median_abs_combined_error_dex": {
+            "real": float(np.median([abs(r["real"]["combined"]["error_dex"]) for r in rows])),
+            "twin": float(np.median([abs(r["twin"]["combined"]["error_dex"]) for r in rows])),
+        },
     }
 
 
