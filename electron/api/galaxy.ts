@@ -63,6 +63,8 @@ export const GalaxyStars = z.object({
   inputRow: Uint32Values.nullable(),
   /** P(age < 50 Myr); −1 where unknown. */
   pYoung: Float32Values,
+  /** 1 where the run flagged an observed input outside the model's training range (not clustered). */
+  outsideTraining: Float32Values,
   /** Gaia BP − RP and M_G (G − 5 log10(d/10 pc), not dereddened); NaN where not observed. */
   colour: Float32Values,
   absMag: Float32Values,
@@ -81,14 +83,18 @@ export const GalaxyClustersParams = z
     minSamples: z.number().int().min(1).max(100_000).optional(),
     /** pc per km/s applied to tangential velocities (SPYGLASS weighting). */
     velocityScale: z.number().min(0).max(1000).default(6),
-    /** Only stars whose log age minus its 1σ half-width is at most this are clustered (log10 yr). */
+    /** Only stars whose log age minus its 1σ half-width is at most this seed the clusters (log10 yr). */
     maxLogAge: z.number().min(4).max(11).default(8),
+    /** Other stars join a found cluster at this membership strength or more (clusters.ts). */
+    joinStrength: z.number().min(0).max(1).default(0.5),
   })
   .strict();
 
 export const GalaxyCluster = z.object({
   id: z.number().int(),
   members: z.number().int(),
+  /** Members that seeded the cluster (young within 1σ); the rest joined it. */
+  youngMembers: z.number().int(),
   centre: z.tuple([z.number(), z.number(), z.number()]),
   distancePc: z.number(),
   logAge: z.number(),

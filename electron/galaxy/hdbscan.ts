@@ -6,6 +6,9 @@
 // checked against it in test/python/test_galaxy_hdbscan.py. Both the k-nearest-neighbour search and
 // Prim's MST are exact O(n²) scans over the points: no tree, but no allocation beyond O(n) either,
 // which is what the Galaxy view needs for the tens of thousands of young stars it clusters.
+// `approximatePredict` places new points in a finished clustering the way the hdbscan library's
+// `prediction.approximate_predict` does (McInnes, Healy & Astels 2017; checked against it in the same
+// test file), so that stars left out of the clustering can join the groups it found.
 
 export interface HdbscanOptions {
   /** Smallest group counted as a cluster. */
@@ -20,6 +23,31 @@ export interface HdbscanResult {
   /** Membership strength in [0, 1] (λ at which the point left its cluster over the cluster's λ_max). */
   probabilities: Float64Array;
   clusterCount: number;
+  /** What `approximatePredict` needs to place new points in this clustering. */
+  prediction: PredictionData;
+}
+
+/** The fitted points, their core distances and the condensed tree (hdbscan's `PredictionData`). */
+export interface PredictionData {
+  points: Float64Array;
+  dim: number;
+  minSamples: number;
+  core: Float64Array;
+  /** Per fitted point: the condensed-tree cluster it left, and the λ at which it left. */
+  pointParent: Int32Array;
+  pointLambda: Float64Array;
+  /** Per condensed-tree cluster node (child of a size > 1 edge): its parent node and birth λ. */
+  clusterParent: Map<number, number>;
+  clusterBirth: Map<number, number>;
+  root: number;
+  /** Selected clusters and every node below them → label, and the λ_max that scales a label's strength. */
+  labelOfNode: Map<number, number>;
+  maxLambdaOfNode: Map<number, number>;
+}
+
+export interface Prediction {
+  labels: Int32Array;
+  probabilities: Float64Array;
 }
 
 /** Squared Euclidean distance between rows i and j of a row-major n×dim array. */
@@ -280,8 +308,9 @@ export function hdbscan(points: Float64Array, dim: number, options: HdbscanOptio
       throw new Error(`hdbscan: point ${Math.floor(i / dim)} has a non-finite coordinate ${i % dim}`);
   const labels = new Int32Array(n).fill(-1);
   const probabilities = new Float64Array(n);
-  if (n < 2) return { labels, probabilities, clusterCount: 0 };
   const core = coreDistances(points, dim, minSamples);
+  if (n < 2)
+    return { labels, probabilities, clusterCount: 0, prediction: emptyPrediction(points, dim, core) };
   const linkage = singleLinkage(mutualReachabilityMst(points, dim, core), n);
   const tree = condense(linkage, n, minClusterSize);
   const clusters = selectClusters(tree, n);
@@ -317,5 +346,130 @@ export function hdbscan(points: Float64Array, dim: number, options: HdbscanOptio
     const most = maxLambda.get(find(i))!;
     probabilities[i] = !Number.isFinite(most) || most === 0 ? 1 : Math.min(deathLambda[i]!, most) / most;
   }
-  return { labels, probabilities, clusterCount: sorted.length };
+  return {
+    labels,
+    probabilities,
+    clusterCount: sorted.length,
+    prediction: predictionData(points, dim, minSamples, core, tree, n, labelOf),
+  };
+}
+
+function emptyPrediction(points: Float64Array, dim: number, core: Float64Array): PredictionData {
+  const n = core.length;
+  return {
+    points,
+    dim,
+    minSamples: 1,
+    core,
+    pointParent: new Int32Array(n).fill(n),
+    pointLambda: new Float64Array(n),
+    clusterParent: new Map(),
+    clusterBirth: new Map(),
+    root: n,
+    labelOfNode: new Map(),
+    maxLambdaOfNode: new Map(),
+  };
+}
+
+/** hdbscan's `PredictionData.__init__`: each selected cluster's λ_max is over its own rows of the tree. */
+function predictionData(
+  points: Float64Array,
+  dim: number,
+  minSamples: number,
+  core: Float64Array,
+  tree: Condensed,
+  n: number,
+  labelOf: Map<number, number>,
+): PredictionData {
+  const data = emptyPrediction(points, dim, core);
+  data.minSamples = minSamples;
+  const children = new Map<number, number[]>();
+  const ownMaxLambda = new Map<number, number>();
+  for (let e = 0; e < tree.child.length; e++) {
+    const parent = tree.parent[e]!;
+    const child = tree.child[e]!;
+    ownMaxLambda.set(parent, Math.max(ownMaxLambda.get(parent) ?? 0, tree.lambda[e]!));
+    if (child < n) {
+      data.pointParent[child] = parent;
+      data.pointLambda[child] = tree.lambda[e]!;
+    } else {
+      data.clusterParent.set(child, parent);
+      data.clusterBirth.set(child, tree.lambda[e]!);
+      children.set(parent, [...(children.get(parent) ?? []), child]);
+    }
+  }
+  for (const [cluster, label] of labelOf) {
+    const maxLambda = ownMaxLambda.get(cluster) ?? 0;
+    const stack = [cluster];
+    while (stack.length > 0) {
+      const node = stack.pop()!;
+      data.labelOfNode.set(node, label);
+      data.maxLambdaOfNode.set(node, maxLambda);
+      stack.push(...(children.get(node) ?? []));
+    }
+  }
+  return data;
+}
+
+/**
+ * Labels and membership strengths of new points in a finished clustering, by the placement rule of the
+ * hdbscan library's `approximate_predict`: the new point joins the tree beside its nearest fitted point
+ * in mutual reachability, at λ = 1/that distance, and takes the label of the tree node it lands in —
+ * the neighbour's cluster, or the ancestor still alive at that λ; its strength is λ over the cluster's
+ * λ_max, capped at 1. The new point's core distance counts the point itself, as the fit's do (its
+ * (minSamples − 1)-th nearest fitted point); the library instead takes its (minSamples + 1)-th, one
+ * step off its own fit's convention, so the reference test passes it the consistent core distances.
+ */
+export function approximatePredict(data: PredictionData, points: Float64Array): Prediction {
+  const { dim, core } = data;
+  const fitted = core.length;
+  const m = points.length / dim;
+  if (!Number.isInteger(m))
+    throw new Error(`approximatePredict: ${points.length} values are not rows of ${dim}`);
+  const labels = new Int32Array(m).fill(-1);
+  const probabilities = new Float64Array(m);
+  const k = Math.min(2 * data.minSamples, fitted);
+  if (data.labelOfNode.size === 0 || k === 0) return { labels, probabilities };
+  const nearDistance = new Float64Array(k);
+  const nearIndex = new Int32Array(k);
+  for (let i = 0; i < m; i++) {
+    nearDistance.fill(Number.POSITIVE_INFINITY);
+    for (let j = 0; j < fitted; j++) {
+      let s = 0;
+      for (let c = 0; c < dim; c++) {
+        const d = points[i * dim + c]! - data.points[j * dim + c]!;
+        s += d * d;
+      }
+      const d = Math.sqrt(s);
+      if (d >= nearDistance[k - 1]!) continue;
+      let p = k - 1;
+      while (p > 0 && nearDistance[p - 1]! > d) {
+        nearDistance[p] = nearDistance[p - 1]!;
+        nearIndex[p] = nearIndex[p - 1]!;
+        p--;
+      }
+      nearDistance[p] = d;
+      nearIndex[p] = j;
+    }
+    const ownCore = data.minSamples < 2 ? 0 : nearDistance[Math.min(data.minSamples - 2, k - 1)]!;
+    let neighbour = nearIndex[0]!;
+    let reach = Number.POSITIVE_INFINITY;
+    for (let q = 0; q < k; q++) {
+      const r = Math.max(core[nearIndex[q]!]!, ownCore, nearDistance[q]!);
+      if (r < reach) {
+        reach = r;
+        neighbour = nearIndex[q]!;
+      }
+    }
+    const lambda = reach > 0 ? 1 / reach : Number.MAX_VALUE;
+    let node = data.pointParent[neighbour]!;
+    if (data.pointLambda[neighbour]! > lambda)
+      while (node > data.root && data.clusterBirth.get(node)! >= lambda) node = data.clusterParent.get(node)!;
+    const label = data.labelOfNode.get(node);
+    if (label === undefined) continue;
+    labels[i] = label;
+    const maxLambda = data.maxLambdaOfNode.get(node)!;
+    probabilities[i] = maxLambda > 0 ? Math.min(maxLambda, lambda) / maxLambda : 1;
+  }
+  return { labels, probabilities };
 }

@@ -40,6 +40,7 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
     inputRow:
       source.inputRow === null ? null : reorderAny(source.inputRow, order, new Uint32Array(order.length)),
     pYoung: reorder(source.pYoung, order),
+    outsideTraining: reorder(source.outsideTraining, order),
     colour: reorder(source.colour, order),
     absMag: reorder(source.absMag, order),
     truthCluster: source.truthCluster === null ? null : reorder(source.truthCluster, order),
@@ -105,6 +106,7 @@ async function runTask(
     value.distanceErrorPc,
     value.sourceId,
     value.pYoung,
+    value.outsideTraining,
     value.colour,
     value.absMag,
     ...(value.inputRow === null ? [] : [value.inputRow]),

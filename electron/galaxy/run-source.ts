@@ -12,6 +12,7 @@ import { loadMapping } from '../catalog/mapping-store.ts';
 import { readParquet } from '../catalog/parquet.ts';
 import { assessQuantity, resolveQuantity } from '../catalog/quality.ts';
 import { recognise, type Recognition } from '../catalog/recognise.ts';
+import { OUTSIDE_TRAINING_COLUMN } from '../inference/flags.ts';
 import { readInputTable } from '../inference/run.ts';
 import { readRunRecord, SUMMARY_FILE, type RunRecord } from '../inference/run-folder.ts';
 import { summaryColumnName, YOUNG_COLUMN, YOUNG_LOG_AGE } from '../inference/summary.ts';
@@ -190,6 +191,7 @@ export async function loadRunSource(runDir: string): Promise<GalaxySource> {
   if (pmDec !== undefined) columns.pmDecMasYr = pmDec;
   const sourceIds = ids(summary, 'source_id');
   const pYoung = youngProbability(summary);
+  const outsideTraining = column(summary, OUTSIDE_TRAINING_COLUMN);
   return buildSource({
     path: runDir,
     source: 'posterior',
@@ -198,6 +200,7 @@ export async function loadRunSource(runDir: string): Promise<GalaxySource> {
     logAge,
     ...(logAgeError === undefined ? {} : { logAgeError }),
     ...(pYoung === undefined ? {} : { pYoung }),
+    ...(outsideTraining === undefined ? {} : { outsideTraining }),
     sourceId: sourceIds ?? BigInt64Array.from(run.inputRow, (r) => BigInt(r)),
     inputRow: run.inputRow,
     magnitudes: runMagnitudes(run),

@@ -23,6 +23,8 @@ export interface GalaxySource {
   inputRow: Uint32Array | null;
   /** P(age < 50 Myr) (inference/summary.ts YOUNG_COLUMN); −1 where unknown. */
   pYoung: Float32Array;
+  /** 1 where the run flagged an observed input outside the model's training range, else 0. */
+  outsideTraining: Float32Array;
   /** Gaia BP − RP and M_G = G − 5 log10(d / 10 pc) at the distance used for the position; NaN if absent. */
   colour: Float32Array;
   absMag: Float32Array;
@@ -100,6 +102,7 @@ export interface SourceParts {
   sourceId: BigInt64Array;
   inputRow?: Uint32Array;
   pYoung?: Float64Array;
+  outsideTraining?: Float64Array;
   magnitudes?: GaiaMagnitudes;
   truthCluster?: Float64Array;
 }
@@ -137,6 +140,10 @@ export function buildSource(parts: SourceParts): GalaxySource {
       parts.pYoung === undefined
         ? new Float32Array(n).fill(-1)
         : Float32Array.from(parts.pYoung, (p) => (Number.isFinite(p) ? p : -1)),
+    outsideTraining:
+      parts.outsideTraining === undefined
+        ? new Float32Array(n)
+        : Float32Array.from(parts.outsideTraining, (f) => (f === 1 ? 1 : 0)),
     colour,
     absMag,
     truthCluster: parts.truthCluster === undefined ? null : Float32Array.from(parts.truthCluster),

@@ -24,6 +24,8 @@ import type { StarBlock } from './tokens.ts';
 import { toPhysical } from './transforms.ts';
 
 export const RANGE_SIGMA = 5;
+/** The summary column of the first flag. */
+export const OUTSIDE_TRAINING_COLUMN = 'outside_training';
 export const MISSPEC_LIMIT = 5;
 
 export interface StarFlags {

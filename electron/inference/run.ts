@@ -22,7 +22,7 @@ import type { LoadedModel, Solver } from './card.ts';
 import type { ChunkResult } from './chunk.ts';
 import { inProcessExecutor, workerExecutor } from './executor.ts';
 import type { Executor, ExecutorSetup } from './executor.ts';
-import { misspecLimit, RANGE_SIGMA } from './flags.ts';
+import { misspecLimit, OUTSIDE_TRAINING_COLUMN, RANGE_SIGMA } from './flags.ts';
 import { blockOf, prepareInputs, sliceColumn } from './inputs.ts';
 import type { PreparedInputs } from './inputs.ts';
 import {
@@ -165,7 +165,7 @@ function summaryTable(
     info: { description: 'observed model inputs' },
   });
   columns.push({
-    name: 'outside_training',
+    name: OUTSIDE_TRAINING_COLUMN,
     vector: makeVector(f.outsideTraining),
     info: { description: 'an observed input outside the training range' },
   });

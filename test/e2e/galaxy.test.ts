@@ -261,7 +261,12 @@ describe('Galaxy view', () => {
     const rows = page.locator('[data-testid="cluster-list"] li');
     await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(4);
     // The same clustering in this process (the worker runs this code on the same ordered stars).
-    const { labels } = findClusters(demo, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
+    const { labels } = findClusters(demo, {
+      minClusterSize: 20,
+      velocityScale: 6,
+      maxLogAge: 8,
+      joinStrength: 0.5,
+    });
     for (let truth = 1; truth <= 4; truth++) {
       const members = [...demo.truthCluster!.keys()].filter((i) => demo.truthCluster![i] === truth);
       const counts = new Map<number, number>();
@@ -469,11 +474,16 @@ describe.skipIf(!stellarDefault)(
     /** Fraction of each simulated cluster (1–4: 1, 5, 20, 60 Myr) matched by one found cluster. */
     const fractions: number[] = [];
 
-    it('lists the clusters it finds, and recovers the two youngest demo clusters by ≥ 80%', async () => {
+    it('lists the clusters it finds, and recovers every demo cluster by ≥ 80% of its members', async () => {
       await page.getByRole('button', { name: 'Find clusters' }).click();
       const rows = page.locator('[data-testid="cluster-list"] li');
       await expect.poll(() => rows.count(), { timeout: 60_000 }).toBeGreaterThanOrEqual(4);
-      const { labels } = findClusters(run, { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 });
+      const { labels } = findClusters(run, {
+        minClusterSize: 20,
+        velocityScale: 6,
+        maxLogAge: 8,
+        joinStrength: 0.5,
+      });
       for (let c = 1; c <= 4; c++) {
         const members = [...run.sourceId.keys()].filter((i) => clusterOf(i) === c);
         const counts = new Map<number, number>();
@@ -484,17 +494,11 @@ describe.skipIf(!stellarDefault)(
       console.log(
         `Infer → Galaxy: demo clusters 1–4 matched by ${fractions.map((f) => f.toFixed(2)).join(', ')}`,
       );
-      expect(fractions[0]).toBeGreaterThanOrEqual(0.8);
-      expect(fractions[1]).toBeGreaterThanOrEqual(0.8);
-    }, 120_000);
-
-    // A known gap, kept visible rather than loosened: cradle-small puts most 20 Myr stars on the old main
-    // sequence, so the older demo clusters lose members to the age cut (measured 0.94, 0.93, 0.52, 0.75).
-    // `it.fails` turns red as soon as a shipped model recovers all four: then make it `it` again.
-    it.fails('recovers every demo cluster by ≥ 80% of its members', () => {
-      expect(fractions).toHaveLength(4);
+      // cradle-small puts most 20 Myr stars on the old main sequence: they do not seed the clusters
+      // (young within 1σ) but join the group the young members form (0.52 and 0.75 of the 20 and 60 Myr
+      // clusters by seeds alone).
       fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
-    });
+    }, 120_000);
 
     it("opens a clicked cluster member in the Star view with the run's 95% age interval for that star", async () => {
       // The shown cluster member farthest on screen from any star of another group is clicked.

@@ -5,14 +5,21 @@ neighbour inside a point's core distance is at that distance) a point can join e
 merging at the same level; the exact check therefore runs scikit-learn's own steps with a stable edge
 order (as ours), and the public estimator must agree on all but such tie points. Test sets: Gaussian blobs of
 different densities in 3D, blobs in 5D positions + scaled velocities with a uniform background, and
-anisotropic groups; the TypeScript side runs through `cradle galaxy hdbscan`."""
+anisotropic groups; the TypeScript side runs through `cradle galaxy hdbscan`.
+
+New points placed in a finished clustering (`approximatePredict`, how the Galaxy view lets stars that
+were not clustered join the groups found) are checked against the hdbscan library's
+`prediction.approximate_predict` on the same fitted points."""
 
 import json
 import subprocess
 from pathlib import Path
+from typing import Any
 
+import hdbscan
 import numpy as np
 import pytest
+from hdbscan.prediction import _find_cluster_and_probability
 from sklearn.cluster import HDBSCAN
 from sklearn.cluster._hdbscan._linkage import make_single_linkage, mst_from_data_matrix
 from sklearn.cluster._hdbscan._tree import tree_to_labels
@@ -22,11 +29,18 @@ from sklearn.neighbors import NearestNeighbors
 REPO = Path(__file__).resolve().parents[2]
 
 
-def ts_labels(
-    tmp_path: Path, points: np.ndarray, min_cluster_size: int, min_samples: int | None
-) -> np.ndarray:
+def ts_run(
+    tmp_path: Path,
+    points: np.ndarray,
+    min_cluster_size: int,
+    min_samples: int | None,
+    predict: np.ndarray | None = None,
+) -> dict[str, Any]:
     source = tmp_path / "points.json"
-    source.write_text(json.dumps({"points": points.tolist()}))
+    request: dict[str, Any] = {"points": points.tolist()}
+    if predict is not None:
+        request["predict"] = predict.tolist()
+    source.write_text(json.dumps(request))
     args = [
         "node",
         str(REPO / "bin" / "cradle.mjs"),
@@ -39,7 +53,14 @@ def ts_labels(
     if min_samples is not None:
         args += ["--min-samples", str(min_samples)]
     out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=REPO)
-    return np.asarray(json.loads(out.stdout)["labels"])
+    result: dict[str, Any] = json.loads(out.stdout)
+    return result
+
+
+def ts_labels(
+    tmp_path: Path, points: np.ndarray, min_cluster_size: int, min_samples: int | None
+) -> np.ndarray:
+    return np.asarray(ts_run(tmp_path, points, min_cluster_size, min_samples)["labels"])
 
 
 def sklearn_stable_labels(points: np.ndarray, min_cluster_size: int, min_samples: int) -> np.ndarray:
@@ -113,3 +134,53 @@ def test_labels_match_sklearn(
         for c in range(expected.max() + 1)
     ) + np.sum((expected < 0) & (public < 0))
     assert matched >= 0.99 * len(points)
+
+
+@pytest.mark.parametrize(("min_cluster_size", "min_samples"), [(12, 8), (15, 15)])
+def test_approximate_predict_matches_hdbscan_library(
+    tmp_path: Path, min_cluster_size: int, min_samples: int
+) -> None:
+    # Young groups in a field (5D positions + scaled velocities): the fitted set is half of each group
+    # and of the field; the new points are the other halves.
+    rng = np.random.default_rng(20261127)
+    groups = [rng.normal(rng.uniform(-40, 40, 5), s, (n, 5)) for n, s in [(90, 1.5), (70, 1.0), (110, 2.5)]]
+    field = rng.uniform(-60, 60, (500, 5))
+    fit = np.vstack([g[: len(g) // 2] for g in groups] + [field[:250]])
+    new = np.vstack([g[len(g) // 2 :] for g in groups] + [field[250:]])
+    # The library's fit counts min_samples + 1 neighbours with the point itself, scikit-learn's (and
+    # ours) min_samples: min_samples - 1 gives it our tree.
+    reference = hdbscan.HDBSCAN(
+        min_cluster_size=min_cluster_size, min_samples=min_samples - 1, prediction_data=True
+    ).fit(fit)
+    data = reference.prediction_data_
+    # The library's placement step on the fit's own core distances; a new point's core distance is its
+    # (min_samples - 1)-th nearest fitted point (itself counted first), which the library reads at
+    # index `min_samples` of its neighbour list: pass min_samples - 2.
+    core = NearestNeighbors(n_neighbors=min_samples).fit(fit).kneighbors(fit)[0][:, -1]
+    distances, indices = NearestNeighbors(n_neighbors=2 * min_samples).fit(fit).kneighbors(new)
+    expected = [
+        _find_cluster_and_probability(
+            reference.condensed_tree_,
+            data.cluster_tree,
+            indices[i],
+            distances[i],
+            core,
+            data.cluster_map,
+            data.max_lambdas,
+            min_samples - 2,
+        )
+        for i in range(len(new))
+    ]
+    expected_labels = np.array([row[0] for row in expected])
+    expected_strength = np.array([row[1] for row in expected])
+    result = ts_run(tmp_path, fit, min_cluster_size, min_samples, predict=new)
+    fitted = np.asarray(result["labels"])
+    labels = np.asarray(result["predicted"]["labels"])
+    strength = np.asarray(result["predicted"]["probabilities"])
+    assert same_up_to_permutation(fitted, reference.labels_)
+    assert reference.labels_.max() >= 2 and (expected_labels >= 0).sum() > 100
+    assert (expected_labels < 0).sum() > 50, "some field points should stay noise"
+    rename = {int(a): int(b) for a, b in zip(fitted, reference.labels_, strict=True) if a >= 0}
+    renamed = np.array([rename[int(x)] if x >= 0 else -1 for x in labels])
+    np.testing.assert_array_equal(renamed, expected_labels)
+    np.testing.assert_allclose(strength, expected_strength, rtol=1e-9, atol=1e-12)

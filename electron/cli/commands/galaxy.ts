@@ -11,7 +11,7 @@ import {
   properMotionToGalactic,
   tangentialVelocityKms,
 } from '../../galaxy/frames.ts';
-import { hdbscan } from '../../galaxy/hdbscan.ts';
+import { approximatePredict, hdbscan } from '../../galaxy/hdbscan.ts';
 
 const FramesInput = z.object({
   ra: z.array(z.number()),
@@ -21,7 +21,11 @@ const FramesInput = z.object({
   pmdec: z.array(z.number()),
 });
 
-const PointsInput = z.object({ points: z.array(z.array(z.number()).min(1)).min(1) });
+const PointsInput = z.object({
+  points: z.array(z.array(z.number()).min(1)).min(1),
+  /** Further points to place in the finished clustering (approximatePredict). */
+  predict: z.array(z.array(z.number()).min(1)).optional(),
+});
 
 async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
   let value: unknown;
@@ -99,23 +103,38 @@ export function registerGalaxyCommand(program: Command): void {
     });
   galaxy
     .command('hdbscan')
-    .description('HDBSCAN labels (−1: noise) for rows of points')
-    .requiredOption('--in <file>', 'JSON {"points": [[x, y, ...], ...]}')
+    .description('HDBSCAN labels (−1: noise) for rows of points, and for further points placed in the result')
+    .requiredOption('--in <file>', 'JSON {"points": [[x, y, ...], ...], "predict"?: [[x, y, ...], ...]}')
     .requiredOption('--min-cluster-size <n>', 'smallest cluster')
     .option('--min-samples <n>', 'neighbours in the core distance (default: min cluster size)')
     .action(async (flags: { in: string; minClusterSize: string; minSamples?: string }) => {
-      const { points } = await readJson(flags.in, PointsInput);
+      const { points, predict } = await readJson(flags.in, PointsInput);
       const dim = points[0]!.length;
-      if (points.some((row) => row.length !== dim))
-        throw new Error(`${flags.in}: points: every row must have ${dim} coordinates`);
+      for (const [name, rows] of [
+        ['points', points],
+        ['predict', predict ?? []],
+      ] as const)
+        if (rows.some((row) => row.length !== dim))
+          throw new Error(`${flags.in}: ${name}: every row must have ${dim} coordinates`);
       const started = performance.now();
       const result = hdbscan(Float64Array.from(points.flat()), dim, {
         minClusterSize: Number(flags.minClusterSize),
         ...(flags.minSamples === undefined ? {} : { minSamples: Number(flags.minSamples) }),
       });
       const seconds = (performance.now() - started) / 1000;
+      const placed =
+        predict === undefined
+          ? undefined
+          : approximatePredict(result.prediction, Float64Array.from(predict.flat()));
       process.stdout.write(
-        `${JSON.stringify({ labels: [...result.labels], clusters: result.clusterCount, seconds })}\n`,
+        `${JSON.stringify({
+          labels: [...result.labels],
+          clusters: result.clusterCount,
+          seconds,
+          ...(placed === undefined
+            ? {}
+            : { predicted: { labels: [...placed.labels], probabilities: [...placed.probabilities] } }),
+        })}\n`,
       );
     });
 }

@@ -52,6 +52,7 @@ async function timeGalaxy(count: number, frames: number): Promise<number> {
     sourceId: new BigInt64Array(tree.order.length),
     inputRow: null,
     pYoung: zeros,
+    outsideTraining: zeros,
     colour: zeros,
     absMag: zeros,
     truthCluster: null,

@@ -1,6 +1,8 @@
 // Cluster summaries: the combined age of coeval members (weighted mean, widened to their scatter;
-// the median for members without widths), and findClusters on two moving groups in a field — only
-// young stars are clustered, and each group comes out whole with its centre and distance.
+// the median for members without widths), and findClusters on moving groups in a field — young stars
+// form the groups, each comes out whole with its centre and distance, older-looking stars that share a
+// group's place and motion join it while the field does not, and stars outside the training range are
+// left out.
 import { describe, expect, it } from 'vitest';
 import { combineAges, findClusters } from '../../../electron/galaxy/clusters.ts';
 
@@ -38,7 +40,7 @@ describe('findClusters', () => {
     }
     const result = findClusters(
       { positions, vLKms: vL, vBKms: vB, logAge, logAgeError: new Float32Array(n) },
-      { minClusterSize: 20, velocityScale: 6, maxLogAge: 8 },
+      { minClusterSize: 20, velocityScale: 6, maxLogAge: 8, joinStrength: 0.5 },
     );
     expect(result.clusters).toHaveLength(2);
     const byAge = [...result.clusters].sort((a, b) => a.logAge - b.logAge);
@@ -47,6 +49,47 @@ describe('findClusters', () => {
     expect(byAge[0]!.centre[0]).toBeCloseTo(100, -1);
     expect(byAge[1]!.distancePc).toBeCloseTo(Math.hypot(300, 80, 10), -1);
     expect(result.labels[300]).toBe(-1);
+    expect(byAge.map((c) => c.youngMembers)).toEqual([60, 80]);
+  });
+
+  it('lets main-sequence-looking members join the group their young members form, not the field', () => {
+    // Group 1: 120 stars (3 pc, 0.5 km/s), 50 look young (posterior median 7.0), 70 old (9.3, as a
+    // 20 Myr solar-type star does to a single-star model). Group 2: 40 young stars elsewhere (HDBSCAN
+    // never calls the whole set one cluster, so a lone group would not be found). Field: 600 old stars
+    // (400 pc, 40 km/s).
+    let state = 7;
+    const random = (): number => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const n = 760;
+    const positions = new Float32Array(3 * n);
+    const vL = new Float32Array(n);
+    const vB = new Float32Array(n);
+    const logAge = new Float32Array(n);
+    const outsideTraining = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const group = i < 120 ? 1 : i < 160 ? 2 : 0;
+      const spread = group > 0 ? 3 : 400;
+      const centre = group === 1 ? 200 : group === 2 ? -150 : 0;
+      for (let c = 0; c < 3; c++) positions[3 * i + c] = centre + spread * (random() - 0.5);
+      vL[i] = (group === 1 ? 4 : group === 2 ? -6 : 0) + (group > 0 ? 0.5 : 40) * (random() - 0.5);
+      vB[i] = (group > 0 ? 0.5 : 40) * (random() - 0.5);
+      logAge[i] = i < 50 || group === 2 ? 7 : 9.3;
+    }
+    // Two old-looking members flagged outside the training range stay out.
+    outsideTraining[118] = 1;
+    outsideTraining[119] = 1;
+    const input = { positions, vLKms: vL, vBKms: vB, logAge, logAgeError: new Float32Array(n).fill(0.2) };
+    const options = { minClusterSize: 20, velocityScale: 6, maxLogAge: 8, joinStrength: 0.5 };
+    const joined = findClusters({ ...input, outsideTraining }, options);
+    expect(joined.clusters).toHaveLength(2);
+    const first = joined.clusters[joined.labels[0]!]!;
+    expect(first.youngMembers).toBe(50);
+    expect(first.members).toBe(118);
+    expect([...joined.labels.slice(0, 118)].every((l) => l === first.id)).toBe(true);
+    expect([...joined.labels.slice(118, 120)]).toEqual([-1, -1]);
+    expect([...joined.labels.slice(160)].every((l) => l === -1)).toBe(true);
+    // Without joining (a strength above 1) only the young members are in it.
+    const seedsOnly = findClusters({ ...input, outsideTraining }, { ...options, joinStrength: 1.01 });
+    expect(seedsOnly.clusters.map((c) => c.members).sort((x, y) => x - y)).toEqual([40, 50]);
   });
 });
 
@@ -68,7 +111,7 @@ describe('which stars are clustered', () => {
         logAge,
         logAgeError: new Float32Array(n).fill(0.3),
       },
-      { minClusterSize: 10, velocityScale: 6, maxLogAge: 8 },
+      { minClusterSize: 10, velocityScale: 6, maxLogAge: 8, joinStrength: 0.5 },
     );
     expect(labels.slice(0, 60).every((l) => l >= 0)).toBe(true);
     expect(new Set(labels.slice(0, 60)).size).toBe(2);

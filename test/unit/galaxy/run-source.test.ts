@@ -68,7 +68,10 @@ describe('a run in the Galaxy view', () => {
       star(1, { distancePc: [Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN] }),
       star(2, { logAge: [8, 8.5, 9, 9.5, 9.9], distancePc: [900, 950, 1000, 1050, 1100] }),
     ];
-    const runDir = await writeSyntheticRun(join(dir, 'a'), stars, { youngColumn: [0.9, 0.8, 0] });
+    const runDir = await writeSyntheticRun(join(dir, 'a'), stars, {
+      youngColumn: [0.9, 0.8, 0],
+      outsideColumn: [0, 1, 0],
+    });
     const source = await loadGalaxySource(runDir);
     expect(source.source).toBe('posterior');
     expect(source.runDir).toBe(runDir);
@@ -84,6 +87,7 @@ describe('a run in the Galaxy view', () => {
     expect(source.logAge[2]).toBeCloseTo(9, 6);
     expect(source.logAgeError[0]).toBeCloseTo(0.2, 6);
     expect([...source.pYoung].map((p) => Math.round(p * 10) / 10)).toEqual([0.9, 0.8, 0]);
+    expect([...source.outsideTraining]).toEqual([0, 1, 0]);
     expect(source.colour[0]).toBeCloseTo(0.9, 5);
     expect(source.absMag[2]).toBeCloseTo(14 - 5 * Math.log10(100), 5);
     expect(source.sourceId[1]).toBe(stars[1]!.sourceId);

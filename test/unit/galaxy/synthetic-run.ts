@@ -36,7 +36,7 @@ function table(columns: Record<string, Vector>) {
 export async function writeSyntheticRun(
   dir: string,
   stars: SyntheticStar[],
-  options: { youngColumn?: number[]; modelDir?: string } = {},
+  options: { youngColumn?: number[]; outsideColumn?: number[]; modelDir?: string } = {},
 ): Promise<string> {
   const input = join(dir, 'input.parquet');
   const runDir = join(dir, 'run');
@@ -69,6 +69,8 @@ export async function writeSyntheticRun(
     });
   if (options.youngColumn !== undefined)
     summary['p_age_lt_50myr'] = makeVector(Float64Array.from(options.youngColumn));
+  if (options.outsideColumn !== undefined)
+    summary['outside_training'] = makeVector(Uint8Array.from(options.outsideColumn));
   await writeParquet(table(summary), join(runDir, SUMMARY_FILE));
   const stat = statSync(input);
   const record: RunRecord = {
