@@ -99,6 +99,8 @@ export const GalaxyCluster = z.object({
   distancePc: z.number(),
   logAge: z.number(),
   logAgeSigma: z.number(),
+  /** 'prior-divided': the run's posteriors with the model's prior divided out; 'gaussian': medians and widths. */
+  ageMethod: z.enum(['prior-divided', 'gaussian']),
 });
 export type GalaxyCluster = z.infer<typeof GalaxyCluster>;
 

@@ -16,11 +16,9 @@
 // Stars the run flags as outside the model's training range do not take part: their posterior
 // distances are unreliable — beyond the training volume they pile up at its edge, where they form a
 // spurious dense shell.
-// Each cluster's age combines its members' posterior summaries: treating every member's log age as
-// Gaussian (median, σ = half the 16–84% width) and the members as coeval, the combined estimate is the
-// inverse-variance weighted mean with σ = (Σ σᵢ⁻²)^−½, widened to the standard error of the members'
-// scatter (1.4826·MAD/√n) when the members disagree more than their errors allow. Members without a
-// width (simulated truth) reduce to the median ± that standard error.
+// Each cluster's age combines its members' posteriors (cluster-age.ts): with the run's quantiles and the
+// model's prior, the prior divided out; otherwise as Gaussians.
+import { combineAgePosteriors, combineAges, type PriorHistogram } from './cluster-age.ts';
 import { approximatePredict, hdbscan } from './hdbscan.ts';
 
 export interface ClusterInput {
@@ -31,6 +29,8 @@ export interface ClusterInput {
   logAgeError: Float32Array;
   /** 1 where the star's inputs lie outside the model's training range: left out. */
   outsideTraining?: Float32Array;
+  /** A run's log-age quantiles (cluster-age.ts SUMMARY_LEVELS, 5 per star) and the model's prior. */
+  ageEvidence?: { quantiles: Float64Array; prior: PriorHistogram };
 }
 
 export interface ClusterOptions {
@@ -55,6 +55,8 @@ export interface ClusterSummary {
   /** Combined log10(age/yr) and its 1σ. */
   logAge: number;
   logAgeSigma: number;
+  /** How the members' ages were combined (cluster-age.ts). */
+  ageMethod: 'prior-divided' | 'gaussian';
 }
 
 export interface ClusterResult {
@@ -78,29 +80,6 @@ function featureRows(input: ClusterInput, stars: number[], velocityScale: number
     );
   });
   return features;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : 0.5 * (sorted[mid - 1]! + sorted[mid]!);
-}
-
-/** The combined log age of coeval members (see the module header). */
-export function combineAges(logAges: number[], sigmas: number[]): { logAge: number; sigma: number } {
-  const centre = median(logAges);
-  const mad = 1.4826 * median(logAges.map((x) => Math.abs(x - centre)));
-  const scatterError = mad / Math.sqrt(logAges.length);
-  const weighted = sigmas.every((s) => s > 0);
-  if (!weighted) return { logAge: centre, sigma: scatterError };
-  let sw = 0;
-  let swx = 0;
-  logAges.forEach((x, i) => {
-    const w = 1 / sigmas[i]! ** 2;
-    sw += w;
-    swx += w * x;
-  });
-  return { logAge: swx / sw, sigma: Math.max(1 / Math.sqrt(sw), scatterError) };
 }
 
 export function findClusters(input: ClusterInput, options: ClusterOptions): ClusterResult {
@@ -142,10 +121,23 @@ export function findClusters(input: ClusterInput, options: ClusterOptions): Clus
   const clusters = members.map((list, id): ClusterSummary => {
     const centre: [number, number, number] = [0, 0, 0];
     for (const i of list) for (let c = 0; c < 3; c++) centre[c]! += input.positions[3 * i + c]! / list.length;
-    const age = combineAges(
-      list.map((i) => input.logAge[i]!),
-      list.map((i) => input.logAgeError[i]!),
-    );
+    const evidence = input.ageEvidence;
+    const divided =
+      evidence === undefined
+        ? null
+        : combineAgePosteriors(
+            Float64Array.from(
+              { length: 5 * list.length },
+              (_, k) => evidence.quantiles[5 * list[(k / 5) | 0]! + (k % 5)]!,
+            ),
+            evidence.prior,
+          );
+    const age =
+      divided ??
+      combineAges(
+        list.map((i) => input.logAge[i]!),
+        list.map((i) => input.logAgeError[i]!),
+      );
     return {
       id,
       members: list.length,
@@ -154,6 +146,7 @@ export function findClusters(input: ClusterInput, options: ClusterOptions): Clus
       distancePc: Math.hypot(...centre),
       logAge: age.logAge,
       logAgeSigma: age.sigma,
+      ageMethod: divided === null ? 'gaussian' : 'prior-divided',
     };
   });
   return { clusters, labels };

@@ -7,6 +7,7 @@ import { siblingModule, spawnJobWorker } from '../jobs/spawn-worker.ts';
 import type { WorkerBootData } from '../jobs/worker-protocol.ts';
 import { findClusters, type ClusterOptions, type ClusterResult } from './clusters.ts';
 import { buildOctree, reorder, DEFAULT_OCTREE, type Octree } from './lod.ts';
+import { runAgeEvidence } from './run-source.ts';
 import { loadGalaxySource, type GalaxySource } from './source.ts';
 
 export interface PreparedGalaxy extends GalaxySource {
@@ -95,7 +96,15 @@ async function runTask(
 ): Promise<{ value: PreparedGalaxy | ClusterResult; buffers: ArrayBuffer[] }> {
   const value = await prepareGalaxy(task.path);
   if (task.clusters !== undefined) {
-    const result = findClusters(value, task.clusters);
+    // A run's cluster ages divide the model's prior out of its members' posteriors (cluster-age.ts).
+    const evidence =
+      value.runDir === null || value.inputRow === null
+        ? undefined
+        : await runAgeEvidence(value.runDir, value.inputRow);
+    const result = findClusters(
+      evidence === undefined ? value : { ...value, ageEvidence: evidence },
+      task.clusters,
+    );
     return { value: result, buffers: [result.labels.buffer as ArrayBuffer] };
   }
   const buffers = [

@@ -12,10 +12,12 @@ import { loadMapping } from '../catalog/mapping-store.ts';
 import { readParquet } from '../catalog/parquet.ts';
 import { assessQuantity, resolveQuantity } from '../catalog/quality.ts';
 import { recognise, type Recognition } from '../catalog/recognise.ts';
+import { loadModel } from '../inference/card.ts';
 import { OUTSIDE_TRAINING_COLUMN } from '../inference/flags.ts';
 import { readInputTable } from '../inference/run.ts';
 import { readRunRecord, SUMMARY_FILE, type RunRecord } from '../inference/run-folder.ts';
 import { summaryColumnName, YOUNG_COLUMN, YOUNG_LOG_AGE } from '../inference/summary.ts';
+import { checkPrior, QUANTILE_STATS, type PriorHistogram } from './cluster-age.ts';
 import { galacticToIcrs } from './frames.ts';
 import type { StarColumns } from './positions.ts';
 import { buildSource, column, ids, type GaiaMagnitudes, type GalaxySource } from './source-build.ts';
@@ -157,6 +159,41 @@ export function runMagnitudes(run: RunTables): GaiaMagnitudes {
     bp: inputValues(run, 'gaia.bp', true),
     rp: inputValues(run, 'gaia.rp', true),
   };
+}
+
+/**
+ * What the cluster ages need from a run (cluster-age.ts): each star's five log-age quantiles, in the
+ * order of `inputRow` (the stars' input rows, as prepareGalaxy ordered them), and the model's log-age
+ * prior from its card. Undefined when the summary lacks a quantile column or the card has no prior
+ * (cards exported before 2026-11-27) or cannot be read.
+ */
+export async function runAgeEvidence(
+  runDir: string,
+  inputRow: Uint32Array,
+): Promise<{ quantiles: Float64Array; prior: PriorHistogram } | undefined> {
+  const record = readRunRecord(runDir);
+  if (record === null) return undefined;
+  let prior: PriorHistogram | undefined;
+  try {
+    prior = loadModel(record.model_dir).card.prior_marginals?.log_age;
+  } catch {
+    return undefined;
+  }
+  if (prior === undefined) return undefined;
+  checkPrior(prior, `${record.model_dir}: prior_marginals.log_age`);
+  const summaryFile = join(runDir, SUMMARY_FILE);
+  const { table: summary } = await readParquet(summaryFile);
+  const rows = column(summary, 'row');
+  const levels = QUANTILE_STATS.map((stat) => column(summary, summaryColumnName('log_age', stat)));
+  if (rows === undefined || levels.some((l) => l === undefined)) return undefined;
+  const summaryOfRow = new Map<number, number>();
+  rows.forEach((r, i) => summaryOfRow.set(r, i));
+  const quantiles = new Float64Array(5 * inputRow.length).fill(Number.NaN);
+  inputRow.forEach((r, k) => {
+    const i = summaryOfRow.get(r);
+    if (i !== undefined) levels.forEach((l, q) => (quantiles[5 * k + q] = l![i]!));
+  });
+  return { quantiles, prior };
 }
 
 /** The stars of a finished run, placed and coloured by their posteriors. */

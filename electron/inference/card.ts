@@ -105,6 +105,18 @@ const CardSchema = z.object({
       { message: 'covariance must be a square matrix with one row per listed variable' },
     )
     .optional(),
+  // Each parameter's training-split histogram (cradle_models.export.card.prior_marginals): the prior
+  // the posteriors assume, which the Galaxy view divides out when it combines a cluster's members.
+  prior_marginals: z
+    .record(
+      z.string(),
+      z
+        .object({ edges: z.array(z.number()).min(2), density: z.array(z.number().nonnegative()) })
+        .refine((h) => h.density.length === h.edges.length - 1, {
+          message: 'a histogram needs one more edge than densities',
+        }),
+    )
+    .optional(),
   calibration: z.unknown().optional(),
 });
 

@@ -4,7 +4,8 @@
 // group's place and motion join it while the field does not, and stars outside the training range are
 // left out.
 import { describe, expect, it } from 'vitest';
-import { combineAges, findClusters } from '../../../electron/galaxy/clusters.ts';
+import { combineAges } from '../../../electron/galaxy/cluster-age.ts';
+import { findClusters } from '../../../electron/galaxy/clusters.ts';
 
 describe('combined cluster age', () => {
   it('weights members by their posterior widths when they agree', () => {

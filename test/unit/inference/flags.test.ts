@@ -103,6 +103,25 @@ describe('card domain adaptation', () => {
   });
 });
 
+describe('card prior marginals', () => {
+  const raw = JSON.parse(readFileSync(join(TOY_MODEL, 'card.json'), 'utf8')) as Record<string, unknown>;
+
+  it("reads each parameter's training histogram, and loads cards written before it", () => {
+    const marginals = parseCard(raw, 'toy card.json').prior_marginals;
+    expect(marginals).toBeDefined();
+    for (const histogram of Object.values(marginals!))
+      expect(histogram.edges).toHaveLength(histogram.density.length + 1);
+    const old = { ...raw };
+    delete old['prior_marginals'];
+    expect(parseCard(old, 'old card.json').prior_marginals).toBeUndefined();
+  });
+
+  it('refuses a histogram with as many edges as densities, naming it', () => {
+    const bad = { ...raw, prior_marginals: { log_age: { edges: [6, 7], density: [1, 2] } } };
+    expect(() => parseCard(bad, 'bad card.json')).toThrow(/bad card\.json: prior_marginals\.log_age/);
+  });
+});
+
 describe('misspecification score', () => {
   /** Stars of three observed inputs a, b, c (network values), optionally with c missing. */
   function stars(rows: [number, number, number, boolean][]): StarBlock {
