@@ -278,6 +278,17 @@ describe('Galaxy view', () => {
       expect(best, `simulated cluster ${truth}`).toBeGreaterThanOrEqual(0);
       expect(matched / members.length, `simulated cluster ${truth}`).toBeGreaterThanOrEqual(0.8);
     }
+    // Each row gives the centre's Galactic coordinates: the demo clusters lie at ℓ 198.8–201.2°,
+    // b −10.9 to −13.8°.
+    const texts = await rows.allTextContents();
+    const centres = texts.map((t) => /ℓ (\d+\.\d)° b ([+−])(\d+\.\d)°/.exec(t));
+    expect(centres.every((m) => m !== null)).toBe(true);
+    const nearDemo = centres.filter((m) => {
+      const l = Number(m![1]);
+      const b = (m![2] === '−' ? -1 : 1) * Number(m![3]);
+      return l > 197 && l < 203 && b > -15 && b < -9.5;
+    });
+    expect(nearDemo.length).toBeGreaterThanOrEqual(4);
     await rows.first().getByRole('button').click();
     await expect.poll(() => rows.first().getByRole('button').getAttribute('class')).toContain('chosen');
   }, 60_000);
