@@ -19,6 +19,7 @@
 // σ = (Σ σᵢ⁻²)^−½, widened to the standard error of the members' scatter (1.4826·MAD/√n) when the
 // members disagree more than their errors allow; members without a width reduce to the median ± that
 // standard error.
+import { philox4x32 } from '../inference/random.ts';
 
 /** A parameter's training-split histogram as the card gives it (density per unit of the parameter). */
 export interface PriorHistogram {
@@ -38,6 +39,7 @@ export const SUMMARY_LEVELS = [0.025, 0.16, 0.5, 0.84, 0.975] as const;
 const OUTLIER_FRACTION = 0.05;
 const GRID_STEP = 0.01;
 const BOOTSTRAP = 64;
+const BOOTSTRAP_KEY = 0xc1a5;
 /** Where the prior histogram is empty, its density is floored at this fraction of its peak. */
 const PRIOR_FLOOR = 1e-3;
 
@@ -73,18 +75,6 @@ export function checkPrior(prior: PriorHistogram, where: string): void {
     if (!(edges[i]! > edges[i - 1]!)) throw new Error(`${where}: edges must increase (at ${i})`);
   if (!density.every((d) => Number.isFinite(d) && d >= 0) || !density.some((d) => d > 0))
     throw new Error(`${where}: densities must be finite, non-negative and not all zero`);
-}
-
-/** A seeded uniform generator (mulberry32) for the bootstrap, so a cluster's σ is reproducible. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gridMedian(logPosterior: Float64Array, grid: Float64Array, level = 0.5): number {
@@ -164,24 +154,23 @@ export function combineAgePosteriors(
     members.push(logLikelihood);
   }
   if (members.length === 0) return null;
-  const sum = (picks: (m: number) => number): Float64Array => {
-    const total = new Float64Array(cells);
-    for (let r = 0; r < members.length; r++) {
-      const row = members[picks(r)]!;
-      for (let g = 0; g < cells; g++) total[g]! += row[g]!;
-    }
-    return total;
-  };
-  const all = sum((r) => r);
+  const all = new Float64Array(cells);
+  for (const row of members) for (let g = 0; g < cells; g++) all[g]! += row[g]!;
   const logAge = gridMedian(all, grid);
   const halfWidth = 0.5 * (gridMedian(all, grid, 0.84) - gridMedian(all, grid, 0.16));
-  const random = uniform(members.length);
-  const medians = Array.from({ length: BOOTSTRAP }, () =>
-    gridMedian(
-      sum(() => Math.floor(random() * members.length)),
-      grid,
-    ),
-  );
+  // Bootstrap over members (Efron 1979): draw b, position r picks member ⌊u·n⌋ with u from the
+  // counter-based Philox stream (inference/random.ts), so a cluster's σ is the same on every run.
+  const n = members.length;
+  const word = new Uint32Array(4);
+  const medians = Array.from({ length: BOOTSTRAP }, (_, b) => {
+    const total = new Float64Array(cells);
+    for (let r = 0; r < n; r++) {
+      philox4x32(b, r, 0, 0, BOOTSTRAP_KEY, 0, word);
+      const row = members[Math.floor((word[0]! / 4294967296) * n)]!;
+      for (let g = 0; g < cells; g++) total[g]! += row[g]!;
+    }
+    return gridMedian(total, grid);
+  });
   const mean = medians.reduce((s, v) => s + v, 0) / BOOTSTRAP;
   const spread = Math.sqrt(medians.reduce((s, v) => s + (v - mean) ** 2, 0) / (BOOTSTRAP - 1));
   return { logAge, sigma: Math.max(halfWidth, spread) };
