@@ -1,15 +1,17 @@
-"""Test helpers: classifier two-sample test, conditioning one star in physical units, and the parity
-check of a committed model folder."""
+"""Test helpers: classifier two-sample test, conditioning one star in physical units, the parity
+check of a committed model folder and the card sections every committed model carries."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.model_selection import cross_val_score
 from sklearn.neural_network import MLPClassifier
 
+from cradle_models.export.card import NOT_ADAPTED
 from cradle_models.export.onnx_sampler import OnnxSimformer
 from cradle_models.export.parity import PARITY_FILE
 from cradle_models.export.sampler import Schedule, integrate, sample_conditional
@@ -83,3 +85,18 @@ def assert_parity_fixture_holds(model_dir: Path) -> None:
                 case["label"],
                 solver,
             )
+
+
+def assert_card_sections_hold(card: dict[str, Any]) -> None:
+    """The sections a committed card adds beside its graphs: adaptation, observables, prior marginals."""
+    # The shipped card says whether it was adapted to real data (issue #9): it was not.
+    assert card["domain_adaptation"] == NOT_ADAPTED
+    # The observables' training covariance (the engine's misspecification score): positive definite.
+    names = [v["name"] for v in card["variables"] if v["role"] == "observable"]
+    assert card["observables"]["variables"] == names
+    assert np.all(np.linalg.eigvalsh(np.asarray(card["observables"]["covariance"])) > 0)
+    # The parameters' prior marginals (a cluster's age divides them out): one density per bin.
+    for v in card["variables"]:
+        if v["role"] == "parameter":
+            marginal = card["prior_marginals"][v["name"]]
+            assert len(marginal["edges"]) == len(marginal["density"]) + 1

@@ -9,10 +9,10 @@ import numpy as np
 import onnx
 import pytest
 import torch
-from helpers import assert_parity_fixture_holds
+from helpers import assert_card_sections_hold, assert_parity_fixture_holds
 
 from cradle_models.data.toy import LinearGaussian
-from cradle_models.export.card import NOT_ADAPTED, card_variables, read_card
+from cradle_models.export.card import card_variables, read_card
 from cradle_models.export.onnx_sampler import OnnxSimformer
 from cradle_models.nets.tokens import attention_masks, split_tokens
 from cradle_models.variables import denormalise, normalise, normalise_errors
@@ -31,17 +31,7 @@ def test_card_and_graphs_agree_and_are_small() -> None:
         assert [i.name for i in model.graph.input] == [i["name"] for i in card["graphs"][graph]["inputs"]]
         assert [o.name for o in model.graph.output] == [o["name"] for o in card["graphs"][graph]["outputs"]]
     assert card["calibration"] is not None
-    # The shipped card says whether it was adapted to real data (issue #9): it was not.
-    assert card["domain_adaptation"] == NOT_ADAPTED
-    # The observables' training covariance (the engine's misspecification score): positive definite.
-    names = [v["name"] for v in card["variables"] if v["role"] == "observable"]
-    assert card["observables"]["variables"] == names
-    assert np.all(np.linalg.eigvalsh(np.asarray(card["observables"]["covariance"])) > 0)
-    # The parameters' prior marginals (a cluster's age divides them out): one density per bin.
-    for v in card["variables"]:
-        if v["role"] == "parameter":
-            marginal = card["prior_marginals"][v["name"]]
-            assert len(marginal["edges"]) == len(marginal["density"]) + 1
+    assert_card_sections_hold(card)
 
 
 def test_parity_fixture_reproduces_on_the_committed_graphs() -> None:
