@@ -50,40 +50,60 @@ export interface Prediction {
   probabilities: Float64Array;
 }
 
-/** Squared Euclidean distance between rows i and j of a row-major n×dim array. */
-function distance(points: Float64Array, dim: number, i: number, j: number): number {
+/** Euclidean distance between row i of `a` and row j of `b` (row-major, `dim` columns each). */
+function distance(a: Float64Array, i: number, b: Float64Array, j: number, dim: number): number {
   let s = 0;
-  const a = i * dim;
-  const b = j * dim;
+  const p = i * dim;
+  const q = j * dim;
   for (let k = 0; k < dim; k++) {
-    const d = points[a + k]! - points[b + k]!;
+    const d = a[p + k]! - b[q + k]!;
     s += d * d;
   }
   return Math.sqrt(s);
+}
+
+/**
+ * The k rows of `points` nearest to row q of `query`, skipping row `skip` of `points` (−1: none), by an
+ * exact scan: their distances ascending into `nearDistance` and their rows into `nearIndex` (ties keep
+ * scan order). Rows beyond the points found stay at +∞.
+ */
+function kNearest(
+  points: Float64Array,
+  query: Float64Array,
+  q: number,
+  dim: number,
+  skip: number,
+  nearDistance: Float64Array,
+  nearIndex: Int32Array,
+): void {
+  const k = nearDistance.length;
+  const n = points.length / dim;
+  nearDistance.fill(Number.POSITIVE_INFINITY);
+  for (let j = 0; j < n; j++) {
+    if (j === skip) continue;
+    const d = distance(query, q, points, j, dim);
+    if (d >= nearDistance[k - 1]!) continue;
+    let p = k - 1;
+    while (p > 0 && nearDistance[p - 1]! > d) {
+      nearDistance[p] = nearDistance[p - 1]!;
+      nearIndex[p] = nearIndex[p - 1]!;
+      p--;
+    }
+    nearDistance[p] = d;
+    nearIndex[p] = j;
+  }
 }
 
 /** Distance from each point to its k-th nearest neighbour, the point itself being the first. */
 export function coreDistances(points: Float64Array, dim: number, k: number): Float64Array {
   const n = points.length / dim;
   const out = new Float64Array(n);
-  const nearest = new Float64Array(k); // sorted ascending, the k smallest distances seen
+  if (k === 1) return out;
+  const nearDistance = new Float64Array(k - 1);
+  const nearIndex = new Int32Array(k - 1);
   for (let i = 0; i < n; i++) {
-    nearest.fill(Number.POSITIVE_INFINITY);
-    nearest[0] = 0;
-    let worst = Number.POSITIVE_INFINITY;
-    for (let j = 0; j < n; j++) {
-      if (j === i) continue;
-      const d = distance(points, dim, i, j);
-      if (d >= worst) continue;
-      let p = k - 1;
-      while (p > 0 && nearest[p - 1]! > d) {
-        nearest[p] = nearest[p - 1]!;
-        p--;
-      }
-      nearest[p] = d;
-      worst = nearest[k - 1]!;
-    }
-    out[i] = k === 1 ? 0 : worst;
+    kNearest(points, points, i, dim, i, nearDistance, nearIndex);
+    out[i] = nearDistance[k - 2]!;
   }
   return out;
 }
@@ -109,7 +129,7 @@ function mutualReachabilityMst(points: Float64Array, dim: number, core: Float64A
     const coreCurrent = core[current]!;
     for (let j = 0; j < n; j++) {
       if (inTree[j]) continue;
-      const reach = Math.max(distance(points, dim, current, j), coreCurrent, core[j]!);
+      const reach = Math.max(distance(points, current, points, j, dim), coreCurrent, core[j]!);
       if (reach < best[j]!) {
         best[j] = reach;
         from[j] = current;
@@ -433,24 +453,7 @@ export function approximatePredict(data: PredictionData, points: Float64Array): 
   const nearDistance = new Float64Array(k);
   const nearIndex = new Int32Array(k);
   for (let i = 0; i < m; i++) {
-    nearDistance.fill(Number.POSITIVE_INFINITY);
-    for (let j = 0; j < fitted; j++) {
-      let s = 0;
-      for (let c = 0; c < dim; c++) {
-        const d = points[i * dim + c]! - data.points[j * dim + c]!;
-        s += d * d;
-      }
-      const d = Math.sqrt(s);
-      if (d >= nearDistance[k - 1]!) continue;
-      let p = k - 1;
-      while (p > 0 && nearDistance[p - 1]! > d) {
-        nearDistance[p] = nearDistance[p - 1]!;
-        nearIndex[p] = nearIndex[p - 1]!;
-        p--;
-      }
-      nearDistance[p] = d;
-      nearIndex[p] = j;
-    }
+    kNearest(data.points, points, i, dim, -1, nearDistance, nearIndex);
     const ownCore = data.minSamples < 2 ? 0 : nearDistance[Math.min(data.minSamples - 2, k - 1)]!;
     let neighbour = nearIndex[0]!;
     let reach = Number.POSITIVE_INFINITY;
