@@ -56,7 +56,13 @@ CLUSTERS = {
 BINS = np.arange(8.0, 17.01, 0.5)
 
 
-def simulate(name: str, cluster: dict[str, float], out: Path, mass: float = 1500) -> pd.DataFrame:
+def simulate(
+    name: str,
+    cluster: dict[str, float],
+    out: Path,
+    mass: float = 1500,
+    extra: list[dict[str, object]] | None = None,
+) -> pd.DataFrame:
     config = {
         "name": name,
         "seed": 3,
@@ -70,7 +76,8 @@ def simulate(name: str, cluster: dict[str, float], out: Path, mass: float = 1500
                 "velocityDispersionKms": 0.5,
                 "avSpread": 0.02,
                 **cluster,
-            }
+            },
+            *(extra or []),
         ],
     }
     config_file = out / f"{name}.json"
@@ -116,19 +123,29 @@ def ridge(g: np.ndarray, colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     spec = CLUSTERS[name]
     real = pd.read_csv(GYRO / str(spec["file"]))
-    real = real[(real["ruwe"] < 1.4) & real["phot_g_mean_mag"].between(8, 17) & np.isfinite(real["bp_rp"])]
+    real = real[
+        (real["ruwe"] < 1.4)
+        & real["phot_g_mean_mag"].between(8, 17)
+        & np.isfinite(real["bp_rp"])
+    ]
     sim = simulate(name, spec["cluster"], tmp_path)  # type: ignore[arg-type]
     g_sim = sim["phot_g_mean_mag"].to_numpy(float)
     c_sim = sim["bp_rp"].to_numpy(float)
     centres, medians = ridge(g_sim, c_sim)
-    assert len(centres) >= 12, f"{name}: the simulated sequence covers too little of 8 < G < 17"
+    assert len(centres) >= 12, (
+        f"{name}: the simulated sequence covers too little of 8 < G < 17"
+    )
     g_real = real["phot_g_mean_mag"].to_numpy(float)
     inside = (g_real > centres[0]) & (g_real < centres[-1])
-    offsets = real["bp_rp"].to_numpy(float)[inside] - np.interp(g_real[inside], centres, medians)
+    offsets = real["bp_rp"].to_numpy(float)[inside] - np.interp(
+        g_real[inside], centres, medians
+    )
     median_offset = float(np.median(offsets))
     by_bin = {
         f"{lo:.0f}-{lo + 3:.0f}": round(
-            float(np.median(offsets[(g_real[inside] >= lo) & (g_real[inside] < lo + 3)])),
+            float(
+                np.median(offsets[(g_real[inside] >= lo) & (g_real[inside] < lo + 3)])
+            ),
             3,
         )
         for lo in (8.0, 11.0, 14.0)
@@ -142,7 +159,15 @@ def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     assert abs(median_offset) < 0.05
 
 
-ESPLIN = REPO.parent / "shared" / "data" / "real-stars" / "validation" / "esplin-crA" / "esplin_cata.txt"
+ESPLIN = (
+    REPO.parent
+    / "shared"
+    / "data"
+    / "real-stars"
+    / "validation"
+    / "esplin-crA"
+    / "esplin_cata.txt"
+)
 # Extinction ratios A_band / A_V in the near/mid-IR (Wang & Chen 2019, ApJ 877, 116, Table 3):
 # J 0.243, Ks 0.078, W3 0.040, so E(J-Ks) = 2.12 A_Ks and E(Ks-W3) = 0.49 A_Ks.
 E_JK_PER_AK = (0.243 - 0.078) / 0.078
@@ -155,8 +180,16 @@ E_KW3_PER_AK = (0.078 - 0.040) / 0.078
 )
 def test_corona_australis_ir_colours(tmp_path: Path) -> None:
     """CrA (Esplin & Luhman 2022): dereddened J-Ks and Ks-W3 of class III (diskless) and disk members
-    against a simulated 2 Myr, 150 pc cluster at fixed Ks, each real group against the simulated stars
-    of the same kind (has_disk): photospheres for class III, photosphere + disc for full/flat discs."""
+    against simulated CrA at fixed Ks, each real group against the simulated stars of the same kind
+    (has_disk): photospheres for class III, photosphere + disc for full/flat discs.
+
+    Esplin & Luhman (2022, AJ 163, 64, abstract) describe CrA as two populations at ~150 pc: the Coronet
+    cluster, a few Myr old and partly embedded, and Upper CrA, ~15 Myr old, around and beyond the cloud.
+    Most class III stars belong to the older one, where a star of given Ks is hotter (bluer in Ks-W3)
+    than at 2 Myr, so a single 2 Myr cluster made the simulated photospheres 0.24 mag too red at fixed Ks.
+    The two are simulated here (2 and 15 Myr); the Coronet's share of the mass is the one that gives the
+    simulator's disc law (electron/forward/clusters/disk-fraction.ts, exp(-t / 2.5 Myr)) the real
+    catalogue's fraction of primordial discs."""
     from astropy.io import ascii as astropy_ascii
 
     table = astropy_ascii.read(ESPLIN, format="cds").to_pandas()
@@ -168,15 +201,33 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
     table["k0"] = table["Kmag"] - ak
     diskless = table[table["DiskType"] == "III"]
     disk = table[table["DiskType"].isin(["full", "flat/I"])]
-    cluster = {
-        "ageMyr": 2.0,
-        "ageSpreadMyr": 0.5,
-        "distancePc": 150.0,
-        "av": 0.0,
-        "lDeg": 359.9,
-        "bDeg": -17.8,
+    classified = table["DiskType"].notna()
+    primordial = table["DiskType"].isin(["full", "full?", "flat/I", "0/I"])
+    disc_fraction = float(primordial.sum() / classified.sum())
+    ages = {"coronet": 2.0, "upper": 15.0}
+    law = {name: float(np.exp(-age / 2.5)) for name, age in ages.items()}
+    coronet_share = (disc_fraction - law["upper"]) / (law["coronet"] - law["upper"])
+    assert 0.0 < coronet_share < 1.0
+    place = {"distancePc": 150.0, "av": 0.0, "lDeg": 359.9, "bDeg": -17.8}
+    total_mass = 1200.0
+    upper = {
+        "name": "upper-cra",
+        "massMsun": total_mass * (1 - coronet_share),
+        "radiusPc": 2.0,
+        "velocityDispersionKms": 0.5,
+        "avSpread": 0.02,
+        "ageMyr": ages["upper"],
+        "ageSpreadMyr": 3.0,
+        **place,
     }
-    sim = simulate("cra", cluster, tmp_path, mass=600)
+    coronet = {"ageMyr": ages["coronet"], "ageSpreadMyr": 0.5, **place}
+    sim = simulate(
+        "cra", coronet, tmp_path, mass=total_mass * coronet_share, extra=[upper]
+    )
+    print(
+        f"\nCrA: real primordial-disc fraction {disc_fraction:.3f} -> Coronet share {coronet_share:.2f}; "
+        f"simulated has_disk fraction {sim['has_disk'].mean():.3f}"
+    )
     sim = sim.assign(jk=sim["j_m"] - sim["ks_m"], kw3=sim["ks_m"] - sim["w3mpro"])
     report = {}
     for colour, real_col in (("jk", "jk0"), ("kw3", "kw30")):
@@ -187,12 +238,21 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
             k_sim = sim_group["ks_m"].to_numpy(float)
             c_sim = sim_group[colour].to_numpy(float)
             ok = np.isfinite(k_sim) & np.isfinite(c_sim) & (k_sim > 6) & (k_sim < 12)
-            assert ok.sum() > 30, f"the simulated CrA has too few {label} stars with J, Ks and W3"
+            assert ok.sum() > 30, (
+                f"the simulated CrA has too few {label} stars with J, Ks and W3"
+            )
             ks_grid = np.arange(7.0, 11.51, 0.5)
-            ridge_vals = [np.median(c_sim[ok][np.abs(k_sim[ok] - k) < 0.75]) for k in ks_grid]
+            ridge_vals = [
+                np.median(c_sim[ok][np.abs(k_sim[ok] - k) < 0.75]) for k in ks_grid
+            ]
             k_real = group["k0"].to_numpy(float)
             c_real = group[real_col].to_numpy(float)
-            sel = np.isfinite(k_real) & np.isfinite(c_real) & (k_real > 7) & (k_real < 11.5)
+            sel = (
+                np.isfinite(k_real)
+                & np.isfinite(c_real)
+                & (k_real > 7)
+                & (k_real < 11.5)
+            )
             offsets = c_real[sel] - np.interp(k_real[sel], ks_grid, ridge_vals)
             report[f"{label} {colour}"] = (
                 round(float(np.median(offsets)), 3),
@@ -202,9 +262,9 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
         f"\nCorona Australis median colour offsets (real - simulated) at fixed Ks, (offset, stars): {report}"
     )
     assert abs(report["diskless jk"][0]) < 0.15
-    # Measured -0.24: the simulated photospheres are redder in Ks-W3 than CrA's class III stars (the
-    # atmosphere grids are sparse beyond 10 µm); the bound catches anything worse.
-    assert abs(report["diskless kw3"][0]) < 0.3
+    # Measured -0.14 (-0.24 with a single 2 Myr cluster): the simulated photospheres are still redder in
+    # Ks-W3 than CrA's class III stars at fixed Ks; the bound catches anything worse.
+    assert abs(report["diskless kw3"][0]) < 0.25
     # The disc model's light (physics yso-disk.ts with the simulator's prior, centred on a flat
     # reprocessing disc's L_disc/L_* = 1/4: simulate/yso-disk-light.ts) against real disc hosts: measured
     # -0.36 (simulated discs redder; with the earlier prior, L_disc/L_* 0.02-0.3, +0.62).
