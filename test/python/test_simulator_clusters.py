@@ -123,29 +123,19 @@ def ridge(g: np.ndarray, colour: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     spec = CLUSTERS[name]
     real = pd.read_csv(GYRO / str(spec["file"]))
-    real = real[
-        (real["ruwe"] < 1.4)
-        & real["phot_g_mean_mag"].between(8, 17)
-        & np.isfinite(real["bp_rp"])
-    ]
+    real = real[(real["ruwe"] < 1.4) & real["phot_g_mean_mag"].between(8, 17) & np.isfinite(real["bp_rp"])]
     sim = simulate(name, spec["cluster"], tmp_path)  # type: ignore[arg-type]
     g_sim = sim["phot_g_mean_mag"].to_numpy(float)
     c_sim = sim["bp_rp"].to_numpy(float)
     centres, medians = ridge(g_sim, c_sim)
-    assert len(centres) >= 12, (
-        f"{name}: the simulated sequence covers too little of 8 < G < 17"
-    )
+    assert len(centres) >= 12, f"{name}: the simulated sequence covers too little of 8 < G < 17"
     g_real = real["phot_g_mean_mag"].to_numpy(float)
     inside = (g_real > centres[0]) & (g_real < centres[-1])
-    offsets = real["bp_rp"].to_numpy(float)[inside] - np.interp(
-        g_real[inside], centres, medians
-    )
+    offsets = real["bp_rp"].to_numpy(float)[inside] - np.interp(g_real[inside], centres, medians)
     median_offset = float(np.median(offsets))
     by_bin = {
         f"{lo:.0f}-{lo + 3:.0f}": round(
-            float(
-                np.median(offsets[(g_real[inside] >= lo) & (g_real[inside] < lo + 3)])
-            ),
+            float(np.median(offsets[(g_real[inside] >= lo) & (g_real[inside] < lo + 3)])),
             3,
         )
         for lo in (8.0, 11.0, 14.0)
@@ -159,15 +149,7 @@ def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     assert abs(median_offset) < 0.05
 
 
-ESPLIN = (
-    REPO.parent
-    / "shared"
-    / "data"
-    / "real-stars"
-    / "validation"
-    / "esplin-crA"
-    / "esplin_cata.txt"
-)
+ESPLIN = REPO.parent / "shared" / "data" / "real-stars" / "validation" / "esplin-crA" / "esplin_cata.txt"
 # Extinction ratios A_band / A_V in the near/mid-IR (Wang & Chen 2019, ApJ 877, 116, Table 3):
 # J 0.243, Ks 0.078, W3 0.040, so E(J-Ks) = 2.12 A_Ks and E(Ks-W3) = 0.49 A_Ks.
 E_JK_PER_AK = (0.243 - 0.078) / 0.078
@@ -221,9 +203,7 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
         **place,
     }
     coronet = {"ageMyr": ages["coronet"], "ageSpreadMyr": 0.5, **place}
-    sim = simulate(
-        "cra", coronet, tmp_path, mass=total_mass * coronet_share, extra=[upper]
-    )
+    sim = simulate("cra", coronet, tmp_path, mass=total_mass * coronet_share, extra=[upper])
     print(
         f"\nCrA: real primordial-disc fraction {disc_fraction:.3f} -> Coronet share {coronet_share:.2f}; "
         f"simulated has_disk fraction {sim['has_disk'].mean():.3f}"
@@ -238,21 +218,12 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
             k_sim = sim_group["ks_m"].to_numpy(float)
             c_sim = sim_group[colour].to_numpy(float)
             ok = np.isfinite(k_sim) & np.isfinite(c_sim) & (k_sim > 6) & (k_sim < 12)
-            assert ok.sum() > 30, (
-                f"the simulated CrA has too few {label} stars with J, Ks and W3"
-            )
+            assert ok.sum() > 30, f"the simulated CrA has too few {label} stars with J, Ks and W3"
             ks_grid = np.arange(7.0, 11.51, 0.5)
-            ridge_vals = [
-                np.median(c_sim[ok][np.abs(k_sim[ok] - k) < 0.75]) for k in ks_grid
-            ]
+            ridge_vals = [np.median(c_sim[ok][np.abs(k_sim[ok] - k) < 0.75]) for k in ks_grid]
             k_real = group["k0"].to_numpy(float)
             c_real = group[real_col].to_numpy(float)
-            sel = (
-                np.isfinite(k_real)
-                & np.isfinite(c_real)
-                & (k_real > 7)
-                & (k_real < 11.5)
-            )
+            sel = np.isfinite(k_real) & np.isfinite(c_real) & (k_real > 7) & (k_real < 11.5)
             offsets = c_real[sel] - np.interp(k_real[sel], ks_grid, ridge_vals)
             report[f"{label} {colour}"] = (
                 round(float(np.median(offsets)), 3),
