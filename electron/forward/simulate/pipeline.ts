@@ -7,7 +7,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
 import { loadGaiaSplines } from '../survey/gaia.ts';
 import {
   simulateChunk,
@@ -426,10 +426,12 @@ function spawnWorker(init: WorkerInit): Worker {
   return new Worker(bootstrap, { eval: true, execArgv: [], workerData: { entry, tsxApi, init } });
 }
 
+// Streamed: a run's outputs grow with its rows (0.4 GB of truth at 2.4M rows), and reading them whole to
+// hash them made the run's peak memory grow with its size.
 async function sha256File(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await readFile(file))
-    .digest('hex');
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(file)) hash.update(piece as Buffer);
+  return hash.digest('hex');
 }
 
 export async function runSimulation(options: RunOptions): Promise<RunSummary> {
