@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -129,3 +130,19 @@ def test_combined_age_divides_out_the_prior_every_member_repeats() -> None:
     # A few members that are not in the cluster (old field stars) hardly move it (the outlier term).
     field = [rng.normal(9.8, 0.1, 48) for _ in range(10)]
     assert abs(combined_age(members + field, edges, density)["log_age"] - age["log_age"]) < 0.05
+
+
+def test_report_says_when_the_real_clusters_are_skipped(tmp_path: Path) -> None:
+    # The one-command report runs the real-cluster part too; where ../shared/data is absent (a user's
+    # clone) it says so in report.md instead of failing after the synthetic part's minutes of training.
+    from argparse import Namespace
+
+    from cradle_models.adaptation.report import _real_clusters
+
+    absent = tmp_path / "no-validation"
+    args = Namespace(synthetic_only=False, validation=absent, real_model=tmp_path / "model")
+    part = _real_clusters(args, tmp_path)
+    assert part["skipped"] == f"{absent} is absent"
+    assert str(absent) in part["markdown"]
+    assert not (tmp_path / "real-clusters").exists()
+    assert _real_clusters(Namespace(synthetic_only=True), tmp_path)["markdown"] == ""

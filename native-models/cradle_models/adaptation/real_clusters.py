@@ -336,18 +336,23 @@ def markdown(report: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def write_report(report: dict[str, Any], out: Path) -> str:
+    """``report.json`` and ``report.md`` in ``out`` (each written whole, then moved into place)."""
+    write_json(out / "report.json", report)
+    text = markdown(report)
+    tmp = out / "report.md.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, out / "report.md")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--model", type=Path, required=True, help="model folder (card.json + graphs)")
     p.add_argument("--out", type=Path, required=True, help="report folder (runs are kept in OUT/runs)")
     p.add_argument("--validation", type=Path, default=DEFAULT_VALIDATION, help="real-stars/validation folder")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    report = evaluate(args.model.resolve(), args.validation, args.out)
-    write_json(args.out / "report.json", report)
-    tmp = args.out / "report.md.tmp"
-    tmp.write_text(markdown(report))
-    os.replace(tmp, args.out / "report.md")
-    print(markdown(report))
+    print(write_report(evaluate(args.model.resolve(), args.validation, args.out), args.out))
     return 0
 
 

@@ -1,7 +1,13 @@
-"""The domain-adaptation benchmark as one command (issue #9): synthetic domain shift (train on the
-simulated world of ``shift_data``, score on its "real" world, unlabelled except 1% pairs) for no DA,
-contrastive only, OT (entropic fused Gromov–Wasserstein + pairs) and keypoint-guided OT (+ pairs).
-Writes ``report.json``, ``report.md`` (the table), PNG plots, the adapted (last method's) real-branch
+"""The domain-adaptation benchmark as one command (issue #9), both of its parts:
+
+* synthetic domain shift (train on the simulated world of ``shift_data``, score on its "real" world,
+  unlabelled except 1% pairs) for no DA, contrastive only, OT (entropic fused Gromov–Wasserstein + pairs)
+  and keypoint-guided OT (+ pairs);
+* the real validation clusters (``real_clusters``): the shipped model's cluster ages from the members'
+  posteriors, against the literature, with simulated twins — in ``OUT/real-clusters`` (its runs are
+  kept there and reused). Skipped, with a line saying so, where ``../shared/data`` is absent.
+
+Writes ``report.json``, ``report.md`` (both tables), PNG plots, the adapted (last method's) real-branch
 encoders as ONNX graphs, and ``card-section.json``: what a model card says about how it was adapted.
 
     PYTHONPATH=native-models nice -n 10 native-models/.venv/bin/python -m cradle_models.adaptation.report \
@@ -18,6 +24,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -26,7 +33,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from cradle_models.adaptation import shift_data  # noqa: E402
+from cradle_models.adaptation import real_clusters, shift_data  # noqa: E402
 from cradle_models.adaptation.config import METHODS, DATrainConfig, Schedule  # noqa: E402
 from cradle_models.adaptation.evaluate import metrics, physical_scored, posterior_samples  # noqa: E402
 from cradle_models.adaptation.export import export_encoders, parity, write_json  # noqa: E402
@@ -139,6 +146,28 @@ def _progress(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
+def _real_clusters(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """The real validation clusters' part of the report: its table (as a section of report.md) and the
+    medians that go into report.json; the full figures are in ``OUT/real-clusters``."""
+    if args.synthetic_only:
+        return {"skipped": "--synthetic-only", "markdown": ""}
+    if not args.validation.is_dir():
+        line = f"Real validation clusters: skipped, {args.validation} is absent."
+        _progress(line)
+        return {"skipped": f"{args.validation} is absent", "markdown": line + "\n"}
+    _progress(f"real validation clusters with {args.real_model.name} (cradle infer and twins)")
+    folder = out / "real-clusters"
+    report = real_clusters.evaluate(args.real_model.resolve(), args.validation, folder)
+    text = real_clusters.write_report(report, folder)
+    return {
+        "report": "real-clusters/report.json",
+        "model": report["model"],
+        "median_abs_error_dex": report["median_abs_error_dex"],
+        "median_abs_combined_error_dex": report["median_abs_combined_error_dex"],
+        "markdown": "#" + text,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="cradle_models.adaptation.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True)
@@ -161,6 +190,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--methods", default=",".join(METHODS))
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument(
+        "--real-model",
+        type=Path,
+        default=real_clusters.ROOT / "native-models" / "models" / "cradle-small",
+        help="model whose real-cluster ages are reported (default: the shipped one)",
+    )
+    ap.add_argument(
+        "--validation",
+        type=Path,
+        default=real_clusters.DEFAULT_VALIDATION,
+        help="real-stars/validation folder (default: %(default)s)",
+    )
+    ap.add_argument("--synthetic-only", action="store_true", help="skip the real validation clusters")
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -207,11 +249,17 @@ def main(argv: list[str] | None = None) -> None:
     onnx_max_abs = parity(adapted.encoders("real"), out / "onnx")
     truth = physical_scored(shift_data.to_network(data.real_test.theta))
     files = plots(out, truth, means, results)
-    md = table(results, reference)
-    (out / "report.md").write_text(
+    md = (
         "# Domain adaptation: synthetic shift (simulated: PARSEC + Kurucz; "
-        "'real': magnetic Feiden + BT-Settl, 1.5x noise, calibration offsets, flux tilt)\n\n" + md + "\n"
+        "'real': magnetic Feiden + BT-Settl, 1.5x noise, calibration offsets, flux tilt)\n\n"
+        + table(results, reference)
+        + "\n\n"
     )
+    real_summary = _real_clusters(args, out)
+    md += real_summary["markdown"]
+    tmp = out / "report.md.tmp"
+    tmp.write_text(md)
+    os.replace(tmp, out / "report.md")
     write_json(
         out / "report.json",
         {
@@ -231,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
             "seconds": {**seconds, "total": time.perf_counter() - t0},
             "plots": files,
             "logs": logs,
+            "real_clusters": {k: v for k, v in real_summary.items() if k != "markdown"},
         },
     )
     last = list(results)[-1]
