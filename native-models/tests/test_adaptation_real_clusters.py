@@ -146,3 +146,13 @@ def test_report_says_when_the_real_clusters_are_skipped(tmp_path: Path) -> None:
     assert str(absent) in part["markdown"]
     assert not (tmp_path / "real-clusters").exists()
     assert _real_clusters(Namespace(synthetic_only=True), tmp_path)["markdown"] == ""
+
+
+def test_twin_loses_the_columns_of_the_quantities_the_members_lack() -> None:
+    from cradle_models.adaptation.real_clusters import unobserved_columns
+
+    members = {"gaia.g": "phot_g_mean_mag", "tmass.j": None, "tmass.ks": "Ksmag", "wise.w1": None}
+    twin = {"gaia.g": "phot_g_mean_mag", "tmass.j": "j_m", "tmass.ks": "ks_m", "wise.w1": "w1mpro"}
+    assert unobserved_columns(members, twin) == ["j_m", "w1mpro"]
+    # A quantity the twin has no column for either is simply not there to drop.
+    assert unobserved_columns({"wise.w4": None}, {"wise.w4": None}) == []
