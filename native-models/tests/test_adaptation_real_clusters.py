@@ -156,3 +156,27 @@ def test_twin_loses_the_columns_of_the_quantities_the_members_lack() -> None:
     assert unobserved_columns(members, twin) == ["j_m", "w1mpro"]
     # A quantity the twin has no column for either is simply not there to drop.
     assert unobserved_columns({"wise.w4": None}, {"wise.w4": None}) == []
+
+
+def test_association_metrics_count_the_young_and_combine_the_kept_members() -> None:
+    from cradle_models.adaptation.real_clusters import association_metrics
+
+    rng = np.random.default_rng(4)
+    n = 60
+    truth = np.log10(5e6)
+    samples = {i: truth + 0.2 * rng.standard_normal(400) for i in range(n)}
+    summary = _summaries(np.array([float(np.median(samples[i])) for i in range(n)]), 0.2, 0.4)
+    summary["p_age_lt_50myr"] = np.r_[np.full(45, 0.9), np.full(15, 0.1)]
+    keep = np.ones(n, dtype=bool)
+    keep[:10] = False
+    # A flat prior: the combined age is the members' common age, to well within its spread.
+    edges = np.linspace(6.0, 10.1, 101)
+    flat = np.full(100, 1.0 / 4.1)
+    figures = association_metrics(summary, samples, keep, (edges, flat))
+    assert figures["members"] == 50
+    assert figures["young_fraction_lt_50myr"] == pytest.approx(35 / 50)
+    assert figures["median_age_myr"] == pytest.approx(5.0, rel=0.1)
+    combined = figures["combined_myr"]
+    assert combined["median"] == pytest.approx(5.0, rel=0.05)
+    assert combined["p16"] < combined["median"] < combined["p84"]
+    assert association_metrics(summary, samples, np.zeros(n, dtype=bool), (edges, flat)) == {"members": 0}

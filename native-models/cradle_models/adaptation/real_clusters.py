@@ -19,6 +19,11 @@ are reweighted by 1/prior (the card's ``prior_marginals``) into a likelihood of 
 for non-members and binaries (Hogg, Bovy & Lang 2010, arXiv:1008.4686, §5), and multiplied under a
 flat prior in log age.
 
+Corona Australis (``validation/esplin-crA``, Esplin & Luhman 2022), the issue's young region, is two
+populations of different ages rather than one cluster: its members go through the same path and are
+reported by disc class (median age, the fraction the model calls younger than 50 Myr, combined age), next
+to the literature ages of both populations, outside the median over the single-age clusters.
+
     PYTHONPATH=native-models native-models/.venv/bin/python -m cradle_models.adaptation.real_clusters \
         --model native-models/models/cradle-small \
         --out native-models/cradle_models/adaptation/benchmark/real-clusters
@@ -79,6 +84,94 @@ CLUSTERS = (
     Cluster("group_x", "Group X", "gyro-interp/Messina_2022_X_GDR3_supplemented.csv", 300, 60, 70),
     Cluster("praesepe", "Praesepe", "gyro-interp/Rampalli_2021_X_DR3_supplemented.csv", 670, 67, 67),
 )
+
+
+# Corona Australis, the issue's young validation region, is two populations rather than one cluster:
+# Esplin & Luhman (2022, AJ 163, 64, abstract): the Coronet cluster, "a few Myr", partly embedded, and
+# Upper CrA, ~15 Myr, around and beyond the cloud; Rigliaco, Gratton & Nascimbeni (2025, arXiv:2508.19757,
+# abstract) date the same two groups CrA-Main 3 ± 1 Myr and CrA-North 6.7 ± 0.3 Myr. Its members are
+# reported by disc class (Esplin & Luhman's DiskType): disc-bearing members belong mostly to the young
+# group, class III members mostly to the older one. Not in the median over the single-age clusters.
+CRA_FILE = "esplin-crA/esplin_cata.txt"
+CRA_LITERATURE = (
+    "Coronet / CrA-Main: a few Myr (Esplin & Luhman 2022), 3 ± 1 Myr (Rigliaco et al. 2025); "
+    "Upper CrA / CrA-North: ~15 Myr (Esplin & Luhman 2022), 6.7 ± 0.3 Myr (Rigliaco et al. 2025)"
+)
+CRA_GROUPS = {
+    "all members": None,
+    "with discs (any IR excess)": (
+        "full",
+        "full?",
+        "flat/I",
+        "0/I",
+        "transitional",
+        "evolved",
+        "evol or transitional",
+        "debris/ev trans",
+        "debris/ev trans?",
+    ),
+    "class III (no excess)": ("III",),
+}
+YOUNG_MYR = 50
+
+
+def association_metrics(
+    summary: pd.DataFrame,
+    samples: dict[int, np.ndarray],
+    keep: np.ndarray,
+    prior: tuple[np.ndarray, np.ndarray],
+) -> dict[str, Any]:
+    """A young association's figures over the kept rows: members, the median of their posterior median
+    ages, the fraction the model calls younger than 50 Myr (p_age_lt_50myr > 0.5), and their combined
+    age (``combined_age``), in Myr."""
+    rows = np.flatnonzero(keep & summary["log_age_median"].notna().to_numpy())
+    if len(rows) == 0:
+        return {"members": 0}
+    combined = combined_age([samples[int(r)] for r in rows], *prior)
+    return {
+        "members": int(len(rows)),
+        "median_age_myr": float(10 ** np.median(summary["log_age_median"].to_numpy()[rows]) / 1e6),
+        f"young_fraction_lt_{YOUNG_MYR}myr": float(np.mean(summary["p_age_lt_50myr"].to_numpy()[rows] > 0.5)),
+        "combined_myr": {
+            "median": float(10 ** combined["log_age"] / 1e6),
+            "p16": float(10 ** combined["p16"] / 1e6),
+            "p84": float(10 ** combined["p84"] / 1e6),
+        },
+    }
+
+
+def corona_australis(
+    model: Path, validation: Path, runs: Path, prior: tuple[np.ndarray, np.ndarray]
+) -> dict[str, Any] | None:
+    """CrA's members through ``cradle infer`` (the table as published, a byte-by-byte MRT file), by disc
+    class; None where the table is absent."""
+    from astropy.io import ascii as astropy_ascii
+
+    table_file = validation / CRA_FILE
+    if not table_file.exists():
+        return None
+    table = astropy_ascii.read(table_file, format="cds").to_pandas()
+    summary = _infer(model, table_file, runs / "corona_australis")
+    if len(summary) != len(table):
+        raise SystemExit(f"{runs / 'corona_australis'}: {len(summary)} summaries for {len(table)} rows")
+    keep = (table["RUWE"] < RUWE_MAX).to_numpy() & ~summary["outside_training"].astype(bool).to_numpy()
+    samples = pq.read_table(
+        runs / "corona_australis" / "samples.parquet", columns=["row", "log_age"]
+    ).to_pandas()
+    by_row = {int(r): g["log_age"].to_numpy(float) for r, g in samples.groupby("row")}
+    groups = {}
+    for label, kinds in CRA_GROUPS.items():
+        member = (
+            np.ones(len(table), dtype=bool) if kinds is None else table["DiskType"].isin(kinds).to_numpy()
+        )
+        groups[label] = association_metrics(summary, by_row, keep & member, prior)
+    return {
+        "file": CRA_FILE,
+        "literature": CRA_LITERATURE,
+        "rows": int(len(table)),
+        "outside_training_excluded": int(summary["outside_training"].astype(bool).sum()),
+        "groups": groups,
+    }
 
 
 def member_metrics(summary: pd.DataFrame, log_age: float, keep: np.ndarray) -> dict[str, Any]:
@@ -308,6 +401,7 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
             }
         )
     groups = ("real", "twin", "twin_as_members")
+    cra = corona_australis(model, validation, runs, (prior_edges, prior_density))
     return {
         "model": card["name"],
         "model_created": card.get("created"),
@@ -321,6 +415,7 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         "median_abs_combined_error_dex": {
             g: float(np.median([abs(r[g]["combined"]["error_dex"]) for r in rows])) for g in groups
         },
+        "corona_australis": cra,
     }
 
 
@@ -371,6 +466,26 @@ def markdown(report: dict[str, Any]) -> str:
         f"twins as members {comb_med['twin_as_members']:.2f} dex.",
         "",
     ]
+    cra = report.get("corona_australis")
+    if cra is not None:
+        lines += [
+            "## Corona Australis: a young region of two populations",
+            "",
+            f"Literature: {cra['literature']}. Members: RUWE < {RUWE_MAX}, inside the training ranges "
+            f"({cra['outside_training_excluded']} of {cra['rows']} rows left out). Ages in Myr; combined: "
+            "the members' posteriors with the prior divided out, median [16%, 84%].",
+            "",
+            f"| members | stars | median of posterior medians | P(age < {YOUNG_MYR} Myr) > 0.5 | combined |",
+            "|---|---|---|---|---|",
+        ]
+        for label, g in cra["groups"].items():
+            c = g["combined_myr"]
+            lines.append(
+                f"| {label} | {g['members']} | {g['median_age_myr']:.1f} | "
+                f"{g[f'young_fraction_lt_{YOUNG_MYR}myr']:.2f} | "
+                f"{c['median']:.1f} [{c['p16']:.1f}, {c['p84']:.1f}] |"
+            )
+        lines.append("")
     return "\n".join(lines)
 
 
