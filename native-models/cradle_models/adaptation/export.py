@@ -101,7 +101,12 @@ def parity(encoders: ModalityEncoders, out_dir: Path, batch: int = 5, seed: int 
     return worst
 
 
-def write_json(path: Path, data: object) -> None:
+def write_text(path: Path, text: str) -> None:
+    """``text`` into ``path`` whole or not at all (written beside it, then moved into place)."""
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(json.dumps(data, indent=2, allow_nan=False) + "\n")
+    tmp.write_text(text)
     os.replace(tmp, path)
+
+
+def write_json(path: Path, data: object) -> None:
+    write_text(path, json.dumps(data, indent=2, allow_nan=False) + "\n")

@@ -49,7 +49,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from cradle_models.adaptation.export import write_json
+from cradle_models.adaptation.export import write_json, write_text
 
 ROOT = Path(__file__).resolve().parents[3]
 CLI = ROOT / "bin" / "cradle.mjs"
@@ -112,7 +112,6 @@ CRA_GROUPS = {
     ),
     "class III (no excess)": ("III",),
 }
-YOUNG_MYR = 50
 
 
 def association_metrics(
@@ -131,7 +130,7 @@ def association_metrics(
     return {
         "members": int(len(rows)),
         "median_age_myr": float(10 ** np.median(summary["log_age_median"].to_numpy()[rows]) / 1e6),
-        f"young_fraction_lt_{YOUNG_MYR}myr": float(np.mean(summary["p_age_lt_50myr"].to_numpy()[rows] > 0.5)),
+        "young_fraction_lt_50myr": float(np.mean(summary["p_age_lt_50myr"].to_numpy()[rows] > 0.5)),
         "combined_myr": {
             "median": float(10 ** combined["log_age"] / 1e6),
             "p16": float(10 ** combined["p16"] / 1e6),
@@ -155,10 +154,7 @@ def corona_australis(
     if len(summary) != len(table):
         raise SystemExit(f"{runs / 'corona_australis'}: {len(summary)} summaries for {len(table)} rows")
     keep = (table["RUWE"] < RUWE_MAX).to_numpy() & ~summary["outside_training"].astype(bool).to_numpy()
-    samples = pq.read_table(
-        runs / "corona_australis" / "samples.parquet", columns=["row", "log_age"]
-    ).to_pandas()
-    by_row = {int(r): g["log_age"].to_numpy(float) for r, g in samples.groupby("row")}
+    by_row = _samples_by_row(runs / "corona_australis")
     groups = {}
     for label, kinds in CRA_GROUPS.items():
         member = (
@@ -301,11 +297,16 @@ def _combined(
     return {**age, "error_dex": age["log_age"] - log_age}
 
 
-def _member_samples(run: Path, keep: np.ndarray) -> list[np.ndarray]:
-    """The log-age samples of the kept rows of a run (samples.parquet: row, sample, parameters)."""
+def _samples_by_row(run: Path) -> dict[int, np.ndarray]:
+    """The log-age samples of every row of a run (samples.parquet: row, sample, parameters)."""
     samples = pq.read_table(run / "samples.parquet", columns=["row", "log_age"]).to_pandas()
-    rows = set(np.flatnonzero(keep).tolist())
-    return [g["log_age"].to_numpy(float) for r, g in samples.groupby("row") if r in rows]
+    return {int(r): g["log_age"].to_numpy(float) for r, g in samples.groupby("row")}
+
+
+def _member_samples(run: Path, keep: np.ndarray) -> list[np.ndarray]:
+    """The log-age samples of the kept rows of a run, in row order."""
+    by_row = _samples_by_row(run)
+    return [by_row[int(r)] for r in np.flatnonzero(keep) if int(r) in by_row]
 
 
 def _mapping(run: Path) -> dict[str, str | None]:
@@ -475,14 +476,14 @@ def markdown(report: dict[str, Any]) -> str:
             f"({cra['outside_training_excluded']} of {cra['rows']} rows left out). Ages in Myr; combined: "
             "the members' posteriors with the prior divided out, median [16%, 84%].",
             "",
-            f"| members | stars | median of posterior medians | P(age < {YOUNG_MYR} Myr) > 0.5 | combined |",
+            "| members | stars | median of posterior medians | P(age < 50 Myr) > 0.5 | combined |",
             "|---|---|---|---|---|",
         ]
         for label, g in cra["groups"].items():
             c = g["combined_myr"]
             lines.append(
                 f"| {label} | {g['members']} | {g['median_age_myr']:.1f} | "
-                f"{g[f'young_fraction_lt_{YOUNG_MYR}myr']:.2f} | "
+                f"{g['young_fraction_lt_50myr']:.2f} | "
                 f"{c['median']:.1f} [{c['p16']:.1f}, {c['p84']:.1f}] |"
             )
         lines.append("")
@@ -493,9 +494,7 @@ def write_report(report: dict[str, Any], out: Path) -> str:
     """``report.json`` and ``report.md`` in ``out`` (each written whole, then moved into place)."""
     write_json(out / "report.json", report)
     text = markdown(report)
-    tmp = out / "report.md.tmp"
-    tmp.write_text(text)
-    os.replace(tmp, out / "report.md")
+    write_text(out / "report.md", text)
     return text
 
 

@@ -36,7 +36,7 @@ import torch  # noqa: E402
 from cradle_models.adaptation import real_clusters, shift_data  # noqa: E402
 from cradle_models.adaptation.config import METHODS, DATrainConfig, Schedule  # noqa: E402
 from cradle_models.adaptation.evaluate import metrics, physical_scored, posterior_samples  # noqa: E402
-from cradle_models.adaptation.export import export_encoders, parity, write_json  # noqa: E402
+from cradle_models.adaptation.export import export_encoders, parity, write_json, write_text  # noqa: E402
 from cradle_models.adaptation.model import DASimformer  # noqa: E402
 from cradle_models.adaptation.train import DATrainer, Normaliser, clone, prepare, specs_of  # noqa: E402
 
@@ -257,9 +257,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     real_summary = _real_clusters(args, out)
     md += real_summary["markdown"]
-    tmp = out / "report.md.tmp"
-    tmp.write_text(md)
-    os.replace(tmp, out / "report.md")
+    write_text(out / "report.md", md)
     write_json(
         out / "report.json",
         {
