@@ -56,29 +56,17 @@ CLUSTERS = {
 BINS = np.arange(8.0, 17.01, 0.5)
 
 
-def simulate(
-    name: str,
-    cluster: dict[str, float],
-    out: Path,
-    mass: float = 1500,
-    extra: list[dict[str, object]] | None = None,
-) -> pd.DataFrame:
+# The shape every simulated cluster here shares: compact, cold, nearly uniform extinction.
+CLUSTER_SHAPE = {"radiusPc": 2.0, "velocityDispersionKms": 0.5, "avSpread": 0.02}
+
+
+def simulate(name: str, clusters: list[dict[str, object]], out: Path) -> pd.DataFrame:
     config = {
         "name": name,
         "seed": 3,
         "mixture": {"field": 0},
         "magnitudeLimit": {"band": "gaia.g", "max": 18},
-        "clusters": [
-            {
-                "name": name,
-                "massMsun": mass,
-                "radiusPc": 2.0,
-                "velocityDispersionKms": 0.5,
-                "avSpread": 0.02,
-                **cluster,
-            },
-            *(extra or []),
-        ],
+        "clusters": [{**CLUSTER_SHAPE, **cluster} for cluster in clusters],
     }
     config_file = out / f"{name}.json"
     config_file.write_text(json.dumps(config), encoding="utf-8")
@@ -124,7 +112,7 @@ def test_real_cluster_sequence(name: str, tmp_path: Path) -> None:
     spec = CLUSTERS[name]
     real = pd.read_csv(GYRO / str(spec["file"]))
     real = real[(real["ruwe"] < 1.4) & real["phot_g_mean_mag"].between(8, 17) & np.isfinite(real["bp_rp"])]
-    sim = simulate(name, spec["cluster"], tmp_path)  # type: ignore[arg-type]
+    sim = simulate(name, [{"name": name, "massMsun": 1500, **spec["cluster"]}], tmp_path)  # type: ignore[dict-item]
     g_sim = sim["phot_g_mean_mag"].to_numpy(float)
     c_sim = sim["bp_rp"].to_numpy(float)
     centres, medians = ridge(g_sim, c_sim)
@@ -192,18 +180,21 @@ def test_corona_australis_ir_colours(tmp_path: Path) -> None:
     assert 0.0 < coronet_share < 1.0
     place = {"distancePc": 150.0, "av": 0.0, "lDeg": 359.9, "bDeg": -17.8}
     total_mass = 1200.0
+    coronet = {
+        "name": "cra",
+        "massMsun": total_mass * coronet_share,
+        "ageMyr": ages["coronet"],
+        "ageSpreadMyr": 0.5,
+        **place,
+    }
     upper = {
         "name": "upper-cra",
         "massMsun": total_mass * (1 - coronet_share),
-        "radiusPc": 2.0,
-        "velocityDispersionKms": 0.5,
-        "avSpread": 0.02,
         "ageMyr": ages["upper"],
         "ageSpreadMyr": 3.0,
         **place,
     }
-    coronet = {"ageMyr": ages["coronet"], "ageSpreadMyr": 0.5, **place}
-    sim = simulate("cra", coronet, tmp_path, mass=total_mass * coronet_share, extra=[upper])
+    sim = simulate("cra", [coronet, upper], tmp_path)
     print(
         f"\nCrA: real primordial-disc fraction {disc_fraction:.3f} -> Coronet share {coronet_share:.2f}; "
         f"simulated has_disk fraction {sim['has_disk'].mean():.3f}"
