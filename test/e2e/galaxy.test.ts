@@ -9,7 +9,7 @@
 // model): inference run from the Infer view on the demo clusters plus field stars to 100%, Show in
 // Galaxy, the age filter changes the colours, the cluster list recovers each simulated cluster with
 // ≥ 80% of its members, and a clicked member's 95% age interval covers its true age.
-// Saves docs/screenshots/galaxy.png and galaxy-star.png.
+// Saves (in `screenshots`, harness.ts) galaxy.png and galaxy-star.png.
 import { spawn } from 'node:child_process';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -26,7 +26,7 @@ import { prepareGalaxy, type PreparedGalaxy } from '../../electron/galaxy/prepar
 import { listModels } from '../../electron/inference/card.ts';
 import { bounds, presetPose } from '../../renderer/views/galaxy/camera.ts';
 import { writeDemoRun } from './demo-run.ts';
-import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
+import { launchChromium, repoRoot, screenshots, serve, type Served } from './harness.ts';
 
 const MILLION = 1_000_000;
 let served: Served;
@@ -35,7 +35,6 @@ let page: Page;
 let dir: string;
 let runDir: string;
 const pageErrors: string[] = [];
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 
 function simulateDemo(out: string): Promise<void> {
   return new Promise((resolve, reject) => {

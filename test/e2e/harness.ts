@@ -11,6 +11,10 @@ import { chromium, type Browser } from 'playwright-core';
 
 export const repoRoot = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
 
+/** Where the suite saves its screenshots: a temporary folder, so that a test run leaves the checkout as
+ * it found it; `CRADLE_SCREENSHOTS=docs/screenshots npm run test:e2e` refreshes the README's pictures. */
+export const screenshots = process.env['CRADLE_SCREENSHOTS'] ?? join(tmpdir(), 'cradle-e2e-screenshots');
+
 export interface Served {
   url: string;
   origin: string;

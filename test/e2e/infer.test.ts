@@ -3,21 +3,20 @@
 // handed to Infer; the toy model's inputs mapped onto catalogue columns by expression (it is not a
 // stellar model, so nothing maps by itself) and saved; inference run as a job to 100%; the results
 // table filled; a star opened with its marginals and corner plot; the summary exported to CSV.
-// Saves docs/screenshots/{models,simulate,infer}.png.
+// Saves (in `screenshots`, harness.ts) {models,simulate,infer}.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
+import { launchChromium, screenshots, serve, type Served } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
 let page: Page;
 let dir: string;
 const pageErrors: string[] = [];
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 /** The shared machine is slow: the simulation and inference jobs get generous limits. */
 const JOB_MS = 120_000;
 

@@ -3,13 +3,13 @@
 // the picture changing as the scaling does; a generated 1,000,000-row table counted, jumped to its
 // last row and sorted; a CONTINUE long string found whole by header search; a truncated file that
 // shows the engine's error while the app goes on working; a file named in the URL (`cradle FILE`)
-// opened on start. Saves docs/screenshots/inspect-*.png.
+// opened on start. Saves (in `screenshots`, harness.ts) inspect-*.png.
 import { mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
+import { launchChromium, screenshots, serve, type Served } from './harness.ts';
 import { largePixel, longString, prepare, tableRow } from './inspect-fixtures.ts';
 
 const ROWS = 1_000_000;
@@ -21,7 +21,6 @@ let files: Record<string, string>;
 const pageErrors: string[] = [];
 /** The machine running these tests is shared: give engine work (a sort of 1M rows, a worker start) time. */
 const slow = { timeout: 30_000 };
-const screenshots = join(repoRoot, 'docs', 'screenshots');
 
 beforeAll(async () => {
   dir = join(tmpdir(), 'cradle-e2e-inspect');

@@ -2,14 +2,14 @@
 // navigates by click and by Ctrl+digit; views not built yet name the issue that brings them; the
 // theme switch persists across a reload; the Files view browses a folder and scans it for FITS —
 // with visible progress, a status-bar entry, cancellation, and a correct count when it completes;
-// and the API socket refuses a missing token or a foreign Origin. Saves docs/screenshots/shell.png.
+// and the API socket refuses a missing token or a foreign Origin. Saves shell.png in `screenshots` (harness.ts).
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { launchChromium, repoRoot, serve, type Served } from './harness.ts';
+import { launchChromium, screenshots, serve, type Served } from './harness.ts';
 
 let served: Served;
 let browser: Browser;
@@ -167,8 +167,8 @@ describe('the Files view', () => {
     await grid.getByRole('button', { name: 'Name' }).click();
     expect(await grid.getByRole('row').nth(2).textContent()).toContain('m42_g_003.fits');
     await page.getByRole('row', { name: /m42_r_001\.fits/ }).click();
-    await mkdir(join(repoRoot, 'docs', 'screenshots'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'docs', 'screenshots', 'shell.png') });
+    await mkdir(screenshots, { recursive: true });
+    await page.screenshot({ path: join(screenshots, 'shell.png') });
     expect(pageErrors).toEqual([]);
   });
 
