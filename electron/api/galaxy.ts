@@ -96,6 +96,9 @@ export const GalaxyCluster = z.object({
   /** Members that seeded the cluster (young within 1σ); the rest joined it. */
   youngMembers: z.number().int(),
   centre: z.tuple([z.number(), z.number(), z.number()]),
+  /** Galactic longitude and latitude of the centre, degrees. */
+  lDeg: z.number(),
+  bDeg: z.number(),
   distancePc: z.number(),
   logAge: z.number(),
   logAgeSigma: z.number(),

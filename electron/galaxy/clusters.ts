@@ -19,6 +19,7 @@
 // Each cluster's age combines its members' posteriors (cluster-age.ts): with the run's quantiles and the
 // model's prior, the prior divided out; otherwise as Gaussians.
 import { combineAgePosteriors, combineAges, type PriorHistogram } from './cluster-age.ts';
+import { cartesianToGalactic } from './frames.ts';
 import { approximatePredict, hdbscan } from './hdbscan.ts';
 
 export interface ClusterInput {
@@ -49,8 +50,10 @@ export interface ClusterSummary {
   members: number;
   /** Members that seeded the cluster; the others joined it. */
   youngMembers: number;
-  /** Mean position, pc, and its distance from the Sun. */
+  /** Mean position, pc, its Galactic longitude and latitude (degrees) and its distance from the Sun. */
   centre: [number, number, number];
+  lDeg: number;
+  bDeg: number;
   distancePc: number;
   /** Combined log10(age/yr) and its 1σ. */
   logAge: number;
@@ -143,7 +146,7 @@ export function findClusters(input: ClusterInput, options: ClusterOptions): Clus
       members: list.length,
       youngMembers: youngMembers[id]!,
       centre,
-      distancePc: Math.hypot(...centre),
+      ...cartesianToGalactic(centre),
       logAge: age.logAge,
       logAgeSigma: age.sigma,
       ageMethod: divided === null ? 'gaussian' : 'prior-divided',

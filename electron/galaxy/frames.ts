@@ -105,12 +105,16 @@ function unitVector(lonDeg: number, latDeg: number): Vec3 {
   return [cl * Math.cos(lonDeg * DEG), cl * Math.sin(lonDeg * DEG), Math.sin(latDeg * DEG)];
 }
 
+/** Longitude in [0, 360) and latitude (degrees) of a Cartesian vector: the inverse of unitVector. */
+function lonLat([x, y, z]: Vec3): [number, number] {
+  const lon = Math.atan2(y, x) / DEG;
+  return [lon < 0 ? lon + 360 : lon, Math.atan2(z, Math.hypot(x, y)) / DEG];
+}
+
 /** Galactic longitude and latitude (degrees, l in [0, 360)) of an ICRS direction. */
 export function icrsToGalactic(raDeg: number, decDeg: number): { lDeg: number; bDeg: number } {
-  const [x, y, z] = apply(ICRS_TO_GALACTIC, unitVector(raDeg, decDeg));
-  let lDeg = Math.atan2(y, x) / DEG;
-  if (lDeg < 0) lDeg += 360;
-  return { lDeg, bDeg: Math.atan2(z, Math.hypot(x, y)) / DEG };
+  const [lDeg, bDeg] = lonLat(apply(ICRS_TO_GALACTIC, unitVector(raDeg, decDeg)));
+  return { lDeg, bDeg };
 }
 
 /** ICRS right ascension and declination (degrees, ra in [0, 360)) of a Galactic direction: the inverse
@@ -121,15 +125,21 @@ export function galacticToIcrs(lDeg: number, bDeg: number): { raDeg: number; dec
   const x = m[0]![0] * gx + m[1]![0] * gy + m[2]![0] * gz;
   const y = m[0]![1] * gx + m[1]![1] * gy + m[2]![1] * gz;
   const z = m[0]![2] * gx + m[1]![2] * gy + m[2]![2] * gz;
-  let raDeg = Math.atan2(y, x) / DEG;
-  if (raDeg < 0) raDeg += 360;
-  return { raDeg, decDeg: Math.atan2(z, Math.hypot(x, y)) / DEG };
+  const [raDeg, decDeg] = lonLat([x, y, z]);
+  return { raDeg, decDeg };
 }
 
 /** Heliocentric Galactic Cartesian position, pc (X toward the centre, Z toward the NGP). */
 export function galacticToCartesian(lDeg: number, bDeg: number, distancePc: number): Vec3 {
   const u = unitVector(lDeg, bDeg);
   return [u[0] * distancePc, u[1] * distancePc, u[2] * distancePc];
+}
+
+/** Galactic longitude, latitude (degrees) and distance (pc) of a heliocentric Galactic Cartesian
+ * position: the inverse of galacticToCartesian. */
+export function cartesianToGalactic(position: Vec3): { lDeg: number; bDeg: number; distancePc: number } {
+  const [lDeg, bDeg] = lonLat(position);
+  return { lDeg, bDeg, distancePc: Math.hypot(...position) };
 }
 
 /** Galactocentric Cartesian position, pc (astropy's frame: the Sun near x = −R0, z = +z☉). */

@@ -49,6 +49,9 @@ describe('findClusters', () => {
     expect(byAge[0]!.logAge).toBeCloseTo(6.5, 5);
     expect(byAge[0]!.centre[0]).toBeCloseTo(100, -1);
     expect(byAge[1]!.distancePc).toBeCloseTo(Math.hypot(300, 80, 10), -1);
+    // The group at (300, -80, 10) pc lies at l = 360° + atan2(-80, 300), b = atan2(10, |(300, -80)|).
+    expect(byAge[1]!.lDeg).toBeCloseTo(345.07, 0);
+    expect(byAge[1]!.bDeg).toBeCloseTo(1.84, 0);
     expect(result.labels[300]).toBe(-1);
     expect(byAge.map((c) => c.youngMembers)).toEqual([60, 80]);
   });

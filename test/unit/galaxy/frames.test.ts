@@ -6,6 +6,7 @@ import {
   GALCEN_DISTANCE_PC,
   ICRS_TO_GALACTIC,
   SUN_HEIGHT_PC,
+  cartesianToGalactic,
   galacticToCartesian,
   icrsToGalactic,
   icrsToGalactocentric,
@@ -40,6 +41,20 @@ describe('galaxy frames', () => {
     expect([x, y, z].map((v) => Math.round(v * 1e9) / 1e9)).toEqual([100, 0, 0]);
     expect(galacticToCartesian(90, 0, 100)[1]).toBeCloseTo(100, 9);
     expect(galacticToCartesian(123, 90, 100)[2]).toBeCloseTo(100, 9);
+  });
+
+  it('inverts the Cartesian position back to l, b and distance, with l in [0, 360)', () => {
+    for (const [l, b, d] of [
+      [0, 0, 100],
+      [359.5, -12, 2500],
+      [210.3, 45.2, 80],
+      [17, -89, 1],
+    ] as const) {
+      const back = cartesianToGalactic(galacticToCartesian(l, b, d));
+      expect(back.lDeg).toBeCloseTo(l, 9);
+      expect(back.bDeg).toBeCloseTo(b, 9);
+      expect(back.distancePc).toBeCloseTo(d, 9);
+    }
   });
 
   it('places the Sun at R0 from the centre, z☉ above the plane', () => {
