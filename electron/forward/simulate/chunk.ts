@@ -167,7 +167,7 @@ export function simulateChunk(model: SimulationModel, splines: GaiaSplines, spec
     inputs.rv[i] = drawRv(dustRng, config.dust.rvMean, config.dust.rvSigma);
     inputs.mh[i] = Math.min(mhHi, Math.max(mhLo, inputs.mh[i] as number));
     const ageMyr = 10 ** ((inputs.logAge[i] as number) - 6);
-    hasDisk[i] = extraRng.uniform() < diskFraction(ageMyr) ? 1 : 0;
+    hasDisk[i] = extraRng.uniform() < diskFraction(ageMyr, config.diskDecayMyr) ? 1 : 0;
     const isBinary = extraRng.uniform() < unresolved * binaryFraction(inputs.massInit[i] as number);
     const q = Q_MIN + (1 - Q_MIN) * extraRng.uniform();
     binaryQ[i] = isBinary ? q : 0;

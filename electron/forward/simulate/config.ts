@@ -1,6 +1,7 @@
 // The simulation's configuration: one zod schema with defaults, so a config file, a preset, the CLI and
 // the UI job all describe a run the same way, and the resolved config is what the manifest records.
 import { z } from 'zod';
+import { DISK_DECAY_MYR } from '../clusters/disk-fraction.ts';
 
 const ComponentIdSchema = z.enum([
   'thin1',
@@ -185,8 +186,11 @@ export const SimulationConfigSchema = z
       .min(256)
       .max(1 << 20)
       .default(16384),
-    /** Give young stars a circumstellar disc (fraction vs age: Mamajek 2009) whose light adds in the IR. */
+    /** Give young stars a circumstellar disc (fraction vs age: clusters/disk-fraction.ts) whose light
+     * adds in the IR. */
     disks: z.boolean().default(true),
+    /** e-folding time (Myr) of the disc fraction, exp(-t/τ); the default is Polnitzky et al. (2026)'s. */
+    diskDecayMyr: z.number().positive().max(1000).default(DISK_DECAY_MYR),
     /** Simulate Gaia XP spectra (with noise) for the stars DR3 would publish them for (G < 17.65). */
     xp: z.boolean().default(false),
     /** Survey spectra (noisy, at each survey's resolution) for the stars its selection observes, written

@@ -10,6 +10,7 @@ import {
 } from '../../../../electron/forward/simulate/config.ts';
 import { makePlan, runSimulation, type RunSummary } from '../../../../electron/forward/simulate/pipeline.ts';
 import { buildModel, SOURCE_CLUSTER, SOURCE_FIELD } from '../../../../electron/forward/simulate/model.ts';
+import { DISK_DECAY_MYR, diskFraction } from '../../../../electron/forward/clusters/disk-fraction.ts';
 import { analyticPort } from './analytic-port.ts';
 import { simulate } from '../../../../electron/forward/simulate/run.ts';
 import {
@@ -192,6 +193,43 @@ describe.skipIf(!HAS_SPLINE)('simulation pipeline (analytic photometry stand-in)
     for (let i = 0; i < shard.numRows; i++) expect(values.get(i) === null).toBe(observed.get(i) === false);
     expect(manifest.columns['shards/*.parquet']!['gaia.parallax']!.unit).toBe('mas');
   }, 60000);
+
+  it.each([
+    ['the default law', undefined, DISK_DECAY_MYR],
+    ["the shipped training set's 2.5 Myr", 2.5, 2.5],
+  ])(
+    'gives cluster members discs at the rate of %s (disk-fraction.ts)',
+    async (_, diskDecayMyr, decayMyr) => {
+      const { dir } = await run(`discs-${decayMyr}`, {
+        ...small,
+        ...(diskDecayMyr === undefined ? {} : { diskDecayMyr }),
+        mixture: { field: 0 },
+        clusters: [
+          { name: 'young', ageMyr: 2, massMsun: 400, lDeg: 120.1, bDeg: 40.1, distancePc: 200 },
+          { name: 'older', ageMyr: 12, massMsun: 800, lDeg: 119.9, bDeg: 39.9, distancePc: 200 },
+        ],
+      });
+      const truth = read(join(dir, 'truth.parquet'));
+      const cluster = truth.getChild('cluster_id')!;
+      const logAge = truth.getChild('log_age')!;
+      const hasDisk = truth.getChild('has_disk')!;
+      for (const id of [1, 2]) {
+        let members = 0;
+        let discs = 0;
+        let expected = 0;
+        for (let i = 0; i < truth.numRows; i++) {
+          if (cluster.get(i) !== id) continue;
+          members++;
+          if (hasDisk.get(i) === true) discs++;
+          expected += diskFraction(10 ** ((logAge.get(i) as number) - 6), decayMyr);
+        }
+        expect(members).toBeGreaterThan(150);
+        // Binomial: within 4σ of the law averaged over the members' own ages.
+        const sigma = Math.sqrt(expected * (1 - expected / members));
+        expect(Math.abs(discs - expected)).toBeLessThan(4 * sigma);
+      }
+    },
+  );
 
   it('makes half the observables missing a normal case under heavier dropout', async () => {
     const { dir } = await run('missing', { ...small, clusters: [], survey: { dropout: 0.35 } }, 0, true);
