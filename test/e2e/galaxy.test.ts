@@ -516,7 +516,7 @@ describe.skipIf(!stellarDefault)(
       // (young within 1σ) but join the group the young members form (0.52 and 0.75 of the 20 and 60 Myr
       // clusters by seeds alone).
       fractions.forEach((f, k) => expect.soft(f, `simulated cluster ${k + 1}`).toBeGreaterThanOrEqual(0.8));
-      // Prior divided out, the 1–20 Myr clusters' ages come within 0.3 dex (measured −0.03, −0.20, −0.01;
+      // Prior divided out, the 1–20 Myr clusters' ages come within 0.3 dex (measured −0.03, −0.17, −0.01;
       // on the full demo sky the medians combined as Gaussians gave +0.23, −0.21, +0.47) and the 60 Myr
       // one, at the edge of the training volume, within 0.5 (−0.44).
       ageErrors.forEach((e, k) =>
