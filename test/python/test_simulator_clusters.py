@@ -149,10 +149,10 @@ CORONET_RADIUS_DEG = 1.0
 
 
 def on_cloud(ra: np.ndarray, dec: np.ndarray) -> np.ndarray:
-    ra0, dec0 = np.radians(CORONET_CENTRE_DEG)
-    ra, dec = np.radians(ra), np.radians(dec)
-    cos_sep = np.sin(dec) * np.sin(dec0) + np.cos(dec) * np.cos(dec0) * np.cos(ra - ra0)
-    return np.degrees(np.arccos(np.clip(cos_sep, -1.0, 1.0))) < CORONET_RADIUS_DEG
+    from astropy.coordinates import SkyCoord
+
+    centre = SkyCoord(*CORONET_CENTRE_DEG, unit="deg")
+    return np.asarray(SkyCoord(ra, dec, unit="deg").separation(centre).deg < CORONET_RADIUS_DEG)
 
 
 def colour_offset(

@@ -8,9 +8,9 @@
 // Luhman 2022) have 13%; with 5.8 Myr it keeps 7.5%.
 export const DISK_DECAY_MYR = 5.8;
 
-/** A simulation config may name another τ (`diskDecayMyr`): the shipped model's training-set config and
- * the demo sky keep the 2.5 Myr that model was trained with. */
-export function diskFraction(ageMyr: number, decayMyr: number = DISK_DECAY_MYR): number {
+/** τ comes from the simulation config (`diskDecayMyr`, DISK_DECAY_MYR by default): the shipped model's
+ * training-set config and the demo sky keep the 2.5 Myr that model was trained with. */
+export function diskFraction(ageMyr: number, decayMyr: number): number {
   if (!(ageMyr >= 0)) return 0;
   return Math.exp(-ageMyr / decayMyr);
 }
