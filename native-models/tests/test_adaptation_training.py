@@ -90,3 +90,24 @@ def test_both_branches_learn_during_adaptation(method: str) -> None:
         assert sum(moved) >= len(moved) // 2
     last = trainer.log[-1]
     assert {"fm", "contrastive", "contrastive_real", "ot", "pair"} <= set(last)
+
+
+def test_ot_runs_without_pairs_and_keypoint_guided_ot_refuses_to() -> None:
+    torch.manual_seed(0)
+    sim, real = _catalogue(300, 0.0, 1), _catalogue(200, 0.3, 2)
+    norm = Normaliser.fit(sim)
+    none = sim.take(np.arange(0))
+    data = prepare(norm, sim, real, none, none)
+    cfg = DATrainConfig(model=DAModelConfig(n_parameters=4, width=16, encoder_hidden=16))
+    cfg = replace(
+        cfg,
+        schedule=replace(cfg.schedule, pretrain=2, adapt=3, ramp=1, warmup=1),
+        sampler=replace(cfg.sampler, sim_batch=32, real_batch=24, ot_batch=16),
+    )
+    trainer = DATrainer(cfg.with_method("ot"), DASimformer(cfg.model, specs_of(sim)), data)
+    trainer.adapt()
+    last = trainer.log[-1]
+    assert last["ot"] > 0.0  # the alignment term is there...
+    assert last["pair"] == 0.0  # ...and the pair loss has nothing to pull
+    with pytest.raises(ValueError, match="needs sim-real pairs"):
+        DATrainer(cfg.with_method("kpg"), DASimformer(cfg.model, specs_of(sim)), data).adapt()

@@ -255,7 +255,7 @@ def twin_config(cluster: Cluster, members: pd.DataFrame) -> dict[str, Any]:
     }
 
 
-def _cradle(args: list[str]) -> None:
+def run_cradle(args: list[str]) -> None:
     done = subprocess.run(["node", str(CLI), *args], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"cradle {' '.join(args)} failed ({done.returncode}):\n{done.stderr.strip()}")
@@ -272,7 +272,7 @@ def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
     if record.exists() and not json.loads(record.read_text())["settings"]["keep_samples"]:
         shutil.rmtree(run)
     resume = ["--resume"] if record.exists() else []
-    _cradle(
+    run_cradle(
         [
             "infer",
             "--quiet",
@@ -363,7 +363,9 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         twin_dir.mkdir(parents=True, exist_ok=True)
         write_json(twin_dir / "config.json", config)
         if not (twin_dir / "sky" / "catalog.parquet").exists():
-            _cradle(["simulate", "--config", str(twin_dir / "config.json"), "--out", str(twin_dir / "sky")])
+            run_cradle(
+                ["simulate", "--config", str(twin_dir / "config.json"), "--out", str(twin_dir / "sky")]
+            )
         twin = _infer(model, twin_dir / "sky" / "catalog.parquet", twin_dir / "run")
         every = twin["log_age_median"].notna().to_numpy()
         dropped = unobserved_columns(_mapping(runs / cluster.key), _mapping(twin_dir / "run"))

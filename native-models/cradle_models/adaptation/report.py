@@ -5,7 +5,10 @@
   and keypoint-guided OT (+ pairs);
 * the real validation clusters (``real_clusters``): the shipped model's cluster ages from the members'
   posteriors, against the literature, with simulated twins — in ``OUT/real-clusters`` (its runs are
-  kept there and reused). Skipped, with a line saying so, where ``../shared/data`` is absent.
+  kept there and reused);
+* the same clusters with and without domain adaptation (``real_da``): the DA Simformer trained on the
+  small training set, adapted by OT to the members' photometry — in ``OUT/real-da``.
+The last two are skipped, with a line saying so, where ``../shared/data`` is absent.
 
 Writes ``report.json``, ``report.md`` (both tables), PNG plots, the adapted (last method's) real-branch
 encoders as ONNX graphs, and ``card-section.json``: what a model card says about how it was adapted.
@@ -33,7 +36,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from cradle_models.adaptation import real_clusters, shift_data  # noqa: E402
+from cradle_models.adaptation import real_clusters, real_da, shift_data  # noqa: E402
 from cradle_models.adaptation.config import METHODS, DATrainConfig, Schedule  # noqa: E402
 from cradle_models.adaptation.evaluate import metrics, physical_scored, posterior_samples  # noqa: E402
 from cradle_models.adaptation.export import export_encoders, parity, write_json, write_text  # noqa: E402
@@ -168,6 +171,28 @@ def _real_clusters(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     }
 
 
+def _real_da(args: argparse.Namespace, out: Path) -> dict[str, Any]:
+    """The real clusters with and without domain adaptation (``real_da``), as a section of report.md."""
+    if args.synthetic_only or not args.validation.is_dir():
+        return {"skipped": "--synthetic-only" if args.synthetic_only else f"{args.validation} is absent"}
+    _progress("real validation clusters with and without domain adaptation")
+    da_args = real_da.parser().parse_args(
+        ["--out", str(out / "real-da"), "--cache", str(args.cache), "--validation", str(args.validation)]
+        + (["--training-set", str(args.training_set)] if args.training_set is not None else [])
+        + ["--seed", str(args.seed)]
+    )
+    report = real_da.evaluate(da_args)
+    text = real_da.write_report(report, out / "real-da")
+    return {
+        "report": "real-da/report.json",
+        **{
+            m: {k: v[k] for k in ("median_abs_error_dex", "median_abs_combined_error_dex")}
+            for m, v in report["methods"].items()
+        },
+        "markdown": "#" + text,
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="cradle_models.adaptation.report", description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True)
@@ -203,6 +228,12 @@ def main(argv: list[str] | None = None) -> None:
         help="real-stars/validation folder (default: %(default)s)",
     )
     ap.add_argument("--synthetic-only", action="store_true", help="skip the real validation clusters")
+    ap.add_argument(
+        "--training-set",
+        type=Path,
+        default=None,
+        help="small-training-set shards for the real-data DA (default: simulated into --cache)",
+    )
     args = ap.parse_args(argv)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
@@ -257,6 +288,8 @@ def main(argv: list[str] | None = None) -> None:
     )
     real_summary = _real_clusters(args, out)
     md += real_summary["markdown"]
+    real_da_summary = _real_da(args, out)
+    md += "\n" + real_da_summary.get("markdown", "")
     write_text(out / "report.md", md)
     write_json(
         out / "report.json",
@@ -278,6 +311,7 @@ def main(argv: list[str] | None = None) -> None:
             "plots": files,
             "logs": logs,
             "real_clusters": {k: v for k, v in real_summary.items() if k != "markdown"},
+            "real_clusters_domain_adaptation": {k: v for k, v in real_da_summary.items() if k != "markdown"},
         },
     )
     last = list(results)[-1]

@@ -10,7 +10,8 @@ Losses per adaptation step (weights and schedule from ``DATrainConfig``):
 - ``kpg``: keypoint-guided OT (``keypoint_ot.py``) with the minibatch's sim–real pairs as keypoints, plus
   the pair loss;
 - pair loss L_R−S: mean squared distance between a paired star's simulated and real embeddings (per
-  modality both have), over the mean squared distance between unrelated stars of the batch.
+  modality both have), over the mean squared distance between unrelated stars of the batch. Without
+  pairs (the real validation stars have no simulated twins) ``ot`` is the fused GW term alone.
 The real branch is a copy of the simulated encoders made when adaptation starts; both learn.
 """
 
@@ -151,6 +152,8 @@ class DATrainer:
         self.seconds = 0.0
 
     def _rows(self, n: int, k: int) -> Tensor:
+        if n == 0:
+            return torch.zeros(0, dtype=torch.int64)
         return torch.randint(0, n, (min(k, n),), generator=self.gen)
 
     def _optimiser(self, lr: float) -> torch.optim.Optimizer:
@@ -186,6 +189,8 @@ class DATrainer:
     def adapt(self) -> None:
         cfg = self.config
         method = cfg.method
+        if method == "kpg" and next(iter(self.data.pairs_sim.values()))["present"].shape[0] == 0:
+            raise ValueError("keypoint-guided OT needs sim-real pairs as keypoints; these data have none")
         if method in ("ot", "kpg"):
             self.model.split_real_branch()
         sch, w, s = cfg.schedule, cfg.weights, cfg.sampler
