@@ -75,3 +75,31 @@ def test_resampled_simulated_stars_follow_the_real_parallax_and_magnitude() -> N
     g = drawn[:, PHOT_INPUTS.index("gaia.g")]
     assert abs(lp.mean() - 0.8) < 0.02 and abs(lp.std() - 0.1) < 0.02
     assert abs(g.mean() - 13) < 0.1 and abs(g.std() - 1.0) < 0.1
+
+
+def test_pairs_take_the_twin_nearest_in_g_observed_as_its_partner() -> None:
+    from cradle_models.adaptation.real_da import RealStars, pairs
+
+    rng = np.random.default_rng(3)
+    p = len(PHOT_INPUTS)
+    g = PHOT_INPUTS.index("gaia.g")
+    real_values = np.zeros((6, p))
+    real_values[:, g] = [10.0, 12.0, 14.0, 11.0, 13.0, 15.0]
+    real_mask = np.ones((6, p), dtype=bool)
+    real_mask[:, PHOT_INPUTS.index("tmass.j")] = False
+    stars = RealStars(
+        _catalogue(real_values, real_mask),
+        np.array(["pleiades", "pleiades", "pleiades", "alpha_per", "alpha_per", "alpha_per"]),
+        np.full(6, ""),
+        {},
+    )
+    twin_g = np.array([9.9, 12.2, 13.7, 16.0])
+    frame = _frame(4, rng, np.full(4, 7.4), twin_g)
+    frame["gaia.g"] = twin_g
+    theta = np.column_stack([np.full(4, 8.08), [1.3, 1.0, 0.8, 0.5], np.full(4, 135.0), np.full(4, 0.1)])
+    sim, real = pairs(stars, {"pleiades": (frame, theta)}, 10, np.full(p, 0.02), rng)
+    assert real.theta.shape[0] == 3  # only the pair cluster's members, however many are asked for
+    np.testing.assert_array_equal(real.modalities[PHOTOMETRY].values[:, g], [10.0, 12.0, 14.0])
+    np.testing.assert_array_equal(sim.modalities[PHOTOMETRY].values[:, g], [9.9, 12.2, 13.7])
+    np.testing.assert_array_equal(sim.theta[:, 1], [1.3, 1.0, 0.8])
+    assert not sim.modalities[PHOTOMETRY].mask[:, PHOT_INPUTS.index("tmass.j")].any()
