@@ -37,8 +37,10 @@ The training set is simulated once into ``--cache`` (about five minutes on two c
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import math
+import shutil
 import sys
 import tempfile
 import time
@@ -98,8 +100,10 @@ def _progress(message: str) -> None:
 
 
 def model_inputs(table: Path, cache: Path, fmt: str | None = None) -> pd.DataFrame:
-    """The app's model inputs for ``table`` (value, .err, .observed per photometric input), cached."""
-    out = cache / f"{table.stem}-inputs.parquet"
+    """The app's model inputs for ``table`` (value, .err, .observed per photometric input), cached under
+    the table's content hash."""
+    digest = hashlib.sha256(table.read_bytes()).hexdigest()[:16]
+    out = cache / f"{table.stem}-{digest}-inputs.parquet"
     if not out.exists():
         cache.mkdir(parents=True, exist_ok=True)
         extra = ["--format", fmt] if fmt is not None else []
@@ -228,6 +232,8 @@ def twin_stars(
     members = pd.read_csv(validation / cluster.file)
     folder = cache / "twins" / cluster.key
     config = real_clusters.twin_config(cluster, members)
+    if (folder / "config.json").exists() and json.loads((folder / "config.json").read_text()) != config:
+        shutil.rmtree(folder)
     if not (folder / "sky" / "truth.parquet").exists():
         folder.mkdir(parents=True, exist_ok=True)
         write_json(folder / "config.json", config)
