@@ -57,7 +57,7 @@ from cradle_models.adaptation import real_clusters
 from cradle_models.adaptation.config import DATrainConfig
 from cradle_models.adaptation.encoders import PHOTOMETRY
 from cradle_models.adaptation.evaluate import metrics, posterior_samples
-from cradle_models.adaptation.export import write_json, write_text
+from cradle_models.adaptation.export import progress, write_json, write_text
 from cradle_models.adaptation.model import DASimformer
 from cradle_models.adaptation.shift_data import PHOT_INPUTS, Catalogue, Observed
 from cradle_models.adaptation.train import DATrainer, Normaliser, clone, prepare, specs_of
@@ -88,15 +88,11 @@ def training_set(args: argparse.Namespace) -> Path:
         return Path(args.training_set)
     folder = Path(args.cache) / "small-training-set"
     if not (folder / "manifest.json").exists():
-        _progress(f"simulating the training set ({TRAINING_SET_CONFIG.name}) into {folder}")
+        progress(f"simulating the training set ({TRAINING_SET_CONFIG.name}) into {folder}")
         real_clusters.run_cradle(
             ["simulate", "--config", str(TRAINING_SET_CONFIG), "--out", str(folder), "--shards"]
         )
     return folder
-
-
-def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
 def model_inputs(table: Path, cache: Path, fmt: str | None = None) -> pd.DataFrame:
@@ -305,6 +301,8 @@ def cluster_rows(
 
 
 def cra_groups(log_age: np.ndarray, stars: RealStars, prior: tuple[np.ndarray, np.ndarray]) -> dict[str, Any]:
+    """CrA's members by Esplin & Luhman's disc class: members, median of their posterior medians and
+    combined age, in Myr."""
     out: dict[str, Any] = {}
     for label, kinds in real_clusters.CRA_GROUPS.items():
         member = stars.cluster == CRA_KEY
@@ -329,10 +327,9 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     stars = real_stars(args.validation, Path(args.cache) / "real-inputs", typical)
     sim_all = observed_as(sim_all, stars.catalogue, rng)
     order = rng.permutation(sim_all.theta.shape[0])
-    half = len(order) * 9 // 10
-    n_train = args.sim
-    sim_train = like_real(sim_all.take(order[:half]), stars.catalogue, n_train, rng)
-    sim_test = like_real(sim_all.take(order[half:]), stars.catalogue, args.test, rng)
+    split = len(order) * 9 // 10  # training and test stars are drawn from disjoint 90% / 10% pools
+    sim_train = like_real(sim_all.take(order[:split]), stars.catalogue, args.sim, rng)
+    sim_test = like_real(sim_all.take(order[split:]), stars.catalogue, args.test, rng)
     n_pairs = round(args.pairs * stars.catalogue.theta.shape[0])
     if n_pairs > 0:
         twins = {
@@ -353,8 +350,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     torch.manual_seed(args.seed)
     model = DASimformer(base.model, specs_of(sim_train))
     pre = DATrainer(base, model, data)
-    _progress(
-        f"{n_train} simulated and {stars.catalogue.theta.shape[0]} real stars; "
+    progress(
+        f"{args.sim} simulated and {stars.catalogue.theta.shape[0]} real stars; "
         f"pre-training ({args.pretrain} steps)"
     )
     pre.pretrain()
@@ -363,7 +360,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
     seconds: dict[str, float] = {"pretrain": pre.seconds}
     for method in methods_run:
         trainer = DATrainer(base.with_method(method), clone(model), data)
-        _progress(f"{LABELS[method]}: {args.adapt} adaptation steps, then the members' posteriors")
+        progress(f"{LABELS[method]}: {args.adapt} adaptation steps, then the members' posteriors")
         trainer.adapt()
         logs[method], seconds[method] = trainer.log, trainer.seconds
         domain = "sim" if method == "none" else "real"
@@ -389,7 +386,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         "member_cut": f"RUWE < {real_clusters.RUWE_MAX}, G < {G_MAX}, parallax > 0",
         "tables": stars.counts,
         "sizes": {
-            "sim_train": n_train,
+            "sim_train": args.sim,
             "sim_test": int(sim_test.theta.shape[0]),
             "pairs": int(pairs_sim.theta.shape[0]),
         },

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import pickle
-import sys
 import tempfile
 import time
 from dataclasses import replace
@@ -39,7 +38,13 @@ import torch  # noqa: E402
 from cradle_models.adaptation import real_clusters, real_da, shift_data  # noqa: E402
 from cradle_models.adaptation.config import METHODS, DATrainConfig, Schedule  # noqa: E402
 from cradle_models.adaptation.evaluate import metrics, physical_scored, posterior_samples  # noqa: E402
-from cradle_models.adaptation.export import export_encoders, parity, write_json, write_text  # noqa: E402
+from cradle_models.adaptation.export import (  # noqa: E402
+    export_encoders,
+    parity,
+    progress,
+    write_json,
+    write_text,
+)
 from cradle_models.adaptation.model import DASimformer  # noqa: E402
 from cradle_models.adaptation.train import DATrainer, Normaliser, clone, prepare, specs_of  # noqa: E402
 
@@ -145,10 +150,6 @@ def plots(
     return files
 
 
-def _progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
 def _real_clusters(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """The real validation clusters' part of the report: its table (as a section of report.md) and the
     medians that go into report.json; the full figures are in ``OUT/real-clusters``."""
@@ -156,9 +157,9 @@ def _real_clusters(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         return {"skipped": "--synthetic-only", "markdown": ""}
     if not args.validation.is_dir():
         line = f"Real validation clusters: skipped, {args.validation} is absent."
-        _progress(line)
+        progress(line)
         return {"skipped": f"{args.validation} is absent", "markdown": line + "\n"}
-    _progress(f"real validation clusters with {args.real_model.name} (cradle infer and twins)")
+    progress(f"real validation clusters with {args.real_model.name} (cradle infer and twins)")
     folder = out / "real-clusters"
     report = real_clusters.evaluate(args.real_model.resolve(), args.validation, folder)
     text = real_clusters.write_report(report, folder)
@@ -175,7 +176,7 @@ def _real_da(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     """The real clusters with and without domain adaptation (``real_da``), as a section of report.md."""
     if args.synthetic_only or not args.validation.is_dir():
         return {"skipped": "--synthetic-only" if args.synthetic_only else f"{args.validation} is absent"}
-    _progress("real validation clusters with and without domain adaptation")
+    progress("real validation clusters with and without domain adaptation")
     da_args = real_da.parser().parse_args(
         ["--out", str(out / "real-da"), "--cache", str(args.cache), "--validation", str(args.validation)]
         + (["--training-set", str(args.training_set)] if args.training_set is not None else [])
@@ -249,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     torch.manual_seed(args.seed)
     model = DASimformer(base.model, specs_of(data.sim_train))
     pre = DATrainer(base, model, prepared)
-    _progress(f"data ready in {t_data:.0f} s; pre-training the simulated branch ({args.pretrain} steps)")
+    progress(f"data ready in {t_data:.0f} s; pre-training the simulated branch ({args.pretrain} steps)")
     pre.pretrain()
     results: dict[str, dict[str, dict[str, float]]] = {}
     means: dict[str, dict[str, np.ndarray]] = {}
@@ -260,7 +261,7 @@ def main(argv: list[str] | None = None) -> None:
     for method in [m for m in args.methods.split(",") if m]:
         cfg = base.with_method(method)
         trainer = DATrainer(cfg, clone(model), prepared)
-        _progress(f"{LABELS[method]}: {args.adapt} adaptation steps, then posteriors of the 'real' test set")
+        progress(f"{LABELS[method]}: {args.adapt} adaptation steps, then posteriors of the 'real' test set")
         trainer.adapt()
         logs[method] = trainer.log
         seconds[method] = trainer.seconds

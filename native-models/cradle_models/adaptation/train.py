@@ -11,7 +11,7 @@ Losses per adaptation step (weights and schedule from ``DATrainConfig``):
   the pair loss;
 - pair loss L_R−S: mean squared distance between a paired star's simulated and real embeddings (per
   modality both have), over the mean squared distance between unrelated stars of the batch. Without
-  pairs (the real validation stars have no simulated twins) ``ot`` is the fused GW term alone.
+  pairs (``real_da --pairs 0``) ``ot`` is the fused GW term alone and ``kpg`` cannot run.
 The real branch is a copy of the simulated encoders made when adaptation starts; both learn.
 """
 
