@@ -43,10 +43,18 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** Open `path` and wait for the view to show it: the previous file's tree stays on screen while the
+ * new one loads, and a tab clicked then would be reset when it arrives. */
 async function open(path: string): Promise<void> {
   await page.getByTestId('inspect-path').fill(path);
   await page.getByTestId('inspect-open').click();
-  await page.getByTestId('hdu-tree').or(page.getByTestId('inspect-error')).first().waitFor();
+  await page.locator('[data-testid="inspect-open"]:not([disabled])').waitFor(slow);
+  await page
+    .locator(`[data-testid="inspect-where"][title=${JSON.stringify(path)}]`)
+    .or(page.getByTestId('inspect-error'))
+    .or(page.getByTestId('inspect-file-problem'))
+    .first()
+    .waitFor(slow);
 }
 
 /**
