@@ -14,6 +14,7 @@ from cradle_models.adaptation.real_clusters import (
     DEFAULT_VALIDATION,
     combined_age,
     member_metrics,
+    pull_by_magnitude,
     twin_config,
 )
 
@@ -130,6 +131,51 @@ def test_combined_age_divides_out_the_prior_every_member_repeats() -> None:
     # A few members that are not in the cluster (old field stars) hardly move it (the outlier term).
     field = [rng.normal(9.8, 0.1, 48) for _ in range(10)]
     assert abs(combined_age(members + field, edges, density)["log_age"] - age["log_age"]) < 0.05
+
+
+def test_combined_age_bootstrap_widens_where_a_few_members_disagree() -> None:
+    # 100 members that say little (likelihood σ = 3 dex) and 8 that say much but disagree (4 at log age
+    # 7.6, 4 at 8.8, σ = 0.2 dex): the product's interval is as narrow as if they agreed (measured 0.08 dex),
+    # while resampling the members moves the answer by several tenths (measured 0.52 dex, 6.5× wider).
+    # Members that agree (like the test above's) give a bootstrap interval near the product's own (1.2×).
+    rng = np.random.default_rng(3)
+    edges = np.arange(6.0, 10.15, 0.05)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    density = np.exp(0.8 * (centres - 6.0))
+    density /= density.sum() * 0.05
+
+    def member(centre: float, sigma: float) -> np.ndarray:
+        weights = density * np.exp(-0.5 * ((centres - centre) / sigma) ** 2)
+        picked = rng.choice(len(centres), size=48, p=weights / weights.sum())
+        return centres[picked] + rng.uniform(-0.025, 0.025, 48)
+
+    agree = [member(8.1 + 0.6 * rng.normal(), 0.6) for _ in range(200)]
+    split = [member(8.0, 3.0) for _ in range(100)] + [member(c, 0.2) for c in (7.6, 8.8) for _ in range(4)]
+    for members, widening in ((agree, (0.5, 3.0)), (split, (4.0, 20.0))):
+        age = combined_age(members, edges, density, bootstrap=200)
+        assert age["bootstrap_p16"] <= age["log_age"] <= age["bootstrap_p84"]
+        ratio = (age["bootstrap_p84"] - age["bootstrap_p16"]) / (age["p84"] - age["p16"])
+        assert widening[0] < ratio < widening[1]
+    # Same seed, same answer: the report's figures are reproducible.
+    again = [combined_age(split, edges, density, bootstrap=50) for _ in range(2)]
+    assert again[0] == again[1]
+
+
+def test_pull_by_magnitude_bins_and_sums_the_members() -> None:
+    members = pd.DataFrame(
+        {
+            "g": [8.0, 9.5, 11.0, 14.0, 14.5, 16.0, 17.2, 18.0],
+            "error_dex": [0.1, 0.3, 0.5, 1.0, 1.2, 1.5, 1.7, 2.0],
+            "mh": [0.0, 0.0, -0.1, -0.3, -0.5, -0.2, -0.2, -0.9],
+            "pull": [1.0, 2.0, -1.0, -3.0, -1.0, -2.0, -4.0, -9.0],
+        }
+    )
+    bins = pull_by_magnitude(members)
+    # G 18 lies beyond the last bin (the training limit is G = 17): it is not counted.
+    assert [(b["g_min"], b["members"]) for b in bins] == [(0.0, 2), (10.0, 1), (13.0, 2), (15.0, 2)]
+    assert bins[0]["pull_sum"] == 3.0 and bins[0]["median_error_dex"] == pytest.approx(0.2)
+    assert bins[2]["pull_mean"] == -2.0 and bins[2]["median_mh"] == pytest.approx(-0.4)
+    assert bins[3]["pull_sum"] == -6.0
 
 
 def test_report_says_when_the_real_clusters_are_skipped(tmp_path: Path) -> None:

@@ -17,7 +17,10 @@ carries the model's prior, so the product of N posteriors would count it N times
 are reweighted by 1/prior (the card's ``prior_marginals``) into a likelihood of the common age
 (Hogg, Myers & Bovy 2010, ApJ 725, 2166, eq. 9, with a Gaussian kernel), mixed with a flat outlier term
 for non-members and binaries (Hogg, Bovy & Lang 2010, arXiv:1008.4686, §5), and multiplied under a
-flat prior in log age.
+flat prior in log age. The product's interval narrows as 1/√N even where the members' posteriors are
+biased, so the combined age also gets a bootstrap interval over members (Efron & Tibshirani 1993, An
+Introduction to the Bootstrap, ch. 6), and the report says which members pull the combination where:
+each member's log-likelihood of the cluster's age minus that of the combined age, pooled in bins of G.
 
 Corona Australis (``validation/esplin-crA``, Esplin & Luhman 2022), the issue's young region, is two
 populations of different ages rather than one cluster: its members go through the same path and are
@@ -60,6 +63,9 @@ RUWE_MAX = 1.4
 KERNEL_DEX = 0.1
 OUTLIER_FRACTION = 0.05
 AGE_GRID = np.arange(6.0, 10.1 + 1e-9, 0.005)
+# Resamplings of the members for the combined age's bootstrap interval, and the G bins of the pull table.
+BOOTSTRAP = 200
+G_BINS = ((0.0, 10.0), (10.0, 13.0), (13.0, 15.0), (15.0, 17.5))
 TWIN_G_MAX = 17.0
 TWIN_SEED = 20261127
 
@@ -126,7 +132,7 @@ def association_metrics(
     rows = np.flatnonzero(keep & summary["log_age_median"].notna().to_numpy())
     if len(rows) == 0:
         return {"members": 0}
-    combined = combined_age([samples[int(r)] for r in rows], *prior)
+    combined = combined_age([samples[int(r)] for r in rows], *prior, bootstrap=BOOTSTRAP)
     return {
         "members": int(len(rows)),
         "median_age_myr": float(10 ** np.median(summary["log_age_median"].to_numpy()[rows]) / 1e6),
@@ -135,6 +141,8 @@ def association_metrics(
             "median": float(10 ** combined["log_age"] / 1e6),
             "p16": float(10 ** combined["p16"] / 1e6),
             "p84": float(10 ** combined["p84"] / 1e6),
+            "bootstrap_p16": float(10 ** combined["bootstrap_p16"] / 1e6),
+            "bootstrap_p84": float(10 ** combined["bootstrap_p84"] / 1e6),
         },
     }
 
@@ -192,24 +200,54 @@ def member_metrics(summary: pd.DataFrame, log_age: float, keep: np.ndarray) -> d
     }
 
 
-def combined_age(
+def member_log_likelihoods(
     members: list[np.ndarray], prior_edges: np.ndarray, prior_density: np.ndarray
-) -> dict[str, float]:
-    """The common log age of ``members`` (each an array of its posterior samples of log age) on AGE_GRID:
-    median and 16th/84th percentiles of the combined posterior (see the module header)."""
+) -> np.ndarray:
+    """Each member's log-likelihood of the common log age on AGE_GRID, [members, grid]: its samples
+    reweighted by 1/prior, smoothed by a Gaussian kernel and mixed with the flat outlier term (see the
+    module header)."""
     floor = 1e-3 * prior_density.max()
-    log_post = np.zeros_like(AGE_GRID)
     outlier = OUTLIER_FRACTION / (AGE_GRID[-1] - AGE_GRID[0])
-    for samples in members:
+    out = np.empty((len(members), len(AGE_GRID)))
+    for i, samples in enumerate(members):
         at = np.clip(np.searchsorted(prior_edges, samples, side="right") - 1, 0, len(prior_density) - 1)
         weights = 1.0 / np.maximum(prior_density[at], floor)
         kernel = np.exp(-0.5 * ((AGE_GRID[:, None] - samples[None, :]) / KERNEL_DEX) ** 2)
         likelihood = (kernel @ weights) / (weights.sum() * KERNEL_DEX * np.sqrt(2 * np.pi))
-        log_post += np.log((1 - OUTLIER_FRACTION) * likelihood + outlier)
+        out[i] = np.log((1 - OUTLIER_FRACTION) * likelihood + outlier)
+    return out
+
+
+def _quantiles(log_post: np.ndarray) -> tuple[float, float, float]:
+    """16th, 50th and 84th percentiles of a log posterior on AGE_GRID."""
     post = np.exp(log_post - log_post.max())
     cdf = np.cumsum(post) / post.sum()
     p16, p50, p84 = (float(AGE_GRID[np.searchsorted(cdf, q)]) for q in (0.16, 0.5, 0.84))
-    return {"log_age": p50, "p16": p16, "p84": p84}
+    return p16, p50, p84
+
+
+def combined_age(
+    members: list[np.ndarray],
+    prior_edges: np.ndarray,
+    prior_density: np.ndarray,
+    bootstrap: int = 0,
+    seed: int = 0,
+) -> dict[str, float]:
+    """The common log age of ``members`` (each an array of its posterior samples of log age) on AGE_GRID:
+    median and 16th/84th percentiles of the combined posterior (see the module header). With
+    ``bootstrap`` > 0, also the 16th/84th percentiles of the median over that many resamplings of the
+    members with replacement: the product's own interval shrinks as 1/√N whether or not the members'
+    posteriors are right, while the bootstrap shows how much the answer rests on a few of them."""
+    log_lik = member_log_likelihoods(members, prior_edges, prior_density)
+    p16, p50, p84 = _quantiles(log_lik.sum(axis=0))
+    age = {"log_age": p50, "p16": p16, "p84": p84}
+    if bootstrap > 0:
+        rng = np.random.default_rng(seed)
+        n = len(members)
+        counts = rng.multinomial(n, np.full(n, 1.0 / n), size=bootstrap)
+        medians = [_quantiles(row)[1] for row in counts @ log_lik]
+        age["bootstrap_p16"], age["bootstrap_p84"] = (float(q) for q in np.percentile(medians, [16, 84]))
+    return age
 
 
 def twin_config(cluster: Cluster, members: pd.DataFrame) -> dict[str, Any]:
@@ -263,14 +301,20 @@ def run_cradle(args: list[str]) -> None:
 
 def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
     """The engine's summaries of ``table`` (the run is resumed, or reused when complete; a run of another
-    model card is started again)."""
+    model card, without samples, or of a table whose size or modification time has changed since — the
+    engine refuses to resume those — is started again)."""
     record = run / "run.json"
     if record.exists():
+        recorded = json.loads(record.read_text())
         card_sha = hashlib.sha256((model / "card.json").read_bytes()).hexdigest()
-        if json.loads(record.read_text())["model"]["card_sha256"] != card_sha:
+        stat = table.stat()
+        if (
+            recorded["model"]["card_sha256"] != card_sha
+            or not recorded["settings"]["keep_samples"]
+            or recorded["input"]["size"] != stat.st_size
+            or recorded["input"]["mtime_ms"] != round(stat.st_mtime_ns / 1e6)
+        ):
             shutil.rmtree(run)
-    if record.exists() and not json.loads(record.read_text())["settings"]["keep_samples"]:
-        shutil.rmtree(run)
     resume = ["--resume"] if record.exists() else []
     run_cradle(
         [
@@ -290,23 +334,60 @@ def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
 
 
 def _combined(
-    run: Path, keep: np.ndarray, log_age: float, prior: tuple[np.ndarray, np.ndarray]
-) -> dict[str, float]:
-    """``combined_age`` of the kept rows of a run, with its error against the cluster's ``log_age``."""
-    age = combined_age(_member_samples(run, keep), *prior)
-    return {**age, "error_dex": age["log_age"] - log_age}
+    run: Path,
+    summary: pd.DataFrame,
+    g_mag: np.ndarray,
+    keep: np.ndarray,
+    log_age: float,
+    prior: tuple[np.ndarray, np.ndarray],
+) -> tuple[dict[str, float], pd.DataFrame]:
+    """``combined_age`` of the kept rows of a run (with its bootstrap over members), its error against the
+    cluster's ``log_age``, and per member: G, the posterior median's error and [M/H], and the member's
+    log-likelihood ratio of the cluster's age to the combined one (``pull``: negative where the member
+    pulls the combination away from the cluster's age)."""
+    by_row = _samples_by_row(run)
+    rows = [int(r) for r in np.flatnonzero(keep) if int(r) in by_row]
+    members = [by_row[r] for r in rows]
+    age = combined_age(members, *prior, bootstrap=BOOTSTRAP)
+    log_lik = member_log_likelihoods(members, *prior)
+    at = np.searchsorted(AGE_GRID, [log_age, age["log_age"]])
+    per_member = pd.DataFrame(
+        {
+            "g": g_mag[rows],
+            "error_dex": summary["log_age_median"].to_numpy()[rows] - log_age,
+            "mh": summary["mh_median"].to_numpy()[rows],
+            "pull": log_lik[:, min(at[0], len(AGE_GRID) - 1)] - log_lik[:, min(at[1], len(AGE_GRID) - 1)],
+        }
+    )
+    return {**age, "error_dex": age["log_age"] - log_age}, per_member
+
+
+def pull_by_magnitude(members: pd.DataFrame) -> list[dict[str, float]]:
+    """Members of all clusters (``_combined``'s per-member frames, concatenated) in bins of G: how many,
+    their posterior medians' error and [M/H] (medians), and their summed and mean pull."""
+    out = []
+    for low, high in G_BINS:
+        sel = members[(members["g"] >= low) & (members["g"] < high)]
+        if len(sel) == 0:
+            continue
+        out.append(
+            {
+                "g_min": low,
+                "g_max": high,
+                "members": int(len(sel)),
+                "median_error_dex": float(sel["error_dex"].median()),
+                "median_mh": float(sel["mh"].median()),
+                "pull_sum": float(sel["pull"].sum()),
+                "pull_mean": float(sel["pull"].mean()),
+            }
+        )
+    return out
 
 
 def _samples_by_row(run: Path) -> dict[int, np.ndarray]:
     """The log-age samples of every row of a run (samples.parquet: row, sample, parameters)."""
     samples = pq.read_table(run / "samples.parquet", columns=["row", "log_age"]).to_pandas()
     return {int(r): g["log_age"].to_numpy(float) for r, g in samples.groupby("row")}
-
-
-def _member_samples(run: Path, keep: np.ndarray) -> list[np.ndarray]:
-    """The log-age samples of the kept rows of a run, in row order."""
-    by_row = _samples_by_row(run)
-    return [by_row[int(r)] for r in np.flatnonzero(keep) if int(r) in by_row]
 
 
 def _mapping(run: Path) -> dict[str, str | None]:
@@ -341,6 +422,8 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
     prior_edges = np.asarray(card["prior_marginals"]["log_age"]["edges"])
     prior_density = np.asarray(card["prior_marginals"]["log_age"]["density"])
     rows: list[dict[str, Any]] = []
+    groups = ("real", "twin", "twin_as_members")
+    pooled: dict[str, list[pd.DataFrame]] = {g: [] for g in groups}
     for cluster in CLUSTERS:
         table = validation / cluster.file
         if not table.exists():
@@ -373,6 +456,17 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         twin_alike = _infer(model, reduced, twin_dir / "run-as-members")
         every_alike = twin_alike["log_age_median"].notna().to_numpy()
         prior = (prior_edges, prior_density)
+        twin_g = pq.read_table(twin_dir / "sky" / "catalog.parquet", columns=["phot_g_mean_mag"])
+        twin_g_mag = twin_g.column(0).to_numpy(zero_copy_only=False).astype(float)
+        real_combined, real_members = _combined(
+            runs / cluster.key, real, members["phot_g_mean_mag"].to_numpy(float), keep, log_age, prior
+        )
+        twin_combined, twin_members = _combined(twin_dir / "run", twin, twin_g_mag, every, log_age, prior)
+        alike_combined, alike_members = _combined(
+            twin_dir / "run-as-members", twin_alike, twin_g_mag, every_alike, log_age, prior
+        )
+        for group, frame in zip(groups, (real_members, twin_members, alike_members), strict=True):
+            pooled[group].append(frame)
 
         rows.append(
             {
@@ -388,22 +482,21 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
                 "outside_training_excluded": int((~in_range).sum()),
                 "real": {
                     **member_metrics(real, log_age, keep),
-                    "combined": _combined(runs / cluster.key, keep, log_age, prior),
+                    "combined": real_combined,
                 },
                 "twin": {
                     **member_metrics(twin, log_age, every),
-                    "combined": _combined(twin_dir / "run", every, log_age, prior),
+                    "combined": twin_combined,
                     "distance_pc": config["clusters"][0]["distancePc"],
                     "av": config["clusters"][0]["av"],
                 },
                 "twin_as_members": {
                     **member_metrics(twin_alike, log_age, every_alike),
-                    "combined": _combined(twin_dir / "run-as-members", every_alike, log_age, prior),
+                    "combined": alike_combined,
                     "columns_dropped": dropped,
                 },
             }
         )
-    groups = ("real", "twin", "twin_as_members")
     cra = corona_australis(model, validation, runs, (prior_edges, prior_density))
     return {
         "model": card["name"],
@@ -418,6 +511,7 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
         "median_abs_combined_error_dex": {
             g: float(np.median([abs(r[g]["combined"]["error_dex"]) for r in rows])) for g in groups
         },
+        "pull_by_magnitude": {g: pull_by_magnitude(pd.concat(pooled[g], ignore_index=True)) for g in groups},
         "corona_australis": cra,
     }
 
@@ -431,7 +525,8 @@ def markdown(report: dict[str, Any]) -> str:
         "Error: median over members of the posterior median log age, minus the cluster's log age.",
         "Coverage: fraction of members whose 68% / 95% interval holds the cluster's age. Combined: the",
         "cluster's log age from its members' posteriors, the prior divided out (median [16%, 84%]),",
-        "minus the cluster's. Twin: the simulator's version of the cluster (same age, median parallax",
+        f"minus the cluster's; bootstrap: 16% and 84% of that median over {BOOTSTRAP} resamplings of the",
+        "members. Twin: the simulator's version of the cluster (same age, median parallax",
         "distance, GSP-Phot A_0 of the bright warm members, solar [M/H], "
         f"G < {report['twin_g_max']:g}) through the same model, observed in every survey the simulator",
         "models; twin as members: the same stars with only the quantities the members' table has",
@@ -444,7 +539,10 @@ def markdown(report: dict[str, Any]) -> str:
     ]
 
     def comb(c: dict[str, float], log_age: float) -> str:
-        return f"{c['error_dex']:+.2f} [{c['p16'] - log_age:+.2f}, {c['p84'] - log_age:+.2f}]"
+        return (
+            f"{c['error_dex']:+.2f} [{c['p16'] - log_age:+.2f}, {c['p84'] - log_age:+.2f}] "
+            f"(bootstrap {c['bootstrap_p16'] - log_age:+.2f}, {c['bootstrap_p84'] - log_age:+.2f})"
+        )
 
     for r in report["clusters"]:
         real, twin, alike = r["real"], r["twin"], r["twin_as_members"]
@@ -468,7 +566,26 @@ def markdown(report: dict[str, Any]) -> str:
         f"combined posteriors: real {comb_med['real']:.2f} dex, twins {comb_med['twin']:.2f} dex, "
         f"twins as members {comb_med['twin_as_members']:.2f} dex.",
         "",
+        "## Which members pull the combined ages",
+        "",
+        "Members of the seven clusters pooled in bins of G. Pull: a member's log-likelihood of its cluster's",
+        "age minus that of the combined age (nats; negative: it pulls the combination away from the",
+        "cluster's age). Error and [M/H]: medians of the members' posterior medians.",
+        "",
+        "| G | real: members | error (dex) | [M/H] | pull, sum | pull, mean "
+        "| twin: members | error | [M/H] | pull, mean | twin as members: error | [M/H] | pull, mean |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
+    pulls = report["pull_by_magnitude"]
+    for real, twin, alike in zip(pulls["real"], pulls["twin"], pulls["twin_as_members"], strict=True):
+        lines.append(
+            f"| {real['g_min']:g}–{real['g_max']:g} | {real['members']} | {real['median_error_dex']:+.2f} | "
+            f"{real['median_mh']:+.2f} | {real['pull_sum']:.0f} | {real['pull_mean']:+.2f} | "
+            f"{twin['members']} | {twin['median_error_dex']:+.2f} | {twin['median_mh']:+.2f} | "
+            f"{twin['pull_mean']:+.2f} | {alike['median_error_dex']:+.2f} | {alike['median_mh']:+.2f} | "
+            f"{alike['pull_mean']:+.2f} |"
+        )
+    lines.append("")
     cra = report.get("corona_australis")
     if cra is not None:
         lines += [
@@ -476,7 +593,7 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             f"Literature: {cra['literature']}. Members: RUWE < {RUWE_MAX}, inside the training ranges "
             f"({cra['outside_training_excluded']} of {cra['rows']} rows left out). Ages in Myr; combined: "
-            "the members' posteriors with the prior divided out, median [16%, 84%].",
+            "the members' posteriors with the prior divided out, median [16%, 84%] (bootstrap over members).",
             "",
             "| members | stars | median of posterior medians | P(age < 50 Myr) > 0.5 | combined |",
             "|---|---|---|---|---|",
@@ -486,7 +603,8 @@ def markdown(report: dict[str, Any]) -> str:
             lines.append(
                 f"| {label} | {g['members']} | {g['median_age_myr']:.1f} | "
                 f"{g['young_fraction_lt_50myr']:.2f} | "
-                f"{c['median']:.1f} [{c['p16']:.1f}, {c['p84']:.1f}] |"
+                f"{c['median']:.1f} [{c['p16']:.1f}, {c['p84']:.1f}] "
+                f"({c['bootstrap_p16']:.1f}, {c['bootstrap_p84']:.1f}) |"
             )
         lines.append("")
     return "\n".join(lines)
