@@ -1,23 +1,29 @@
 // The model's inputs from a catalog table: the card's observables through the catalog's survey
 // recognition and quality rules (electron/catalog model-inputs), a user mapping for names the
 // catalog does not know (a toy model's `x_0`, a column spelled unusually), then the card's transforms
-// to the network's space, one block of rows at a time. Parameters are never inputs: they are inferred.
+// to the network's space, one block of rows at a time. Parameters are inferred, except those the user
+// gives (`--given mh=0.03`, or a column or expression per star): the Simformer conditions on any subset
+// of its variables, so a known [M/H] or distance enters as an observed token and the rest is inferred.
 import type { Table, Vector } from 'apache-arrow';
 import { vectorFromArray } from 'apache-arrow';
 import { buildModelInputs } from '../catalog/model-inputs.ts';
+import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import { recognise } from '../catalog/recognise.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
-import type { ModelCard } from './card.ts';
+import type { CardVariable, ModelCard } from './card.ts';
 import type { StarBlock } from './tokens.ts';
 import { errorToNetwork, toNetwork } from './transforms.ts';
 
 export interface PreparedInputs {
   rows: number;
-  /** Per card variable (card order): the assessed quantity, or null for parameters. */
+  /** Per card variable (card order): the assessed quantity, or null for parameters that are inferred. */
   quantities: (AssessedQuantity | null)[];
   /** Per observable name: where it came from (column or expression), or null when absent. */
   sources: Record<string, string | null>;
+  /** Per given parameter: how many stars have a value inside the model's training range (the rest are
+   * inferred as usual). */
+  given: Record<string, number>;
   /** The input's Gaia-style source id column (its own name in the file), when recognised. */
   sourceIdColumn: string | null;
 }
@@ -62,12 +68,65 @@ function extendRecognition(
   }
 }
 
+/**
+ * A parameter the user gives, as a quantity the model observes: `expression` (a number, a column name or
+ * an expression of columns, in the card's unit) per star; stars without a value, or with one outside
+ * the training range (the card's `range`), keep the parameter latent.
+ */
+function givenParameter(
+  table: Table,
+  recognition: Recognition,
+  v: CardVariable,
+  expression: string,
+): AssessedQuantity {
+  const column = resolveQuantity(table, recognition, {
+    name: v.name,
+    role: 'photometry',
+    kind: 'numeric',
+    unit: v.unit,
+    expression,
+    confidence: 1,
+    via: 'override',
+  });
+  const rows = table.numRows;
+  const [lo, hi] = v.range ?? [-Infinity, Infinity];
+  const observed = new Uint8Array(rows);
+  let observedCount = 0;
+  for (let r = 0; r < rows; r += 1) {
+    const x = column.values[r]!;
+    if (column.valid[r] && Number.isFinite(x) && x >= lo && x <= hi) {
+      observed[r] = 1;
+      observedCount += 1;
+    }
+  }
+  return {
+    name: v.name,
+    unit: v.unit,
+    values: column.values,
+    errors: new Float64Array(rows),
+    observed,
+    flags: new Uint16Array(rows),
+    counts: {},
+    observedCount,
+  };
+}
+
 export function prepareInputs(
   table: Table,
   card: ModelCard,
   file: string,
   mapping: Record<string, QuantitySource> = {},
+  given: Record<string, string> = {},
 ): PreparedInputs {
+  const parameters = card.variables.filter((v) => v.role === 'parameter');
+  for (const name of Object.keys(given)) {
+    if (!parameters.some((v) => v.name === name))
+      throw new Error(
+        `--given ${name}: not a parameter of ${card.name} (its parameters: ${parameters.map((v) => v.name).join(', ')})`,
+      );
+  }
+  if (parameters.length > 0 && parameters.every((v) => given[v.name] !== undefined))
+    throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
   const observables = card.variables.filter((v) => v.role === 'observable').map((v) => v.name);
   const recognition = recognise(table, mapping);
   extendRecognition(table, recognition, observables, mapping);
@@ -85,10 +144,34 @@ export function prepareInputs(
     const r = recognition.get(name);
     sources[name] = r === undefined ? null : (r.column ?? r.expression ?? null);
   }
+  const givenCounts: Record<string, number> = {};
+  const quantities = card.variables.map((v) => {
+    if (v.role === 'observable') return byName.get(v.name) ?? null;
+    const expression = given[v.name];
+    if (expression === undefined) return null;
+    let quantity: AssessedQuantity;
+    try {
+      quantity = givenParameter(table, recognition, v, expression);
+    } catch (error) {
+      throw new Error(`${file}: --given ${v.name}=${expression}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    if (quantity.observedCount === 0) {
+      const [lo, hi] = v.range ?? [-Infinity, Infinity];
+      throw new Error(
+        `${file}: --given ${v.name}=${expression}: no star has a value inside the model's training range ` +
+          `[${lo}, ${hi}] ${v.unit}`,
+      );
+    }
+    givenCounts[v.name] = quantity.observedCount;
+    return quantity;
+  });
   return {
     rows: table.numRows,
-    quantities: card.variables.map((v) => (v.role === 'observable' ? (byName.get(v.name) ?? null) : null)),
+    quantities,
     sources,
+    given: givenCounts,
     sourceIdColumn: recognition.get('source_id')?.column ?? null,
   };
 }

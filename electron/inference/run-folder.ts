@@ -36,6 +36,8 @@ export interface RunFingerprint {
     mtime_ms: number;
     rows: number;
     mapping: Record<string, string | null>;
+    /** Parameters the user gave (`--given`): name → number, column or expression. Absent when none. */
+    given?: Record<string, string>;
   };
   settings: {
     samples: number;

@@ -55,6 +55,9 @@ export interface InferOptions {
   hdu?: number;
   /** A JSON mapping { name: column } or { name: { column | expression } } (or a saved catalog mapping). */
   mapping?: string;
+  /** Parameters to condition on instead of inferring: name → a number, a column or an expression of
+   * columns, in the card's unit (e.g. { mh: '0.03' } for a cluster of known metallicity). */
+  given?: Record<string, string>;
   out: string;
   samples?: number;
   steps?: number;
@@ -241,7 +244,13 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const table = await readInputTable(options.input, options.hdu);
   const mapping =
     options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
-  const inputs = prepareInputs(table, card, options.input, mapping);
+  const given = options.given ?? {};
+  const inputs = prepareInputs(table, card, options.input, mapping, given);
+  for (const [name, count] of Object.entries(inputs.given))
+    hooks.log?.(
+      `conditioning on ${name} = ${given[name]} for ${count} of ${inputs.rows} stars` +
+        (count < inputs.rows ? ' (the others lack a value inside the training range: inferred)' : ''),
+    );
   const settings: SamplerSettings = {
     samples: options.samples ?? card.sampler.samples_per_star,
     steps: options.steps ?? card.sampler.steps,
@@ -276,6 +285,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       mtime_ms: Math.round(stat.mtimeMs),
       rows: inputs.rows,
       mapping: inputs.sources,
+      ...(Object.keys(given).length > 0 ? { given } : {}),
     },
     settings: {
       samples: settings.samples,

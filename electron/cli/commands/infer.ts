@@ -20,11 +20,23 @@ function wholeNumber(name: string, min: number) {
   };
 }
 
+/** Collects repeated `--given NAME=VALUE` into { NAME: VALUE } (VALUE: a number, column or expression). */
+function givenParameter(text: string, previous: Record<string, string> = {}): Record<string, string> {
+  const at = text.indexOf('=');
+  const name = at < 0 ? '' : text.slice(0, at).trim();
+  const value = at < 0 ? '' : text.slice(at + 1).trim();
+  if (name === '' || value === '')
+    throw new InvalidArgumentError(`--given wants NAME=VALUE (e.g. mh=0.03 or mh=fe_h), got '${text}'`);
+  if (name in previous) throw new InvalidArgumentError(`--given ${name} is given twice`);
+  return { ...previous, [name]: value };
+}
+
 interface InferFlags {
   model?: string;
   input: string;
   hdu?: number;
   mapping?: string;
+  given?: Record<string, string>;
   out: string;
   samples?: number;
   steps?: number;
@@ -56,6 +68,12 @@ export function registerInferCommand(program: Command): void {
     .option('--model <name|path>', 'model folder or shipped model name (default: the first shipped model)')
     .option('--hdu <n>', 'FITS table HDU (default 1)', wholeNumber('--hdu', 0))
     .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
+    .option(
+      '--given <name=value>',
+      "condition on a parameter instead of inferring it: a number, column or expression in the card's unit " +
+        '(repeatable; e.g. --given mh=0.03)',
+      givenParameter,
+    )
     .option('--samples <n>', "posterior samples per star (default: the card's)", wholeNumber('--samples', 1))
     .option('--steps <n>', "ODE steps (default: the card's)", wholeNumber('--steps', 1))
     .addOption(
@@ -93,6 +111,7 @@ export function registerInferCommand(program: Command): void {
         'model',
         'hdu',
         'mapping',
+        'given',
         'samples',
         'steps',
         'solver',

@@ -40,4 +40,41 @@ describe('cradle infer / models', () => {
       'cradle: infer needs --input FILE and --out DIR (see cradle infer --help)',
     );
   });
+
+  it('takes --given NAME=VALUE, and refuses a malformed or repeated one', () => {
+    const dir = tempDir('cli-given');
+    const input = writeToyCsv(dir, 12);
+    const run = (...given: string[]) =>
+      cradle(
+        'infer',
+        '--model',
+        TOY_MODEL,
+        '--input',
+        input,
+        '--out',
+        join(dir, `run-${given.length}`),
+        '--samples',
+        '4',
+        '--steps',
+        '2',
+        '--workers',
+        '1',
+        '--quiet',
+        ...given.flatMap((g) => ['--given', g]),
+      );
+    const ok = run('theta_1 = x_1 * 0.5');
+    expect(ok.status, ok.stderr).toBe(0);
+    const record = JSON.parse(readFileSync(join(dir, 'run-1', 'run.json'), 'utf8')) as {
+      input: { given: unknown };
+    };
+    expect(record.input.given).toEqual({ theta_1: 'x_1 * 0.5' });
+    const malformed = run('theta_0');
+    expect(malformed.status).toBe(1);
+    expect(malformed.stderr).toMatch(
+      /--given wants NAME=VALUE \(e\.g\. mh=0\.03 or mh=fe_h\), got 'theta_0'/,
+    );
+    const twice = run('theta_0=0.5', 'theta_0=1');
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/--given theta_0 is given twice/);
+  }, 60_000);
 });
