@@ -43,6 +43,8 @@ export const InferParams = z
     input: AbsolutePath,
     hdu: z.number().int().min(0).optional(),
     mapping: AbsolutePath.optional(),
+    /** Parameters to condition on (run.ts InferOptions.given): name → number, column or expression. */
+    given: z.record(z.string().min(1), z.string().trim().min(1)).optional(),
     out: AbsolutePath,
     samples: z.number().int().min(1).optional(),
     steps: z.number().int().min(1).optional(),

@@ -2,7 +2,8 @@
 // toy model listed with its card; a 300-star demo sky simulated as a job from the Simulate view and
 // handed to Infer; the toy model's inputs mapped onto catalogue columns by expression (it is not a
 // stellar model, so nothing maps by itself) and saved; inference run as a job to 100%; the results
-// table filled; a star opened with its marginals and corner plot; the summary exported to CSV.
+// table filled; a star opened with its marginals and corner plot; the summary exported to CSV; a second
+// run with a known parameter (theta_0 given), which every star is conditioned on.
 // Saves (in `screenshots`, harness.ts) {models,simulate,infer}.png.
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readParquet } from '../../electron/catalog/parquet.ts';
 import { launchChromium, screenshots, serve, type Served } from './harness.ts';
 
 let served: Served;
@@ -130,5 +132,34 @@ describe('Simulate → Infer', () => {
       expect(pageErrors).toEqual([]);
     },
     JOB_MS + 60_000,
+  );
+
+  it(
+    'runs again with a known parameter, which every star is conditioned on',
+    async () => {
+      const out = join(dir, 'run-given');
+      await page.getByTestId('infer-out').fill(out);
+      await page.getByText('Known parameters').click();
+      await page.locator('[data-testid="infer-given"][data-name="theta_0"]').fill('0.5');
+      await page.getByTestId('infer-run').click();
+      // The state still reads "done" from the first run: wait for this run's summary instead.
+      await expect.poll(() => existsSync(join(out, 'summary.parquet')), { timeout: JOB_MS }).toBe(true);
+      await expect
+        .poll(() => page.getByTestId('infer-state').textContent(), { timeout: JOB_MS })
+        .toMatch(/^\s*done/);
+      const record = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
+        input: { given?: unknown };
+      };
+      expect(record.input.given).toEqual({ theta_0: '0.5' });
+      // Every star's theta_0 is the given value; theta_1 is still a posterior (a spread).
+      const summary = (await readParquet(join(out, 'summary.parquet'))).table;
+      const column = (name: string): number[] => [...summary.getChild(name)!].map(Number);
+      // (to float32 precision: the samples live in the network's normalised space)
+      expect(column('theta_0_median').every((v) => Math.abs(v - 0.5) < 1e-6)).toBe(true);
+      const [low, high] = [column('theta_1_p16'), column('theta_1_p84')];
+      expect(low.every((v, i) => high[i]! - v > 0.05)).toBe(true);
+      expect(pageErrors).toEqual([]);
+    },
+    JOB_MS + 30_000,
   );
 });
