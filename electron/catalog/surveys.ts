@@ -514,7 +514,8 @@ export const QUANTITIES: QuantityDef[] = [
       { names: ['specobjid', 'boss_specobjid', 'sdss_specobjid', 'SpObjID', 'boss_file'], confidence: 0.8 },
     ],
   },
-  // Labels: literature or pipeline values, reported for comparison and never used as model inputs.
+  // Labels: literature or pipeline values, reported for comparison and never used as model observables
+  // (a known parameter is given explicitly instead: `cradle infer --given`, inference/inputs.ts).
   {
     name: 'av',
     unit: 'mag',

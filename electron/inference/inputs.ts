@@ -71,7 +71,7 @@ function extendRecognition(
 /**
  * A parameter the user gives, as a quantity the model observes: `expression` (a number, a column name or
  * an expression of columns, in the card's unit) per star; stars without a value, or with one outside
- * the training range (the card's `range`), keep the parameter latent.
+ * the training range (the card's `range`), keep the parameter latent. Throws when no star has one.
  */
 function givenParameter(
   table: Table,
@@ -81,7 +81,7 @@ function givenParameter(
 ): AssessedQuantity {
   const column = resolveQuantity(table, recognition, {
     name: v.name,
-    role: 'photometry',
+    role: 'label',
     kind: 'numeric',
     unit: v.unit,
     expression,
@@ -99,6 +99,8 @@ function givenParameter(
       observedCount += 1;
     }
   }
+  if (observedCount === 0)
+    throw new Error(`no star has a value inside the model's training range [${lo}, ${hi}] ${v.unit}`);
   return {
     name: v.name,
     unit: v.unit,
@@ -156,13 +158,6 @@ export function prepareInputs(
       throw new Error(`${file}: --given ${v.name}=${expression}: ${(error as Error).message}`, {
         cause: error,
       });
-    }
-    if (quantity.observedCount === 0) {
-      const [lo, hi] = v.range ?? [-Infinity, Infinity];
-      throw new Error(
-        `${file}: --given ${v.name}=${expression}: no star has a value inside the model's training range ` +
-          `[${lo}, ${hi}] ${v.unit}`,
-      );
     }
     givenCounts[v.name] = quantity.observedCount;
     return quantity;

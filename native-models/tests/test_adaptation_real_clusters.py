@@ -105,22 +105,32 @@ def test_every_cluster_table_is_there_with_the_columns_used() -> None:
         assert 50 <= cluster.age_myr <= 1000 and math.isfinite(cluster.older_myr)
 
 
+def _rising_prior() -> tuple[np.ndarray, np.ndarray]:
+    """Histogram edges and density of a log-age prior rising towards old ages, like the training set's."""
+    edges = np.arange(6.0, 10.15, 0.05)
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    density = np.exp(0.8 * (centres - 6.0))
+    return edges, density / (density.sum() * 0.05)
+
+
+def _posterior_samples(
+    rng: np.random.Generator, edges: np.ndarray, density: np.ndarray, centre: float, sigma: float
+) -> np.ndarray:
+    """48 posterior samples of a member whose likelihood is Gaussian (centre, sigma) under that prior."""
+    centres = 0.5 * (edges[1:] + edges[:-1])
+    weights = density * np.exp(-0.5 * ((centres - centre) / sigma) ** 2)
+    picked = rng.choice(len(centres), size=48, p=weights / weights.sum())
+    return centres[picked] + rng.uniform(-0.025, 0.025, 48)
+
+
 def test_combined_age_divides_out_the_prior_every_member_repeats() -> None:
     # A prior rising towards old ages (like the training set's), and 200 members of a 120 Myr cluster whose
     # likelihoods are broad (σ = 0.6 dex, centred on noisy draws around the age): their posteriors, sampled
     # 48 times each, lean old, so the median of member medians is biased; the combination is not.
     rng = np.random.default_rng(11)
-    edges = np.arange(6.0, 10.15, 0.05)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    density = np.exp(0.8 * (centres - 6.0))
-    density /= density.sum() * 0.05
+    edges, density = _rising_prior()
     truth = np.log10(120e6)
-    members = []
-    for _ in range(200):
-        centre = truth + 0.6 * rng.normal()
-        weights = density * np.exp(-0.5 * ((centres - centre) / 0.6) ** 2)
-        picked = rng.choice(len(centres), size=48, p=weights / weights.sum())
-        members.append(centres[picked] + rng.uniform(-0.025, 0.025, 48))
+    members = [_posterior_samples(rng, edges, density, truth + 0.6 * rng.normal(), 0.6) for _ in range(200)]
     naive = np.median([np.median(m) for m in members])
     age = combined_age(members, edges, density)
     # The combination is unbiased up to the Monte Carlo noise of 48 reweighted samples per member, which
@@ -139,15 +149,10 @@ def test_combined_age_bootstrap_widens_where_a_few_members_disagree() -> None:
     # while resampling the members moves the answer by several tenths (measured 0.52 dex, 6.5× wider).
     # Members that agree (like the test above's) give a bootstrap interval near the product's own (1.2×).
     rng = np.random.default_rng(3)
-    edges = np.arange(6.0, 10.15, 0.05)
-    centres = 0.5 * (edges[1:] + edges[:-1])
-    density = np.exp(0.8 * (centres - 6.0))
-    density /= density.sum() * 0.05
+    edges, density = _rising_prior()
 
     def member(centre: float, sigma: float) -> np.ndarray:
-        weights = density * np.exp(-0.5 * ((centres - centre) / sigma) ** 2)
-        picked = rng.choice(len(centres), size=48, p=weights / weights.sum())
-        return centres[picked] + rng.uniform(-0.025, 0.025, 48)
+        return _posterior_samples(rng, edges, density, centre, sigma)
 
     agree = [member(8.1 + 0.6 * rng.normal(), 0.6) for _ in range(200)]
     split = [member(8.0, 3.0) for _ in range(100)] + [member(c, 0.2) for c in (7.6, 8.8) for _ in range(4)]

@@ -21,7 +21,7 @@ function wholeNumber(name: string, min: number) {
 }
 
 /** Collects repeated `--given NAME=VALUE` into { NAME: VALUE } (VALUE: a number, column or expression). */
-function givenParameter(text: string, previous: Record<string, string> = {}): Record<string, string> {
+function collectGiven(text: string, previous: Record<string, string> = {}): Record<string, string> {
   const at = text.indexOf('=');
   const name = at < 0 ? '' : text.slice(0, at).trim();
   const value = at < 0 ? '' : text.slice(at + 1).trim();
@@ -72,7 +72,7 @@ export function registerInferCommand(program: Command): void {
       '--given <name=value>',
       "condition on a parameter instead of inferring it: a number, column or expression in the card's unit " +
         '(repeatable; e.g. --given mh=0.03)',
-      givenParameter,
+      collectGiven,
     )
     .option('--samples <n>', "posterior samples per star (default: the card's)", wholeNumber('--samples', 1))
     .option('--steps <n>', "ODE steps (default: the card's)", wholeNumber('--steps', 1))

@@ -234,16 +234,22 @@ def combined_age(
     seed: int = 0,
 ) -> dict[str, float]:
     """The common log age of ``members`` (each an array of its posterior samples of log age) on AGE_GRID:
-    median and 16th/84th percentiles of the combined posterior (see the module header). With
-    ``bootstrap`` > 0, also the 16th/84th percentiles of the median over that many resamplings of the
-    members with replacement: the product's own interval shrinks as 1/√N whether or not the members'
-    posteriors are right, while the bootstrap shows how much the answer rests on a few of them."""
-    log_lik = member_log_likelihoods(members, prior_edges, prior_density)
+    median and 16th/84th percentiles of the combined posterior (see the module header); with
+    ``bootstrap`` > 0 also its bootstrap interval (``combine``)."""
+    return combine(member_log_likelihoods(members, prior_edges, prior_density), bootstrap, seed)
+
+
+def combine(log_lik: np.ndarray, bootstrap: int = 0, seed: int = 0) -> dict[str, float]:
+    """The combined posterior of members' log-likelihoods [members, grid]: median and 16th/84th
+    percentiles. With ``bootstrap`` > 0, also the 16th/84th percentiles of the median over that many
+    resamplings of the members with replacement: the product's own interval shrinks as 1/√N whether or
+    not the members' posteriors are right, while the bootstrap shows how much the answer rests on a few
+    of them."""
     p16, p50, p84 = _quantiles(log_lik.sum(axis=0))
     age = {"log_age": p50, "p16": p16, "p84": p84}
     if bootstrap > 0:
         rng = np.random.default_rng(seed)
-        n = len(members)
+        n = log_lik.shape[0]
         counts = rng.multinomial(n, np.full(n, 1.0 / n), size=bootstrap)
         medians = [_quantiles(row)[1] for row in counts @ log_lik]
         age["bootstrap_p16"], age["bootstrap_p84"] = (float(q) for q in np.percentile(medians, [16, 84]))
@@ -347,9 +353,8 @@ def _combined(
     pulls the combination away from the cluster's age)."""
     by_row = _samples_by_row(run)
     rows = [int(r) for r in np.flatnonzero(keep) if int(r) in by_row]
-    members = [by_row[r] for r in rows]
-    age = combined_age(members, *prior, bootstrap=BOOTSTRAP)
-    log_lik = member_log_likelihoods(members, *prior)
+    log_lik = member_log_likelihoods([by_row[r] for r in rows], *prior)
+    age = combine(log_lik, bootstrap=BOOTSTRAP)
     at = np.searchsorted(AGE_GRID, [log_age, age["log_age"]])
     per_member = pd.DataFrame(
         {
