@@ -33,6 +33,19 @@ const Variable = z.object({
     .tuple([z.number(), z.number()])
     .refine(([lo, hi]) => lo <= hi, { message: 'range must be [min, max] with min ≤ max' })
     .optional(),
+  /**
+   * The uncertainty (physical units) an observed value without one is given: an adapted model's encoders
+   * never saw a value without an uncertainty in training (cradle_models.adaptation.app_model).
+   */
+  typical_error: z.number().positive().optional(),
+});
+
+/** One modality encoder of an adapted model: its graph and the card variables it reads, in order. */
+const Modality = z.object({
+  name: z.string().min(1),
+  file: z.string().min(1),
+  variables: z.array(z.string().min(1)).min(1),
+  n_tokens: z.number().int().positive(),
 });
 
 const GraphIo = z.object({
@@ -61,6 +74,15 @@ const CardSchema = z.object({
     })
     .passthrough(),
   graphs: z.object({ opset: z.number().int(), context: Graph, velocity: Graph }),
+  // An adapted model's modality encoders (cradle_models.adaptation.app_model): their tokens, not the
+  // observables themselves, are the context graph's input; the parameters are the Simformer's variables.
+  encoders: z
+    .object({
+      opset: z.number().int(),
+      branch: z.enum(['real', 'sim']).optional(),
+      modalities: z.array(Modality).min(1),
+    })
+    .optional(),
   attention_mask: z
     .object({ allowed: z.number(), blocked: z.number() })
     .passthrough()
@@ -123,12 +145,14 @@ const CardSchema = z.object({
 export type ModelCard = z.infer<typeof CardSchema>;
 export type CardVariable = z.infer<typeof Variable>;
 
-/** The graph inputs the sampler feeds, by graph (graphs.py GRAPH_SIGNATURES). */
+/** The graph inputs the sampler feeds, by graph (graphs.py GRAPH_SIGNATURES; an adapted model's
+ * context graph: app_model.py CONTEXT_SIGNATURE). */
 const REQUIRED_IO = {
   context: {
     inputs: ['context_ids', 'context_values', 'context_errors', 'context_mask'],
     outputs: ['context_kv'],
   },
+  encodedContext: { inputs: ['tokens', 'token_valid'], outputs: ['context_kv'] },
   velocity: {
     inputs: ['latent_ids', 'latent_values', 'latent_errors', 't', 'context_kv', 'latent_mask'],
     outputs: ['velocity'],
@@ -141,6 +165,39 @@ export interface LoadedModel {
   card: ModelCard;
   contextFile: string;
   velocityFile: string;
+  /** An adapted model's encoder graphs, in the card's modality order (empty otherwise). */
+  encoderFiles: string[];
+}
+
+/** An adapted model's card: parameters first (their token ids are their positions), every observable
+ * read by exactly one encoder, every encoder input an observable. */
+function checkEncoders(card: ModelCard, where: string): void {
+  const encoders = card.encoders;
+  if (encoders === undefined) return;
+  const parameters = card.variables.filter((v) => v.role === 'parameter').length;
+  if (card.architecture.n_variables !== parameters)
+    throw new Error(
+      `${where}: architecture.n_variables is ${card.architecture.n_variables} but an adapted model's ` +
+        `Simformer has one variable per parameter (${parameters})`,
+    );
+  if (card.variables.slice(0, parameters).some((v) => v.role !== 'parameter'))
+    throw new Error(`${where}: an adapted model lists its parameters first`);
+  const readBy = new Map<string, string>();
+  for (const m of encoders.modalities) {
+    for (const name of m.variables) {
+      const v = card.variables.find((x) => x.name === name);
+      if (v?.role !== 'observable')
+        throw new Error(
+          `${where}: encoder '${m.name}' reads '${name}', which is not an observable of the card`,
+        );
+      const other = readBy.get(name);
+      if (other !== undefined)
+        throw new Error(`${where}: '${name}' is read by both encoders '${other}' and '${m.name}'`);
+      readBy.set(name, m.name);
+    }
+  }
+  const unread = card.variables.find((v) => v.role === 'observable' && !readBy.has(v.name));
+  if (unread !== undefined) throw new Error(`${where}: no encoder reads the observable '${unread.name}'`);
 }
 
 /** Parses and checks a card already read as JSON; `where` names the file in messages. */
@@ -158,7 +215,8 @@ export function parseCard(raw: unknown, where: string): ModelCard {
     );
   }
   const card = result.data;
-  if (card.architecture.n_variables !== card.variables.length) {
+  checkEncoders(card, where);
+  if (card.encoders === undefined && card.architecture.n_variables !== card.variables.length) {
     throw new Error(
       `${where}: architecture.n_variables is ${card.architecture.n_variables} but ${card.variables.length} variables are listed`,
     );
@@ -172,11 +230,13 @@ export function parseCard(raw: unknown, where: string): ModelCard {
     throw new Error(`${where}: no variable has role 'parameter'; there is nothing to infer`);
   for (const graph of ['context', 'velocity'] as const) {
     const io = card.graphs[graph];
-    for (const name of REQUIRED_IO[graph].inputs) {
+    const required =
+      REQUIRED_IO[graph === 'context' && card.encoders !== undefined ? 'encodedContext' : graph];
+    for (const name of required.inputs) {
       if (!io.inputs.some((i) => i.name === name))
         throw new Error(`${where}: graphs.${graph} lacks the input '${name}'`);
     }
-    for (const name of REQUIRED_IO[graph].outputs) {
+    for (const name of required.outputs) {
       if (!io.outputs.some((o) => o.name === name))
         throw new Error(`${where}: graphs.${graph} lacks the output '${name}'`);
     }
@@ -197,10 +257,11 @@ export function loadModel(dir: string): LoadedModel {
   const card = parseCard(raw, cardPath);
   const contextFile = join(dir, card.graphs.context.file);
   const velocityFile = join(dir, card.graphs.velocity.file);
-  for (const file of [contextFile, velocityFile]) {
+  const encoderFiles = (card.encoders?.modalities ?? []).map((m) => join(dir, m.file));
+  for (const file of [contextFile, velocityFile, ...encoderFiles]) {
     if (!existsSync(file)) throw new Error(`${cardPath}: the graph file ${file} is missing`);
   }
-  return { dir, card, contextFile, velocityFile };
+  return { dir, card, contextFile, velocityFile, encoderFiles };
 }
 
 /** Where shipped models live: native-models/models/<name>/ under the package root. */

@@ -121,6 +121,11 @@ export function prepareInputs(
   given: Record<string, string> = {},
 ): PreparedInputs {
   const parameters = card.variables.filter((v) => v.role === 'parameter');
+  if (card.encoders !== undefined && Object.keys(given).length > 0)
+    throw new Error(
+      `--given: ${card.name} reads stars through its modality encoders and was not trained with known ` +
+        'parameters as context; it infers every parameter',
+    );
   for (const name of Object.keys(given)) {
     if (!parameters.some((v) => v.name === name))
       throw new Error(
@@ -171,7 +176,8 @@ export function prepareInputs(
   };
 }
 
-/** Rows [start, end) in the network's space. A value the transform cannot take is not observed. */
+/** Rows [start, end) in the network's space. A value the transform cannot take is not observed; one
+ * without an uncertainty gets the card's `typical_error` where it has one. */
 export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, end: number): StarBlock {
   const rows = end - start;
   const width = card.variables.length;
@@ -187,7 +193,12 @@ export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, 
       const z = toNetwork(v, x);
       if (!Number.isFinite(z)) continue;
       values[r * width + j] = z;
-      errors[r * width + j] = errorToNetwork(v, x, q.errors[start + r]!);
+      const err = q.errors[start + r]!;
+      errors[r * width + j] = errorToNetwork(
+        v,
+        x,
+        err > 0 || v.typical_error === undefined ? err : v.typical_error,
+      );
       observed[r * width + j] = 1;
     }
   });

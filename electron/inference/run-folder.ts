@@ -28,7 +28,14 @@ export type RunStatus = 'running' | 'complete' | 'cancelled' | 'failed';
 
 /** What must match for a run to be resumed: the same model, input and settings. */
 export interface RunFingerprint {
-  model: { name: string; card_sha256: string; graphs_sha256: string };
+  model: {
+    name: string;
+    card_sha256: string;
+    graphs_sha256: string;
+    /** Present (true) only for a model its card says was adapted to real data, with the method. */
+    adapted?: boolean;
+    adaptation_method?: string | null;
+  };
   input: {
     file: string;
     hdu: number | null;

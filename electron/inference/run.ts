@@ -276,7 +276,10 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     model: {
       name: card.name,
       card_sha256: sha256([join(model.dir, 'card.json')]),
-      graphs_sha256: sha256([model.contextFile, model.velocityFile]),
+      graphs_sha256: sha256([model.contextFile, model.velocityFile, ...model.encoderFiles]),
+      ...(card.domain_adaptation?.adapted === true
+        ? { adapted: true, adaptation_method: card.domain_adaptation.method }
+        : {}),
     },
     input: {
       file: inputPath,

@@ -1,4 +1,5 @@
-// ONNX Runtime sessions for a model's two graphs, on the best execution provider that works.
+// ONNX Runtime sessions for a model's graphs (context, velocity, and an adapted model's encoders), on
+// the best execution provider that works.
 // Providers are tried in order (architecture doc, "Execution providers"): each creation is caught, and
 // a failure becomes a message naming the provider and why, never a crash; CPU is always last.
 import { existsSync } from 'node:fs';
@@ -28,7 +29,9 @@ export function autoCandidates(os: NodeJS.Platform = platform()): Provider[] {
 export interface ModelSessions {
   context: InferenceSession;
   velocity: InferenceSession;
-  /** The provider that runs both graphs. */
+  /** An adapted model's encoders, in the card's modality order (empty otherwise). */
+  encoders: InferenceSession[];
+  /** The provider that runs the graphs. */
   provider: Provider;
   /** One line per provider that was tried and failed. */
   notes: string[];
@@ -67,11 +70,7 @@ function firstLine(error: unknown): string {
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
-async function create(
-  model: LoadedModel,
-  provider: Provider,
-  threads: number,
-): Promise<[InferenceSession, InferenceSession]> {
+async function create(model: LoadedModel, provider: Provider, threads: number): Promise<InferenceSession[]> {
   const options: InferenceSession.SessionOptions = {
     executionProviders: [provider],
     intraOpNumThreads: threads,
@@ -81,12 +80,13 @@ async function create(
     // ORT prints a provider's load failure at "error" level; we report it ourselves, once.
     logSeverityLevel: 4,
   };
-  const context = await ort.InferenceSession.create(model.contextFile, options);
+  const opened: InferenceSession[] = [];
   try {
-    const velocity = await ort.InferenceSession.create(model.velocityFile, options);
-    return [context, velocity];
+    for (const file of [model.contextFile, model.velocityFile, ...model.encoderFiles])
+      opened.push(await ort.InferenceSession.create(file, options));
+    return opened;
   } catch (error) {
-    await context.release();
+    await Promise.all(opened.map((session) => session.release()));
     throw error;
   }
 }
@@ -107,16 +107,21 @@ export async function openSessions(model: LoadedModel, options: SessionOptions =
       continue;
     }
     try {
-      const [context, velocity] = await create(model, provider, threads);
+      const sessions = await create(model, provider, threads);
+      const [context, velocity, ...encoders] = sessions as [
+        InferenceSession,
+        InferenceSession,
+        ...InferenceSession[],
+      ];
       return {
         context,
         velocity,
+        encoders,
         provider,
         notes,
         threads,
         async release() {
-          await context.release();
-          await velocity.release();
+          await Promise.all(sessions.map((session) => session.release()));
         },
       };
     } catch (error) {

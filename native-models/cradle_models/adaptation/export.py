@@ -64,6 +64,7 @@ def export_encoders(encoders: ModalityEncoders, out_dir: Path) -> dict[str, obje
             opset_version=OPSET,
             dynamo=False,
         )
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the model folder is read by the app's user
         os.replace(tmp, target)
         graphs[spec.name] = {
             "file": target.name,

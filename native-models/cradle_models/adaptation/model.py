@@ -72,8 +72,9 @@ class DASimformer(nn.Module):
         """Embedding tokens [B, T, W] (valid [B, T]) → the velocity layers' cached keys/values."""
         sf = self.simformer
         h = tokens + sf.tokenizer.state.weight[OBSERVED]
-        t = tokens.shape[1]
-        eye = torch.eye(t, dtype=torch.bool, device=tokens.device).unsqueeze(0)
+        # The diagonal from a comparison, not torch.eye: ONNX Runtime has no boolean EyeLike on CPU.
+        index = torch.arange(tokens.shape[1], device=tokens.device)
+        eye = (index.unsqueeze(0) == index.unsqueeze(1)).unsqueeze(0)
         mask = _additive(valid.unsqueeze(1) | eye)
         for block in sf.context_blocks:
             h = block(h, mask)
@@ -109,13 +110,25 @@ class DASimformer(nn.Module):
 
     @torch.no_grad()
     def sample(
-        self, tokens: Tensor, valid: Tensor, samples: int, steps: int, generator: torch.Generator
+        self,
+        tokens: Tensor,
+        valid: Tensor,
+        samples: int,
+        steps: int,
+        generator: torch.Generator,
+        noise: Tensor | None = None,
     ) -> Tensor:
-        """Posterior samples [B, samples, P]: Heun's method on t_k = k/steps (the Simformer's convention)."""
+        """Posterior samples [B, samples, P]: Heun's method on t_k = k/steps (the Simformer's convention),
+        from ``noise`` [B, samples, P] when given (the app's parity fixture), else from ``generator``."""
         b = tokens.shape[0]
         kv = self.context_kv(tokens, valid).repeat_interleave(samples, dim=0)
         mask = self.latent_mask(valid).repeat_interleave(samples, dim=0)
-        x = torch.randn(b * samples, self.config.n_parameters, generator=generator)
+        p = self.config.n_parameters
+        x = (
+            torch.randn(b * samples, p, generator=generator)
+            if noise is None
+            else noise.reshape(b * samples, p)
+        )
         dt = 1.0 / steps
         for k in range(steps):
             t0 = torch.full((x.shape[0],), k * dt)

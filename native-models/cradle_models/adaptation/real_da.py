@@ -53,7 +53,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import torch
 
-from cradle_models.adaptation import real_clusters
+from cradle_models.adaptation import app_model, real_clusters
 from cradle_models.adaptation.config import DATrainConfig
 from cradle_models.adaptation.encoders import PHOTOMETRY
 from cradle_models.adaptation.evaluate import metrics, posterior_samples
@@ -61,8 +61,11 @@ from cradle_models.adaptation.export import progress, write_json, write_text
 from cradle_models.adaptation.model import DASimformer
 from cradle_models.adaptation.shift_data import PHOT_INPUTS, Catalogue, Observed
 from cradle_models.adaptation.train import DATrainer, Normaliser, clone, prepare, specs_of
+from cradle_models.export.card import read_card
 
 TRAINING_SET_CONFIG = real_clusters.ROOT / "native-models" / "configs" / "small-training-set.json"
+# The shipped model whose card gives the photometry inputs' units and surveys to a saved model's card.
+UNITS_MODEL = real_clusters.ROOT / "native-models" / "models" / "cradle-small"
 G_MAX = 17.0
 METHODS = ("none", "ot", "kpg")
 LABELS = {"none": "no DA", "ot": "OT (fused GW) + pairs", "kpg": "keypoint-guided OT + pairs"}
@@ -363,6 +366,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         progress(f"{LABELS[method]}: {args.adapt} adaptation steps, then the members' posteriors")
         trainer.adapt()
         logs[method], seconds[method] = trainer.log, trainer.seconds
+        if args.save_models is not None:
+            save_app_model(args, method, trainer.model, norm, sim_train, sim_test, typical, n_pairs, base)
         domain = "sim" if method == "none" else "real"
         real = posterior_samples(
             trainer.model, norm, stars.catalogue, domain, args.samples, args.steps, args.seed + 1
@@ -397,6 +402,74 @@ def evaluate(args: argparse.Namespace) -> dict[str, Any]:
         "seconds": {**seconds, "total": time.perf_counter() - t0},
         "logs": logs,
     }
+
+
+def save_app_model(
+    args: argparse.Namespace,
+    method: str,
+    model: DASimformer,
+    norm: Normaliser,
+    sim_train: Catalogue,
+    sim_test: Catalogue,
+    typical: np.ndarray,
+    n_pairs: int,
+    base: DATrainConfig,
+) -> Path:
+    """One method's trained model as a model folder the app runs (``app_model``), in ``--save-models``."""
+    adapted = method != "none"
+    folder = app_model.write_app_model(
+        model,
+        norm,
+        args.save_models / f"real-da-{method}",
+        train=sim_train,
+        held_out=sim_test,
+        template=read_card(UNITS_MODEL),
+        inputs={PHOTOMETRY: PHOT_INPUTS},
+        typical={n: float(e) for n, e in zip(PHOT_INPUTS, typical, strict=True) if np.isfinite(e)},
+        name=f"real-da-{method}",
+        description=(
+            f"Photometry + parallax encoder and a Simformer for log age, mass, distance and A_V, trained on "
+            f"{args.sim} stars of {TRAINING_SET_CONFIG.name} drawn like the validation members; "
+            + (
+                f"adapted by {LABELS[method]} to the real Gaia/2MASS/WISE photometry of the validation "
+                f"clusters' members (unlabelled), {n_pairs} sim-real pairs from {' and '.join(PAIR_CLUSTERS)}"
+                if adapted
+                else "not adapted (the real stars go through the simulated branch)"
+            )
+            + ". cradle_models.adaptation.real_da."
+        ),
+        sampler={
+            "solver": "heun",
+            "steps": args.steps,
+            "samples_per_star": args.samples,
+            "time_grid": {"kind": "uniform"},
+            "final_euler": False,
+        },
+        training={
+            "training_set": str(TRAINING_SET_CONFIG.relative_to(real_clusters.ROOT)),
+            "sim_train": args.sim,
+            "pretrain_steps": args.pretrain,
+            "adapt_steps": args.adapt,
+            "seed": args.seed,
+            "config": base.with_method(method).to_dict(),
+        },
+        domain_adaptation={
+            "adapted": adapted,
+            "method": method if adapted else None,
+            "note": (
+                f"{LABELS[method]}; the real branch's encoders read the catalogue; real side: the validation "
+                f"clusters' members ({real_clusters.REFERENCE}), {n_pairs} pairs; their ages never read"
+                if adapted
+                else "trained on simulations only"
+            ),
+        },
+        prior=(
+            "the training stars' distribution (reweighted to the validation members' parallax and G, "
+            "real_da.like_real); prior_marginals.log_age is what a cluster combination divides out"
+        ),
+    )
+    progress(f"{LABELS[method]}: model folder {folder}")
+    return folder
 
 
 def _sim_figures(method: dict[str, Any]) -> str:
@@ -495,6 +568,9 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument(
+        "--save-models", type=Path, default=None, help="write each method's model as an app model folder here"
+    )
     return p
 
 

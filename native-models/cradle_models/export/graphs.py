@@ -38,7 +38,10 @@ OPSET = 17
 CONTEXT_FILE = "context.onnx"
 VELOCITY_FILE = "velocity.onnx"
 
-GRAPH_SIGNATURES: dict[str, dict[str, list[dict[str, object]]]] = {
+# A graph's inputs and outputs: name, dtype and shape (axis names; "kv_slots" and "width" are fixed).
+Signature = dict[str, list[dict[str, object]]]
+
+GRAPH_SIGNATURES: dict[str, Signature] = {
     "context": {
         "inputs": [
             {"name": "context_ids", "dtype": "int64", "shape": ["batch", "n_context"]},
@@ -145,13 +148,10 @@ class VelocityGraph(nn.Module):
         return to_velocity(m.config.prediction, out, values, (1.0 - t)[:, None, None])
 
 
-def _names(graph: str, key: str) -> list[str]:
-    return [str(io["name"]) for io in GRAPH_SIGNATURES[graph][key]]
-
-
-def _export(module: nn.Module, args: tuple[Tensor, ...], graph: str, path: Path) -> None:
+def export_graph(module: nn.Module, args: tuple[Tensor, ...], signature: Signature, path: Path) -> None:
+    """Trace ``module`` on ``args`` into ``path`` (atomically) with the names and axes of ``signature``."""
     dynamic: dict[str, dict[int, str]] = {}
-    for io in GRAPH_SIGNATURES[graph]["inputs"] + GRAPH_SIGNATURES[graph]["outputs"]:
+    for io in signature["inputs"] + signature["outputs"]:
         shape = io["shape"]
         assert isinstance(shape, list)
         axes = {i: str(a) for i, a in enumerate(shape) if a not in ("kv_slots", "width")}
@@ -166,8 +166,8 @@ def _export(module: nn.Module, args: tuple[Tensor, ...], graph: str, path: Path)
             str(tmp),
             dynamo=False,
             opset_version=OPSET,
-            input_names=_names(graph, "inputs"),
-            output_names=_names(graph, "outputs"),
+            input_names=[str(io["name"]) for io in signature["inputs"]],
+            output_names=[str(io["name"]) for io in signature["outputs"]],
             dynamic_axes=dynamic,
             do_constant_folding=True,
         )
@@ -198,6 +198,6 @@ def export_onnx(model: Simformer, out_dir: Path) -> dict[str, Path]:
     )
     paths = {"context": out_dir / CONTEXT_FILE, "velocity": out_dir / VELOCITY_FILE}
     with torch.no_grad():
-        _export(ContextGraph(model), ctx_args, "context", paths["context"])
-        _export(VelocityGraph(model), vel_args, "velocity", paths["velocity"])
+        export_graph(ContextGraph(model), ctx_args, GRAPH_SIGNATURES["context"], paths["context"])
+        export_graph(VelocityGraph(model), vel_args, GRAPH_SIGNATURES["velocity"], paths["velocity"])
     return paths
