@@ -360,14 +360,15 @@ def _combined(
         {
             "g": g_mag[rows],
             "error_dex": summary["log_age_median"].to_numpy()[rows] - log_age,
-            "mh": summary["mh_median"].to_numpy()[rows],
+            # A model without [M/H] (an adapted model from real_da) leaves it out of the pull table.
+            "mh": summary["mh_median"].to_numpy()[rows] if "mh_median" in summary else np.nan,
             "pull": log_lik[:, min(at[0], len(AGE_GRID) - 1)] - log_lik[:, min(at[1], len(AGE_GRID) - 1)],
         }
     )
     return {**age, "error_dex": age["log_age"] - log_age}, per_member
 
 
-def pull_by_magnitude(members: pd.DataFrame) -> list[dict[str, float]]:
+def pull_by_magnitude(members: pd.DataFrame) -> list[dict[str, float | None]]:
     """Members of all clusters (``_combined``'s per-member frames, concatenated) in bins of G: how many,
     their posterior medians' error and [M/H] (medians), and their summed and mean pull."""
     out = []
@@ -381,7 +382,7 @@ def pull_by_magnitude(members: pd.DataFrame) -> list[dict[str, float]]:
                 "g_max": high,
                 "members": int(len(sel)),
                 "median_error_dex": float(sel["error_dex"].median()),
-                "median_mh": float(sel["mh"].median()),
+                "median_mh": None if sel["mh"].isna().all() else float(sel["mh"].median()),
                 "pull_sum": float(sel["pull"].sum()),
                 "pull_mean": float(sel["pull"].mean()),
             }
@@ -503,9 +504,12 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
             }
         )
     cra = corona_australis(model, validation, runs, (prior_edges, prior_density))
+    adaptation = card.get("domain_adaptation") or {}
     return {
         "model": card["name"],
         "model_created": card.get("created"),
+        "adapted": bool(adaptation.get("adapted", False)),
+        "adaptation_method": adaptation.get("method"),
         "reference": REFERENCE,
         "member_cut": f"RUWE < {RUWE_MAX}, inside the model's training ranges (outside_training = 0)",
         "twin_g_max": TWIN_G_MAX,
@@ -523,7 +527,12 @@ def evaluate(model: Path, validation: Path, out: Path) -> dict[str, Any]:
 
 def markdown(report: dict[str, Any]) -> str:
     lines = [
-        f"# Real validation clusters: {report['model']} without domain adaptation",
+        f"# Real validation clusters: {report['model']} "
+        + (
+            f"(adapted to real data: {report['adaptation_method']})"
+            if report.get("adapted")
+            else "without domain adaptation"
+        ),
         "",
         f"Cluster ages: {report['reference']}. Members: {report['member_cut']}; 'out': members left out",
         "because the model flags them outside its training ranges (mostly G > 17).",
@@ -582,12 +591,16 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     pulls = report["pull_by_magnitude"]
+
+    def mh(row: dict[str, Any]) -> str:
+        return "—" if row["median_mh"] is None else f"{row['median_mh']:+.2f}"
+
     for real, twin, alike in zip(pulls["real"], pulls["twin"], pulls["twin_as_members"], strict=True):
         lines.append(
             f"| {real['g_min']:g}–{real['g_max']:g} | {real['members']} | {real['median_error_dex']:+.2f} | "
-            f"{real['median_mh']:+.2f} | {real['pull_sum']:.0f} | {real['pull_mean']:+.2f} | "
-            f"{twin['members']} | {twin['median_error_dex']:+.2f} | {twin['median_mh']:+.2f} | "
-            f"{twin['pull_mean']:+.2f} | {alike['median_error_dex']:+.2f} | {alike['median_mh']:+.2f} | "
+            f"{mh(real)} | {real['pull_sum']:.0f} | {real['pull_mean']:+.2f} | "
+            f"{twin['members']} | {twin['median_error_dex']:+.2f} | {mh(twin)} | "
+            f"{twin['pull_mean']:+.2f} | {alike['median_error_dex']:+.2f} | {mh(alike)} | "
             f"{alike['pull_mean']:+.2f} |"
         )
     lines.append("")

@@ -436,7 +436,8 @@ def save_app_model(
                 if adapted
                 else "not adapted (the real stars go through the simulated branch)"
             )
-            + ". cradle_models.adaptation.real_da."
+            + ". Meant for real catalogues of nearby, lightly reddened stars like those members; a simulated "
+            "catalogue should go to a model that was not adapted. cradle_models.adaptation.real_da."
         ),
         sampler={
             "solver": "heun",
@@ -457,8 +458,11 @@ def save_app_model(
             "adapted": adapted,
             "method": method if adapted else None,
             "note": (
-                f"{LABELS[method]}; the real branch's encoders read the catalogue; real side: the validation "
-                f"clusters' members ({real_clusters.REFERENCE}), {n_pairs} pairs; their ages never read"
+                f"{LABELS[method]}; the real branch's encoders read the catalogue. Real side: the "
+                "validation clusters' members, unlabelled; "
+                f"{n_pairs} pairs match members of {' and '.join(PAIR_CLUSTERS)} to stars of their "
+                f"simulated twins, made at the literature ages ({real_clusters.REFERENCE}), so those two "
+                "clusters' ages are known to the model"
                 if adapted
                 else "trained on simulations only"
             ),

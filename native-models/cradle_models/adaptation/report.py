@@ -7,7 +7,9 @@
   posteriors, against the literature, with simulated twins — in ``OUT/real-clusters`` (its runs are
   kept there and reused);
 * the same clusters with and without domain adaptation (``real_da``): the DA Simformer trained on the
-  small training set, adapted by OT to the members' photometry — in ``OUT/real-da``.
+  small training set, adapted by OT to the members' photometry — in ``OUT/real-da``; each method's model
+  is written as an app model folder (``OUT/real-da/models``), and the keypoint-guided one is run through
+  the app's engine on the same clusters (``real_clusters``, in ``OUT/real-da/app-kpg``).
 The last two are skipped, with a line saying so, where ``../shared/data`` is absent.
 
 Writes ``report.json``, ``report.md`` (both tables), PNG plots, the adapted (last method's) real-branch
@@ -177,14 +179,15 @@ def _real_da(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     if args.synthetic_only or not args.validation.is_dir():
         return {"skipped": "--synthetic-only" if args.synthetic_only else f"{args.validation} is absent"}
     progress("real validation clusters with and without domain adaptation")
+    models = out / "real-da" / "models"
     da_args = real_da.parser().parse_args(
         ["--out", str(out / "real-da"), "--cache", str(args.cache), "--validation", str(args.validation)]
         + (["--training-set", str(args.training_set)] if args.training_set is not None else [])
-        + ["--seed", str(args.seed)]
+        + ["--seed", str(args.seed), "--save-models", str(models)]
     )
     report = real_da.evaluate(da_args)
     text = real_da.write_report(report, out / "real-da")
-    return {
+    summary: dict[str, Any] = {
         "report": "real-da/report.json",
         **{
             m: {k: v[k] for k in ("median_abs_error_dex", "median_abs_combined_error_dex")}
@@ -192,6 +195,20 @@ def _real_da(args: argparse.Namespace, out: Path) -> dict[str, Any]:
         },
         "markdown": "#" + text,
     }
+    kpg = models / "real-da-kpg"
+    if kpg.is_dir():
+        # The adapted model as the app runs it: `cradle infer` on the members and twins (real_clusters).
+        progress(f"the keypoint-guided model through the app ({kpg})")
+        app = out / "real-da" / "app-kpg"
+        app_report = real_clusters.evaluate(kpg, args.validation, app)
+        app_text = real_clusters.write_report(app_report, app)
+        summary["app_kpg"] = {
+            "report": "real-da/app-kpg/report.json",
+            "median_abs_error_dex": app_report["median_abs_error_dex"],
+            "median_abs_combined_error_dex": app_report["median_abs_combined_error_dex"],
+        }
+        summary["markdown"] += "\n#" + app_text
+    return summary
 
 
 def main(argv: list[str] | None = None) -> None:
