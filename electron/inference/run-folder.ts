@@ -41,6 +41,9 @@ export interface RunFingerprint {
     hdu: number | null;
     size: number;
     mtime_ms: number;
+    /** SHA-256 of the input file's bytes: a copy with a new modification time resumes. Absent in runs
+     * recorded before it existed, which are compared without it. */
+    sha256?: string;
     rows: number;
     mapping: Record<string, string | null>;
     /** Parameters the user gave (`--given`): name → number, column or expression. Absent when none. */
@@ -109,6 +112,24 @@ export function fingerprintDifference(a: RunFingerprint, b: RunFingerprint): str
     }
   }
   return null;
+}
+
+/**
+ * Why `previous` cannot be resumed as `current`, or null. The input's bytes decide over its modification
+ * time: a file copied or downloaded again with the same content (same SHA-256) resumes.
+ */
+export function resumeDifference(previous: RunFingerprint, current: RunFingerprint): string | null {
+  const recorded = previous.input.sha256;
+  if (recorded === undefined) {
+    const { sha256: _unrecorded, ...input } = current.input;
+    return fingerprintDifference(previous, { ...current, input });
+  }
+  if (recorded !== current.input.sha256)
+    return `the input's content changed (SHA-256 was ${recorded}, now ${current.input.sha256 ?? 'unknown'})`;
+  return fingerprintDifference(
+    { ...previous, input: { ...previous.input, mtime_ms: current.input.mtime_ms } },
+    current,
+  );
 }
 
 /** Chunk indices whose summary file is complete (a temporary file is never counted). */

@@ -5,7 +5,15 @@
 // merged into summary.parquet (and samples.parquet). Results do not depend on the number of workers
 // or the chunk size: noise is addressed by input row and stars are batched by their token pattern.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeVector } from 'apache-arrow';
@@ -31,7 +39,7 @@ import {
   SAMPLES_FILE,
   SUMMARY_FILE,
   finishedChunks,
-  fingerprintDifference,
+  resumeDifference,
   mergeChunks,
   readRunRecord,
   removeTemporaries,
@@ -91,6 +99,13 @@ export interface InferResult {
   elapsedS: number;
   starsPerS: number | null;
   summary: string | null;
+}
+
+/** SHA-256 of a file read in chunks (an input catalogue may be larger than one Buffer). */
+async function fileSha256(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 function sha256(files: string[]): string {
@@ -286,6 +301,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       hdu: options.hdu ?? null,
       size: stat.size,
       mtime_ms: Math.round(stat.mtimeMs),
+      sha256: await fileSha256(inputPath),
       rows: inputs.rows,
       mapping: inputs.sources,
       ...(Object.keys(given).length > 0 ? { given } : {}),
@@ -308,8 +324,10 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
         `${out}: holds a run already (run.json); resume it with --resume or choose another --out`,
       );
     if (options.chunkRows === undefined) fingerprint.settings.chunk_rows = previous.settings.chunk_rows;
-    const difference = fingerprintDifference(previous, fingerprint);
+    const difference = resumeDifference(previous, fingerprint);
     if (difference !== null) throw new Error(`${out}: cannot resume: ${difference}`);
+    if (previous.input.mtime_ms !== fingerprint.input.mtime_ms)
+      hooks.log?.(`${inputPath}: modified since the run began, with the same content (SHA-256): resuming`);
   } else if (existsSync(out) && readdirSync(out).length > 0) {
     throw new Error(`${out}: exists and is not a run folder; choose an empty or new --out`);
   }

@@ -307,18 +307,25 @@ def run_cradle(args: list[str]) -> None:
 
 def _infer(model: Path, table: Path, run: Path) -> pd.DataFrame:
     """The engine's summaries of ``table`` (the run is resumed, or reused when complete; a run of another
-    model card, without samples, or of a table whose size or modification time has changed since — the
-    engine refuses to resume those — is started again)."""
+    model card, without samples, or of a table whose content has changed since — the engine refuses to
+    resume those — is started again)."""
     record = run / "run.json"
     if record.exists():
         recorded = json.loads(record.read_text())
         card_sha = hashlib.sha256((model / "card.json").read_bytes()).hexdigest()
         stat = table.stat()
+        given = recorded["input"]
+        # The engine resumes a run whose input has the recorded SHA-256 whatever its modification time
+        # (a re-copied validation folder); a run recorded without one is matched on size and time.
+        same_input = (
+            given["sha256"] == hashlib.sha256(table.read_bytes()).hexdigest()
+            if "sha256" in given
+            else given["size"] == stat.st_size and given["mtime_ms"] == round(stat.st_mtime_ns / 1e6)
+        )
         if (
             recorded["model"]["card_sha256"] != card_sha
             or not recorded["settings"]["keep_samples"]
-            or recorded["input"]["size"] != stat.st_size
-            or recorded["input"]["mtime_ms"] != round(stat.st_mtime_ns / 1e6)
+            or not same_input
         ):
             shutil.rmtree(run)
     resume = ["--resume"] if record.exists() else []

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
@@ -10,6 +10,8 @@ import { buildTable } from '../../../electron/catalog/table.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
 import { exportSummary } from '../../../electron/inference/export.ts';
 import { runInference } from '../../../electron/inference/run.ts';
+import { resumeDifference } from '../../../electron/inference/run-folder.ts';
+import type { RunFingerprint } from '../../../electron/inference/run-folder.ts';
 import type { InferOptions } from '../../../electron/inference/run.ts';
 import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
 
@@ -100,6 +102,37 @@ describe('runInference', () => {
     expect(second.status).toBe('complete');
     expect(second.resumedChunks).toBeGreaterThanOrEqual(3);
     expectSameTable(reference, await summary(out));
+  }, 60_000);
+
+  it('resumes when only the input file was rewritten with the same bytes, not when its bytes changed', async () => {
+    const dir = tempDir('touched');
+    const copy = join(dir, 'stars.csv');
+    copyFileSync(input, copy);
+    const out = join(dir, 'out');
+    const controller = new AbortController();
+    const first = await runInference(
+      { model: TOY_MODEL, input: copy, out, ...SMALL, chunkRows: 10 },
+      { signal: controller.signal, progress: (done) => done >= 30 && controller.abort() },
+    );
+    expect(first.status).toBe('cancelled');
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(copy, later, later);
+    const logs: string[] = [];
+    const resumed = await runInference(
+      { model: TOY_MODEL, input: copy, out, ...SMALL, resume: true },
+      { log: (line) => logs.push(line) },
+    );
+    expect(resumed.status).toBe('complete');
+    expect(resumed.resumedChunks).toBeGreaterThanOrEqual(3);
+    expect(logs.join('\n')).toMatch(/same content \(SHA-256\): resuming/);
+    expectSameTable(reference, await summary(out));
+    // Same size, one digit changed: the content decides, and the run is not resumed.
+    const text = readFileSync(copy, 'utf8');
+    const at = text.indexOf('\n') + 3;
+    writeFileSync(copy, text.slice(0, at) + (text[at] === '7' ? '8' : '7') + text.slice(at + 1));
+    await expect(
+      runInference({ model: TOY_MODEL, input: copy, out, ...SMALL, resume: true }),
+    ).rejects.toThrow(/the input's content changed \(SHA-256 was [0-9a-f]{64}, now [0-9a-f]{64}\)/);
   }, 60_000);
 
   it('survives kill -9 mid-run: a resume completes it with nothing lost or duplicated', async () => {
@@ -330,4 +363,37 @@ describe('runInference with given parameters (--given)', () => {
       runInference({ model: TOY_MODEL, input, out: out(), ...SMALL, given: { theta_0: 'feh' } }),
     ).rejects.toThrow(/stars\.csv: --given theta_0=feh: .*'feh'/);
   }, 60_000);
+});
+
+describe('resumeDifference', () => {
+  const record = (input: Partial<RunFingerprint['input']>): RunFingerprint => ({
+    model: { name: 'm', card_sha256: 'c', graphs_sha256: 'g' },
+    input: { file: '/x.csv', hdu: null, size: 10, mtime_ms: 1, rows: 2, mapping: {}, ...input },
+    settings: {
+      samples: 8,
+      steps: 4,
+      solver: 'heun',
+      time_grid: 'uniform',
+      final_euler: false,
+      seed: 0,
+      chunk_rows: 10,
+      keep_samples: false,
+    },
+  });
+
+  it('compares a run recorded before input hashes on size and modification time', () => {
+    expect(resumeDifference(record({}), record({ sha256: 'a'.repeat(64) }))).toBeNull();
+    expect(resumeDifference(record({}), record({ mtime_ms: 2, sha256: 'a'.repeat(64) }))).toMatch(
+      /input.mtime_ms was 1, now 2/,
+    );
+  });
+
+  it('lets the hash decide over the modification time, but not over other settings', () => {
+    const hashed = record({ sha256: 'a'.repeat(64) });
+    expect(resumeDifference(hashed, record({ mtime_ms: 5, sha256: 'a'.repeat(64) }))).toBeNull();
+    expect(resumeDifference(hashed, record({ sha256: 'b'.repeat(64) }))).toMatch(/content changed/);
+    expect(resumeDifference(hashed, record({ mtime_ms: 5, rows: 3, sha256: 'a'.repeat(64) }))).toMatch(
+      /input.rows was 2, now 3/,
+    );
+  });
 });
