@@ -6,10 +6,13 @@
 // or the chunk size: noise is addressed by input row and stars are batched by their token pattern.
 import { createHash } from 'node:crypto';
 import {
+  closeSync,
   createReadStream,
   existsSync,
   mkdirSync,
+  openSync,
   readFileSync,
+  readSync,
   readdirSync,
   rmSync,
   statSync,
@@ -139,11 +142,23 @@ function readMappingFile(file: string): Record<string, QuantitySource> {
   return out;
 }
 
+/** The first `n` bytes of a file (fewer if it is shorter), without reading the rest. */
+function firstBytes(path: string, n: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(n);
+    return buffer.subarray(0, readSync(fd, buffer, 0, n, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Reads the input table: any catalog format, or a FITS table HDU. */
 export async function readInputTable(file: string, hdu?: number): Promise<Table> {
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`${file}: no such file`);
-  const head = readFileSync(path).subarray(0, 9).toString('latin1');
+  if (statSync(path).isDirectory()) throw new Error(`${file}: is a directory, not a table`);
+  const head = firstBytes(path, 9).toString('latin1');
   if (head === 'SIMPLE  =' || /\.(fits|fit|fts|fz)(\.gz)?$/i.test(path)) {
     return FitsFile.with(path, (fits) => readFitsTable(fits, fits.hdu(hdu ?? 1)));
   }

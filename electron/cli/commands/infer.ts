@@ -98,7 +98,7 @@ export function registerInferCommand(program: Command): void {
     .option('--quiet', 'no progress on stderr')
     .action(async (flags: Partial<InferFlags>) => {
       // Checked here, not by commander, so that `cradle infer export` does not need them.
-      if (flags.input === undefined || flags.out === undefined)
+      if (!flags.input || !flags.out)
         throw new Error('infer needs --input FILE and --out DIR (see cradle infer --help)');
       const options: InferOptions = {
         input: flags.input,

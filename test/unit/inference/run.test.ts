@@ -256,6 +256,9 @@ describe('runInference', () => {
     await expect(runInference({ model: TOY_MODEL, input: file, out: join(dir, 'out') })).rejects.toThrow(
       /bad\.csv: none of the model's inputs \(x_0, x_1, x_2\)/,
     );
+    await expect(runInference({ model: TOY_MODEL, input: dir, out: join(dir, 'out') })).rejects.toThrow(
+      `${dir}: is a directory, not a table`,
+    );
   });
 });
 
