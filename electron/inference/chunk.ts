@@ -27,18 +27,36 @@ export async function computeChunk(
 ): Promise<ChunkResult> {
   const parameters: CardVariable[] = sampler.parameters.map((j) => card.variables[j]!);
   const drawn = await sampler.sampleBlock(block, signal);
+  const P = drawn.parameters;
+  const exact = givenValues(block, sampler.parameters);
   let samples: Float32Array | null = null;
   if (keepSamples) {
-    const P = drawn.parameters;
     samples = new Float32Array(drawn.values.length);
-    for (let i = 0; i < samples.length; i += 1) samples[i] = toPhysical(parameters[i % P]!, drawn.values[i]!);
+    for (let i = 0; i < samples.length; i += 1) {
+      const known = exact?.[Math.floor(i / (P * drawn.samples)) * P + (i % P)];
+      samples[i] =
+        known !== undefined && Number.isFinite(known)
+          ? known
+          : toPhysical(parameters[i % P]!, drawn.values[i]!);
+    }
   }
   return {
     rows: block.rows,
-    summary: summarise(drawn, parameters),
+    summary: summarise(drawn, parameters, exact),
     flags: starFlags(block, card.variables, card.observables),
     samples,
   };
+}
+
+/** The given parameters' physical values as rows × P (the samples' parameter order), or undefined. */
+function givenValues(block: StarBlock, parameterIndices: number[]): Float64Array | undefined {
+  const given = block.given;
+  if (given === undefined) return undefined;
+  const P = parameterIndices.length;
+  const out = new Float64Array(block.rows * P);
+  for (let r = 0; r < block.rows; r += 1)
+    parameterIndices.forEach((j, p) => (out[r * P + p] = given[r * block.width + j]!));
+  return out;
 }
 
 /** The typed arrays of a result, for a transfer list. */

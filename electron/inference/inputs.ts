@@ -184,6 +184,8 @@ export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, 
   const values = new Float32Array(rows * width);
   const errors = new Float32Array(rows * width);
   const observed = new Uint8Array(rows * width);
+  const anyGiven = card.variables.some((v, j) => v.role === 'parameter' && inputs.quantities[j] != null);
+  const given = anyGiven ? new Float64Array(rows * width).fill(Number.NaN) : undefined;
   card.variables.forEach((v, j) => {
     const q = inputs.quantities[j];
     if (q === null || q === undefined) return;
@@ -192,6 +194,7 @@ export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, 
       const x = q.values[start + r]!;
       const z = toNetwork(v, x);
       if (!Number.isFinite(z)) continue;
+      if (given !== undefined && v.role === 'parameter') given[r * width + j] = x;
       values[r * width + j] = z;
       const err = q.errors[start + r]!;
       errors[r * width + j] = errorToNetwork(
@@ -202,7 +205,7 @@ export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, 
       observed[r * width + j] = 1;
     }
   });
-  return { start, rows, width, values, errors, observed };
+  return { start, rows, width, values, errors, observed, ...(given === undefined ? {} : { given }) };
 }
 
 /** Rows [start, end) of a column as a single-chunk vector (Arrow slices may span record batches). */

@@ -52,8 +52,13 @@ export interface SummaryColumns {
   columns: Float64Array[];
 }
 
-/** Summaries of a block's samples; `parameters` are the card variables in the samples' P order. */
-export function summarise(samples: BlockSamples, parameters: CardVariable[]): SummaryColumns {
+/** Summaries of a block's samples; `parameters` are the card variables in the samples' P order.
+ * `exact` (rows × P, physical, NaN where absent): a given parameter's value, used for its samples. */
+export function summarise(
+  samples: BlockSamples,
+  parameters: CardVariable[],
+  exact?: Float64Array,
+): SummaryColumns {
   const { rows, samples: S, parameters: P, values } = samples;
   const names: string[] = [];
   const columns: Float64Array[] = [];
@@ -76,6 +81,13 @@ export function summarise(samples: BlockSamples, parameters: CardVariable[]): Su
   for (let r = 0; r < rows; r += 1) {
     for (let p = 0; p < P; p += 1) {
       const v = parameters[p]!;
+      const stats = byStat[p]!;
+      const known = exact?.[r * P + p];
+      if (known !== undefined && Number.isFinite(known)) {
+        for (const stat of STATISTICS) stats.get(stat)![r] = stat === 'std' ? 0 : known;
+        if (p === ageIndex && young !== null) young[r] = known < YOUNG_LOG_AGE ? 1 : 0;
+        continue;
+      }
       let sum = 0;
       for (let s = 0; s < S; s += 1) {
         const x = toPhysical(v, values[(r * S + s) * P + p]!);
@@ -91,7 +103,6 @@ export function summarise(samples: BlockSamples, parameters: CardVariable[]): Su
         while (below < S && sorted[below]! < YOUNG_LOG_AGE) below += 1;
         young[r] = below / S;
       }
-      const stats = byStat[p]!;
       stats.get('mean')![r] = mean;
       stats.get('std')![r] = Math.sqrt(ss / S);
       for (const [stat, q] of Object.entries(QUANTILES) as [Statistic, number][])

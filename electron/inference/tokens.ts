@@ -17,6 +17,9 @@ export interface StarBlock {
   errors: Float32Array;
   /** rows × width: 1 = observed (a context token). */
   observed: Uint8Array;
+  /** rows × width, physical units: a given parameter's value where it is observed, NaN elsewhere; absent
+   * when no parameter is given. Summaries report it as given, not back from float32 network space. */
+  given?: Float64Array;
 }
 
 export interface TokenGroup {

@@ -341,10 +341,13 @@ describe('runInference with given parameters (--given)', () => {
     const result = await summary(out);
     const p16 = numbers(result, 'theta_0_p16');
     const p84 = numbers(result, 'theta_0_p84');
+    const std = numbers(result, 'theta_0_std');
+    // A given value is reported as given (not back through float32 network space).
     inside.forEach((given, star) => {
       if (given) {
-        expect(p16[star]).toBeCloseTo(x0[star]! * 3, 4);
-        expect(p84[star]).toBeCloseTo(x0[star]! * 3, 4);
+        expect(p16[star]).toBe(x0[star]! * 3);
+        expect(p84[star]).toBe(x0[star]! * 3);
+        expect(std[star]).toBe(0);
       } else expect(p84[star]! - p16[star]!).toBeGreaterThan(0.05);
     });
   }, 60_000);
