@@ -47,6 +47,11 @@ export const ModelInfo = z.object({
   domainAdaptation: z
     .object({ adapted: z.boolean(), method: z.string().nullable(), note: z.string().nullable() })
     .nullable(),
+  /** An adapted model's modality encoders (run before the Simformer; such a model takes no known
+   * parameters); null for a model that reads its observables directly. */
+  encoders: z
+    .array(z.object({ name: z.string(), variables: z.array(z.string()), tokens: z.number().int() }))
+    .nullable(),
   /** The card's `calibration` section (coverage per credibility level, TARP, SBC), as written. */
   calibration: z.unknown(),
   /** PNG plots in the model folder (calibration, SBC, TARP), by file name. */

@@ -97,6 +97,9 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
             method: card.domain_adaptation.method,
             note: card.domain_adaptation.note,
           },
+    encoders:
+      card.encoders?.modalities.map((m) => ({ name: m.name, variables: m.variables, tokens: m.n_tokens })) ??
+      null,
     calibration: card.calibration ?? null,
     plots: readdirSync(model.dir)
       .filter((f) => f.toLowerCase().endsWith('.png'))

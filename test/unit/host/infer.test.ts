@@ -76,6 +76,39 @@ describe('models', () => {
   });
 });
 
+describe('an adapted shipped model', () => {
+  it('lists real-da-kpg with its encoder, its adaptation and no [M/H]', async () => {
+    const list = await call('models.list', {});
+    const da = list.models.find((m) => m.name === 'real-da-kpg');
+    expect(da).toBeDefined();
+    expect(da!.domainAdaptation).toMatchObject({ adapted: true, method: 'kpg' });
+    expect(da!.encoders).toEqual([
+      {
+        name: 'photometry',
+        variables: [
+          'gaia.g',
+          'gaia.bp',
+          'gaia.rp',
+          'tmass.j',
+          'tmass.h',
+          'tmass.ks',
+          'wise.w1',
+          'wise.w2',
+          'gaia.parallax',
+        ],
+        tokens: 2,
+      },
+    ]);
+    expect(da!.variables.filter((v) => v.role === 'parameter').map((v) => v.name)).toEqual([
+      'log_age',
+      'mass_init',
+      'distance_pc',
+      'av',
+    ]);
+    expect(list.models.find((m) => m.name === 'toy-gaussian')!.encoders).toBeNull();
+  });
+});
+
 describe('catalog', () => {
   it('counts observed stars per quantity and applies a saved mapping', async () => {
     const before = await call('catalog.inspect', { path: csv });

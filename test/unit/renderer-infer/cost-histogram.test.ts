@@ -26,6 +26,7 @@ const model: ModelInfo = {
   costBreakdown: { contextMultiplyAdds: 37440, velocityMultiplyAddsPerEvaluation: 51520 },
   training: null,
   domainAdaptation: null,
+  encoders: null,
   calibration: null,
   plots: [],
 };
