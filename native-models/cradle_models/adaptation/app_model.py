@@ -27,7 +27,6 @@ import argparse
 import json
 import shutil
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,6 @@ import onnxruntime as ort
 import torch
 from torch import Tensor, nn
 
-from cradle_models import __version__
 from cradle_models.adaptation.encoders import PHOTOMETRY, ModalitySpec
 from cradle_models.adaptation.export import export_encoders, graph_file, write_json
 from cradle_models.adaptation.model import DAModelConfig, DASimformer
@@ -44,7 +42,7 @@ from cradle_models.adaptation.shift_data import Catalogue, Observed
 from cradle_models.adaptation.train import Normaliser
 from cradle_models.export.card import (
     CARD_FILE,
-    SCHEMA_VERSION,
+    card_identity,
     observable_covariance,
     prior_marginals,
     training_ranges,
@@ -230,11 +228,7 @@ def build_card(
         return out
 
     return {
-        "schema_version": SCHEMA_VERSION,
-        "name": name,
-        "description": description,
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "producer": {"package": "cradle_models", "version": __version__, "torch": torch.__version__},
+        **card_identity(name, description),
         "variables": [card_variable(v) for v in variables],
         "architecture": {
             "n_variables": c.n_parameters,

@@ -159,6 +159,17 @@ def observable_covariance(
     }
 
 
+def card_identity(name: str, description: str) -> dict[str, Any]:
+    """The fields every card opens with: schema version, name, description, creation time, producer."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "name": name,
+        "description": description,
+        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "producer": {"package": "cradle_models", "version": __version__, "torch": torch.__version__},
+    }
+
+
 def build_card(
     name: str,
     description: str,
@@ -184,11 +195,7 @@ def build_card(
         return out
 
     return {
-        "schema_version": SCHEMA_VERSION,
-        "name": name,
-        "description": description,
-        "created": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "producer": {"package": "cradle_models", "version": __version__, "torch": torch.__version__},
+        **card_identity(name, description),
         "variables": [card_variable(v) for v in variables],
         "architecture": {
             **config.to_dict(),
