@@ -56,6 +56,16 @@ describe('Models view', () => {
     await page.locator('figure img').first().waitFor();
     await page.screenshot({ path: join(screenshots, 'models.png') });
   });
+
+  it('shows how the adapted model was adapted and that it reads through an encoder', async () => {
+    await page.getByTestId('model-item').filter({ hasText: 'real-da-kpg' }).click();
+    await expect
+      .poll(() => page.getByTestId('domain-adaptation').textContent())
+      .toContain('Adapted to real data (kpg)');
+    const encoders = await page.getByTestId('card-encoders').textContent();
+    expect(encoders).toContain('photometry');
+    expect(encoders).toContain('takes no known parameters');
+  });
 });
 
 describe('Simulate → Infer', () => {
