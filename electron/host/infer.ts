@@ -11,7 +11,15 @@ import { summarise } from '../catalog/inspect.ts';
 import { loadMapping, saveMapping } from '../catalog/mapping-store.ts';
 import { readParquet } from '../catalog/parquet.ts';
 import { readCatalog } from '../catalog/read.ts';
-import { CARD_FILE, loadModel, modelsDir, resolveModel, type LoadedModel } from '../inference/card.ts';
+import {
+  CARD_FILE,
+  defaultFirst,
+  defaultModelName,
+  loadModel,
+  modelsDir,
+  resolveModel,
+  type LoadedModel,
+} from '../inference/card.ts';
 import { cardSchedule, EVALUATIONS_PER_STEP, gridLabel } from '../inference/solver.ts';
 import { exportSummary } from '../inference/export.ts';
 import { prepareInputs, type PreparedInputs } from '../inference/inputs.ts';
@@ -153,7 +161,7 @@ export function inferHandlers(settingsDir: string): InferHandlers {
           }
         }
       }
-      models.sort((a, b) => a.name.localeCompare(b.name));
+      models.sort(defaultFirst(defaultModelName()));
       return Promise.resolve({ dir, models, broken });
     },
     'models.plot': ({ model, file }) => {

@@ -269,6 +269,23 @@ export function modelsDir(): string {
   return join(packageRoot(), 'native-models', 'models');
 }
 
+/** The shipped model used when none is named: package.json's `cradle.defaultModel` (the first name in
+ * alphabetical order would change whenever a model is added); null when the package names none. */
+export function defaultModelName(): string | null {
+  const manifest = JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as {
+    cradle?: { defaultModel?: unknown };
+  };
+  const name = manifest.cradle?.defaultModel;
+  return typeof name === 'string' ? name : null;
+}
+
+/** Listing order of models: the default first, then by name. */
+export function defaultFirst(
+  defaultName: string | null,
+): (a: { name: string }, b: { name: string }) => number {
+  return (a, b) => (a.name === defaultName ? -1 : b.name === defaultName ? 1 : a.name.localeCompare(b.name));
+}
+
 /** The model chosen on a command line: a folder path, or the name of a shipped model. */
 export function resolveModel(nameOrPath: string | undefined): LoadedModel {
   if (nameOrPath === undefined) {
@@ -314,11 +331,11 @@ export function describeModel(model: LoadedModel): ModelListing {
   };
 }
 
-/** Every model folder under `root` (default: the shipped models), sorted by name. */
+/** Every model folder under `root` (default: the shipped models), the default model first, then by name. */
 export function listModels(root: string = modelsDir()): ModelListing[] {
   if (!existsSync(root)) return [];
   return readdirSync(root, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(root, entry.name, CARD_FILE)))
     .map((entry) => describeModel(loadModel(join(root, entry.name))))
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort(defaultFirst(defaultModelName()));
 }

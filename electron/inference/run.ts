@@ -59,7 +59,7 @@ import { YOUNG_COLUMN } from './summary.ts';
 export const DEFAULT_CHUNK_ROWS = 4096;
 
 export interface InferOptions {
-  /** A model folder or the name of a shipped model; default: the first shipped model. */
+  /** A model folder or the name of a shipped model; default: the package's default model (package.json cradle.defaultModel). */
   model?: string;
   input: string;
   /** FITS: the table HDU (default 1). */

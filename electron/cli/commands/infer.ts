@@ -65,7 +65,10 @@ export function registerInferCommand(program: Command): void {
     .description('posteriors for every star of a table, into a run folder (summary.parquet, run.json)')
     .option('--input <file>', 'input table (FITS, CSV/TSV, ECSV, VOTable, Parquet, CDS)')
     .option('--out <dir>', 'run folder to write (or to resume)')
-    .option('--model <name|path>', 'model folder or shipped model name (default: the first shipped model)')
+    .option(
+      '--model <name|path>',
+      'model folder or shipped model name (default: package.json cradle.defaultModel, cradle-small)',
+    )
     .option('--hdu <n>', 'FITS table HDU (default 1)', wholeNumber('--hdu', 0))
     .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
     .option(

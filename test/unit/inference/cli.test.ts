@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { defaultFirst, defaultModelName } from '../../../electron/inference/card.ts';
 import { runInference } from '../../../electron/inference/run.ts';
 import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
 
@@ -30,7 +31,13 @@ describe('cradle infer / models', () => {
     );
     const listed = cradle('models', 'list');
     expect(listed.status, listed.stderr).toBe(0);
-    expect((JSON.parse(listed.stdout) as { name: string }[]).map((m) => m.name)).toContain('toy-gaussian');
+    const names = (JSON.parse(listed.stdout) as { name: string }[]).map((m) => m.name);
+    expect(names).toContain('toy-gaussian');
+    // The package's default model comes first (cradle infer without --model takes it), then by name.
+    expect(names[0]).toBe(defaultModelName());
+    expect(
+      ['zeta', 'alpha', 'cradle-small'].map((name) => ({ name })).sort(defaultFirst('cradle-small')),
+    ).toEqual([{ name: 'cradle-small' }, { name: 'alpha' }, { name: 'zeta' }]);
   }, 60_000);
 
   it('says what is missing, on one line, with exit status 1', () => {
