@@ -104,16 +104,11 @@ export interface InferResult {
   summary: string | null;
 }
 
-/** SHA-256 of a file read in chunks (an input catalogue may be larger than one Buffer). */
-async function fileSha256(file: string): Promise<string> {
+/** SHA-256 of the files' bytes in order, read in chunks (an input catalogue may be larger than one
+ * Buffer). */
+async function sha256(files: string[]): Promise<string> {
   const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
-function sha256(files: string[]): string {
-  const hash = createHash('sha256');
-  for (const f of files) hash.update(readFileSync(f));
+  for (const file of files) for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
 
@@ -305,8 +300,8 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const fingerprint: RunFingerprint = {
     model: {
       name: card.name,
-      card_sha256: sha256([join(model.dir, 'card.json')]),
-      graphs_sha256: sha256([model.contextFile, model.velocityFile, ...model.encoderFiles]),
+      card_sha256: await sha256([join(model.dir, 'card.json')]),
+      graphs_sha256: await sha256([model.contextFile, model.velocityFile, ...model.encoderFiles]),
       ...(card.domain_adaptation?.adapted === true
         ? { adapted: true, adaptation_method: card.domain_adaptation.method }
         : {}),
@@ -316,7 +311,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       hdu: options.hdu ?? null,
       size: stat.size,
       mtime_ms: Math.round(stat.mtimeMs),
-      sha256: await fileSha256(inputPath),
+      sha256: await sha256([inputPath]),
       rows: inputs.rows,
       mapping: inputs.sources,
       ...(Object.keys(given).length > 0 ? { given } : {}),

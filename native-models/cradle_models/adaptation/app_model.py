@@ -56,7 +56,8 @@ from cradle_models.export.graphs import (
     VelocityGraph,
     export_graph,
 )
-from cradle_models.export.sampler import Schedule
+from cradle_models.export.onnx_sampler import OnnxSimformer
+from cradle_models.export.sampler import Schedule, integrate
 from cradle_models.losses.flow_matching import PATH_DESCRIPTION
 from cradle_models.nets.simformer import multiply_adds_per_evaluation
 from cradle_models.nets.tokens import BLOCKED
@@ -366,7 +367,9 @@ def parity_cases(
 
 
 def onnx_samples(folder: Path, case: dict[str, Any], steps: int) -> np.ndarray:
-    """A parity case through the folder's ONNX graphs (ONNX Runtime, the engine's Heun on t_k = k/steps)."""
+    """A parity case through the folder's ONNX graphs: the encoders, the context graph over their tokens,
+    then the reference ODE solver (``export.sampler.integrate``, Heun on t_k = k/steps) over the
+    velocity graph, as the engine runs them."""
     card = json.loads((folder / CARD_FILE).read_text())
     p = int(card["architecture"]["n_variables"])
     values = np.asarray(case["values"], np.float32)
@@ -384,30 +387,13 @@ def onnx_samples(folder: Path, case: dict[str, Any], steps: int) -> np.ndarray:
         tokens.append(z)
         valid.append(np.full((1, int(m["n_tokens"])), float(observed[sl].any()), np.float32))
     tok, val = np.concatenate(tokens, axis=1), np.concatenate(valid, axis=1)
-    context = ort.InferenceSession(str(folder / CONTEXT_FILE), providers=["CPUExecutionProvider"])
-    (kv,) = context.run(None, {"tokens": tok, "token_valid": val})
-    velocity = ort.InferenceSession(str(folder / VELOCITY_FILE), providers=["CPUExecutionProvider"])
+    graphs = OnnxSimformer(folder)
+    (kv,) = graphs.context.run(None, {"tokens": tok, "token_valid": val})
     mask = np.concatenate(
         [np.zeros((1, p, p)), np.where(val[:, None, :] > 0.5, 0.0, BLOCKED).repeat(p, 1)], axis=2
     )
-    feeds = {
-        "latent_ids": np.arange(p, dtype=np.int64)[None],
-        "latent_errors": np.zeros((1, p), np.float32),
-        "context_kv": kv,
-        "latent_mask": mask.astype(np.float32),
-    }
-
-    def v(x: np.ndarray, t: float) -> np.ndarray:
-        (out,) = velocity.run(None, {**feeds, "latent_values": x, "t": np.full(1, t, np.float32)})
-        return np.asarray(out)
-
-    x = np.asarray(case["noise"], np.float32)
-    dt = 1.0 / steps
-    for k in range(steps):
-        v0 = v(x, k * dt)
-        v1 = v((x + dt * v0).astype(np.float32), (k + 1) * dt)
-        x = (x + 0.5 * dt * (v0 + v1)).astype(np.float32)
-    return x
+    velocity = graphs.velocity_fn(np.arange(p)[None], np.zeros((1, p)), np.asarray(kv), mask)
+    return integrate(velocity, np.asarray(case["noise"], np.float32), steps, "heun")
 
 
 def toy(out_dir: Path, seed: int = 0) -> Path:
