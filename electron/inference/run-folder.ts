@@ -3,17 +3,12 @@
 // summary.parquet (all chunks, merged when the last one is written) and optional samples.parquet.
 // Every file is written to a temporary name and renamed, so a killed run leaves only whole files and
 // a resumed run redoes only the chunks without one.
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, openAsBlob, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
-import {
-  readParquet as wasmRead,
-  transformParquetStream,
-  WriterPropertiesBuilder,
-  Compression,
-} from 'parquet-wasm';
-import type { RecordBatch as WasmRecordBatch, Table as WasmTable } from 'parquet-wasm';
+import { ParquetFile, transformParquetStream, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
+import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
 import { writeParquet } from '../catalog/parquet.ts';
 import { writeTextAtomic } from '../catalog/text-out.ts';
 
@@ -48,6 +43,9 @@ export interface RunFingerprint {
     mapping: Record<string, string | null>;
     /** Parameters the user gave (`--given`): name → number, column or expression. Absent when none. */
     given?: Record<string, string>;
+    /** A run of one part of the input (`--part K/N`, for a cluster's array jobs): part K (from 1) of N
+     * contiguous row ranges, rows [first_row, first_row + rows). Absent for a run of the whole input. */
+    part?: RunPart;
   };
   settings: {
     samples: number;
@@ -60,6 +58,21 @@ export interface RunFingerprint {
     chunk_rows: number;
     keep_samples: boolean;
   };
+}
+
+export interface RunPart {
+  index: number;
+  count: number;
+  first_row: number;
+  rows: number;
+}
+
+/** Rows [first, first + rows) of part `index` (from 1) of `count`: the input's rows cut into `count`
+ * contiguous ranges whose sizes differ by at most one row. */
+export function partRows(index: number, count: number, totalRows: number): RunPart {
+  const first = Math.floor(((index - 1) * totalRows) / count);
+  const end = Math.floor((index * totalRows) / count);
+  return { index, count, first_row: first, rows: end - first };
 }
 
 export interface RunRecord extends RunFingerprint {
@@ -79,6 +92,8 @@ export interface RunRecord extends RunFingerprint {
   stars_per_s: number | null;
   columns: Record<string, string>;
   message: string | null;
+  /** A run merged from part runs (`cradle infer merge`): the part folders, in part order. */
+  merged_from?: string[];
 }
 
 export function chunkName(index: number, kind: 'summary' | 'samples'): string {
@@ -170,29 +185,46 @@ export async function writeChunk(
   await writeParquet(summary, join(chunks, chunkName(index, 'summary')));
 }
 
-/**
- * Concatenates the chunk files of one kind, in chunk order, into `target`, streaming record batches
- * through parquet-wasm's writer so that memory holds one chunk at a time; written atomically.
- */
+/** Concatenates the chunk files of one kind, in chunk order, into `target` (see concatParquet). */
 export async function mergeChunks(
   dir: string,
   kind: 'summary' | 'samples',
   total: number,
   target: string,
 ): Promise<void> {
-  let index = 0;
+  const files = Array.from({ length: total }, (_, i) => join(dir, CHUNKS_DIR, chunkName(i, kind)));
+  await concatParquet(files, target);
+}
+
+/**
+ * Concatenates Parquet files of one schema, in order, into `target`, streaming one row group at a time
+ * through parquet-wasm's writer (a part run's summary may hold millions of rows); written atomically.
+ */
+export async function concatParquet(files: string[], target: string): Promise<void> {
+  // Files are opened one after the other (a million-star run has hundreds of chunk files).
+  let fileIndex = 0;
+  let current: ParquetFile | null = null;
+  let group = 0;
   let queue: WasmRecordBatch[] = [];
   const source = new ReadableStream<WasmRecordBatch>({
-    pull(controller) {
-      while (queue.length === 0 && index < total) {
-        const bytes = readFileSync(join(dir, CHUNKS_DIR, chunkName(index, kind)));
-        const table: WasmTable = wasmRead(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-        queue = table.recordBatches();
-        index += 1;
+    async pull(controller) {
+      while (queue.length === 0) {
+        if (current !== null && group < current.metadata().numRowGroups()) {
+          const table = await current.read({ rowGroups: [group], batchSize: MERGE_ROW_GROUP });
+          queue = table.recordBatches();
+          group += 1;
+          continue;
+        }
+        current?.free();
+        current = null;
+        if (fileIndex >= files.length) break;
+        current = await ParquetFile.fromFile(await openAsBlob(files[fileIndex]!));
+        fileIndex += 1;
+        group = 0;
       }
-      const next = queue.shift();
-      if (next === undefined) controller.close();
-      else controller.enqueue(next);
+      const batch = queue.shift();
+      if (batch === undefined) controller.close();
+      else controller.enqueue(batch);
     },
   });
   // Row groups of at most MERGE_ROW_GROUP rows: the writer holds one row group in memory, and its

@@ -44,12 +44,13 @@ import {
   finishedChunks,
   resumeDifference,
   mergeChunks,
+  partRows,
   readRunRecord,
   removeTemporaries,
   writeChunk,
   writeRunRecord,
 } from './run-folder.ts';
-import type { RunFingerprint, RunRecord } from './run-folder.ts';
+import type { RunFingerprint, RunPart, RunRecord } from './run-folder.ts';
 import { DEFAULT_MAX_BATCH_ROWS, parameterIndices } from './sampler.ts';
 import type { SamplerSettings } from './sampler.ts';
 import { cardSchedule, gridLabel } from './solver.ts';
@@ -83,6 +84,9 @@ export interface InferOptions {
   cores?: number;
   keepSamples?: boolean;
   maxBatchRows?: number;
+  /** Only part `index` (from 1) of `count` contiguous row ranges of the input: one array job of a
+   * cluster run, whose part folders `cradle infer merge` joins into the run of the whole input. */
+  part?: { index: number; count: number };
 }
 
 export interface InferHooks {
@@ -262,6 +266,17 @@ function versions(): Record<string, string> {
   return { cradle: pkg.version, onnxruntime: ort.env.versions.common, node: process.versions.node };
 }
 
+function checkedPart(part: { index: number; count: number }, rows: number, input: string): RunPart {
+  const { index, count } = part;
+  if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count)
+    throw new Error(`--part wants K/N with 1 ≤ K ≤ N, got ${index}/${count}`);
+  if (count > rows)
+    throw new Error(
+      `${input}: --part ${index}/${count}: the input has ${rows} rows, fewer than ${count} parts`,
+    );
+  return partRows(index, count, rows);
+}
+
 export async function runInference(options: InferOptions, hooks: InferHooks = {}): Promise<InferResult> {
   const started = Date.now();
   const model: LoadedModel = resolveModel(options.model);
@@ -294,6 +309,9 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > Number.MAX_SAFE_INTEGER)
     throw new Error(`--seed must be a whole number ≥ 0, got ${settings.seed}`);
   const keepSamples = options.keepSamples ?? false;
+  const part = options.part === undefined ? null : checkedPart(options.part, inputs.rows, options.input);
+  const firstRow = part?.first_row ?? 0;
+  const runRows = part?.rows ?? inputs.rows;
   const out = resolve(options.out);
   const inputPath = resolve(options.input);
   const stat = statSync(inputPath);
@@ -315,6 +333,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       rows: inputs.rows,
       mapping: inputs.sources,
       ...(Object.keys(given).length > 0 ? { given } : {}),
+      ...(part !== null ? { part } : {}),
     },
     settings: {
       samples: settings.samples,
@@ -346,13 +365,13 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const chunkRows = fingerprint.settings.chunk_rows;
   if (!Number.isInteger(chunkRows) || chunkRows < 1)
     throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
-  const totalChunks = Math.ceil(inputs.rows / chunkRows);
+  const totalChunks = Math.ceil(runRows / chunkRows);
   const done =
     previous?.status === 'complete'
       ? new Set(Array.from({ length: totalChunks }, (_, i) => i))
       : finishedChunks(out, keepSamples);
   const resumedChunks = done.size;
-  const rowsOf = (i: number): number => Math.min(chunkRows, inputs.rows - i * chunkRows);
+  const rowsOf = (i: number): number => Math.min(chunkRows, runRows - i * chunkRows);
   let doneRows = [...done].reduce((a, i) => a + rowsOf(i), 0);
 
   const cores = Math.max(1, Math.floor(options.cores ?? availableParallelism()));
@@ -382,21 +401,21 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
     started: previous?.started ?? new Date(started).toISOString(),
     ended: null,
     chunks: { total: totalChunks, done: done.size },
-    stars: { total: inputs.rows, done: doneRows },
+    stars: { total: runRows, done: doneRows },
     elapsed_s: previous?.elapsed_s ?? 0,
     stars_per_s: null,
     columns: columnNotes(parameterNames, misspecLimit(card.observables)),
     message: null,
   };
   const pending = Array.from({ length: totalChunks }, (_, i) => i).filter((i) => !done.has(i));
-  hooks.progress?.(doneRows, inputs.rows);
+  hooks.progress?.(doneRows, runRows);
   const finish = async (status: RunRecord['status'], message: string | null): Promise<InferResult> => {
     const elapsed = (Date.now() - started) / 1000;
     record.status = status;
     record.message = message;
     record.ended = new Date().toISOString();
     record.elapsed_s = Math.round(((previous?.elapsed_s ?? 0) + elapsed) * 1000) / 1000;
-    record.stars = { total: inputs.rows, done: doneRows };
+    record.stars = { total: runRows, done: doneRows };
     record.chunks.done = totalChunks - pending.length;
     await writeRunRecord(out, record);
     return {
@@ -404,7 +423,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       status,
       provider: record.provider,
       providerNotes: record.provider_notes,
-      stars: inputs.rows,
+      stars: runRows,
       chunks: totalChunks,
       resumedChunks,
       elapsedS: record.elapsed_s,
@@ -431,7 +450,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
           if (hooks.signal?.aborted) return;
           const index = queue.shift();
           if (index === undefined) return;
-          const start = index * chunkRows;
+          const start = firstRow + index * chunkRows;
           const block = blockOf(inputs, card, start, start + rowsOf(index));
           const result = await executor.run(block, hooks.signal);
           const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
@@ -439,7 +458,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
           await writeChunk(out, index, summary, samples);
           pending.splice(pending.indexOf(index), 1);
           doneRows += result.rows;
-          hooks.progress?.(doneRows, inputs.rows);
+          hooks.progress?.(doneRows, runRows);
         }
       };
       await Promise.all(executors.map(loop));

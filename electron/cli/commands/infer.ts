@@ -1,11 +1,13 @@
 // `cradle infer`: posteriors for every star of a table from a model (a folder or a shipped name) into a
 // run folder, with progress (rate, ETA) on stderr and the result as JSON on stdout; Ctrl-C stops after
 // the chunks in flight and `--resume` continues. `cradle infer export RUN FILE` writes the summary as
-// FITS, CSV, ECSV, VOTable or Parquet.
+// FITS, CSV, ECSV, VOTable or Parquet. `--part K/N` runs one row range of the input (an array job on a
+// cluster) and `cradle infer merge OUT PART...` joins the parts into one run folder.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { ProgressMeter } from '../../jobs/progress.ts';
 import { exportSummary } from '../../inference/export.ts';
+import { mergePartRuns } from '../../inference/merge-parts.ts';
 import { runInference } from '../../inference/run.ts';
 import type { InferOptions } from '../../inference/run.ts';
 import { PROVIDERS } from '../../inference/sessions.ts';
@@ -18,6 +20,16 @@ function wholeNumber(name: string, min: number) {
       throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
     return value;
   };
+}
+
+/** `--part K/N`: part K (from 1) of N. */
+function partOf(text: string): { index: number; count: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = Number(match?.[1]);
+  const count = Number(match?.[2]);
+  if (match === null || index < 1 || index > count)
+    throw new InvalidArgumentError(`--part wants K/N with 1 ≤ K ≤ N (e.g. 3/10), got '${text}'`);
+  return { index, count };
 }
 
 /** Collects repeated `--given NAME=VALUE` into { NAME: VALUE } (VALUE: a number, column or expression). */
@@ -48,6 +60,7 @@ interface InferFlags {
   workers?: number;
   cores?: number;
   keepSamples?: boolean;
+  part?: { index: number; count: number };
   export?: string[];
   quiet?: boolean;
 }
@@ -97,6 +110,11 @@ export function registerInferCommand(program: Command): void {
     )
     .option('--cores <n>', 'cores to use in all (default: all)', wholeNumber('--cores', 1))
     .option('--keep-samples', 'also write samples.parquet')
+    .option(
+      '--part <k/n>',
+      'only part K (from 1) of N equal row ranges, e.g. one array job of a cluster; join the parts with cradle infer merge',
+      partOf,
+    )
     .option('--export <file...>', 'when complete, also export the summary (.fits, .csv, .parquet, …)')
     .option('--quiet', 'no progress on stderr')
     .action(async (flags: Partial<InferFlags>) => {
@@ -122,6 +140,7 @@ export function registerInferCommand(program: Command): void {
         'chunkRows',
         'workers',
         'cores',
+        'part',
       ] as const) {
         if (flags[key] !== undefined) (options as unknown as Record<string, unknown>)[key] = flags[key];
       }
@@ -155,6 +174,14 @@ export function registerInferCommand(program: Command): void {
       } finally {
         process.off('SIGINT', onSigint);
       }
+    });
+  infer
+    .command('merge <out> <runs...>')
+    .description(
+      'join the part runs of one input (cradle infer --part K/N) into one run folder, as if run in one place',
+    )
+    .action(async (out: string, runs: string[]) => {
+      process.stdout.write(`${JSON.stringify(await mergePartRuns(out, runs), null, 2)}\n`);
     });
   infer
     .command('export <run> <file>')

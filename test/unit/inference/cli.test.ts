@@ -84,4 +84,35 @@ describe('cradle infer / models', () => {
     expect(twice.status).toBe(1);
     expect(twice.stderr).toMatch(/--given theta_0 is given twice/);
   }, 60_000);
+
+  it('runs a part with --part K/N and joins the parts with `infer merge`', () => {
+    const dir = tempDir('cli-part');
+    const input = writeToyCsv(dir, 9);
+    const part = (k: string) =>
+      cradle(
+        'infer',
+        '--model',
+        TOY_MODEL,
+        '--input',
+        input,
+        '--out',
+        join(dir, `part-${k.replace('/', '-')}`),
+        '--samples',
+        '4',
+        '--steps',
+        '2',
+        '--workers',
+        '1',
+        '--quiet',
+        '--part',
+        k,
+      );
+    for (const k of ['1/2', '2/2']) expect(part(k).status).toBe(0);
+    const merged = cradle('infer', 'merge', join(dir, 'all'), join(dir, 'part-2-2'), join(dir, 'part-1-2'));
+    expect(merged.status, merged.stderr).toBe(0);
+    expect(JSON.parse(merged.stdout)).toMatchObject({ parts: 2, stars: 9 });
+    const zero = part('0/2');
+    expect(zero.status).toBe(1);
+    expect(zero.stderr).toMatch(/--part wants K\/N with 1 ≤ K ≤ N \(e\.g\. 3\/10\), got '0\/2'/);
+  }, 60_000);
 });

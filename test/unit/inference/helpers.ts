@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Table } from 'apache-arrow';
+import { expect } from 'vitest';
 import { normalAt } from '../../../electron/inference/random.ts';
 
 export const TOY_MODEL = fileURLToPath(
@@ -27,4 +29,12 @@ export function writeToyCsv(dir: string, rows: number): string {
   const file = join(dir, 'stars.csv');
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
+}
+
+/** Two tables with the same columns, in order, and the same values. */
+export function expectSameTable(a: Table, b: Table): void {
+  expect(b.schema.fields.map((f) => f.name)).toEqual(a.schema.fields.map((f) => f.name));
+  expect(b.numRows).toBe(a.numRows);
+  for (const field of a.schema.fields)
+    expect([...b.getChild(field.name)!], field.name).toEqual([...a.getChild(field.name)!]);
 }

@@ -13,7 +13,7 @@ import { runInference } from '../../../electron/inference/run.ts';
 import { resumeDifference } from '../../../electron/inference/run-folder.ts';
 import type { RunFingerprint } from '../../../electron/inference/run-folder.ts';
 import type { InferOptions } from '../../../electron/inference/run.ts';
-import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
+import { TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const SMALL = { samples: 16, steps: 4, solver: 'heun', seed: 3, cores: 2 } as const;
@@ -23,14 +23,6 @@ let reference: Table;
 
 async function summary(dir: string): Promise<Table> {
   return (await readParquet(join(dir, 'summary.parquet'))).table;
-}
-
-function expectSameTable(a: Table, b: Table): void {
-  expect(b.schema.fields.map((f) => f.name)).toEqual(a.schema.fields.map((f) => f.name));
-  expect(b.numRows).toBe(a.numRows);
-  for (const field of a.schema.fields) {
-    expect([...b.getChild(field.name)!], field.name).toEqual([...a.getChild(field.name)!]);
-  }
 }
 
 async function run(options: Partial<InferOptions>): Promise<string> {
