@@ -5,10 +5,9 @@ import type { CardVariable, ModelCard } from './card.ts';
 import { starFlags } from './flags.ts';
 import type { StarFlags } from './flags.ts';
 import type { PosteriorSampler } from './sampler.ts';
-import { summarise } from './summary.ts';
+import { physicalSamples, summarisePhysical } from './summary.ts';
 import type { SummaryColumns } from './summary.ts';
 import type { StarBlock } from './tokens.ts';
-import { toPhysical } from './transforms.ts';
 
 export interface ChunkResult {
   rows: number;
@@ -27,24 +26,12 @@ export async function computeChunk(
 ): Promise<ChunkResult> {
   const parameters: CardVariable[] = sampler.parameters.map((j) => card.variables[j]!);
   const drawn = await sampler.sampleBlock(block, signal);
-  const P = drawn.parameters;
-  const exact = givenValues(block, sampler.parameters);
-  let samples: Float32Array | null = null;
-  if (keepSamples) {
-    samples = new Float32Array(drawn.values.length);
-    for (let i = 0; i < samples.length; i += 1) {
-      const known = exact?.[Math.floor(i / (P * drawn.samples)) * P + (i % P)];
-      samples[i] =
-        known !== undefined && Number.isFinite(known)
-          ? known
-          : toPhysical(parameters[i % P]!, drawn.values[i]!);
-    }
-  }
+  const physical = physicalSamples(drawn, parameters, givenValues(block, sampler.parameters));
   return {
     rows: block.rows,
-    summary: summarise(drawn, parameters, exact),
+    summary: summarisePhysical(physical, drawn, parameters),
     flags: starFlags(block, card.variables, card.observables),
-    samples,
+    samples: keepSamples ? Float32Array.from(physical) : null,
   };
 }
 

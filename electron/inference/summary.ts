@@ -52,14 +52,41 @@ export interface SummaryColumns {
   columns: Float64Array[];
 }
 
+/** A block's samples in physical units, same layout as `samples.values`. `exact` (rows × P, physical,
+ * NaN where absent): a given parameter's value, which every sample of that star takes. */
+export function physicalSamples(
+  samples: BlockSamples,
+  parameters: CardVariable[],
+  exact?: Float64Array,
+): Float64Array {
+  const { samples: S, parameters: P, values } = samples;
+  const out = new Float64Array(values.length);
+  for (let i = 0; i < values.length; i += 1) {
+    const p = i % P;
+    const known = exact?.[Math.floor(i / (P * S)) * P + p];
+    out[i] = known !== undefined && Number.isFinite(known) ? known : toPhysical(parameters[p]!, values[i]!);
+  }
+  return out;
+}
+
 /** Summaries of a block's samples; `parameters` are the card variables in the samples' P order.
- * `exact` (rows × P, physical, NaN where absent): a given parameter's value, used for its samples. */
+ * `exact`: given values (see physicalSamples). */
 export function summarise(
   samples: BlockSamples,
   parameters: CardVariable[],
   exact?: Float64Array,
 ): SummaryColumns {
-  const { rows, samples: S, parameters: P, values } = samples;
+  return summarisePhysical(physicalSamples(samples, parameters, exact), samples, parameters);
+}
+
+/** Summaries of physical samples (`physical[(row · S + s) · P + p]`, the layout of `shape`). A star
+ * whose samples of a parameter are all one value (a given parameter) gets that value exactly, std 0. */
+export function summarisePhysical(
+  physical: Float64Array,
+  shape: Pick<BlockSamples, 'rows' | 'samples' | 'parameters'>,
+  parameters: CardVariable[],
+): SummaryColumns {
+  const { rows, samples: S, parameters: P } = shape;
   const names: string[] = [];
   const columns: Float64Array[] = [];
   const byStat = parameters.map(() => new Map<Statistic, Float64Array>());
@@ -80,23 +107,17 @@ export function summarise(
   const sorted = new Float64Array(S);
   for (let r = 0; r < rows; r += 1) {
     for (let p = 0; p < P; p += 1) {
-      const v = parameters[p]!;
       const stats = byStat[p]!;
-      const known = exact?.[r * P + p];
-      if (known !== undefined && Number.isFinite(known)) {
-        for (const stat of STATISTICS) stats.get(stat)![r] = stat === 'std' ? 0 : known;
-        if (p === ageIndex && young !== null) young[r] = known < YOUNG_LOG_AGE ? 1 : 0;
-        continue;
-      }
       let sum = 0;
       for (let s = 0; s < S; s += 1) {
-        const x = toPhysical(v, values[(r * S + s) * P + p]!);
+        const x = physical[(r * S + s) * P + p]!;
         sorted[s] = x;
         sum += x;
       }
-      const mean = sum / S;
+      const single = sorted.every((x) => x === sorted[0]);
+      const mean = single ? sorted[0]! : sum / S;
       let ss = 0;
-      for (let s = 0; s < S; s += 1) ss += (sorted[s]! - mean) ** 2;
+      if (!single) for (let s = 0; s < S; s += 1) ss += (sorted[s]! - mean) ** 2;
       sorted.sort();
       if (p === ageIndex && young !== null) {
         let below = 0;
