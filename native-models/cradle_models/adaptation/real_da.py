@@ -417,13 +417,14 @@ def save_app_model(
 ) -> Path:
     """One method's trained model as a model folder the app runs (``app_model``), in ``--save-models``."""
     adapted = method != "none"
+    template = read_card(UNITS_MODEL)
     folder = app_model.write_app_model(
         model,
         norm,
         args.save_models / f"real-da-{method}",
         train=sim_train,
         held_out=sim_test,
-        template=read_card(UNITS_MODEL),
+        template=template,
         inputs={PHOTOMETRY: PHOT_INPUTS},
         typical={n: float(e) for n, e in zip(PHOT_INPUTS, typical, strict=True) if np.isfinite(e)},
         name=f"real-da-{method}",
@@ -439,13 +440,9 @@ def save_app_model(
             + ". Meant for real catalogues of nearby, lightly reddened stars like those members; a simulated "
             "catalogue should go to a model that was not adapted. cradle_models.adaptation.real_da."
         ),
-        sampler={
-            "solver": "heun",
-            "steps": args.steps,
-            "samples_per_star": args.samples,
-            "time_grid": {"kind": "uniform"},
-            "final_euler": False,
-        },
+        # The app samples with the default model's settings (chosen on its validation split), not the
+        # Heun sampler of this report's PyTorch posteriors: sampler_check measures the difference.
+        sampler=dict(template["sampler"]),
         training={
             "training_set": str(TRAINING_SET_CONFIG.relative_to(real_clusters.ROOT)),
             "sim_train": args.sim,

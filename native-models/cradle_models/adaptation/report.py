@@ -8,8 +8,9 @@
   kept there and reused);
 * the same clusters with and without domain adaptation (``real_da``): the DA Simformer trained on the
   small training set, adapted by OT to the members' photometry — in ``OUT/real-da``; each method's model
-  is written as an app model folder (``OUT/real-da/models``), and the keypoint-guided one is run through
-  the app's engine on the same clusters (``real_clusters``, in ``OUT/real-da/app-kpg``).
+  is written as an app model folder (``OUT/real-da/models``); the keypoint-guided one gets its sampler
+  checked against a fine-step reference (``sampler_check``, into its card's ``sampler_basis``) and is run
+  through the app's engine on the same clusters (``real_clusters``, in ``OUT/real-da/app-kpg``).
 The last two are skipped, with a line saying so, where ``../shared/data`` is absent.
 
 Writes ``report.json``, ``report.md`` (both tables), PNG plots, the adapted (last method's) real-branch
@@ -37,7 +38,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from cradle_models.adaptation import real_clusters, real_da, shift_data  # noqa: E402
+from cradle_models.adaptation import real_clusters, real_da, sampler_check, shift_data  # noqa: E402
 from cradle_models.adaptation.config import METHODS, DATrainConfig, Schedule  # noqa: E402
 from cradle_models.adaptation.evaluate import metrics, physical_scored, posterior_samples  # noqa: E402
 from cradle_models.adaptation.export import (  # noqa: E402
@@ -49,6 +50,7 @@ from cradle_models.adaptation.export import (  # noqa: E402
 )
 from cradle_models.adaptation.model import DASimformer  # noqa: E402
 from cradle_models.adaptation.train import DATrainer, Normaliser, clone, prepare, specs_of  # noqa: E402
+from cradle_models.export.card import read_card, write_card  # noqa: E402
 
 LABELS = {
     "none": "no DA",
@@ -198,6 +200,13 @@ def _real_da(args: argparse.Namespace, out: Path) -> dict[str, Any]:
     kpg = models / "real-da-kpg"
     if kpg.is_dir():
         # The adapted model as the app runs it: `cradle infer` on the members and twins (real_clusters).
+        progress(f"the keypoint-guided model's sampler against a fine-step reference ({kpg})")
+        check = sampler_check.sampler_check(kpg, args.validation, out / "real-da" / "sampler-check")
+        card = read_card(kpg)
+        card["sampler_basis"] = check
+        write_card(card, kpg)
+        summary["app_kpg_sampler"] = check
+        summary["markdown"] += "\n" + sampler_check.markdown(check)
         progress(f"the keypoint-guided model through the app ({kpg})")
         app = out / "real-da" / "app-kpg"
         app_report = real_clusters.evaluate(kpg, args.validation, app)
