@@ -10,6 +10,9 @@ program
   .name('cradle')
   .description('Cradle: calibrated posteriors for young stars, from FITS and survey catalogs')
   .version(appVersion())
+  // A command's options only before its subcommands, so that a subcommand may have an option of the
+  // same name (`cradle infer merge --input` is merge's, not infer's).
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 

@@ -2,8 +2,9 @@
 // cluster run) joined into one run folder, the same as a run of the whole input in one place: noise is
 // addressed by input row, so a star's samples do not depend on which part computed it. Every part must
 // be complete and come from the same model, input content and settings; the parts must cover 1..N once.
-// The input may sit at another path on each node (a copy on local scratch): its SHA-256 identifies it.
-import { existsSync, mkdirSync, openAsBlob, readdirSync } from 'node:fs';
+// The input may sit at another path on each node (a copy on local scratch): its SHA-256 identifies it,
+// and `--input` names where it is on the machine that merges.
+import { existsSync, mkdirSync, openAsBlob, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ParquetFile } from 'parquet-wasm';
 import {
@@ -14,6 +15,7 @@ import {
   fingerprintDifference,
   partRows,
   readRunRecord,
+  sha256,
   writeRunRecord,
 } from './run-folder.ts';
 import type { RunFingerprint, RunPart, RunRecord } from './run-folder.ts';
@@ -108,11 +110,37 @@ function orderedParts(parts: PartRun[]): PartRun[] {
   return Array.from({ length: count }, (_, i) => byIndex.get(i + 1)!);
 }
 
-export async function mergePartRuns(outDir: string, runDirs: string[]): Promise<MergeResult> {
+/** Where the merged run finds its input: `file`, checked against the parts' SHA-256, or the first
+ * part's path. */
+async function locateInput(first: RunRecord, file: string | undefined): Promise<RunRecord['input']> {
+  const { part: _part, ...input } = first.input;
+  if (file === undefined) return input;
+  const path = resolve(file);
+  if (!existsSync(path)) throw new Error(`${file}: no such file`);
+  if (input.sha256 === undefined)
+    throw new Error(`${file}: the parts recorded no SHA-256 of their input, so this copy cannot be checked`);
+  const digest = await sha256([path]);
+  if (digest !== input.sha256)
+    throw new Error(`${file}: not the parts' input (SHA-256 ${digest}, the parts read ${input.sha256})`);
+  const stat = statSync(path);
+  return { ...input, file: path, size: stat.size, mtime_ms: Math.round(stat.mtimeMs) };
+}
+
+/**
+ * Merges complete part runs into `outDir`. `options.input`: the input's path on this machine, when the
+ * parts read it elsewhere (a cluster's file system); the merged run.json records it, so the Galaxy view
+ * finds the stars' positions.
+ */
+export async function mergePartRuns(
+  outDir: string,
+  runDirs: string[],
+  options: { input?: string } = {},
+): Promise<MergeResult> {
   if (runDirs.length === 0) throw new Error('merge needs the part run folders');
   const out = resolve(outDir);
   const parts = orderedParts(runDirs.map((dir) => readPart(resolve(dir))));
   checkOut(out);
+  const input = await locateInput(parts[0]!.record, options.input);
   for (const run of parts) {
     for (const name of run.record.settings.keep_samples ? [SUMMARY_FILE, SAMPLES_FILE] : [SUMMARY_FILE])
       if (!existsSync(join(run.dir, name))) throw new Error(`${run.dir}: complete, but ${name} is missing`);
@@ -138,7 +166,6 @@ export async function mergePartRuns(outDir: string, runDirs: string[]): Promise<
     );
   const records = parts.map((run) => run.record);
   const unique = (values: string[]): string[] => [...new Set(values)];
-  const { part: _part, ...input } = first.input;
   const chunks = records.reduce((n, r) => n + r.chunks.total, 0);
   const record: RunRecord = {
     ...first,

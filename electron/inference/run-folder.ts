@@ -3,7 +3,16 @@
 // summary.parquet (all chunks, merged when the last one is written) and optional samples.parquet.
 // Every file is written to a temporary name and renamed, so a killed run leaves only whole files and
 // a resumed run redoes only the chunks without one.
-import { existsSync, mkdirSync, openAsBlob, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  createReadStream,
+  existsSync,
+  mkdirSync,
+  openAsBlob,
+  readFileSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
@@ -94,6 +103,14 @@ export interface RunRecord extends RunFingerprint {
   message: string | null;
   /** A run merged from part runs (`cradle infer merge`): the part folders, in part order. */
   merged_from?: string[];
+}
+
+/** SHA-256 of the files' bytes in order, read in chunks (an input catalogue may be larger than one
+ * Buffer). */
+export async function sha256(files: string[]): Promise<string> {
+  const hash = createHash('sha256');
+  for (const file of files) for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 export function chunkName(index: number, kind: 'summary' | 'samples'): string {

@@ -4,10 +4,8 @@
 // chunks already written, so a kill loses at most the chunks in flight. When all are written they are
 // merged into summary.parquet (and samples.parquet). Results do not depend on the number of workers
 // or the chunk size: noise is addressed by input row and stars are batched by their token pattern.
-import { createHash } from 'node:crypto';
 import {
   closeSync,
-  createReadStream,
   existsSync,
   mkdirSync,
   openSync,
@@ -47,6 +45,7 @@ import {
   partRows,
   readRunRecord,
   removeTemporaries,
+  sha256,
   writeChunk,
   writeRunRecord,
 } from './run-folder.ts';
@@ -106,14 +105,6 @@ export interface InferResult {
   elapsedS: number;
   starsPerS: number | null;
   summary: string | null;
-}
-
-/** SHA-256 of the files' bytes in order, read in chunks (an input catalogue may be larger than one
- * Buffer). */
-async function sha256(files: string[]): Promise<string> {
-  const hash = createHash('sha256');
-  for (const file of files) for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function readMappingFile(file: string): Record<string, QuantitySource> {

@@ -180,8 +180,12 @@ export function registerInferCommand(program: Command): void {
     .description(
       'join the part runs of one input (cradle infer --part K/N) into one run folder, as if run in one place',
     )
-    .action(async (out: string, runs: string[]) => {
-      process.stdout.write(`${JSON.stringify(await mergePartRuns(out, runs), null, 2)}\n`);
+    .option(
+      '--input <file>',
+      "the input's path here, when the parts read it elsewhere (checked by SHA-256; recorded for the Galaxy view)",
+    )
+    .action(async (out: string, runs: string[], flags: { input?: string }) => {
+      process.stdout.write(`${JSON.stringify(await mergePartRuns(out, runs, flags), null, 2)}\n`);
     });
   infer
     .command('export <run> <file>')

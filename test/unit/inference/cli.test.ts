@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { copyFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -108,9 +108,24 @@ describe('cradle infer / models', () => {
         k,
       );
     for (const k of ['1/2', '2/2']) expect(part(k).status).toBe(0);
-    const merged = cradle('infer', 'merge', join(dir, 'all'), join(dir, 'part-2-2'), join(dir, 'part-1-2'));
+    // merge's --input is its own, not infer's: the merged run records that path (a copy here).
+    const copy = join(dir, 'copy.csv');
+    copyFileSync(input, copy);
+    const merged = cradle(
+      'infer',
+      'merge',
+      join(dir, 'all'),
+      join(dir, 'part-2-2'),
+      join(dir, 'part-1-2'),
+      '--input',
+      copy,
+    );
     expect(merged.status, merged.stderr).toBe(0);
     expect(JSON.parse(merged.stdout)).toMatchObject({ parts: 2, stars: 9 });
+    const record = JSON.parse(readFileSync(join(dir, 'all', 'run.json'), 'utf8')) as {
+      input: { file: string };
+    };
+    expect(record.input.file).toBe(copy);
     const zero = part('0/2');
     expect(zero.status).toBe(1);
     expect(zero.stderr).toMatch(/--part wants K\/N with 1 ≤ K ≤ N \(e\.g\. 3\/10\), got '0\/2'/);

@@ -78,6 +78,18 @@ describe('runs in parts', () => {
     expect(merged.input.sha256).toBe(record(whole).input.sha256);
   });
 
+  it('records where the input is on the merging machine, after checking its SHA-256', async () => {
+    const here = join(tempDir('workstation'), 'stars.csv');
+    copyFileSync(input, here);
+    const out = join(tempDir('located'), 'run');
+    await mergePartRuns(out, parts, { input: here });
+    expect(record(out).input.file).toBe(here);
+    writeFileSync(here, `${readFileSync(here, 'utf8')}1,2,3,4,5,6,7\n`);
+    await expect(mergePartRuns(join(tempDir('other'), 'run'), parts, { input: here })).rejects.toThrow(
+      /stars\.csv: not the parts' input \(SHA-256 [0-9a-f]{64}, the parts read [0-9a-f]{64}\)/,
+    );
+  });
+
   it('refuses missing, repeated, unfinished and foreign parts, and a folder holding other files', async () => {
     const target = (): string => join(tempDir('refused'), 'run');
     await expect(mergePartRuns(target(), [parts[0]!, parts[2]!])).rejects.toThrow(
