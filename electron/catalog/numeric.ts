@@ -26,6 +26,8 @@ export function toNumeric(vector: Vector, name: string): NumericColumn {
   for (const data of vector.data) {
     const bitmap = data.nullCount > 0 ? data.nullBitmap : undefined;
     const n = data.length;
+    // A sliced column (Data.slice) keeps its offset for the bit buffers (validity, booleans) but its
+    // fixed-width values buffer already starts at the slice.
     const start = data.offset;
     if (DataType.isBool(type)) {
       const bytes = data.values as Uint8Array;
@@ -37,12 +39,9 @@ export function toNumeric(vector: Vector, name: string): NumericColumn {
       for (let i = 0; i < n; i += 1) values[offset + i] = Number(vector.get(offset + i));
     } else if (data.values instanceof BigInt64Array || data.values instanceof BigUint64Array) {
       const source = data.values;
-      for (let i = 0; i < n; i += 1) values[offset + i] = Number(source[start + i]!);
+      for (let i = 0; i < n; i += 1) values[offset + i] = Number(source[i]!);
     } else {
-      values.set(
-        (data.values as Float64Array | Float32Array | Int32Array).subarray(start, start + n),
-        offset,
-      );
+      values.set((data.values as Float64Array | Float32Array | Int32Array).subarray(0, n), offset);
     }
     for (let i = 0; i < n; i += 1) {
       const v = values[offset + i]!;

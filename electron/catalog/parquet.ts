@@ -2,10 +2,12 @@
 // encoding and codec pyarrow writes — snappy, zstd, gzip, brotli, lz4), handed to Arrow JS as an IPC
 // stream. Units: our own field metadata survives the round trip inside the stored Arrow schema, and
 // astropy's Parquet files carry theirs in the 'table_meta_yaml' schema entry, which is read too.
+import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { Field, Schema, Table, tableFromIPC, tableToIPC } from 'apache-arrow';
 import {
   Compression,
+  ParquetFile,
   Table as WasmTable,
   WriterPropertiesBuilder,
   readParquet as wasmRead,
@@ -45,6 +47,64 @@ function withAstropyUnits(table: Table): Table {
   );
 }
 
+function unreadable(file: string, error: unknown): Error {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return new Error(`${file}: not a readable Parquet file: ${reason}`, { cause: error });
+}
+
+async function openParquet(file: string): Promise<ParquetFile> {
+  try {
+    return await ParquetFile.fromFile(await openAsBlob(file));
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+/** The number of rows of a Parquet file, from its footer. */
+export async function parquetRowCount(file: string): Promise<number> {
+  const parquet = await openParquet(file);
+  try {
+    return parquet.metadata().fileMetadata().numRows();
+  } finally {
+    parquet.free();
+  }
+}
+
+/** Rows [first, first + count) of a Parquet file, reading only the row groups that hold them (a part of
+ * a cluster run need not load the whole catalogue). */
+export async function readParquetRows(file: string, first: number, count: number): Promise<CatalogTable> {
+  const parquet = await openParquet(file);
+  try {
+    const groups: number[] = [];
+    let selectedFrom = 0;
+    let start = 0;
+    parquet
+      .metadata()
+      .rowGroups()
+      .forEach((group, i) => {
+        const end = start + group.numRows();
+        if (end > first && start < first + count) {
+          if (groups.length === 0) selectedFrom = start;
+          groups.push(i);
+        }
+        start = end;
+      });
+    if (count < 1 || first < 0 || first + count > start)
+      throw new Error(`${file}: rows ${first} to ${first + count - 1} are not all among its ${start} rows`);
+    let table: Table;
+    try {
+      const read = await parquet.read({ rowGroups: groups, batchSize: 131072 });
+      table = tableFromIPC(read.intoIPCStream());
+    } catch (error) {
+      throw unreadable(file, error);
+    }
+    const from = first - selectedFrom;
+    return { file, format: 'parquet', table: withAstropyUnits(table.slice(from, from + count)) };
+  } finally {
+    parquet.free();
+  }
+}
+
 export async function readParquet(file: string): Promise<CatalogTable> {
   const bytes = await readFile(file);
   let table: Table;
@@ -55,10 +115,7 @@ export async function readParquet(file: string): Promise<CatalogTable> {
     });
     table = tableFromIPC(wasmTable.intoIPCStream());
   } catch (error) {
-    throw new Error(
-      `${file}: not a readable Parquet file: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`,
-      { cause: error },
-    );
+    throw unreadable(file, error);
   }
   return { file, format: 'parquet', table: withAstropyUnits(table) };
 }

@@ -177,8 +177,15 @@ export function prepareInputs(
 }
 
 /** Rows [start, end) in the network's space. A value the transform cannot take is not observed; one
- * without an uncertainty gets the card's `typical_error` where it has one. */
-export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, end: number): StarBlock {
+ * without an uncertainty gets the card's `typical_error` where it has one. `inputRow`: the input row of
+ * table row `start` (the block's noise is addressed by it), which differs when the table holds a part. */
+export function blockOf(
+  inputs: PreparedInputs,
+  card: ModelCard,
+  start: number,
+  end: number,
+  inputRow = start,
+): StarBlock {
   const rows = end - start;
   const width = card.variables.length;
   const values = new Float32Array(rows * width);
@@ -205,7 +212,15 @@ export function blockOf(inputs: PreparedInputs, card: ModelCard, start: number, 
       observed[r * width + j] = 1;
     }
   });
-  return { start, rows, width, values, errors, observed, ...(given === undefined ? {} : { given }) };
+  return {
+    start: inputRow,
+    rows,
+    width,
+    values,
+    errors,
+    observed,
+    ...(given === undefined ? {} : { given }),
+  };
 }
 
 /** Rows [start, end) of a column as a single-chunk vector (Arrow slices may span record batches). */

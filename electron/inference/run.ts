@@ -22,7 +22,8 @@ import type { Table, Vector } from 'apache-arrow';
 import ort from 'onnxruntime-node';
 import { loadMapping } from '../catalog/mapping-store.ts';
 import type { QuantitySource } from '../catalog/recognise.ts';
-import { readCatalog } from '../catalog/read.ts';
+import { detectFormat, readCatalog } from '../catalog/read.ts';
+import { parquetRowCount, readParquetRows } from '../catalog/parquet.ts';
 import { buildTable } from '../catalog/table.ts';
 import { readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
@@ -143,6 +144,37 @@ function firstBytes(path: string, n: number): Buffer {
   }
 }
 
+interface RunInput {
+  table: Table;
+  /** Rows of the whole input. */
+  totalRows: number;
+  part: RunPart | null;
+  /** The input row of the table's first row: a part's first row where only the part was read. */
+  tableFirstRow: number;
+}
+
+/** The rows a run needs: a part of a Parquet input is read alone (its row groups), any other input whole. */
+async function readRunInput(
+  file: string,
+  hdu: number | undefined,
+  part: InferOptions['part'],
+): Promise<RunInput> {
+  const path = resolve(file);
+  if (part !== undefined && existsSync(path) && statSync(path).isFile() && detectFormat(path) === 'parquet') {
+    const totalRows = await parquetRowCount(path);
+    const rows = checkedPart(part, totalRows, file);
+    const { table } = await readParquetRows(path, rows.first_row, rows.rows);
+    return { table, totalRows, part: rows, tableFirstRow: rows.first_row };
+  }
+  const table = await readInputTable(file, hdu);
+  return {
+    table,
+    totalRows: table.numRows,
+    part: part === undefined ? null : checkedPart(part, table.numRows, file),
+    tableFirstRow: 0,
+  };
+}
+
 /** Reads the input table: any catalog format, or a FITS table HDU. */
 export async function readInputTable(file: string, hdu?: number): Promise<Table> {
   const path = resolve(file);
@@ -156,10 +188,12 @@ export async function readInputTable(file: string, hdu?: number): Promise<Table>
   return (await readCatalog(path)).table;
 }
 
+/** A chunk's summary rows: `start` is the chunk's first input row, `local` the same row in `table`. */
 function summaryTable(
   inputs: PreparedInputs,
   table: Table,
   start: number,
+  local: number,
   result: ChunkResult,
   limit: number,
 ): Table {
@@ -175,7 +209,7 @@ function summaryTable(
   if (inputs.sourceIdColumn !== null)
     columns.push({
       name: 'source_id',
-      vector: sliceColumn(table, inputs.sourceIdColumn, start, start + rows),
+      vector: sliceColumn(table, inputs.sourceIdColumn, local, local + rows),
       info: { description: `input column ${inputs.sourceIdColumn}` },
     });
   result.summary.names.forEach((name, i) =>
@@ -272,7 +306,11 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const started = Date.now();
   const model: LoadedModel = resolveModel(options.model);
   const card = model.card;
-  const table = await readInputTable(options.input, options.hdu);
+  const { table, totalRows, part, tableFirstRow } = await readRunInput(
+    options.input,
+    options.hdu,
+    options.part,
+  );
   const mapping =
     options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
   const given = options.given ?? {};
@@ -300,9 +338,8 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > Number.MAX_SAFE_INTEGER)
     throw new Error(`--seed must be a whole number ≥ 0, got ${settings.seed}`);
   const keepSamples = options.keepSamples ?? false;
-  const part = options.part === undefined ? null : checkedPart(options.part, inputs.rows, options.input);
   const firstRow = part?.first_row ?? 0;
-  const runRows = part?.rows ?? inputs.rows;
+  const runRows = part?.rows ?? totalRows;
   const out = resolve(options.out);
   const inputPath = resolve(options.input);
   const stat = statSync(inputPath);
@@ -321,7 +358,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       size: stat.size,
       mtime_ms: Math.round(stat.mtimeMs),
       sha256: await sha256([inputPath]),
-      rows: inputs.rows,
+      rows: totalRows,
       mapping: inputs.sources,
       ...(Object.keys(given).length > 0 ? { given } : {}),
       ...(part !== null ? { part } : {}),
@@ -442,9 +479,10 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
           const index = queue.shift();
           if (index === undefined) return;
           const start = firstRow + index * chunkRows;
-          const block = blockOf(inputs, card, start, start + rowsOf(index));
+          const local = start - tableFirstRow;
+          const block = blockOf(inputs, card, local, local + rowsOf(index), start);
           const result = await executor.run(block, hooks.signal);
-          const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
+          const summary = summaryTable(inputs, table, start, local, result, misspecLimit(card.observables));
           const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
           await writeChunk(out, index, summary, samples);
           pending.splice(pending.indexOf(index), 1);

@@ -3,9 +3,12 @@
 // input paths, and a merge must refuse parts that are missing, repeated, unfinished or of another run.
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
+import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmParquet } from 'parquet-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readParquet } from '../../../electron/catalog/parquet.ts';
+import { readParquet, readParquetRows } from '../../../electron/catalog/parquet.ts';
+import { readCatalog } from '../../../electron/catalog/read.ts';
 import { mergePartRuns } from '../../../electron/inference/merge-parts.ts';
 import { partRows } from '../../../electron/inference/run-folder.ts';
 import type { RunRecord } from '../../../electron/inference/run-folder.ts';
@@ -123,6 +126,31 @@ describe('runs in parts', () => {
     await mergePartRuns(out, parts);
     expectSameTable(await table(whole, 'summary.parquet'), await table(out, 'summary.parquet'));
     await expect(mergePartRuns(out, parts)).rejects.toThrow(/holds a run already/);
+  });
+
+  it("reads only a Parquet part's rows, across row groups, to the same result as the whole run", async () => {
+    const csv = await readCatalog(input);
+    const parquet = join(tempDir('parquet'), 'stars.parquet');
+    // Row groups of 7 rows: the parts (0–19, 20–39, 40–60) start and end inside groups.
+    const properties = new WriterPropertiesBuilder().setMaxRowGroupSize(7).build();
+    const wasm = WasmTable.fromIPCStream(tableToIPC(csv.table, 'stream'));
+    writeFileSync(parquet, writeWasmParquet(wasm, properties));
+    const slice = await readParquetRows(parquet, 20, 20);
+    expect([...slice.table.getChild('source_id')!]).toEqual(
+      [...csv.table.getChild('source_id')!].slice(20, 40),
+    );
+    await expect(readParquetRows(parquet, 50, 20)).rejects.toThrow(
+      /rows 50 to 69 are not all among its 61 rows/,
+    );
+    const fromParquet = await run({ input: parquet, workers: 1, chunkRows: 25 });
+    const pieces = [];
+    for (const index of [1, 2, 3])
+      pieces.push(await run({ input: parquet, part: { index, count: 3 }, workers: 1, chunkRows: 8 }));
+    const out = join(tempDir('parquet-merged'), 'run');
+    await mergePartRuns(out, pieces);
+    for (const file of ['summary.parquet', 'samples.parquet'])
+      expectSameTable(await table(fromParquet, file), await table(out, file));
+    expect(record(pieces[2]!).input.rows).toBe(ROWS);
   });
 
   it('refuses a part count above the number of rows, and resuming a part as another', async () => {
