@@ -10,6 +10,25 @@ import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const cradle = (...args: string[]) =>
   spawnSync('node', ['bin/cradle.mjs', ...args], { cwd: ROOT, encoding: 'utf8' });
+/** `cradle infer` of the toy model on `input` into `out`, small and quiet, with `extra` flags. */
+const inferToy = (input: string, out: string, ...extra: string[]) =>
+  cradle(
+    'infer',
+    '--model',
+    TOY_MODEL,
+    '--input',
+    input,
+    '--out',
+    out,
+    '--samples',
+    '4',
+    '--steps',
+    '2',
+    '--workers',
+    '1',
+    '--quiet',
+    ...extra,
+  );
 
 describe('cradle infer / models', () => {
   it('exports a finished run with `infer export` and lists the shipped models', async () => {
@@ -52,23 +71,7 @@ describe('cradle infer / models', () => {
     const dir = tempDir('cli-given');
     const input = writeToyCsv(dir, 12);
     const run = (...given: string[]) =>
-      cradle(
-        'infer',
-        '--model',
-        TOY_MODEL,
-        '--input',
-        input,
-        '--out',
-        join(dir, `run-${given.length}`),
-        '--samples',
-        '4',
-        '--steps',
-        '2',
-        '--workers',
-        '1',
-        '--quiet',
-        ...given.flatMap((g) => ['--given', g]),
-      );
+      inferToy(input, join(dir, `run-${given.length}`), ...given.flatMap((g) => ['--given', g]));
     const ok = run('theta_1 = x_1 * 0.5');
     expect(ok.status, ok.stderr).toBe(0);
     const record = JSON.parse(readFileSync(join(dir, 'run-1', 'run.json'), 'utf8')) as {
@@ -88,25 +91,7 @@ describe('cradle infer / models', () => {
   it('runs a part with --part K/N and joins the parts with `infer merge`', () => {
     const dir = tempDir('cli-part');
     const input = writeToyCsv(dir, 9);
-    const part = (k: string) =>
-      cradle(
-        'infer',
-        '--model',
-        TOY_MODEL,
-        '--input',
-        input,
-        '--out',
-        join(dir, `part-${k.replace('/', '-')}`),
-        '--samples',
-        '4',
-        '--steps',
-        '2',
-        '--workers',
-        '1',
-        '--quiet',
-        '--part',
-        k,
-      );
+    const part = (k: string) => inferToy(input, join(dir, `part-${k.replace('/', '-')}`), '--part', k);
     for (const k of ['1/2', '2/2']) expect(part(k).status).toBe(0);
     // merge's --input is its own, not infer's: the merged run records that path (a copy here).
     const copy = join(dir, 'copy.csv');
