@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, openAsBlob, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ParquetFile } from 'parquet-wasm';
+import { CARD_FILE, modelsDir } from './card.ts';
 import {
   RUN_FILE,
   SAMPLES_FILE,
@@ -126,6 +127,17 @@ async function locateInput(first: RunRecord, file: string | undefined): Promise<
   return { ...input, file: path, size: stat.size, mtime_ms: Math.round(stat.mtimeMs) };
 }
 
+/** The model's folder on this machine: the parts' own where it exists, else the shipped model of that
+ * name whose card has the parts' SHA-256 (the parts may have run from a cluster's copy; the Galaxy view
+ * reads the card's prior from here). */
+async function locateModel(record: RunRecord): Promise<string> {
+  if (existsSync(join(record.model_dir, CARD_FILE))) return record.model_dir;
+  const shipped = join(modelsDir(), record.model.name);
+  const card = join(shipped, CARD_FILE);
+  if (existsSync(card) && (await sha256([card])) === record.model.card_sha256) return shipped;
+  return record.model_dir;
+}
+
 /**
  * Merges complete part runs into `outDir`. `options.input`: the input's path on this machine, when the
  * parts read it elsewhere (a cluster's file system); the merged run.json records it, so the Galaxy view
@@ -141,6 +153,7 @@ export async function mergePartRuns(
   const parts = orderedParts(runDirs.map((dir) => readPart(resolve(dir))));
   checkOut(out);
   const input = await locateInput(parts[0]!.record, options.input);
+  const modelDir = await locateModel(parts[0]!.record);
   for (const run of parts) {
     for (const name of run.record.settings.keep_samples ? [SUMMARY_FILE, SAMPLES_FILE] : [SUMMARY_FILE])
       if (!existsSync(join(run.dir, name))) throw new Error(`${run.dir}: complete, but ${name} is missing`);
@@ -170,6 +183,7 @@ export async function mergePartRuns(
   const record: RunRecord = {
     ...first,
     input,
+    model_dir: modelDir,
     status: 'complete',
     provider: unique(records.map((r) => r.provider)).join(', '),
     provider_notes: unique(records.flatMap((r) => r.provider_notes)),

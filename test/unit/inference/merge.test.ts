@@ -79,6 +79,24 @@ describe('runs in parts', () => {
     expect(merged.stars).toEqual({ total: ROWS, done: ROWS });
     expect(merged.merged_from).toEqual(parts);
     expect(merged.input.sha256).toBe(record(whole).input.sha256);
+    expect(merged.model_dir).toBe(record(whole).model_dir);
+  });
+
+  it('finds the shipped model with the same card when the parts ran from a copy elsewhere', async () => {
+    const moved = parts.map((dir) => {
+      const copy = join(tempDir('moved'), 'part');
+      mkdirSync(copy);
+      for (const file of ['summary.parquet', 'samples.parquet'])
+        copyFileSync(join(dir, file), join(copy, file));
+      writeFileSync(
+        join(copy, 'run.json'),
+        JSON.stringify({ ...record(dir), model_dir: '/cluster/models/toy' }),
+      );
+      return copy;
+    });
+    const out = join(tempDir('moved-merged'), 'run');
+    await mergePartRuns(out, moved);
+    expect(record(out).model_dir).toBe(TOY_MODEL);
   });
 
   it('records where the input is on the merging machine, after checking its SHA-256', async () => {
