@@ -25,7 +25,7 @@ import type { QuantitySource } from '../catalog/recognise.ts';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
 import { parquetRowCount, readParquetRows } from '../catalog/parquet.ts';
 import { buildTable } from '../catalog/table.ts';
-import { readTable as readFitsTable } from '../fits/arrow.ts';
+import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
 import { resolveModel } from './card.ts';
 import type { LoadedModel, Solver } from './card.ts';
@@ -153,14 +153,26 @@ interface RunInput {
   tableFirstRow: number;
 }
 
-/** The rows a run needs: a part of a Parquet input is read alone (its row groups), any other input whole. */
+/** The rows a run needs: a part of a FITS table or a Parquet file is read alone (its rows; its row
+ * groups), any other input whole. */
 async function readRunInput(
   file: string,
   hdu: number | undefined,
   part: InferOptions['part'],
 ): Promise<RunInput> {
   const path = resolve(file);
-  if (part !== undefined && existsSync(path) && statSync(path).isFile() && detectFormat(path) === 'parquet') {
+  const readable = part !== undefined && existsSync(path) && statSync(path).isFile();
+  if (readable && isFitsInput(path)) {
+    return FitsFile.with(path, (fits) => {
+      const tableHdu = fits.hdu(hdu ?? 1);
+      const totalRows = openTable(fits, tableHdu).rows;
+      const rows = checkedPart(part, totalRows, file);
+      const end = rows.first_row + rows.rows;
+      const table = readFitsTable(fits, tableHdu, { start: rows.first_row, end });
+      return { table, totalRows, part: rows, tableFirstRow: rows.first_row };
+    });
+  }
+  if (readable && hdu === undefined && detectFormat(path) === 'parquet') {
     const totalRows = await parquetRowCount(path);
     const rows = checkedPart(part, totalRows, file);
     const { table } = await readParquetRows(path, rows.first_row, rows.rows);
@@ -175,13 +187,17 @@ async function readRunInput(
   };
 }
 
+/** A FITS file by its first card or its name. */
+function isFitsInput(path: string): boolean {
+  return firstBytes(path, 9).toString('latin1') === 'SIMPLE  =' || /\.(fits|fit|fts|fz)(\.gz)?$/i.test(path);
+}
+
 /** Reads the input table: any catalog format, or a FITS table HDU. */
 export async function readInputTable(file: string, hdu?: number): Promise<Table> {
   const path = resolve(file);
   if (!existsSync(path)) throw new Error(`${file}: no such file`);
   if (statSync(path).isDirectory()) throw new Error(`${file}: is a directory, not a table`);
-  const head = firstBytes(path, 9).toString('latin1');
-  if (head === 'SIMPLE  =' || /\.(fits|fit|fts|fz)(\.gz)?$/i.test(path)) {
+  if (isFitsInput(path)) {
     return FitsFile.with(path, (fits) => readFitsTable(fits, fits.hdu(hdu ?? 1)));
   }
   if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);

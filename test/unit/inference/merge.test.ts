@@ -9,6 +9,7 @@ import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmP
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readParquet, readParquetRows } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
+import { writeFits } from '../../../electron/fits/writer.ts';
 import { mergePartRuns } from '../../../electron/inference/merge-parts.ts';
 import { partRows } from '../../../electron/inference/run-folder.ts';
 import type { RunRecord } from '../../../electron/inference/run-folder.ts';
@@ -169,6 +170,19 @@ describe('runs in parts', () => {
     for (const file of ['summary.parquet', 'samples.parquet'])
       expectSameTable(await table(fromParquet, file), await table(out, file));
     expect(record(pieces[2]!).input.rows).toBe(ROWS);
+  });
+
+  it("reads only a FITS part's rows to the same result as the whole run", async () => {
+    const fits = join(tempDir('fits'), 'stars.fits');
+    writeFits(fits, [{ kind: 'table', table: (await readCatalog(input)).table, name: 'STARS' }]);
+    const fromFits = await run({ input: fits, workers: 1, chunkRows: 25 });
+    const pieces = [];
+    for (const index of [1, 2, 3])
+      pieces.push(await run({ input: fits, part: { index, count: 3 }, workers: 1, chunkRows: 8 }));
+    const out = join(tempDir('fits-merged'), 'run');
+    await mergePartRuns(out, pieces);
+    expectSameTable(await table(fromFits, 'summary.parquet'), await table(out, 'summary.parquet'));
+    await expect(run({ input: fits, hdu: 2, part: { index: 1, count: 3 } })).rejects.toThrow(/HDU 2/);
   });
 
   it('refuses a part count above the number of rows, and resuming a part as another', async () => {
