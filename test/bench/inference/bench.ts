@@ -2,7 +2,8 @@
 // machine's cores at the shipped default model's card settings (solver, steps, samples), against the
 // same model and sampler in PyTorch (torch_peer.py) in the same script — the same per-star work as the
 // exported graph, and for reference the trained network's one-row-per-sample layout; scaling with
-// batch size and workers; peak memory against the number of stars; projected times for 1M and 1B stars.
+// batch size and workers; peak memory against the number of stars; projected times for 1M and 1B stars;
+// joining part runs (`--part`, `cradle infer merge`) against pyarrow concatenating the same files.
 // Models are random-weight Simformers at the `tiny` and `small` preset sizes (make_model.py).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -208,6 +209,52 @@ console.log('| stars | peak RSS MiB |');
 console.log('|---:|---:|');
 for (const stars of [10_000, 100_000])
   console.log(`| ${stars} | ${fmt(memoryRun(tiny, makeInput(`mem${stars}`, stars, 3)))} |`);
+console.log(
+  '\nJoining part runs (`cradle infer merge`, fresh process) against pyarrow concatenating the same part summaries row group by row group (tiny model, 4 samples, 1 Euler step, 4 parts):',
+);
+console.log(
+  '| stars | engine merge s | engine peak RSS MiB | pyarrow s | pyarrow peak RSS MiB | time ratio |',
+);
+console.log('|---:|---:|---:|---:|---:|---:|');
+for (const stars of [100_000, 400_000]) {
+  const input = makeInput(`merge${stars}`, stars, 3);
+  const parts = [];
+  for (const index of [1, 2, 3, 4]) {
+    const out = join(work, `part-${stars}-${index}`);
+    await runInference({
+      model: tiny,
+      input,
+      out,
+      samples: 4,
+      steps: 1,
+      solver: 'euler',
+      cores,
+      provider: 'cpu',
+      part: { index, count: 4 },
+    });
+    parts.push(out);
+  }
+  const ours = JSON.parse(
+    sh(process.execPath, [
+      '--import',
+      'tsx',
+      join(here, 'merge-child.ts'),
+      join(work, `merged-${stars}`),
+      ...parts,
+    ]),
+  ) as { seconds: number; maxRssMiB: number };
+  const peer = JSON.parse(
+    sh(python, [
+      join(here, 'merge_peer.py'),
+      join(work, `peer-${stars}.parquet`),
+      ...parts.map((p) => join(p, 'summary.parquet')),
+    ]),
+  ) as { seconds: number; maxRssMiB: number };
+  console.log(
+    `| ${stars} | ${ours.seconds.toFixed(2)} | ${fmt(ours.maxRssMiB)} | ${peer.seconds.toFixed(2)} | ${fmt(peer.maxRssMiB)} | ${(ours.seconds / peer.seconds).toFixed(2)} |`,
+  );
+  for (const dir of [...parts, join(work, `merged-${stars}`)]) rmSync(dir, { recursive: true, force: true });
+}
 console.log(
   `\nload average at end: ${loadavg()
     .map((x) => x.toFixed(1))
