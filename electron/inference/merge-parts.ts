@@ -4,9 +4,9 @@
 // be complete and come from the same model, input content and settings; the parts must cover 1..N once.
 // The input may sit at another path on each node (a copy on local scratch): its SHA-256 identifies it,
 // and `--input` names where it is on the machine that merges.
-import { existsSync, mkdirSync, openAsBlob, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ParquetFile } from 'parquet-wasm';
+import { parquetRowCount } from '../catalog/parquet.ts';
 import { CARD_FILE, modelsDir } from './card.ts';
 import {
   RUN_FILE,
@@ -41,15 +41,6 @@ function comparable(record: RunRecord): RunFingerprint {
   const { part: _part, ...input } = record.input;
   const located = input.sha256 === undefined ? input : { ...input, file: '', mtime_ms: 0 };
   return { model: record.model, input: located, settings: { ...record.settings, chunk_rows: 0 } };
-}
-
-async function parquetRows(file: string): Promise<number> {
-  const parquet = await ParquetFile.fromFile(await openAsBlob(file));
-  try {
-    return parquet.metadata().fileMetadata().numRows();
-  } finally {
-    parquet.free();
-  }
 }
 
 function readPart(dir: string): PartRun {
@@ -158,7 +149,7 @@ export async function mergePartRuns(
     for (const name of run.record.settings.keep_samples ? [SUMMARY_FILE, SAMPLES_FILE] : [SUMMARY_FILE])
       if (!existsSync(join(run.dir, name))) throw new Error(`${run.dir}: complete, but ${name} is missing`);
     const file = join(run.dir, SUMMARY_FILE);
-    const rows = await parquetRows(file);
+    const rows = await parquetRowCount(file);
     if (rows !== run.part.rows)
       throw new Error(
         `${file}: ${rows} rows, but part ${run.part.index}/${run.part.count} has ${run.part.rows}`,

@@ -34,6 +34,19 @@ async function run(options: Partial<InferOptions>): Promise<string> {
   return out;
 }
 
+/** `file` run whole, and in three parts (other chunk sizes) merged. */
+async function wholeAndMergedParts(
+  file: string,
+): Promise<{ whole: string; pieces: string[]; merged: string }> {
+  const whole = await run({ input: file, workers: 1, chunkRows: 25 });
+  const pieces = [];
+  for (const index of [1, 2, 3])
+    pieces.push(await run({ input: file, part: { index, count: 3 }, workers: 1, chunkRows: 8 }));
+  const merged = join(tempDir('merged-parts'), 'run');
+  await mergePartRuns(merged, pieces);
+  return { whole, pieces, merged };
+}
+
 function record(dir: string): RunRecord {
   return JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunRecord;
 }
@@ -161,27 +174,17 @@ describe('runs in parts', () => {
     await expect(readParquetRows(parquet, 50, 20)).rejects.toThrow(
       /rows 50 to 69 are not all among its 61 rows/,
     );
-    const fromParquet = await run({ input: parquet, workers: 1, chunkRows: 25 });
-    const pieces = [];
-    for (const index of [1, 2, 3])
-      pieces.push(await run({ input: parquet, part: { index, count: 3 }, workers: 1, chunkRows: 8 }));
-    const out = join(tempDir('parquet-merged'), 'run');
-    await mergePartRuns(out, pieces);
+    const { whole: fromParquet, pieces, merged } = await wholeAndMergedParts(parquet);
     for (const file of ['summary.parquet', 'samples.parquet'])
-      expectSameTable(await table(fromParquet, file), await table(out, file));
+      expectSameTable(await table(fromParquet, file), await table(merged, file));
     expect(record(pieces[2]!).input.rows).toBe(ROWS);
   });
 
   it("reads only a FITS part's rows to the same result as the whole run", async () => {
     const fits = join(tempDir('fits'), 'stars.fits');
     writeFits(fits, [{ kind: 'table', table: (await readCatalog(input)).table, name: 'STARS' }]);
-    const fromFits = await run({ input: fits, workers: 1, chunkRows: 25 });
-    const pieces = [];
-    for (const index of [1, 2, 3])
-      pieces.push(await run({ input: fits, part: { index, count: 3 }, workers: 1, chunkRows: 8 }));
-    const out = join(tempDir('fits-merged'), 'run');
-    await mergePartRuns(out, pieces);
-    expectSameTable(await table(fromFits, 'summary.parquet'), await table(out, 'summary.parquet'));
+    const { whole: fromFits, merged } = await wholeAndMergedParts(fits);
+    expectSameTable(await table(fromFits, 'summary.parquet'), await table(merged, 'summary.parquet'));
     await expect(run({ input: fits, hdu: 2, part: { index: 1, count: 3 } })).rejects.toThrow(/HDU 2/);
   });
 
