@@ -22,7 +22,8 @@ interface AstropyMeta {
   datatype?: { name: string; unit?: string; description?: string }[];
 }
 
-function withAstropyUnits(table: Table): Table {
+/** Units and descriptions from astropy's 'table_meta_yaml' schema entry onto the fields that lack them. */
+export function withAstropyUnits(table: Table): Table {
   const yamlText = table.schema.metadata.get('table_meta_yaml');
   if (yamlText === undefined) return table;
   let meta: AstropyMeta;
@@ -47,12 +48,13 @@ function withAstropyUnits(table: Table): Table {
   );
 }
 
-function unreadable(file: string, error: unknown): Error {
+export function unreadable(file: string, error: unknown): Error {
   const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
   return new Error(`${file}: not a readable Parquet file: ${reason}`, { cause: error });
 }
 
-async function openParquet(file: string): Promise<ParquetFile> {
+/** A Parquet file opened for reading its footer and row groups on demand. */
+export async function openParquet(file: string): Promise<ParquetFile> {
   try {
     return await ParquetFile.fromFile(await openAsBlob(file));
   } catch (error) {
@@ -65,41 +67,6 @@ export async function parquetRowCount(file: string): Promise<number> {
   const parquet = await openParquet(file);
   try {
     return parquet.metadata().fileMetadata().numRows();
-  } finally {
-    parquet.free();
-  }
-}
-
-/** Rows [first, first + count) of a Parquet file, reading only the row groups that hold them (a part of
- * a cluster run need not load the whole catalogue). */
-export async function readParquetRows(file: string, first: number, count: number): Promise<CatalogTable> {
-  const parquet = await openParquet(file);
-  try {
-    const groups: number[] = [];
-    let selectedFrom = 0;
-    let start = 0;
-    parquet
-      .metadata()
-      .rowGroups()
-      .forEach((group, i) => {
-        const end = start + group.numRows();
-        if (end > first && start < first + count) {
-          if (groups.length === 0) selectedFrom = start;
-          groups.push(i);
-        }
-        start = end;
-      });
-    if (count < 1 || first < 0 || first + count > start)
-      throw new Error(`${file}: rows ${first} to ${first + count - 1} are not all among its ${start} rows`);
-    let table: Table;
-    try {
-      const read = await parquet.read({ rowGroups: groups, batchSize: 131072 });
-      table = tableFromIPC(read.intoIPCStream());
-    } catch (error) {
-      throw unreadable(file, error);
-    }
-    const from = first - selectedFrom;
-    return { file, format: 'parquet', table: withAstropyUnits(table.slice(from, from + count)) };
   } finally {
     parquet.free();
   }
@@ -120,10 +87,18 @@ export async function readParquet(file: string): Promise<CatalogTable> {
   return { file, format: 'parquet', table: withAstropyUnits(table) };
 }
 
+/** Rows per row group of the Parquet files Cradle writes. A reader that streams a file (an inference
+ * run's input) holds one decoded group at a time; the writer's default (a million rows) would make that
+ * most of a large catalogue. */
+export const PARQUET_ROW_GROUP = 65_536;
+
 /** Writes Parquet (zstd) with the Arrow schema, so field metadata (units, UCDs) comes back on reading. */
 export async function writeParquet(table: Table, file: string): Promise<void> {
   const wasmTable = WasmTable.fromIPCStream(tableToIPC(table, 'stream'));
-  const properties = new WriterPropertiesBuilder().setCompression(Compression.ZSTD).build();
+  const properties = new WriterPropertiesBuilder()
+    .setCompression(Compression.ZSTD)
+    .setMaxRowGroupSize(PARQUET_ROW_GROUP)
+    .build();
   const bytes = wasmWrite(wasmTable, properties);
   await writeBytesAtomic(file, bytes);
 }

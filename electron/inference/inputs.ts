@@ -71,7 +71,7 @@ function extendRecognition(
 /**
  * A parameter the user gives, as a quantity the model observes: `expression` (a number, a column name or
  * an expression of columns, in the card's unit) per star; stars without a value, or with one outside
- * the training range (the card's `range`), keep the parameter latent. Throws when no star has one.
+ * the training range (the card's `range`), keep the parameter latent.
  */
 function givenParameter(
   table: Table,
@@ -99,8 +99,6 @@ function givenParameter(
       observedCount += 1;
     }
   }
-  if (observedCount === 0)
-    throw new Error(`no star has a value inside the model's training range [${lo}, ${hi}] ${v.unit}`);
   return {
     name: v.name,
     unit: v.unit,
@@ -113,13 +111,32 @@ function givenParameter(
   };
 }
 
-export function prepareInputs(
-  table: Table,
+/** How a table's columns become the model's inputs, decided once per run (inputPlan) and applied to
+ * each chunk of rows (assessInputs). */
+export interface InputPlan {
+  card: ModelCard;
+  file: string;
+  recognition: Recognition;
+  observables: string[];
+  /** Per observable name: where it came from (column or expression), or null when absent. */
+  sources: Record<string, string | null>;
+  given: Record<string, string>;
+  /** The input's Gaia-style source id column (its own name in the file), when recognised. */
+  sourceIdColumn: string | null;
+}
+
+/**
+ * The plan for a table whose columns and first rows are `probe`: survey recognition, the user's mapping
+ * and given parameters, checked (unknown names, no model input found, an expression that does not
+ * evaluate) before any star is run.
+ */
+export function inputPlan(
+  probe: Table,
   card: ModelCard,
   file: string,
   mapping: Record<string, QuantitySource> = {},
   given: Record<string, string> = {},
-): PreparedInputs {
+): InputPlan {
   const parameters = card.variables.filter((v) => v.role === 'parameter');
   if (card.encoders !== undefined && Object.keys(given).length > 0)
     throw new Error(
@@ -135,45 +152,98 @@ export function prepareInputs(
   if (parameters.length > 0 && parameters.every((v) => given[v.name] !== undefined))
     throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
   const observables = card.variables.filter((v) => v.role === 'observable').map((v) => v.name);
-  const recognition = recognise(table, mapping);
-  extendRecognition(table, recognition, observables, mapping);
+  const recognition = recognise(probe, mapping);
+  extendRecognition(probe, recognition, observables, mapping);
   const found = observables.filter((n) => recognition.has(n));
   if (found.length === 0) {
     throw new Error(
       `${file}: none of the model's inputs (${observables.join(', ')}) was found among the columns ` +
-        `(${table.schema.fields.map((f) => f.name).join(', ')}); give a --mapping`,
+        `(${probe.schema.fields.map((f) => f.name).join(', ')}); give a --mapping`,
     );
   }
-  const assessed = buildModelInputs(table, observables, { recognition });
-  const byName = new Map(assessed.variables.map((q) => [q.name, q]));
   const sources: Record<string, string | null> = {};
   for (const name of observables) {
     const r = recognition.get(name);
     sources[name] = r === undefined ? null : (r.column ?? r.expression ?? null);
   }
-  const givenCounts: Record<string, number> = {};
-  const quantities = card.variables.map((v) => {
-    if (v.role === 'observable') return byName.get(v.name) ?? null;
-    const expression = given[v.name];
-    if (expression === undefined) return null;
-    let quantity: AssessedQuantity;
+  const plan: InputPlan = {
+    card,
+    file,
+    recognition,
+    observables,
+    sources,
+    given,
+    sourceIdColumn: recognition.get('source_id')?.column ?? null,
+  };
+  givenQuantities(plan, probe);
+  return plan;
+}
+
+/** The given parameters' quantities for a table's rows, by card variable index. */
+function givenQuantities(plan: InputPlan, table: Table): Map<number, AssessedQuantity> {
+  const out = new Map<number, AssessedQuantity>();
+  plan.card.variables.forEach((v, j) => {
+    const expression = v.role === 'parameter' ? plan.given[v.name] : undefined;
+    if (expression === undefined) return;
     try {
-      quantity = givenParameter(table, recognition, v, expression);
+      out.set(j, givenParameter(table, plan.recognition, v, expression));
     } catch (error) {
-      throw new Error(`${file}: --given ${v.name}=${expression}: ${(error as Error).message}`, {
+      throw new Error(`${plan.file}: --given ${v.name}=${expression}: ${(error as Error).message}`, {
         cause: error,
       });
     }
-    givenCounts[v.name] = quantity.observedCount;
-    return quantity;
   });
+  return out;
+}
+
+function countsOf(plan: InputPlan, given: Map<number, AssessedQuantity>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const [j, q] of given) counts[plan.card.variables[j]!.name] = q.observedCount;
+  return counts;
+}
+
+/** Per given parameter, the stars of `table` with a value inside the training range. */
+export function givenCounts(plan: InputPlan, table: Table): Record<string, number> {
+  return countsOf(plan, givenQuantities(plan, table));
+}
+
+/** The error for a given parameter no star has a usable value of. */
+export function noGivenValue(plan: InputPlan, name: string): Error {
+  const v = plan.card.variables.find((x) => x.name === name)!;
+  const [lo, hi] = v.range ?? [-Infinity, Infinity];
+  return new Error(
+    `${plan.file}: --given ${name}=${plan.given[name]}: no star has a value inside the model's training range [${lo}, ${hi}] ${v.unit}`,
+  );
+}
+
+/** The plan applied to a table of rows (the whole input, or one chunk of it). */
+export function assessInputs(plan: InputPlan, table: Table): PreparedInputs {
+  const assessed = buildModelInputs(table, plan.observables, { recognition: plan.recognition });
+  const byName = new Map(assessed.variables.map((q) => [q.name, q]));
+  const given = givenQuantities(plan, table);
   return {
     rows: table.numRows,
-    quantities,
-    sources,
-    given: givenCounts,
-    sourceIdColumn: recognition.get('source_id')?.column ?? null,
+    quantities: plan.card.variables.map((v, j) =>
+      v.role === 'observable' ? (byName.get(v.name) ?? null) : (given.get(j) ?? null),
+    ),
+    sources: plan.sources,
+    given: countsOf(plan, given),
+    sourceIdColumn: plan.sourceIdColumn,
   };
+}
+
+/** A whole table's model inputs (its own rows recognised); a given parameter no star has fails. */
+export function prepareInputs(
+  table: Table,
+  card: ModelCard,
+  file: string,
+  mapping: Record<string, QuantitySource> = {},
+  given: Record<string, string> = {},
+): PreparedInputs {
+  const plan = inputPlan(table, card, file, mapping, given);
+  const inputs = assessInputs(plan, table);
+  for (const [name, count] of Object.entries(inputs.given)) if (count === 0) throw noGivenValue(plan, name);
+  return inputs;
 }
 
 /** Rows [start, end) in the network's space. A value the transform cannot take is not observed; one

@@ -18,7 +18,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ParquetFile, transformParquetStream, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
-import { writeParquet } from '../catalog/parquet.ts';
+import { PARQUET_ROW_GROUP, writeParquet } from '../catalog/parquet.ts';
 import { writeTextAtomic } from '../catalog/text-out.ts';
 
 export const RUN_FILE = 'run.json';
@@ -26,7 +26,6 @@ export const SUMMARY_FILE = 'summary.parquet';
 export const SAMPLES_FILE = 'samples.parquet';
 export const CHUNKS_DIR = 'chunks';
 export const RUN_FORMAT = 'cradle-run/1';
-const MERGE_ROW_GROUP = 65_536;
 
 export type RunStatus = 'running' | 'complete' | 'cancelled' | 'failed';
 
@@ -227,7 +226,7 @@ export async function concatParquet(files: string[], target: string): Promise<vo
     async pull(controller) {
       while (queue.length === 0) {
         if (current !== null && group < current.metadata().numRowGroups()) {
-          const table = await current.read({ rowGroups: [group], batchSize: MERGE_ROW_GROUP });
+          const table = await current.read({ rowGroups: [group], batchSize: PARQUET_ROW_GROUP });
           queue = table.recordBatches();
           group += 1;
           continue;
@@ -244,11 +243,11 @@ export async function concatParquet(files: string[], target: string): Promise<vo
       else controller.enqueue(batch);
     },
   });
-  // Row groups of at most MERGE_ROW_GROUP rows: the writer holds one row group in memory, and its
+  // Row groups of at most PARQUET_ROW_GROUP rows: the writer holds one row group in memory, and its
   // default (a million rows) would hold most of a large run.
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.ZSTD)
-    .setMaxRowGroupSize(MERGE_ROW_GROUP)
+    .setMaxRowGroupSize(PARQUET_ROW_GROUP)
     .build();
   const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);

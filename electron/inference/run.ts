@@ -1,20 +1,11 @@
 // An inference run end to end: model and input in, run folder out. The input table is cut into chunks
-// of fixed row ranges; chunks run on an executor pool (this thread, or worker threads each with its own
-// sessions) and each finished chunk is written atomically as a checkpoint; a resumed run skips the
+// of fixed row ranges, each read from the file when its turn comes (input-reader.ts), so memory does
+// not grow with the number of stars; chunks run on an executor pool (this thread, or worker threads
+// each with its own sessions) and each finished chunk is written atomically as a checkpoint; a resumed run skips the
 // chunks already written, so a kill loses at most the chunks in flight. When all are written they are
 // merged into summary.parquet (and samples.parquet). Results do not depend on the number of workers
 // or the chunk size: noise is addressed by input row and stars are batched by their token pattern.
-import {
-  closeSync,
-  existsSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  readSync,
-  readdirSync,
-  rmSync,
-  statSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { makeVector } from 'apache-arrow';
@@ -22,19 +13,17 @@ import type { Table, Vector } from 'apache-arrow';
 import ort from 'onnxruntime-node';
 import { loadMapping } from '../catalog/mapping-store.ts';
 import type { QuantitySource } from '../catalog/recognise.ts';
-import { detectFormat, readCatalog } from '../catalog/read.ts';
-import { parquetRowCount, readParquetRows } from '../catalog/parquet.ts';
 import { buildTable } from '../catalog/table.ts';
-import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
-import { FitsFile } from '../fits/file.ts';
 import { resolveModel } from './card.ts';
 import type { LoadedModel, Solver } from './card.ts';
 import type { ChunkResult } from './chunk.ts';
 import { inProcessExecutor, workerExecutor } from './executor.ts';
 import type { Executor, ExecutorSetup } from './executor.ts';
 import { misspecLimit, OUTSIDE_TRAINING_COLUMN, RANGE_SIGMA } from './flags.ts';
-import { blockOf, prepareInputs, sliceColumn } from './inputs.ts';
-import type { PreparedInputs } from './inputs.ts';
+import { assessInputs, blockOf, givenCounts, inputPlan, noGivenValue, sliceColumn } from './inputs.ts';
+import type { InputPlan, PreparedInputs } from './inputs.ts';
+import { openInputReader, RECOGNITION_ROWS } from './input-reader.ts';
+import type { InputReader } from './input-reader.ts';
 import {
   CHUNKS_DIR,
   RUN_FORMAT,
@@ -133,83 +122,21 @@ function readMappingFile(file: string): Record<string, QuantitySource> {
   return out;
 }
 
-/** The first `n` bytes of a file (fewer if it is shorter), without reading the rest. */
-function firstBytes(path: string, n: number): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buffer = Buffer.alloc(n);
-    return buffer.subarray(0, readSync(fd, buffer, 0, n, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-interface RunInput {
-  table: Table;
-  /** Rows of the whole input. */
-  totalRows: number;
-  part: RunPart | null;
-  /** The input row of the table's first row: a part's first row where only the part was read. */
-  tableFirstRow: number;
-}
-
-/** The rows a run needs: a part of a FITS table or a Parquet file is read alone (its rows; its row
- * groups), any other input whole. */
-async function readRunInput(
-  file: string,
-  hdu: number | undefined,
-  part: InferOptions['part'],
-): Promise<RunInput> {
-  const path = resolve(file);
-  const readable = part !== undefined && existsSync(path) && statSync(path).isFile();
-  if (readable && isFitsInput(path)) {
-    return FitsFile.with(path, (fits) => {
-      const tableHdu = fits.hdu(hdu ?? 1);
-      const totalRows = openTable(fits, tableHdu).rows;
-      const rows = checkedPart(part, totalRows, file);
-      const end = rows.first_row + rows.rows;
-      const table = readFitsTable(fits, tableHdu, { start: rows.first_row, end });
-      return { table, totalRows, part: rows, tableFirstRow: rows.first_row };
-    });
-  }
-  if (readable && hdu === undefined && detectFormat(path) === 'parquet') {
-    const totalRows = await parquetRowCount(path);
-    const rows = checkedPart(part, totalRows, file);
-    const { table } = await readParquetRows(path, rows.first_row, rows.rows);
-    return { table, totalRows, part: rows, tableFirstRow: rows.first_row };
-  }
-  const table = await readInputTable(file, hdu);
-  return {
-    table,
-    totalRows: table.numRows,
-    part: part === undefined ? null : checkedPart(part, table.numRows, file),
-    tableFirstRow: 0,
-  };
-}
-
-/** A FITS file by its first card or its name. */
-function isFitsInput(path: string): boolean {
-  return firstBytes(path, 9).toString('latin1') === 'SIMPLE  =' || /\.(fits|fit|fts|fz)(\.gz)?$/i.test(path);
-}
-
-/** Reads the input table: any catalog format, or a FITS table HDU. */
+/** Reads the input table whole: any catalog format, or a FITS table HDU (default 1). */
 export async function readInputTable(file: string, hdu?: number): Promise<Table> {
-  const path = resolve(file);
-  if (!existsSync(path)) throw new Error(`${file}: no such file`);
-  if (statSync(path).isDirectory()) throw new Error(`${file}: is a directory, not a table`);
-  if (isFitsInput(path)) {
-    return FitsFile.with(path, (fits) => readFitsTable(fits, fits.hdu(hdu ?? 1)));
+  const reader = await openInputReader(file, hdu);
+  try {
+    return await reader.rows(0, reader.totalRows);
+  } finally {
+    reader.close();
   }
-  if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
-  return (await readCatalog(path)).table;
 }
 
-/** A chunk's summary rows: `start` is the chunk's first input row, `local` the same row in `table`. */
+/** A chunk's summary rows: `start` is the chunk's first input row, `table` the chunk's input rows. */
 function summaryTable(
   inputs: PreparedInputs,
   table: Table,
   start: number,
-  local: number,
   result: ChunkResult,
   limit: number,
 ): Table {
@@ -225,7 +152,7 @@ function summaryTable(
   if (inputs.sourceIdColumn !== null)
     columns.push({
       name: 'source_id',
-      vector: sliceColumn(table, inputs.sourceIdColumn, local, local + rows),
+      vector: sliceColumn(table, inputs.sourceIdColumn, 0, rows),
       info: { description: `input column ${inputs.sourceIdColumn}` },
     });
   result.summary.names.forEach((name, i) =>
@@ -321,20 +248,61 @@ function checkedPart(part: { index: number; count: number }, rows: number, input
 export async function runInference(options: InferOptions, hooks: InferHooks = {}): Promise<InferResult> {
   const started = Date.now();
   const model: LoadedModel = resolveModel(options.model);
+  const reader = await openInputReader(options.input, options.hdu);
+  try {
+    return await runOn(reader, model, options, hooks, started);
+  } finally {
+    reader.close();
+  }
+}
+
+/** Rows the given-parameter count reads at a time. */
+const COUNT_ROWS = 65_536;
+
+/** Per given parameter, the stars of input rows [first, first + rows) with a usable value; fails naming
+ * a parameter none has. Read through the input once, before any star is run. */
+async function countGiven(
+  reader: InputReader,
+  plan: InputPlan,
+  first: number,
+  rows: number,
+): Promise<Record<string, number>> {
+  const totals: Record<string, number> = {};
+  for (let start = first; start < first + rows; start += COUNT_ROWS) {
+    const table = await reader.rows(start, Math.min(first + rows, start + COUNT_ROWS));
+    for (const [name, count] of Object.entries(givenCounts(plan, table)))
+      totals[name] = (totals[name] ?? 0) + count;
+  }
+  for (const [name, count] of Object.entries(totals)) if (count === 0) throw noGivenValue(plan, name);
+  return totals;
+}
+
+async function runOn(
+  reader: InputReader,
+  model: LoadedModel,
+  options: InferOptions,
+  hooks: InferHooks,
+  started: number,
+): Promise<InferResult> {
   const card = model.card;
-  const { table, totalRows, part, tableFirstRow } = await readRunInput(
-    options.input,
-    options.hdu,
-    options.part,
-  );
+  const totalRows = reader.totalRows;
+  const part = options.part === undefined ? null : checkedPart(options.part, totalRows, options.input);
+  const firstRow = part?.first_row ?? 0;
+  const runRows = part?.rows ?? totalRows;
   const mapping =
     options.mapping !== undefined ? readMappingFile(options.mapping) : loadMapping(options.input);
   const given = options.given ?? {};
-  const inputs = prepareInputs(table, card, options.input, mapping, given);
-  for (const [name, count] of Object.entries(inputs.given))
+  const plan = inputPlan(
+    await reader.rows(0, Math.min(totalRows, RECOGNITION_ROWS)),
+    card,
+    options.input,
+    mapping,
+    given,
+  );
+  for (const [name, count] of Object.entries(await countGiven(reader, plan, firstRow, runRows)))
     hooks.log?.(
-      `conditioning on ${name} = ${given[name]} for ${count} of ${inputs.rows} stars` +
-        (count < inputs.rows ? ' (the others lack a value inside the training range: inferred)' : ''),
+      `conditioning on ${name} = ${given[name]} for ${count} of ${runRows} stars` +
+        (count < runRows ? ' (the others lack a value inside the training range: inferred)' : ''),
     );
   const settings: SamplerSettings = {
     samples: options.samples ?? card.sampler.samples_per_star,
@@ -354,8 +322,6 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   if (!Number.isInteger(settings.seed) || settings.seed < 0 || settings.seed > Number.MAX_SAFE_INTEGER)
     throw new Error(`--seed must be a whole number ≥ 0, got ${settings.seed}`);
   const keepSamples = options.keepSamples ?? false;
-  const firstRow = part?.first_row ?? 0;
-  const runRows = part?.rows ?? totalRows;
   const out = resolve(options.out);
   const inputPath = resolve(options.input);
   const stat = statSync(inputPath);
@@ -375,7 +341,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
       mtime_ms: Math.round(stat.mtimeMs),
       sha256: await sha256([inputPath]),
       rows: totalRows,
-      mapping: inputs.sources,
+      mapping: plan.sources,
       ...(Object.keys(given).length > 0 ? { given } : {}),
       ...(part !== null ? { part } : {}),
     },
@@ -495,10 +461,11 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
           const index = queue.shift();
           if (index === undefined) return;
           const start = firstRow + index * chunkRows;
-          const local = start - tableFirstRow;
-          const block = blockOf(inputs, card, local, local + rowsOf(index), start);
+          const table = await reader.rows(start, start + rowsOf(index));
+          const inputs = assessInputs(plan, table);
+          const block = blockOf(inputs, card, 0, table.numRows, start);
           const result = await executor.run(block, hooks.signal);
-          const summary = summaryTable(inputs, table, start, local, result, misspecLimit(card.observables));
+          const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
           const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
           await writeChunk(out, index, summary, samples);
           pending.splice(pending.indexOf(index), 1);

@@ -10,6 +10,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeParquet } from '../../../electron/catalog/parquet.ts';
+import { readCatalog } from '../../../electron/catalog/read.ts';
 import { runInference } from '../../../electron/inference/run.ts';
 import type { InferOptions } from '../../../electron/inference/run.ts';
 
@@ -204,11 +206,22 @@ for (const [workers, threads] of [
   console.log(`| ${workers} × ${threads} | ${fmt(rate.wall)} [${fmt(rate.cpu)}] |`);
 }
 
-console.log('\nPeak resident memory of a whole run (tiny model, 4 samples, 1 Euler step, 4096-star chunks):');
-console.log('| stars | peak RSS MiB |');
-console.log('|---:|---:|');
-for (const stars of [10_000, 100_000])
-  console.log(`| ${stars} | ${fmt(memoryRun(tiny, makeInput(`mem${stars}`, stars, 3)))} |`);
+console.log(
+  '\nPeak resident memory of a whole run (tiny model, 4 samples, 1 Euler step, 4096-star chunks, 2 workers): the input read a chunk at a time (Parquet, row groups of 65,536 stars) or whole (CSV):',
+);
+console.log('| stars | Parquet peak RSS MiB | CSV peak RSS MiB |');
+console.log('|---:|---:|---:|');
+const memoryPeaks: Record<string, number[]> = { parquet: [], csv: [] };
+for (const stars of [10_000, 100_000, 1_000_000]) {
+  const csv = makeInput(`mem${stars}`, stars, 3);
+  const parquet = join(work, `mem${stars}.parquet`);
+  await writeParquet((await readCatalog(csv)).table, parquet);
+  memoryPeaks.parquet!.push(memoryRun(tiny, parquet));
+  memoryPeaks.csv!.push(memoryRun(tiny, csv));
+  console.log(`| ${stars} | ${fmt(memoryPeaks.parquet!.at(-1)!)} | ${fmt(memoryPeaks.csv!.at(-1)!)} |`);
+}
+for (const [format, peaks] of Object.entries(memoryPeaks))
+  console.log(`${format}: peak at 1M / 10k stars = ${(peaks[2]! / peaks[0]!).toFixed(2)}`);
 console.log(
   '\nJoining part runs (`cradle infer merge`, fresh process) against pyarrow concatenating the same part summaries row group by row group (tiny model, 4 samples, 1 Euler step, 4 parts):',
 );

@@ -7,7 +7,7 @@ import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmParquet } from 'parquet-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readParquet, readParquetRows } from '../../../electron/catalog/parquet.ts';
+import { readParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
 import { mergePartRuns } from '../../../electron/inference/merge-parts.ts';
@@ -167,13 +167,6 @@ describe('runs in parts', () => {
     const properties = new WriterPropertiesBuilder().setMaxRowGroupSize(7).build();
     const wasm = WasmTable.fromIPCStream(tableToIPC(csv.table, 'stream'));
     writeFileSync(parquet, writeWasmParquet(wasm, properties));
-    const slice = await readParquetRows(parquet, 20, 20);
-    expect([...slice.table.getChild('source_id')!]).toEqual(
-      [...csv.table.getChild('source_id')!].slice(20, 40),
-    );
-    await expect(readParquetRows(parquet, 50, 20)).rejects.toThrow(
-      /rows 50 to 69 are not all among its 61 rows/,
-    );
     const { whole: fromParquet, pieces, merged } = await wholeAndMergedParts(parquet);
     for (const file of ['summary.parquet', 'samples.parquet'])
       expectSameTable(await table(fromParquet, file), await table(merged, file));
