@@ -67,8 +67,7 @@ function fitsReader(file: string, path: string, hdu: number): InputReader {
 async function parquetReader(file: string, path: string): Promise<InputReader> {
   const parquet = await openParquet(path);
   const groupStarts = [0];
-  for (const group of parquet.metadata().rowGroups())
-    groupStarts.push(groupStarts.at(-1)! + group.numRows());
+  for (const group of parquet.metadata().rowGroups()) groupStarts.push(groupStarts.at(-1)! + group.numRows());
   const totalRows = groupStarts.at(-1)!;
   // Decoded row groups by index; a request for rows from `start` drops the groups that end before it,
   // since later requests start later (requests still in flight hold their own groups).

@@ -91,16 +91,27 @@ describe('a streamed run', () => {
   it.each([
     ['Parquet', (): string => parquet],
     ['FITS', (): string => fits],
-  ])('from %s, in chunks across row groups on two workers, equals the run from CSV', async (_, file) => {
-    const fromCsv = join(tempDir('stream-csv'), 'out');
-    await runInference({ model: TOY_MODEL, input: csv, out: fromCsv, ...SMALL, workers: 1, chunkRows: 61 });
-    const streamed = join(tempDir('stream'), 'out');
-    await runInference({ model: TOY_MODEL, input: file(), out: streamed, ...SMALL, workers: 2, chunkRows: 5 });
-    expectSameTable(
-      (await readParquet(join(fromCsv, 'summary.parquet'))).table,
-      (await readParquet(join(streamed, 'summary.parquet'))).table,
-    );
-  }, 60_000);
+  ])(
+    'from %s, in chunks across row groups on two workers, equals the run from CSV',
+    async (_, file) => {
+      const fromCsv = join(tempDir('stream-csv'), 'out');
+      await runInference({ model: TOY_MODEL, input: csv, out: fromCsv, ...SMALL, workers: 1, chunkRows: 61 });
+      const streamed = join(tempDir('stream'), 'out');
+      await runInference({
+        model: TOY_MODEL,
+        input: file(),
+        out: streamed,
+        ...SMALL,
+        workers: 2,
+        chunkRows: 5,
+      });
+      expectSameTable(
+        (await readParquet(join(fromCsv, 'summary.parquet'))).table,
+        (await readParquet(join(streamed, 'summary.parquet'))).table,
+      );
+    },
+    60_000,
+  );
 
   it("counts a given parameter's stars over the run's rows only", async () => {
     // theta_0 given for the first 30 stars only: part 1 of 2 conditions on it, part 2 has none to use.
