@@ -5,9 +5,7 @@
 import { parentPort, workerData, type Worker } from 'node:worker_threads';
 import { siblingModule, spawnJobWorker } from '../jobs/spawn-worker.ts';
 import type { WorkerBootData } from '../jobs/worker-protocol.ts';
-import { findClusters, type ClusterOptions, type ClusterResult } from './clusters.ts';
 import { buildOctree, reorder, DEFAULT_OCTREE, type Octree } from './lod.ts';
-import { runAgeEvidence } from './run-source.ts';
 import { loadGalaxySource, type GalaxySource } from './source.ts';
 
 export interface PreparedGalaxy extends GalaxySource {
@@ -58,18 +56,13 @@ export async function prepareGalaxy(path: string): Promise<PreparedGalaxy> {
   };
 }
 
-type Reply<T> = { ok: true; value: T } | { ok: false; message: string };
+type Reply = { ok: true; value: PreparedGalaxy } | { ok: false; message: string };
 
-interface Task {
-  path: string;
-  /** When present: cluster the prepared stars (labels in the same order as prepareGalaxy's arrays). */
-  clusters?: ClusterOptions;
-}
-
-function inWorker<T>(task: Task): Promise<T> {
-  const worker: Worker = spawnJobWorker(siblingModule(import.meta.url, 'prepare'), task);
+/** Runs prepareGalaxy in a worker thread. */
+export function prepareGalaxyInWorker(path: string): Promise<PreparedGalaxy> {
+  const worker: Worker = spawnJobWorker(siblingModule(import.meta.url, 'prepare'), path);
   return new Promise((resolve, reject) => {
-    worker.once('message', (reply: Reply<T>) => {
+    worker.once('message', (reply: Reply) => {
       void worker.terminate();
       if (reply.ok) resolve(reply.value);
       else reject(new Error(reply.message));
@@ -81,32 +74,9 @@ function inWorker<T>(task: Task): Promise<T> {
   });
 }
 
-/** Runs prepareGalaxy in a worker thread. */
-export function prepareGalaxyInWorker(path: string): Promise<PreparedGalaxy> {
-  return inWorker<PreparedGalaxy>({ path });
-}
-
-/** Prepares the stars and clusters them (clusters.ts) in a worker thread. */
-export function clustersInWorker(path: string, options: ClusterOptions): Promise<ClusterResult> {
-  return inWorker<ClusterResult>({ path, clusters: options });
-}
-
-async function runTask(
-  task: Task,
-): Promise<{ value: PreparedGalaxy | ClusterResult; buffers: ArrayBuffer[] }> {
-  const value = await prepareGalaxy(task.path);
-  if (task.clusters !== undefined) {
-    // A run's cluster ages divide the model's prior out of its members' posteriors (cluster-age.ts).
-    const evidence =
-      value.runDir === null || value.inputRow === null
-        ? undefined
-        : await runAgeEvidence(value.runDir, value.inputRow);
-    const result = findClusters(
-      evidence === undefined ? value : { ...value, ageEvidence: evidence },
-      task.clusters,
-    );
-    return { value: result, buffers: [result.labels.buffer as ArrayBuffer] };
-  }
+/** The prepared stars and the buffers that carry them (transferred, not copied). */
+async function preparedWithBuffers(path: string): Promise<{ value: PreparedGalaxy; buffers: ArrayBuffer[] }> {
+  const value = await prepareGalaxy(path);
   const buffers = [
     value.positions,
     value.logAge,
@@ -129,8 +99,8 @@ async function runTask(
 
 if (parentPort !== null && (workerData as WorkerBootData | undefined)?.job?.entry === import.meta.url) {
   const port = parentPort;
-  const task = (workerData as WorkerBootData).job.params as Task;
-  runTask(task).then(
+  const path = (workerData as WorkerBootData).job.params as string;
+  preparedWithBuffers(path).then(
     ({ value, buffers }) => port.postMessage({ ok: true, value }, [...new Set(buffers)]),
     (error: unknown) =>
       port.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) }),
