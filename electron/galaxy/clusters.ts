@@ -114,7 +114,11 @@ export function findClusters(input: ClusterInput, options: ClusterOptions): Clus
     if (label >= 0) members[label]!.push(i);
   });
   const youngMembers = members.map((list) => list.length);
-  const placed = approximatePredict(result.prediction, featureRows(input, others, options.velocityScale));
+  const placed = approximatePredict(
+    result.prediction,
+    featureRows(input, others, options.velocityScale),
+    options.joinStrength,
+  );
   others.forEach((i, k) => {
     const label = placed.labels[k]!;
     if (label < 0 || placed.probabilities[k]! < options.joinStrength) return;

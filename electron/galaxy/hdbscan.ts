@@ -3,12 +3,13 @@
 // hdbscan-ts) are small unreviewed ports without the excess-of-mass selection or a reference test; this
 // one follows scikit-learn's `HDBSCAN` step by step (core distance counts the point itself, mutual
 // reachability MST, single-linkage tree, condensed tree, EOM selection, root never a cluster) and is
-// checked against it in test/python/test_galaxy_hdbscan.py. Both the k-nearest-neighbour search and
-// Prim's MST are exact O(n²) scans over the points: no tree, but no allocation beyond O(n) either,
-// which is what the Galaxy view needs for the tens of thousands of young stars it clusters.
+// checked against it in test/python/test_galaxy_hdbscan.py. Neighbours come from an exact k-d tree
+// (kd-tree.ts); Prim's MST is an exact O(n²) scan over the dense mutual-reachability graph, with no
+// allocation beyond O(n), which suits the tens of thousands of young stars the Galaxy view clusters.
 // `approximatePredict` places new points in a finished clustering the way the hdbscan library's
 // `prediction.approximate_predict` does (McInnes, Healy & Astels 2017; checked against it in the same
 // test file), so that stars left out of the clustering can join the groups it found.
+import { KdTree } from './kd-tree.ts';
 
 export interface HdbscanOptions {
   /** Smallest group counted as a cluster. */
@@ -62,38 +63,6 @@ function distance(a: Float64Array, i: number, b: Float64Array, j: number, dim: n
   return Math.sqrt(s);
 }
 
-/**
- * The k rows of `points` nearest to row q of `query`, skipping row `skip` of `points` (−1: none), by an
- * exact scan: their distances ascending into `nearDistance` and their rows into `nearIndex` (ties keep
- * scan order). Rows beyond the points found stay at +∞.
- */
-function kNearest(
-  points: Float64Array,
-  query: Float64Array,
-  q: number,
-  dim: number,
-  skip: number,
-  nearDistance: Float64Array,
-  nearIndex: Int32Array,
-): void {
-  const k = nearDistance.length;
-  const n = points.length / dim;
-  nearDistance.fill(Number.POSITIVE_INFINITY);
-  for (let j = 0; j < n; j++) {
-    if (j === skip) continue;
-    const d = distance(query, q, points, j, dim);
-    if (d >= nearDistance[k - 1]!) continue;
-    let p = k - 1;
-    while (p > 0 && nearDistance[p - 1]! > d) {
-      nearDistance[p] = nearDistance[p - 1]!;
-      nearIndex[p] = nearIndex[p - 1]!;
-      p--;
-    }
-    nearDistance[p] = d;
-    nearIndex[p] = j;
-  }
-}
-
 /** Distance from each point to its k-th nearest neighbour, the point itself being the first. */
 export function coreDistances(points: Float64Array, dim: number, k: number): Float64Array {
   const n = points.length / dim;
@@ -101,8 +70,9 @@ export function coreDistances(points: Float64Array, dim: number, k: number): Flo
   if (k === 1) return out;
   const nearDistance = new Float64Array(k - 1);
   const nearIndex = new Int32Array(k - 1);
+  const tree = new KdTree(points, dim);
   for (let i = 0; i < n; i++) {
-    kNearest(points, points, i, dim, i, nearDistance, nearIndex);
+    tree.nearest(points, i, i, nearDistance, nearIndex);
     out[i] = nearDistance[k - 2]!;
   }
   return out;
@@ -439,8 +409,12 @@ function predictionData(
  * λ_max, capped at 1. The new point's core distance counts the point itself, as the fit's do (its
  * (minSamples − 1)-th nearest fitted point); the library instead takes its (minSamples + 1)-th, one
  * step off its own fit's convention, so the reference test passes it the consistent core distances.
+ * With `minStrength`, a point whose nearest fitted point alone puts its λ too low for any cluster to
+ * give it that strength is left unlabelled (−1, strength 0) without the full neighbour search: its λ is
+ * at most 1/that distance, and its strength at most λ over the smallest λ_max. A million stars placed
+ * among tens of thousands of young ones are mostly such.
  */
-export function approximatePredict(data: PredictionData, points: Float64Array): Prediction {
+export function approximatePredict(data: PredictionData, points: Float64Array, minStrength = 0): Prediction {
   const { dim, core } = data;
   const fitted = core.length;
   const m = points.length / dim;
@@ -452,8 +426,21 @@ export function approximatePredict(data: PredictionData, points: Float64Array): 
   if (data.labelOfNode.size === 0 || k === 0) return { labels, probabilities };
   const nearDistance = new Float64Array(k);
   const nearIndex = new Int32Array(k);
+  const tree = new KdTree(data.points, dim);
+  const maxLambdas = [...data.maxLambdaOfNode.values()];
+  // Below this λ no cluster gives the strength asked for (widened against rounding); 0 when a cluster
+  // has λ_max 0, whose members all get strength 1.
+  const lambdaFloor = maxLambdas.some((l) => !(l > 0))
+    ? 0
+    : minStrength * Math.min(...maxLambdas) * (1 - 1e-9);
+  const nearestOne = new Float64Array(1);
+  const nearestOneIndex = new Int32Array(1);
   for (let i = 0; i < m; i++) {
-    kNearest(data.points, points, i, dim, -1, nearDistance, nearIndex);
+    if (lambdaFloor > 0) {
+      tree.nearest(points, i, -1, nearestOne, nearestOneIndex);
+      if (1 / nearestOne[0]! < lambdaFloor) continue;
+    }
+    tree.nearest(points, i, -1, nearDistance, nearIndex);
     const ownCore = data.minSamples < 2 ? 0 : nearDistance[Math.min(data.minSamples - 2, k - 1)]!;
     let neighbour = nearIndex[0]!;
     let reach = Number.POSITIVE_INFINITY;

@@ -122,10 +122,10 @@ export function registerGalaxyCommand(program: Command): void {
         ...(flags.minSamples === undefined ? {} : { minSamples: Number(flags.minSamples) }),
       });
       const seconds = (performance.now() - started) / 1000;
-      const placed =
-        predict === undefined
-          ? undefined
-          : approximatePredict(result.prediction, Float64Array.from(predict.flat()));
+      const rows = predict === undefined ? undefined : Float64Array.from(predict.flat());
+      const placing = performance.now();
+      const placed = rows === undefined ? undefined : approximatePredict(result.prediction, rows);
+      const predictSeconds = (performance.now() - placing) / 1000;
       process.stdout.write(
         `${JSON.stringify({
           labels: [...result.labels],
@@ -133,7 +133,10 @@ export function registerGalaxyCommand(program: Command): void {
           seconds,
           ...(placed === undefined
             ? {}
-            : { predicted: { labels: [...placed.labels], probabilities: [...placed.probabilities] } }),
+            : {
+                predicted: { labels: [...placed.labels], probabilities: [...placed.probabilities] },
+                predict_seconds: predictSeconds,
+              }),
         })}\n`,
       );
     });

@@ -1,5 +1,7 @@
 """HDBSCAN: Cradle's TypeScript implementation (via `cradle galaxy hdbscan`, its own timing) vs
-scikit-learn's HDBSCAN on the same 5-D points (groups + uniform field)."""
+scikit-learn's HDBSCAN on the same 5-D points (groups + uniform field); then placing further points in
+the finished clustering (Cradle's approximatePredict, whose cost is its exact k-nearest-neighbour
+search over the fitted points) vs scikit-learn's k-d tree `NearestNeighbors.kneighbors` for the same k."""
 
 import json
 import subprocess
@@ -9,8 +11,33 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.cluster import HDBSCAN
+from sklearn.neighbors import NearestNeighbors
 
 REPO = Path(__file__).resolve().parents[3]
+
+
+def cradle_hdbscan(points: np.ndarray, predict: np.ndarray | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "points.json"
+        body: dict = {"points": points.tolist()}
+        if predict is not None:
+            body["predict"] = predict.tolist()
+        source.write_text(json.dumps(body))
+        out = subprocess.run(
+            [
+                "node",
+                str(REPO / "bin" / "cradle.mjs"),
+                "galaxy",
+                "hdbscan",
+                "--in",
+                str(source),
+            ]
+            + ["--min-cluster-size", "20", "--min-samples", "10"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+    return json.loads(out.stdout)
 
 
 def main() -> None:
@@ -25,27 +52,29 @@ def main() -> None:
             HDBSCAN(min_cluster_size=20, min_samples=10, copy=True).fit(points).labels_
         )
         sk = time.perf_counter() - t0
-        with tempfile.TemporaryDirectory() as tmp:
-            source = Path(tmp) / "points.json"
-            source.write_text(json.dumps({"points": points.tolist()}))
-            out = subprocess.run(
-                [
-                    "node",
-                    str(REPO / "bin" / "cradle.mjs"),
-                    "galaxy",
-                    "hdbscan",
-                    "--in",
-                    str(source),
-                ]
-                + ["--min-cluster-size", "20", "--min-samples", "10"],
-                check=True,
-                capture_output=True,
-                text=True,
-            )
-        result = json.loads(out.stdout)
+        result = cradle_hdbscan(points)
         print(
             f"HDBSCAN {n} points: Cradle {result['seconds']:.2f} s ({result['clusters']} clusters), "
             f"scikit-learn {sk:.2f} s ({labels.max() + 1} clusters), ratio {result['seconds'] / sk:.1f}"
+        )
+
+    fitted = np.vstack(
+        [
+            *[rng.normal(rng.uniform(-50, 50, 5), 1.5, (500, 5)) for _ in range(5)],
+            rng.uniform(-60, 60, (7500, 5)),
+        ]
+    )
+    for m in (20000, 100000):
+        placed = rng.uniform(-60, 60, (m, 5))
+        result = cradle_hdbscan(fitted, placed)
+        t0 = time.perf_counter()
+        NearestNeighbors(n_neighbors=20, algorithm="kd_tree").fit(fitted).kneighbors(
+            placed
+        )
+        sk = time.perf_counter() - t0
+        print(
+            f"Placing {m} points among 10000 fitted (k = 20 neighbours): Cradle {result['predict_seconds']:.2f} s, "
+            f"scikit-learn k-d tree kneighbors {sk:.2f} s, ratio {result['predict_seconds'] / sk:.1f}"
         )
 
 
