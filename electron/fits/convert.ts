@@ -5,7 +5,7 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { tableToIPC } from 'apache-arrow';
-import { Table as WasmTable, writeParquet } from 'parquet-wasm';
+import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { openTable, readTable } from './arrow.ts';
 import { BinaryTable } from './bintable.ts';
 import { FitsError } from './errors.ts';
@@ -14,6 +14,10 @@ import type { Hdu } from './hdu.ts';
 import { jsonCell } from './inspect.ts';
 import type { JsonCell } from './inspect.ts';
 import { writeFits } from './writer.ts';
+
+/** Rows per Parquet row group: the catalog writer's size (catalog/parquet.ts PARQUET_ROW_GROUP, which
+ * this folder may not import), so that an inference run streams the converted file a group at a time. */
+const PARQUET_ROW_GROUP = 65_536;
 
 /** Convert a table HDU to `output` (format from its extension); returns the number of rows. */
 export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
@@ -26,7 +30,11 @@ export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?:
   if (extension === '.csv') return writeCsv(file, hdu, output, columns);
   if (extension === '.parquet') {
     const table = readTable(file, hdu, { columns });
-    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')));
+    const properties = new WriterPropertiesBuilder()
+      .setCompression(Compression.ZSTD)
+      .setMaxRowGroupSize(PARQUET_ROW_GROUP)
+      .build();
+    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties);
     atomicWrite(output, (fd) => writeAll(fd, bytes));
     return table.numRows;
   }
