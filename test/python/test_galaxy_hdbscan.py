@@ -11,14 +11,12 @@ New points placed in a finished clustering (`approximatePredict`, how the Galaxy
 were not clustered join the groups found) are checked against the hdbscan library's
 `prediction.approximate_predict` on the same fitted points."""
 
-import json
-import subprocess
 from pathlib import Path
-from typing import Any
 
 import hdbscan
 import numpy as np
 import pytest
+from galaxy_cli import hdbscan_cli
 from hdbscan.prediction import _find_cluster_and_probability
 from sklearn.cluster import HDBSCAN
 from sklearn.cluster._hdbscan._linkage import make_single_linkage, mst_from_data_matrix
@@ -26,41 +24,11 @@ from sklearn.cluster._hdbscan._tree import tree_to_labels
 from sklearn.metrics import DistanceMetric
 from sklearn.neighbors import NearestNeighbors
 
-REPO = Path(__file__).resolve().parents[2]
-
-
-def ts_run(
-    tmp_path: Path,
-    points: np.ndarray,
-    min_cluster_size: int,
-    min_samples: int | None,
-    predict: np.ndarray | None = None,
-) -> dict[str, Any]:
-    source = tmp_path / "points.json"
-    request: dict[str, Any] = {"points": points.tolist()}
-    if predict is not None:
-        request["predict"] = predict.tolist()
-    source.write_text(json.dumps(request))
-    args = [
-        "node",
-        str(REPO / "bin" / "cradle.mjs"),
-        "galaxy",
-        "hdbscan",
-        "--in",
-        str(source),
-    ]
-    args += ["--min-cluster-size", str(min_cluster_size)]
-    if min_samples is not None:
-        args += ["--min-samples", str(min_samples)]
-    out = subprocess.run(args, check=True, capture_output=True, text=True, cwd=REPO)
-    result: dict[str, Any] = json.loads(out.stdout)
-    return result
-
 
 def ts_labels(
     tmp_path: Path, points: np.ndarray, min_cluster_size: int, min_samples: int | None
 ) -> np.ndarray:
-    return np.asarray(ts_run(tmp_path, points, min_cluster_size, min_samples)["labels"])
+    return np.asarray(hdbscan_cli(tmp_path, points, min_cluster_size, min_samples)["labels"])
 
 
 def sklearn_stable_labels(points: np.ndarray, min_cluster_size: int, min_samples: int) -> np.ndarray:
@@ -150,7 +118,9 @@ def test_approximate_predict_matches_hdbscan_library(
     # The library's fit counts min_samples + 1 neighbours with the point itself, scikit-learn's (and
     # ours) min_samples: min_samples - 1 gives it our tree.
     reference = hdbscan.HDBSCAN(
-        min_cluster_size=min_cluster_size, min_samples=min_samples - 1, prediction_data=True
+        min_cluster_size=min_cluster_size,
+        min_samples=min_samples - 1,
+        prediction_data=True,
     ).fit(fit)
     data = reference.prediction_data_
     # The library's placement step on the fit's own core distances; a new point's core distance is its
@@ -173,7 +143,7 @@ def test_approximate_predict_matches_hdbscan_library(
     ]
     expected_labels = np.array([row[0] for row in expected])
     expected_strength = np.array([row[1] for row in expected])
-    result = ts_run(tmp_path, fit, min_cluster_size, min_samples, predict=new)
+    result = hdbscan_cli(tmp_path, fit, min_cluster_size, min_samples, predict=new)
     fitted = np.asarray(result["labels"])
     labels = np.asarray(result["predicted"]["labels"])
     strength = np.asarray(result["predicted"]["probabilities"])
