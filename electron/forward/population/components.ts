@@ -14,8 +14,16 @@
 //                         the bulge as a number density whose mass scale is not stated.
 // The thin disc star-formation history is constant over 0–10 Gyr (R03 Sect. 2.1.1; the youngest bin starts
 // at 1 Myr, where the isochrones start), so within each age
-// bin ages are uniform; the bins' local densities already carry the SFH. The IMF is Kroupa (2001) for
-// every component (R03 uses a two-slope IMF of the same shape below 1 M☉).
+// bin ages are uniform; the bins' local densities already carry the SFH.
+//   IMFs:                 R03 Table 1 (also Sharma et al. 2011 Table 1), since R03's local densities were
+//                         fitted to star counts with them: thin disc dn/dm ∝ m^-1.6 below 1 M☉ and m^-3.0
+//                         above (Haywood, Robin & Crézé 1997, A&A 320, 440); thick disc and halo m^-0.5 (the
+//                         thick disc's from Reylé & Robin 2001, A&A 373, 886, fitted over 0.2–0.8 M☉); the
+//                         bulge keeps Kroupa (2001), whose 2.3 above 0.5 M☉ is R03's 2.35 above 0.7 M☉.
+//                         Per M☉ of living stars, m^-0.5 puts twice Kroupa's share in the 0.6–0.95 M☉ stars
+//                         that old populations show at the turn-off; using Kroupa for every component left
+//                         the high-latitude counts to G = 21 at 0.66× Gaia DR2 (count test).
+import { KROUPA_2001, type PowerLawSegment } from './imf.ts';
 import { SUN_R_PC, SUN_Z_PC } from './frame.ts';
 
 export type ComponentId =
@@ -38,7 +46,17 @@ export interface ComponentLaw {
   lagKms: number;
   /** Stellar mass density at the Sun (M☉ pc^-3) for disc, thick disc and halo; unused for the bulge. */
   localDensity: number;
+  /** Initial mass function, dn/dm ∝ m^-α piecewise (stars from 0.08 M☉). */
+  imf: readonly PowerLawSegment[];
 }
+
+/** R03 Table 1, thin disc: α = 1.6 below 1 M☉, 3.0 above. */
+export const THIN_DISC_IMF: readonly PowerLawSegment[] = [
+  { lo: 0.08, hi: 1, alpha: 1.6 },
+  { lo: 1, hi: 150, alpha: 3.0 },
+];
+/** R03 Table 1, thick disc and halo: α = 0.5. */
+export const OLD_POPULATION_IMF: readonly PowerLawSegment[] = [{ lo: 0.08, hi: 150, alpha: 0.5 }];
 
 /** R03 Tables 1, 2 and 4. Thin-disc asymmetric drifts from Strömberg's relation v_a = σU²/80 km/s
  * (Dehnen & Binney 1998, MNRAS 298, 387); thick disc 53 km/s (R03 Sect. 2.2); halo and bulge: no net rotation. */
@@ -53,6 +71,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [16.7, 10.8, 6.0],
     lagKms: 3.5,
     localDensity: 4.0e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin2',
@@ -64,6 +83,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [19.8, 12.8, 8.0],
     lagKms: 4.9,
     localDensity: 7.9e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin3',
@@ -75,6 +95,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [27.2, 17.6, 10.0],
     lagKms: 9.2,
     localDensity: 6.2e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin4',
@@ -86,6 +107,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [30.2, 19.5, 13.2],
     lagKms: 11.4,
     localDensity: 4.0e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin5',
@@ -97,6 +119,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [36.7, 23.7, 15.8],
     lagKms: 16.8,
     localDensity: 5.8e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin6',
@@ -108,6 +131,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [43.1, 27.8, 17.4],
     lagKms: 23.2,
     localDensity: 4.9e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thin7',
@@ -119,6 +143,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [43.1, 27.8, 17.5],
     lagKms: 23.2,
     localDensity: 6.6e-3,
+    imf: THIN_DISC_IMF,
   },
   {
     id: 'thick',
@@ -130,6 +155,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [67, 51, 42],
     lagKms: 53,
     localDensity: 1.34e-3,
+    imf: OLD_POPULATION_IMF,
   },
   {
     id: 'halo',
@@ -141,6 +167,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [131, 106, 85],
     lagKms: 226,
     localDensity: 9.32e-6,
+    imf: OLD_POPULATION_IMF,
   },
   {
     id: 'bulge',
@@ -152,6 +179,7 @@ export const COMPONENTS: readonly ComponentLaw[] = [
     sigmaUVW: [113, 115, 100],
     lagKms: 226,
     localDensity: 0,
+    imf: KROUPA_2001,
   },
 ];
 

@@ -8,7 +8,7 @@
 // Masses are drawn only up to the highest mass still alive at some age of the component (`ALIVE_MARGIN`
 // above the last living grid mass), since a dead star is never seen: for the old thick disc and halo,
 // where everything above ~1 M☉ is gone, this halves the candidates without changing the distribution.
-import { Imf, STELLAR_MASS_MAX, STELLAR_MASS_MIN } from './imf.ts';
+import { type Imf, STELLAR_MASS_MAX, STELLAR_MASS_MIN } from './imf.ts';
 import { toGalactocentric } from './frame.ts';
 import type { Random } from '../simulate/random.ts';
 
@@ -32,7 +32,9 @@ export interface FieldSource {
   code: number;
   /** M☉ pc^-3 (or any unit, when `absolute` is false). */
   density(g: { rPc: number; zPc: number; xPc: number; yPc: number }): number;
-  /** Stars formed (0.08–120 M☉) per M☉ of present-day stellar mass. */
+  /** Its initial mass function. */
+  imf: Imf;
+  /** Stars formed (0.08–120 M☉, by `imf`) per M☉ of present-day stellar mass. */
   starsPerMass: number;
   brightness: BrightnessCurve;
 }
@@ -64,7 +66,6 @@ export class FieldSampler {
   private readonly rings: number;
   private readonly sectors: number;
   private readonly axis: { l: number; b: number; cosRadius: number };
-  private readonly imf = new Imf();
   /** Axis unit vector (a), and unit vectors towards +b (n) and +l (e) at the axis. */
   private readonly basis: readonly [number, number, number, number, number, number, number, number];
   /** The last draw (reused: read it before the next draw). */
@@ -118,9 +119,13 @@ export class FieldSampler {
     });
 
     this.massMax = Float64Array.from(sources, (source) => highestLivingMass(source.brightness));
-    this.maxCumulative = this.massMax.map((m) => this.imf.cumulativeAt(m));
-    this.shellMinCumulative = this.shellMinMass.map((minMass) =>
-      minMass.map((m) => this.imf.cumulativeAt(Math.max(STELLAR_MASS_MIN, Math.min(m, STELLAR_MASS_MAX)))),
+    this.maxCumulative = this.massMax.map((m, s) => (sources[s] as FieldSource).imf.cumulativeAt(m));
+    this.shellMinCumulative = this.shellMinMass.map((minMass, s) =>
+      minMass.map((m) =>
+        (sources[s] as FieldSource).imf.cumulativeAt(
+          Math.max(STELLAR_MASS_MIN, Math.min(m, STELLAR_MASS_MAX)),
+        ),
+      ),
     );
     const total = sources.length * nDir * SHELLS;
     const weights = new Float64Array(total);
@@ -128,9 +133,9 @@ export class FieldSampler {
     this.cellDir = new Uint16Array(total);
     this.cellShell = new Uint16Array(total);
     let c = 0;
-    const formed = this.imf.moment(STELLAR_MASS_MIN, STELLAR_MASS_MAX, 0);
     for (let s = 0; s < sources.length; s++) {
       const source = sources[s] as FieldSource;
+      const formed = source.imf.moment(STELLAR_MASS_MIN, STELLAR_MASS_MAX, 0);
       const minMass = this.shellMinMass[s] as Float64Array;
       const mMax = this.massMax[s] as number;
       for (let k = 0; k < nDir; k++) {
@@ -144,7 +149,7 @@ export class FieldSampler {
             const dMid = Math.cbrt((d0 * d0 * d0 + d1 * d1 * d1) / 2);
             const g = toGalactocentric(dir.l, dir.b, dMid);
             const volume = (cellSr * (d1 * d1 * d1 - d0 * d0 * d0)) / 3;
-            const visibleShare = this.imf.moment(Math.max(STELLAR_MASS_MIN, mMin), mMax, 0) / formed;
+            const visibleShare = source.imf.moment(Math.max(STELLAR_MASS_MIN, mMin), mMax, 0) / formed;
             w = source.density(g) * source.starsPerMass * volume * visibleShare;
           }
           weights[c] = w;
@@ -203,7 +208,7 @@ export class FieldSampler {
     const cumHi = this.maxCumulative[s] as number;
     out.source = s;
     out.distancePc = distancePc;
-    out.massInit = this.imf.atCumulative(
+    out.massInit = (this.sources[s] as FieldSource).imf.atCumulative(
       cumLo + rng.uniform() * (cumHi - cumLo),
       mMin,
       this.massMax[s] as number,
@@ -256,12 +261,18 @@ export function highestLivingMass(curve: BrightnessCurve): number {
   return STELLAR_MASS_MIN;
 }
 
-/** The Kroupa IMF's stars formed per M☉ of stars still alive at `ageGyr` (turn-off mass from the
- * main-sequence lifetime t ≈ 10 Gyr (M/M☉)^-2.5, Kippenhahn, Weigert & Weiss 2012, Sect. 30.5). */
-export function starsPerLivingMass(imf: Imf, ageGyr: number): number {
-  const turnOff = Math.min(
+/** Main-sequence turn-off mass (M☉) at `ageGyr`, from the lifetime t ≈ 10 Gyr (M/M☉)^-2.5 (Kippenhahn,
+ * Weigert & Weiss 2012, Sect. 30.5). */
+export function turnOffMass(ageGyr: number): number {
+  return Math.min(
     STELLAR_MASS_MAX,
     Math.max(STELLAR_MASS_MIN * 1.01, (Math.max(ageGyr, 1e-4) / 10) ** (-1 / 2.5)),
   );
-  return imf.moment(STELLAR_MASS_MIN, STELLAR_MASS_MAX, 0) / imf.moment(STELLAR_MASS_MIN, turnOff, 1);
+}
+
+/** An IMF's stars formed (0.08–120 M☉) per M☉ of stars still alive at `ageGyr`. */
+export function starsPerLivingMass(imf: Imf, ageGyr: number): number {
+  return (
+    imf.moment(STELLAR_MASS_MIN, STELLAR_MASS_MAX, 0) / imf.moment(STELLAR_MASS_MIN, turnOffMass(ageGyr), 1)
+  );
 }

@@ -1,5 +1,6 @@
-// The initial mass function: Kroupa (2001, MNRAS 322, 231, eq. 2) multi-part power law
-// ξ(m) ∝ m^-α with α = 0.3 (0.01–0.08 M☉), 1.3 (0.08–0.5 M☉), 2.3 (> 0.5 M☉), continuous at the breaks.
+// Initial mass functions as multi-part power laws ξ(m) ∝ m^-α, continuous at the breaks. The default is
+// Kroupa (2001, MNRAS 322, 231, eq. 2): α = 0.3 (0.01–0.08 M☉), 1.3 (0.08–0.5 M☉), 2.3 (> 0.5 M☉), used
+// for clusters and the broad age prior; the Galactic components carry their own (components.ts).
 // Sampling is exact inversion of the piecewise power-law CDF on any [lo, hi] sub-range, so a field
 // sampler can draw only the masses that can be seen at a given distance and keep the count right with
 // `fractionAbove`.

@@ -166,6 +166,9 @@ export const SimulationConfigSchema = z
       .array(ComponentIdSchema)
       .min(1)
       .default([...ALL_COMPONENTS]),
+    /** IMF of the Galactic components: each its own from Robin et al. (2003) Table 1 (components.ts), or
+     * Kroupa (2001) for all, as simulator 0.2 did (the shipped model's training set pins it). */
+    fieldImf: z.enum(['robin2003', 'kroupa2001']).default('robin2003'),
     /** Rows to produce; absent: the physical expectation of the region (field) plus every cluster. */
     stars: z.number().int().positive().optional(),
     mixture: MixtureSchema.default({ field: 1, clusters: 0, broadAge: 0 }),

@@ -127,10 +127,12 @@ export function buildModel(
           law.mhMean + 2 * law.mhSigma,
         ]);
       fieldCurves.push(brightness);
+      const lawImf = config.fieldImf === 'kroupa2001' ? imf : new Imf(law.imf);
       return {
         code: law.code,
         density: (g) => massDensity(law, g),
-        starsPerMass: starsPerLivingMass(imf, (law.ageGyr[0] + law.ageGyr[1]) / 2),
+        imf: lawImf,
+        starsPerMass: starsPerLivingMass(lawImf, (law.ageGyr[0] + law.ageGyr[1]) / 2),
         brightness,
       };
     });
@@ -150,6 +152,7 @@ export function buildModel(
       {
         code: COMPONENT_BROAD_AGE,
         density: (g) => thin.reduce((sum, law) => sum + massDensity(law, g), 0),
+        imf,
         starsPerMass: 1,
         brightness: broadAgeCurve,
       },

@@ -39,7 +39,7 @@ import { loadPort, type PortSpec } from './port-loader.ts';
 import { Random } from './random.ts';
 import type { WorkerInit, WorkerReply } from './worker-messages.ts';
 
-export const SIMULATOR_VERSION = '0.2.0';
+export const SIMULATOR_VERSION = '0.3.0';
 export const MANIFEST_SCHEMA_VERSION = 1;
 /** Rows per record batch of training shards with survey spectra (bounds the dense list columns:
  * 1024 rows x 8217 APOGEE pixels x 4 bytes = 34 MB per column). */
