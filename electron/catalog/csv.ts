@@ -1,10 +1,9 @@
 // CSV/TSV reader and writer. Parsing is Papa Parse's (quoted fields, embedded newlines, comment
-// lines), fed from a file stream in chunks so a large file is never one string; it is several times
+// lines), fed from a file stream in chunks (inflated when gzipped) so a large file is never one string; it is several times
 // faster than csv-parse on catalog-sized files. Rows whose field count differs from the header's are
 // refused, and the error path re-reads the file to name the line.
 // Cells go into column builders that infer types; declared missing markers become nulls. A VizieR TSV
 // (names, then a units row, then a row of dashes) gives its units to the columns.
-import { closeSync, createReadStream, openSync, readFileSync, readSync } from 'node:fs';
 import Papa from 'papaparse';
 import type { Table, Vector } from 'apache-arrow';
 import { CellError, ColumnBuilder } from './columns.ts';
@@ -12,6 +11,7 @@ import type { DeclaredType } from './columns.ts';
 import { buildTable, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { writeTextAtomic, formatCell } from './text-out.ts';
+import { allBytes, headBytes, textStream } from './text-source.ts';
 
 export interface CsvOptions {
   /** Field separator; sniffed from the first data line when absent. */
@@ -25,11 +25,7 @@ export interface CsvOptions {
 export const DEFAULT_MISSING = ['', 'NaN', 'nan', 'NA', 'N/A', 'null', 'NULL', '--'];
 
 function sniffDelimiter(file: string, comment: string): string {
-  const fd = openSync(file, 'r');
-  const buffer = Buffer.alloc(65536);
-  const read = readSync(fd, buffer, 0, buffer.length, 0);
-  closeSync(fd);
-  const text = buffer.subarray(0, read).toString('utf8');
+  const text = headBytes(file, 65536).toString('utf8');
   const line = text.split(/\r?\n/).find((l) => l.trim() !== '' && !l.startsWith(comment));
   if (line === undefined) throw new Error(`${file}: no header line (the file is empty or only comments)`);
   const counts: [string, number][] = ['\t', ',', ';', '|'].map((d) => [d, line.split(d).length - 1]);
@@ -75,7 +71,7 @@ class RowError extends Error {
  * end offset.
  */
 function lineOfRecord(file: string, options: DelimitedOptions, index: number): number {
-  const text = readFileSync(file)
+  const text = allBytes(file)
     .subarray(options.start ?? 0)
     .toString('utf8');
   let record = 0;
@@ -177,11 +173,7 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
 
   try {
     await new Promise<void>((resolveParse, rejectParse) => {
-      const input = createReadStream(file, {
-        start: options.start ?? 0,
-        encoding: 'utf8',
-        highWaterMark: 1 << 20,
-      });
+      const input = textStream(file, options.start ?? 0);
       input.on('error', rejectParse);
       Papa.parse<string[]>(input as unknown as File, {
         delimiter: options.delimiter,

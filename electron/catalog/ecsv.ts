@@ -2,7 +2,6 @@
 // name, datatype, unit and description; the body is delimited text (one space by default) with
 // missing values as empty cells. The YAML is read with the `yaml` package; the body by the shared
 // delimited-text reader with the declared types, so a column declared int64 stays exact.
-import { openSync, readSync, closeSync } from 'node:fs';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { DataType, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
@@ -11,6 +10,7 @@ import { readDelimitedBody } from './csv.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, writeTextAtomic } from './text-out.ts';
+import { headBytes } from './text-source.ts';
 
 interface EcsvColumn {
   name: string;
@@ -38,27 +38,16 @@ const ECSV_TYPES: Record<string, DeclaredType> = {
 };
 
 function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyLine: number } {
-  const fd = openSync(file, 'r');
-  const chunks: Buffer[] = [];
-  let position = 0;
-  try {
-    for (;;) {
-      const buffer = Buffer.alloc(65536);
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) break;
-      chunks.push(buffer.subarray(0, read));
-      position += read;
-      const text = Buffer.concat(chunks).toString('latin1');
-      const match = /(^|\n)[^#\n]/.exec(text);
-      if (match) {
-        const bodyStart = match.index + match[1]!.length;
-        const preamble = Buffer.concat(chunks).subarray(0, bodyStart).toString('utf8');
-        const lines = preamble.split(/\r?\n/).filter((l) => l !== '');
-        return { lines, bodyStart, bodyLine: lines.length + 1 };
-      }
+  for (let size = 65536; ; size *= 4) {
+    const head = headBytes(file, size);
+    const match = /(^|\n)[^#\n]/.exec(head.toString('latin1'));
+    if (match) {
+      const bodyStart = match.index + match[1]!.length;
+      const preamble = head.subarray(0, bodyStart).toString('utf8');
+      const lines = preamble.split(/\r?\n/).filter((l) => l !== '');
+      return { lines, bodyStart, bodyLine: lines.length + 1 };
     }
-  } finally {
-    closeSync(fd);
+    if (head.length < size) break;
   }
   throw new Error(`${file}: ECSV has a header but no column-name line`);
 }

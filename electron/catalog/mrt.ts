@@ -16,6 +16,7 @@ import type { Table } from 'apache-arrow';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, writeTextAtomic } from './text-out.ts';
+import { allBytes } from './text-source.ts';
 
 export interface MrtColumn {
   start: number;
@@ -98,7 +99,7 @@ function findInReadme(file: string): string | null {
 }
 
 async function layoutOf(file: string): Promise<Layout> {
-  const text = await readFile(file, 'latin1');
+  const text = allBytes(file).toString('latin1');
   const lines = text.split(/\r?\n/);
   const description = lines.findIndex((l) => /^Byte-by-byte Description of file/.test(l));
   if (description >= 0) {
@@ -119,7 +120,8 @@ async function layoutOf(file: string): Promise<Layout> {
     throw new Error(`${file}: no byte-by-byte description in the file and no ReadMe beside it`);
   }
   const readmeLines = (await readFile(readme, 'latin1')).split(/\r?\n/);
-  const name = basename(file);
+  // VizieR serves `table1.dat.gz` for the ReadMe's `table1.dat`.
+  const name = basename(file).replace(/\.gz$/i, '');
   const index = readmeLines.findIndex(
     (l) =>
       /^Byte-by-byte Description of file/.test(l) &&
@@ -149,7 +151,7 @@ function isNullValue(cell: string, column: MrtColumn): boolean {
 export function looksLikeMrt(file: string, head: string): boolean {
   if (/^Byte-by-byte Description of file/m.test(head)) return true;
   const dir = dirname(file);
-  return existsSync(dir) && findInReadme(file) !== null && /\.(dat|txt)$/i.test(file);
+  return existsSync(dir) && findInReadme(file) !== null && /\.(dat|txt)(\.gz)?$/i.test(file);
 }
 
 export async function readMrt(file: string): Promise<CatalogTable> {

@@ -2,7 +2,7 @@
 // XML/VOTable, ECSV marker, FITS card, byte-by-byte description) and falls back on the extension,
 // then on delimited text. FITS tables come from the FITS engine. Writers are chosen by the output
 // extension.
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { readCsv, writeCsv } from './csv.ts';
@@ -13,6 +13,7 @@ import { looksLikeMrt, readMrt, writeMrt } from './mrt.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { readVotable, writeVotable } from './votable.ts';
 import type { CatalogFormat, CatalogTable } from './table.ts';
+import { headBytes, isGzip } from './text-source.ts';
 
 export interface ReadOptions {
   format?: CatalogFormat;
@@ -21,21 +22,11 @@ export interface ReadOptions {
   hdu?: number;
 }
 
-function head(file: string, bytes = 8192): Buffer {
-  const fd = openSync(file, 'r');
-  try {
-    const buffer = Buffer.alloc(bytes);
-    const read = readSync(fd, buffer, 0, bytes, 0);
-    return buffer.subarray(0, read);
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export function detectFormat(file: string): CatalogFormat {
-  const start = head(file);
+  // A gzip file is recognised by what it inflates to, and by its name without the `.gz`.
+  const start = headBytes(file, 8192);
   const text = start.toString('latin1');
-  const ext = extname(file).toLowerCase();
+  const ext = extname(file.replace(/\.gz$/i, '')).toLowerCase();
   if (start.subarray(0, 4).toString('latin1') === 'PAR1') return 'parquet';
   if (text.startsWith('SIMPLE  =')) return 'fits';
   if (
@@ -59,6 +50,10 @@ export async function readCatalog(file: string, options: ReadOptions = {}): Prom
   const format = options.format ?? detectFormat(file);
   switch (format) {
     case 'parquet':
+      if (isGzip(file))
+        throw new Error(
+          `${file}: a gzip-compressed Parquet file; decompress it first (Parquet compresses its own pages)`,
+        );
       return readParquet(file);
     case 'votable':
       return readVotable(file);

@@ -3,7 +3,6 @@
 // unit, UCD and DESCRIPTION become Arrow field metadata. BINARY/BINARY2 streams (base64) are decoded
 // by the IVOA VOTable 1.4 rules (sect. 5.4–5.5): big-endian values, a 4-byte count before
 // variable-length arrays, and for BINARY2 a per-row null bitmap, most significant bit first.
-import { createReadStream } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import type { DataType, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
@@ -13,6 +12,7 @@ import { ListColumnBuilder } from './list-column.ts';
 import { buildTable, columnInfo, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, writeTextAtomic } from './text-out.ts';
+import { textStream } from './text-source.ts';
 
 type VoDatatype =
   | 'boolean'
@@ -341,7 +341,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
     );
   });
 
-  const input = createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const input = textStream(file);
   try {
     for await (const chunk of input) {
       parser.write(chunk as string);
