@@ -319,6 +319,31 @@ export class ColumnBuilder {
     this.kind = kind;
   }
 
+  /** Drops the rows pushed so far but keeps what they taught about the column's type, so a table can
+   * be scanned in batches (its types known at the end) without holding its rows. */
+  reset(): void {
+    this.length = 0;
+    this.valid = new Uint8Array(1024);
+    this.numbers = new Float64Array(1024);
+    if (this.bigs !== null) this.bigs = new BigInt64Array(1024);
+    if (this.strings !== null) this.strings = [];
+  }
+
+  /** The storage `finish` would give the rows seen so far, as a type to declare to another builder. */
+  storedType(): DeclaredType {
+    if (this.declared !== undefined) return this.declared;
+    switch (this.kind) {
+      case 'string':
+        return 'string';
+      case 'bool':
+        return 'bool';
+      case 'int':
+        return 'int64';
+      default:
+        return 'float64';
+    }
+  }
+
   /** The finished Arrow vector. An all-null column with nothing declared becomes float64. */
   finish(): Vector {
     const n = this.length;

@@ -53,6 +53,21 @@ export interface DelimitedOptions {
   declared?: (names: string[]) => (DeclaredType | undefined)[];
   /** 1-based line number of the byte at `start`, for messages. */
   firstLine?: number;
+  /** Look for a VizieR units row and dashes row after the header (CSV/TSV, not ECSV). */
+  unitsRow?: boolean;
+}
+
+/** Rows handed over a batch at a time instead of kept: each full batch, then the rest (an empty batch
+ * when the table has no rows). The builders are emptied after each batch but keep the types learnt. */
+export interface DelimitedBatches {
+  rows: number;
+  onBatch?: (body: DelimitedBody, firstRow: number) => void;
+}
+
+interface ParsedDelimited {
+  names: string[];
+  units: (string | undefined)[];
+  builders: ColumnBuilder[];
 }
 
 /** Thrown inside the parse callbacks; carries the record index so the line can be found afterwards. */
@@ -117,6 +132,26 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** Streams a header line and data rows into column builders. Shared by the CSV/TSV and ECSV readers. */
 export async function readDelimitedBody(file: string, options: DelimitedOptions): Promise<DelimitedBody> {
+  const { names, units, builders } = await parseDelimited(file, options);
+  return { names, units, vectors: builders.map((b) => b.finish()) };
+}
+
+/** Reads the table a batch of rows at a time; returns the storage type of every column (the types a
+ * whole read would give), known only once every row has been seen. */
+export async function scanDelimited(
+  file: string,
+  options: DelimitedOptions,
+  batches: DelimitedBatches,
+): Promise<{ names: string[]; types: DeclaredType[] }> {
+  const { names, builders } = await parseDelimited(file, options, batches);
+  return { names, types: builders.map((b) => b.storedType()) };
+}
+
+async function parseDelimited(
+  file: string,
+  options: DelimitedOptions,
+  batches?: DelimitedBatches,
+): Promise<ParsedDelimited> {
   const missing = options.missing;
   // Missing markers are short: longer cells skip the set lookup (which would hash every cell).
   const longestMissing = Math.max(0, ...[...missing].map((m) => m.length));
@@ -125,8 +160,18 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
   let builders: ColumnBuilder[] = [];
   let units: string[] | null = null;
   let dataRows = 0;
+  let batchStart = 0;
   /** Index of the record being handled (0 = the header line). */
   let record = -1;
+  const unitList = (): (string | undefined)[] => header!.map((_, c) => units?.[c] || undefined);
+  const flush = (): void => {
+    batches!.onBatch?.(
+      { names: header!, units: unitList(), vectors: builders.map((b) => b.finish()) },
+      batchStart,
+    );
+    for (const builder of builders) builder.reset();
+    batchStart = dataRows;
+  };
 
   const pushRow = (row: string[], index: number): void => {
     if (row.length !== builders.length) {
@@ -147,6 +192,7 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
       }
     }
     dataRows += 1;
+    if (batches !== undefined && dataRows - batchStart === batches.rows) flush();
   };
   const startData = (): void => {
     let first = 1;
@@ -165,7 +211,7 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
       header = uniqueNames(row);
       const declared = options.declared?.(header) ?? [];
       builders = header.map((_, c) => new ColumnBuilder(declared[c]));
-    } else if (options.declared === undefined && dataRows === 0 && pending.length < 2) {
+    } else if (options.unitsRow === true && dataRows === 0 && pending.length < 2) {
       pending.push(row);
       if (pending.length === 2) startData();
     } else pushRow(row, record);
@@ -209,33 +255,47 @@ export async function readDelimitedBody(file: string, options: DelimitedOptions)
     throw error;
   }
   if (header === null) throw new Error(`${file}: no header line (the file is empty or only comments)`);
-  const names: string[] = header;
-  const unitRow = units as string[] | null;
+  if (batches !== undefined && (dataRows > batchStart || dataRows === 0)) flush();
+  return { names: header, units: unitList(), builders };
+}
+
+/** How a delimited text table is parsed, and how a parsed body (whole or a batch) becomes its table. */
+export interface TextTablePlan {
+  format: 'csv' | 'tsv' | 'ecsv';
+  options: DelimitedOptions;
+  /** Whether every column's type is declared by the file (ECSV); otherwise it is learnt from the rows. */
+  declared: boolean;
+  toTable(body: DelimitedBody): Table;
+}
+
+export function csvPlan(file: string, options: CsvOptions = {}): TextTablePlan {
+  const comment = options.comment ?? '#';
+  const delimiter = options.delimiter ?? sniffDelimiter(file, comment);
   return {
-    names,
-    vectors: builders.map((b) => b.finish()),
-    units: names.map((_, c) => unitRow?.[c] || undefined),
+    format: delimiter === '\t' ? 'tsv' : 'csv',
+    options: {
+      delimiter,
+      comment,
+      missing: new Set(options.missing ?? DEFAULT_MISSING),
+      trim: true,
+      unitsRow: true,
+    },
+    declared: false,
+    toTable: (body) =>
+      buildTable(
+        body.names.map((name, c) => {
+          const info: ColumnInfo = {};
+          const unit = body.units[c];
+          if (unit) info.unit = unit;
+          return { name, vector: body.vectors[c]!, info };
+        }),
+      ),
   };
 }
 
 export async function readCsv(file: string, options: CsvOptions = {}): Promise<CatalogTable> {
-  const comment = options.comment ?? '#';
-  const delimiter = options.delimiter ?? sniffDelimiter(file, comment);
-  const body = await readDelimitedBody(file, {
-    delimiter,
-    comment,
-    missing: new Set(options.missing ?? DEFAULT_MISSING),
-    trim: true,
-  });
-  const table = buildTable(
-    body.names.map((name, c) => {
-      const info: ColumnInfo = {};
-      const unit = body.units[c];
-      if (unit) info.unit = unit;
-      return { name, vector: body.vectors[c]!, info };
-    }),
-  );
-  return { file, format: delimiter === '\t' ? 'tsv' : 'csv', table };
+  const plan = csvPlan(file, options);
+  return { file, format: plan.format, table: plan.toTable(await readDelimitedBody(file, plan.options)) };
 }
 
 function quoteCsv(text: string, delimiter: string): string {

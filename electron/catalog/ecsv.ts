@@ -7,6 +7,7 @@ import type { DataType, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import type { DeclaredType } from './columns.ts';
 import { readDelimitedBody } from './csv.ts';
+import type { DelimitedBody, DelimitedOptions, TextTablePlan } from './csv.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, writeTextAtomic } from './text-out.ts';
@@ -52,7 +53,8 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
   throw new Error(`${file}: ECSV has a header but no column-name line`);
 }
 
-export async function readEcsv(file: string): Promise<CatalogTable> {
+/** How an ECSV file's body is parsed (every column's type declared by its header), and made a table. */
+export function ecsvPlan(file: string): TextTablePlan {
   const { lines, bodyStart, bodyLine } = readPreamble(file);
   if (!/^# %ECSV \d+\.\d+/.test(lines[0] ?? ''))
     throw new Error(`${file}: line 1: not an ECSV file (no '# %ECSV' line)`);
@@ -73,7 +75,7 @@ export async function readEcsv(file: string): Promise<CatalogTable> {
   const declaredColumns = header.datatype ?? [];
   const byName = new Map(declaredColumns.map((c) => [c.name, c]));
   const delimiter = header.delimiter ?? ' ';
-  const body = await readDelimitedBody(file, {
+  const options: DelimitedOptions = {
     delimiter,
     comment: undefined,
     missing: new Set(['']),
@@ -94,22 +96,29 @@ export async function readEcsv(file: string): Promise<CatalogTable> {
           throw new Error(`${file}: column ${name}: unknown ECSV datatype '${column.datatype}'`);
         return type;
       }),
-  });
-  if (body.names.length !== declaredColumns.length) {
-    throw new Error(
-      `${file}: line ${bodyLine}: ${body.names.length} column names but the ECSV header declares ${declaredColumns.length}`,
+  };
+  const toTable = (body: DelimitedBody): Table => {
+    if (body.names.length !== declaredColumns.length) {
+      throw new Error(
+        `${file}: line ${bodyLine}: ${body.names.length} column names but the ECSV header declares ${declaredColumns.length}`,
+      );
+    }
+    return buildTable(
+      body.names.map((name, c) => {
+        const column = byName.get(name)!;
+        const info: ColumnInfo = {};
+        if (column.unit) info.unit = column.unit;
+        if (column.description) info.description = column.description;
+        return { name, vector: body.vectors[c]!, info };
+      }),
     );
-  }
-  const table = buildTable(
-    body.names.map((name, c) => {
-      const column = byName.get(name)!;
-      const info: ColumnInfo = {};
-      if (column.unit) info.unit = column.unit;
-      if (column.description) info.description = column.description;
-      return { name, vector: body.vectors[c]!, info };
-    }),
-  );
-  return { file, format: 'ecsv', table };
+  };
+  return { format: 'ecsv', options, declared: true, toTable };
+}
+
+export async function readEcsv(file: string): Promise<CatalogTable> {
+  const plan = ecsvPlan(file);
+  return { file, format: 'ecsv', table: plan.toTable(await readDelimitedBody(file, plan.options)) };
 }
 
 function ecsvDatatype(type: DataType): string {

@@ -3,13 +3,17 @@
 // at their byte offsets (a gzipped file inflates forward through a bounded window); a Parquet file is
 // read one row group at a time, so its memory follows the file's row-group size (pyarrow writes groups
 // of up to a million rows by default; parquet-wasm has no page-level reads, and its offset/limit
-// options decode from the file's start on every call). Text and VOTable tables are read whole: their
-// column types are known only once every row has been parsed.
-import { existsSync, statSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { tableFromIPC } from 'apache-arrow';
+// options decode from the file's start on every call). A CSV/TSV or ECSV table (gzipped or not), when
+// the run gives a scratch folder, is parsed once into batch files of Arrow IPC there (a CSV's column
+// types need every row first: catalog/text-batches.ts), which are then read like row groups and deleted
+// at close; the folder's leftovers from a killed run are removed by the next open. VOTable and
+// byte-by-byte tables, and text tables without a scratch folder, are read whole.
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
+import { isDelimitedText, readTextBatches } from '../catalog/text-batches.ts';
 import { openParquet, readParquet, unreadable, withAstropyUnits } from '../catalog/parquet.ts';
 import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
@@ -64,24 +68,26 @@ function fitsReader(file: string, path: string, hdu: number): InputReader {
   }
 }
 
-async function parquetReader(file: string, path: string): Promise<InputReader> {
-  const parquet = await openParquet(path);
-  const groupStarts = [0];
-  for (const group of parquet.metadata().rowGroups()) groupStarts.push(groupStarts.at(-1)! + group.numRows());
-  const totalRows = groupStarts.at(-1)!;
-  // Decoded row groups by index; a request for rows from `start` drops the groups that end before it,
-  // since later requests start later (requests still in flight hold their own groups).
-  const cache = new Map<number, Promise<Table>>();
-  const group = (g: number): Promise<Table> => {
-    let table = cache.get(g);
+/**
+ * A reader of a table kept as consecutive pieces (row groups, batch files): `starts` holds each piece's
+ * first row and, last, the total; `load` decodes a piece. Decoded pieces are kept until a request starts
+ * past them, since a run asks for later rows next (requests still in flight hold their own pieces).
+ * `empty` gives the columns when no rows are asked for.
+ */
+function piecewiseReader(
+  file: string,
+  starts: readonly number[],
+  load: (index: number) => Table | Promise<Table>,
+  empty: (piece: (index: number) => Table | Promise<Table>) => Table | Promise<Table>,
+  release: () => void,
+): InputReader {
+  const totalRows = starts.at(-1)!;
+  const cache = new Map<number, Table | Promise<Table>>();
+  const piece = (index: number): Table | Promise<Table> => {
+    let table = cache.get(index);
     if (table === undefined) {
-      table = parquet
-        .read({ rowGroups: [g], batchSize: 131072 })
-        .then((read) => withAstropyUnits(tableFromIPC(read.intoIPCStream())))
-        .catch((error: unknown) => {
-          throw unreadable(file, error);
-        });
-      cache.set(g, table);
+      table = load(index);
+      cache.set(index, table);
     }
     return table;
   };
@@ -90,33 +96,129 @@ async function parquetReader(file: string, path: string): Promise<InputReader> {
     totalRows,
     async rows(start, end) {
       checkRange(file, totalRows, start, end);
-      for (const g of cache.keys()) if (groupStarts[g + 1]! <= start) cache.delete(g);
+      for (const index of cache.keys()) if (starts[index + 1]! <= start) cache.delete(index);
       const pieces: Table[] = [];
-      for (let g = 0; g < groupStarts.length - 1; g += 1) {
-        const from = Math.max(start, groupStarts[g]!);
-        const to = Math.min(end, groupStarts[g + 1]!);
-        if (from < to) pieces.push((await group(g)).slice(from - groupStarts[g]!, to - groupStarts[g]!));
+      for (let p = 0; p < starts.length - 1; p += 1) {
+        const from = Math.max(start, starts[p]!);
+        const to = Math.min(end, starts[p + 1]!);
+        if (from < to) pieces.push((await piece(p)).slice(from - starts[p]!, to - starts[p]!));
       }
       const [first, ...rest] = pieces;
-      // No rows asked for: the schema, from the first group or (a file without any) the whole file.
-      if (first === undefined)
-        return totalRows > 0 ? (await group(0)).slice(0, 0) : (await readParquet(path)).table;
-      return rest.reduce((a, b) => a.concat(b), first);
+      return first === undefined ? empty(piece) : rest.reduce((x, y) => x.concat(y), first);
     },
     close: () => {
       cache.clear();
-      parquet.free();
+      release();
     },
   };
 }
 
-/** A reader of the run's input: a FITS table HDU (default 1), a Parquet file, or any other catalogue
- * format the catalog reader takes (read whole). */
-export async function openInputReader(file: string, hdu?: number): Promise<InputReader> {
+async function parquetReader(file: string, path: string): Promise<InputReader> {
+  const parquet = await openParquet(path);
+  const groupStarts = [0];
+  for (const group of parquet.metadata().rowGroups()) groupStarts.push(groupStarts.at(-1)! + group.numRows());
+  const totalRows = groupStarts.at(-1)!;
+  return piecewiseReader(
+    file,
+    groupStarts,
+    (g) =>
+      parquet
+        .read({ rowGroups: [g], batchSize: 131072 })
+        .then((read) => withAstropyUnits(tableFromIPC(read.intoIPCStream())))
+        .catch((error: unknown) => {
+          throw unreadable(file, error);
+        }),
+    // The schema, from the first group or (a file without any) the whole file.
+    async (group) => (totalRows > 0 ? (await group(0)).slice(0, 0) : (await readParquet(path)).table),
+    () => parquet.free(),
+  );
+}
+
+/** Rows per batch file of a text input: a Parquet row group's worth. */
+export const TEXT_BATCH_ROWS = 65_536;
+/** The scratch folder's subfolders for text-input batches: one per process, `.input-batches-<pid>`. */
+const SPOOL_PREFIX = '.input-batches-';
+
+/** Whether a run-folder entry is a text input's batch folder (not part of the run). */
+export function isInputSpool(name: string): boolean {
+  return name.startsWith(SPOOL_PREFIX);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Batch folders of processes that are gone (a run killed with -9). */
+function removeStaleSpools(scratch: string): void {
+  if (!existsSync(scratch)) return;
+  for (const name of readdirSync(scratch)) {
+    if (!isInputSpool(name)) continue;
+    const pid = Number(name.slice(SPOOL_PREFIX.length));
+    if (Number.isInteger(pid) && pid > 0 && !alive(pid))
+      rmSync(join(scratch, name), { recursive: true, force: true });
+  }
+}
+
+async function textReader(
+  file: string,
+  path: string,
+  scratch: string,
+  batchRows: number,
+): Promise<InputReader> {
+  removeStaleSpools(scratch);
+  const createdScratch = !existsSync(scratch);
+  const spool = join(scratch, `${SPOOL_PREFIX}${process.pid}`);
+  rmSync(spool, { recursive: true, force: true });
+  mkdirSync(spool, { recursive: true });
+  const cleanUp = (): void => {
+    rmSync(spool, { recursive: true, force: true });
+    // A scratch folder made here and left empty (the run failed before writing) goes too.
+    if (createdScratch && existsSync(scratch) && readdirSync(scratch).length === 0)
+      rmSync(scratch, { recursive: true });
+  };
+  const batchStarts: number[] = [];
+  try {
+    const totalRows = await readTextBatches(path, batchRows, (table, firstRow) => {
+      writeFileSync(join(spool, `${batchStarts.length}.arrow`), tableToIPC(table, 'file'));
+      batchStarts.push(firstRow);
+    });
+    batchStarts.push(totalRows);
+    return piecewiseReader(
+      file,
+      batchStarts,
+      (b) => tableFromIPC(readFileSync(join(spool, `${b}.arrow`))),
+      async (batch) => (await batch(0)).slice(0, 0),
+      cleanUp,
+    );
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
+}
+
+export interface InputReaderOptions {
+  /** FITS: the table HDU (default 1). */
+  hdu?: number;
+  /** A folder the reader may write batch files to (the run folder), so that text inputs stream. */
+  scratch?: string;
+  /** Rows per batch file of a text input (default TEXT_BATCH_ROWS). */
+  batchRows?: number;
+}
+
+/** A reader of the run's input: a FITS table HDU, a Parquet file, a text table (streamed through
+ * `scratch`), or any other catalogue format the catalog reader takes (read whole). */
+export async function openInputReader(file: string, options: InputReaderOptions = {}): Promise<InputReader> {
+  const { hdu, scratch, batchRows = TEXT_BATCH_ROWS } = options;
   const path = checkedFile(file);
   if (isFitsInput(path)) return fitsReader(file, path, hdu ?? 1);
   if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
   if (detectFormat(path) === 'parquet') return parquetReader(file, path);
+  if (scratch !== undefined && isDelimitedText(path)) return textReader(file, path, scratch, batchRows);
   const { table } = await readCatalog(path);
   return {
     file,

@@ -22,7 +22,7 @@ import type { Executor, ExecutorSetup } from './executor.ts';
 import { misspecLimit, OUTSIDE_TRAINING_COLUMN, RANGE_SIGMA } from './flags.ts';
 import { assessInputs, blockOf, givenCounts, inputPlan, noGivenValue, sliceColumn } from './inputs.ts';
 import type { InputPlan, PreparedInputs } from './inputs.ts';
-import { openInputReader, RECOGNITION_ROWS } from './input-reader.ts';
+import { isInputSpool, openInputReader, RECOGNITION_ROWS } from './input-reader.ts';
 import type { InputReader } from './input-reader.ts';
 import {
   CHUNKS_DIR,
@@ -124,7 +124,7 @@ function readMappingFile(file: string): Record<string, QuantitySource> {
 
 /** Reads the input table whole: any catalog format, or a FITS table HDU (default 1). */
 export async function readInputTable(file: string, hdu?: number): Promise<Table> {
-  const reader = await openInputReader(file, hdu);
+  const reader = await openInputReader(file, { hdu });
   try {
     return await reader.rows(0, reader.totalRows);
   } finally {
@@ -248,7 +248,11 @@ function checkedPart(part: { index: number; count: number }, rows: number, input
 export async function runInference(options: InferOptions, hooks: InferHooks = {}): Promise<InferResult> {
   const started = Date.now();
   const model: LoadedModel = resolveModel(options.model);
-  const reader = await openInputReader(options.input, options.hdu);
+  // Before the input is read (a text input is parsed into batch files in the run folder).
+  const out = resolve(options.out);
+  if (readRunRecord(out) === null && existsSync(out) && readdirSync(out).some((name) => !isInputSpool(name)))
+    throw new Error(`${out}: exists and is not a run folder; choose an empty or new --out`);
+  const reader = await openInputReader(options.input, { hdu: options.hdu, scratch: options.out });
   try {
     return await runOn(reader, model, options, hooks, started);
   } finally {
@@ -367,8 +371,6 @@ async function runOn(
     if (difference !== null) throw new Error(`${out}: cannot resume: ${difference}`);
     if (previous.input.mtime_ms !== fingerprint.input.mtime_ms)
       hooks.log?.(`${inputPath}: modified since the run began, with the same content (SHA-256): resuming`);
-  } else if (existsSync(out) && readdirSync(out).length > 0) {
-    throw new Error(`${out}: exists and is not a run folder; choose an empty or new --out`);
   }
   mkdirSync(out, { recursive: true });
   removeTemporaries(out);

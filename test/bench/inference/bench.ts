@@ -207,7 +207,7 @@ for (const [workers, threads] of [
 }
 
 console.log(
-  '\nPeak resident memory of a whole run (tiny model, 4 samples, 1 Euler step, 4096-star chunks, 2 workers): the input read a chunk at a time (Parquet, row groups of 65,536 stars) or whole (CSV):',
+  '\nPeak resident memory of a whole run (tiny model, 4 samples, 1 Euler step, 4096-star chunks, 2 workers): the input read a chunk at a time (Parquet: row groups of 65,536 stars; CSV: parsed into batch files of 65,536 stars in the run folder):',
 );
 console.log('| stars | Parquet peak RSS MiB | CSV peak RSS MiB |');
 console.log('|---:|---:|---:|');

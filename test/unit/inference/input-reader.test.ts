@@ -1,7 +1,10 @@
 // A run reads its input a chunk of rows at a time (input-reader.ts): Parquet by row group, FITS by row
-// range, other formats whole. Any row range must equal the same rows of the whole table, a streamed run
-// must equal a run of the same stars from CSV, and the given-parameter count covers the run's rows.
-import { readFileSync, writeFileSync } from 'node:fs';
+// range, CSV through batch files in the run folder, other formats whole. Any row range must equal the
+// same rows of the whole table, a streamed run must equal a run of the same stars from CSV, and the
+// given-parameter count covers the run's rows.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
@@ -11,7 +14,7 @@ import { readParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
 import { openInputReader } from '../../../electron/inference/input-reader.ts';
-import type { InputReader } from '../../../electron/inference/input-reader.ts';
+import type { InputReader, InputReaderOptions } from '../../../electron/inference/input-reader.ts';
 import { runInference } from '../../../electron/inference/run.ts';
 import { TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
 
@@ -22,9 +25,14 @@ let csv: string;
 let whole: Table;
 let parquet: string;
 let fits: string;
+let csvGz: string;
 
-async function withReader<T>(file: string, use: (reader: InputReader) => Promise<T>): Promise<T> {
-  const reader = await openInputReader(file);
+async function withReader<T>(
+  file: string,
+  use: (reader: InputReader) => Promise<T>,
+  options: InputReaderOptions = {},
+): Promise<T> {
+  const reader = await openInputReader(file, options);
   try {
     return await use(reader);
   } finally {
@@ -44,43 +52,71 @@ beforeAll(async () => {
   writeFileSync(parquet, writeWasmParquet(WasmTable.fromIPCStream(tableToIPC(whole, 'stream')), properties));
   fits = join(dir, 'stars.fits');
   writeFits(fits, [{ kind: 'table', table: whole, name: 'STARS' }]);
+  csvGz = join(dir, 'stars.csv.gz');
+  writeFileSync(csvGz, gzipSync(readFileSync(csv)));
 });
+
+// Text inputs in 7-row batch files: ranges start and end inside batches and span several.
+const streamed = (): InputReaderOptions => ({ scratch: join(tempDir('scratch'), 'run'), batchRows: 7 });
 
 describe('the input reader', () => {
   it.each([
-    ['Parquet', (): string => parquet],
-    ['FITS', (): string => fits],
-    ['CSV', (): string => csv],
-  ])('reads any row range of %s as those rows of the whole table', async (_, file) => {
-    await withReader(file(), async (reader) => {
-      expect(reader.totalRows).toBe(ROWS);
-      for (const [start, end] of [
-        [0, 7],
-        [3, 30],
-        [20, 21],
-        [55, 61],
-        [0, 61],
-      ] as const) {
-        const rows = await reader.rows(start, end);
-        expect(rows.numRows).toBe(end - start);
-        expect(ids(rows)).toEqual(ids(whole).slice(start, end));
-        expect([...rows.getChild('x_1')!]).toEqual([...whole.getChild('x_1')!].slice(start, end));
-      }
-      // Asked again out of order (a resumed run's first chunk), the rows are the same.
-      expect(ids(await reader.rows(8, 16))).toEqual(ids(whole).slice(8, 16));
-      const none = await reader.rows(ROWS, ROWS);
-      expect(none.numRows).toBe(0);
-      expect(none.schema.fields.map((f) => f.name)).toEqual(whole.schema.fields.map((f) => f.name));
-      await expect(reader.rows(50, 70)).rejects.toThrow(/rows 50 to 69 are not all among its 61 rows/);
-    });
+    ['Parquet', (): string => parquet, {}],
+    ['FITS', (): string => fits, {}],
+    ['CSV', (): string => csv, {}],
+    ['CSV through batch files', (): string => csv, streamed()],
+    ['gzipped CSV through batch files', (): string => csvGz, streamed()],
+  ])('reads any row range of %s as those rows of the whole table', async (_, file, options) => {
+    await withReader(
+      file(),
+      async (reader) => {
+        expect(reader.totalRows).toBe(ROWS);
+        for (const [start, end] of [
+          [0, 7],
+          [3, 30],
+          [20, 21],
+          [55, 61],
+          [0, 61],
+        ] as const) {
+          const rows = await reader.rows(start, end);
+          expect(rows.numRows).toBe(end - start);
+          expect(ids(rows)).toEqual(ids(whole).slice(start, end));
+          expect([...rows.getChild('x_1')!]).toEqual([...whole.getChild('x_1')!].slice(start, end));
+        }
+        // Asked again out of order (a resumed run's first chunk), the rows are the same.
+        expect(ids(await reader.rows(8, 16))).toEqual(ids(whole).slice(8, 16));
+        const none = await reader.rows(ROWS, ROWS);
+        expect(none.numRows).toBe(0);
+        expect(none.schema.fields.map((f) => f.name)).toEqual(whole.schema.fields.map((f) => f.name));
+        await expect(reader.rows(50, 70)).rejects.toThrow(/rows 50 to 69 are not all among its 61 rows/);
+      },
+      options,
+    );
+  });
+
+  it('keeps text batches in its own folder of the scratch folder, removed at close with those of killed runs', async () => {
+    const scratch = join(tempDir('spool'), 'run');
+    mkdirSync(scratch);
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    mkdirSync(join(scratch, `.input-batches-${dead}`));
+    writeFileSync(join(scratch, 'keep.txt'), 'not ours');
+    const reader = await openInputReader(csv, { scratch, batchRows: 7 });
+    expect(readdirSync(scratch).sort()).toEqual([`.input-batches-${process.pid}`, 'keep.txt']);
+    expect(readdirSync(join(scratch, `.input-batches-${process.pid}`))).toHaveLength(Math.ceil(ROWS / 7));
+    reader.close();
+    expect(readdirSync(scratch)).toEqual(['keep.txt']);
+    // A scratch folder the reader made is removed again when nothing else was written to it.
+    const fresh = join(tempDir('spool-fresh'), 'run');
+    (await openInputReader(csv, { scratch: fresh, batchRows: 7 })).close();
+    expect(existsSync(fresh)).toBe(false);
   });
 
   it('names the file and the HDU that is wrong', async () => {
     await expect(openInputReader(join(tempDir('none'), 'missing.fits'))).rejects.toThrow(
       /missing\.fits: no such file/,
     );
-    await expect(openInputReader(fits, 5)).rejects.toThrow(/stars\.fits.*no HDU 5/);
-    await expect(openInputReader(parquet, 1)).rejects.toThrow(/--hdu applies to FITS input only/);
+    await expect(openInputReader(fits, { hdu: 5 })).rejects.toThrow(/stars\.fits.*no HDU 5/);
+    await expect(openInputReader(parquet, { hdu: 1 })).rejects.toThrow(/--hdu applies to FITS input only/);
     const broken = join(tempDir('broken'), 'broken.parquet');
     writeFileSync(broken, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64)]));
     await expect(openInputReader(broken)).rejects.toThrow(/broken\.parquet: not a readable Parquet file/);
@@ -112,6 +148,19 @@ describe('a streamed run', () => {
     },
     60_000,
   );
+
+  it('from CSV leaves no batch files in the run folder, and refuses a foreign folder before reading', async () => {
+    const out = join(tempDir('csv-run'), 'out');
+    await runInference({ model: TOY_MODEL, input: csvGz, out, ...SMALL, workers: 2, chunkRows: 9 });
+    expect(readdirSync(out).filter((name) => name.startsWith('.input'))).toEqual([]);
+    const foreign = join(tempDir('foreign'), 'out');
+    mkdirSync(foreign);
+    writeFileSync(join(foreign, 'notes.txt'), 'mine');
+    await expect(runInference({ model: TOY_MODEL, input: csv, out: foreign, ...SMALL })).rejects.toThrow(
+      /exists and is not a run folder/,
+    );
+    expect(readdirSync(foreign)).toEqual(['notes.txt']);
+  }, 60_000);
 
   it("counts a given parameter's stars over the run's rows only", async () => {
     // theta_0 given for the first 30 stars only: part 1 of 2 conditions on it, part 2 has none to use.

@@ -1,0 +1,48 @@
+// A delimited text table (CSV/TSV or ECSV, gzipped or not) read a batch of rows at a time, each batch a
+// table with the schema a whole read gives, so a caller can pass through a table larger than memory.
+// A CSV's column types are learnt from every row (a column of integers with one "1.5" in its last row is
+// a float column), so a CSV is parsed twice: once for the types, holding no rows, then for the rows with
+// those types declared. ECSV declares its types, so it is parsed once. One difference from a whole read:
+// in a column that turns out to hold text, a cell that looked like a number keeps its own spelling
+// ("1.50"), where a whole read keeps the number's ("1.5").
+import type { Table } from 'apache-arrow';
+import { csvPlan, scanDelimited } from './csv.ts';
+import { ecsvPlan } from './ecsv.ts';
+import { detectFormat } from './read.ts';
+
+/** Whether `readTextBatches` takes the file. */
+export function isDelimitedText(file: string): boolean {
+  const format = detectFormat(file);
+  return format === 'csv' || format === 'tsv' || format === 'ecsv';
+}
+
+/**
+ * Hands `onBatch` the table's rows `batchRows` at a time, in order (a table without rows gives one empty
+ * batch); returns the number of rows.
+ */
+export async function readTextBatches(
+  file: string,
+  batchRows: number,
+  onBatch: (table: Table, firstRow: number) => void,
+): Promise<number> {
+  const format = detectFormat(file);
+  if (format !== 'csv' && format !== 'tsv' && format !== 'ecsv')
+    throw new Error(`${file}: not a delimited text table (it reads as ${format})`);
+  const plan =
+    format === 'ecsv' ? ecsvPlan(file) : csvPlan(file, format === 'tsv' ? { delimiter: '\t' } : {});
+  let options = plan.options;
+  if (!plan.declared) {
+    const { types } = await scanDelimited(file, options, { rows: batchRows });
+    options = { ...options, declared: () => types };
+  }
+  let rows = 0;
+  await scanDelimited(file, options, {
+    rows: batchRows,
+    onBatch: (body, firstRow) => {
+      const table = plan.toTable(body);
+      rows = firstRow + table.numRows;
+      onBatch(table, firstRow);
+    },
+  });
+  return rows;
+}

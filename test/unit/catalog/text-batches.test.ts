@@ -1,0 +1,82 @@
+// Delimited text read a batch at a time (text-batches.ts): the batches, put together, are the table a
+// whole read gives, types included, though a column's type may be settled only by its last row.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
+import { readTextBatches } from '../../../electron/catalog/text-batches.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cradle-text-batches-'));
+
+async function batched(file: string, rows: number): Promise<{ table: Table; starts: number[] }> {
+  const pieces: Table[] = [];
+  const starts: number[] = [];
+  const total = await readTextBatches(file, rows, (table, first) => {
+    pieces.push(table);
+    starts.push(first);
+  });
+  const table = pieces.slice(1).reduce((a, t) => a.concat(t), pieces[0]!);
+  expect(table.numRows).toBe(total);
+  return { table, starts };
+}
+
+function expectSame(a: Table, b: Table): void {
+  expect(b.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')])).toEqual(
+    a.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')]),
+  );
+  for (const field of a.schema.fields)
+    expect([...b.getChild(field.name)!].map(String), field.name).toEqual(
+      [...a.getChild(field.name)!].map(String),
+    );
+}
+
+describe('text tables read in batches', () => {
+  it('equal the whole read when the last rows settle a column type', async () => {
+    const lines = ['source_id,n,flux,ok,label,empty'];
+    for (let r = 0; r < 50; r += 1)
+      lines.push(
+        `67281626482541440${String(r).padStart(2, '0')},${r},${r * 2},${r % 2 ? 'True' : 'False'},${r % 3 ? 'a' : ''},`,
+      );
+    // Row 50: `flux` becomes a float column; row 51: `n` gets a 64-bit value.
+    lines.push('7,50,1.5,True,b,', '8,9007199254740993,3,False,c,');
+    const path = join(dir, 'settle.csv');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const whole = (await readCatalog(path)).table;
+    expect(String(whole.schema.fields[2]!.type)).toBe('Float64');
+    const { table, starts } = await batched(path, 8);
+    expect(starts).toEqual([0, 8, 16, 24, 32, 40, 48]);
+    expectSame(whole, table);
+  });
+
+  it('keep a VizieR units row, ECSV declared types and units, and read gzipped files', async () => {
+    const tsv = join(dir, 'vizier.tsv');
+    writeFileSync(
+      tsv,
+      'Gaia\tPlx\tGmag\n\tmas\tmag\n----\t---\t----\n1\t1.5\t12.1\n2\t\t13.2\n3\t0.25\t14.3\n',
+    );
+    expectSame((await readCatalog(tsv)).table, (await batched(tsv, 2)).table);
+    const ecsv = join(dir, 'table.ecsv');
+    await writeCatalog((await readCatalog(tsv)).table, ecsv);
+    expectSame((await readCatalog(ecsv)).table, (await batched(ecsv, 2)).table);
+    const packed = join(dir, 'table.ecsv.gz');
+    writeFileSync(packed, gzipSync(readFileSync(ecsv)));
+    expectSame((await readCatalog(ecsv)).table, (await batched(packed, 1)).table);
+  });
+
+  it('give one empty batch with the columns for a table without rows, and refuse other formats', async () => {
+    const path = join(dir, 'header-only.csv');
+    writeFileSync(path, 'a,b\n');
+    const { table, starts } = await batched(path, 4);
+    expect(starts).toEqual([0]);
+    expect(table.numRows).toBe(0);
+    expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
+    const vot = join(dir, 'table.vot');
+    await writeCatalog((await readCatalog(path)).table, vot);
+    await expect(readTextBatches(vot, 4, () => undefined)).rejects.toThrow(
+      /table\.vot: not a delimited text table \(it reads as votable\)/,
+    );
+  });
+});
