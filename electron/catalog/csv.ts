@@ -68,6 +68,7 @@ interface ParsedDelimited {
   names: string[];
   units: (string | undefined)[];
   builders: ColumnBuilder[];
+  rows: number;
 }
 
 /** Thrown inside the parse callbacks; carries the record index so the line can be found afterwards. */
@@ -142,9 +143,9 @@ export async function scanDelimited(
   file: string,
   options: DelimitedOptions,
   batches: DelimitedBatches,
-): Promise<{ names: string[]; types: DeclaredType[] }> {
-  const { names, builders } = await parseDelimited(file, options, batches);
-  return { names, types: builders.map((b) => b.storedType()) };
+): Promise<{ names: string[]; types: DeclaredType[]; rows: number }> {
+  const { names, builders, rows } = await parseDelimited(file, options, batches);
+  return { names, types: builders.map((b) => b.storedType()), rows };
 }
 
 async function parseDelimited(
@@ -256,7 +257,7 @@ async function parseDelimited(
   }
   if (header === null) throw new Error(`${file}: no header line (the file is empty or only comments)`);
   if (batches !== undefined && (dataRows > batchStart || dataRows === 0)) flush();
-  return { names: header, units: unitList(), builders };
+  return { names: header, units: unitList(), builders, rows: dataRows };
 }
 
 /** How a delimited text table is parsed, and how a parsed body (whole or a batch) becomes its table. */

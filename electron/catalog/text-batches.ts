@@ -16,27 +16,36 @@ export function isDelimitedText(file: string): boolean {
   return format === 'csv' || format === 'tsv' || format === 'ecsv';
 }
 
+export interface TextBatchOptions {
+  /** Rows per batch. */
+  rows: number;
+  /** Told the number of rows before the first batch (an ECSV is parsed once more to count them). */
+  onCount?: (rows: number) => void;
+}
+
 /**
- * Hands `onBatch` the table's rows `batchRows` at a time, in order (a table without rows gives one empty
- * batch); returns the number of rows.
+ * Hands `onBatch` the table's rows `options.rows` at a time, in order (a table without rows gives one
+ * empty batch); returns the number of rows.
  */
 export async function readTextBatches(
   file: string,
-  batchRows: number,
+  options: TextBatchOptions,
   onBatch: (table: Table, firstRow: number) => void,
 ): Promise<number> {
+  const batchRows = options.rows;
   const format = detectFormat(file);
   if (format !== 'csv' && format !== 'tsv' && format !== 'ecsv')
     throw new Error(`${file}: not a delimited text table (it reads as ${format})`);
   const plan =
     format === 'ecsv' ? ecsvPlan(file) : csvPlan(file, format === 'tsv' ? { delimiter: '\t' } : {});
-  let options = plan.options;
-  if (!plan.declared) {
-    const { types } = await scanDelimited(file, options, { rows: batchRows });
-    options = { ...options, declared: () => types };
+  let parse = plan.options;
+  if (!plan.declared || options.onCount !== undefined) {
+    const { types, rows } = await scanDelimited(file, parse, { rows: batchRows });
+    if (!plan.declared) parse = { ...parse, declared: () => types };
+    options.onCount?.(rows);
   }
   let rows = 0;
-  await scanDelimited(file, options, {
+  await scanDelimited(file, parse, {
     rows: batchRows,
     onBatch: (body, firstRow) => {
       const table = plan.toTable(body);

@@ -169,6 +169,7 @@ async function textReader(
   path: string,
   scratch: string,
   batchRows: number,
+  keep: ((totalRows: number) => (readonly [number, number])[]) | undefined,
 ): Promise<InputReader> {
   removeStaleSpools(scratch);
   const createdScratch = !existsSync(scratch);
@@ -182,16 +183,34 @@ async function textReader(
       rmSync(scratch, { recursive: true });
   };
   const batchStarts: number[] = [];
+  // Row ranges the caller will ask for, once the row count is known; every row without `keep`.
+  let wanted: (readonly [number, number])[] = [[0, Infinity]];
+  const kept = (from: number, to: number): boolean =>
+    wanted.some(([a, b]) => from < b && a < to) || from === to;
   try {
-    const totalRows = await readTextBatches(path, batchRows, (table, firstRow) => {
-      writeFileSync(join(spool, `${batchStarts.length}.arrow`), tableToIPC(table, 'file'));
-      batchStarts.push(firstRow);
-    });
+    const totalRows = await readTextBatches(
+      path,
+      {
+        rows: batchRows,
+        ...(keep !== undefined ? { onCount: (rows: number) => (wanted = keep(rows)) } : {}),
+      },
+      (table, firstRow) => {
+        if (kept(firstRow, firstRow + table.numRows))
+          writeFileSync(join(spool, `${batchStarts.length}.arrow`), tableToIPC(table, 'file'));
+        batchStarts.push(firstRow);
+      },
+    );
     batchStarts.push(totalRows);
     return piecewiseReader(
       file,
       batchStarts,
-      (b) => tableFromIPC(readFileSync(join(spool, `${b}.arrow`))),
+      (b) => {
+        if (!kept(batchStarts[b]!, batchStarts[b + 1]!))
+          throw new Error(
+            `${file}: rows ${batchStarts[b]} to ${batchStarts[b + 1]! - 1} were not kept for this run`,
+          );
+        return tableFromIPC(readFileSync(join(spool, `${b}.arrow`)));
+      },
       async (batch) => (await batch(0)).slice(0, 0),
       cleanUp,
     );
@@ -208,17 +227,20 @@ export interface InputReaderOptions {
   scratch?: string;
   /** Rows per batch file of a text input (default TEXT_BATCH_ROWS). */
   batchRows?: number;
+  /** Given the row count, the row ranges [first, end) the caller will ask for: a text input keeps only
+   * the batches they touch (a part of a cluster run writes its own share of the table, not all of it). */
+  keep?: (totalRows: number) => (readonly [number, number])[];
 }
 
 /** A reader of the run's input: a FITS table HDU, a Parquet file, a text table (streamed through
  * `scratch`), or any other catalogue format the catalog reader takes (read whole). */
 export async function openInputReader(file: string, options: InputReaderOptions = {}): Promise<InputReader> {
-  const { hdu, scratch, batchRows = TEXT_BATCH_ROWS } = options;
+  const { hdu, scratch, batchRows = TEXT_BATCH_ROWS, keep } = options;
   const path = checkedFile(file);
   if (isFitsInput(path)) return fitsReader(file, path, hdu ?? 1);
   if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
   if (detectFormat(path) === 'parquet') return parquetReader(file, path);
-  if (scratch !== undefined && isDelimitedText(path)) return textReader(file, path, scratch, batchRows);
+  if (scratch !== undefined && isDelimitedText(path)) return textReader(file, path, scratch, batchRows, keep);
   const { table } = await readCatalog(path);
   return {
     file,

@@ -252,7 +252,23 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const out = resolve(options.out);
   if (readRunRecord(out) === null && existsSync(out) && readdirSync(out).some((name) => !isInputSpool(name)))
     throw new Error(`${out}: exists and is not a run folder; choose an empty or new --out`);
-  const reader = await openInputReader(options.input, { hdu: options.hdu, scratch: options.out });
+  const part = options.part;
+  const reader = await openInputReader(options.input, {
+    hdu: options.hdu,
+    scratch: options.out,
+    // A part reads the recognition rows and its own.
+    ...(part !== undefined
+      ? {
+          keep: (rows: number) => {
+            const { first_row: first, rows: count } = checkedPart(part, rows, options.input);
+            return [
+              [0, Math.min(rows, RECOGNITION_ROWS)],
+              [first, first + count],
+            ] as const;
+          },
+        }
+      : {}),
+  });
   try {
     return await runOn(reader, model, options, hooks, started);
   } finally {

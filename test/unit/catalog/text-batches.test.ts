@@ -14,12 +14,15 @@ const dir = mkdtempSync(join(tmpdir(), 'cradle-text-batches-'));
 async function batched(file: string, rows: number): Promise<{ table: Table; starts: number[] }> {
   const pieces: Table[] = [];
   const starts: number[] = [];
-  const total = await readTextBatches(file, rows, (table, first) => {
+  let counted: number | undefined;
+  const total = await readTextBatches(file, { rows, onCount: (n) => (counted = n) }, (table, first) => {
     pieces.push(table);
     starts.push(first);
   });
   const table = pieces.slice(1).reduce((a, t) => a.concat(t), pieces[0]!);
   expect(table.numRows).toBe(total);
+  // The count comes before the batches, from the type pass (CSV) or a counting pass (ECSV).
+  expect(counted).toBe(total);
   return { table, starts };
 }
 
@@ -75,7 +78,7 @@ describe('text tables read in batches', () => {
     expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
     const vot = join(dir, 'table.vot');
     await writeCatalog((await readCatalog(path)).table, vot);
-    await expect(readTextBatches(vot, 4, () => undefined)).rejects.toThrow(
+    await expect(readTextBatches(vot, { rows: 4 }, () => undefined)).rejects.toThrow(
       /table\.vot: not a delimited text table \(it reads as votable\)/,
     );
   });

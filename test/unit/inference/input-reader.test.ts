@@ -105,6 +105,26 @@ describe('the input reader', () => {
     expect(readdirSync(join(scratch, `.input-batches-${process.pid}`))).toHaveLength(Math.ceil(ROWS / 7));
     reader.close();
     expect(readdirSync(scratch)).toEqual(['keep.txt']);
+    // Kept ranges: only the batches they touch are written; others are refused by row.
+    const part = await openInputReader(csv, {
+      scratch,
+      batchRows: 7,
+      keep: () => [
+        [0, 7],
+        [35, 49],
+      ],
+    });
+    try {
+      expect(readdirSync(join(scratch, `.input-batches-${process.pid}`)).sort()).toEqual([
+        '0.arrow',
+        '5.arrow',
+        '6.arrow',
+      ]);
+      expect(ids(await part.rows(35, 49))).toEqual(ids(whole).slice(35, 49));
+      await expect(part.rows(14, 20)).rejects.toThrow(/stars\.csv: rows 14 to 20 were not kept for this run/);
+    } finally {
+      part.close();
+    }
     // A scratch folder the reader made is removed again when nothing else was written to it.
     const fresh = join(tempDir('spool-fresh'), 'run');
     (await openInputReader(csv, { scratch: fresh, batchRows: 7 })).close();
