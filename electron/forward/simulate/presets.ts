@@ -1,8 +1,9 @@
 // Built-in configurations. `demo` is the app's first-run sky: four young clusters (1, 5, 20 and 60 Myr,
 // 150–1500 pc) seen through a field population in a 2° cone towards the Galactic anticentre below the
 // plane, to G = 16 — about twenty thousand stars, generated in seconds and small enough to ship. Its discs
-// follow the disc law of the shipped model's training set (2.5 Myr, configs/small-training-set.json), so
-// the first run shows that model on stars from its own prior: on a sky with the default 5.8 Myr, 42% of
+// follow the disc law of the shipped model's training set (2.5 Myr, configs/small-training-set.json), and
+// its field the IMF of that set (Kroupa for every component), so the first run shows that model on stars
+// from its own prior: on a sky with the default 5.8 Myr, 42% of
 // the 5 Myr cluster has a disc (13% at 2.5 Myr), cradle-small puts those members 0.37 dex too young, and
 // its 95% intervals cover 0.85 of the cluster (0.96 here).
 // `field` is a 1° high-latitude pencil beam to G = 20 (the star-count check); `clusters` is a training
@@ -16,6 +17,7 @@ export const PRESETS = {
     region: { kind: 'cone', lDeg: 200, bDeg: -12, radiusDeg: 2 },
     magnitudeLimit: { band: 'gaia.g', max: 16 },
     diskDecayMyr: 2.5,
+    fieldImf: 'kroupa2001',
     clusters: [
       {
         name: 'demo-1Myr',
