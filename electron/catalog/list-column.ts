@@ -41,6 +41,15 @@ export class ListColumnBuilder {
     this.valid.push(0);
   }
 
+  /** Drops the rows pushed so far (a table read in batches). */
+  reset(): void {
+    this.values = new Float64Array(4096);
+    this.valueValid = new Uint8Array(4096);
+    this.size = 0;
+    this.offsets = [0];
+    this.valid = [];
+  }
+
   finish(): Vector {
     const length = this.valid.length;
     const child = packValidity(this.valueValid, this.size);

@@ -125,6 +125,9 @@ function localName(name: string): string {
 export interface VotableOptions {
   /** Which TABLE in document order (0-based). */
   tableIndex?: number;
+  /** Rows handed over a batch at a time instead of kept (a table larger than memory): each full batch,
+   * then the rest (an empty batch when the TABLE has no rows). The result's table then has no rows. */
+  batches?: { rows: number; onBatch?: (table: Table, firstRow: number) => void };
 }
 
 /** Streams a VOTable file and returns its chosen TABLE as Arrow. */
@@ -142,12 +145,28 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   let rowCount = 0;
   let rowLine = 0;
   let encoding: 'tabledata' | 'binary' | 'binary2' | null = null;
-  let stream: string[] | null = null;
+  let stream: BinaryStreamDecoder | null = null;
   let done = false;
   // Set by the parser's error callback; a holder object keeps TypeScript from narrowing it to null.
   const failed: { error: Error | null } = { error: null };
 
   const fail = (message: string): Error => new Error(`${file}: line ${parser.line}: ${message}`);
+  const batches = options.batches;
+  let batchStart = 0;
+  const tableOfSinks = (): Table =>
+    buildTable(
+      fields.map((field, c) => ({ name: field.name, vector: sinks[c]!.builder.finish(), info: field.info })),
+    );
+  const flush = (): void => {
+    batches!.onBatch?.(tableOfSinks(), batchStart);
+    for (const sink of sinks) sink.builder.reset();
+    batchStart = rowCount;
+  };
+  /** Called after each row reaches the sinks. */
+  const rowDone = (): void => {
+    rowCount += 1;
+    if (batches !== undefined && rowCount - batchStart === batches.rows) flush();
+  };
 
   const pushTextRow = (cells: string[]): void => {
     if (cells.length !== fields.length) {
@@ -220,7 +239,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
         throw error;
       }
     }
-    rowCount += 1;
+    rowDone();
   };
 
   parser.on('opentag', (node) => {
@@ -283,7 +302,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
         if (attrs['href']) throw fail(`STREAM href='${attrs['href']}': external streams are not read`);
         if (attrs['encoding'] !== 'base64')
           throw fail(`STREAM encoding '${attrs['encoding'] ?? ''}' is not base64`);
-        stream = [];
+        stream = new BinaryStreamDecoder(file, fields, sinks, encoding === 'binary2', rowDone);
         break;
       default:
         break;
@@ -317,13 +336,7 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
         break;
       case 'STREAM':
         if (stream !== null) {
-          rowCount = decodeBinary(
-            file,
-            Buffer.from(stream.join(''), 'base64'),
-            fields,
-            sinks,
-            encoding === 'binary2',
-          );
+          stream.finish();
           stream = null;
         }
         break;
@@ -356,19 +369,106 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   if (tableSeen < wanted)
     throw new Error(`${file}: no TABLE number ${wanted + 1} (the file has ${tableSeen + 1})`);
   if (encoding === null) sinks = fields.map(makeSink);
-  const table = buildTable(
-    fields.map((field, c) => ({ name: field.name, vector: sinks[c]!.builder.finish(), info: field.info })),
-  );
-  return { file, format: 'votable', table };
+  if (batches !== undefined && (rowCount > batchStart || rowCount === 0)) flush();
+  return { file, format: 'votable', table: tableOfSinks() };
 }
 
+/**
+ * Bytes of the row at `offset` of a BINARY/BINARY2 stream, or -1 when the bytes end inside it (its
+ * variable-length arrays' counts are read on the way).
+ */
+function rowLength(
+  file: string,
+  bytes: Buffer,
+  offset: number,
+  fields: VoField[],
+  binary2: boolean,
+  row: number,
+): number {
+  let at = offset + (binary2 ? Math.ceil(fields.length / 8) : 0);
+  for (const field of fields) {
+    let count = field.count;
+    if (count === null) {
+      if (at + 4 > bytes.length) return -1;
+      count = bytes.readInt32BE(at);
+      at += 4;
+      if (count < 0 || (field.maxCount !== null && count > field.maxCount)) {
+        throw new Error(
+          `${file}: BINARY row ${row}, FIELD ${field.name}: array length ${count} is not allowed by arraysize`,
+        );
+      }
+    }
+    at += field.datatype === 'bit' ? Math.ceil(count / 8) : count * ELEMENT_BYTES[field.datatype];
+    if (at > bytes.length) return -1;
+  }
+  return at - offset;
+}
+
+/**
+ * A BINARY/BINARY2 stream decoded as its base64 text arrives: every whole row goes to the sinks as soon
+ * as its bytes are in, so neither the text nor the bytes of the whole stream are ever held.
+ */
+class BinaryStreamDecoder {
+  private text: string[] = [];
+  private textLength = 0;
+  private bytes: Buffer = Buffer.alloc(0);
+  private rows = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly fields: VoField[],
+    private readonly sinks: Sink[],
+    private readonly binary2: boolean,
+    private readonly rowDone: () => void,
+  ) {}
+
+  push(value: string): void {
+    this.text.push(value);
+    this.textLength += value.length;
+    if (this.textLength >= 1 << 20) this.decode(false);
+  }
+
+  /** Decodes what is left; bytes that do not make a whole row are an error naming row and FIELD. */
+  finish(): void {
+    this.decode(true);
+  }
+
+  private decode(final: boolean): void {
+    const base64 = this.text.join('').replace(/\s+/g, '');
+    // Whole 4-character groups only, until the end: a group split between two text events decodes wrong.
+    const usable = final ? base64.length : base64.length - (base64.length % 4);
+    this.text = usable < base64.length ? [base64.slice(usable)] : [];
+    this.textLength = base64.length - usable;
+    const fresh = Buffer.from(base64.slice(0, usable), 'base64');
+    const bytes = this.bytes.length > 0 ? Buffer.concat([this.bytes, fresh]) : fresh;
+    const { rows, consumed } = decodeBinary(
+      this.file,
+      bytes,
+      this.fields,
+      this.sinks,
+      this.binary2,
+      this.rows,
+      final,
+      this.rowDone,
+    );
+    this.rows += rows;
+    // A copy, so the rest of a large decoded block is not kept alive by the leftover bytes.
+    this.bytes = Buffer.from(bytes.subarray(consumed));
+  }
+}
+
+/** Decodes the whole rows of `bytes` into the sinks; with `final`, bytes left inside a row are an error.
+ * `firstRow` counts the rows before these bytes (for messages). */
 function decodeBinary(
   file: string,
   bytes: Buffer,
   fields: VoField[],
   sinks: Sink[],
   binary2: boolean,
-): number {
+  firstRow: number,
+  final: boolean,
+  rowDone: () => void,
+): { rows: number; consumed: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const maskBytes = binary2 ? Math.ceil(fields.length / 8) : 0;
   let offset = 0;
@@ -376,7 +476,7 @@ function decodeBinary(
   const need = (n: number, field: VoField): void => {
     if (offset + n > bytes.length) {
       throw new Error(
-        `${file}: ${binary2 ? 'BINARY2' : 'BINARY'} stream ends inside row ${rows + 1}, FIELD ${field.name} ` +
+        `${file}: ${binary2 ? 'BINARY2' : 'BINARY'} stream ends inside row ${firstRow + rows + 1}, FIELD ${field.name} ` +
           `(needs ${n} bytes at offset ${offset} of ${bytes.length}): the FIELD datatype/arraysize does not match the data`,
       );
     }
@@ -411,6 +511,7 @@ function decodeBinary(
     return v;
   };
   while (offset < bytes.length) {
+    if (!final && rowLength(file, bytes, offset, fields, binary2, firstRow + rows + 1) < 0) break;
     const mask = binary2 ? bytes.subarray(offset, offset + maskBytes) : null;
     if (binary2) {
       need(maskBytes, fields[0]!);
@@ -427,7 +528,7 @@ function decodeBinary(
         offset += 4;
         if (count < 0 || (field.maxCount !== null && count > field.maxCount)) {
           throw new Error(
-            `${file}: BINARY row ${rows + 1}, FIELD ${field.name}: array length ${count} is not allowed by arraysize`,
+            `${file}: BINARY row ${firstRow + rows + 1}, FIELD ${field.name}: array length ${count} is not allowed by arraysize`,
           );
         }
       }
@@ -485,8 +586,9 @@ function decodeBinary(
       offset += size;
     }
     rows += 1;
+    rowDone();
   }
-  return rows;
+  return { rows, consumed: offset };
 }
 
 function xmlEscape(text: string): string {

@@ -3,17 +3,17 @@
 // at their byte offsets (a gzipped file inflates forward through a bounded window); a Parquet file is
 // read one row group at a time, so its memory follows the file's row-group size (pyarrow writes groups
 // of up to a million rows by default; parquet-wasm has no page-level reads, and its offset/limit
-// options decode from the file's start on every call). A CSV/TSV or ECSV table (gzipped or not), when
-// the run gives a scratch folder, is parsed once into batch files of Arrow IPC there (a CSV's column
-// types need every row first: catalog/text-batches.ts), which are then read like row groups and deleted
-// at close; the folder's leftovers from a killed run are removed by the next open. VOTable and
-// byte-by-byte tables, and text tables without a scratch folder, are read whole.
+// options decode from the file's start on every call). A CSV/TSV, ECSV or VOTable table (gzipped or
+// not), when the run gives a scratch folder, is parsed once into batch files of Arrow IPC there (a CSV's
+// column types need every row first: catalog/table-batches.ts), which are then read like row groups and
+// deleted at close; the folder's leftovers from a killed run are removed by the next open. Byte-by-byte
+// tables, and these formats without a scratch folder, are read whole.
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
-import { isDelimitedText, readTextBatches } from '../catalog/text-batches.ts';
+import { isBatchReadable, readTableBatches } from '../catalog/table-batches.ts';
 import { openParquet, readParquet, unreadable, withAstropyUnits } from '../catalog/parquet.ts';
 import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
@@ -134,12 +134,12 @@ async function parquetReader(file: string, path: string): Promise<InputReader> {
   );
 }
 
-/** Rows per batch file of a text input: a Parquet row group's worth. */
-export const TEXT_BATCH_ROWS = 65_536;
-/** The scratch folder's subfolders for text-input batches: one per process, `.input-batches-<pid>`. */
+/** Rows per batch file of a batched input: a Parquet row group's worth. */
+export const BATCH_ROWS = 65_536;
+/** The scratch folder's subfolders for input batches: one per process, `.input-batches-<pid>`. */
 const SPOOL_PREFIX = '.input-batches-';
 
-/** Whether a run-folder entry is a text input's batch folder (not part of the run). */
+/** Whether a run-folder entry is an input's batch folder (not part of the run). */
 export function isInputSpool(name: string): boolean {
   return name.startsWith(SPOOL_PREFIX);
 }
@@ -164,7 +164,7 @@ function removeStaleSpools(scratch: string): void {
   }
 }
 
-async function textReader(
+async function batchedReader(
   file: string,
   path: string,
   scratch: string,
@@ -188,7 +188,7 @@ async function textReader(
   const kept = (from: number, to: number): boolean =>
     wanted.some(([a, b]) => from < b && a < to) || from === to;
   try {
-    const totalRows = await readTextBatches(
+    const totalRows = await readTableBatches(
       path,
       {
         rows: batchRows,
@@ -223,24 +223,26 @@ async function textReader(
 export interface InputReaderOptions {
   /** FITS: the table HDU (default 1). */
   hdu?: number;
-  /** A folder the reader may write batch files to (the run folder), so that text inputs stream. */
+  /** A folder the reader may write batch files to (the run folder), so that CSV/TSV, ECSV and VOTable
+   * inputs stream. */
   scratch?: string;
-  /** Rows per batch file of a text input (default TEXT_BATCH_ROWS). */
+  /** Rows per batch file (default BATCH_ROWS). */
   batchRows?: number;
-  /** Given the row count, the row ranges [first, end) the caller will ask for: a text input keeps only
+  /** Given the row count, the row ranges [first, end) the caller will ask for: a batched input keeps only
    * the batches they touch (a part of a cluster run writes its own share of the table, not all of it). */
   keep?: (totalRows: number) => (readonly [number, number])[];
 }
 
-/** A reader of the run's input: a FITS table HDU, a Parquet file, a text table (streamed through
- * `scratch`), or any other catalogue format the catalog reader takes (read whole). */
+/** A reader of the run's input: a FITS table HDU, a Parquet file, a CSV/TSV, ECSV or VOTable table
+ * (streamed through `scratch`), or any other catalogue format the catalog reader takes (read whole). */
 export async function openInputReader(file: string, options: InputReaderOptions = {}): Promise<InputReader> {
-  const { hdu, scratch, batchRows = TEXT_BATCH_ROWS, keep } = options;
+  const { hdu, scratch, batchRows = BATCH_ROWS, keep } = options;
   const path = checkedFile(file);
   if (isFitsInput(path)) return fitsReader(file, path, hdu ?? 1);
   if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
   if (detectFormat(path) === 'parquet') return parquetReader(file, path);
-  if (scratch !== undefined && isDelimitedText(path)) return textReader(file, path, scratch, batchRows, keep);
+  if (scratch !== undefined && isBatchReadable(path))
+    return batchedReader(file, path, scratch, batchRows, keep);
   const { table } = await readCatalog(path);
   return {
     file,

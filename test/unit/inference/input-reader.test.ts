@@ -1,5 +1,5 @@
 // A run reads its input a chunk of rows at a time (input-reader.ts): Parquet by row group, FITS by row
-// range, CSV through batch files in the run folder, other formats whole. Any row range must equal the
+// range, CSV/TSV, ECSV and VOTable through batch files in the run folder, other formats whole. Any row range must equal the
 // same rows of the whole table, a streamed run must equal a run of the same stars from CSV, and the
 // given-parameter count covers the run's rows.
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import type { Table } from 'apache-arrow';
 import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmParquet } from 'parquet-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from '../../../electron/catalog/parquet.ts';
-import { readCatalog } from '../../../electron/catalog/read.ts';
+import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
 import { openInputReader } from '../../../electron/inference/input-reader.ts';
 import type { InputReader, InputReaderOptions } from '../../../electron/inference/input-reader.ts';
@@ -26,6 +26,7 @@ let whole: Table;
 let parquet: string;
 let fits: string;
 let csvGz: string;
+let votable: string;
 
 async function withReader<T>(
   file: string,
@@ -54,6 +55,8 @@ beforeAll(async () => {
   writeFits(fits, [{ kind: 'table', table: whole, name: 'STARS' }]);
   csvGz = join(dir, 'stars.csv.gz');
   writeFileSync(csvGz, gzipSync(readFileSync(csv)));
+  votable = join(dir, 'stars.vot');
+  await writeCatalog(whole, votable);
 });
 
 // Text inputs in 7-row batch files: ranges start and end inside batches and span several.
@@ -66,6 +69,7 @@ describe('the input reader', () => {
     ['CSV', (): string => csv, {}],
     ['CSV through batch files', (): string => csv, streamed()],
     ['gzipped CSV through batch files', (): string => csvGz, streamed()],
+    ['VOTable through batch files', (): string => votable, streamed()],
   ])('reads any row range of %s as those rows of the whole table', async (_, file, options) => {
     await withReader(
       file(),

@@ -1,21 +1,22 @@
-// Delimited text read a batch at a time (text-batches.ts): the batches, put together, are the table a
+// Tables read a batch at a time (table-batches.ts): the batches, put together, are the table a
 // whole read gives, types included, though a column's type may be settled only by its last row.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
-import { readTextBatches } from '../../../electron/catalog/text-batches.ts';
+import { readTableBatches } from '../../../electron/catalog/table-batches.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'cradle-text-batches-'));
+const dir = mkdtempSync(join(tmpdir(), 'cradle-table-batches-'));
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/catalog');
 
 async function batched(file: string, rows: number): Promise<{ table: Table; starts: number[] }> {
   const pieces: Table[] = [];
   const starts: number[] = [];
   let counted: number | undefined;
-  const total = await readTextBatches(file, { rows, onCount: (n) => (counted = n) }, (table, first) => {
+  const total = await readTableBatches(file, { rows, onCount: (n) => (counted = n) }, (table, first) => {
     pieces.push(table);
     starts.push(first);
   });
@@ -69,6 +70,15 @@ describe('text tables read in batches', () => {
     expectSame((await readCatalog(ecsv)).table, (await batched(packed, 1)).table);
   });
 
+  it('equal the whole read of VOTables in every serialisation, lists and nulls included', async () => {
+    for (const name of ['reference_tabledata.vot', 'reference_binary.vot', 'reference_binary2.vot']) {
+      const path = join(FIXTURES, name);
+      const { table, starts } = await batched(path, 1);
+      expect(starts.length, name).toBe(table.numRows);
+      expectSame((await readCatalog(path)).table, table);
+    }
+  });
+
   it('give one empty batch with the columns for a table without rows, and refuse other formats', async () => {
     const path = join(dir, 'header-only.csv');
     writeFileSync(path, 'a,b\n');
@@ -76,10 +86,10 @@ describe('text tables read in batches', () => {
     expect(starts).toEqual([0]);
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
-    const vot = join(dir, 'table.vot');
-    await writeCatalog((await readCatalog(path)).table, vot);
-    await expect(readTextBatches(vot, { rows: 4 }, () => undefined)).rejects.toThrow(
-      /table\.vot: not a delimited text table \(it reads as votable\)/,
+    const mrt = join(dir, 'table.mrt');
+    await writeCatalog((await readCatalog(path)).table, mrt);
+    await expect(readTableBatches(mrt, { rows: 4 }, () => undefined)).rejects.toThrow(
+      /table\.mrt: cannot be read in batches \(it reads as mrt/,
     );
   });
 });
