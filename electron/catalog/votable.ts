@@ -117,6 +117,9 @@ function makeSink(field: VoField): Sink {
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
 }
 
+/** A STREAM start tag, with or without a namespace prefix. */
+const STREAM_START = /<(?:[\w.-]+:)?STREAM\b[^>]*>/;
+
 function localName(name: string): string {
   const colon = name.indexOf(':');
   return colon >= 0 ? name.slice(colon + 1) : name;
@@ -354,14 +357,42 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
     );
   });
 
+  // A STREAM's base64 bypasses the XML parser, which would gather the whole text node into one string
+  // (past V8's string limit for a table of a few hundred MB): the parser is written up to the end of the
+  // STREAM start tag, then the text up to the next '<' goes straight to the decoder. Text is handed to
+  // the parser only up to a tag's end, so a STREAM start tag is never split between two writes.
   const input = textStream(file);
+  let carry = '';
+  const feed = (text: string): void => {
+    let rest = text;
+    while (rest.length > 0 && !done) {
+      if (stream !== null) {
+        const lt = rest.indexOf('<');
+        stream.push(lt < 0 ? rest : rest.slice(0, lt));
+        if (lt < 0) return;
+        rest = rest.slice(lt);
+      }
+      const open = STREAM_START.exec(rest);
+      const end = open === null ? rest.length : open.index + open[0].length;
+      parser.write(rest.slice(0, end));
+      if (failed.error) throw failed.error;
+      rest = rest.slice(end);
+    }
+  };
   try {
     for await (const chunk of input) {
-      parser.write(chunk as string);
-      if (failed.error) throw failed.error;
+      const text = carry + (chunk as string);
+      // Hold back an unfinished tag for the next chunk.
+      const lt = text.lastIndexOf('<');
+      const cut = lt >= 0 && text.indexOf('>', lt) < 0 ? lt : text.length;
+      carry = text.slice(cut);
+      feed(text.slice(0, cut));
       if (done) break;
     }
-    if (!done) parser.close();
+    if (!done) {
+      feed(carry);
+      parser.close();
+    }
   } finally {
     input.destroy();
   }

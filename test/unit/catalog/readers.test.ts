@@ -123,6 +123,27 @@ describe('VOTable', () => {
     );
   });
 
+  it('reads a BINARY2 stream whose tags and base64 fall anywhere across the read chunks', async () => {
+    // 40,000 rows of one int: 160 KB of data, base64 wrapped at 76 characters and padded so that the
+    // STREAM start tag sits on a 1 MiB read boundary.
+    const rows = 40_000;
+    const bytes = Buffer.alloc(rows * 5);
+    for (let r = 0; r < rows; r += 1) bytes.writeInt32BE(r * 7 - 3, r * 5 + 1);
+    const base64 = bytes.toString('base64').replace(/(.{76})/g, '$1\n');
+    const head =
+      '<?xml version="1.0"?>\n<VOTABLE><RESOURCE><TABLE><FIELD name="n" datatype="int"/><DATA><BINARY2>';
+    const tag = '<STREAM encoding="base64">';
+    const padding = ' '.repeat((1 << 20) - head.length - 10);
+    const path = write(
+      'chunked.vot',
+      `${head}${padding}${tag}${base64}</STREAM></BINARY2></DATA></TABLE></RESOURCE></VOTABLE>\n`,
+    );
+    const catalog = await readCatalog(path);
+    const n = catalog.table.getChild('n')!;
+    expect(catalog.table.numRows).toBe(rows);
+    expect([n.get(0), n.get(12_345), n.get(rows - 1)]).toEqual([-3, 12_345 * 7 - 3, (rows - 1) * 7 - 3]);
+  });
+
   it('names row and FIELD when a BINARY2 stream disagrees with arraysize', async () => {
     await expect(readCatalog(join(FIXTURES, 'bad_arraysize_binary2.vot'))).rejects.toThrow(
       /BINARY2 stream ends inside row 3, FIELD xp .*does not match the data/,
