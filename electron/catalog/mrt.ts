@@ -16,7 +16,7 @@ import type { Table } from 'apache-arrow';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, writeTextAtomic } from './text-out.ts';
-import { allBytes } from './text-source.ts';
+import { headBytes, textStream } from './text-source.ts';
 
 export interface MrtColumn {
   start: number;
@@ -86,10 +86,32 @@ function parseSpecs(lines: string[], from: number, source: string): { columns: M
 
 interface Layout {
   columns: MrtColumn[];
-  dataLines: string[];
-  /** 1-based line number of dataLines[0] in the data file. */
-  firstDataLine: number;
   dataFile: string;
+  /** 1-based number of the data's first line in the data file. */
+  firstDataLine: number;
+}
+
+/** The description must lie in the file's first 16 MB; the data after it are streamed. */
+const HEAD_BYTES = 16 << 20;
+
+/**
+ * Hands `onLine` every line of the (inflated) text with its 1-based number. Latin-1, so that one byte
+ * is one character and the description's byte ranges index the line.
+ */
+async function eachLine(file: string, onLine: (line: string, lineNo: number) => void): Promise<void> {
+  let carry = '';
+  let lineNo = 0;
+  for await (const chunk of textStream(file, 0, 'latin1')) {
+    const text = carry + (chunk as string);
+    let start = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+      lineNo += 1;
+      onLine(text.slice(start, nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl), lineNo);
+      start = nl + 1;
+    }
+    carry = text.slice(start);
+  }
+  onLine(carry, lineNo + 1);
 }
 
 function findInReadme(file: string): string | null {
@@ -98,22 +120,26 @@ function findInReadme(file: string): string | null {
   return name === undefined ? null : join(dir, name);
 }
 
-async function layoutOf(file: string): Promise<Layout> {
-  const text = allBytes(file).toString('latin1');
-  const lines = text.split(/\r?\n/);
-  const description = lines.findIndex((l) => /^Byte-by-byte Description of file/.test(l));
+/** The columns and where the data start; `rows` (the non-blank data lines) is counted when asked. */
+async function layoutOf(file: string, count: boolean): Promise<Layout & { rows?: number }> {
+  const head = headBytes(file, HEAD_BYTES).toString('latin1');
+  const headLines = head.split(/\r?\n/);
+  if (head.length === HEAD_BYTES) headLines.pop();
+  const description = headLines.findIndex((l) => /^Byte-by-byte Description of file/.test(l));
   if (description >= 0) {
-    // AAS MRT: header, then data after the last line of dashes.
-    const { columns } = parseSpecs(lines, description, file);
+    // AAS MRT: header, then data after the last line of dashes (notes between them may hold dashes).
+    const { columns } = parseSpecs(headLines, description, file);
     let last = -1;
-    for (let i = lines.length - 1; i > description; i -= 1) {
-      if (DASHES.test(lines[i]!) || /^=+\s*$/.test(lines[i]!)) {
-        last = i;
-        break;
-      }
-    }
+    let rows = 0;
+    await eachLine(file, (line, lineNo) => {
+      if (lineNo <= description + 1) return;
+      if (DASHES.test(line) || /^=+\s*$/.test(line)) {
+        last = lineNo;
+        rows = 0;
+      } else if (/\S/.test(line)) rows += 1;
+    });
     if (last < 0) throw new Error(`${file}: no line of dashes separates the header from the data`);
-    return { columns, dataLines: lines.slice(last + 1), firstDataLine: last + 2, dataFile: file };
+    return { columns, dataFile: file, firstDataLine: last + 1, rows };
   }
   const readme = findInReadme(file);
   if (readme === null) {
@@ -129,7 +155,13 @@ async function layoutOf(file: string): Promise<Layout> {
   );
   if (index < 0) throw new Error(`${readme}: no "Byte-by-byte Description of file: ${name}" section`);
   const { columns } = parseSpecs(readmeLines, index, readme);
-  return { columns, dataLines: lines, firstDataLine: 1, dataFile: file };
+  const layout = { columns, dataFile: file, firstDataLine: 1 };
+  if (!count) return layout;
+  let rows = 0;
+  await eachLine(file, (line) => {
+    if (/\S/.test(line)) rows += 1;
+  });
+  return { ...layout, rows };
 }
 
 function globMatch(pattern: string, name: string): boolean {
@@ -154,34 +186,42 @@ export function looksLikeMrt(file: string, head: string): boolean {
   return existsSync(dir) && findInReadme(file) !== null && /\.(dat|txt)(\.gz)?$/i.test(file);
 }
 
-export async function readMrt(file: string): Promise<CatalogTable> {
-  const layout = await layoutOf(file);
-  const { columns } = layout;
-  const width = Math.max(...columns.map((c) => c.end));
-  const builders = columns.map((c) => new ColumnBuilder(declaredType(c)));
-  const covered = new Uint8Array(width + 1);
-  for (const c of columns) for (let b = c.start; b <= c.end; b += 1) covered[b] = 1;
-  for (let i = 0; i < layout.dataLines.length; i += 1) {
-    const line = layout.dataLines[i]!;
-    const lineNo = layout.firstDataLine + i;
-    if (line.trim() === '') continue;
+/** Data lines checked against the description and gathered into columns, taken as a table at will. */
+class MrtRows {
+  private readonly builders: ColumnBuilder[];
+  private readonly covered: Uint8Array;
+  private readonly width: number;
+
+  constructor(private readonly layout: Layout) {
+    const { columns } = layout;
+    this.width = Math.max(...columns.map((c) => c.end));
+    this.builders = columns.map((c) => new ColumnBuilder(declaredType(c)));
+    this.covered = new Uint8Array(this.width + 1);
+    for (const c of columns) for (let b = c.start; b <= c.end; b += 1) this.covered[b] = 1;
+  }
+
+  /** Adds the line's row; false for a blank line. */
+  push(line: string, lineNo: number): boolean {
+    const { columns, dataFile } = this.layout;
+    const width = this.width;
+    if (line.trim() === '') return false;
     if (line.trimEnd().length > width) {
       throw new Error(
-        `${layout.dataFile}: line ${lineNo}: ${line.trimEnd().length} characters but the byte-by-byte description ends at byte ${width}`,
+        `${dataFile}: line ${lineNo}: ${line.trimEnd().length} characters but the byte-by-byte description ends at byte ${width}`,
       );
     }
     for (let b = 1; b <= line.length && b <= width; b += 1) {
-      if (!covered[b] && line[b - 1] !== ' ') {
+      if (!this.covered[b] && line[b - 1] !== ' ') {
         const next = columns.find((c) => c.start > b) ?? columns[columns.length - 1]!;
         throw new Error(
-          `${layout.dataFile}: line ${lineNo}, byte ${b}: '${line[b - 1]}' lies between columns (next is ${next.label}, bytes ${next.start}-${next.end}); the header disagrees with the data`,
+          `${dataFile}: line ${lineNo}, byte ${b}: '${line[b - 1]}' lies between columns (next is ${next.label}, bytes ${next.start}-${next.end}); the header disagrees with the data`,
         );
       }
     }
     for (let c = 0; c < columns.length; c += 1) {
       const column = columns[c]!;
       const cell = line.slice(column.start - 1, column.end).trim();
-      const builder = builders[c]!;
+      const builder = this.builders[c]!;
       try {
         if (cell === '' || isNullValue(cell, column)) {
           builder.pushNull();
@@ -191,22 +231,64 @@ export async function readMrt(file: string): Promise<CatalogTable> {
       } catch (error) {
         if (error instanceof CellError) {
           throw new Error(
-            `${layout.dataFile}: line ${lineNo}, bytes ${column.start}-${column.end} (${column.label}, ${column.format}): ${error.message}; the header disagrees with the data`,
+            `${dataFile}: line ${lineNo}, bytes ${column.start}-${column.end} (${column.label}, ${column.format}): ${error.message}; the header disagrees with the data`,
             { cause: error },
           );
         }
         throw error;
       }
     }
+    return true;
   }
-  const table = buildTable(
-    columns.map((column, c) => {
-      const info: ColumnInfo = { description: column.explanation };
-      if (column.unit !== '---') info.unit = column.unit;
-      return { name: column.label, vector: builders[c]!.finish(), info };
-    }),
-  );
-  return { file, format: 'mrt', table };
+
+  /** The rows pushed since the last call, as a table. */
+  take(): Table {
+    const table = buildTable(
+      this.layout.columns.map((column, c) => {
+        const info: ColumnInfo = { description: column.explanation };
+        if (column.unit !== '---') info.unit = column.unit;
+        return { name: column.label, vector: this.builders[c]!.finish(), info };
+      }),
+    );
+    for (const builder of this.builders) builder.reset();
+    return table;
+  }
+}
+
+export async function readMrt(file: string): Promise<CatalogTable> {
+  const layout = await layoutOf(file, false);
+  const rows = new MrtRows(layout);
+  await eachLine(layout.dataFile, (line, lineNo) => {
+    if (lineNo >= layout.firstDataLine) rows.push(line, lineNo);
+  });
+  return { file, format: 'mrt', table: rows.take() };
+}
+
+/**
+ * Hands `onBatch` the table's rows `batchRows` at a time (a table without rows gives one empty batch);
+ * `onCount`, if given, is told the number of rows first. Returns the number of rows.
+ */
+export async function readMrtBatches(
+  file: string,
+  batchRows: number,
+  onBatch: (table: Table, firstRow: number) => void,
+  onCount?: (rows: number) => void,
+): Promise<number> {
+  const layout = await layoutOf(file, onCount !== undefined);
+  if (onCount !== undefined) onCount(layout.rows!);
+  const rows = new MrtRows(layout);
+  let count = 0;
+  let batchStart = 0;
+  await eachLine(layout.dataFile, (line, lineNo) => {
+    if (lineNo < layout.firstDataLine || !rows.push(line, lineNo)) return;
+    count += 1;
+    if (count - batchStart === batchRows) {
+      onBatch(rows.take(), batchStart);
+      batchStart = count;
+    }
+  });
+  if (count > batchStart || count === 0) onBatch(rows.take(), batchStart);
+  return count;
 }
 
 interface OutColumn {
@@ -253,7 +335,9 @@ export async function writeMrt(table: Table, file: string): Promise<void> {
       }
       cells.push(text);
     }
-    const width = Math.max(1, ...cells.map((s) => s.length));
+    // A loop, not Math.max(...cells): a spread of a million arguments overflows the stack.
+    let width = 1;
+    for (const cell of cells) if (cell.length > width) width = cell.length;
     const format =
       kind === 'A' || kind === 'I'
         ? `${kind}${width}`

@@ -1,6 +1,8 @@
-// A CSV/TSV, ECSV or VOTable table (gzipped or not) read a batch of rows at a time, each batch a table
-// with the schema a whole read gives, so a caller can pass through a table larger than memory. ECSV and
-// VOTable declare their column types, so they are parsed once (once more to count the rows, if asked).
+// A CSV/TSV, ECSV, byte-by-byte or VOTable table (gzipped or not) read a batch of rows at a time, each
+// batch a table with the schema a whole read gives, so a caller can pass through a table larger than
+// memory. ECSV and VOTable declare their column types, so they are parsed once (once more to count the
+// rows, if asked); a byte-by-byte table declares them too, but an AAS MRT's data start after its last
+// line of dashes, which a first pass finds (and counts the rows after it).
 // A CSV's column types are learnt from every row (a column of integers with one "1.5" in its last row is
 // a float column), so a CSV is parsed twice: once for the types, holding no rows, then for the rows with
 // those types declared. One difference from a whole read:
@@ -10,9 +12,10 @@ import type { Table } from 'apache-arrow';
 import { csvPlan, scanDelimited } from './csv.ts';
 import { ecsvPlan } from './ecsv.ts';
 import { detectFormat } from './read.ts';
+import { readMrtBatches } from './mrt.ts';
 import { readVotable } from './votable.ts';
 
-const BATCHED = new Set(['csv', 'tsv', 'ecsv', 'votable']);
+const BATCHED = new Set(['csv', 'tsv', 'ecsv', 'mrt', 'votable']);
 
 /** Whether `readTableBatches` takes the file. */
 export function isBatchReadable(file: string): boolean {
@@ -39,8 +42,9 @@ export async function readTableBatches(
   const format = detectFormat(file);
   if (!BATCHED.has(format))
     throw new Error(
-      `${file}: cannot be read in batches (it reads as ${format}; CSV, TSV, ECSV and VOTable can)`,
+      `${file}: cannot be read in batches (it reads as ${format}; CSV, TSV, ECSV, byte-by-byte and VOTable can)`,
     );
+  if (format === 'mrt') return readMrtBatches(file, batchRows, onBatch, options.onCount);
   if (format === 'votable') {
     if (options.onCount !== undefined) {
       let rows = 0;

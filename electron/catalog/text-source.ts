@@ -51,7 +51,7 @@ export function headBytes(file: string, bytes: number): Buffer {
   }
 }
 
-/** The whole text, inflated. For error paths and formats read whole. */
+/** The whole text, inflated. For error paths. */
 export function allBytes(file: string): Buffer {
   const bytes = readFileSync(file);
   if (!(bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
@@ -79,10 +79,10 @@ function skipBytes(count: number): Transform {
   });
 }
 
-/** The text from byte `start` on (of the inflated data for a gzip file), decoded as UTF-8 strings. */
-export function textStream(file: string, start = 0): Readable {
+/** The text from byte `start` on (of the inflated data for a gzip file), decoded as strings. */
+export function textStream(file: string, start = 0, encoding: BufferEncoding = 'utf8'): Readable {
   if (!isGzip(file)) {
-    return createReadStream(file, { start, encoding: 'utf8', highWaterMark: 1 << 20 });
+    return createReadStream(file, { start, encoding, highWaterMark: 1 << 20 });
   }
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const gunzip = createGunzip({ chunkSize: 1 << 16 });
@@ -95,6 +95,6 @@ export function textStream(file: string, start = 0): Readable {
     gunzip.destroy();
   });
   raw.pipe(gunzip).pipe(skipBytes(start)).pipe(out);
-  out.setEncoding('utf8');
+  out.setEncoding(encoding);
   return out;
 }

@@ -307,7 +307,10 @@ export function hdbscan(points: Float64Array, dim: number, options: HdbscanOptio
   const sorted = [...clusters].sort((a, b) => a - b);
   const labelOf = new Map(sorted.map((c, i) => [c, i]));
   // sklearn `_do_labelling`: union every condensed edge whose child is not a selected cluster.
-  const maxNode = Math.max(n, ...tree.child, ...tree.parent) + 1;
+  // A loop, not Math.max(...tree.child): spreading ~n arguments overflows the stack past ~10^5 points.
+  let maxNode = n;
+  for (let e = 0; e < tree.child.length; e += 1) maxNode = Math.max(maxNode, tree.child[e]!, tree.parent[e]!);
+  maxNode += 1;
   const up = new Int32Array(maxNode).map((_, i) => i);
   const find = (x: number): number => {
     while (up[x] !== x) {

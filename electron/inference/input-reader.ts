@@ -3,11 +3,11 @@
 // at their byte offsets (a gzipped file inflates forward through a bounded window); a Parquet file is
 // read one row group at a time, so its memory follows the file's row-group size (pyarrow writes groups
 // of up to a million rows by default; parquet-wasm has no page-level reads, and its offset/limit
-// options decode from the file's start on every call). A CSV/TSV, ECSV or VOTable table (gzipped or
-// not), when the run gives a scratch folder, is parsed once into batch files of Arrow IPC there (a CSV's
-// column types need every row first: catalog/table-batches.ts), which are then read like row groups and
-// deleted at close; the folder's leftovers from a killed run are removed by the next open. Byte-by-byte
-// tables, and these formats without a scratch folder, are read whole.
+// options decode from the file's start on every call). A CSV/TSV, ECSV, byte-by-byte or VOTable table
+// (gzipped or not), when the run gives a scratch folder, is parsed once into batch files of Arrow IPC
+// there (a CSV's column types need every row first: catalog/table-batches.ts), which are then read like
+// row groups and deleted at close; the folder's leftovers from a killed run are removed by the next open.
+// These formats without a scratch folder are read whole.
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
@@ -223,8 +223,8 @@ async function batchedReader(
 export interface InputReaderOptions {
   /** FITS: the table HDU (default 1). */
   hdu?: number;
-  /** A folder the reader may write batch files to (the run folder), so that CSV/TSV, ECSV and VOTable
-   * inputs stream. */
+  /** A folder the reader may write batch files to (the run folder), so that CSV/TSV, ECSV, byte-by-byte
+   * and VOTable inputs stream. */
   scratch?: string;
   /** Rows per batch file (default BATCH_ROWS). */
   batchRows?: number;
@@ -233,8 +233,8 @@ export interface InputReaderOptions {
   keep?: (totalRows: number) => (readonly [number, number])[];
 }
 
-/** A reader of the run's input: a FITS table HDU, a Parquet file, a CSV/TSV, ECSV or VOTable table
- * (streamed through `scratch`), or any other catalogue format the catalog reader takes (read whole). */
+/** A reader of the run's input: a FITS table HDU, a Parquet file, or a text table (CSV/TSV, ECSV,
+ * byte-by-byte, VOTable) streamed through `scratch` (read whole without it). */
 export async function openInputReader(file: string, options: InputReaderOptions = {}): Promise<InputReader> {
   const { hdu, scratch, batchRows = BATCH_ROWS, keep } = options;
   const path = checkedFile(file);

@@ -5,6 +5,8 @@
 - VOTable and ECSV written by Cradle read back in astropy with their units;
 - gzipped ECSV and CSV (the Gaia archive's bulk-download form) read as astropy reads them;
 - a BINARY/BINARY2 VOTable of megabytes (decoded in pieces) reads as astropy reads it;
+- a byte-by-byte (AAS MRT) table of megabytes written by astropy, plain and gzipped, reads as astropy
+  reads it;
 - observed counts on real validation tables equal the counts computed here from the published rules.
 """
 
@@ -233,6 +235,30 @@ def test_large_binary2_votable_reads_as_astropy_reads_it(tmp_path: Path) -> None
         assert back.num_rows == n
         xp = np.array(back.column("xp").to_pylist(), dtype=float)
         np.testing.assert_array_equal(xp, np.asarray(reference["xp"], dtype=float))
+
+
+def test_large_mrt_reads_as_astropy_reads_it(tmp_path: Path) -> None:
+    # Megabytes of text: the data are streamed, lines straddling the read chunks.
+    n = 60_000
+    t = gaia_like(11, n)
+    t.remove_column("xp")
+    # astropy's MRT writer cannot fill a masked float32 column.
+    t["phot_g_mean_mag"] = t["phot_g_mean_mag"].astype(np.float64)
+    plain = tmp_path / "big.mrt"
+    t.write(plain, format="ascii.mrt")
+    packed = tmp_path / "big.mrt.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    reference = Table.read(plain, format="ascii.mrt")
+    for source in (plain, packed):
+        back = converted_like_astropy(
+            source,
+            reference,
+            tmp_path / f"{source.name}.parquet",
+            "phot_variable_flag",
+            ("ra", "parallax", "phot_g_mean_mag"),
+        )
+        assert back.num_rows == n
+        assert back.schema.field("parallax").metadata[b"unit"] == b"mas"
 
 
 needs_validation = pytest.mark.skipif(not VALIDATION.exists(), reason=f"{VALIDATION} is absent")

@@ -86,10 +86,86 @@ describe('text tables read in batches', () => {
     expect(starts).toEqual([0]);
     expect(table.numRows).toBe(0);
     expect(table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
-    const mrt = join(dir, 'table.mrt');
-    await writeCatalog((await readCatalog(path)).table, mrt);
-    await expect(readTableBatches(mrt, { rows: 4 }, () => undefined)).rejects.toThrow(
-      /table\.mrt: cannot be read in batches \(it reads as mrt/,
+    const emptyMrt = join(dir, 'header-only.mrt');
+    await writeCatalog((await readCatalog(path)).table, emptyMrt);
+    const mrtBatches = await batched(emptyMrt, 4);
+    expect(mrtBatches.starts).toEqual([0]);
+    expect(mrtBatches.table.numRows).toBe(0);
+    const parquet = join(dir, 'table.parquet');
+    await writeCatalog((await readCatalog(path)).table, parquet);
+    await expect(readTableBatches(parquet, { rows: 4 }, () => undefined)).rejects.toThrow(
+      /table\.parquet: cannot be read in batches \(it reads as parquet/,
     );
+  });
+
+  it('equal the whole read of byte-by-byte tables: an AAS MRT with notes, and a VizieR file with its ReadMe', async () => {
+    const rule = '-'.repeat(80);
+    const header = [
+      'Title: batches',
+      '='.repeat(80),
+      'Byte-by-byte Description of file: batches.txt',
+      rule,
+      '   Bytes Format Units    Label      Explanations',
+      rule,
+      '   1- 19 I19    ---      Gaia       ? Gaia DR3 source',
+      '  21- 26 F6.3   mag      Gmag       ? G magnitude (1)',
+      '  28- 31 F4.2   mag    e_Gmag       ?=-1 Error in Gmag',
+      '  33- 37 A5     ---      Ref        Reference',
+      rule,
+      'Note (1): a note whose own rule',
+      rule,
+      '  is not the end of the header.',
+      rule,
+    ];
+    const data: string[] = [];
+    for (let r = 0; r < 23; r += 1)
+      data.push(
+        r % 5 === 4
+          ? '                           -1.0 VHS'
+          : `67281626482541441${String(r).padStart(2, '0')} ${(12 + r / 8).toFixed(3).padStart(6)} 0.01 2MASS`,
+      );
+    data.splice(7, 0, '');
+    const mrt = join(dir, 'batches.txt');
+    writeFileSync(mrt, [...header, ...data].join('\r\n') + '\r\n');
+    const whole = (await readCatalog(mrt)).table;
+    expect(whole.numRows).toBe(23);
+    for (const rows of [1, 5, 23, 64]) {
+      const { table, starts } = await batched(mrt, rows);
+      expect(starts.length, String(rows)).toBe(Math.ceil(23 / rows));
+      expectSame(whole, table);
+    }
+    const packed = join(dir, 'batches.txt.gz');
+    writeFileSync(packed, gzipSync(readFileSync(mrt)));
+    expectSame(whole, (await batched(packed, 4)).table);
+
+    const vizier = mkdtempSync(join(tmpdir(), 'cradle-vizier-'));
+    writeFileSync(
+      join(vizier, 'ReadMe'),
+      [...header.slice(0, 11), ''].join('\n').replace('batches.txt', 'table1.dat'),
+    );
+    writeFileSync(join(vizier, 'table1.dat'), data.join('\n') + '\n');
+    const readme = (await readCatalog(join(vizier, 'table1.dat'))).table;
+    expectSame(whole, readme);
+    expectSame(readme, (await batched(join(vizier, 'table1.dat'), 6)).table);
+  });
+
+  it('name the line of a bad byte-by-byte row in a later batch', async () => {
+    const lines = [
+      'Byte-by-byte Description of file: bad.txt',
+      '-'.repeat(80),
+      '   Bytes Format Units    Label      Explanations',
+      '-'.repeat(80),
+      '   1-  3 I3     ---      n          Number',
+      '-'.repeat(80),
+      ...Array.from({ length: 9 }, (_, r) => String(r).padStart(3)),
+      ' 9x',
+    ];
+    const path = join(dir, 'bad.txt');
+    writeFileSync(path, lines.join('\n') + '\n');
+    const seen: number[] = [];
+    await expect(readTableBatches(path, { rows: 4 }, (_, first) => seen.push(first))).rejects.toThrow(
+      /bad\.txt: line 16, bytes 1-3 \(n, I3\): '9x' is not an integer/,
+    );
+    expect(seen).toEqual([0, 4]);
   });
 });

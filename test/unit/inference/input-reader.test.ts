@@ -1,5 +1,5 @@
 // A run reads its input a chunk of rows at a time (input-reader.ts): Parquet by row group, FITS by row
-// range, CSV/TSV, ECSV and VOTable through batch files in the run folder, other formats whole. Any row range must equal the
+// range, CSV/TSV, ECSV, byte-by-byte and VOTable through batch files in the run folder. Any row range must equal the
 // same rows of the whole table, a streamed run must equal a run of the same stars from CSV, and the
 // given-parameter count covers the run's rows.
 import { spawnSync } from 'node:child_process';
@@ -27,6 +27,7 @@ let parquet: string;
 let fits: string;
 let csvGz: string;
 let votable: string;
+let mrt: string;
 
 async function withReader<T>(
   file: string,
@@ -57,6 +58,8 @@ beforeAll(async () => {
   writeFileSync(csvGz, gzipSync(readFileSync(csv)));
   votable = join(dir, 'stars.vot');
   await writeCatalog(whole, votable);
+  mrt = join(dir, 'stars.mrt');
+  await writeCatalog(whole, mrt);
 });
 
 // Text inputs in 7-row batch files: ranges start and end inside batches and span several.
@@ -70,6 +73,7 @@ describe('the input reader', () => {
     ['CSV through batch files', (): string => csv, streamed()],
     ['gzipped CSV through batch files', (): string => csvGz, streamed()],
     ['VOTable through batch files', (): string => votable, streamed()],
+    ['a byte-by-byte table through batch files', (): string => mrt, streamed()],
   ])('reads any row range of %s as those rows of the whole table', async (_, file, options) => {
     await withReader(
       file(),
@@ -151,6 +155,7 @@ describe('a streamed run', () => {
   it.each([
     ['Parquet', (): string => parquet],
     ['FITS', (): string => fits],
+    ['a byte-by-byte table', (): string => mrt],
   ])(
     'from %s, in chunks across row groups on two workers, equals the run from CSV',
     async (_, file) => {
