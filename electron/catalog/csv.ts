@@ -46,6 +46,9 @@ export interface DelimitedOptions {
   delimiter: string;
   comment: string | undefined;
   missing: Set<string>;
+  /** Cell texts that are missing only in a column declared numeric or boolean, where they could not be
+   * values; a string column keeps them as text. */
+  missingInTyped?: Set<string>;
   /** Byte offset where the header line starts (after an ECSV preamble). */
   start?: number;
   trim: boolean;
@@ -154,8 +157,11 @@ async function parseDelimited(
   batches?: DelimitedBatches,
 ): Promise<ParsedDelimited> {
   const missing = options.missing;
+  const missingInTyped = options.missingInTyped ?? new Set<string>();
   // Missing markers are short: longer cells skip the set lookup (which would hash every cell).
-  const longestMissing = Math.max(0, ...[...missing].map((m) => m.length));
+  const longestMissing = Math.max(0, ...[...missing, ...missingInTyped].map((m) => m.length));
+  /** Per column: whether `missingInTyped` applies (its declared type is not text). */
+  let typed: boolean[] = [];
   let header: string[] | null = null;
   const pending: string[][] = [];
   let builders: ColumnBuilder[] = [];
@@ -185,7 +191,8 @@ async function parseDelimited(
           ? raw.trim()
           : raw;
       try {
-        if (cell.length <= longestMissing && missing.has(cell)) builders[c]!.pushNull();
+        if (cell.length <= longestMissing && (missing.has(cell) || (typed[c]! && missingInTyped.has(cell))))
+          builders[c]!.pushNull();
         else builders[c]!.push(cell);
       } catch (error) {
         if (error instanceof CellError) throw new RowError(index, `column ${header![c]}: ${error.message}`);
@@ -212,6 +219,7 @@ async function parseDelimited(
       header = uniqueNames(row);
       const declared = options.declared?.(header) ?? [];
       builders = header.map((_, c) => new ColumnBuilder(declared[c]));
+      typed = header.map((_, c) => declared[c] !== undefined && declared[c] !== 'string');
     } else if (options.unitsRow === true && dataRows === 0 && pending.length < 2) {
       pending.push(row);
       if (pending.length === 2) startData();

@@ -1,6 +1,6 @@
 // ECSV (Enhanced CSV, astropy APE 6): a YAML header in '# ' comment lines declares each column's
 // name, datatype, unit and description; the body is delimited text (one space by default) with
-// missing values as empty cells. The YAML is read with the `yaml` package; the body by the shared
+// missing values as empty cells (or `null`, in Gaia's files: see ecsvPlan). The YAML is read with the `yaml` package; the body by the shared
 // delimited-text reader with the declared types, so a column declared int64 stays exact.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import type { DataType, Table } from 'apache-arrow';
@@ -79,6 +79,10 @@ export function ecsvPlan(file: string): TextTablePlan {
     delimiter,
     comment: undefined,
     missing: new Set(['']),
+    // Gaia DR3's bulk files (GaiaSource_*.csv.gz) write `null` for a missing value where ECSV has an
+    // empty cell (astropy documents reading them with fill_values=('null', '0')). In a numeric or
+    // boolean column it can only mean missing; a string column keeps it as text, as TOPCAT does.
+    missingInTyped: new Set(['null']),
     start: bodyStart,
     firstLine: bodyLine,
     trim: false,

@@ -3,7 +3,8 @@
 - cross-match: astropy's match_coordinates_sky on random catalogs gives the same pairs and separations;
 - Parquet written by pyarrow (several codecs, nulls, int64 ids, lists) reads with the same values;
 - VOTable and ECSV written by Cradle read back in astropy with their units;
-- gzipped ECSV and CSV (the Gaia archive's bulk-download form) read as astropy reads them;
+- gzipped ECSV and CSV (the Gaia archive's bulk-download form) read as astropy reads them, and a
+  Gaia DR3 bulk file's `null` missing values as astropy reads them with its documented fill_values;
 - a BINARY/BINARY2 VOTable of megabytes (decoded in pieces) reads as astropy reads it;
 - a byte-by-byte (AAS MRT) table of megabytes written by astropy, plain and gzipped, reads as astropy
   reads it;
@@ -213,6 +214,41 @@ def test_gzipped_ecsv_and_csv_read_as_astropy_reads_them(tmp_path: Path) -> None
         )
         if ext == "ecsv":
             assert back.schema.field("parallax").metadata[b"unit"] == b"mas"
+
+
+def test_gaia_bulk_ecsv_nulls_read_as_astropy_documents(tmp_path: Path) -> None:
+    # Gaia DR3's GaiaSource_*.csv.gz files write `null` where ECSV has an empty cell; astropy reads
+    # them with fill_values=("null", "0") (its "Reading Gaia Data Tables" section).
+    n = 2000
+    rng = np.random.default_rng(9)
+    t = gaia_like(9, n)
+    t.remove_column("xp")
+    t["phot_bp_n_obs"] = np.ma.masked_array(rng.integers(0, 300, n), mask=rng.random(n) < 0.15)
+    t["has_xp_continuous"] = np.ma.masked_array(rng.random(n) < 0.5, mask=rng.random(n) < 0.1)
+    plain = tmp_path / "ecsv_with_empty.ecsv"
+    t.write(plain, format="ascii.ecsv", delimiter=",")
+    lines = plain.read_text().split("\n")
+    body = [
+        line if line.startswith("#") or not line else ",".join(f or "null" for f in line.split(","))
+        for line in lines
+    ]
+    gaia = tmp_path / "GaiaSource_000000-003111.csv.gz"
+    gaia.write_bytes(gzip.compress("\n".join(body).encode()))
+    assert b"null" in gzip.decompress(gaia.read_bytes())
+    reference = Table.read(gaia, format="ascii.ecsv", fill_values=("null", "0"))
+    back = converted_like_astropy(
+        gaia,
+        reference,
+        tmp_path / "gaia.parquet",
+        "phot_variable_flag",
+        ("ra", "parallax", "phot_g_mean_mag"),
+    )
+    for name in ("phot_bp_n_obs", "has_xp_continuous"):
+        ref = reference[name]
+        expected = [None if m else v.item() for v, m in zip(ref.data, ref.mask, strict=True)]
+        assert back.column(name).to_pylist() == expected, name
+    flags = back.column("has_xp_continuous").to_pylist()
+    assert sum(v is None for v in flags) > 0
 
 
 def test_large_binary2_votable_reads_as_astropy_reads_it(tmp_path: Path) -> None:

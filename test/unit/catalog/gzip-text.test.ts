@@ -83,6 +83,34 @@ describe('gzip-compressed text tables', () => {
     expect(catalog.table.getChild('col_399')!.get(1)).toBeNull();
   });
 
+  it("reads Gaia DR3 bulk files' `null` as missing in numeric and boolean columns; text keeps it", async () => {
+    const plain = join(dir, 'gaia-nulls.ecsv');
+    writeFileSync(
+      plain,
+      [
+        '# %ECSV 1.0',
+        '# ---',
+        "# delimiter: ','",
+        '# datatype:',
+        '# - {name: source_id, datatype: int64}',
+        '# - {name: radial_velocity, unit: km.s**-1, datatype: float32}',
+        '# - {name: phot_bp_n_obs, datatype: int16}',
+        '# - {name: has_xp_continuous, datatype: bool}',
+        '# - {name: libname_best_gspphot, datatype: string}',
+        'source_id,radial_velocity,phot_bp_n_obs,has_xp_continuous,libname_best_gspphot',
+        '4295806720,null,null,null,null',
+        '34361129088,-12.5,187,True,MARCS',
+        '',
+      ].join('\n'),
+    );
+    const catalog = await readCatalog(gzipOf(plain, 'GaiaSource_000000-003111.csv.gz'));
+    const column = (name: string): unknown[] => [...catalog.table.getChild(name)!];
+    expect(column('radial_velocity')).toEqual([null, -12.5]);
+    expect(column('phot_bp_n_obs')).toEqual([null, 187]);
+    expect(column('has_xp_continuous')).toEqual([null, true]);
+    expect(column('libname_best_gspphot')).toEqual(['null', 'MARCS']);
+  });
+
   it('reads every member of a multi-member gzip (files joined with cat)', async () => {
     const first = gzipSync('id,g\n1,10.5\n2,11.5\n');
     const second = gzipSync('3,12.5\n');
