@@ -46,9 +46,8 @@ export interface DelimitedOptions {
   delimiter: string;
   comment: string | undefined;
   missing: Set<string>;
-  /** Cell texts that are missing only in a column declared numeric or boolean, where they could not be
-   * values; a string column keeps them as text. */
-  missingInTyped?: Set<string>;
+  /** Cell texts that are missing only in some columns (those `columns` flags, given the names). */
+  missingIn?: { values: Set<string>; columns: (names: string[]) => boolean[] };
   /** Byte offset where the header line starts (after an ECSV preamble). */
   start?: number;
   trim: boolean;
@@ -157,11 +156,11 @@ async function parseDelimited(
   batches?: DelimitedBatches,
 ): Promise<ParsedDelimited> {
   const missing = options.missing;
-  const missingInTyped = options.missingInTyped ?? new Set<string>();
+  const missingIn = options.missingIn?.values ?? new Set<string>();
   // Missing markers are short: longer cells skip the set lookup (which would hash every cell).
-  const longestMissing = Math.max(0, ...[...missing, ...missingInTyped].map((m) => m.length));
-  /** Per column: whether `missingInTyped` applies (its declared type is not text). */
-  let typed: boolean[] = [];
+  const longestMissing = Math.max(0, ...[...missing, ...missingIn].map((m) => m.length));
+  /** Per column: whether `missingIn` applies. */
+  let missingInColumn: boolean[] = [];
   let header: string[] | null = null;
   const pending: string[][] = [];
   let builders: ColumnBuilder[] = [];
@@ -191,7 +190,10 @@ async function parseDelimited(
           ? raw.trim()
           : raw;
       try {
-        if (cell.length <= longestMissing && (missing.has(cell) || (typed[c]! && missingInTyped.has(cell))))
+        if (
+          cell.length <= longestMissing &&
+          (missing.has(cell) || (missingInColumn[c]! && missingIn.has(cell)))
+        )
           builders[c]!.pushNull();
         else builders[c]!.push(cell);
       } catch (error) {
@@ -219,7 +221,7 @@ async function parseDelimited(
       header = uniqueNames(row);
       const declared = options.declared?.(header) ?? [];
       builders = header.map((_, c) => new ColumnBuilder(declared[c]));
-      typed = header.map((_, c) => declared[c] !== undefined && declared[c] !== 'string');
+      missingInColumn = options.missingIn?.columns(header) ?? [];
     } else if (options.unitsRow === true && dataRows === 0 && pending.length < 2) {
       pending.push(row);
       if (pending.length === 2) startData();

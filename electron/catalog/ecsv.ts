@@ -80,9 +80,16 @@ export function ecsvPlan(file: string): TextTablePlan {
     comment: undefined,
     missing: new Set(['']),
     // Gaia DR3's bulk files (GaiaSource_*.csv.gz) write `null` for a missing value where ECSV has an
-    // empty cell (astropy documents reading them with fill_values=('null', '0')). In a numeric or
-    // boolean column it can only mean missing; a string column keeps it as text, as TOPCAT does.
-    missingInTyped: new Set(['null']),
+    // empty cell (astropy documents reading them with fill_values=('null', '0')). In a numeric,
+    // boolean or array column it can only mean missing; a string column keeps it as text, as TOPCAT does.
+    missingIn: {
+      values: new Set(['null']),
+      columns: (names) =>
+        names.map((name) => {
+          const column = byName.get(name);
+          return column !== undefined && (column.datatype !== 'string' || column.subtype !== undefined);
+        }),
+    },
     start: bodyStart,
     firstLine: bodyLine,
     trim: false,

@@ -83,7 +83,7 @@ describe('gzip-compressed text tables', () => {
     expect(catalog.table.getChild('col_399')!.get(1)).toBeNull();
   });
 
-  it("reads Gaia DR3 bulk files' `null` as missing in numeric and boolean columns; text keeps it", async () => {
+  it("reads Gaia DR3 bulk files' `null` as missing in numeric, boolean and array columns; text keeps it", async () => {
     const plain = join(dir, 'gaia-nulls.ecsv');
     writeFileSync(
       plain,
@@ -97,9 +97,10 @@ describe('gzip-compressed text tables', () => {
         '# - {name: phot_bp_n_obs, datatype: int16}',
         '# - {name: has_xp_continuous, datatype: bool}',
         '# - {name: libname_best_gspphot, datatype: string}',
-        'source_id,radial_velocity,phot_bp_n_obs,has_xp_continuous,libname_best_gspphot',
-        '4295806720,null,null,null,null',
-        '34361129088,-12.5,187,True,MARCS',
+        "# - {name: bp_coefficients, datatype: string, subtype: 'float64[2]'}",
+        'source_id,radial_velocity,phot_bp_n_obs,has_xp_continuous,libname_best_gspphot,bp_coefficients',
+        '4295806720,null,null,null,null,null',
+        '34361129088,-12.5,187,True,MARCS,"[1.5,2.5]"',
         '',
       ].join('\n'),
     );
@@ -109,6 +110,7 @@ describe('gzip-compressed text tables', () => {
     expect(column('phot_bp_n_obs')).toEqual([null, 187]);
     expect(column('has_xp_continuous')).toEqual([null, true]);
     expect(column('libname_best_gspphot')).toEqual(['null', 'MARCS']);
+    expect(column('bp_coefficients')).toEqual([null, '[1.5,2.5]']);
   });
 
   it('reads every member of a multi-member gzip (files joined with cat)', async () => {

@@ -1,8 +1,12 @@
 // Gaia XP as a model input: sampled spectra from the real DR3 continuous file (through the FITS
-// engine); the star without BP keeps only RP samples (> 635 nm, as gaiaxpy). The values themselves
-// are checked against gaiaxpy in test/python/test_catalog_xp.py.
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+// engine, and as the archive's bulk ECSV writes it); the star without BP keeps only RP samples
+// (> 635 nm, as gaiaxpy). The values themselves are checked against gaiaxpy in
+// test/python/test_catalog_xp.py.
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DataType } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { buildModelInputs } from '../../../electron/catalog/model-inputs.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
@@ -44,4 +48,48 @@ describe('Gaia XP sampled spectra', () => {
       else expect(Number.isFinite(f)).toBe(true);
     });
   });
+
+  it.skipIf(!existsSync(XP))(
+    "gives the same inputs from a Gaia bulk ECSV (arrays as text, a missing band's cells `null`)",
+    async () => {
+      const { table, file } = await readCatalog(XP);
+      const fields = table.schema.fields;
+      const header = fields.map((f) => {
+        const datatype = DataType.isList(f.type)
+          ? 'string'
+          : DataType.isInt(f.type)
+            ? `int${f.type.bitWidth}`
+            : 'float64';
+        return `# - {name: ${f.name}, datatype: ${datatype}}`;
+      });
+      const cell = (value: number | bigint | Iterable<number> | null): string => {
+        if (value === null) return 'null';
+        if (typeof value === 'object') {
+          const items = Array.from(value);
+          return items.length === 0 ? 'null' : `"[${items.join(',')}]"`;
+        }
+        return String(value);
+      };
+      const rows = Array.from({ length: table.numRows }, (_, r) =>
+        fields
+          .map((f) => cell(table.getChild(f.name)!.get(r) as number | bigint | Iterable<number> | null))
+          .join(','),
+      );
+      const text = ['# %ECSV 1.0', '# ---', "# delimiter: ','", '# datatype:', ...header];
+      text.push(fields.map((f) => f.name).join(','), ...rows, '');
+      const ecsv = join(
+        mkdtempSync(join(tmpdir(), 'cradle-xp-')),
+        'XpContinuousMeanSpectrum_000000-003111.csv.gz',
+      );
+      writeFileSync(ecsv, gzipSync(text.join('\n')));
+      expect(text.join('\n')).toContain(',null,');
+      const fromEcsv = await readCatalog(ecsv);
+      expect(fromEcsv.format).toBe('ecsv');
+      const want = buildModelInputs(table, ['gaia.xp'], { file }).spectra[0]!;
+      const got = buildModelInputs(fromEcsv.table, ['gaia.xp'], { file: ecsv }).spectra[0]!;
+      expect(Array.from(got.observed)).toEqual(Array.from(want.observed));
+      expect(Array.from(got.flux)).toEqual(Array.from(want.flux));
+      expect(Array.from(got.error)).toEqual(Array.from(want.error));
+    },
+  );
 });
