@@ -8,6 +8,7 @@ import type { Table } from 'apache-arrow';
 import { readCsv, writeCsv } from './csv.ts';
 import type { CsvOptions } from './csv.ts';
 import { readEcsv, writeEcsv } from './ecsv.ts';
+import { writeFits } from '../fits/writer.ts';
 import { readFitsTable } from './fits-table.ts';
 import { looksLikeMrt, readMrt, writeMrt } from './mrt.ts';
 import { readParquet, writeParquet } from './parquet.ts';
@@ -88,9 +89,13 @@ export function formatForOutput(file: string): CatalogFormat {
       return 'mrt';
     case '.csv':
       return 'csv';
+    case '.fits':
+    case '.fit':
+    case '.fts':
+      return 'fits';
     default:
       throw new Error(
-        `${file}: cannot tell the output format from '${ext}' (use .csv, .tsv, .ecsv, .vot, .parquet, .mrt)`,
+        `${file}: cannot tell the output format from '${ext}' (use .csv, .tsv, .ecsv, .vot, .parquet, .mrt, .fits)`,
       );
   }
 }
@@ -113,6 +118,10 @@ export async function writeCatalog(
       return writeCsv(table, file);
     case 'mrt':
       return writeMrt(table, file);
+    case 'fits':
+      // One BINTABLE after an empty primary HDU, with TUNITn from the units and the descriptions as
+      // the TTYPEn comments.
+      return writeFits(file, [{ kind: 'table', table }]);
     default:
       throw new Error(`${file}: writing ${format} is not supported`);
   }

@@ -258,8 +258,14 @@ function planColumn(field: Field, table: Table, index: number): ColumnPlan {
   let variable = false;
   const dims: number[] = [];
   if (DataType.isList(type)) {
-    variable = true;
     type = type.children[0]!.type as DataType;
+    // A list whose rows all hold the same number of elements (a VOTable FIELD of fixed arraysize, an
+    // array column of Parquet) is written as a fixed-size array, as a FITS reader expects of it;
+    // otherwise, or when it was read from a variable-length (P/Q) FITS column, as a variable one.
+    const length =
+      /^\d*[PQ]/i.test(tform) || DataType.isUtf8(type) ? -1 : uniformLength(table.getChildAt(index)!);
+    if (length > 0) dims.push(length);
+    else variable = true;
   }
   while (DataType.isFixedSizeList(type)) {
     dims.push(type.listSize);
@@ -465,6 +471,17 @@ function writeTable(
   if (header.length !== placeholder.length)
     throw new FitsError('header size changed while writing', { file: path, hdu: index });
   out.writeAt(header, headerAt);
+}
+
+/** The length every row's list has, or -1 when rows differ or one is null. */
+function uniformLength(vector: Vector): number {
+  let length = -1;
+  for (let r = 0; r < vector.length; r += 1) {
+    const value = vector.get(r) as Vector | null;
+    if (value === null || (length >= 0 && value.length !== length)) return -1;
+    length = value.length;
+  }
+  return length;
 }
 
 function flatten(value: unknown): unknown[] {

@@ -8,6 +8,7 @@
 - a BINARY/BINARY2 VOTable of megabytes (decoded in pieces) reads as astropy reads it;
 - a byte-by-byte (AAS MRT) table of megabytes written by astropy, plain and gzipped, reads as astropy
   reads it;
+- a table converted to FITS reads in astropy with the same values, nulls, arrays and units;
 - observed counts on real validation tables equal the counts computed here from the published rules.
 """
 
@@ -25,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from astropy.coordinates import SkyCoord, match_coordinates_sky
+from astropy.io import fits
 from astropy.io.votable import from_table
 from astropy.table import Table
 
@@ -295,6 +297,33 @@ def test_large_mrt_reads_as_astropy_reads_it(tmp_path: Path) -> None:
         )
         assert back.num_rows == n
         assert back.schema.field("parallax").metadata[b"unit"] == b"mas"
+
+
+def test_fits_output_reads_in_astropy(tmp_path: Path) -> None:
+    n = 500
+    rng = np.random.default_rng(13)
+    t = gaia_like(13, n)
+    t["phot_bp_n_obs"] = np.ma.masked_array(rng.integers(0, 300, n), mask=rng.random(n) < 0.15)
+    t["has_xp_continuous"] = rng.random(n) < 0.5
+    t["parallax"].description = "Parallax"
+    source = tmp_path / "gaia.vot"
+    t.write(source, format="votable")
+    reference = Table.read(source)
+    out = tmp_path / "gaia.fits"
+    ok("convert", str(source), str(out))
+    back = Table.read(out)
+    assert back.colnames == reference.colnames
+    assert list(back["source_id"]) == list(reference["source_id"])
+    assert list(back["phot_variable_flag"]) == list(reference["phot_variable_flag"])
+    assert list(back["has_xp_continuous"]) == list(reference["has_xp_continuous"])
+    for name in ("ra", "parallax", "phot_g_mean_mag", "phot_bp_n_obs"):
+        mine = np.ma.filled(np.ma.asarray(back[name], dtype=float), np.nan)
+        ref = np.ma.filled(np.ma.asarray(reference[name], dtype=float), np.nan)
+        np.testing.assert_array_equal(mine, ref, err_msg=name)
+    np.testing.assert_array_equal(np.asarray(back["xp"]), np.asarray(reference["xp"]))
+    assert back["ra"].unit == u.deg
+    assert back["parallax"].unit == u.mas
+    assert "Parallax" in str(fits.getheader(out, 1).comments["TTYPE3"])
 
 
 needs_validation = pytest.mark.skipif(not VALIDATION.exists(), reason=f"{VALIDATION} is absent")

@@ -74,7 +74,9 @@ export function registerCatalogCommand(program: Command): void {
     });
 
   withReadFlags(catalog.command('convert <input> <output>'))
-    .description('convert between CSV, TSV, ECSV, VOTable, byte-by-byte (read) and Parquet, keeping units')
+    .description(
+      'convert between CSV, TSV, ECSV, VOTable, byte-by-byte, Parquet and FITS tables, keeping units',
+    )
     .action(async (input: string, output: string, flags: ReadFlags) => {
       const { table } = await readCatalog(input, readOptions(flags));
       await writeCatalog(table, output);

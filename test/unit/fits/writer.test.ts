@@ -186,6 +186,46 @@ describe('writer', () => {
     });
   });
 
+  it('writes a list column whose rows are all one length as a fixed-size array, others as variable', () => {
+    const list = (): List<Float64> => new List(new Field('item', new Float64(), true));
+    const fields = [
+      new Field('fixed', list(), true),
+      new Field('ragged', list(), true),
+      new Field('with_null', list(), true),
+      new Field('read_as_vla', list(), true, new Map([['fits:tform', 'PD(2)']])),
+    ];
+    const columns = [
+      [
+        [1, 2],
+        [3, null],
+      ],
+      [[1, 2], [3]],
+      [[1, 2], null],
+      [
+        [1, 2],
+        [3, 4],
+      ],
+    ];
+    const children = fields.map((f, k) => vectorFromArray(columns[k]!, f.type).data[0]!);
+    const table = new Table([
+      new RecordBatch(
+        new Schema(fields),
+        makeData({ type: new Struct(fields), length: 2, nullCount: 0, children }),
+      ),
+    ]);
+    const path = join(dir, 'lists.fits');
+    writeFits(path, [{ kind: 'table', table, name: 'LISTS' }]);
+    FitsFile.with(path, (file) => {
+      const hdu = file.find('LISTS');
+      expect([1, 2, 3, 4].map((n) => hdu.header.get(`TFORM${n}`))).toEqual(['2D', 'PD(2)', 'PD(2)', 'PD(2)']);
+      const back = readTable(file, hdu);
+      expect([...back.getChild('fixed')!].map((v: unknown) => normalise(v))).toEqual([
+        [1, 2],
+        [3, null],
+      ]);
+    });
+  });
+
   it('leaves no file behind when writing fails', () => {
     const path = join(dir, 'bad.fits');
     expect(() => writeFits(path, [{ kind: 'image', data: new Float32Array(5), shape: [2, 3] }])).toThrow(
