@@ -122,7 +122,5 @@ export async function writeCatalog(
       // One BINTABLE after an empty primary HDU, with TUNITn from the units and the descriptions as
       // the TTYPEn comments.
       return writeFits(file, [{ kind: 'table', table }]);
-    default:
-      throw new Error(`${file}: writing ${format} is not supported`);
   }
 }
