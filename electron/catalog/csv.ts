@@ -5,12 +5,13 @@
 // Cells go into column builders that infer types; declared missing markers become nulls. A VizieR TSV
 // (names, then a units row, then a row of dashes) gives its units to the columns.
 import Papa from 'papaparse';
-import type { Table, Vector } from 'apache-arrow';
+import type { Schema, Table, Vector } from 'apache-arrow';
 import { CellError, ColumnBuilder } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 import { buildTable, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
-import { writeTextAtomic, formatCell } from './text-out.ts';
+import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
+import type { TextLayout } from './text-out.ts';
 import { allBytes, headBytes, textStream } from './text-source.ts';
 
 export interface CsvOptions {
@@ -316,18 +317,26 @@ function quoteCsv(text: string, delimiter: string): string {
 }
 
 /** Writes a CSV (or TSV with delimiter '\t'); nulls are empty cells. Units are not representable in CSV. */
+/** CSV/TSV: a header line of names, then a line per row (empty cells for nulls). */
+export function csvLayout(schema: Schema, delimiter = ','): TextLayout {
+  const names = schema.fields.map((f) => f.name);
+  return {
+    head: names.map((n) => quoteCsv(n, delimiter)).join(delimiter) + '\n',
+    *rows(table) {
+      const columns = names.map((_, c) => table.getChildAt(c)!);
+      const n = table.numRows;
+      for (let r = 0; r < n; r += 1) {
+        const cells = columns.map((col) => {
+          const value: unknown = col.get(r);
+          return value === null || value === undefined ? '' : quoteCsv(formatCell(value), delimiter);
+        });
+        yield cells.join(delimiter) + '\n';
+      }
+    },
+    foot: '',
+  };
+}
+
 export async function writeCsv(table: Table, file: string, delimiter = ','): Promise<void> {
-  const names = table.schema.fields.map((f) => f.name);
-  await writeTextAtomic(file, function* () {
-    yield names.map((n) => quoteCsv(n, delimiter)).join(delimiter) + '\n';
-    const columns = names.map((_, c) => table.getChildAt(c)!);
-    const n = table.numRows;
-    for (let r = 0; r < n; r += 1) {
-      const cells = columns.map((col) => {
-        const value: unknown = col.get(r);
-        return value === null || value === undefined ? '' : quoteCsv(formatCell(value), delimiter);
-      });
-      yield cells.join(delimiter) + '\n';
-    }
-  });
+  await writeTextAtomic(file, layoutText(csvLayout(table.schema, delimiter), table));
 }

@@ -3,14 +3,15 @@
 // missing values as empty cells (or `null`, in Gaia's files: see ecsvPlan). The YAML is read with the `yaml` package; the body by the shared
 // delimited-text reader with the declared types, so a column declared int64 stays exact.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { DataType, Table } from 'apache-arrow';
+import type { DataType, Schema, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import type { DeclaredType } from './columns.ts';
 import { readDelimitedBody } from './csv.ts';
 import type { DelimitedBody, DelimitedOptions, TextTablePlan } from './csv.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
-import { formatCell, writeTextAtomic } from './text-out.ts';
+import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
+import type { TextLayout } from './text-out.ts';
 import { headBytes } from './text-source.ts';
 
 interface EcsvColumn {
@@ -164,8 +165,9 @@ function quoteEcsv(text: string): string {
   return text === '' || /[\s"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-export async function writeEcsv(table: Table, file: string): Promise<void> {
-  const fields = table.schema.fields;
+/** ECSV: the YAML header (names, datatypes, units, descriptions), then space-delimited rows. */
+export function ecsvLayout(schema: Schema): TextLayout {
+  const fields = schema.fields;
   const datatype = fields.map((field) => {
     const info = columnInfo(field);
     const entry: Record<string, string> = { name: field.name };
@@ -175,20 +177,33 @@ export async function writeEcsv(table: Table, file: string): Promise<void> {
     return entry;
   });
   const yaml = stringifyYaml({ datatype, schema: 'astropy-2.0' }, { flowCollectionPadding: false });
-  await writeTextAtomic(file, function* () {
-    yield '# %ECSV 1.0\n# ---\n';
-    for (const line of yaml.trimEnd().split('\n')) yield `# ${line}\n`;
-    yield fields.map((f) => quoteEcsv(f.name)).join(' ') + '\n';
-    const columns = fields.map((_, c) => table.getChildAt(c)!);
-    for (let r = 0; r < table.numRows; r += 1) {
-      yield (
-        columns
-          .map((col) => {
-            const value: unknown = col.get(r);
-            return value === null || value === undefined ? '""' : quoteEcsv(formatCell(value));
-          })
-          .join(' ') + '\n'
-      );
-    }
-  });
+  const head = [
+    '# %ECSV 1.0\n# ---\n',
+    ...yaml
+      .trimEnd()
+      .split('\n')
+      .map((line) => `# ${line}\n`),
+    fields.map((f) => quoteEcsv(f.name)).join(' ') + '\n',
+  ].join('');
+  return {
+    head,
+    *rows(table) {
+      const columns = fields.map((_, c) => table.getChildAt(c)!);
+      for (let r = 0; r < table.numRows; r += 1) {
+        yield (
+          columns
+            .map((col) => {
+              const value: unknown = col.get(r);
+              return value === null || value === undefined ? '""' : quoteEcsv(formatCell(value));
+            })
+            .join(' ') + '\n'
+        );
+      }
+    },
+    foot: '',
+  };
+}
+
+export async function writeEcsv(table: Table, file: string): Promise<void> {
+  await writeTextAtomic(file, layoutText(ecsvLayout(table.schema), table));
 }

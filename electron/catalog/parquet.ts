@@ -17,6 +17,7 @@ import { parse as parseYaml } from 'yaml';
 import { META_DESCRIPTION, META_UNIT } from './table.ts';
 import type { CatalogTable } from './table.ts';
 import { writeBytesAtomic } from './text-out.ts';
+import { isGzip } from './text-source.ts';
 
 interface AstropyMeta {
   datatype?: { name: string; unit?: string; description?: string }[];
@@ -53,10 +54,28 @@ export function unreadable(file: string, error: unknown): Error {
   return new Error(`${file}: not a readable Parquet file: ${reason}`, { cause: error });
 }
 
+function refuseGzip(file: string): void {
+  if (isGzip(file))
+    throw new Error(
+      `${file}: a gzip-compressed Parquet file; decompress it first (Parquet compresses its own pages)`,
+    );
+}
+
 /** A Parquet file opened for reading its footer and row groups on demand. */
 export async function openParquet(file: string): Promise<ParquetFile> {
+  refuseGzip(file);
   try {
     return await ParquetFile.fromFile(await openAsBlob(file));
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+}
+
+/** Row group `group` of an opened Parquet file, with astropy units moved into field metadata. */
+export async function readRowGroup(parquet: ParquetFile, file: string, group: number): Promise<Table> {
+  try {
+    const read = await parquet.read({ rowGroups: [group], batchSize: 131072 });
+    return withAstropyUnits(tableFromIPC(read.intoIPCStream()));
   } catch (error) {
     throw unreadable(file, error);
   }
@@ -73,6 +92,7 @@ export async function parquetRowCount(file: string): Promise<number> {
 }
 
 export async function readParquet(file: string): Promise<CatalogTable> {
+  refuseGzip(file);
   const bytes = await readFile(file);
   let table: Table;
   try {

@@ -14,7 +14,7 @@ import { looksLikeMrt, readMrt, writeMrt } from './mrt.ts';
 import { readParquet, writeParquet } from './parquet.ts';
 import { readVotable, writeVotable } from './votable.ts';
 import type { CatalogFormat, CatalogTable } from './table.ts';
-import { headBytes, isGzip } from './text-source.ts';
+import { headBytes } from './text-source.ts';
 
 export interface ReadOptions {
   format?: CatalogFormat;
@@ -45,16 +45,17 @@ export function detectFormat(file: string): CatalogFormat {
   return 'csv';
 }
 
-export async function readCatalog(file: string, options: ReadOptions = {}): Promise<CatalogTable> {
+/** Refuses a path that is missing or a directory, with the reason. */
+export function checkTableFile(file: string): void {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   if (statSync(file).isDirectory()) throw new Error(`${file}: is a directory, not a table`);
+}
+
+export async function readCatalog(file: string, options: ReadOptions = {}): Promise<CatalogTable> {
+  checkTableFile(file);
   const format = options.format ?? detectFormat(file);
   switch (format) {
     case 'parquet':
-      if (isGzip(file))
-        throw new Error(
-          `${file}: a gzip-compressed Parquet file; decompress it first (Parquet compresses its own pages)`,
-        );
       return readParquet(file);
     case 'votable':
       return readVotable(file);

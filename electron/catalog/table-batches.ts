@@ -1,32 +1,90 @@
-// A CSV/TSV, ECSV, byte-by-byte or VOTable table (gzipped or not) read a batch of rows at a time, each
-// batch a table with the schema a whole read gives, so a caller can pass through a table larger than
-// memory. ECSV and VOTable declare their column types, so they are parsed once (once more to count the
-// rows, if asked); a byte-by-byte table declares them too, but an AAS MRT's data start after its last
-// line of dashes, which a first pass finds (and counts the rows after it).
+// A table of any format read a batch of rows at a time, each batch a table with the schema a whole read
+// gives, so a caller can pass through a table larger than memory. A FITS table is read by row range and
+// a Parquet file a row group at a time (its batches are its row groups, whatever size was asked); both
+// give the event loop a turn between batches, as the text formats' streams do, so that a streamed writer
+// fed from the callback keeps up. Text tables (gzipped or not): ECSV and VOTable declare their column
+// types, so they are parsed once (once more to count the rows, if asked); a byte-by-byte table declares
+// them too, but an AAS MRT's data start after its last line of dashes, which a first pass finds (and
+// counts the rows after it).
 // A CSV's column types are learnt from every row (a column of integers with one "1.5" in its last row is
 // a float column), so a CSV is parsed twice: once for the types, holding no rows, then for the rows with
 // those types declared. One difference from a whole read:
 // in a column that turns out to hold text, a cell that looked like a number keeps its own spelling
 // ("1.50"), where a whole read keeps the number's ("1.5").
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Table } from 'apache-arrow';
+import { openTable, readTable } from '../fits/arrow.ts';
+import { FitsFile } from '../fits/file.ts';
 import { csvPlan, scanDelimited } from './csv.ts';
 import { ecsvPlan } from './ecsv.ts';
-import { detectFormat } from './read.ts';
+import { tableHdu } from './fits-table.ts';
+import { openParquet, readParquet, readRowGroup } from './parquet.ts';
+import { checkTableFile, detectFormat } from './read.ts';
+import type { ReadOptions } from './read.ts';
 import { readMrtBatches } from './mrt.ts';
 import { readVotable } from './votable.ts';
 
-const BATCHED = new Set(['csv', 'tsv', 'ecsv', 'mrt', 'votable']);
+const TEXT = new Set(['csv', 'tsv', 'ecsv', 'mrt', 'votable']);
 
-/** Whether `readTableBatches` takes the file. */
-export function isBatchReadable(file: string): boolean {
-  return BATCHED.has(detectFormat(file));
+/** Whether the file is a text table, read in batches by parsing it (not by row range or row group). */
+export function isTextTable(file: string): boolean {
+  return TEXT.has(detectFormat(file));
 }
 
-export interface TableBatchOptions {
+/** How to read (the format, CSV options, the FITS HDU: as for readCatalog) and the batches wanted. */
+export interface TableBatchOptions extends ReadOptions {
   /** Rows per batch. */
   rows: number;
   /** Told the number of rows before the first batch (an ECSV or VOTable is parsed once more to count them). */
   onCount?: (rows: number) => void;
+}
+
+async function fitsBatches(
+  file: string,
+  options: TableBatchOptions,
+  onBatch: (table: Table, firstRow: number) => void,
+): Promise<number> {
+  const fits = FitsFile.open(file);
+  try {
+    const hdu = tableHdu(fits, file, options.hdu);
+    const rows = openTable(fits, hdu).rows;
+    options.onCount?.(rows);
+    for (let start = 0; start < rows || start === 0; start += options.rows) {
+      onBatch(readTable(fits, hdu, { start, end: Math.min(rows, start + options.rows) }), start);
+      await nextTurn();
+    }
+    return rows;
+  } finally {
+    fits.close();
+  }
+}
+
+async function parquetBatches(
+  file: string,
+  options: TableBatchOptions,
+  onBatch: (table: Table, firstRow: number) => void,
+): Promise<number> {
+  const parquet = await openParquet(file);
+  try {
+    const groups = parquet.metadata().rowGroups();
+    const rows = groups.reduce((sum, group) => sum + group.numRows(), 0);
+    options.onCount?.(rows);
+    if (groups.length === 0) {
+      // No row group to read the columns from: the whole (empty) file.
+      onBatch((await readParquet(file)).table, 0);
+      return 0;
+    }
+    let start = 0;
+    for (let g = 0; g < groups.length; g += 1) {
+      const table = await readRowGroup(parquet, file, g);
+      onBatch(table, start);
+      start += table.numRows;
+      await nextTurn();
+    }
+    return rows;
+  } finally {
+    parquet.free();
+  }
 }
 
 /**
@@ -38,12 +96,12 @@ export async function readTableBatches(
   options: TableBatchOptions,
   onBatch: (table: Table, firstRow: number) => void,
 ): Promise<number> {
+  checkTableFile(file);
   const batchRows = options.rows;
-  const format = detectFormat(file);
-  if (!BATCHED.has(format))
-    throw new Error(
-      `${file}: cannot be read in batches (it reads as ${format}; CSV, TSV, ECSV, byte-by-byte and VOTable can)`,
-    );
+  const format = options.format ?? detectFormat(file);
+  if (format === 'fits') return fitsBatches(file, options, onBatch);
+  if (options.hdu !== undefined) throw new Error(`${file}: an HDU applies to FITS input only`);
+  if (format === 'parquet') return parquetBatches(file, options, onBatch);
   if (format === 'mrt') return readMrtBatches(file, batchRows, onBatch, options.onCount);
   if (format === 'votable') {
     if (options.onCount !== undefined) {
@@ -64,7 +122,9 @@ export async function readTableBatches(
     return rows;
   }
   const plan =
-    format === 'ecsv' ? ecsvPlan(file) : csvPlan(file, format === 'tsv' ? { delimiter: '\t' } : {});
+    format === 'ecsv'
+      ? ecsvPlan(file)
+      : csvPlan(file, format === 'tsv' ? { delimiter: '\t', ...options.csv } : (options.csv ?? {}));
   let parse = plan.options;
   if (!plan.declared || options.onCount !== undefined) {
     const { types, rows } = await scanDelimited(file, parse, { rows: batchRows });

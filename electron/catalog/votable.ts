@@ -4,14 +4,15 @@
 // by the IVOA VOTable 1.4 rules (sect. 5.4–5.5): big-endian values, a 4-byte count before
 // variable-length arrays, and for BINARY2 a per-row null bitmap, most significant bit first.
 import { SaxesParser } from 'saxes';
-import type { DataType, Table } from 'apache-arrow';
+import type { DataType, Schema, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import { CellError, ColumnBuilder } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 import { ListColumnBuilder } from './list-column.ts';
 import { buildTable, columnInfo, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
-import { formatCell, writeTextAtomic } from './text-out.ts';
+import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
+import type { TextLayout } from './text-out.ts';
 import { textStream } from './text-source.ts';
 
 type VoDatatype =
@@ -650,36 +651,46 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
 }
 
 /** Writes a VOTable 1.4 with TABLEDATA; units, UCDs and descriptions go to FIELD attributes. */
-export async function writeVotable(table: Table, file: string): Promise<void> {
-  const fields = table.schema.fields;
-  await writeTextAtomic(file, function* () {
-    yield '<?xml version="1.0" encoding="UTF-8"?>\n';
-    yield '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n';
-    for (const field of fields) {
+/** VOTable 1.4 with TABLEDATA: the FIELDs (datatype, arraysize, unit, UCD, description), then a TR per row. */
+export function votableLayout(schema: Schema): TextLayout {
+  const fields = schema.fields;
+  const head = [
+    '<?xml version="1.0" encoding="UTF-8"?>\n',
+    '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n',
+    ...fields.map((field) => {
       const info = columnInfo(field);
       const { datatype, arraysize } = voDatatype(field.type as DataType);
       let attrs = `name="${xmlEscape(field.name)}" datatype="${datatype}"`;
       if (arraysize) attrs += ` arraysize="${arraysize}"`;
       if (info.unit) attrs += ` unit="${xmlEscape(info.unit)}"`;
       if (info.ucd) attrs += ` ucd="${xmlEscape(info.ucd)}"`;
-      yield info.description
+      return info.description
         ? `<FIELD ${attrs}><DESCRIPTION>${xmlEscape(info.description)}</DESCRIPTION></FIELD>\n`
         : `<FIELD ${attrs}/>\n`;
-    }
-    yield '<DATA><TABLEDATA>\n';
-    const columns = fields.map((_, c) => table.getChildAt(c)!);
-    for (let r = 0; r < table.numRows; r += 1) {
-      let line = '<TR>';
-      for (const column of columns) {
-        const value: unknown = column.get(r);
-        if (value === null || value === undefined) line += '<TD/>';
-        else if (typeof value === 'object' && Symbol.iterator in value) {
-          line += `<TD>${Array.from(value as Iterable<unknown>, (v) => (v === null ? 'NaN' : formatCell(v))).join(' ')}</TD>`;
-        } else
-          line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;
+    }),
+    '<DATA><TABLEDATA>\n',
+  ].join('');
+  return {
+    head,
+    *rows(table) {
+      const columns = fields.map((_, c) => table.getChildAt(c)!);
+      for (let r = 0; r < table.numRows; r += 1) {
+        let line = '<TR>';
+        for (const column of columns) {
+          const value: unknown = column.get(r);
+          if (value === null || value === undefined) line += '<TD/>';
+          else if (typeof value === 'object' && Symbol.iterator in value) {
+            line += `<TD>${Array.from(value as Iterable<unknown>, (v) => (v === null ? 'NaN' : formatCell(v))).join(' ')}</TD>`;
+          } else
+            line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;
+        }
+        yield `${line}</TR>\n`;
       }
-      yield `${line}</TR>\n`;
-    }
-    yield '</TABLEDATA></DATA>\n</TABLE>\n</RESOURCE>\n</VOTABLE>\n';
-  });
+    },
+    foot: '</TABLEDATA></DATA>\n</TABLE>\n</RESOURCE>\n</VOTABLE>\n',
+  };
+}
+
+export async function writeVotable(table: Table, file: string): Promise<void> {
+  await writeTextAtomic(file, layoutText(votableLayout(table.schema), table));
 }

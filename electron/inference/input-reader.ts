@@ -13,8 +13,8 @@ import { join, resolve } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
-import { isBatchReadable, readTableBatches } from '../catalog/table-batches.ts';
-import { openParquet, readParquet, unreadable, withAstropyUnits } from '../catalog/parquet.ts';
+import { isTextTable, readTableBatches } from '../catalog/table-batches.ts';
+import { openParquet, readParquet, readRowGroup } from '../catalog/parquet.ts';
 import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
 
@@ -121,13 +121,7 @@ async function parquetReader(file: string, path: string): Promise<InputReader> {
   return piecewiseReader(
     file,
     groupStarts,
-    (g) =>
-      parquet
-        .read({ rowGroups: [g], batchSize: 131072 })
-        .then((read) => withAstropyUnits(tableFromIPC(read.intoIPCStream())))
-        .catch((error: unknown) => {
-          throw unreadable(file, error);
-        }),
+    (g) => readRowGroup(parquet, file, g),
     // The schema, from the first group or (a file without any) the whole file.
     async (group) => (totalRows > 0 ? (await group(0)).slice(0, 0) : (await readParquet(path)).table),
     () => parquet.free(),
@@ -241,8 +235,7 @@ export async function openInputReader(file: string, options: InputReaderOptions 
   if (isFitsInput(path)) return fitsReader(file, path, hdu ?? 1);
   if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
   if (detectFormat(path) === 'parquet') return parquetReader(file, path);
-  if (scratch !== undefined && isBatchReadable(path))
-    return batchedReader(file, path, scratch, batchRows, keep);
+  if (scratch !== undefined && isTextTable(path)) return batchedReader(file, path, scratch, batchRows, keep);
   const { table } = await readCatalog(path);
   return {
     file,

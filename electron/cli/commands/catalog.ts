@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { Float64, Uint8, Uint16, makeData, makeVector } from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
+import { convertCatalog } from '../../catalog/convert.ts';
 import { summarise } from '../../catalog/inspect.ts';
 import { loadMapping, saveMapping } from '../../catalog/mapping-store.ts';
 import { buildModelInputs } from '../../catalog/model-inputs.ts';
@@ -36,7 +37,7 @@ function readOptions(flags: ReadFlags): ReadOptions {
 
 function withReadFlags(command: Command): Command {
   return command
-    .option('--format <format>', 'csv | tsv | ecsv | votable | mrt | parquet (default: detected)')
+    .option('--format <format>', 'csv | tsv | ecsv | votable | mrt | parquet | fits (default: detected)')
     .option('--missing <list>', 'comma-separated cell texts that mean missing (CSV), e.g. -99,--')
     .option('--delimiter <char>', 'CSV field separator (default: detected)');
 }
@@ -78,8 +79,7 @@ export function registerCatalogCommand(program: Command): void {
       'convert between CSV, TSV, ECSV, VOTable, byte-by-byte, Parquet and FITS tables, keeping units',
     )
     .action(async (input: string, output: string, flags: ReadFlags) => {
-      const { table } = await readCatalog(input, readOptions(flags));
-      await writeCatalog(table, output);
+      await convertCatalog(input, output, readOptions(flags));
     });
 
   withReadFlags(catalog.command('map <file>'))

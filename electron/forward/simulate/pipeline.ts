@@ -34,7 +34,9 @@ import {
   type SimulationModel,
 } from './model.ts';
 import { FitsTableStream } from './fits-stream.ts';
-import { ParquetStreamWriter } from './parquet-stream.ts';
+import { Compression } from 'parquet-wasm';
+import { ParquetStreamWriter } from '../../catalog/parquet-stream.ts';
+import type { ParquetStreamOptions } from '../../catalog/parquet-stream.ts';
 import { loadPort, type PortSpec } from './port-loader.ts';
 import { Random } from './random.ts';
 import type { WorkerInit, WorkerReply } from './worker-messages.ts';
@@ -44,6 +46,13 @@ export const MANIFEST_SCHEMA_VERSION = 1;
 /** Rows per record batch of training shards with survey spectra (bounds the dense list columns:
  * 1024 rows x 8217 APOGEE pixels x 4 bytes = 34 MB per column). */
 const SPECTRA_BATCH_ROWS = 1024;
+/** Snappy and no dictionaries: the settings every shipped catalog and training shard was written with,
+ * kept so that a run's bytes stay reproducible across versions. */
+const PARQUET_OPTIONS: ParquetStreamOptions = {
+  compression: Compression.SNAPPY,
+  dictionary: false,
+  createdBy: 'cradle simulate (parquet-wasm)',
+};
 /** Rows a mixture-mode run makes when the config gives no `stars`. */
 export const DEFAULT_TRAINING_ROWS = 100000;
 
@@ -252,7 +261,7 @@ function catalogOutputs(outDir: string, model: SimulationModel, format: 'parquet
       };
     }
     const schema = schemaOf(columns);
-    const writer = ParquetStreamWriter.open(join(outDir, file), schema);
+    const writer = ParquetStreamWriter.open(join(outDir, file), schema, PARQUET_OPTIONS);
     return {
       file,
       columns,
@@ -297,7 +306,7 @@ function shardOutputs(outDir: string, model: SimulationModel): OutputSet & { row
     const name = `shards/shard-${String(files.length).padStart(5, '0')}.parquet`;
     files.push(name);
     rowCounts.push(0);
-    return ParquetStreamWriter.open(join(outDir, name), schema);
+    return ParquetStreamWriter.open(join(outDir, name), schema, PARQUET_OPTIONS);
   };
   const pending: Promise<void>[] = [];
   return {

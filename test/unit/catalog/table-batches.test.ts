@@ -1,10 +1,13 @@
 // Tables read a batch at a time (table-batches.ts): the batches, put together, are the table a
-// whole read gives, types included, though a column's type may be settled only by its last row.
+// whole read gives, types included, though a column's type may be settled only by its last row; FITS
+// by row range and Parquet by row group.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
+import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
 import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
 import { readTableBatches } from '../../../electron/catalog/table-batches.ts';
@@ -91,10 +94,42 @@ describe('text tables read in batches', () => {
     const mrtBatches = await batched(emptyMrt, 4);
     expect(mrtBatches.starts).toEqual([0]);
     expect(mrtBatches.table.numRows).toBe(0);
-    const parquet = join(dir, 'table.parquet');
-    await writeCatalog((await readCatalog(path)).table, parquet);
-    await expect(readTableBatches(parquet, { rows: 4 }, () => undefined)).rejects.toThrow(
-      /table\.parquet: cannot be read in batches \(it reads as parquet/,
+    for (const ext of ['parquet', 'fits']) {
+      const empty = join(dir, `header-only.${ext}`);
+      await writeCatalog((await readCatalog(path)).table, empty);
+      const batches = await batched(empty, 4);
+      expect(batches.starts, ext).toEqual([0]);
+      expect(batches.table.schema.fields.map((f) => f.name)).toEqual(['a', 'b']);
+    }
+  });
+
+  it('read FITS tables by row range and Parquet files by row group', async () => {
+    const source = (await readCatalog(join(FIXTURES, 'reference_binary2.vot'))).table;
+    const fits = join(dir, 'ranges.fits');
+    await writeCatalog(source, fits);
+    const fromFits = await batched(fits, 2);
+    expect(fromFits.starts).toEqual([0, 2]);
+    expectSame((await readCatalog(fits)).table, fromFits.table);
+    await expect(readTableBatches(fits, { rows: 2, hdu: 3 }, () => undefined)).rejects.toThrow(
+      /ranges\.fits: no HDU 3 \(the file has 2\)/,
+    );
+    const parquet = join(dir, 'groups.parquet');
+    // Row groups of 2 rows; asked for batches of 1, the batches are the groups.
+    const properties = new WriterPropertiesBuilder().setMaxRowGroupSize(2).build();
+    writeFileSync(
+      parquet,
+      writeWasmParquet(WasmTable.fromIPCStream(tableToIPC(source, 'stream')), properties),
+    );
+    const fromParquet = await batched(parquet, 1);
+    expect(fromParquet.starts).toEqual([0, 2]);
+    expectSame((await readCatalog(parquet)).table, fromParquet.table);
+    const packed = join(dir, 'groups.parquet.gz');
+    writeFileSync(packed, gzipSync(readFileSync(parquet)));
+    await expect(readTableBatches(packed, { rows: 1 }, () => undefined)).rejects.toThrow(
+      /groups\.parquet\.gz: a gzip-compressed Parquet file; decompress it first/,
+    );
+    await expect(readTableBatches(parquet, { rows: 1, hdu: 1 }, () => undefined)).rejects.toThrow(
+      /groups\.parquet: an HDU applies to FITS input only/,
     );
   });
 

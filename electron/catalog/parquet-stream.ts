@@ -1,21 +1,25 @@
-// A Parquet file written as record batches arrive, so a run's memory does not grow with its size:
+// A Parquet file written as record batches arrive, so a writer's memory does not grow with the table:
 // parquet-wasm's transformParquetStream (arrow-rs) serialises a stream of Arrow batches into row groups
 // while the bytes are piped to a temporary file, which is renamed into place only when the stream closes
-// cleanly (atomic: a reader never sees a half-written file). parquet-wasm is the Parquet library the
-// catalogue code already uses (electron/catalog/parquet.ts).
+// cleanly (atomic: a reader never sees a half-written file). parquet-wasm is the Parquet library of
+// parquet.ts. Used by the simulator's outputs and by streamed conversions.
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
 import { tableToIPC, Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
-import {
-  Compression,
-  Table as WasmTable,
-  WriterPropertiesBuilder,
-  transformParquetStream,
-} from 'parquet-wasm';
+import { Table as WasmTable, WriterPropertiesBuilder, transformParquetStream } from 'parquet-wasm';
+import type { Compression } from 'parquet-wasm';
 
 /** Rows per Parquet row group: bounds the writer's buffer. */
 const ROW_GROUP_ROWS = 65536;
+
+export interface ParquetStreamOptions {
+  compression: Compression;
+  /** Dictionary encoding (parquet-wasm's default: on). */
+  dictionary?: boolean;
+  /** The file's created_by. */
+  createdBy: string;
+}
 
 export class ParquetStreamWriter {
   private controller: ReadableStreamDefaultController<unknown> | null = null;
@@ -26,6 +30,7 @@ export class ParquetStreamWriter {
   private constructor(
     readonly file: string,
     readonly schema: Schema,
+    options: ParquetStreamOptions,
   ) {
     this.temp = `${file}.partial-${process.pid}`;
     const input = new ReadableStream<unknown>({
@@ -33,14 +38,14 @@ export class ParquetStreamWriter {
         this.controller = controller;
       },
     });
-    const builder = new WriterPropertiesBuilder()
-      .setCompression(Compression.SNAPPY)
-      .setDictionaryEnabled(false)
-      .setMaxRowGroupSize(ROW_GROUP_ROWS)
-      .setCreatedBy('cradle simulate (parquet-wasm)');
     // No extra key-value metadata: parquet-wasm writes it from a hash map in an order that changes from
-    // run to run, which would break byte-for-byte reproducibility. The manifest carries run metadata.
-    const properties = builder.build();
+    // run to run, which would break byte-for-byte reproducibility.
+    const properties = new WriterPropertiesBuilder()
+      .setCompression(options.compression)
+      .setDictionaryEnabled(options.dictionary ?? true)
+      .setMaxRowGroupSize(ROW_GROUP_ROWS)
+      .setCreatedBy(options.createdBy)
+      .build();
     this.done = transformParquetStream(input, properties).then((bytes) =>
       bytes.pipeTo(Writable.toWeb(createWriteStream(this.temp)) as WritableStream<Uint8Array>),
     );
@@ -48,8 +53,8 @@ export class ParquetStreamWriter {
     this.done.catch(() => undefined);
   }
 
-  static open(file: string, schema: Schema): ParquetStreamWriter {
-    return new ParquetStreamWriter(file, schema);
+  static open(file: string, schema: Schema, options: ParquetStreamOptions): ParquetStreamWriter {
+    return new ParquetStreamWriter(file, schema, options);
   }
 
   write(batch: RecordBatch): void {

@@ -1,0 +1,111 @@
+// `catalog convert` streams rows into CSV/TSV, ECSV, VOTable and Parquet: the output of a conversion
+// in batches is the output of reading the table whole and writing it (the same bytes for text), from
+// every input format; a failure part-way leaves the target as it was and no temporary file behind.
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { Table } from 'apache-arrow';
+import { describe, expect, it } from 'vitest';
+import { convertCatalog } from '../../../electron/catalog/convert.ts';
+import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
+import { writeFits } from '../../../electron/fits/writer.ts';
+
+const FIXTURES = resolve(import.meta.dirname, '../../fixtures/catalog');
+const dir = mkdtempSync(join(tmpdir(), 'cradle-convert-'));
+// Small batches: a table of a few thousand rows crosses many of them.
+const BATCH = 256;
+
+function expectSame(a: Table, b: Table): void {
+  expect(b.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')])).toEqual(
+    a.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')]),
+  );
+  for (const field of a.schema.fields)
+    expect([...b.getChild(field.name)!].map(String), field.name).toEqual(
+      [...a.getChild(field.name)!].map(String),
+    );
+}
+
+/** A CSV of many batches: ids past 2^53, nulls, a text column. */
+function bigCsv(): string {
+  const rows = BATCH * 9 + 123;
+  const lines = ['source_id,ra,parallax,n_obs,flag'];
+  for (let r = 0; r < rows; r += 1)
+    lines.push(
+      `${6728162648254144000n + BigInt(r)},${(r * 0.001).toFixed(3)},${r % 7 === 0 ? '' : (r % 1000) / 100},${r % 300},${r % 3 === 0 ? 'VARIABLE' : 'NOT_AVAILABLE'}`,
+    );
+  const path = join(dir, 'big.csv');
+  writeFileSync(path, lines.join('\n') + '\n');
+  return path;
+}
+
+describe('catalog convert', () => {
+  it('writes the same files streamed as read whole and written, from every input format', async () => {
+    const csv = bigCsv();
+    const whole = (await readCatalog(csv)).table;
+    const inputs: Record<string, string> = { csv, 'csv.gz': join(dir, 'big.csv.gz') };
+    writeFileSync(inputs['csv.gz']!, gzipSync(readFileSync(csv)));
+    for (const ext of ['ecsv', 'vot', 'parquet', 'mrt']) {
+      inputs[ext] = join(dir, `in.${ext}`);
+      await writeCatalog(whole, inputs[ext]);
+    }
+    inputs['fits'] = join(dir, 'in.fits');
+    writeFits(inputs['fits'], [{ kind: 'table', table: whole, name: 'STARS' }]);
+    for (const [kind, input] of Object.entries(inputs)) {
+      const source = (await readCatalog(input)).table;
+      for (const ext of ['csv', 'tsv', 'ecsv', 'vot']) {
+        const reference = join(dir, `reference-${kind}.${ext}`);
+        await writeCatalog(source, reference);
+        const out = join(dir, `streamed-${kind}.${ext}`);
+        expect(await convertCatalog(input, out, { batchRows: BATCH }), `${kind} → ${ext}`).toEqual({
+          rows: whole.numRows,
+          streamed: true,
+        });
+        expect(readFileSync(out).equals(readFileSync(reference)), `${kind} → ${ext}`).toBe(true);
+      }
+      const parquet = join(dir, `streamed-${kind}.parquet`);
+      await convertCatalog(input, parquet, { batchRows: BATCH });
+      expectSame(source, (await readCatalog(parquet)).table);
+    }
+    // FITS is written whole; the ECSV units come along.
+    const fits = join(dir, 'out.fits');
+    expect(await convertCatalog(inputs['ecsv']!, fits)).toEqual({ rows: whole.numRows, streamed: false });
+    expectSame((await readCatalog(inputs['ecsv']!)).table, (await readCatalog(fits)).table);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.includes('.partial-'))).toEqual(
+      [],
+    );
+  }, 60_000);
+
+  it('keeps VOTable arrays, units and descriptions when streaming', async () => {
+    const input = join(FIXTURES, 'reference_binary2.vot');
+    for (const ext of ['vot', 'parquet', 'ecsv']) {
+      const out = join(dir, `arrays.${ext}`);
+      await convertCatalog(input, out, { batchRows: 1 });
+      const reference = join(dir, `arrays-reference.${ext}`);
+      await writeCatalog((await readCatalog(input)).table, reference);
+      expectSame((await readCatalog(reference)).table, (await readCatalog(out)).table);
+    }
+  });
+
+  it('leaves the target as it was when a row past the first batch is bad', async () => {
+    const lines = ['a,b'];
+    for (let r = 0; r < BATCH + 10; r += 1) lines.push(`${r},${r}`);
+    lines.push('1,2,3');
+    const bad = join(dir, 'bad.csv');
+    writeFileSync(bad, lines.join('\n') + '\n');
+    for (const ext of ['csv', 'parquet']) {
+      const target = join(dir, `kept.${ext}`);
+      writeFileSync(target, 'an earlier result');
+      await expect(convertCatalog(bad, target, { batchRows: BATCH })).rejects.toThrow(
+        new RegExp(`bad\\.csv: line ${BATCH + 12}: ragged row`),
+      );
+      expect(readFileSync(target, 'utf8')).toBe('an earlier result');
+    }
+    await expect(convertCatalog(join(dir, 'none.csv'), join(dir, 'x.csv'))).rejects.toThrow(
+      /none\.csv: no such file/,
+    );
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.includes('.partial-'))).toEqual(
+      [],
+    );
+  });
+});
