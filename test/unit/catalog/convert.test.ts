@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import type { Table } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { expectSameTable } from './same-table.ts';
 import { convertCatalog } from '../../../electron/catalog/convert.ts';
 import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
@@ -15,16 +15,6 @@ const FIXTURES = resolve(import.meta.dirname, '../../fixtures/catalog');
 const dir = mkdtempSync(join(tmpdir(), 'cradle-convert-'));
 // Small batches: a table of a few thousand rows crosses many of them.
 const BATCH = 256;
-
-function expectSame(a: Table, b: Table): void {
-  expect(b.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')])).toEqual(
-    a.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')]),
-  );
-  for (const field of a.schema.fields)
-    expect([...b.getChild(field.name)!].map(String), field.name).toEqual(
-      [...a.getChild(field.name)!].map(String),
-    );
-}
 
 /** A CSV of many batches: ids past 2^53, nulls, a text column. */
 function bigCsv(): string {
@@ -65,12 +55,12 @@ describe('catalog convert', () => {
       }
       const parquet = join(dir, `streamed-${kind}.parquet`);
       await convertCatalog(input, parquet, { batchRows: BATCH });
-      expectSame(source, (await readCatalog(parquet)).table);
+      expectSameTable(source, (await readCatalog(parquet)).table);
     }
     // FITS is written whole; the ECSV units come along.
     const fits = join(dir, 'out.fits');
     expect(await convertCatalog(inputs['ecsv']!, fits)).toEqual({ rows: whole.numRows, streamed: false });
-    expectSame((await readCatalog(inputs['ecsv']!)).table, (await readCatalog(fits)).table);
+    expectSameTable((await readCatalog(inputs['ecsv']!)).table, (await readCatalog(fits)).table);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.includes('.partial-'))).toEqual(
       [],
     );
@@ -83,7 +73,7 @@ describe('catalog convert', () => {
       await convertCatalog(input, out, { batchRows: 1 });
       const reference = join(dir, `arrays-reference.${ext}`);
       await writeCatalog((await readCatalog(input)).table, reference);
-      expectSame((await readCatalog(reference)).table, (await readCatalog(out)).table);
+      expectSameTable((await readCatalog(reference)).table, (await readCatalog(out)).table);
     }
   });
 

@@ -9,6 +9,7 @@ import { tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { Table as WasmTable, WriterPropertiesBuilder, writeParquet as writeWasmParquet } from 'parquet-wasm';
 import { describe, expect, it } from 'vitest';
+import { expectSameTable } from './same-table.ts';
 import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
 import { readTableBatches } from '../../../electron/catalog/table-batches.ts';
 
@@ -30,16 +31,6 @@ async function batched(file: string, rows: number): Promise<{ table: Table; star
   return { table, starts };
 }
 
-function expectSame(a: Table, b: Table): void {
-  expect(b.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')])).toEqual(
-    a.schema.fields.map((f) => [f.name, String(f.type), f.metadata.get('unit')]),
-  );
-  for (const field of a.schema.fields)
-    expect([...b.getChild(field.name)!].map(String), field.name).toEqual(
-      [...a.getChild(field.name)!].map(String),
-    );
-}
-
 describe('text tables read in batches', () => {
   it('equal the whole read when the last rows settle a column type', async () => {
     const lines = ['source_id,n,flux,ok,label,empty'];
@@ -55,7 +46,7 @@ describe('text tables read in batches', () => {
     expect(String(whole.schema.fields[2]!.type)).toBe('Float64');
     const { table, starts } = await batched(path, 8);
     expect(starts).toEqual([0, 8, 16, 24, 32, 40, 48]);
-    expectSame(whole, table);
+    expectSameTable(whole, table);
   });
 
   it('keep a VizieR units row, ECSV declared types and units, and read gzipped files', async () => {
@@ -64,13 +55,13 @@ describe('text tables read in batches', () => {
       tsv,
       'Gaia\tPlx\tGmag\n\tmas\tmag\n----\t---\t----\n1\t1.5\t12.1\n2\t\t13.2\n3\t0.25\t14.3\n',
     );
-    expectSame((await readCatalog(tsv)).table, (await batched(tsv, 2)).table);
+    expectSameTable((await readCatalog(tsv)).table, (await batched(tsv, 2)).table);
     const ecsv = join(dir, 'table.ecsv');
     await writeCatalog((await readCatalog(tsv)).table, ecsv);
-    expectSame((await readCatalog(ecsv)).table, (await batched(ecsv, 2)).table);
+    expectSameTable((await readCatalog(ecsv)).table, (await batched(ecsv, 2)).table);
     const packed = join(dir, 'table.ecsv.gz');
     writeFileSync(packed, gzipSync(readFileSync(ecsv)));
-    expectSame((await readCatalog(ecsv)).table, (await batched(packed, 1)).table);
+    expectSameTable((await readCatalog(ecsv)).table, (await batched(packed, 1)).table);
   });
 
   it('equal the whole read of VOTables in every serialisation, lists and nulls included', async () => {
@@ -78,7 +69,7 @@ describe('text tables read in batches', () => {
       const path = join(FIXTURES, name);
       const { table, starts } = await batched(path, 1);
       expect(starts.length, name).toBe(table.numRows);
-      expectSame((await readCatalog(path)).table, table);
+      expectSameTable((await readCatalog(path)).table, table);
     }
   });
 
@@ -109,7 +100,7 @@ describe('text tables read in batches', () => {
     await writeCatalog(source, fits);
     const fromFits = await batched(fits, 2);
     expect(fromFits.starts).toEqual([0, 2]);
-    expectSame((await readCatalog(fits)).table, fromFits.table);
+    expectSameTable((await readCatalog(fits)).table, fromFits.table);
     await expect(readTableBatches(fits, { rows: 2, hdu: 3 }, () => undefined)).rejects.toThrow(
       /ranges\.fits: no HDU 3 \(the file has 2\)/,
     );
@@ -122,7 +113,7 @@ describe('text tables read in batches', () => {
     );
     const fromParquet = await batched(parquet, 1);
     expect(fromParquet.starts).toEqual([0, 2]);
-    expectSame((await readCatalog(parquet)).table, fromParquet.table);
+    expectSameTable((await readCatalog(parquet)).table, fromParquet.table);
     const packed = join(dir, 'groups.parquet.gz');
     writeFileSync(packed, gzipSync(readFileSync(parquet)));
     await expect(readTableBatches(packed, { rows: 1 }, () => undefined)).rejects.toThrow(
@@ -167,11 +158,11 @@ describe('text tables read in batches', () => {
     for (const rows of [1, 5, 23, 64]) {
       const { table, starts } = await batched(mrt, rows);
       expect(starts.length, String(rows)).toBe(Math.ceil(23 / rows));
-      expectSame(whole, table);
+      expectSameTable(whole, table);
     }
     const packed = join(dir, 'batches.txt.gz');
     writeFileSync(packed, gzipSync(readFileSync(mrt)));
-    expectSame(whole, (await batched(packed, 4)).table);
+    expectSameTable(whole, (await batched(packed, 4)).table);
 
     const vizier = mkdtempSync(join(tmpdir(), 'cradle-vizier-'));
     writeFileSync(
@@ -180,8 +171,8 @@ describe('text tables read in batches', () => {
     );
     writeFileSync(join(vizier, 'table1.dat'), data.join('\n') + '\n');
     const readme = (await readCatalog(join(vizier, 'table1.dat'))).table;
-    expectSame(whole, readme);
-    expectSame(readme, (await batched(join(vizier, 'table1.dat'), 6)).table);
+    expectSameTable(whole, readme);
+    expectSameTable(readme, (await batched(join(vizier, 'table1.dat'), 6)).table);
   });
 
   it('name the line of a bad byte-by-byte row in a later batch', async () => {
