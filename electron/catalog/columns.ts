@@ -159,6 +159,8 @@ export class ColumnBuilder {
   private strings: string[] | null = null;
   private valid = new Uint8Array(1024);
   private length = 0;
+  /** Whether widening to text wrote earlier cells from their parsed values, not their own spelling. */
+  private respelledCells = false;
 
   constructor(declared?: DeclaredType) {
     this.declared = declared;
@@ -172,6 +174,13 @@ export class ColumnBuilder {
 
   get rows(): number {
     return this.length;
+  }
+
+  /** Whether the column became text after holding numbers or booleans, whose cells then lost their own
+   * spelling ('1.50' became '1.5'): a caller that can read the cells again should, with `storedType`
+   * declared. */
+  get respelled(): boolean {
+    return this.respelledCells;
   }
 
   private grow(): void {
@@ -309,6 +318,7 @@ export class ColumnBuilder {
   private widenTo(kind: 'string'): void {
     const strings: string[] = [];
     for (let j = 0; j < this.length; j += 1) {
+      if (this.valid[j]) this.respelledCells = true;
       if (!this.valid[j]) strings.push('');
       else if (this.bigs !== null) strings.push(this.bigs[j]!.toString());
       else if (this.kind === 'bool') strings.push(this.numbers[j] ? 'True' : 'False');

@@ -136,7 +136,14 @@ function countNewlines(text: string, from: number, to: number): number {
 
 /** Streams a header line and data rows into column builders. Shared by the CSV/TSV and ECSV readers. */
 export async function readDelimitedBody(file: string, options: DelimitedOptions): Promise<DelimitedBody> {
-  const { names, units, builders } = await parseDelimited(file, options);
+  let parsed = await parseDelimited(file, options);
+  if (parsed.builders.some((b) => b.respelled)) {
+    // A column turned to text after numbers ('007', '12', 'A12'): read again with the types now known,
+    // so that its cells keep their own spelling, as a batched read (types first) gives them.
+    const types = parsed.builders.map((b) => b.storedType());
+    parsed = await parseDelimited(file, { ...options, declared: () => types });
+  }
+  const { names, units, builders } = parsed;
   return { names, units, vectors: builders.map((b) => b.finish()) };
 }
 
@@ -316,7 +323,6 @@ function quoteCsv(text: string, delimiter: string): string {
     : text;
 }
 
-/** Writes a CSV (or TSV with delimiter '\t'); nulls are empty cells. Units are not representable in CSV. */
 /** CSV/TSV: a header line of names, then a line per row (empty cells for nulls). */
 export function csvLayout(schema: Schema, delimiter = ','): TextLayout {
   const names = schema.fields.map((f) => f.name);
@@ -337,6 +343,7 @@ export function csvLayout(schema: Schema, delimiter = ','): TextLayout {
   };
 }
 
+/** Writes a CSV (or TSV with delimiter '\t'); nulls are empty cells. Units are not representable in CSV. */
 export async function writeCsv(table: Table, file: string, delimiter = ','): Promise<void> {
   await writeTextAtomic(file, layoutText(csvLayout(table.schema, delimiter), table));
 }

@@ -8,9 +8,8 @@
 // counts the rows after it).
 // A CSV's column types are learnt from every row (a column of integers with one "1.5" in its last row is
 // a float column), so a CSV is parsed twice: once for the types, holding no rows, then for the rows with
-// those types declared. One difference from a whole read:
-// in a column that turns out to hold text, a cell that looked like a number keeps its own spelling
-// ("1.50"), where a whole read keeps the number's ("1.5").
+// those types declared (so a column that turns out to hold text keeps every cell's own spelling, "1.50"
+// and "007", as a whole read does).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Table } from 'apache-arrow';
 import { openTable, readTable } from '../fits/arrow.ts';

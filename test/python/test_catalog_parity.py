@@ -9,6 +9,7 @@
 - a byte-by-byte (AAS MRT) table of megabytes written by astropy, plain and gzipped, reads as astropy
   reads it;
 - a table converted to FITS reads in astropy with the same values, nulls, arrays and units;
+- a CSV column of numbers that ends in text keeps every cell as written, as astropy reads it;
 - observed counts on real validation tables equal the counts computed here from the published rules.
 """
 
@@ -210,6 +211,16 @@ def test_gzipped_ecsv_and_csv_read_as_astropy_reads_them(tmp_path: Path) -> None
         back = converted_like_astropy(packed, reference, tmp_path / f"{ext}.parquet")
         if ext == "ecsv":
             assert back.schema.field("parallax").metadata[b"unit"] == b"mas"
+
+
+def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:
+    # A column of numbers whose last cells are text is a text column, its cells as written.
+    source = tmp_path / "late_text.csv"
+    source.write_text("id,n\n1.50,1\n007,2\n1e3,3\n+5,4\nA12,5\n")
+    reference = Table.read(source, format="ascii.csv")
+    out = tmp_path / "late_text.parquet"
+    ok("convert", str(source), str(out))
+    assert pq.read_table(out).column("id").to_pylist() == list(reference["id"])
 
 
 def test_gaia_bulk_ecsv_nulls_read_as_astropy_documents(tmp_path: Path) -> None:

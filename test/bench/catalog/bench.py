@@ -1,6 +1,8 @@
 """Catalog benchmark: a 1M-row Gaia-like table as CSV and as Parquet → Arrow → model inputs
 (values, errors, observed masks for G, BP, RP, parallax, pmra, pmdec with the same quality rules),
-Cradle (Node, via cradle_side.ts) against pandas and pyarrow, in one run. Prints times and ratios.
+Cradle (Node, via cradle_side.ts) against pandas and pyarrow, in one run; then the CSV converted to
+Parquet in batches (`catalog convert`, via convert_side.ts) against pyarrow's streamed CSV reader and
+ParquetWriter, each in its own process (time and peak RSS). Prints times and ratios.
 CATALOG_BENCH_ROWS overrides the row count.
 """
 
@@ -9,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -56,9 +59,7 @@ def gaia_like(n: int) -> pa.Table:
     )
 
 
-def excess_flag(
-    c: np.ndarray, bp: np.ndarray, rp: np.ndarray, g: np.ndarray
-) -> np.ndarray:
+def excess_flag(c: np.ndarray, bp: np.ndarray, rp: np.ndarray, g: np.ndarray) -> np.ndarray:
     """Riello et al. 2021 Table 2 / Eq. 18, |C*| > 3σ."""
     x = bp - rp
     f = np.where(
@@ -81,13 +82,10 @@ def model_inputs(df: pd.DataFrame) -> dict[str, int]:
     g = df["phot_g_mean_mag"].to_numpy(dtype=float)
     bp = df["phot_bp_mean_mag"].to_numpy(dtype=float)
     rp = df["phot_rp_mean_mag"].to_numpy(dtype=float)
-    excess = excess_flag(
-        df["phot_bp_rp_excess_factor"].to_numpy(dtype=float), bp, rp, g
-    )
+    excess = excess_flag(df["phot_bp_rp_excess_factor"].to_numpy(dtype=float), bp, rp, g)
     for band, values in (("g", g), ("bp", bp), ("rp", rp)):
         err = np.sqrt(
-            (ln / df[f"phot_{band}_mean_flux_over_error"].to_numpy(dtype=float)) ** 2
-            + zp[band] ** 2
+            (ln / df[f"phot_{band}_mean_flux_over_error"].to_numpy(dtype=float)) ** 2 + zp[band] ** 2
         )
         observed = np.isfinite(values) & np.isfinite(err)
         if band != "g":
@@ -132,6 +130,52 @@ def cradle(path: Path) -> dict[str, object]:
     return json.loads(result.stdout)
 
 
+def pyarrow_convert(source: Path, out: Path) -> None:
+    """The peer of `catalog convert` CSV → Parquet: pyarrow's streamed CSV reader into a ParquetWriter
+    (zstd, row groups of 65,536 rows, as Cradle writes); prints seconds and peak RSS as JSON."""
+    start = time.perf_counter()
+    writer = None
+    rows = 0
+    for batch in pacsv.open_csv(source):
+        if writer is None:
+            writer = pq.ParquetWriter(out, batch.schema, compression="zstd")
+        writer.write_batch(batch, row_group_size=65536)
+        rows += batch.num_rows
+    assert writer is not None
+    writer.close()
+    # VmHWM, not getrusage's ru_maxrss, which Linux carries over from the parent across fork and exec.
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+    print(json.dumps({"rows": rows, "seconds": time.perf_counter() - start, "peakMiB": peak}))
+
+
+def in_child(command: list[str]) -> dict[str, float]:
+    result = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
+def convert_comparison(csv_path: Path) -> None:
+    side = Path(__file__).with_name("convert_side.ts")
+    mine = in_child(
+        ["node", "--import", "tsx", str(side), str(csv_path), str(csv_path.with_suffix(".c.parquet"))]
+    )
+    peer = in_child(
+        [
+            sys.executable,
+            __file__,
+            "--pyarrow-convert",
+            str(csv_path),
+            str(csv_path.with_suffix(".p.parquet")),
+        ]
+    )
+    assert pq.read_table(csv_path.with_suffix(".c.parquet")).num_rows == peer["rows"] == ROWS
+    print(
+        f"CSV → Parquet in batches: Cradle {mine['seconds']:.2f} s, peak RSS {mine['peakMiB']:.0f} MiB; "
+        f"pyarrow open_csv + ParquetWriter {peer['seconds']:.2f} s, peak RSS {peer['peakMiB']:.0f} MiB; "
+        f"ratio Cradle/peer time {mine['seconds'] / peer['seconds']:.2f}, memory {mine['peakMiB'] / peer['peakMiB']:.2f}"
+    )
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         table = gaia_like(ROWS)
@@ -146,9 +190,7 @@ def main() -> None:
         df, pandas_csv, pandas_csv_cpu = timed(lambda: pd.read_csv(csv_path))
         reference, pandas_inputs, pandas_inputs_cpu = timed(lambda: model_inputs(df))
         _, pyarrow_csv, pyarrow_csv_cpu = timed(lambda: pacsv.read_csv(csv_path))
-        pdf, pyarrow_parquet, pyarrow_parquet_cpu = timed(
-            lambda: pq.read_table(parquet_path).to_pandas()
-        )
+        pdf, pyarrow_parquet, pyarrow_parquet_cpu = timed(lambda: pq.read_table(parquet_path).to_pandas())
         _, parquet_inputs, parquet_inputs_cpu = timed(lambda: model_inputs(pdf))
         print(
             f"pyarrow.csv.read_csv (multithreaded, Arrow only): wall {pyarrow_csv:.2f} s, CPU {pyarrow_csv_cpu:.2f} s"
@@ -186,7 +228,11 @@ def main() -> None:
                 f"{wall / (read + inputs):.2f}, CPU {cpu / (read_cpu + inputs_cpu):.2f}"
             )
         print("observed counts agree:", json.dumps(reference))
+        convert_comparison(csv_path)
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--pyarrow-convert"]:
+        pyarrow_convert(Path(sys.argv[2]), Path(sys.argv[3]))
+    else:
+        main()

@@ -54,6 +54,17 @@ describe('CSV', () => {
     ]);
   });
 
+  it('keeps every cell as written in a column that turns to text after numbers', async () => {
+    // Numbers first, text last: the column is text, and '1.50', '12', '1e3' and 'yes' stay as written.
+    const path = write('late-text.csv', 'id,flag,n\n1.50,True,1\n12,yes,2\n1e3,False,3\nA12,maybe,4\n');
+    expect(rows(await readCatalog(path))).toEqual([
+      { id: '1.50', flag: 'True', n: '1' },
+      { id: '12', flag: 'yes', n: '2' },
+      { id: '1e3', flag: 'False', n: '3' },
+      { id: 'A12', flag: 'maybe', n: '4' },
+    ]);
+  });
+
   it('takes units from a VizieR TSV units row and skips its dashes row', async () => {
     const path = write(
       'v.tsv',
