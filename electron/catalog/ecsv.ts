@@ -3,11 +3,12 @@
 // missing values as empty cells (or `null`, in Gaia's files: see ecsvPlan). The YAML is read with the `yaml` package; the body by the shared
 // delimited-text reader with the declared types, so a column declared int64 stays exact.
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import type { DataType, Schema, Table } from 'apache-arrow';
+import type { DataType, FixedSizeList, Schema, Table, Vector } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import type { DeclaredType } from './columns.ts';
 import { readDelimitedBody } from './csv.ts';
 import type { DelimitedBody, DelimitedOptions, TextTablePlan } from './csv.ts';
+import { ListColumnBuilder } from './list-column.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
@@ -52,6 +53,39 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
     if (head.length < size) break;
   }
   throw new Error(`${file}: ECSV has a header but no column-name line`);
+}
+
+/** A 1-D numeric array subtype ('float64[55]', 'int16[null]'): every cell a JSON array of numbers,
+ * read (as astropy does) into an array column; deeper shapes and 'json' objects stay text. */
+const NUMERIC_ARRAY = /^(?:float|int|uint)\d+\[(\d+|null)\]$/;
+
+/** JSON array cells as a list column of doubles, of `size` elements each when the subtype fixes one.
+ * Python's json writes NaN and Infinity, which JSON does not have; a null element (astropy's masked
+ * element) is a null. */
+function arrayColumn(cells: Vector, where: string, size: number | null): Vector {
+  const builder = new ListColumnBuilder();
+  for (let r = 0; r < cells.length; r += 1) {
+    const text = cells.get(r) as string | null;
+    if (text === null) {
+      builder.pushNull();
+      continue;
+    }
+    let values: unknown;
+    try {
+      values = JSON.parse(text.replace(/\bNaN\b/g, 'null').replace(/\bInfinity\b/g, '1e999'));
+    } catch {
+      values = undefined;
+    }
+    if (!Array.isArray(values) || !values.every((v) => v === null || typeof v === 'number'))
+      throw new Error(`${where}: '${text.slice(0, 60)}' is not a JSON array of numbers`);
+    builder.push(values.map((v: number | null) => v ?? Number.NaN));
+  }
+  if (size === null) return builder.finish();
+  try {
+    return builder.finishFixed(size);
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message} (subtype [${size}])`, { cause: error });
+  }
 }
 
 /** How an ECSV file's body is parsed (every column's type declared by its header), and made a table. */
@@ -121,7 +155,16 @@ export function ecsvPlan(file: string): TextTablePlan {
         const info: ColumnInfo = {};
         if (column.unit) info.unit = column.unit;
         if (column.description) info.description = column.description;
-        return { name, vector: body.vectors[c]!, info };
+        const array = NUMERIC_ARRAY.exec(column.subtype ?? '');
+        const vector =
+          array === null
+            ? body.vectors[c]!
+            : arrayColumn(
+                body.vectors[c]!,
+                `${file}: column ${name}`,
+                array[1] === 'null' ? null : Number(array[1]),
+              );
+        return { name, vector, info };
       }),
     );
   };
@@ -161,6 +204,14 @@ function ecsvDatatype(type: DataType): string {
   }
 }
 
+/** The subtype of a list of numbers ('float64[3]' fixed, 'float64[null]' variable), written as JSON. */
+function arraySubtype(type: DataType): string | undefined {
+  if (type.typeId !== Type.List && type.typeId !== Type.FixedSizeList) return undefined;
+  const leaf = ecsvDatatype(type.children[0]!.type as DataType);
+  if (leaf === 'string' || leaf === 'bool') return undefined;
+  return `${leaf}[${type.typeId === Type.FixedSizeList ? (type as FixedSizeList).listSize : 'null'}]`;
+}
+
 function quoteEcsv(text: string): string {
   return text === '' || /[\s"]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
@@ -173,6 +224,8 @@ export function ecsvLayout(schema: Schema): TextLayout {
     const entry: Record<string, string> = { name: field.name };
     if (info.unit) entry['unit'] = info.unit;
     entry['datatype'] = ecsvDatatype(field.type as DataType);
+    const subtype = arraySubtype(field.type as DataType);
+    if (subtype !== undefined) entry['subtype'] = subtype;
     if (info.description) entry['description'] = info.description;
     return entry;
   });

@@ -1,6 +1,7 @@
-// Builder for array-valued cells (VOTable arraysize, Parquet/FITS vector columns): a variable-length
-// list of doubles per row, stored as Arrow List<Float64> with offsets and a validity mask.
-import { Field, Float64, List, makeData, makeVector } from 'apache-arrow';
+// Builder for array-valued cells (VOTable arraysize, ECSV array subtypes): a variable-length list of
+// doubles per row, stored as Arrow List<Float64> with offsets and a validity mask, or as a
+// FixedSizeList<Float64> when the format declares one size.
+import { Field, FixedSizeList, Float64, List, makeData, makeVector } from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
 import { packValidity } from './columns.ts';
 
@@ -70,6 +71,39 @@ export class ListColumnBuilder {
         nullBitmap: rows.bitmap,
         valueOffsets: Int32Array.from(this.offsets),
         child: childData,
+      }),
+    );
+  }
+
+  /** The rows as fixed-size lists of `size` elements (a null row holds nulls); every other row must
+   * hold `size` elements, or the row is named. */
+  finishFixed(size: number): Vector {
+    const length = this.valid.length;
+    const values = new Float64Array(length * size);
+    const valueValid = new Uint8Array(length * size);
+    for (let r = 0; r < length; r += 1) {
+      if (!this.valid[r]) continue;
+      const from = this.offsets[r]!;
+      const count = this.offsets[r + 1]! - from;
+      if (count !== size) throw new Error(`row ${r + 1}: ${count} elements where ${size} are declared`);
+      values.set(this.values.subarray(from, from + size), r * size);
+      valueValid.set(this.valueValid.subarray(from, from + size), r * size);
+    }
+    const child = packValidity(valueValid, length * size);
+    const rows = packValidity(Uint8Array.from(this.valid), length);
+    return makeVector(
+      makeData({
+        type: new FixedSizeList(size, new Field('item', new Float64(), true)),
+        length,
+        nullCount: rows.nullCount,
+        nullBitmap: rows.bitmap,
+        child: makeData({
+          type: new Float64(),
+          length: length * size,
+          nullCount: child.nullCount,
+          nullBitmap: child.bitmap,
+          data: values,
+        }),
       }),
     );
   }

@@ -10,6 +10,7 @@
   reads it;
 - a table converted to FITS reads in astropy with the same values, nulls, arrays and units;
 - a CSV column of numbers that ends in text keeps every cell as written, as astropy reads it;
+- ECSV array columns read as astropy reads them, and Cradle's read in astropy as arrays;
 - observed counts on real validation tables equal the counts computed here from the published rules.
 """
 
@@ -211,6 +212,24 @@ def test_gzipped_ecsv_and_csv_read_as_astropy_reads_them(tmp_path: Path) -> None
         back = converted_like_astropy(packed, reference, tmp_path / f"{ext}.parquet")
         if ext == "ecsv":
             assert back.schema.field("parallax").metadata[b"unit"] == b"mas"
+
+
+def test_ecsv_array_columns_as_astropy_reads_and_writes_them(tmp_path: Path) -> None:
+    # astropy writes a 3-element column as JSON text with subtype float64[3]; NaN as NaN.
+    t = gaia_like(17, 300)
+    t["xp"][5, 1] = np.nan
+    source = tmp_path / "arrays.ecsv"
+    t.write(source, format="ascii.ecsv")
+    reference = Table.read(source)
+    back = converted_like_astropy(source, reference, tmp_path / "arrays.parquet")
+    xp = np.array([[np.nan if v is None else v for v in row] for row in back.column("xp").to_pylist()])
+    np.testing.assert_array_equal(xp, np.asarray(reference["xp"]))
+    # And Cradle's ECSV of an array column reads in astropy as that array (the NaN, a missing element
+    # to Cradle, as a masked one).
+    written = tmp_path / "written.ecsv"
+    ok("convert", str(tmp_path / "arrays.parquet"), str(written))
+    again = np.ma.filled(Table.read(written)["xp"], np.nan)
+    np.testing.assert_array_equal(again, np.asarray(reference["xp"]))
 
 
 def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:

@@ -1,9 +1,10 @@
 // Readers and writers: CSV features (comments, quotes, declared missing markers, VizieR units row),
 // VOTable serialisations written by astropy (fixtures), byte-by-byte tables, Parquet, round trips
 // through every writable format with units kept, and bad input named by line and column.
-import { mkdtempSync, writeFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Vector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readCatalog, writeCatalog } from '../../../electron/catalog/read.ts';
 import type { CatalogTable } from '../../../electron/catalog/table.ts';
@@ -253,6 +254,32 @@ describe('round trips', () => {
       }
     }
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('ECSV keeps array columns as arrays: variable lists as [null], fixed ones as [n]', async () => {
+    const source = await readCatalog(join(FIXTURES, 'reference_binary2.vot'));
+    const out = join(dir, 'arrays.ecsv');
+    await writeCatalog(source.table, out);
+    expect(readFileSync(out, 'utf8')).toContain('subtype: float64[null]');
+    const back = await readCatalog(out);
+    expect(String(back.table.getChild('xp')!.type)).toBe('List<Float64>');
+    expect(rows(back).map((r) => r['xp'])).toEqual(rows(source).map((r) => r['xp']));
+    const fixed = write(
+      'fixed.ecsv',
+      '# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: string, subtype: \'float64[2]\'}\n# - {name: n, datatype: int32}\n# schema: astropy-2.0\na n\n[1.5,NaN] 1\n"" 2\n',
+    );
+    const read = await readCatalog(fixed);
+    expect(String(read.table.getChild('a')!.type)).toBe('FixedSizeList[2]<Float64>');
+    // A NaN element is a null element (its value NaN).
+    expect(rows(read)).toEqual([
+      { a: [1.5, Number.NaN], n: 1 },
+      { a: null, n: 2 },
+    ]);
+    expect((read.table.getChild('a')!.get(0) as Vector).nullCount).toBe(1);
+    const wrong = write('wrong.ecsv', readFileSync(fixed, 'utf8').replace('[1.5,NaN]', '[1.5,2,3]'));
+    await expect(readCatalog(wrong)).rejects.toThrow(
+      /wrong\.ecsv: column a: row 1: 3 elements where 2 are declared \(subtype \[2\]\)/,
+    );
   });
 
   it('byte-by-byte output reads back with the same numbers, ids and units', async () => {
