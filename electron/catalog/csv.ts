@@ -214,8 +214,14 @@ async function parseDelimited(
   };
   const startData = (): void => {
     let first = 1;
-    // VizieR TSV: a units row, then a row of dashes, before the data.
-    if (pending.length >= 2 && pending[1]!.every((cell) => /^-+$/.test(cell.trim()) || cell.trim() === '')) {
+    // VizieR TSV: a units row, then a row of dashes, before the data. A row of empty cells is data (a
+    // star with every value missing), so the dashes row needs its dashes.
+    const dashes = pending[1];
+    if (
+      dashes !== undefined &&
+      dashes.some((cell) => /^-+$/.test(cell.trim())) &&
+      dashes.every((cell) => /^-+$/.test(cell.trim()) || cell.trim() === '')
+    ) {
       if (pending[0]!.every((cell) => UNIT_CELL.test(cell))) units = pending[0]!.map((cell) => cell.trim());
       first = 3;
       pending.splice(0, 2);

@@ -234,12 +234,19 @@ def test_ecsv_array_columns_as_astropy_reads_and_writes_them(tmp_path: Path) -> 
 
 def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:
     # A column of numbers whose last cells are text is a text column, its cells as written.
+    # The second row, every cell empty, is a row of missing values (not a VizieR dashes row).
     source = tmp_path / "late_text.csv"
-    source.write_text("id,n\n1.50,1\n007,2\n1e3,3\n+5,4\nA12,5\n")
+    source.write_text("id,n\n1.50,1\n,\n007,2\n1e3,3\n+5,4\nA12,5\n")
     reference = Table.read(source, format="ascii.csv")
     out = tmp_path / "late_text.parquet"
     ok("convert", str(source), str(out))
-    assert pq.read_table(out).column("id").to_pylist() == list(reference["id"])
+    back = pq.read_table(out)
+    assert back.column("id").to_pylist() == [
+        None if m else v for v, m in zip(reference["id"], reference["id"].mask, strict=True)
+    ]
+    assert back.column("n").to_pylist() == [
+        None if m else int(v) for v, m in zip(reference["n"], reference["n"].mask, strict=True)
+    ]
 
 
 def test_gaia_bulk_ecsv_nulls_read_as_astropy_documents(tmp_path: Path) -> None:

@@ -55,6 +55,15 @@ describe('CSV', () => {
     ]);
   });
 
+  it('keeps a second row whose cells are all empty (not a VizieR dashes row)', async () => {
+    const path = write('empty-row.csv', 'a,b\n1,x\n,\n3,y\n');
+    expect(rows(await readCatalog(path))).toEqual([
+      { a: '1', b: 'x' },
+      { a: null, b: null },
+      { a: '3', b: 'y' },
+    ]);
+  });
+
   it('keeps every cell as written in a column that turns to text after numbers', async () => {
     // Numbers first, text last: the column is text, and '1.50', '12', '1e3' and 'yes' stay as written.
     const path = write('late-text.csv', 'id,flag,n\n1.50,True,1\n12,yes,2\n1e3,False,3\nA12,maybe,4\n');
