@@ -74,13 +74,96 @@ interface ParsedDelimited {
   rows: number;
 }
 
-/** Thrown inside the parse callbacks; carries the record index so the line can be found afterwards. */
+/** Thrown inside the parse callbacks; carries the record index so the line can be found afterwards,
+ * or the line itself where the reader counted lines (a one-column table). */
 class RowError extends Error {
   constructor(
     readonly record: number,
     message: string,
+    readonly line?: number,
   ) {
     super(message);
+  }
+}
+
+/** Field separator and quote character that no text table holds, so that Papa Parse hands over each
+ * line of a one-column table whole. */
+const NO_DELIMITER = '\u0001';
+const NO_QUOTE = '\u0000';
+
+/**
+ * Whether the table at `start` has a single column. Such a table's missing cell is written `""` (astropy,
+ * pandas), which Papa Parse gives as the same empty record as a blank line; its lines are therefore
+ * read whole and unquoted by {@link OneColumnLines}.
+ */
+function isOneColumn(file: string, options: DelimitedOptions): boolean {
+  const head = headBytes(file, (options.start ?? 0) + 65536)
+    .subarray(options.start ?? 0)
+    .toString('utf8');
+  const first = Papa.parse<string[]>(head, {
+    delimiter: options.delimiter,
+    comments: options.comment ?? false,
+    skipEmptyLines: true,
+    preview: 1,
+  }).data[0];
+  return first !== undefined && first.length === 1;
+}
+
+/**
+ * The cells of a one-column table from its lines: blank lines and comment lines are skipped (as
+ * astropy's reader skips them), a quoted cell is unquoted (`""` is an empty cell, so missing) and may go
+ * on over several lines. Each cell comes with the line it starts on.
+ */
+class OneColumnLines {
+  private open: string | null = null;
+  private openLine = 0;
+  private line: number;
+
+  constructor(
+    private readonly comment: string | undefined,
+    firstLine: number,
+    private readonly emit: (cell: string, line: number) => void,
+  ) {
+    this.line = firstLine - 1;
+  }
+
+  push(text: string): void {
+    this.line += 1;
+    if (this.open !== null) {
+      this.scan(`${this.open}\n${text}`, this.openLine);
+      return;
+    }
+    if (text.trim() === '' || (this.comment !== undefined && text.startsWith(this.comment))) return;
+    if (text.trimStart().startsWith('"')) this.scan(text, this.line);
+    else this.emit(text, this.line);
+  }
+
+  /** The file ended: a quoted cell still open is an error. */
+  end(): void {
+    if (this.open !== null) throw new RowError(0, 'a quoted cell is never closed', this.openLine);
+  }
+
+  private scan(text: string, line: number): void {
+    const start = text.indexOf('"');
+    let cell = '';
+    for (let i = start + 1; i < text.length; i += 1) {
+      if (text[i] !== '"') {
+        cell += text[i];
+        continue;
+      }
+      if (text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+        continue;
+      }
+      const rest = text.slice(i + 1);
+      if (rest.trim() !== '') throw new RowError(0, `text after the closing quote: ${rest.trim()}`, line);
+      this.open = null;
+      this.emit(cell, line);
+      return;
+    }
+    this.open = text;
+    this.openLine = line;
   }
 }
 
@@ -170,7 +253,9 @@ async function parseDelimited(
   /** Per column: whether `missingIn` applies. */
   let missingInColumn: boolean[] = [];
   let header: string[] | null = null;
-  const pending: string[][] = [];
+  /** The first two data rows, held until they are known not to be a VizieR units and dashes row; with
+   * the line each starts on, where the reader counts lines. */
+  const pending: { row: string[]; line: number | undefined }[] = [];
   let builders: ColumnBuilder[] = [];
   let units: string[] | null = null;
   let dataRows = 0;
@@ -187,9 +272,13 @@ async function parseDelimited(
     batchStart = dataRows;
   };
 
-  const pushRow = (row: string[], index: number): void => {
+  const pushRow = (row: string[], index: number, line?: number): void => {
     if (row.length !== builders.length) {
-      throw new RowError(index, `ragged row: ${row.length} fields where the header has ${builders.length}`);
+      throw new RowError(
+        index,
+        `ragged row: ${row.length} fields where the header has ${builders.length}`,
+        line,
+      );
     }
     for (let c = 0; c < builders.length; c += 1) {
       const raw = row[c]!;
@@ -205,7 +294,9 @@ async function parseDelimited(
           builders[c]!.pushNull();
         else builders[c]!.push(cell);
       } catch (error) {
-        if (error instanceof CellError) throw new RowError(index, `column ${header![c]}: ${error.message}`);
+        if (error instanceof CellError) {
+          throw new RowError(index, `column ${header![c]}: ${error.message}`, line);
+        }
         throw error;
       }
     }
@@ -216,19 +307,20 @@ async function parseDelimited(
     let first = 1;
     // VizieR TSV: a units row, then a row of dashes, before the data. A row of empty cells is data (a
     // star with every value missing), so the dashes row needs its dashes.
-    const dashes = pending[1];
+    const dashes = pending[1]?.row;
     if (
       dashes !== undefined &&
       dashes.some((cell) => /^-+$/.test(cell.trim())) &&
       dashes.every((cell) => /^-+$/.test(cell.trim()) || cell.trim() === '')
     ) {
-      if (pending[0]!.every((cell) => UNIT_CELL.test(cell))) units = pending[0]!.map((cell) => cell.trim());
+      const unitRow = pending[0]!.row;
+      if (unitRow.every((cell) => UNIT_CELL.test(cell))) units = unitRow.map((cell) => cell.trim());
       first = 3;
       pending.splice(0, 2);
     }
-    pending.splice(0, pending.length).forEach((row, i) => pushRow(row, first + i));
+    pending.splice(0, pending.length).forEach(({ row, line }, i) => pushRow(row, first + i, line));
   };
-  const onRecord = (row: string[]): void => {
+  const onRecord = (row: string[], line?: number): void => {
     record += 1;
     if (header === null) {
       if (row.length > 0 && row[0]!.charCodeAt(0) === 0xfeff) row[0] = row[0]!.slice(1);
@@ -237,21 +329,28 @@ async function parseDelimited(
       builders = header.map((_, c) => new ColumnBuilder(declared[c]));
       missingInColumn = options.missingIn?.columns(header) ?? [];
     } else if (options.unitsRow === true && dataRows === 0 && pending.length < 2) {
-      pending.push(row);
+      pending.push({ row, line });
       if (pending.length === 2) startData();
-    } else pushRow(row, record);
+    } else pushRow(row, record, line);
   };
 
+  const oneColumn = isOneColumn(file, options)
+    ? new OneColumnLines(options.comment, options.firstLine ?? 1, (cell, line) => onRecord([cell], line))
+    : null;
   try {
     await new Promise<void>((resolveParse, rejectParse) => {
       const input = textStream(file, options.start ?? 0);
       input.on('error', rejectParse);
       Papa.parse<string[]>(input as unknown as File, {
-        delimiter: options.delimiter,
-        comments: options.comment ?? false,
-        skipEmptyLines: true,
+        ...(oneColumn === null
+          ? { delimiter: options.delimiter, comments: options.comment ?? false, skipEmptyLines: true }
+          : { delimiter: NO_DELIMITER, quoteChar: NO_QUOTE, skipEmptyLines: false }),
         chunk: (results, parser) => {
           try {
+            if (oneColumn !== null) {
+              for (const fields of results.data) oneColumn.push(fields.join(NO_DELIMITER));
+              return;
+            }
             const quoteError = results.errors.find((e) => e.type === 'Quotes');
             for (let i = 0; i < results.data.length; i += 1) {
               if (quoteError !== undefined && quoteError.row === i) {
@@ -270,10 +369,12 @@ async function parseDelimited(
         error: (error: Error) => rejectParse(error),
       });
     });
+    oneColumn?.end();
     if (pending.length > 0) startData();
   } catch (error) {
     if (error instanceof RowError) {
-      throw new Error(`${file}: line ${lineOfRecord(file, options, error.record)}: ${error.message}`, {
+      const line = error.line ?? lineOfRecord(file, options, error.record);
+      throw new Error(`${file}: line ${line}: ${error.message}`, {
         cause: error,
       });
     }

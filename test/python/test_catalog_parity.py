@@ -30,7 +30,7 @@ import pytest
 from astropy.coordinates import SkyCoord, match_coordinates_sky
 from astropy.io import fits
 from astropy.io.votable import from_table
-from astropy.table import Table
+from astropy.table import MaskedColumn, Table
 
 ROOT = Path(__file__).resolve().parents[2]
 VALIDATION = ROOT.parent / "shared" / "data" / "real-stars" / "validation"
@@ -247,6 +247,18 @@ def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> 
     assert back.column("n").to_pylist() == [
         None if m else int(v) for v, m in zip(reference["n"], reference["n"].mask, strict=True)
     ]
+
+
+def test_one_column_masked_cells_read_as_astropy_writes_them(tmp_path: Path) -> None:
+    # astropy writes a one-column table's masked cell as "", which is not a blank line.
+    table = Table({"g": MaskedColumn([12.5, 0.0, 14.25, 0.0], mask=[False, True, False, True])})
+    for fmt, name in (("ascii.csv", "one.csv"), ("ascii.ecsv", "one.ecsv")):
+        source = tmp_path / name
+        table.write(source, format=fmt)
+        assert '""' in source.read_text()
+        out = tmp_path / f"{name}.parquet"
+        ok("convert", str(source), str(out))
+        assert pq.read_table(out).column("g").to_pylist() == [12.5, None, 14.25, None]
 
 
 def test_gaia_bulk_ecsv_nulls_read_as_astropy_documents(tmp_path: Path) -> None:

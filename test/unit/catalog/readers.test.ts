@@ -64,6 +64,28 @@ describe('CSV', () => {
     ]);
   });
 
+  it('reads a one-column table whose missing cells are written "" (blank lines skipped)', async () => {
+    // astropy and pandas write a one-column table's masked cell as "", which is not a blank line.
+    const path = write('one-column.csv', 'n\n1\n""\n\n  \n" 4 "\n"a\nb"\n# note\n6\n');
+    expect(rows(await readCatalog(path))).toEqual([
+      { n: '1' },
+      { n: null },
+      { n: '4' },
+      { n: 'a\nb' },
+      { n: '6' },
+    ]);
+    const numbers = write('one-column-numbers.csv', '"n"\r\n1\r\n""\r\n3\r\n');
+    const read = await readCatalog(numbers);
+    expect(String(read.table.getChild('n')!.type)).toBe('Int64');
+    expect(rows(read)).toEqual([{ n: '1' }, { n: null }, { n: '3' }]);
+    await expect(readCatalog(write('one-column-open.csv', 'n\n1\n"2\n3\n'))).rejects.toThrow(
+      /one-column-open\.csv: line 3: a quoted cell is never closed/,
+    );
+    await expect(readCatalog(write('one-column-after.csv', 'n\n1\n"2"x\n'))).rejects.toThrow(
+      /line 3: text after the closing quote: x/,
+    );
+  });
+
   it('keeps every cell as written in a column that turns to text after numbers', async () => {
     // Numbers first, text last: the column is text, and '1.50', '12', '1e3' and 'yes' stay as written.
     const path = write('late-text.csv', 'id,flag,n\n1.50,True,1\n12,yes,2\n1e3,False,3\nA12,maybe,4\n');
