@@ -60,7 +60,9 @@ interface VoField {
 type Sink =
   | { kind: 'scalar'; builder: ColumnBuilder }
   | { kind: 'string'; builder: ColumnBuilder }
-  | { kind: 'list'; builder: ListColumnBuilder };
+  /** `fixed`: the elements per row when the FIELD's arraysize has no '*' (a FixedSizeList, as astropy
+   * reads it into an (n, k) column), else null (a variable-length List). */
+  | { kind: 'list'; builder: ListColumnBuilder; fixed: number | null };
 
 function parseArraysize(text: string | undefined): {
   count: number | null;
@@ -113,7 +115,9 @@ function isStringType(datatype: VoDatatype): boolean {
 function makeSink(field: VoField): Sink {
   if (isStringType(field.datatype)) return { kind: 'string', builder: new ColumnBuilder('string') };
   if (field.isArray || field.datatype.endsWith('Complex')) {
-    return { kind: 'list', builder: new ListColumnBuilder() };
+    const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
+    const fixed = field.count === null || field.count === 0 ? null : field.count * perValue;
+    return { kind: 'list', builder: new ListColumnBuilder(), fixed };
   }
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
 }
@@ -159,7 +163,12 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   let batchStart = 0;
   const tableOfSinks = (): Table =>
     buildTable(
-      fields.map((field, c) => ({ name: field.name, vector: sinks[c]!.builder.finish(), info: field.info })),
+      fields.map((field, c) => {
+        const sink = sinks[c]!;
+        const vector =
+          sink.kind === 'list' && sink.fixed !== null ? sink.builder.finishFixed(sink.fixed) : sink.builder.finish();
+        return { name: field.name, vector, info: field.info };
+      }),
     );
   const flush = (): void => {
     batches!.onBatch?.(tableOfSinks(), batchStart);
@@ -643,14 +652,25 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
       return { datatype: precision === 2 ? 'double' : 'float' };
     }
     case Type.List:
-    case Type.FixedSizeList:
-      return { datatype: 'double', arraysize: '*' };
+    case Type.FixedSizeList: {
+      // Float elements keep their precision; other elements are written as double, where a null
+      // element can be NaN. A fixed-size list keeps its size, so that a reader gets (n, k) arrays back.
+      const element: DataType = (type.children as { type: DataType }[])[0]!.type;
+      const datatype =
+        element.typeId === Type.Float && (element as DataType & { precision: number }).precision === 1
+          ? 'float'
+          : 'double';
+      const arraysize =
+        type.typeId === Type.FixedSizeList && element.typeId !== Type.FixedSizeList
+          ? String((type as DataType & { listSize: number }).listSize)
+          : '*';
+      return { datatype, arraysize };
+    }
     default:
       return { datatype: 'char', arraysize: '*' };
   }
 }
 
-/** Writes a VOTable 1.4 with TABLEDATA; units, UCDs and descriptions go to FIELD attributes. */
 /** VOTable 1.4 with TABLEDATA: the FIELDs (datatype, arraysize, unit, UCD, description), then a TR per row. */
 export function votableLayout(schema: Schema): TextLayout {
   const fields = schema.fields;

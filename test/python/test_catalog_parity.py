@@ -232,6 +232,23 @@ def test_ecsv_array_columns_as_astropy_reads_and_writes_them(tmp_path: Path) -> 
     np.testing.assert_array_equal(again, np.asarray(reference["xp"]))
 
 
+def test_votable_fixed_arrays_stay_fixed_as_in_astropy(tmp_path: Path) -> None:
+    # A FIELD with arraysize="3" is an (n, 3) column in astropy: Cradle reads it as a fixed-size list
+    # (Parquet fixed_size_list) and writes it back with its arraysize.
+    t = gaia_like(23, 200)
+    source = tmp_path / "arrays.vot"
+    from_table(t).to_xml(str(source), tabledata_format="binary2")
+    assert 'arraysize="3"' in source.read_text(errors="replace")
+    reference = Table.read(source)
+    back = converted_like_astropy(source, reference, tmp_path / "arrays.parquet")
+    assert back.schema.field("xp").type == pa.list_(pa.float64(), 3)
+    np.testing.assert_array_equal(np.array(back.column("xp").to_pylist()), np.asarray(reference["xp"]))
+    written = tmp_path / "written.vot"
+    ok("convert", str(tmp_path / "arrays.parquet"), str(written))
+    assert 'name="xp" datatype="double" arraysize="3"' in written.read_text()
+    np.testing.assert_array_equal(np.asarray(Table.read(written)["xp"]), np.asarray(reference["xp"]))
+
+
 def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:
     # A column of numbers whose last cells are text is a text column, its cells as written.
     # The second row, every cell empty, is a row of missing values (not a VizieR dashes row).

@@ -291,10 +291,22 @@ describe('round trips', () => {
     const source = await readCatalog(join(FIXTURES, 'reference_binary2.vot'));
     const out = join(dir, 'arrays.ecsv');
     await writeCatalog(source.table, out);
-    expect(readFileSync(out, 'utf8')).toContain('subtype: float64[null]');
+    // The VOTable FIELD declares arraysize="3": a fixed-size list, written as float64[3].
+    expect(String(source.table.getChild('xp')!.type)).toBe('FixedSizeList[3]<Float64>');
+    expect(readFileSync(out, 'utf8')).toContain('subtype: float64[3]');
     const back = await readCatalog(out);
-    expect(String(back.table.getChild('xp')!.type)).toBe('List<Float64>');
+    expect(String(back.table.getChild('xp')!.type)).toBe('FixedSizeList[3]<Float64>');
     expect(rows(back).map((r) => r['xp'])).toEqual(rows(source).map((r) => r['xp']));
+    const variable = write(
+      'variable.ecsv',
+      "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: string, subtype: 'float64[null]'}\n# schema: astropy-2.0\na\n[1.5]\n[2,3]\n",
+    );
+    const ragged = await readCatalog(variable);
+    expect(String(ragged.table.getChild('a')!.type)).toBe('List<Float64>');
+    const raggedOut = join(dir, 'variable-out.ecsv');
+    await writeCatalog(ragged.table, raggedOut);
+    expect(readFileSync(raggedOut, 'utf8')).toContain('subtype: float64[null]');
+    expect(rows(await readCatalog(raggedOut))).toEqual([{ a: [1.5] }, { a: [2, 3] }]);
     const fixed = write(
       'fixed.ecsv',
       '# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: string, subtype: \'float64[2]\'}\n# - {name: n, datatype: int32}\n# schema: astropy-2.0\na n\n[1.5,NaN] 1\n"" 2\n',
