@@ -1,11 +1,13 @@
 // `cradle catalog convert`: a table from any format the catalog reads into any it writes. Into CSV/TSV,
-// ECSV, VOTable and Parquet the rows pass a batch at a time (table-batches.ts), so converting a
+// ECSV, VOTable, Parquet and FITS the rows pass a batch at a time (table-batches.ts), so converting a
 // multi-gigabyte Gaia download holds one batch, not the table; the output is written beside the target
-// and renamed over it only when complete. FITS and byte-by-byte outputs size their columns from every
-// row (string widths, TNULL values, number formats) before writing the first, so for them the table is
-// read whole.
+// and renamed over it only when complete. A FITS table's column forms depend on every row (string
+// widths, TNULL values, fixed or variable arrays), so its input is read twice: once to survey the
+// columns, once to write. Byte-by-byte (MRT) output sizes its columns from every row too and still reads
+// the table whole.
 import type { Table } from 'apache-arrow';
 import { Compression } from 'parquet-wasm';
+import { FitsTableFile, TableSurvey } from '../fits/writer.ts';
 import { csvLayout } from './csv.ts';
 import { ecsvLayout } from './ecsv.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
@@ -13,6 +15,7 @@ import { formatForOutput, readCatalog, writeCatalog } from './read.ts';
 import type { ReadOptions } from './read.ts';
 import type { CatalogFormat } from './table.ts';
 import { readTableBatches } from './table-batches.ts';
+import type { TableBatchOptions } from './table-batches.ts';
 import { TextTableSink } from './text-out.ts';
 import { votableLayout } from './votable.ts';
 
@@ -55,7 +58,25 @@ function parquetSink(file: string, table: Table): BatchSink {
   };
 }
 
-const STREAMED = new Set<CatalogFormat>(['csv', 'tsv', 'ecsv', 'votable', 'parquet']);
+/** The FITS output: the survey pass over the input, then the file written from a second pass. */
+async function convertToFits(input: string, output: string, options: TableBatchOptions): Promise<number> {
+  let survey: TableSurvey | null = null;
+  await readTableBatches(input, options, (table) => {
+    survey ??= new TableSurvey(table.schema, { file: output });
+    survey.add(table);
+  });
+  const file = FitsTableFile.open(output, survey!);
+  try {
+    const rows = await readTableBatches(input, options, (table) => file.write(table));
+    file.close();
+    return rows;
+  } catch (error) {
+    file.abort();
+    throw error;
+  }
+}
+
+const STREAMED = new Set<CatalogFormat>(['csv', 'tsv', 'ecsv', 'votable', 'parquet', 'fits']);
 
 /** Converts `input` to `output` (format from its extension); returns the rows written and whether they
  * were streamed. */
@@ -70,6 +91,9 @@ export async function convertCatalog(
     const { table } = await readCatalog(input, read);
     await writeCatalog(table, output, format);
     return { rows: table.numRows, streamed: false };
+  }
+  if (format === 'fits') {
+    return { rows: await convertToFits(input, output, { ...read, rows: batchRows }), streamed: true };
   }
   let sink: BatchSink | null = null;
   try {

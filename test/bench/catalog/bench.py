@@ -2,7 +2,8 @@
 (values, errors, observed masks for G, BP, RP, parallax, pmra, pmdec with the same quality rules),
 Cradle (Node, via cradle_side.ts) against pandas and pyarrow, in one run; then the CSV converted to
 Parquet in batches (`catalog convert`, via convert_side.ts) against pyarrow's streamed CSV reader and
-ParquetWriter, each in its own process (time and peak RSS). Prints times and ratios.
+ParquetWriter, and to FITS (two streamed passes) against astropy reading the CSV whole and writing
+FITS, each in its own process (time and peak RSS). Prints times and ratios.
 CATALOG_BENCH_ROWS overrides the row count.
 """
 
@@ -149,6 +150,19 @@ def pyarrow_convert(source: Path, out: Path) -> None:
     print(json.dumps({"rows": rows, "seconds": time.perf_counter() - start, "peakMiB": peak}))
 
 
+def astropy_fits(source: Path, out: Path) -> None:
+    """The peer of `catalog convert` CSV → FITS: astropy's fast CSV reader into a Table, written as a
+    FITS binary table (astropy has no streamed path); prints seconds and peak RSS as JSON."""
+    from astropy.table import Table
+
+    start = time.perf_counter()
+    table = Table.read(source, format="ascii.csv", fast_reader=True)
+    table.write(out, format="fits")
+    status = Path("/proc/self/status").read_text()
+    peak = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1]) / 1024
+    print(json.dumps({"rows": len(table), "seconds": time.perf_counter() - start, "peakMiB": peak}))
+
+
 def in_child(command: list[str]) -> dict[str, float]:
     result = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True)
     return json.loads(result.stdout)
@@ -173,6 +187,26 @@ def convert_comparison(csv_path: Path) -> None:
         f"CSV → Parquet in batches: Cradle {mine['seconds']:.2f} s, peak RSS {mine['peakMiB']:.0f} MiB; "
         f"pyarrow open_csv + ParquetWriter {peer['seconds']:.2f} s, peak RSS {peer['peakMiB']:.0f} MiB; "
         f"ratio Cradle/peer time {mine['seconds'] / peer['seconds']:.2f}, memory {mine['peakMiB'] / peer['peakMiB']:.2f}"
+    )
+    fits_mine = in_child(
+        ["node", "--import", "tsx", str(side), str(csv_path), str(csv_path.with_suffix(".c.fits"))]
+    )
+    fits_peer = in_child(
+        [sys.executable, __file__, "--astropy-fits", str(csv_path), str(csv_path.with_suffix(".a.fits"))]
+    )
+    from astropy.io import fits
+
+    with (
+        fits.open(csv_path.with_suffix(".c.fits")) as mine_hdus,
+        fits.open(csv_path.with_suffix(".a.fits")) as peer_hdus,
+    ):
+        assert mine_hdus[1].header["NAXIS2"] == peer_hdus[1].header["NAXIS2"] == ROWS
+        np.testing.assert_array_equal(mine_hdus[1].data["source_id"], peer_hdus[1].data["source_id"])
+    print(
+        f"CSV → FITS: Cradle (streamed, two passes) {fits_mine['seconds']:.2f} s, peak RSS {fits_mine['peakMiB']:.0f} MiB; "
+        f"astropy Table.read + write {fits_peer['seconds']:.2f} s, peak RSS {fits_peer['peakMiB']:.0f} MiB; "
+        f"ratio Cradle/peer time {fits_mine['seconds'] / fits_peer['seconds']:.2f}, memory "
+        f"{fits_mine['peakMiB'] / fits_peer['peakMiB']:.2f}"
     )
 
 
@@ -234,5 +268,7 @@ def main() -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--pyarrow-convert"]:
         pyarrow_convert(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif sys.argv[1:2] == ["--astropy-fits"]:
+        astropy_fits(Path(sys.argv[2]), Path(sys.argv[3]))
     else:
         main()

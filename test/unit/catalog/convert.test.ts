@@ -1,7 +1,8 @@
-// `catalog convert` streams rows into CSV/TSV, ECSV, VOTable and Parquet: the output of a conversion
-// in batches is the output of reading the table whole and writing it (the same bytes for text), from
-// every input format; a failure part-way leaves the target as it was and no temporary file behind.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+// `catalog convert` streams rows into CSV/TSV, ECSV, VOTable, Parquet and FITS: the output of a
+// conversion in batches is the output of reading the table whole and writing it (the same bytes for text
+// and FITS), from every input format; a failure part-way leaves the target as it was and no temporary
+// file behind.
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -43,7 +44,7 @@ describe('catalog convert', () => {
     writeFits(inputs['fits'], [{ kind: 'table', table: whole, name: 'STARS' }]);
     for (const [kind, input] of Object.entries(inputs)) {
       const source = (await readCatalog(input)).table;
-      for (const ext of ['csv', 'tsv', 'ecsv', 'vot']) {
+      for (const ext of ['csv', 'tsv', 'ecsv', 'vot', 'fits']) {
         const reference = join(dir, `reference-${kind}.${ext}`);
         await writeCatalog(source, reference);
         const out = join(dir, `streamed-${kind}.${ext}`);
@@ -57,10 +58,14 @@ describe('catalog convert', () => {
       await convertCatalog(input, parquet, { batchRows: BATCH });
       expectSameTable(source, (await readCatalog(parquet)).table);
     }
-    // FITS is written whole; the ECSV units come along.
-    const fits = join(dir, 'out.fits');
-    expect(await convertCatalog(inputs['ecsv']!, fits)).toEqual({ rows: whole.numRows, streamed: false });
-    expectSameTable((await readCatalog(inputs['ecsv']!)).table, (await readCatalog(fits)).table);
+    // Byte-by-byte output is written whole.
+    const mrt = join(dir, 'out.mrt');
+    expect(await convertCatalog(inputs['ecsv']!, mrt)).toEqual({ rows: whole.numRows, streamed: false });
+    // (The MRT names its file: the reference has the same name, in a folder of its own.)
+    mkdirSync(join(dir, 'whole'));
+    const mrtReference = join(dir, 'whole', 'out.mrt');
+    await writeCatalog((await readCatalog(inputs['ecsv']!)).table, mrtReference);
+    expect(readFileSync(mrt).equals(readFileSync(mrtReference))).toBe(true);
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.includes('.partial-'))).toEqual(
       [],
     );
@@ -68,7 +73,7 @@ describe('catalog convert', () => {
 
   it('keeps VOTable arrays, units and descriptions when streaming', async () => {
     const input = join(FIXTURES, 'reference_binary2.vot');
-    for (const ext of ['vot', 'parquet', 'ecsv']) {
+    for (const ext of ['vot', 'parquet', 'ecsv', 'fits']) {
       const out = join(dir, `arrays.${ext}`);
       await convertCatalog(input, out, { batchRows: 1 });
       const reference = join(dir, `arrays-reference.${ext}`);
@@ -77,13 +82,51 @@ describe('catalog convert', () => {
     }
   });
 
+  it('writes FITS from batches as from the whole table: ragged arrays, late wide strings, TNULL', async () => {
+    // The column forms depend on rows of later batches: the widest string comes last, the lists are
+    // ragged only in the last batch (so the heap is needed), and the integer column uses its type's
+    // minimum, so TNULL must be the maximum.
+    const rows = 50;
+    const lines = [
+      '# %ECSV 1.0',
+      '# ---',
+      '# datatype:',
+      "# - {name: spec, datatype: string, subtype: 'float64[null]'}",
+      '# - {name: n, datatype: int16}',
+      '# - {name: label, datatype: string}',
+      '# schema: astropy-2.0',
+      'spec n label',
+    ];
+    for (let r = 0; r < rows; r += 1) {
+      const spec = r === rows - 1 ? '[1.5]' : `[${r},${r + 0.5}]`;
+      const n = r === 3 ? '""' : r === 4 ? '-32768' : String(r);
+      const label = r === rows - 1 ? 'a-much-longer-label' : `s${r}`;
+      lines.push(`${JSON.stringify(spec)} ${n} ${label}`);
+    }
+    const input = join(dir, 'late.ecsv');
+    writeFileSync(input, lines.join('\n') + '\n');
+    const out = join(dir, 'late.fits');
+    expect(await convertCatalog(input, out, { batchRows: 7 })).toEqual({ rows, streamed: true });
+    const reference = join(dir, 'late-reference.fits');
+    const source = (await readCatalog(input)).table;
+    await writeCatalog(source, reference);
+    expect(readFileSync(out).equals(readFileSync(reference))).toBe(true);
+    const header = readFileSync(out)
+      .subarray(2880, 2880 * 2)
+      .toString('latin1');
+    expect(header).toMatch(/TFORM1 {2}= 'PD\(2\)/);
+    expect(header).toMatch(/TNULL2 {2}=\s+32767/);
+    expect(header).toMatch(/TFORM3 {2}= '19A/);
+    expectSameTable(source, (await readCatalog(out)).table);
+  });
+
   it('leaves the target as it was when a row past the first batch is bad', async () => {
     const lines = ['a,b'];
     for (let r = 0; r < BATCH + 10; r += 1) lines.push(`${r},${r}`);
     lines.push('1,2,3');
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, lines.join('\n') + '\n');
-    for (const ext of ['csv', 'parquet']) {
+    for (const ext of ['csv', 'parquet', 'fits']) {
       const target = join(dir, `kept.${ext}`);
       writeFileSync(target, 'an earlier result');
       await expect(convertCatalog(bad, target, { batchRows: BATCH })).rejects.toThrow(
