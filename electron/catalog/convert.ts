@@ -1,17 +1,17 @@
-// `cradle catalog convert`: a table from any format the catalog reads into any it writes. Into CSV/TSV,
-// ECSV, VOTable, Parquet and FITS the rows pass a batch at a time (table-batches.ts), so converting a
-// multi-gigabyte Gaia download holds one batch, not the table; the output is written beside the target
-// and renamed over it only when complete. A FITS table's column forms depend on every row (string
-// widths, TNULL values, fixed or variable arrays), so its input is read twice: once to survey the
-// columns, once to write. Byte-by-byte (MRT) output sizes its columns from every row too and still reads
-// the table whole.
-import type { Table } from 'apache-arrow';
+// `cradle catalog convert`: a table from any format the catalog reads into any it writes, the rows
+// passing a batch at a time (table-batches.ts), so converting a multi-gigabyte Gaia download holds one
+// batch, not the table; the output is written beside the target and renamed over it only when complete.
+// FITS and byte-by-byte (MRT) headers depend on every row (string widths, TNULL values, fixed or variable
+// arrays, number formats), so for them the input is read twice: once to survey the columns, once to
+// write.
+import type { Schema, Table } from 'apache-arrow';
 import { Compression } from 'parquet-wasm';
 import { FitsTableFile, TableSurvey } from '../fits/writer.ts';
 import { csvLayout } from './csv.ts';
 import { ecsvLayout } from './ecsv.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
-import { formatForOutput, readCatalog, writeCatalog } from './read.ts';
+import { MrtSurvey } from './mrt.ts';
+import { formatForOutput } from './read.ts';
 import type { ReadOptions } from './read.ts';
 import type { CatalogFormat } from './table.ts';
 import { readTableBatches } from './table-batches.ts';
@@ -58,42 +58,78 @@ function parquetSink(file: string, table: Table): BatchSink {
   };
 }
 
-/** The FITS output: the survey pass over the input, then the file written from a second pass. */
-async function convertToFits(input: string, output: string, options: TableBatchOptions): Promise<number> {
-  let survey: TableSurvey | null = null;
+/** An output whose header needs every row: a survey of each batch, then the sink that writes them. */
+interface SurveyedOutput {
+  add(table: Table): void;
+  sink(): BatchSink;
+}
+
+function fitsOutput(file: string, schema: Schema): SurveyedOutput {
+  const survey = new TableSurvey(schema, { file });
+  return {
+    add: (table) => survey.add(table),
+    sink: () => {
+      const out = FitsTableFile.open(file, survey);
+      return {
+        write: (batch) => out.write(batch),
+        close: () => Promise.resolve(out.close()),
+        abort: () => Promise.resolve(out.abort()),
+      };
+    },
+  };
+}
+
+function mrtOutput(file: string, schema: Schema): SurveyedOutput {
+  const survey = new MrtSurvey(schema, file);
+  return {
+    add: (table) => survey.add(table),
+    sink: () => {
+      const out = new TextTableSink(file, survey.layout());
+      return {
+        write: (batch) => out.write(batch),
+        close: () => Promise.resolve(out.close()),
+        abort: () => Promise.resolve(out.abort()),
+      };
+    },
+  };
+}
+
+/** The survey pass over the input, then the output written from a second pass. */
+async function convertSurveyed(
+  input: string,
+  output: string,
+  format: 'fits' | 'mrt',
+  options: TableBatchOptions,
+): Promise<number> {
+  let surveyed: SurveyedOutput | null = null;
+  // A CSV's column types, learnt by the survey pass, need not be learnt again by the writing pass.
+  options = { ...options, textTypes: {} };
   await readTableBatches(input, options, (table) => {
-    survey ??= new TableSurvey(table.schema, { file: output });
-    survey.add(table);
+    surveyed ??= (format === 'fits' ? fitsOutput : mrtOutput)(output, table.schema);
+    surveyed.add(table);
   });
-  const file = FitsTableFile.open(output, survey!);
+  const sink = surveyed!.sink();
   try {
-    const rows = await readTableBatches(input, options, (table) => file.write(table));
-    file.close();
+    const rows = await readTableBatches(input, options, (table) => sink.write(table));
+    await sink.close();
     return rows;
   } catch (error) {
-    file.abort();
+    await sink.abort();
     throw error;
   }
 }
 
-const STREAMED = new Set<CatalogFormat>(['csv', 'tsv', 'ecsv', 'votable', 'parquet', 'fits']);
-
-/** Converts `input` to `output` (format from its extension); returns the rows written and whether they
- * were streamed. */
+/** Converts `input` to `output` (format from its extension), a batch of rows at a time; returns the
+ * rows written. */
 export async function convertCatalog(
   input: string,
   output: string,
   options: ReadOptions & { batchRows?: number } = {},
-): Promise<{ rows: number; streamed: boolean }> {
+): Promise<{ rows: number }> {
   const { batchRows = CONVERT_BATCH_ROWS, ...read } = options;
   const format = formatForOutput(output);
-  if (!STREAMED.has(format)) {
-    const { table } = await readCatalog(input, read);
-    await writeCatalog(table, output, format);
-    return { rows: table.numRows, streamed: false };
-  }
-  if (format === 'fits') {
-    return { rows: await convertToFits(input, output, { ...read, rows: batchRows }), streamed: true };
+  if (format === 'fits' || format === 'mrt') {
+    return { rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }) };
   }
   let sink: BatchSink | null = null;
   try {
@@ -102,7 +138,7 @@ export async function convertCatalog(
       sink.write(table);
     });
     await sink!.close();
-    return { rows, streamed: true };
+    return { rows };
   } catch (error) {
     await (sink as BatchSink | null)?.abort();
     throw error;

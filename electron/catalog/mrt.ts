@@ -12,10 +12,11 @@ import { basename, dirname, join } from 'node:path';
 import { CellError, ColumnBuilder, parseNumber } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 import { DataType } from 'apache-arrow';
-import type { Table } from 'apache-arrow';
+import type { Field, Schema, Table, Vector } from 'apache-arrow';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
-import { formatCell, writeTextAtomic } from './text-out.ts';
+import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
+import type { TextLayout } from './text-out.ts';
 import { headBytes, textStream } from './text-source.ts';
 
 export interface MrtColumn {
@@ -291,92 +292,139 @@ export async function readMrtBatches(
   return count;
 }
 
-interface OutColumn {
-  label: string;
-  format: string;
-  unit: string;
-  explanation: string;
-  cells: string[];
-  width: number;
-}
+/** What one output column's byte-by-byte format needs from its rows. */
+class MrtColumnSurvey {
+  kind: 'A' | 'I' | 'F' | 'E';
+  decimals = 0;
+  nulls = false;
+  width = 1;
 
-/**
- * Writes an AAS-style machine-readable table (header and data in one file). Numbers are written in
- * their shortest round-trip form, so reading the file back gives the same doubles; blanks are nulls
- * and such columns are marked '?'. Labels with spaces are not representable and are refused.
- */
-export async function writeMrt(table: Table, file: string): Promise<void> {
-  const columns: OutColumn[] = table.schema.fields.map((field, c) => {
+  constructor(
+    readonly field: Field,
+    private readonly file: string,
+  ) {
     if (/\s/.test(field.name))
       throw new Error(`${file}: column '${field.name}': byte-by-byte labels cannot hold spaces`);
-    const vector = table.getChildAt(c)!;
-    const info = columnInfo(field);
-    const cells: string[] = [];
-    let kind: 'A' | 'I' | 'F' | 'E' = DataType.isInt(field.type)
-      ? 'I'
-      : DataType.isFloat(field.type)
-        ? 'F'
-        : 'A';
-    let decimals = 0;
-    let nulls = false;
+    this.kind = DataType.isInt(field.type) ? 'I' : DataType.isFloat(field.type) ? 'F' : 'A';
+  }
+
+  add(vector: Vector, firstRow: number): void {
     for (let r = 0; r < vector.length; r += 1) {
       const value: unknown = vector.get(r);
-      if (value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value))) {
-        cells.push('');
-        nulls = true;
+      if (isMissing(value)) {
+        this.nulls = true;
         continue;
       }
       const text = formatCell(value);
-      if (kind === 'A' && /\n/.test(text))
-        throw new Error(`${file}: column '${field.name}', row ${r + 1}: a line break cannot be written`);
-      if (kind === 'F') {
-        if (/[eE]|inf/.test(text)) kind = 'E';
-        else decimals = Math.max(decimals, text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
+      if (this.kind === 'A' && /\n/.test(text)) {
+        throw new Error(
+          `${this.file}: column '${this.field.name}', row ${firstRow + r + 1}: a line break cannot be written`,
+        );
       }
-      cells.push(text);
+      if (this.kind === 'F') {
+        if (/[eE]|inf/.test(text)) this.kind = 'E';
+        else
+          this.decimals = Math.max(
+            this.decimals,
+            text.includes('.') ? text.length - text.indexOf('.') - 1 : 0,
+          );
+      }
+      if (text.length > this.width) this.width = text.length;
     }
-    // A loop, not Math.max(...cells): a spread of a million arguments overflows the stack.
-    let width = 1;
-    for (const cell of cells) if (cell.length > width) width = cell.length;
-    const format =
-      kind === 'A' || kind === 'I'
-        ? `${kind}${width}`
-        : `${kind}${width}.${kind === 'E' ? Math.max(1, width - 7) : decimals}`;
-    const explanation = `${nulls ? '? ' : ''}${info.description ?? field.name}`.replace(/\s+/g, ' ');
-    // CDS unit strings hold no spaces: astropy's 'mas / yr' is written 'mas/yr', 'W m-2' as 'W.m-2'.
-    const unit = info.unit
-      ? info.unit
-          .trim()
-          .replace(/\s*\/\s*/g, '/')
-          .replace(/\s+/g, '.')
-      : '---';
-    return { label: field.name, format, unit, explanation, cells, width };
-  });
-  const rule = '-'.repeat(80);
-  let start = 1;
-  const specs = columns.map((column) => {
-    const end = start + column.width - 1;
-    const bytes =
-      column.width === 1
-        ? `${String(start).padStart(4)}    `
-        : `${String(start).padStart(4)}-${String(end).padStart(3)}`;
-    start = end + 2;
-    return ` ${bytes} ${column.format.padEnd(6)} ${column.unit.padEnd(8)} ${column.label.padEnd(10)} ${column.explanation}`;
-  });
-  await writeTextAtomic(file, function* () {
-    yield `Title: ${basename(file)}\nAuthors: written by Cradle\nTable: ${basename(file)}\n${'='.repeat(80)}\n`;
-    yield `Byte-by-byte Description of file: ${basename(file)}\n${rule}\n   Bytes Format Units    Label      Explanations\n${rule}\n`;
-    for (const spec of specs) yield `${spec}\n`;
-    yield `${rule}\n`;
-    for (let r = 0; r < table.numRows; r += 1) {
-      const line = columns
-        .map((column) =>
-          column.format[0] === 'A'
-            ? column.cells[r]!.padEnd(column.width)
-            : column.cells[r]!.padStart(column.width),
-        )
-        .join(' ');
-      yield `${line.trimEnd()}\n`;
-    }
-  });
+  }
+}
+
+function isMissing(value: unknown): boolean {
+  return value === null || value === undefined || (typeof value === 'number' && Number.isNaN(value));
+}
+
+/** A cell as the byte-by-byte file holds it: its shortest round-trip text, or blank for a null. */
+function cellText(value: unknown): string {
+  return isMissing(value) ? '' : formatCell(value);
+}
+
+/**
+ * An AAS-style machine-readable table (header and data in one file), written a batch at a time: the
+ * header's byte ranges and formats depend on every row (widths, decimals, blanks), so every batch is
+ * surveyed with `add` before `layout` gives the header and the rows. Numbers are written in their
+ * shortest round-trip form, so reading the file back gives the same doubles; blanks are nulls and such
+ * columns are marked '?'. Labels with spaces are not representable and are refused.
+ */
+export class MrtSurvey {
+  private readonly columns: MrtColumnSurvey[];
+  private rows = 0;
+
+  constructor(
+    schema: Schema,
+    private readonly file: string,
+  ) {
+    this.columns = schema.fields.map((field) => new MrtColumnSurvey(field, file));
+  }
+
+  add(table: Table): void {
+    this.columns.forEach((column, c) => column.add(table.getChildAt(c)!, this.rows));
+    this.rows += table.numRows;
+  }
+
+  layout(): TextLayout {
+    const file = this.file;
+    const columns = this.columns.map((column) => {
+      const { kind, width, decimals } = column;
+      const format =
+        kind === 'A' || kind === 'I'
+          ? `${kind}${width}`
+          : `${kind}${width}.${kind === 'E' ? Math.max(1, width - 7) : decimals}`;
+      const info = columnInfo(column.field);
+      const explanation = `${column.nulls ? '? ' : ''}${info.description ?? column.field.name}`.replace(
+        /\s+/g,
+        ' ',
+      );
+      // CDS unit strings hold no spaces: astropy's 'mas / yr' is written 'mas/yr', 'W m-2' as 'W.m-2'.
+      const unit = info.unit
+        ? info.unit
+            .trim()
+            .replace(/\s*\/\s*/g, '/')
+            .replace(/\s+/g, '.')
+        : '---';
+      return { label: column.field.name, format, unit, explanation, width, text: kind === 'A' };
+    });
+    const rule = '-'.repeat(80);
+    let start = 1;
+    const specs = columns.map((column) => {
+      const end = start + column.width - 1;
+      const bytes =
+        column.width === 1
+          ? `${String(start).padStart(4)}    `
+          : `${String(start).padStart(4)}-${String(end).padStart(3)}`;
+      start = end + 2;
+      return ` ${bytes} ${column.format.padEnd(6)} ${column.unit.padEnd(8)} ${column.label.padEnd(10)} ${column.explanation}\n`;
+    });
+    return {
+      head:
+        `Title: ${basename(file)}\nAuthors: written by Cradle\nTable: ${basename(file)}\n${'='.repeat(80)}\n` +
+        `Byte-by-byte Description of file: ${basename(file)}\n${rule}\n   Bytes Format Units    Label      Explanations\n${rule}\n` +
+        specs.join('') +
+        `${rule}\n`,
+      *rows(table) {
+        const vectors = columns.map((_, c) => table.getChildAt(c)!);
+        for (let r = 0; r < table.numRows; r += 1) {
+          const line = columns
+            .map((column, c) => {
+              const text = cellText(vectors[c]!.get(r));
+              return column.text ? text.padEnd(column.width) : text.padStart(column.width);
+            })
+            .join(' ');
+          yield `${line.trimEnd()}\n`;
+        }
+      },
+      foot: '',
+    };
+  }
+}
+
+/** Writes `table` as a byte-by-byte file (see MrtSurvey). */
+export async function writeMrt(table: Table, file: string): Promise<void> {
+  const survey = new MrtSurvey(table.schema, file);
+  survey.add(table);
+  await writeTextAtomic(file, layoutText(survey.layout(), table));
 }

@@ -12,6 +12,7 @@
 // and "007", as a whole read does).
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Table } from 'apache-arrow';
+import type { DeclaredType } from './columns.ts';
 import { openTable, readTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
 import { csvPlan, scanDelimited } from './csv.ts';
@@ -36,6 +37,9 @@ export interface TableBatchOptions extends ReadOptions {
   rows: number;
   /** Told the number of rows before the first batch (an ECSV or VOTable is parsed once more to count them). */
   onCount?: (rows: number) => void;
+  /** For a CSV/TSV read more than once: the column types its first read learnt (a parse of its own),
+   * kept here by that read and taken as known by the next ones. */
+  textTypes?: { types?: DeclaredType[] };
 }
 
 async function fitsBatches(
@@ -125,9 +129,14 @@ export async function readTableBatches(
       ? ecsvPlan(file)
       : csvPlan(file, format === 'tsv' ? { delimiter: '\t', ...options.csv } : (options.csv ?? {}));
   let parse = plan.options;
-  if (!plan.declared || options.onCount !== undefined) {
+  const known = plan.declared ? undefined : options.textTypes?.types;
+  if (known !== undefined && options.onCount === undefined) parse = { ...parse, declared: () => known };
+  else if (!plan.declared || options.onCount !== undefined) {
     const { types, rows } = await scanDelimited(file, parse, { rows: batchRows });
-    if (!plan.declared) parse = { ...parse, declared: () => types };
+    if (!plan.declared) {
+      parse = { ...parse, declared: () => types };
+      if (options.textTypes !== undefined) options.textTypes.types = types;
+    }
     options.onCount?.(rows);
   }
   let rows = 0;

@@ -405,15 +405,16 @@ export class BintableWriter {
       this.heapSize += encoded.length;
       return;
     }
-    const scalar =
-      plan.letter === 'A'
-        ? !plan.dims
-        : plan.repeat === 1 &&
-          !plan.dims &&
-          plan.letter !== 'C' &&
-          plan.letter !== 'M' &&
-          plan.letter !== 'X';
-    bytes.set(encodeElements(plan, scalar ? [value] : flatten(value)), at);
+    if (plan.letter === 'A') {
+      bytes.set(encodeElements(plan, plan.dims ? flatten(value) : [value]), at);
+      return;
+    }
+    if (plan.repeat === 1 && !plan.dims && 'LEDBIJK'.includes(plan.letter)) {
+      // One number per cell (most catalogue columns): straight into the row, no buffer per cell.
+      writeElement(view, at, plan, value);
+      return;
+    }
+    bytes.set(encodeElements(plan, flatten(value)), at);
   }
 
   /** Seals the header once every surveyed row is written; the cursor moves past the padded data. */
@@ -476,46 +477,52 @@ function encodeElements(plan: ColumnPlan, elements: unknown[]): Buffer {
       }
       continue;
     }
-    const value = elements[k];
-    switch (plan.letter) {
-      case 'L':
-        view.setUint8(at, value == null ? 0 : value ? 84 : 70);
-        break;
-      case 'E':
-        view.setFloat32(at, value == null ? NaN : Number(value), false);
-        break;
-      case 'D':
-        view.setFloat64(at, value == null ? NaN : Number(value), false);
-        break;
-      default:
-        writeInteger(view, at, plan, value);
-    }
+    writeElement(view, at, plan, elements[k]);
   }
   return out;
 }
 
-function writeInteger(view: DataView, at: number, plan: ColumnPlan, value: unknown): void {
-  let raw: bigint;
-  if (value == null) {
-    if (plan.tnull === undefined) throw new Error('null in a column without TNULL');
-    raw = plan.tnull;
-  } else {
-    raw = BigInt(value as number | bigint) - BigInt(plan.tzero ?? 0);
-    if (plan.tnull !== undefined && raw === plan.tnull) {
-      throw new Error(`value ${raw + BigInt(plan.tzero ?? 0)} collides with the TNULL chosen for nulls`);
+/** One L, E, D or integer element, big-endian, at `at`. */
+function writeElement(view: DataView, at: number, plan: ColumnPlan, value: unknown): void {
+  switch (plan.letter) {
+    case 'L':
+      view.setUint8(at, value == null ? 0 : value ? 84 : 70);
+      break;
+    case 'E':
+      view.setFloat32(at, value == null ? NaN : Number(value), false);
+      break;
+    case 'D':
+      view.setFloat64(at, value == null ? NaN : Number(value), false);
+      break;
+    case 'K':
+      view.setBigInt64(at, storedInteger(plan, value), false);
+      break;
+    default: {
+      // Below 64 bits the stored integer is exact as a double: no BigInt per element.
+      const raw = storedNumber(plan, value);
+      if (plan.letter === 'B') view.setUint8(at, raw);
+      else if (plan.letter === 'I') view.setInt16(at, raw, false);
+      else view.setInt32(at, raw, false);
     }
   }
-  switch (plan.letter) {
-    case 'B':
-      view.setUint8(at, Number(raw));
-      break;
-    case 'I':
-      view.setInt16(at, Number(raw), false);
-      break;
-    case 'J':
-      view.setInt32(at, Number(raw), false);
-      break;
-    default:
-      view.setBigInt64(at, raw, false);
-  }
+}
+
+function nullsCannotBeWritten(): never {
+  throw new Error('null in a column without TNULL');
+}
+
+function collides(value: unknown): never {
+  throw new Error(`value ${String(value)} collides with the TNULL chosen for nulls`);
+}
+
+function storedInteger(plan: ColumnPlan, value: unknown): bigint {
+  if (value == null) return plan.tnull ?? nullsCannotBeWritten();
+  const raw = BigInt(value as number | bigint) - BigInt(plan.tzero ?? 0);
+  return raw === plan.tnull ? collides(value) : raw;
+}
+
+function storedNumber(plan: ColumnPlan, value: unknown): number {
+  if (value == null) return plan.tnull === undefined ? nullsCannotBeWritten() : Number(plan.tnull);
+  const raw = Number(value) - Number(plan.tzero ?? 0);
+  return plan.tnull !== undefined && raw === Number(plan.tnull) ? collides(value) : raw;
 }

@@ -7,8 +7,8 @@ import { convertCatalog } from '../../../electron/catalog/convert.ts';
 const [input, output] = process.argv.slice(2);
 if (input === undefined || output === undefined) throw new Error('usage: convert_side.ts INPUT OUTPUT');
 const t0 = performance.now();
-const { rows, streamed } = await convertCatalog(input, output);
+const { rows } = await convertCatalog(input, output);
 const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
 process.stdout.write(
-  `${JSON.stringify({ rows, streamed, seconds: (performance.now() - t0) / 1000, peakMiB: Number(hwm![1]) / 1024 })}\n`,
+  `${JSON.stringify({ rows, seconds: (performance.now() - t0) / 1000, peakMiB: Number(hwm![1]) / 1024 })}\n`,
 );

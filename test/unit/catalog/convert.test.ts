@@ -1,7 +1,6 @@
-// `catalog convert` streams rows into CSV/TSV, ECSV, VOTable, Parquet and FITS: the output of a
-// conversion in batches is the output of reading the table whole and writing it (the same bytes for text
-// and FITS), from every input format; a failure part-way leaves the target as it was and no temporary
-// file behind.
+// `catalog convert` streams rows into every output format: the output of a conversion in batches is the
+// output of reading the table whole and writing it (the same bytes for text, byte-by-byte and FITS), from
+// every input format; a failure part-way leaves the target as it was and no temporary file behind.
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,7 +49,6 @@ describe('catalog convert', () => {
         const out = join(dir, `streamed-${kind}.${ext}`);
         expect(await convertCatalog(input, out, { batchRows: BATCH }), `${kind} → ${ext}`).toEqual({
           rows: whole.numRows,
-          streamed: true,
         });
         expect(readFileSync(out).equals(readFileSync(reference)), `${kind} → ${ext}`).toBe(true);
       }
@@ -58,14 +56,17 @@ describe('catalog convert', () => {
       await convertCatalog(input, parquet, { batchRows: BATCH });
       expectSameTable(source, (await readCatalog(parquet)).table);
     }
-    // Byte-by-byte output is written whole.
-    const mrt = join(dir, 'out.mrt');
-    expect(await convertCatalog(inputs['ecsv']!, mrt)).toEqual({ rows: whole.numRows, streamed: false });
-    // (The MRT names its file: the reference has the same name, in a folder of its own.)
+    // Byte-by-byte output: the file names itself, so the reference has the same name in its own folder.
     mkdirSync(join(dir, 'whole'));
-    const mrtReference = join(dir, 'whole', 'out.mrt');
-    await writeCatalog((await readCatalog(inputs['ecsv']!)).table, mrtReference);
-    expect(readFileSync(mrt).equals(readFileSync(mrtReference))).toBe(true);
+    for (const [kind, input] of Object.entries(inputs)) {
+      const mrt = join(dir, `${kind}.mrt`);
+      expect(await convertCatalog(input, mrt, { batchRows: BATCH }), `${kind} → mrt`).toEqual({
+        rows: whole.numRows,
+      });
+      const mrtReference = join(dir, 'whole', `${kind}.mrt`);
+      await writeCatalog((await readCatalog(input)).table, mrtReference);
+      expect(readFileSync(mrt).equals(readFileSync(mrtReference)), `${kind} → mrt`).toBe(true);
+    }
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp') || name.includes('.partial-'))).toEqual(
       [],
     );
@@ -106,7 +107,7 @@ describe('catalog convert', () => {
     const input = join(dir, 'late.ecsv');
     writeFileSync(input, lines.join('\n') + '\n');
     const out = join(dir, 'late.fits');
-    expect(await convertCatalog(input, out, { batchRows: 7 })).toEqual({ rows, streamed: true });
+    expect(await convertCatalog(input, out, { batchRows: 7 })).toEqual({ rows });
     const reference = join(dir, 'late-reference.fits');
     const source = (await readCatalog(input)).table;
     await writeCatalog(source, reference);
@@ -126,7 +127,7 @@ describe('catalog convert', () => {
     lines.push('1,2,3');
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, lines.join('\n') + '\n');
-    for (const ext of ['csv', 'parquet', 'fits']) {
+    for (const ext of ['csv', 'parquet', 'fits', 'mrt']) {
       const target = join(dir, `kept.${ext}`);
       writeFileSync(target, 'an earlier result');
       await expect(convertCatalog(bad, target, { batchRows: BATCH })).rejects.toThrow(
