@@ -1,10 +1,11 @@
 // A FITS binary table written as the simulation's chunks arrive, so a FITS catalogue costs no more
-// memory than a Parquet one. electron/fits' writer takes a whole Arrow table (it scans every value to
-// choose TNULLs and string widths), which would hold the full catalogue in memory; the simulator's columns
-// are few fixed kinds whose FITS forms are known up front, so rows are encoded here chunk by chunk and the
-// header is written twice: first with NAXIS2 = 0 as a placeholder of the same size, and once the row count
-// and DATASUM are known, in place (cards, checksum and block padding come from electron/fits). The file
-// is a temporary beside the target, renamed into place only when complete (atomic).
+// memory than a Parquet one. electron/fits' table writer needs every row surveyed before the first is
+// written (TNULLs, string widths, the heap's place), which for a simulation would mean generating it
+// twice; the simulator's columns are few fixed kinds whose FITS forms are known up front, so rows are
+// encoded here chunk by chunk and the header is written twice: first with NAXIS2 = 0 as a placeholder of
+// the same size, and once the row count and DATASUM are known, in place (cards, checksum and block
+// padding come from electron/fits). The file is a temporary beside the target, renamed into place only
+// when complete (atomic).
 //
 // Column kinds → TFORM: f64 D, f32 E (NaN = null), i64 K, i32 J (TNULL -2147483648), i8 I (16-bit: FITS
 // has no signed byte), bool L ('T'/'F'). The primary HDU is empty (NAXIS = 0, EXTEND = T).
