@@ -8,25 +8,11 @@
 import { DataType, Precision, Type, Vector } from 'apache-arrow';
 import type { Field, Schema, Table } from 'apache-arrow';
 import { OnesComplementSum, addOnesComplement } from './checksum.ts';
+import { ELEMENT_BYTES } from './column.ts';
+import type { ElementType } from './column.ts';
 import { FitsError } from './errors.ts';
 import { type OutputFile, blockPadding, card, extraCards, sealHeader } from './output.ts';
 import type { CardList, ExtraCard } from './output.ts';
-
-type Letter = 'L' | 'X' | 'B' | 'I' | 'J' | 'K' | 'A' | 'E' | 'D' | 'C' | 'M';
-
-const LETTER_BYTES: Record<Letter, number> = {
-  L: 1,
-  X: 1,
-  B: 1,
-  I: 2,
-  J: 4,
-  K: 8,
-  A: 1,
-  E: 4,
-  D: 8,
-  C: 8,
-  M: 16,
-};
 
 /** Bytes of main-table rows encoded per write. */
 const CHUNK_BYTES = 1 << 22;
@@ -34,13 +20,13 @@ const CHUNK_BYTES = 1 << 22;
  * maximum are both taken. */
 const NEAR_MINIMUM = 1 << 16;
 
-function leafOf(type: DataType, field: Field): { letter: Letter; tzero: number | bigint | undefined } {
+function leafOf(type: DataType, field: Field): { letter: ElementType; tzero: number | bigint | undefined } {
   const tform = field.metadata.get('fits:tform') ?? '';
   if (DataType.isBool(type)) return { letter: /X/i.test(tform) ? 'X' : 'L', tzero: undefined };
   if (DataType.isInt(type)) {
     const bits = type.bitWidth;
     if (bits === 8) return type.isSigned ? { letter: 'B', tzero: -128 } : { letter: 'B', tzero: undefined };
-    const letter: Letter = bits === 16 ? 'I' : bits === 32 ? 'J' : 'K';
+    const letter: ElementType = bits === 16 ? 'I' : bits === 32 ? 'J' : 'K';
     const tzero = type.isSigned ? undefined : bits === 64 ? 2n ** 63n : 2 ** (bits - 1);
     return { letter, tzero };
   }
@@ -61,7 +47,7 @@ interface ColumnForm {
   /** FixedSizeList sizes below the List (if any), outermost first. */
   fixedDims: number[];
   leaf: DataType;
-  letter: Letter;
+  letter: ElementType;
   tzero: number | bigint | undefined;
 }
 
@@ -106,8 +92,8 @@ class StoredIntegers {
   private readonly shift: bigint;
   private readonly wide: boolean;
 
-  constructor(letter: Letter, tzero: number | bigint | undefined) {
-    const bits = BigInt(LETTER_BYTES[letter] * 8);
+  constructor(letter: ElementType, tzero: number | bigint | undefined) {
+    const bits = BigInt(ELEMENT_BYTES[letter] * 8);
     this.low = letter === 'B' ? 0n : -(2n ** (bits - 1n));
     this.high = letter === 'B' ? 255n : 2n ** (bits - 1n) - 1n;
     this.shift = BigInt(tzero ?? 0);
@@ -218,7 +204,7 @@ export class TableSurvey {
 interface ColumnPlan {
   name: string;
   field: Field;
-  letter: Letter;
+  letter: ElementType;
   /** Elements per row (characters for A, bits for X). */
   repeat: number;
   dims: number[] | undefined;
@@ -257,7 +243,7 @@ function planOf(survey: ColumnSurvey): ColumnPlan {
     repeat *= stringWidth;
     if (dims.length > 0) dims.push(stringWidth);
   }
-  const width = variable ? 8 : letter === 'X' ? Math.ceil(repeat / 8) : repeat * LETTER_BYTES[letter];
+  const width = variable ? 8 : letter === 'X' ? Math.ceil(repeat / 8) : repeat * ELEMENT_BYTES[letter];
   return {
     name: form.field.name,
     field: form.field,
@@ -460,7 +446,7 @@ function encodeElements(plan: ColumnPlan, elements: unknown[]): Buffer {
   }
   const complexValues = plan.letter === 'C' || plan.letter === 'M';
   const count = plan.variable ? (complexValues ? elements.length / 2 : elements.length) : plan.repeat;
-  const perElement = LETTER_BYTES[plan.letter];
+  const perElement = ELEMENT_BYTES[plan.letter];
   const out = Buffer.alloc(count * perElement);
   const view = new DataView(out.buffer, out.byteOffset, out.length);
   for (let k = 0; k < count; k += 1) {
