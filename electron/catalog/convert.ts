@@ -7,6 +7,7 @@
 import type { Schema, Table } from 'apache-arrow';
 import { Compression } from 'parquet-wasm';
 import { FitsTableFile, TableSurvey } from '../fits/writer.ts';
+import type { ExtraCard } from '../fits/writer.ts';
 import { csvLayout } from './csv.ts';
 import { ecsvLayout } from './ecsv.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
@@ -64,12 +65,18 @@ interface SurveyedOutput {
   sink(): BatchSink;
 }
 
-function fitsOutput(file: string, schema: Schema): SurveyedOutput {
+/** The FITS table's EXTNAME and extra header cards (provenance), for a conversion into FITS. */
+export interface FitsTableOptions {
+  name?: string;
+  cards?: ExtraCard[];
+}
+
+function fitsOutput(file: string, schema: Schema, options: FitsTableOptions): SurveyedOutput {
   const survey = new TableSurvey(schema, { file });
   return {
     add: (table) => survey.add(table),
     sink: () => {
-      const out = FitsTableFile.open(file, survey);
+      const out = FitsTableFile.open(file, survey, options);
       return {
         write: (batch) => out.write(batch),
         close: () => Promise.resolve(out.close()),
@@ -100,12 +107,13 @@ async function convertSurveyed(
   output: string,
   format: 'fits' | 'mrt',
   options: TableBatchOptions,
+  fits: FitsTableOptions,
 ): Promise<number> {
   let surveyed: SurveyedOutput | null = null;
   // A CSV's column types, learnt by the survey pass, need not be learnt again by the writing pass.
   options = { ...options, textTypes: {} };
   await readTableBatches(input, options, (table) => {
-    surveyed ??= (format === 'fits' ? fitsOutput : mrtOutput)(output, table.schema);
+    surveyed ??= format === 'fits' ? fitsOutput(output, table.schema, fits) : mrtOutput(output, table.schema);
     surveyed.add(table);
   });
   const sink = surveyed!.sink();
@@ -124,12 +132,12 @@ async function convertSurveyed(
 export async function convertCatalog(
   input: string,
   output: string,
-  options: ReadOptions & { batchRows?: number } = {},
+  options: ReadOptions & { batchRows?: number; fits?: FitsTableOptions } = {},
 ): Promise<{ rows: number }> {
-  const { batchRows = CONVERT_BATCH_ROWS, ...read } = options;
+  const { batchRows = CONVERT_BATCH_ROWS, fits = {}, ...read } = options;
   const format = formatForOutput(output);
   if (format === 'fits' || format === 'mrt') {
-    return { rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }) };
+    return { rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }, fits) };
   }
   let sink: BatchSink | null = null;
   try {

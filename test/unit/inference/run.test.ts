@@ -196,6 +196,10 @@ describe('runInference', () => {
     expect(fitsText).toMatch(/SOLVER {2}= 'heun\s*'/);
     expect(fitsText).toMatch(/TIMEGRID= 'uniform\s*'/);
     expect(fitsText).toMatch(/FINALEUL=\s+F /);
+    expect(fitsText).toMatch(/EXTNAME = 'POSTERIORS'/);
+    expect([...(await readCatalog(join(dir, 's.fits'))).table.getChild('source_id')!]).toEqual([
+      ...reference.getChild('source_id')!,
+    ]);
     expectSameTable(reference, (await readParquet(join(dir, 's.parquet'))).table);
   }, 60_000);
 
