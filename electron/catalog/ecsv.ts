@@ -55,14 +55,35 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
   throw new Error(`${file}: ECSV has a header but no column-name line`);
 }
 
-/** A 1-D numeric array subtype ('float64[55]', 'int16[null]'): every cell a JSON array of numbers,
- * read (as astropy does) into an array column; deeper shapes and 'json' objects stay text. */
-const NUMERIC_ARRAY = /^(?:float|int|uint)\d+\[(\d+|null)\]$/;
+/** A numeric array subtype ('float64[55]', 'int16[null]', 'float32[2,3]'): every cell a JSON array of
+ * numbers (nested for several dimensions), read (as astropy does) into an array column; a shape with
+ * 'null' beyond the first dimension and 'json' objects stay text. */
+const NUMERIC_ARRAY = /^(?:float|int|uint)\d+\[(null|\d+(?:,\d+)*)\]$/;
 
-/** JSON array cells as a list column of doubles, of `size` elements each when the subtype fixes one.
- * Python's json writes NaN and Infinity, which JSON does not have; a null element (astropy's masked
- * element) is a null. */
-function arrayColumn(cells: Vector, where: string, size: number | null): Vector {
+/** The elements of a JSON array cell of shape `dims` (null: one variable dimension) in row-major
+ * order, or a message saying what is wrong with it. */
+function flatCell(values: unknown, dims: readonly number[] | null): number[] | string {
+  if (!Array.isArray(values)) return 'is not a JSON array of numbers';
+  if (dims === null || dims.length === 1) {
+    if (!values.every((v) => v === null || typeof v === 'number')) return 'is not a JSON array of numbers';
+    return values.map((v: number | null) => v ?? Number.NaN);
+  }
+  if (values.length !== dims[0]) return `has ${values.length} rows where the shape is [${dims.join(',')}]`;
+  const out: number[] = [];
+  for (const row of values) {
+    const inner = flatCell(row, dims.slice(1));
+    if (typeof inner === 'string') return inner;
+    if (inner.length !== dims.slice(1).reduce((a, b) => a * b, 1))
+      return `holds a row of ${inner.length} elements where the shape is [${dims.join(',')}]`;
+    out.push(...inner);
+  }
+  return out;
+}
+
+/** JSON array cells as a list column of doubles: variable-length (dims null), fixed-size, or nested
+ * fixed-size lists for a shape of several dimensions. Python's json writes NaN and Infinity, which JSON
+ * does not have; a null element (astropy's masked element) is a null. */
+function arrayColumn(cells: Vector, where: string, dims: number[] | null): Vector {
   const builder = new ListColumnBuilder();
   for (let r = 0; r < cells.length; r += 1) {
     const text = cells.get(r) as string | null;
@@ -76,15 +97,15 @@ function arrayColumn(cells: Vector, where: string, size: number | null): Vector 
     } catch {
       values = undefined;
     }
-    if (!Array.isArray(values) || !values.every((v) => v === null || typeof v === 'number'))
-      throw new Error(`${where}: '${text.slice(0, 60)}' is not a JSON array of numbers`);
-    builder.push(values.map((v: number | null) => v ?? Number.NaN));
+    const flat = flatCell(values, dims);
+    if (typeof flat === 'string') throw new Error(`${where}: row ${r + 1}: '${text.slice(0, 60)}' ${flat}`);
+    builder.push(flat);
   }
-  if (size === null) return builder.finish();
+  if (dims === null) return builder.finish();
   try {
-    return builder.finishFixed(size);
+    return builder.finishShaped(dims);
   } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message} (subtype [${size}])`, { cause: error });
+    throw new Error(`${where}: ${(error as Error).message} (subtype [${dims.join(',')}])`, { cause: error });
   }
 }
 
@@ -162,7 +183,7 @@ export function ecsvPlan(file: string): TextTablePlan {
             : arrayColumn(
                 body.vectors[c]!,
                 `${file}: column ${name}`,
-                array[1] === 'null' ? null : Number(array[1]),
+                array[1] === 'null' ? null : array[1]!.split(',').map(Number),
               );
         return { name, vector, info };
       }),
@@ -204,12 +225,21 @@ function ecsvDatatype(type: DataType): string {
   }
 }
 
-/** The subtype of a list of numbers ('float64[3]' fixed, 'float64[null]' variable), written as JSON. */
+/** The subtype of a list of numbers ('float64[3]' fixed, 'float64[2,3]' nested fixed, 'float64[null]'
+ * variable), written as JSON. */
 function arraySubtype(type: DataType): string | undefined {
-  if (type.typeId !== Type.List && type.typeId !== Type.FixedSizeList) return undefined;
-  const leaf = ecsvDatatype(type.children[0]!.type as DataType);
-  if (leaf === 'string' || leaf === 'bool') return undefined;
-  return `${leaf}[${type.typeId === Type.FixedSizeList ? (type as FixedSizeList).listSize : 'null'}]`;
+  if (type.typeId === Type.List) {
+    const leaf = ecsvDatatype(type.children[0]!.type as DataType);
+    return leaf === 'string' || leaf === 'bool' ? undefined : `${leaf}[null]`;
+  }
+  const dims: number[] = [];
+  let element = type;
+  while (element.typeId === Type.FixedSizeList) {
+    dims.push((element as FixedSizeList).listSize);
+    element = element.children[0]!.type as DataType;
+  }
+  const leaf = ecsvDatatype(element);
+  return dims.length === 0 || leaf === 'string' || leaf === 'bool' ? undefined : `${leaf}[${dims.join(',')}]`;
 }
 
 function quoteEcsv(text: string): string {

@@ -1,6 +1,6 @@
 // Builder for array-valued cells (VOTable arraysize, ECSV array subtypes): a variable-length list of
 // doubles per row, stored as Arrow List<Float64> with offsets and a validity mask, or as a
-// FixedSizeList<Float64> when the format declares one size.
+// FixedSizeList<Float64> when the format declares one size (nested, for a multi-dimensional shape).
 import { Field, FixedSizeList, Float64, List, makeData, makeVector } from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
 import { packValidity } from './columns.ts';
@@ -71,6 +71,32 @@ export class ListColumnBuilder {
         nullBitmap: rows.bitmap,
         valueOffsets: Int32Array.from(this.offsets),
         child: childData,
+      }),
+    );
+  }
+
+  /** The rows as arrays of shape `dims` (outermost first; row-major, as astropy and numpy store them):
+   * fixed-size lists of fixed-size lists. Every non-null row must hold their product of elements. */
+  finishShaped(dims: readonly number[]): Vector {
+    const flat = this.finishFixed(dims.reduce((a, b) => a * b, 1));
+    if (dims.length === 1) return flat;
+    const rows = flat.data[0]!;
+    let inner = rows.children[0]!;
+    for (let k = dims.length - 1; k >= 1; k -= 1) {
+      inner = makeData({
+        type: new FixedSizeList(dims[k]!, new Field('item', inner.type, true)),
+        length: inner.length / dims[k]!,
+        nullCount: 0,
+        child: inner,
+      });
+    }
+    return makeVector(
+      makeData({
+        type: new FixedSizeList(dims[0]!, new Field('item', inner.type, true)),
+        length: rows.length,
+        nullCount: rows.nullCount,
+        nullBitmap: rows.nullBitmap,
+        child: inner,
       }),
     );
   }

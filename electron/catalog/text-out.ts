@@ -130,10 +130,15 @@ export function formatCell(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string') return value;
-  if (value !== null && typeof value === 'object' && Symbol.iterator in value) {
-    return JSON.stringify(
-      Array.from(value as Iterable<unknown>, (v) => (typeof v === 'bigint' ? Number(v) : v)),
-    );
-  }
+  if (isIterable(value)) return JSON.stringify(plainArray(value));
   return String(value);
+}
+
+function isIterable(value: unknown): value is Iterable<unknown> {
+  return value !== null && typeof value === 'object' && Symbol.iterator in value;
+}
+
+/** An array cell (nested for a multi-dimensional one) as plain JSON-ready arrays of numbers. */
+function plainArray(value: Iterable<unknown>): unknown[] {
+  return Array.from(value, (v) => (typeof v === 'bigint' ? Number(v) : isIterable(v) ? plainArray(v) : v));
 }

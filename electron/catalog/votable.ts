@@ -52,6 +52,8 @@ interface VoField {
   /** Upper bound of a variable size ('10*'), if given. */
   maxCount: number | null;
   isArray: boolean;
+  /** Dimensions of a fixed arraysize, outermost first ('3x2' is 2 rows of 3: [2, 3]); null if variable. */
+  dims: number[] | null;
   info: ColumnInfo;
   nullText: string | undefined;
   line: number;
@@ -60,16 +62,18 @@ interface VoField {
 type Sink =
   | { kind: 'scalar'; builder: ColumnBuilder }
   | { kind: 'string'; builder: ColumnBuilder }
-  /** `fixed`: the elements per row when the FIELD's arraysize has no '*' (a FixedSizeList, as astropy
-   * reads it into an (n, k) column), else null (a variable-length List). */
-  | { kind: 'list'; builder: ListColumnBuilder; fixed: number | null };
+  /** `shape`: the array shape (outermost first) when the FIELD's arraysize has no '*' (fixed-size
+   * lists, nested for several dimensions, as astropy reads it into an (n, …) column), else null (a
+   * variable-length List). */
+  | { kind: 'list'; builder: ListColumnBuilder; shape: number[] | null };
 
 function parseArraysize(text: string | undefined): {
   count: number | null;
   maxCount: number | null;
   isArray: boolean;
+  dims: number[] | null;
 } {
-  if (text === undefined || text === '') return { count: 1, maxCount: null, isArray: false };
+  if (text === undefined || text === '') return { count: 1, maxCount: null, isArray: false, dims: [1] };
   const dims = text.split('x');
   let product = 1;
   for (let i = 0; i < dims.length; i += 1) {
@@ -77,13 +81,14 @@ function parseArraysize(text: string | undefined): {
     if (dim.endsWith('*')) {
       if (i !== dims.length - 1) throw new Error(`'*' is only allowed in the last dimension`);
       const bound = dim.length > 1 ? Number(dim.slice(0, -1)) * product : null;
-      return { count: null, maxCount: bound, isArray: true };
+      return { count: null, maxCount: bound, isArray: true, dims: null };
     }
     const n = Number(dim);
     if (!Number.isInteger(n) || n < 0) throw new Error(`arraysize '${text}' is not a size`);
     product *= n;
   }
-  return { count: product, maxCount: null, isArray: true };
+  // The first dimension varies fastest (VOTable 1.4 §2.2), so it is the innermost.
+  return { count: product, maxCount: null, isArray: true, dims: dims.map(Number).reverse() };
 }
 
 function declaredFor(datatype: VoDatatype): DeclaredType {
@@ -115,9 +120,9 @@ function isStringType(datatype: VoDatatype): boolean {
 function makeSink(field: VoField): Sink {
   if (isStringType(field.datatype)) return { kind: 'string', builder: new ColumnBuilder('string') };
   if (field.isArray || field.datatype.endsWith('Complex')) {
-    const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
-    const fixed = field.count === null || field.count === 0 ? null : field.count * perValue;
-    return { kind: 'list', builder: new ListColumnBuilder(), fixed };
+    const complex = field.datatype.endsWith('Complex');
+    const shape = field.count === null || field.count === 0 ? null : complex ? [field.count * 2] : field.dims;
+    return { kind: 'list', builder: new ListColumnBuilder(), shape };
   }
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
 }
@@ -166,7 +171,9 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
       fields.map((field, c) => {
         const sink = sinks[c]!;
         const vector =
-          sink.kind === 'list' && sink.fixed !== null ? sink.builder.finishFixed(sink.fixed) : sink.builder.finish();
+          sink.kind === 'list' && sink.shape !== null
+            ? sink.builder.finishShaped(sink.shape)
+            : sink.builder.finish();
         return { name: field.name, vector, info: field.info };
       }),
     );
@@ -632,6 +639,13 @@ function decodeBinary(
   return { rows, consumed: offset };
 }
 
+/** The elements of an array cell, a multi-dimensional one flattened in row-major order. */
+function flatElements(value: Iterable<unknown>): unknown[] {
+  return Array.from(value).flatMap((v) =>
+    v !== null && typeof v === 'object' && Symbol.iterator in v ? flatElements(v as Iterable<unknown>) : [v],
+  );
+}
+
 function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
@@ -654,16 +668,23 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
     case Type.List:
     case Type.FixedSizeList: {
       // Float elements keep their precision; other elements are written as double, where a null
-      // element can be NaN. A fixed-size list keeps its size, so that a reader gets (n, k) arrays back.
-      const element: DataType = (type.children as { type: DataType }[])[0]!.type;
+      // element can be NaN. Fixed-size lists keep their shape, the first VOTable dimension the
+      // innermost ('3x2' for 2 rows of 3), so that a reader gets (n, …) arrays back; a variable list
+      // of fixed-size ones is '3x*'.
+      const dims: string[] = [];
+      let element: DataType = type;
+      while (element.typeId === Type.List || element.typeId === Type.FixedSizeList) {
+        dims.unshift(
+          element.typeId === Type.List ? '*' : String((element as DataType & { listSize: number }).listSize),
+        );
+        element = (element.children as { type: DataType }[])[0]!.type;
+      }
       const datatype =
         element.typeId === Type.Float && (element as DataType & { precision: number }).precision === 1
           ? 'float'
           : 'double';
-      const arraysize =
-        type.typeId === Type.FixedSizeList && element.typeId !== Type.FixedSizeList
-          ? String((type as DataType & { listSize: number }).listSize)
-          : '*';
+      // '*' only in the last dimension: a list inside a list of varying length is written flat.
+      const arraysize = dims.slice(0, -1).includes('*') ? '*' : dims.join('x');
       return { datatype, arraysize };
     }
     default:
@@ -700,7 +721,9 @@ export function votableLayout(schema: Schema): TextLayout {
           const value: unknown = column.get(r);
           if (value === null || value === undefined) line += '<TD/>';
           else if (typeof value === 'object' && Symbol.iterator in value) {
-            line += `<TD>${Array.from(value as Iterable<unknown>, (v) => (v === null ? 'NaN' : formatCell(v))).join(' ')}</TD>`;
+            line += `<TD>${flatElements(value as Iterable<unknown>)
+              .map((v) => (v === null ? 'NaN' : formatCell(v)))
+              .join(' ')}</TD>`;
           } else
             line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;
         }

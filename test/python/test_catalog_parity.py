@@ -249,6 +249,33 @@ def test_votable_fixed_arrays_stay_fixed_as_in_astropy(tmp_path: Path) -> None:
     np.testing.assert_array_equal(np.asarray(Table.read(written)["xp"]), np.asarray(reference["xp"]))
 
 
+def test_multidimensional_arrays_keep_their_shape_as_in_astropy(tmp_path: Path) -> None:
+    # A (2, 3) array per row. ECSV: subtype float64[2,3]. VOTable: the first arraysize dimension varies
+    # fastest (VOTable 1.4 Sect. 2.2), so (2, 3) is "3x2"; astropy 8 writes it "2x3", which its own
+    # reader (like Cradle's) then takes as (3, 2): the reference is astropy's read of each file.
+    rng = np.random.default_rng(31)
+    t = Table({"source_id": np.arange(40, dtype=np.int64), "cube": rng.normal(size=(40, 2, 3))})
+    for fmt, name in (("ascii.ecsv", "cube.ecsv"), ("votable", "cube.vot")):
+        source = tmp_path / name
+        if fmt == "votable":
+            from_table(t).to_xml(str(source), tabledata_format="binary2")
+        else:
+            t.write(source, format=fmt)
+            assert "float64[2,3]" in source.read_text()
+        reference = np.asarray(Table.read(source)["cube"])
+        out = tmp_path / f"{name}.parquet"
+        ok("convert", str(source), str(out))
+        back = pq.read_table(out)
+        rows, cols = reference.shape[1:]
+        assert back.schema.field("cube").type == pa.list_(pa.list_(pa.float64(), cols), rows), name
+        np.testing.assert_array_equal(np.array(back.column("cube").to_pylist()), reference, err_msg=name)
+        for ext in ("ecsv", "vot"):
+            written = tmp_path / f"{name}.out.{ext}"
+            ok("convert", str(out), str(written))
+            again = np.asarray(Table.read(written)["cube"])
+            np.testing.assert_array_equal(again, reference, err_msg=f"{name} -> {ext}")
+
+
 def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:
     # A column of numbers whose last cells are text is a text column, its cells as written.
     # The second row, every cell empty, is a row of missing values (not a VizieR dashes row).

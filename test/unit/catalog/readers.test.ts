@@ -287,6 +287,49 @@ describe('round trips', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('keeps multi-dimensional arrays in shape: VOTable arraysize "3x2" is 2 rows of 3, ECSV [2,3]', async () => {
+    // VOTable 1.4 Sect. 2.2: the first dimension varies fastest.
+    const vot = write(
+      'cube.vot',
+      '<?xml version="1.0"?><VOTABLE version="1.4"><RESOURCE><TABLE><FIELD name="c" datatype="double" arraysize="3x2"/><DATA><TABLEDATA><TR><TD>1 2 3 4 5 6</TD></TR><TR><TD/></TR></TABLEDATA></DATA></TABLE></RESOURCE></VOTABLE>',
+    );
+    const read = await readCatalog(vot);
+    expect(String(read.table.getChild('c')!.type)).toBe('FixedSizeList[2]<FixedSizeList[3]<Float64>>');
+    const plain = (value: unknown): unknown =>
+      value !== null && typeof value === 'object' && Symbol.iterator in value
+        ? Array.from(value as Iterable<unknown>, plain)
+        : value;
+    const cell = (table: CatalogTable, r: number): unknown => plain(table.table.getChild('c')!.get(r));
+    expect([cell(read, 0), cell(read, 1)]).toEqual([
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      null,
+    ]);
+    for (const ext of ['ecsv', 'vot', 'fits', 'parquet']) {
+      const out = join(dir, `cube-out.${ext}`);
+      await writeCatalog(read.table, out);
+      const back = await readCatalog(out);
+      expect(String(back.table.getChild('c')!.type), ext).toBe('FixedSizeList[2]<FixedSizeList[3]<Float64>>');
+      expect(cell(back, 0), ext).toEqual(cell(read, 0));
+      // A FITS array cell cannot be null: the null row comes back as missing elements.
+      if (ext === 'fits')
+        expect((cell(back, 1) as unknown[][]).flat().every((v) => v === null || Number.isNaN(v))).toBe(true);
+      else expect(cell(back, 1), ext).toBeNull();
+    }
+    expect(readFileSync(join(dir, 'cube-out.ecsv'), 'utf8')).toContain('subtype: float64[2,3]');
+    expect(readFileSync(join(dir, 'cube-out.vot'), 'utf8')).toContain('arraysize="3x2"');
+    const header =
+      "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: c, datatype: string, subtype: 'float64[2,3]'}\n# schema: astropy-2.0\nc\n";
+    await expect(readCatalog(write('ragged-cube.ecsv', `${header}"[[1,2,3],[4,5]]"\n`))).rejects.toThrow(
+      /column c: row 1: '\[\[1,2,3\],\[4,5\]\]' holds a row of 2 elements where the shape is \[2,3\]/,
+    );
+    await expect(readCatalog(write('short-cube.ecsv', `${header}"[[1,2,3]]"\n`))).rejects.toThrow(
+      /column c: row 1: '\[\[1,2,3\]\]' has 1 rows where the shape is \[2,3\]/,
+    );
+  });
+
   it('ECSV keeps array columns as arrays: variable lists as [null], fixed ones as [n]', async () => {
     const source = await readCatalog(join(FIXTURES, 'reference_binary2.vot'));
     const out = join(dir, 'arrays.ecsv');
