@@ -1,19 +1,19 @@
-// `cradle fits convert`: a table HDU written as FITS (through the writer), CSV (streamed batch by
-// batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
+// `cradle fits convert`: a table HDU written as FITS (through the writer, streamed batch by batch), CSV
+// (streamed batch by batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
 // because it writes every Arrow type the reader produces, nested lists included). Every output is
 // written to a temporary file and renamed into place.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
-import { tableToIPC } from 'apache-arrow';
+import { Table, tableToIPC } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import { openTable, readTable } from './arrow.ts';
+import { openTable, readTable, tableBatches, tableSchema } from './arrow.ts';
 import { BinaryTable } from './bintable.ts';
 import { FitsError } from './errors.ts';
 import type { FitsFile } from './file.ts';
 import type { Hdu } from './hdu.ts';
 import { jsonCell } from './inspect.ts';
 import type { JsonCell } from './inspect.ts';
-import { writeFits } from './writer.ts';
+import { FitsTableFile, TableSurvey } from './writer.ts';
 
 /** Rows per Parquet row group: the catalog writer's size (catalog/parquet.ts PARQUET_ROW_GROUP, which
  * this folder may not import), so that an inference run streams the converted file a group at a time. */
@@ -23,9 +23,7 @@ const PARQUET_ROW_GROUP = 65_536;
 export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
   const extension = extname(output).toLowerCase();
   if (extension === '.fits' || extension === '.fit' || extension === '.fts') {
-    const table = readTable(file, hdu, { columns });
-    writeFits(output, [{ kind: 'table', table, ...(hdu.name ? { name: hdu.name } : {}) }]);
-    return table.numRows;
+    return copyTable(file, hdu, output, columns);
   }
   if (extension === '.csv') return writeCsv(file, hdu, output, columns);
   if (extension === '.parquet') {
@@ -41,6 +39,23 @@ export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?:
   throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, {
     file: output,
   });
+}
+
+/** A table HDU into a FITS file of its own, read a batch at a time twice (the writer surveys every row
+ * before writing the first), so a table larger than memory can be copied or cut to columns. */
+function copyTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+  const table = openTable(file, hdu);
+  const survey = new TableSurvey(tableSchema(table, columns), { file: output });
+  for (const batch of tableBatches(table, { columns })) survey.add(new Table([batch]));
+  const out = FitsTableFile.open(output, survey, hdu.name ? { name: hdu.name } : {});
+  try {
+    for (const batch of tableBatches(table, { columns })) out.write(new Table([batch]));
+    out.close();
+  } catch (error) {
+    out.abort();
+    throw error;
+  }
+  return table.rows;
 }
 
 function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
