@@ -1,9 +1,11 @@
-// `cradle fits convert`: a table HDU written as FITS (through the writer, streamed batch by batch), CSV
-// (streamed batch by batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
+// `cradle fits convert` and the Inspect view's export: a table HDU written as FITS (through the writer,
+// streamed batch by batch), CSV (streamed batch by batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
 // because it writes every Arrow type the reader produces, nested lists included). Every output is
-// written to a temporary file and renamed into place.
+// written to a temporary file and renamed into place. The streamed outputs give the event loop a turn
+// between batches, so an export in the app's engine does not stop it answering while it runs.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Table, tableToIPC } from 'apache-arrow';
 import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { openTable, readTable, tableBatches, tableSchema } from './arrow.ts';
@@ -20,7 +22,12 @@ import { FitsTableFile, TableSurvey } from './writer.ts';
 const PARQUET_ROW_GROUP = 65_536;
 
 /** Convert a table HDU to `output` (format from its extension); returns the number of rows. */
-export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+export async function convertTable(
+  file: FitsFile,
+  hdu: Hdu,
+  output: string,
+  columns?: string[],
+): Promise<number> {
   const extension = extname(output).toLowerCase();
   if (extension === '.fits' || extension === '.fit' || extension === '.fts') {
     return copyTable(file, hdu, output, columns);
@@ -33,7 +40,7 @@ export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?:
       .setMaxRowGroupSize(PARQUET_ROW_GROUP)
       .build();
     const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties);
-    atomicWrite(output, (fd) => writeAll(fd, bytes));
+    await atomicWrite(output, (fd) => writeAll(fd, bytes));
     return table.numRows;
   }
   throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, {
@@ -43,13 +50,19 @@ export function convertTable(file: FitsFile, hdu: Hdu, output: string, columns?:
 
 /** A table HDU into a FITS file of its own, read a batch at a time twice (the writer surveys every row
  * before writing the first), so a table larger than memory can be copied or cut to columns. */
-function copyTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+async function copyTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): Promise<number> {
   const table = openTable(file, hdu);
   const survey = new TableSurvey(tableSchema(table, columns), { file: output });
-  for (const batch of tableBatches(table, { columns })) survey.add(new Table([batch]));
+  for (const batch of tableBatches(table, { columns })) {
+    survey.add(new Table([batch]));
+    await nextTurn();
+  }
   const out = FitsTableFile.open(output, survey, hdu.name ? { name: hdu.name } : {});
   try {
-    for (const batch of tableBatches(table, { columns })) out.write(new Table([batch]));
+    for (const batch of tableBatches(table, { columns })) {
+      out.write(new Table([batch]));
+      await nextTurn();
+    }
     out.close();
   } catch (error) {
     out.abort();
@@ -58,10 +71,10 @@ function copyTable(file: FitsFile, hdu: Hdu, output: string, columns?: string[])
   return table.rows;
 }
 
-function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): number {
+async function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]): Promise<number> {
   const table = openTable(file, hdu);
   const chosen = columns ? columns.map((n) => table.column(n)) : table.columns;
-  atomicWrite(output, (fd) => {
+  await atomicWrite(output, async (fd) => {
     writeAll(fd, Buffer.from(`${chosen.map((c) => csvField(c.name)).join(',')}\n`));
     if (table instanceof BinaryTable) {
       const list = chosen as BinaryTable['columns'];
@@ -75,6 +88,7 @@ function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]):
           );
         }
         writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
+        await nextTurn();
       }
     } else {
       const list = chosen as typeof table.columns;
@@ -88,6 +102,7 @@ function writeCsv(file: FitsFile, hdu: Hdu, output: string, columns?: string[]):
           );
         }
         writeAll(fd, Buffer.from(`${lines.join('\n')}\n`));
+        await nextTurn();
       }
     }
   });
@@ -111,7 +126,7 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
-function atomicWrite(path: string, fill: (fd: number) => void): void {
+async function atomicWrite(path: string, fill: (fd: number) => void | Promise<void>): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number;
   try {
@@ -122,7 +137,7 @@ function atomicWrite(path: string, fill: (fd: number) => void): void {
     });
   }
   try {
-    fill(fd);
+    await fill(fd);
     closeSync(fd);
     renameSync(temp, path);
   } catch (error) {

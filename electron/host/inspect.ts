@@ -401,7 +401,7 @@ export class InspectService {
 
   async export(args: MethodArgs<'fits.export'>): Promise<MethodResult<'fits.export'>> {
     const file = await this.open(args.path);
-    const rows = convertTable(file, file.hdu(args.hdu), args.output, args.columns);
+    const rows = await convertTable(file, file.hdu(args.hdu), args.output, args.columns);
     return { output: args.output, rows };
   }
 

@@ -20,22 +20,28 @@ interface Request {
   output?: string;
 }
 
-const requests = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Request[];
-const results = requests.map((request) => {
+async function answer(request: Request): Promise<unknown> {
+  const file = FitsFile.open(request.file);
   try {
-    return {
-      ok: FitsFile.with(request.file, (file) => {
-        if (request.op === 'info') return summarize(file, { checksums: request.checksums ?? false });
-        const hdu = file.find(request.hdu ?? 0);
-        if (request.op === 'stats') return statsOf(file, hdu, request.columns);
-        if (request.op === 'rows') return rowsOf(file, hdu, request.rows ?? [0], request.columns);
-        if (request.op === 'convert')
-          return { rows: convertTable(file, hdu, request.output!, request.columns) };
-        return pixelsOf(file, hdu, request.at ?? []);
-      }),
-    };
-  } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    if (request.op === 'info') return summarize(file, { checksums: request.checksums ?? false });
+    const hdu = file.find(request.hdu ?? 0);
+    if (request.op === 'stats') return statsOf(file, hdu, request.columns);
+    if (request.op === 'rows') return rowsOf(file, hdu, request.rows ?? [0], request.columns);
+    if (request.op === 'convert')
+      return { rows: await convertTable(file, hdu, request.output!, request.columns) };
+    return pixelsOf(file, hdu, request.at ?? []);
+  } finally {
+    file.close();
   }
-});
+}
+
+const requests = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Request[];
+const results: unknown[] = [];
+for (const request of requests) {
+  try {
+    results.push({ ok: await answer(request) });
+  } catch (error) {
+    results.push({ error: error instanceof Error ? error.message : String(error) });
+  }
+}
 process.stdout.write(`${toJsonText(results)}\n`);

@@ -111,7 +111,7 @@ export function registerFitsCommand(program: Command): void {
       const file = FitsFile.open(input);
       try {
         const hdu = chooseHdu(file, options.hdu);
-        const rows = convertTable(file, hdu, output, splitList(options.columns));
+        const rows = await convertTable(file, hdu, output, splitList(options.columns));
         process.stderr.write(`wrote ${rows} rows to ${output}\n`);
       } finally {
         file.close();
