@@ -1,10 +1,10 @@
 // The Inspect view in browser mode: a real LAMOST spectrum plotted over 3700–9100 Å; astropy's
 // scale.fits read at a known pixel (the value astropy gives) under zscale + asinh + inferno, with
 // the picture changing as the scaling does; a generated 1,000,000-row table counted, jumped to its
-// last row and sorted; a CONTINUE long string found whole by header search; a truncated file that
+// last row, sorted and exported to FITS; a CONTINUE long string found whole by header search; a truncated file that
 // shows the engine's error while the app goes on working; a file named in the URL (`cradle FILE`)
 // opened on start. Saves (in `screenshots`, harness.ts) inspect-*.png.
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -188,6 +188,21 @@ describe('Inspect view', () => {
       .toBe(ROWS - 1);
     expect(Number(await page.getByTestId('stats-min').textContent())).toBe(0);
   }, 90_000);
+
+  it('exports the 1,000,000-row table to FITS from the Export menu', async () => {
+    await open(files['table']!);
+    await expect.poll(() => page.getByTestId('row-count').textContent(), slow).toBe('1,000,000 rows');
+    await page.locator('details.menu summary', { hasText: 'Export' }).click();
+    const out = join(dir, 'exported.fits');
+    await page.getByTestId('export-path').fill(out);
+    await page.getByTestId('export-run').click();
+    await expect
+      .poll(() => page.getByTestId('export-note').textContent(), slow)
+      .toBe(`Wrote 1,000,000 rows to ${out}`);
+    const header = (await readFile(out)).subarray(2880, 2 * 2880).toString('latin1');
+    expect(header).toMatch(/NAXIS2 {2}=\s+1000000 /);
+    expect(header).toMatch(/TTYPE1 {2}= 'ID/);
+  }, 60_000);
 
   it('finds a CONTINUE long string whole with the header search', async () => {
     await open(files['header']!);
