@@ -43,7 +43,7 @@ export const layers = {
 };
 
 /** Dependency-free utilities any engine folder may use. */
-const sharedUtilities = new Set(['electron/host/package-root.ts']);
+const sharedUtilities = new Set(['electron/host/package-root.ts', 'electron/catalog/parquet-stream.ts']);
 /** The one value module the renderer takes from electron/api: the wire codec both ends must share. */
 const rendererValueImports = new Set(['electron/api/wire.ts']);
 /** Folders whose code must run in a browser as well as in Node. */

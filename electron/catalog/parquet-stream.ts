@@ -2,7 +2,8 @@
 // parquet-wasm's transformParquetStream (arrow-rs) serialises a stream of Arrow batches into row groups
 // while the bytes are piped to a temporary file, which is renamed into place only when the stream closes
 // cleanly (atomic: a reader never sees a half-written file). parquet-wasm is the Parquet library of
-// parquet.ts. Used by the simulator's outputs and by streamed conversions.
+// parquet.ts. Used by the simulator's outputs and by streamed conversions (catalog convert, fits convert:
+// dependency-free, it is one of the shared utilities build/eslint-layers.js lets every engine folder use).
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';

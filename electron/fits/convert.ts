@@ -1,14 +1,16 @@
-// `cradle fits convert` and the Inspect view's export: a table HDU written as FITS (through the writer,
-// streamed batch by batch), CSV (streamed batch by batch) or Parquet (Arrow → parquet-wasm, the Rust parquet crate compiled to WebAssembly, chosen
-// because it writes every Arrow type the reader produces, nested lists included). Every output is
-// written to a temporary file and renamed into place. The streamed outputs give the event loop a turn
-// between batches, so an export in the app's engine does not stop it answering while it runs.
+// `cradle fits convert` and the Inspect view's export: a table HDU written as FITS (through the writer),
+// CSV or Parquet (through the catalog's streamed Parquet writer, parquet-wasm: the Rust parquet crate
+// compiled to WebAssembly, which writes every Arrow type the reader produces, nested lists included),
+// a batch of rows at a time, so an HDU larger than memory converts. Every output is written to a
+// temporary file and renamed into place. The outputs give the event loop a turn between batches, so an
+// export in the app's engine does not stop it answering while it runs.
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Table, tableToIPC } from 'apache-arrow';
-import { Compression, Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
-import { openTable, readTable, tableBatches, tableSchema } from './arrow.ts';
+import { Table } from 'apache-arrow';
+import { Compression } from 'parquet-wasm';
+import { ParquetStreamWriter } from '../catalog/parquet-stream.ts';
+import { openTable, tableBatches, tableSchema } from './arrow.ts';
 import { BinaryTable } from './bintable.ts';
 import { FitsError } from './errors.ts';
 import type { FitsFile } from './file.ts';
@@ -16,10 +18,6 @@ import type { Hdu } from './hdu.ts';
 import { jsonCell } from './inspect.ts';
 import type { JsonCell } from './inspect.ts';
 import { FitsTableFile, TableSurvey } from './writer.ts';
-
-/** Rows per Parquet row group: the catalog writer's size (catalog/parquet.ts PARQUET_ROW_GROUP, which
- * this folder may not import), so that an inference run streams the converted file a group at a time. */
-const PARQUET_ROW_GROUP = 65_536;
 
 /** Convert a table HDU to `output` (format from its extension); returns the number of rows. */
 export async function convertTable(
@@ -33,19 +31,34 @@ export async function convertTable(
     return copyTable(file, hdu, output, columns);
   }
   if (extension === '.csv') return writeCsv(file, hdu, output, columns);
-  if (extension === '.parquet') {
-    const table = readTable(file, hdu, { columns });
-    const properties = new WriterPropertiesBuilder()
-      .setCompression(Compression.ZSTD)
-      .setMaxRowGroupSize(PARQUET_ROW_GROUP)
-      .build();
-    const bytes = writeParquet(WasmTable.fromIPCStream(tableToIPC(table, 'stream')), properties);
-    await atomicWrite(output, (fd) => writeAll(fd, bytes));
-    return table.numRows;
-  }
+  if (extension === '.parquet') return writeParquetStream(file, hdu, output, columns);
   throw new FitsError(`cannot convert to '${extension || output}': use .fits, .csv or .parquet`, {
     file: output,
   });
+}
+
+async function writeParquetStream(
+  file: FitsFile,
+  hdu: Hdu,
+  output: string,
+  columns?: string[],
+): Promise<number> {
+  const table = openTable(file, hdu);
+  const writer = ParquetStreamWriter.open(output, tableSchema(table, columns), {
+    compression: Compression.ZSTD,
+    createdBy: 'cradle fits convert (parquet-wasm)',
+  });
+  try {
+    for (const batch of tableBatches(table, { columns })) {
+      writer.write(batch);
+      await nextTurn();
+    }
+    await writer.close();
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
+  return table.rows;
 }
 
 /** A table HDU into a FITS file of its own, read a batch at a time twice (the writer surveys every row

@@ -1,5 +1,5 @@
-// `convertTable` (cradle fits convert, the Inspect view's export): a table HDU copied to FITS or CSV is
-// the same table, and the conversion gives the event loop turns between its batches, so the engine
+// `convertTable` (cradle fits convert, the Inspect view's export): a table HDU copied to FITS, Parquet or
+// CSV is the same table, and the conversion gives the event loop turns between its batches, so the engine
 // answers other calls while a large export runs.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +10,7 @@ import { readTable } from '../../../electron/fits/arrow.ts';
 import { convertTable } from '../../../electron/fits/convert.ts';
 import { FitsFile } from '../../../electron/fits/file.ts';
 import { writeFits } from '../../../electron/fits/writer.ts';
+import { readParquet } from '../../../electron/catalog/parquet.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cradle-fits-convert-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -41,7 +42,7 @@ async function countingTurns<T>(work: () => Promise<T>): Promise<{ result: T; tu
 }
 
 describe('fits convert', () => {
-  it('copies a table HDU to FITS and CSV, giving the event loop turns between batches', async () => {
+  it('copies a table HDU to FITS, Parquet and CSV, giving the event loop turns between batches', async () => {
     const file = FitsFile.open(source());
     try {
       const hdu = file.find('STARS');
@@ -54,6 +55,14 @@ describe('fits convert', () => {
       expect(back.schema.fields.map((f) => f.name)).toEqual(['g']);
       const values = (table: Table): Float64Array => table.getChild('g')!.toArray() as Float64Array;
       expect(values(back)).toEqual(values(readTable(file, hdu)));
+
+      const parquet = join(dir, 'copy.parquet');
+      const packed = await countingTurns(() => convertTable(file, hdu, parquet));
+      expect(packed.result).toBe(ROWS);
+      expect(packed.turns).toBeGreaterThanOrEqual(3);
+      const { table: fromParquet } = await readParquet(parquet);
+      expect(fromParquet.numRows).toBe(ROWS);
+      expect(values(fromParquet)).toEqual(values(readTable(file, hdu)));
 
       const csv = join(dir, 'copy.csv');
       const written = await countingTurns(() => convertTable(file, hdu, csv));
