@@ -108,17 +108,22 @@ async function convertSurveyed(
   format: 'fits' | 'mrt',
   options: TableBatchOptions,
   fits: FitsTableOptions,
+  progress: ConvertProgress,
 ): Promise<number> {
   let surveyed: SurveyedOutput | null = null;
   // A CSV's column types, learnt by the survey pass, need not be learnt again by the writing pass.
   options = { ...options, textTypes: {} };
-  await readTableBatches(input, options, (table) => {
+  await readTableBatches(input, options, (table, firstRow) => {
     surveyed ??= format === 'fits' ? fitsOutput(output, table.schema, fits) : mrtOutput(output, table.schema);
     surveyed.add(table);
+    progress('survey', firstRow + table.numRows);
   });
   const sink = surveyed!.sink();
   try {
-    const rows = await readTableBatches(input, options, (table) => sink.write(table));
+    const rows = await readTableBatches(input, options, (table, firstRow) => {
+      sink.write(table);
+      progress('write', firstRow + table.numRows);
+    });
     await sink.close();
     return rows;
   } catch (error) {
@@ -127,23 +132,36 @@ async function convertSurveyed(
   }
 }
 
+/** Rows done so far, after each batch: in the survey pass of a FITS or MRT output, then in the writing. */
+export type ConvertProgress = (pass: 'survey' | 'write', rows: number) => void;
+
+export interface ConvertOptions extends ReadOptions {
+  batchRows?: number;
+  fits?: FitsTableOptions;
+  onProgress?: ConvertProgress;
+}
+
 /** Converts `input` to `output` (format from its extension), a batch of rows at a time; returns the
  * rows written. */
 export async function convertCatalog(
   input: string,
   output: string,
-  options: ReadOptions & { batchRows?: number; fits?: FitsTableOptions } = {},
+  options: ConvertOptions = {},
 ): Promise<{ rows: number }> {
-  const { batchRows = CONVERT_BATCH_ROWS, fits = {}, ...read } = options;
+  const { batchRows = CONVERT_BATCH_ROWS, fits = {}, onProgress, ...read } = options;
   const format = formatForOutput(output);
+  const progress = onProgress ?? (() => undefined);
   if (format === 'fits' || format === 'mrt') {
-    return { rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }, fits) };
+    return {
+      rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }, fits, progress),
+    };
   }
   let sink: BatchSink | null = null;
   try {
-    const rows = await readTableBatches(input, { ...read, rows: batchRows }, (table) => {
+    const rows = await readTableBatches(input, { ...read, rows: batchRows }, (table, firstRow) => {
       sink ??= format === 'parquet' ? parquetSink(output, table) : textSink(output, format, table);
       sink.write(table);
+      progress('write', firstRow + table.numRows);
     });
     await sink!.close();
     return { rows };

@@ -78,8 +78,28 @@ export function registerCatalogCommand(program: Command): void {
     .description(
       'convert between CSV, TSV, ECSV, VOTable, byte-by-byte, Parquet and FITS tables, keeping units',
     )
-    .action(async (input: string, output: string, flags: ReadFlags) => {
-      await convertCatalog(input, output, readOptions(flags));
+    .option('--quiet', 'no progress on stderr')
+    .action(async (input: string, output: string, flags: ReadFlags & { quiet?: boolean }) => {
+      const started = Date.now();
+      const seconds = (): number => (Date.now() - started) / 1000;
+      let lastPrint = 0;
+      const onProgress = (pass: 'survey' | 'write', rows: number): void => {
+        const now = Date.now();
+        if (flags.quiet || now - lastPrint < 500) return;
+        lastPrint = now;
+        const doing = pass === 'survey' ? 'surveying columns' : 'writing';
+        process.stderr.write(`\rconvert: ${doing}, ${rows} rows · ${seconds().toFixed(0)} s   `);
+      };
+      let rows: number;
+      try {
+        ({ rows } = await convertCatalog(input, output, { ...readOptions(flags), onProgress }));
+      } catch (error) {
+        // The error goes on a line of its own, not after the progress line.
+        if (lastPrint > 0) process.stderr.write('\n');
+        throw error;
+      }
+      if (!flags.quiet)
+        process.stderr.write(`\rconvert: wrote ${rows} rows to ${output} in ${seconds().toFixed(1)} s\n`);
     });
 
   withReadFlags(catalog.command('map <file>'))

@@ -121,6 +121,29 @@ describe('catalog convert', () => {
     expectSameTable(source, (await readCatalog(out)).table);
   });
 
+  it('reports its progress after every batch: the survey pass, then the writing', async () => {
+    const csv = bigCsv();
+    const rows = (await readCatalog(csv)).table.numRows;
+    for (const [ext, passes] of [
+      ['fits', ['survey', 'write']],
+      ['parquet', ['write']],
+    ] as const) {
+      const seen: [string, number][] = [];
+      await convertCatalog(csv, join(dir, `progress.${ext}`), {
+        batchRows: BATCH,
+        onProgress: (pass, done) => seen.push([pass, done]),
+      });
+      for (const pass of passes) {
+        const done = seen.filter(([p]) => p === pass).map(([, n]) => n);
+        expect(done, `${ext} ${pass}`).toEqual(
+          Array.from({ length: Math.ceil(rows / BATCH) }, (_, k) => Math.min(rows, (k + 1) * BATCH)),
+        );
+      }
+      // Every survey report comes before the first write report.
+      expect(seen.map(([p]) => p).join(' ')).toMatch(/^(survey )*write( write)*$/);
+    }
+  });
+
   it('leaves the target as it was when a row past the first batch is bad', async () => {
     const lines = ['a,b'];
     for (let r = 0; r < BATCH + 10; r += 1) lines.push(`${r},${r}`);
