@@ -29,6 +29,15 @@ interface BatchSink {
   abort(): Promise<void>;
 }
 
+/** A writer whose calls finish synchronously (text, FITS) as a batch sink. */
+function syncSink(out: { write(table: Table): void; close(): void; abort(): void }): BatchSink {
+  return {
+    write: (batch) => out.write(batch),
+    close: () => Promise.resolve(out.close()),
+    abort: () => Promise.resolve(out.abort()),
+  };
+}
+
 function textSink(file: string, format: CatalogFormat, table: Table): BatchSink {
   const layout =
     format === 'ecsv'
@@ -36,12 +45,7 @@ function textSink(file: string, format: CatalogFormat, table: Table): BatchSink 
       : format === 'votable'
         ? votableLayout(table.schema)
         : csvLayout(table.schema, format === 'tsv' ? '\t' : ',');
-  const sink = new TextTableSink(file, layout);
-  return {
-    write: (batch) => sink.write(batch),
-    close: () => Promise.resolve(sink.close()),
-    abort: () => Promise.resolve(sink.abort()),
-  };
+  return syncSink(new TextTableSink(file, layout));
 }
 
 function parquetSink(file: string, table: Table): BatchSink {
@@ -75,14 +79,7 @@ function fitsOutput(file: string, schema: Schema, options: FitsTableOptions): Su
   const survey = new TableSurvey(schema, { file });
   return {
     add: (table) => survey.add(table),
-    sink: () => {
-      const out = FitsTableFile.open(file, survey, options);
-      return {
-        write: (batch) => out.write(batch),
-        close: () => Promise.resolve(out.close()),
-        abort: () => Promise.resolve(out.abort()),
-      };
-    },
+    sink: () => syncSink(FitsTableFile.open(file, survey, options)),
   };
 }
 
@@ -90,14 +87,7 @@ function mrtOutput(file: string, schema: Schema): SurveyedOutput {
   const survey = new MrtSurvey(schema, file);
   return {
     add: (table) => survey.add(table),
-    sink: () => {
-      const out = new TextTableSink(file, survey.layout());
-      return {
-        write: (batch) => out.write(batch),
-        close: () => Promise.resolve(out.close()),
-        abort: () => Promise.resolve(out.abort()),
-      };
-    },
+    sink: () => syncSink(new TextTableSink(file, survey.layout())),
   };
 }
 

@@ -148,6 +148,8 @@ class ColumnSurvey {
 
   add(vector: Vector): void {
     const { form } = this;
+    // A column of single floats or booleans needs nothing from its rows.
+    if (form.list === 'none' && form.letter !== 'A' && this.integers === null) return;
     const nested = form.list !== 'none' || form.fixedDims.length > 0;
     for (let r = 0; r < vector.length; r += 1) {
       const value: unknown = vector.get(r);
@@ -218,6 +220,8 @@ interface ColumnPlan {
   maxLength: number;
   /** Characters per string of a fixed A column (each element of a TDIM string array is padded to it). */
   stringWidth: number;
+  /** One L, E, D or integer element per cell, written straight into the row. */
+  oneNumber: boolean;
 }
 
 function planOf(survey: ColumnSurvey): ColumnPlan {
@@ -257,6 +261,7 @@ function planOf(survey: ColumnSurvey): ColumnPlan {
     width,
     maxLength: variable ? survey.maxLength : 0,
     stringWidth,
+    oneNumber: !variable && repeat === 1 && dims.length <= 1 && 'LEDBIJK'.includes(letter),
   };
 }
 
@@ -395,8 +400,8 @@ export class BintableWriter {
       bytes.set(encodeElements(plan, plan.dims ? flatten(value) : [value]), at);
       return;
     }
-    if (plan.repeat === 1 && !plan.dims && 'LEDBIJK'.includes(plan.letter)) {
-      // One number per cell (most catalogue columns): straight into the row, no buffer per cell.
+    if (plan.oneNumber) {
+      // Most catalogue columns: straight into the row, no buffer per cell.
       writeElement(view, at, plan, value);
       return;
     }
