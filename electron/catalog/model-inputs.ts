@@ -1,14 +1,15 @@
 // Model inputs (docs/architecture.md, "Model inputs"): for a list of canonical variables (from a
 // model card), per star a value, an uncertainty and an observed mask, as typed arrays in the
 // canonical units, with the quality rules of quality.ts applied. `gaia.xp` is a spectrum: its
-// inputs are the externally calibrated sampled spectra (xp.ts), star × sample. Labels (extinctions,
+// inputs are the externally calibrated sampled spectra (xp.ts), star × sample, computed from the
+// continuous coefficients or read as sampled. Labels (extinctions,
 // ages, literature Teff) are refused: they are for comparison, never inputs.
 import type { Table } from 'apache-arrow';
 import { FLAG, assessQuantity } from './quality.ts';
 import type { AssessedQuantity, QualityOptions } from './quality.ts';
 import { recognise } from './recognise.ts';
 import type { Recognition } from './recognise.ts';
-import { xpSpectra } from './xp.ts';
+import { sampledXpColumns, sampledXpSpectra, xpSpectra } from './xp.ts';
 import type { XpSpectra } from './xp.ts';
 
 export interface ModelInputs {
@@ -16,6 +17,21 @@ export interface ModelInputs {
   variables: AssessedQuantity[];
   /** Spectrum-valued variables (gaia.xp), in the order asked for. */
   spectra: ({ name: string } & XpSpectra)[];
+}
+
+/** Gaia XP as sampled spectra: calibrated from the continuous coefficients (`bp_coefficients`, …), or
+ * read from a sampled list column (recognised or mapped as `gaia.xp`, its σ as `gaia.xp.err`). */
+function xpInputs(table: Table, recognition: Recognition, file: string): XpSpectra {
+  const column = recognition.get('gaia.xp')?.column;
+  if (column === 'bp_coefficients') return xpSpectra(table, file);
+  if (column !== undefined)
+    return sampledXpSpectra(table, file, column, recognition.get('gaia.xp.err')?.column ?? null);
+  const sampled = sampledXpColumns(table);
+  if (sampled !== null) return sampledXpSpectra(table, file, sampled.flux, sampled.error);
+  throw new Error(
+    `${file}: 'gaia.xp' asked for, but the table has neither XP continuous coefficients (bp_coefficients) ` +
+      'nor sampled spectra (a list column gaia.xp or flux of 343 samples)',
+  );
 }
 
 export function buildModelInputs(
@@ -29,9 +45,7 @@ export function buildModelInputs(
   for (const name of variables) {
     const source = recognition.get(name);
     if (name === 'gaia.xp') {
-      if (source === undefined)
-        throw new Error(`'gaia.xp' asked for, but the table has no bp_coefficients column`);
-      spectra.push({ name, ...xpSpectra(table, options.file ?? 'table') });
+      spectra.push({ name, ...xpInputs(table, recognition, options.file ?? 'table') });
       continue;
     }
     if (source?.role === 'label')

@@ -8,8 +8,8 @@
 // from assets/grids/gaia-xp (extracted from gaiaxpy by assets/make/xp_basis.py).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Field, FixedSizeList, Float64, makeData, makeVector, vectorFromArray } from 'apache-arrow';
-import type { Table, Vector } from 'apache-arrow';
+import { Field, FixedSizeList, Float64, Type, makeData, makeVector, vectorFromArray } from 'apache-arrow';
+import type { DataType, Table, Vector } from 'apache-arrow';
 import { packValidity } from './columns.ts';
 import { buildTable } from './table.ts';
 import type { ColumnInfo } from './table.ts';
@@ -169,9 +169,11 @@ function arrayCell(vector: Vector, row: number): Float64Array | null {
     );
   }
   if (typeof value === 'object' && 'toArray' in value) {
-    return Float64Array.from((value as { toArray(): ArrayLike<number | null> }).toArray(), (v) =>
-      v === null ? Number.NaN : Number(v),
-    );
+    // toArray() gives the data buffer as it is, whatever a null element holds there (0 after a Parquet
+    // round trip): a cell with nulls is read element by element, a null becoming NaN.
+    const cell = value as Vector;
+    if (cell.nullCount === 0) return Float64Array.from(cell.toArray() as ArrayLike<number>, Number);
+    return Float64Array.from(cell as Iterable<number | null>, (v) => (v === null ? Number.NaN : Number(v)));
   }
   throw new Error(`row ${row + 1}: expected an array, got ${typeof value}`);
 }
@@ -274,4 +276,78 @@ export function xpSampledTable(table: Table, file: string): Table {
     info: { ...fluxInfo, description: `1σ of flux, ${grid}` },
   });
   return buildTable(columns);
+}
+
+/** Column pairs that hold already-sampled XP spectra and their σ, by the writer's spelling: Cradle's
+ * simulator (`gaia.xp`) and gaiaxpy's `calibrate` output, as `cradle catalog xp` writes it (`flux`). */
+const SAMPLED_XP_SPELLINGS: readonly (readonly [string, string])[] = [
+  ['gaia.xp', 'gaia.xp.err'],
+  ['flux', 'flux_error'],
+];
+
+function isListOf(table: Table, name: string, samples: number): boolean {
+  const type = table.schema.fields.find((f) => f.name === name)?.type as DataType | undefined;
+  if (type === undefined) return false;
+  if (type.typeId === Type.FixedSizeList) return (type as FixedSizeList).listSize === samples;
+  return type.typeId === Type.List;
+}
+
+/** The sampled XP flux and σ columns of a table (a list column by a known spelling; the σ column may be
+ * absent), or null. A fixed-size list of another length is not XP (a LAMOST `flux`, say). */
+export function sampledXpColumns(table: Table): { flux: string; error: string | null } | null {
+  const samples = loadXpBasis().samples;
+  for (const [flux, error] of SAMPLED_XP_SPELLINGS) {
+    if (!isListOf(table, flux, samples)) continue;
+    return { flux, error: isListOf(table, error, samples) ? error : null };
+  }
+  return null;
+}
+
+/**
+ * Already-sampled XP spectra (gaiaxpy's grid, 336–1020 nm in 2 nm steps) from list columns: a null cell
+ * is a star without XP, a null or NaN sample a missing one; without a σ column every σ is NaN. A cell
+ * with another number of samples is refused with its row, since it is not on the grid the model knows.
+ */
+export function sampledXpSpectra(
+  table: Table,
+  file: string,
+  fluxColumn: string,
+  errorColumn: string | null,
+): XpSpectra {
+  const basis = loadXpBasis();
+  const rows = table.numRows;
+  const m = basis.samples;
+  const column = (name: string): Vector => {
+    const v = table.getChild(name);
+    if (v === null) throw new Error(`${file}: no column '${name}'`);
+    return v;
+  };
+  const fluxVector = column(fluxColumn);
+  const errorVector = errorColumn === null ? null : column(errorColumn);
+  const flux = new Float64Array(rows * m).fill(Number.NaN);
+  const error = new Float64Array(rows * m).fill(Number.NaN);
+  const observed = new Uint8Array(rows);
+  const cell = (vector: Vector, name: string, r: number): Float64Array | null => {
+    let values: Float64Array | null;
+    try {
+      values = arrayCell(vector, r);
+    } catch (error_) {
+      throw new Error(`${file}: column '${name}', ${(error_ as Error).message}`, { cause: error_ });
+    }
+    if (values !== null && values.length !== m)
+      throw new Error(
+        `${file}: column '${name}', row ${r + 1}: ${values.length} samples, but Gaia XP sampled spectra ` +
+          `have ${m} (${basis.wavelengthNm[0]}–${basis.wavelengthNm[m - 1]} nm in 2 nm steps)`,
+      );
+    return values;
+  };
+  for (let r = 0; r < rows; r += 1) {
+    const f = cell(fluxVector, fluxColumn, r);
+    if (f === null) continue;
+    flux.set(f, r * m);
+    observed[r] = f.some(Number.isFinite) ? 1 : 0;
+    const e = errorVector === null ? null : cell(errorVector, errorColumn!, r);
+    if (e !== null) error.set(e, r * m);
+  }
+  return { wavelengthNm: basis.wavelengthNm, flux, error, observed, samples: m };
 }

@@ -40,13 +40,29 @@ const Variable = z.object({
   typical_error: z.number().positive().optional(),
 });
 
+/**
+ * How a spectrum modality's card variables come from a catalogue's spectrum
+ * (cradle_models.adaptation.spectra): `bin` consecutive samples of the `samples`-long sampled spectrum
+ * averaged into each variable, then `transform`. Only Gaia XP (`gaia.xp`) has a catalogue layout.
+ */
+const SpectrumInputs = z.object({
+  quantity: z.literal('gaia.xp'),
+  samples: z.number().int().positive(),
+  bin: z.number().int().positive(),
+  transform: z.literal('log10'),
+  flux_unit: z.string().optional(),
+});
+export type SpectrumInputs = z.infer<typeof SpectrumInputs>;
+
 /** One modality encoder of an adapted model: its graph and the card variables it reads, in order. */
 const Modality = z.object({
   name: z.string().min(1),
   file: z.string().min(1),
   variables: z.array(z.string().min(1)).min(1),
   n_tokens: z.number().int().positive(),
+  spectrum: SpectrumInputs.optional(),
 });
+export type Modality = z.infer<typeof Modality>;
 
 const GraphIo = z.object({
   name: z.string(),
@@ -184,6 +200,12 @@ function checkEncoders(card: ModelCard, where: string): void {
     throw new Error(`${where}: an adapted model lists its parameters first`);
   const readBy = new Map<string, string>();
   for (const m of encoders.modalities) {
+    const bins = m.spectrum === undefined ? null : Math.floor(m.spectrum.samples / m.spectrum.bin);
+    if (bins !== null && m.variables.length !== bins)
+      throw new Error(
+        `${where}: encoder '${m.name}' bins ${m.spectrum!.samples} samples ${m.spectrum!.bin} at a time ` +
+          `into ${bins} inputs, but lists ${m.variables.length} variables`,
+      );
     for (const name of m.variables) {
       const v = card.variables.find((x) => x.name === name);
       if (v?.role !== 'observable')

@@ -11,7 +11,9 @@ import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import { recognise } from '../catalog/recognise.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
-import type { CardVariable, ModelCard } from './card.ts';
+import { sampledXpColumns } from '../catalog/xp.ts';
+import type { CardVariable, Modality, ModelCard, SpectrumInputs } from './card.ts';
+import { binnedSpectrum } from './spectra.ts';
 import type { StarBlock } from './tokens.ts';
 import { errorToNetwork, toNetwork } from './transforms.ts';
 
@@ -113,11 +115,16 @@ function givenParameter(
 
 /** How a table's columns become the model's inputs, decided once per run (inputPlan) and applied to
  * each chunk of rows (assessInputs). */
+type SpectrumModality = Modality & { spectrum: SpectrumInputs };
+
 export interface InputPlan {
   card: ModelCard;
   file: string;
   recognition: Recognition;
+  /** The card's observables read from columns one by one (not a spectrum encoder's bins). */
   observables: string[];
+  /** An adapted model's spectrum encoders, whose card variables are bins of one spectrum column. */
+  spectra: SpectrumModality[];
   /** Per observable name: where it came from (column or expression), or null when absent. */
   sources: Record<string, string | null>;
   given: Record<string, string>;
@@ -151,26 +158,42 @@ export function inputPlan(
   }
   if (parameters.length > 0 && parameters.every((v) => given[v.name] !== undefined))
     throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
-  const observables = card.variables.filter((v) => v.role === 'observable').map((v) => v.name);
+  const spectra = (card.encoders?.modalities ?? []).filter(
+    (m): m is SpectrumModality => m.spectrum !== undefined,
+  );
+  const binned = new Set(spectra.flatMap((m) => m.variables));
+  const observables = card.variables
+    .filter((v) => v.role === 'observable' && !binned.has(v.name))
+    .map((v) => v.name);
   const recognition = recognise(probe, mapping);
-  extendRecognition(probe, recognition, observables, mapping);
-  const found = observables.filter((n) => recognition.has(n));
-  if (found.length === 0) {
-    throw new Error(
-      `${file}: none of the model's inputs (${observables.join(', ')}) was found among the columns ` +
-        `(${probe.schema.fields.map((f) => f.name).join(', ')}); give a --mapping`,
-    );
-  }
+  extendRecognition(
+    probe,
+    recognition,
+    [...observables, ...spectra.map((m) => m.spectrum.quantity)],
+    mapping,
+  );
   const sources: Record<string, string | null> = {};
   for (const name of observables) {
     const r = recognition.get(name);
     sources[name] = r === undefined ? null : (r.column ?? r.expression ?? null);
+  }
+  for (const m of spectra) {
+    const column = recognition.get(m.spectrum.quantity)?.column ?? sampledXpColumns(probe)?.flux ?? null;
+    for (const name of m.variables) sources[name] = column;
+  }
+  if (Object.values(sources).every((source) => source === null)) {
+    const wanted = [...observables, ...spectra.map((m) => `${m.spectrum.quantity} (spectra)`)];
+    throw new Error(
+      `${file}: none of the model's inputs (${wanted.join(', ')}) was found among the columns ` +
+        `(${probe.schema.fields.map((f) => f.name).join(', ')}); give a --mapping`,
+    );
   }
   const plan: InputPlan = {
     card,
     file,
     recognition,
     observables,
+    spectra,
     sources,
     given,
     sourceIdColumn: recognition.get('source_id')?.column ?? null,
@@ -218,8 +241,17 @@ export function noGivenValue(plan: InputPlan, name: string): Error {
 
 /** The plan applied to a table of rows (the whole input, or one chunk of it). */
 export function assessInputs(plan: InputPlan, table: Table): PreparedInputs {
-  const assessed = buildModelInputs(table, plan.observables, { recognition: plan.recognition });
+  const present = plan.spectra.filter((m) => plan.sources[m.variables[0]!] !== null);
+  const assessed = buildModelInputs(
+    table,
+    [...plan.observables, ...new Set(present.map((m) => m.spectrum.quantity))],
+    { recognition: plan.recognition, file: plan.file },
+  );
   const byName = new Map(assessed.variables.map((q) => [q.name, q]));
+  for (const m of present) {
+    const spectra = assessed.spectra.find((x) => x.name === m.spectrum.quantity)!;
+    for (const q of binnedSpectrum(spectra, table.numRows, m, plan.file)) byName.set(q.name, q);
+  }
   const given = givenQuantities(plan, table);
   return {
     rows: table.numRows,

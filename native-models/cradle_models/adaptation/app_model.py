@@ -17,8 +17,11 @@ values (x − mean)/std and uncertainties σ/std, as ``Normaliser.batch`` gives 
 observable's ``typical_error`` (the training set's median uncertainty) stands in for a missing one, as the
 real-data benchmark does (``real_da.photometry``): the encoders never saw an observed value without one.
 
-Only modalities whose inputs are named catalogue quantities (photometry and parallax) can be listed: the
-engine maps catalogue columns to card variables, and binned spectra have no such names yet.
+Photometry and parallax are named catalogue quantities the engine maps to card variables. A Gaia XP
+encoder reads binned samples: its card variables are the bins (``gaia.xp[0]`` …, log10 flux) and its
+modality a ``spectrum`` block (``spectra.spectrum_card``) that tells the app how to bin a catalogue's
+sampled or continuous XP spectra as training did (``spectra.bin_spectrum``). Survey spectra (LAMOST,
+APOGEE, BOSS) cannot be listed yet: the app has no catalogue layout to bin them from.
 """
 
 from __future__ import annotations
@@ -35,10 +38,19 @@ import onnxruntime as ort
 import torch
 from torch import Tensor, nn
 
-from cradle_models.adaptation.encoders import PHOTOMETRY, ModalitySpec
+from cradle_models.adaptation.encoders import PHOTOMETRY, SPECTRA, ModalitySpec
 from cradle_models.adaptation.export import export_encoders, graph_file, write_json
 from cradle_models.adaptation.model import DAModelConfig, DASimformer
 from cradle_models.adaptation.shift_data import Catalogue, Observed
+from cradle_models.adaptation.spectra import (
+    XP_BIN,
+    XP_FLUX_UNIT,
+    XP_SAMPLES,
+    XP_WAVELENGTH_NM,
+    bin_names,
+    bin_spectrum,
+    spectrum_card,
+)
 from cradle_models.adaptation.train import Normaliser
 from cradle_models.export.card import (
     CARD_FILE,
@@ -258,6 +270,7 @@ def build_card(
                     "file": graph_file(s.name),
                     "variables": list(inputs[s.name]),
                     "n_tokens": s.n_tokens,
+                    **({"spectrum": spectrum_card(s.name)} if s.name in SPECTRA else {}),
                 }
                 for s in model.specs
             ],
@@ -320,12 +333,41 @@ def write_app_model(
     return out_dir
 
 
+def reference_samples(
+    model: DASimformer,
+    values: np.ndarray,
+    errors: np.ndarray,
+    observed: np.ndarray,
+    noise: np.ndarray,
+    steps: int,
+) -> np.ndarray:
+    """One star's samples from the PyTorch model (the real branch's encoders, then ``DASimformer.sample``
+    from ``noise`` [1, samples, P]); its inputs in the card's network space, encoder after encoder. A
+    modality is present when any of its inputs is observed, as the engine decides."""
+    batch: dict[str, dict[str, Tensor]] = {}
+    at = 0
+    for spec in model.specs:
+        sl = slice(at, at + spec.n_inputs)
+        at += spec.n_inputs
+        batch[spec.name] = {
+            "values": torch.from_numpy(values[None, sl]),
+            "errors": torch.from_numpy(errors[None, sl]),
+            "mask": torch.from_numpy(observed[None, sl]),
+            "present": torch.tensor([bool(observed[sl].any())]),
+        }
+    model.eval()
+    with torch.no_grad():
+        tokens, valid, _ = model.encoders("real")(batch)
+        x = model.sample(tokens, valid, noise.shape[1], steps, torch.Generator(), torch.from_numpy(noise))
+    return x.numpy()
+
+
 def parity_cases(
     model: DASimformer, variables: list[Variable], samples: int, steps: int, seed: int
 ) -> dict[str, Any]:
     """Stars in the card's network space (all inputs, half missing, none), their initial noise and the
-    PyTorch reference's samples (``DASimformer.sample`` from that noise, the real branch): the engine must
-    reproduce them (test/unit/inference/adapted.test.ts)."""
+    PyTorch reference's samples from that noise: the engine must reproduce them
+    (test/unit/inference/adapted.test.ts)."""
     rng = np.random.default_rng(seed)
     p = model.config.n_parameters
     k = len(variables) - p
@@ -338,21 +380,6 @@ def parity_cases(
         values = np.where(observed, rng.normal(size=k), 0.0).astype(np.float32)
         errors = np.where(observed, 0.05 + 0.2 * rng.random(k), 0.0).astype(np.float32)
         noise = rng.normal(size=(1, samples, p)).astype(np.float32)
-        batch: dict[str, dict[str, Tensor]] = {}
-        at = 0
-        for spec in model.specs:
-            sl = slice(at, at + spec.n_inputs)
-            at += spec.n_inputs
-            batch[spec.name] = {
-                "values": torch.from_numpy(values[None, sl]),
-                "errors": torch.from_numpy(errors[None, sl]),
-                "mask": torch.from_numpy(observed[None, sl]),
-                "present": torch.tensor([bool(observed[sl].any())]),
-            }
-        model.eval()
-        with torch.no_grad():
-            tokens, valid, _ = model.encoders("real")(batch)
-            x = model.sample(tokens, valid, samples, steps, torch.Generator(), torch.from_numpy(noise))
         cases.append(
             {
                 "label": label,
@@ -360,7 +387,7 @@ def parity_cases(
                 "errors": errors.tolist(),
                 "observed": observed.tolist(),
                 "noise": noise.tolist(),
-                "samples": x.numpy().tolist(),
+                "samples": reference_samples(model, values, errors, observed, noise, steps).tolist(),
             }
         )
     return {"steps": steps, "solver": "heun", "tolerance": 1e-4, "cases": cases}
@@ -396,25 +423,137 @@ def onnx_samples(folder: Path, case: dict[str, Any], steps: int) -> np.ndarray:
     return integrate(velocity, np.asarray(case["noise"], np.float32), steps, "heun")
 
 
-def toy(out_dir: Path, seed: int = 0) -> Path:
-    """A small random-weight adapted model on Gaia G, BP, RP and parallax, with its parity fixture: the
-    engine's test model (test/fixtures/inference/adapted-toy)."""
-    torch.manual_seed(seed)
-    rng = np.random.default_rng(seed)
-    names: tuple[str, ...] = ("gaia.g", "gaia.bp", "gaia.rp", "gaia.parallax")
-    n = 400
+TOY_PHOTOMETRY: tuple[str, ...] = ("gaia.g", "gaia.bp", "gaia.rp", "gaia.parallax")
+XP_INPUTS = bin_names("gaia.xp", XP_SAMPLES // XP_BIN)
+XP_CASES_FILE = "xp-cases.json"
+
+
+def toy_spectrum(g: float, colour: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A smooth XP-like sampled spectrum (W m-2 nm-1 on the 336–1020 nm grid) of a star of magnitude
+    ``g`` whose slope follows ``colour``, with noise that grows towards the grid's ends as XP's does."""
+    first, _, step = XP_WAVELENGTH_NM
+    nm = first + step * np.arange(XP_SAMPLES)
+    scale = 3.6e-17 * 10 ** (-0.4 * (g - 15.0))
+    flux = scale * (nm / 600.0) ** (2.0 * (colour - 1.0))
+    sigma = 0.01 * flux + 0.002 * scale * (1.0 + 50.0 * ((nm - 678.0) / 342.0) ** 8)
+    return flux + rng.normal(0.0, 1.0, XP_SAMPLES) * sigma, sigma
+
+
+def _toy_catalogue(rng: np.random.Generator, n: int, xp: bool) -> Catalogue:
     g = rng.uniform(8, 17, n)
-    values = np.column_stack(
-        [g, g + 0.8 + 0.3 * rng.random(n), g - 0.6 - 0.2 * rng.random(n), rng.uniform(0.5, 8, n)]
-    )
+    bp = g + 0.8 + 0.3 * rng.random(n)
+    values = np.column_stack([g, bp, g - 0.6 - 0.2 * rng.random(n), rng.uniform(0.5, 8, n)])
     errors = np.column_stack([np.full(n, 0.003), np.full(n, 0.01), np.full(n, 0.008), np.full(n, 0.05)])
     mask = rng.random((n, 4)) > 0.2
     theta = np.column_stack(
         [rng.uniform(6, 10, n), rng.uniform(0.2, 3, n), rng.uniform(100, 2000, n), rng.uniform(0, 3, n)]
     )
-    cat = Catalogue(theta, {PHOTOMETRY: Observed(values, errors, mask, np.ones(n, bool))})
+    modalities = {PHOTOMETRY: Observed(values, errors, mask, np.ones(n, bool))}
+    if xp:
+        spectra = [toy_spectrum(float(g[i]), float(bp[i] - g[i]), rng) for i in range(n)]
+        flux = np.stack([f for f, _ in spectra])
+        sigma = np.stack([e for _, e in spectra])
+        binned, binned_errors, ok = bin_spectrum(flux, sigma, XP_BIN)
+        modalities["gaia.xp"] = Observed(binned, binned_errors, ok, (rng.random(n) < 0.7) & (g < 17.65))
+    return Catalogue(theta, modalities)
+
+
+def _cell(x: float) -> float | None:
+    """A catalogue cell for JSON: a missing value (NaN) is null."""
+    return float(x) if np.isfinite(x) else None
+
+
+def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int, seed: int) -> dict[str, Any]:
+    """Stars as a catalogue holds them: Gaia G, BP and RP without uncertainties, a parallax with one, and
+    a sampled XP spectrum with its σ (or none); their inputs as the app must compute them (the spectrum
+    binned by ``spectra.bin_spectrum``, every input standardised by its card variable, a missing σ
+    replaced by the variable's ``typical_error``); their initial noise and the PyTorch reference's
+    samples. The engine reads the same stars from a table (test/unit/inference/adapted-xp.test.ts)."""
+    rng = np.random.default_rng(seed)
+    p = int(card["architecture"]["n_variables"])
+    inputs = card["variables"][p:]
+    nan = float("nan")
+    cases = []
+    for label, phot, edit in (
+        ("photometry and XP", [12.0, 12.9, 11.3, 2.5], None),
+        ("BP missing: XP from RP alone (NaN below 635 nm)", [13.0, nan, 12.2, 1.2], "no-bp"),
+        ("faint: the blue end's mean flux is not positive", [16.8, 17.8, 16.0, 0.7], "negative-blue"),
+        ("photometry only", [10.5, 11.3, 9.8, 4.0], "no-xp"),
+        ("XP only", [nan, nan, nan, nan], None),
+    ):
+        g = phot[0] if np.isfinite(phot[0]) else 14.0
+        flux, sigma = toy_spectrum(g, 0.9, rng)
+        if edit == "no-bp":
+            nm = XP_WAVELENGTH_NM[0] + XP_WAVELENGTH_NM[2] * np.arange(XP_SAMPLES)
+            flux[nm < 635] = nan
+            sigma[nm < 635] = nan
+        if edit == "negative-blue":
+            flux[:10] = -np.abs(flux[:10])
+        spectrum = None if edit == "no-xp" else (flux, sigma)
+        raw = np.full(len(inputs), nan)
+        raw_sigma = np.full(len(inputs), nan)
+        raw[:4] = phot
+        raw_sigma[3] = 0.03
+        if spectrum is not None:
+            binned, binned_sigma, ok = bin_spectrum(spectrum[0][None], spectrum[1][None], XP_BIN)
+            raw[4:] = np.where(ok[0], binned[0], nan)
+            raw_sigma[4:] = np.where(ok[0] & (binned_sigma[0] > 0), binned_sigma[0], nan)
+        observed = np.isfinite(raw)
+        mean = np.array([v["mean"] for v in inputs])
+        std = np.array([v["std"] for v in inputs])
+        typical = np.array([v["typical_error"] for v in inputs])
+        values = np.where(observed, (raw - mean) / std, 0.0).astype(np.float32)
+        sigma_used = np.where(np.isfinite(raw_sigma), raw_sigma, typical)
+        errors = np.where(observed, sigma_used / std, 0.0).astype(np.float32)
+        noise = rng.normal(size=(1, samples, p)).astype(np.float32)
+        cases.append(
+            {
+                "label": label,
+                "catalogue": {
+                    "phot_g_mean_mag": _cell(phot[0]),
+                    "phot_bp_mean_mag": _cell(phot[1]),
+                    "phot_rp_mean_mag": _cell(phot[2]),
+                    "parallax": _cell(phot[3]),
+                    "parallax_error": 0.03,
+                    "flux": None if spectrum is None else [_cell(x) for x in spectrum[0]],
+                    "flux_error": None if spectrum is None else [_cell(x) for x in spectrum[1]],
+                },
+                "values": values.tolist(),
+                "errors": errors.tolist(),
+                "observed": observed.tolist(),
+                "noise": noise.tolist(),
+                "samples": reference_samples(model, values, errors, observed, noise, steps).tolist(),
+            }
+        )
+    return {"steps": steps, "solver": "heun", "tolerance": 1e-4, "cases": cases}
+
+
+def toy(out_dir: Path, seed: int = 0, xp: bool = False) -> Path:
+    """A small random-weight adapted model on Gaia G, BP, RP and parallax (and, with ``xp``, binned Gaia
+    XP spectra), with its parity fixture: the engine's test models (test/fixtures/inference/adapted-toy
+    and adapted-xp-toy)."""
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    cat = _toy_catalogue(rng, 400, xp)
     norm = Normaliser.fit(cat)
     specs = [ModalitySpec(PHOTOMETRY, 4, 2)]
+    inputs: dict[str, tuple[str, ...]] = {PHOTOMETRY: TOY_PHOTOMETRY}
+    template_variables: list[dict[str, Any]] = [
+        {"name": n, "unit": "mas" if n == "gaia.parallax" else "mag", "survey": "gaia"}
+        for n in TOY_PHOTOMETRY
+    ]
+    if xp:
+        specs.append(ModalitySpec("gaia.xp", len(XP_INPUTS), 2))
+        inputs["gaia.xp"] = XP_INPUTS
+        template_variables += [
+            {
+                "name": n,
+                "unit": f"log10({XP_FLUX_UNIT})",
+                "survey": "gaia",
+                "error_handling": "σ of the bin's mean flux from the spectrum's σ, in dex",
+            }
+            for n in XP_INPUTS
+        ]
     model = DASimformer(
         DAModelConfig(
             n_parameters=4, width=16, heads=2, context_layers=1, velocity_layers=1, encoder_hidden=16
@@ -426,12 +565,8 @@ def toy(out_dir: Path, seed: int = 0) -> Path:
     with torch.no_grad():  # the real branch differs from the simulated one, as after adaptation
         for prm in model.real_encoders.parameters():
             prm.add_(0.05 * torch.randn_like(prm))
-    template = {
-        "variables": [
-            {"name": n, "unit": "mas" if n == "gaia.parallax" else "mag", "survey": "gaia"} for n in names
-        ]
-    }
-    inputs: dict[str, tuple[str, ...]] = {PHOTOMETRY: names}
+    template = {"variables": template_variables}
+    name = "adapted-xp-toy" if xp else "adapted-toy"
     folder = write_app_model(
         model,
         norm,
@@ -440,7 +575,7 @@ def toy(out_dir: Path, seed: int = 0) -> Path:
         held_out=cat,
         template=template,
         inputs=inputs,
-        name="adapted-toy",
+        name=name,
         description="random weights: the engine's test of an adapted model (encoders before the Simformer)",
         sampler={
             "solver": "heun",
@@ -455,14 +590,18 @@ def toy(out_dir: Path, seed: int = 0) -> Path:
     )
     variables = card_variables(norm, specs, inputs, template)
     write_json(folder / PARITY_FILE, parity_cases(model, variables, samples=8, steps=4, seed=seed))
+    if xp:
+        card = json.loads((folder / CARD_FILE).read_text())
+        write_json(folder / XP_CASES_FILE, xp_cases(model, card, samples=8, steps=4, seed=seed))
     return folder
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(description="write the adapted toy model and its parity fixture")
+    p = argparse.ArgumentParser(description="write an adapted toy model and its parity fixture")
     p.add_argument("--toy", type=Path, required=True, help="output folder")
+    p.add_argument("--xp", action="store_true", help="with a Gaia XP encoder (binned sampled spectra)")
     args = p.parse_args(sys.argv[1:] if argv is None else argv)
-    print(toy(args.toy))
+    print(toy(args.toy, xp=args.xp))
     return 0
 
 

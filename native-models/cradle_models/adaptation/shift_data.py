@@ -33,13 +33,13 @@ import scipy.io as sio
 from scipy.interpolate import RegularGridInterpolator
 
 from cradle_models.adaptation.encoders import PHOTOMETRY
+from cradle_models.adaptation.spectra import XP_BIN, bin_spectrum
 
 REPO = Path(__file__).resolve().parents[3]
 DRIVER = Path(__file__).with_name("forward_batch.mjs")
 PARAMETERS = ("log_age", "mass_init", "distance_pc", "av")
 PHOT_BANDS = ("gaia.g", "gaia.bp", "gaia.rp", "tmass.j", "tmass.h", "tmass.ks", "wise.w1", "wise.w2")
 PHOT_INPUTS = (*PHOT_BANDS, "gaia.parallax")
-XP_BIN = 7  # 343 XP samples averaged 7 by 7 → 49 inputs
 SURVEY_BINS = {"spectrum.lamost": 32, "spectrum.boss": 32, "spectrum.apogee": 32}
 # Fraction of stars with each spectrum (XP also needs G < 17.65, the DR3 limit for sampled spectra).
 COVERAGE = {"gaia.xp": 0.8, "spectrum.lamost": 0.25, "spectrum.boss": 0.15, "spectrum.apogee": 0.15}
@@ -260,18 +260,10 @@ def observe(
     xp = raw["xp"][keep]
     xp_err = raw["xp_err"][keep] * world.noise_scale
     xp_obs = (xp + rng.normal(0.0, 1.0, xp.shape) * xp_err) * _tilt(xp.shape[1], world.tilt)
-    nb = xp.shape[1] // XP_BIN
-    xp_b = xp_obs[:, : nb * XP_BIN].reshape(m, nb, XP_BIN).mean(axis=2)
-    err_b = np.sqrt((xp_err[:, : nb * XP_BIN] ** 2).reshape(m, nb, XP_BIN).sum(axis=2)) / XP_BIN
-    pos = xp_b > 0
+    xp_values, xp_errors, xp_ok = bin_spectrum(xp_obs, xp_err, XP_BIN)
     g = mags[:, 0]
     present = (draws["gaia.xp"][rows][keep] < COVERAGE["gaia.xp"]) & (g < 17.65)
-    mods["gaia.xp"] = Observed(
-        np.where(pos, np.log10(np.where(pos, xp_b, 1.0)), 0.0),
-        np.where(pos, err_b / np.where(pos, xp_b, 1.0) / np.log(10), 0.0),
-        _chunk_mask(rng, m, nb) & pos,
-        present,
-    )
+    mods["gaia.xp"] = Observed(xp_values, xp_errors, _chunk_mask(rng, m, xp_values.shape[1]) & xp_ok, present)
 
     # Survey spectra: fractional noise, tilt, log10.
     for name, bins in SURVEY_BINS.items():

@@ -1,0 +1,204 @@
+// An adapted model with a Gaia XP encoder: the app bins a catalogue's XP spectra into the encoder's
+// inputs as training did. The committed toy (test/fixtures/inference/adapted-xp-toy, written by
+// `python -m cradle_models.adaptation.app_model --toy DIR --xp`) holds stars as a catalogue has them
+// (photometry, sampled spectra with σ, a missing photometer, non-positive fluxes, no spectrum), the
+// inputs cradle_models.adaptation.spectra makes of them and the PyTorch reference's samples.
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Field, FixedSizeList, Float64, Int64, List, Table, vectorFromArray } from 'apache-arrow';
+import type { DataType, Vector } from 'apache-arrow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readParquet, writeParquet } from '../../../electron/catalog/parquet.ts';
+import { readCatalog } from '../../../electron/catalog/read.ts';
+import { loadModel } from '../../../electron/inference/card.ts';
+import { blockOf, prepareInputs } from '../../../electron/inference/inputs.ts';
+import { runInference } from '../../../electron/inference/run.ts';
+import { PosteriorSampler } from '../../../electron/inference/sampler.ts';
+import { openSessions } from '../../../electron/inference/sessions.ts';
+import type { ModelSessions } from '../../../electron/inference/sessions.ts';
+import { UNIFORM } from '../../../electron/inference/solver.ts';
+import { tempDir } from './helpers.ts';
+
+const MODEL = fileURLToPath(new URL('../../fixtures/inference/adapted-xp-toy', import.meta.url));
+const XP_FITS = resolve(
+  import.meta.dirname,
+  '../../../../shared/data/fits/real-gaia-xp/XP_CONTINUOUS_RAW_with_missing_BP.fits',
+);
+
+type Cell = number | null;
+interface Case {
+  label: string;
+  catalogue: Record<string, Cell> & { flux: Cell[] | null; flux_error: Cell[] | null };
+  values: number[];
+  errors: number[];
+  observed: boolean[];
+  noise: number[][][];
+  samples: number[][][];
+}
+
+const fixture = JSON.parse(readFileSync(join(MODEL, 'xp-cases.json'), 'utf8')) as {
+  steps: number;
+  tolerance: number;
+  cases: Case[];
+};
+
+function listType(size: number | null): DataType {
+  const item = new Field('item', new Float64(), true);
+  return size === null ? new List(item) : new FixedSizeList(size, item);
+}
+
+/** The cases as a Gaia-like table; the spectra in `flux`/`flux_error` list columns (`size` null: variable-length lists). */
+function casesTable(size: number | null = 343): Table {
+  const column = (name: string): Vector =>
+    vectorFromArray(
+      fixture.cases.map((c) => c.catalogue[name] as Cell),
+      new Float64(),
+    );
+  return new Table({
+    source_id: vectorFromArray(
+      fixture.cases.map((_, r) => BigInt(1000 + r)),
+      new Int64(),
+    ),
+    phot_g_mean_mag: column('phot_g_mean_mag'),
+    phot_bp_mean_mag: column('phot_bp_mean_mag'),
+    phot_rp_mean_mag: column('phot_rp_mean_mag'),
+    parallax: column('parallax'),
+    parallax_error: column('parallax_error'),
+    flux: vectorFromArray(
+      fixture.cases.map((c) => c.catalogue.flux),
+      listType(size),
+    ),
+    flux_error: vectorFromArray(
+      fixture.cases.map((c) => c.catalogue.flux_error),
+      listType(size),
+    ),
+  });
+}
+
+describe('an adapted model with a Gaia XP encoder', () => {
+  let sessions: ModelSessions;
+  beforeAll(async () => {
+    sessions = await openSessions(loadModel(MODEL), { provider: 'cpu', threads: 1 });
+  });
+  afterAll(async () => sessions.release());
+
+  it('lists the XP encoder with its binning, one card variable per bin', () => {
+    const { card } = loadModel(MODEL);
+    const xp = card.encoders!.modalities.find((m) => m.name === 'gaia.xp')!;
+    expect(xp.spectrum).toMatchObject({ quantity: 'gaia.xp', samples: 343, bin: 7, transform: 'log10' });
+    expect(xp.variables).toHaveLength(49);
+    expect(xp.variables[0]).toBe('gaia.xp[0]');
+  });
+
+  it('bins a catalogue’s spectra as training did and gives the PyTorch reference samples', async () => {
+    const { card } = loadModel(MODEL);
+    const table = casesTable();
+    const prepared = prepareInputs(table, card, 'cases');
+    expect(prepared.sources['gaia.xp[0]']).toBe('flux');
+    const block = blockOf(prepared, card, 0, table.numRows);
+    const P = card.architecture.n_variables;
+    const width = card.variables.length;
+    fixture.cases.forEach((c, r) => {
+      c.observed.forEach((o, k) => {
+        const j = r * width + P + k;
+        expect(block.observed[j], `${c.label}: input ${k} observed`).toBe(o ? 1 : 0);
+        if (!o) return;
+        expect(block.values[j]!, `${c.label}: input ${k}`).toBeCloseTo(c.values[k]!, 5);
+        expect(block.errors[j]!, `${c.label}: σ of input ${k}`).toBeCloseTo(c.errors[k]!, 5);
+      });
+    });
+    // The missing photometer's samples (NaN below 635 nm) and the non-positive blue end are masked bins.
+    expect(fixture.cases[1]!.observed.slice(4, 26).every((o) => !o)).toBe(true);
+    expect(fixture.cases[2]!.observed[4]).toBe(false);
+    const samples = fixture.cases[0]!.noise[0]!.length;
+    const sampler = new PosteriorSampler(sessions, card, {
+      samples,
+      steps: fixture.steps,
+      solver: 'heun',
+      schedule: UNIFORM,
+      seed: 0,
+      maxBatchRows: 8192,
+      noise: (row, s, j) => fixture.cases[row]!.noise[0]![s]![j]!,
+    });
+    const got = await sampler.sampleBlock(block);
+    fixture.cases.forEach((c, r) => {
+      let worst = 0;
+      for (let s = 0; s < samples; s += 1)
+        for (let p = 0; p < P; p += 1)
+          worst = Math.max(worst, Math.abs(got.values[(r * samples + s) * P + p]! - c.samples[0]![s]![p]!));
+      expect(worst, c.label).toBeLessThan(fixture.tolerance);
+    });
+  });
+
+  it('runs end to end from a Parquet file with sampled spectra in variable-length lists', async () => {
+    const dir = tempDir('adapted-xp');
+    const input = join(dir, 'stars.parquet');
+    await writeParquet(casesTable(null), input);
+    // Through Parquet, a missing sample inside a spectrum is still missing (not the 0 its slot holds).
+    const { card } = loadModel(MODEL);
+    const { table: stars } = await readCatalog(input);
+    const block = blockOf(prepareInputs(stars, card, input), card, 0, stars.numRows);
+    const P = card.architecture.n_variables;
+    fixture.cases.forEach((c, r) =>
+      c.observed.forEach((o, k) => expect(block.observed[r * card.variables.length + P + k]).toBe(o ? 1 : 0)),
+    );
+    const out = join(dir, 'out');
+    await runInference({
+      model: MODEL,
+      input,
+      out,
+      samples: 8,
+      steps: 4,
+      solver: 'heun',
+      seed: 1,
+      workers: 1,
+    });
+    const { table } = await readParquet(join(out, 'summary.parquet'));
+    expect(table.numRows).toBe(fixture.cases.length);
+    for (const name of ['log_age_median', 'mass_init_median', 'av_p84'])
+      expect(([...table.getChild(name)!] as number[]).every(Number.isFinite), name).toBe(true);
+    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
+      input: { mapping: Record<string, string | null> };
+    };
+    expect(run.input.mapping['gaia.xp[48]']).toBe('flux');
+  });
+
+  it('refuses a spectrum off the XP grid, naming the file, column and row', () => {
+    const { card } = loadModel(MODEL);
+    const base = casesTable(null);
+    const short = fixture.cases.map((c) =>
+      c.catalogue.flux === null ? null : c.catalogue.flux.slice(0, 300),
+    );
+    const table = base.assign(new Table({ flux: vectorFromArray(short, listType(null)) }));
+    expect(() => prepareInputs(table, card, 'short.parquet')).toThrow(
+      /short\.parquet: column 'flux', row 1: 300 samples, but Gaia XP sampled spectra have 343/,
+    );
+    // A fixed-size list of another length is not XP (a survey's `flux`): the model reads photometry alone.
+    const other = base.assign(new Table({ flux: vectorFromArray(short, listType(300)) }));
+    const prepared = prepareInputs(other, card, 'lamost-like.parquet');
+    expect(prepared.sources['gaia.xp[0]']).toBeNull();
+    expect(prepared.sources['gaia.g']).toBe('phot_g_mean_mag');
+  });
+
+  it.skipIf(!existsSync(XP_FITS))(
+    'reads the real DR3 continuous spectra: the star without BP observes only the bins above 635 nm',
+    async () => {
+      const { card } = loadModel(MODEL);
+      const { table, file } = await readCatalog(XP_FITS);
+      const prepared = prepareInputs(table, card, file);
+      expect(prepared.sources['gaia.xp[0]']).toBe('bp_coefficients');
+      const bins = card.encoders!.modalities.find((m) => m.name === 'gaia.xp')!.variables;
+      const at = (name: string): number => card.variables.findIndex((v) => v.name === name);
+      const observed = (r: number): boolean[] =>
+        bins.map((name) => prepared.quantities[at(name)]!.observed[r] === 1);
+      expect(observed(0).filter(Boolean).length).toBeGreaterThan(40);
+      // Bin k holds samples 7k…7k+6 (336 + 2·sample nm): bins 0–21 reach below 635 nm.
+      expect(observed(1).slice(0, 22).some(Boolean)).toBe(false);
+      expect(observed(1).slice(22).filter(Boolean).length).toBeGreaterThan(20);
+      const flux = prepared.quantities[at('gaia.xp[30]')]!;
+      expect(flux.values[0]).toBeGreaterThan(-20);
+      expect(flux.values[0]).toBeLessThan(-13);
+    },
+  );
+});
