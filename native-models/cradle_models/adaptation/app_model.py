@@ -362,6 +362,28 @@ def reference_samples(
     return x.numpy()
 
 
+def _case(
+    model: DASimformer,
+    label: str,
+    extra: dict[str, Any],
+    values: np.ndarray,
+    errors: np.ndarray,
+    observed: np.ndarray,
+    noise: np.ndarray,
+    steps: int,
+) -> dict[str, Any]:
+    """One parity case: the star's network-space inputs, its noise and the reference's samples."""
+    return {
+        "label": label,
+        **extra,
+        "values": values.tolist(),
+        "errors": errors.tolist(),
+        "observed": observed.tolist(),
+        "noise": noise.tolist(),
+        "samples": reference_samples(model, values, errors, observed, noise, steps).tolist(),
+    }
+
+
 def parity_cases(
     model: DASimformer, variables: list[Variable], samples: int, steps: int, seed: int
 ) -> dict[str, Any]:
@@ -380,16 +402,7 @@ def parity_cases(
         values = np.where(observed, rng.normal(size=k), 0.0).astype(np.float32)
         errors = np.where(observed, 0.05 + 0.2 * rng.random(k), 0.0).astype(np.float32)
         noise = rng.normal(size=(1, samples, p)).astype(np.float32)
-        cases.append(
-            {
-                "label": label,
-                "values": values.tolist(),
-                "errors": errors.tolist(),
-                "observed": observed.tolist(),
-                "noise": noise.tolist(),
-                "samples": reference_samples(model, values, errors, observed, noise, steps).tolist(),
-            }
-        )
+        cases.append(_case(model, label, {}, values, errors, observed, noise, steps))
     return {"steps": steps, "solver": "heun", "tolerance": 1e-4, "cases": cases}
 
 
@@ -506,25 +519,16 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
         sigma_used = np.where(np.isfinite(raw_sigma), raw_sigma, typical)
         errors = np.where(observed, sigma_used / std, 0.0).astype(np.float32)
         noise = rng.normal(size=(1, samples, p)).astype(np.float32)
-        cases.append(
-            {
-                "label": label,
-                "catalogue": {
-                    "phot_g_mean_mag": _cell(phot[0]),
-                    "phot_bp_mean_mag": _cell(phot[1]),
-                    "phot_rp_mean_mag": _cell(phot[2]),
-                    "parallax": _cell(phot[3]),
-                    "parallax_error": 0.03,
-                    "flux": None if spectrum is None else [_cell(x) for x in spectrum[0]],
-                    "flux_error": None if spectrum is None else [_cell(x) for x in spectrum[1]],
-                },
-                "values": values.tolist(),
-                "errors": errors.tolist(),
-                "observed": observed.tolist(),
-                "noise": noise.tolist(),
-                "samples": reference_samples(model, values, errors, observed, noise, steps).tolist(),
-            }
-        )
+        catalogue = {
+            "phot_g_mean_mag": _cell(phot[0]),
+            "phot_bp_mean_mag": _cell(phot[1]),
+            "phot_rp_mean_mag": _cell(phot[2]),
+            "parallax": _cell(phot[3]),
+            "parallax_error": 0.03,
+            "flux": None if spectrum is None else [_cell(x) for x in spectrum[0]],
+            "flux_error": None if spectrum is None else [_cell(x) for x in spectrum[1]],
+        }
+        cases.append(_case(model, label, {"catalogue": catalogue}, values, errors, observed, noise, steps))
     return {"steps": steps, "solver": "heun", "tolerance": 1e-4, "cases": cases}
 
 

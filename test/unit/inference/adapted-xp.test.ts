@@ -9,15 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { Field, FixedSizeList, Float64, Int64, List, Table, vectorFromArray } from 'apache-arrow';
 import type { DataType, Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readParquet, writeParquet } from '../../../electron/catalog/parquet.ts';
+import { writeParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { loadModel } from '../../../electron/inference/card.ts';
 import { blockOf, prepareInputs } from '../../../electron/inference/inputs.ts';
-import { runInference } from '../../../electron/inference/run.ts';
-import { PosteriorSampler } from '../../../electron/inference/sampler.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
-import { UNIFORM } from '../../../electron/inference/solver.ts';
+import { expectReferenceSamples, runToy } from './adapted-helpers.ts';
+import type { ParityCase, ParityFixture } from './adapted-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 const MODEL = fileURLToPath(new URL('../../fixtures/inference/adapted-xp-toy', import.meta.url));
@@ -27,21 +26,11 @@ const XP_FITS = resolve(
 );
 
 type Cell = number | null;
-interface Case {
-  label: string;
+type Case = ParityCase & {
   catalogue: Record<string, Cell> & { flux: Cell[] | null; flux_error: Cell[] | null };
-  values: number[];
-  errors: number[];
-  observed: boolean[];
-  noise: number[][][];
-  samples: number[][][];
-}
-
-const fixture = JSON.parse(readFileSync(join(MODEL, 'xp-cases.json'), 'utf8')) as {
-  steps: number;
-  tolerance: number;
-  cases: Case[];
 };
+
+const fixture = JSON.parse(readFileSync(join(MODEL, 'xp-cases.json'), 'utf8')) as ParityFixture<Case>;
 
 function listType(size: number | null): DataType {
   const item = new Field('item', new Float64(), true);
@@ -111,24 +100,7 @@ describe('an adapted model with a Gaia XP encoder', () => {
     // The missing photometer's samples (NaN below 635 nm) and the non-positive blue end are masked bins.
     expect(fixture.cases[1]!.observed.slice(4, 26).every((o) => !o)).toBe(true);
     expect(fixture.cases[2]!.observed[4]).toBe(false);
-    const samples = fixture.cases[0]!.noise[0]!.length;
-    const sampler = new PosteriorSampler(sessions, card, {
-      samples,
-      steps: fixture.steps,
-      solver: 'heun',
-      schedule: UNIFORM,
-      seed: 0,
-      maxBatchRows: 8192,
-      noise: (row, s, j) => fixture.cases[row]!.noise[0]![s]![j]!,
-    });
-    const got = await sampler.sampleBlock(block);
-    fixture.cases.forEach((c, r) => {
-      let worst = 0;
-      for (let s = 0; s < samples; s += 1)
-        for (let p = 0; p < P; p += 1)
-          worst = Math.max(worst, Math.abs(got.values[(r * samples + s) * P + p]! - c.samples[0]![s]![p]!));
-      expect(worst, c.label).toBeLessThan(fixture.tolerance);
-    });
+    await expectReferenceSamples(sessions, card, block, fixture);
   });
 
   it('runs end to end from a Parquet file with sampled spectra in variable-length lists', async () => {
@@ -143,25 +115,9 @@ describe('an adapted model with a Gaia XP encoder', () => {
     fixture.cases.forEach((c, r) =>
       c.observed.forEach((o, k) => expect(block.observed[r * card.variables.length + P + k]).toBe(o ? 1 : 0)),
     );
-    const out = join(dir, 'out');
-    await runInference({
-      model: MODEL,
-      input,
-      out,
-      samples: 8,
-      steps: 4,
-      solver: 'heun',
-      seed: 1,
-      workers: 1,
-    });
-    const { table } = await readParquet(join(out, 'summary.parquet'));
-    expect(table.numRows).toBe(fixture.cases.length);
-    for (const name of ['log_age_median', 'mass_init_median', 'av_p84'])
-      expect(([...table.getChild(name)!] as number[]).every(Number.isFinite), name).toBe(true);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
-      input: { mapping: Record<string, string | null> };
-    };
-    expect(run.input.mapping['gaia.xp[48]']).toBe('flux');
+    const { summary, run } = await runToy(MODEL, input, join(dir, 'out'));
+    expect(summary.numRows).toBe(fixture.cases.length);
+    expect((run['input'] as { mapping: Record<string, string | null> }).mapping['gaia.xp[48]']).toBe('flux');
   });
 
   it('refuses a spectrum off the XP grid, naming the file, column and row', () => {

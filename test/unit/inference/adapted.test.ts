@@ -6,33 +6,19 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { loadModel, parseCard } from '../../../electron/inference/card.ts';
 import { blockOf, prepareInputs } from '../../../electron/inference/inputs.ts';
-import { PosteriorSampler } from '../../../electron/inference/sampler.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
 import { runInference } from '../../../electron/inference/run.ts';
-import { UNIFORM } from '../../../electron/inference/solver.ts';
+import { expectReferenceSamples, runToy } from './adapted-helpers.ts';
+import type { ParityFixture } from './adapted-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 const MODEL = fileURLToPath(new URL('../../fixtures/inference/adapted-toy', import.meta.url));
 
-interface Case {
-  label: string;
-  values: number[];
-  errors: number[];
-  observed: boolean[];
-  noise: number[][][];
-  samples: number[][][];
-}
-
-const fixture = JSON.parse(readFileSync(join(MODEL, 'parity.json'), 'utf8')) as {
-  steps: number;
-  tolerance: number;
-  cases: Case[];
-};
+const fixture = JSON.parse(readFileSync(join(MODEL, 'parity.json'), 'utf8')) as ParityFixture;
 type Modalities = { modalities: { variables: string[] }[] };
 const rawCard = JSON.parse(readFileSync(join(MODEL, 'card.json'), 'utf8')) as Record<string, unknown>;
 
@@ -58,24 +44,12 @@ describe('an adapted model: encoders, then the Simformer', () => {
         observed[r * width + P + k] = o ? 1 : 0;
       });
     });
-    const samples = fixture.cases[0]!.noise[0]!.length;
-    const sampler = new PosteriorSampler(sessions, model.card, {
-      samples,
-      steps: fixture.steps,
-      solver: 'heun',
-      schedule: UNIFORM,
-      seed: 0,
-      maxBatchRows: 8192,
-      noise: (row, s, j) => fixture.cases[row]!.noise[0]![s]![j]!,
-    });
-    const got = await sampler.sampleBlock({ start: 0, rows, width, values, errors, observed });
-    fixture.cases.forEach((c, r) => {
-      let worst = 0;
-      for (let s = 0; s < samples; s += 1)
-        for (let p = 0; p < P; p += 1)
-          worst = Math.max(worst, Math.abs(got.values[(r * samples + s) * P + p]! - c.samples[0]![s]![p]!));
-      expect(worst, c.label).toBeLessThan(fixture.tolerance);
-    });
+    await expectReferenceSamples(
+      sessions,
+      model.card,
+      { start: 0, rows, width, values, errors, observed },
+      fixture,
+    );
     // The cases differ: the encoders' tokens move the posterior.
     expect(fixture.cases[0]!.samples[0]![0]![0]).not.toBeCloseTo(fixture.cases[2]!.samples[0]![0]![0]!, 3);
   });
@@ -89,25 +63,9 @@ describe('an adapted model: encoders, then the Simformer', () => {
     }
     const input = join(dir, 'stars.csv');
     writeFileSync(input, `${lines.join('\n')}\n`);
-    const out = join(dir, 'out');
-    await runInference({
-      model: MODEL,
-      input,
-      out,
-      samples: 8,
-      steps: 4,
-      solver: 'heun',
-      seed: 1,
-      workers: 1,
-    });
-    const { table } = await readParquet(join(out, 'summary.parquet'));
+    const { summary: table, run } = await runToy(MODEL, input, join(dir, 'out'));
     expect(table.numRows).toBe(30);
-    for (const name of ['log_age_median', 'mass_init_median', 'distance_pc_median', 'av_p84'])
-      expect(([...table.getChild(name)!] as number[]).every(Number.isFinite), name).toBe(true);
-    const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as {
-      model: { name: string; adapted: boolean; adaptation_method: string | null };
-    };
-    expect(run.model).toMatchObject({ name: 'adapted-toy', adapted: true, adaptation_method: 'test' });
+    expect(run['model']).toMatchObject({ name: 'adapted-toy', adapted: true, adaptation_method: 'test' });
     // G has no uncertainty column: the encoder gets the card's typical one; parallax keeps its own.
     const model = loadModel(MODEL);
     const { table: stars } = await readCatalog(input);
