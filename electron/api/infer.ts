@@ -50,7 +50,15 @@ export const ModelInfo = z.object({
   /** An adapted model's modality encoders (run before the Simformer; such a model takes no known
    * parameters); null for a model that reads its observables directly. */
   encoders: z
-    .array(z.object({ name: z.string(), variables: z.array(z.string()), tokens: z.number().int() }))
+    .array(
+      z.object({
+        name: z.string(),
+        variables: z.array(z.string()),
+        tokens: z.number().int(),
+        /** A spectrum encoder's spectrum (`gaia.xp`), whose bins are its variables; null otherwise. */
+        spectrum: z.string().nullable(),
+      }),
+    )
     .nullable(),
   /** The card's `calibration` section (coverage per credibility level, TARP, SBC), as written. */
   calibration: z.unknown(),

@@ -20,12 +20,19 @@ export interface ModelInputs {
 }
 
 /** Gaia XP as sampled spectra: calibrated from the continuous coefficients (`bp_coefficients`, …), or
- * read from a sampled list column (recognised or mapped as `gaia.xp`, its σ as `gaia.xp.err`). */
+ * read from a sampled list column (recognised or mapped as `gaia.xp`; its σ mapped as `gaia.xp.err`,
+ * else the column of the same name with `_error`, `_err` or `.err`). */
 function xpInputs(table: Table, recognition: Recognition, file: string): XpSpectra {
   const column = recognition.get('gaia.xp')?.column;
   if (column === 'bp_coefficients') return xpSpectra(table, file);
-  if (column !== undefined)
-    return sampledXpSpectra(table, file, column, recognition.get('gaia.xp.err')?.column ?? null);
+  if (column !== undefined) {
+    const names = new Set(table.schema.fields.map((f) => f.name));
+    const error =
+      recognition.get('gaia.xp.err')?.column ??
+      [`${column}_error`, `${column}_err`, `${column}.err`].find((n) => names.has(n)) ??
+      null;
+    return sampledXpSpectra(table, file, column, error);
+  }
   const sampled = sampledXpColumns(table);
   if (sampled !== null) return sampledXpSpectra(table, file, sampled.flux, sampled.error);
   throw new Error(

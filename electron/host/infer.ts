@@ -22,7 +22,7 @@ import {
 } from '../inference/card.ts';
 import { cardSchedule, EVALUATIONS_PER_STEP, gridLabel } from '../inference/solver.ts';
 import { exportSummary } from '../inference/export.ts';
-import { prepareInputs, type PreparedInputs } from '../inference/inputs.ts';
+import { modelInputGroups, prepareInputs, starsObserving, type PreparedInputs } from '../inference/inputs.ts';
 import { readInputTable } from '../inference/run.ts';
 import { SAMPLES_FILE, SUMMARY_FILE, readRunRecord, type RunRecord } from '../inference/run-folder.ts';
 import { summaryColumnName, type Statistic } from '../inference/summary.ts';
@@ -106,8 +106,12 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
             note: card.domain_adaptation.note,
           },
     encoders:
-      card.encoders?.modalities.map((m) => ({ name: m.name, variables: m.variables, tokens: m.n_tokens })) ??
-      null,
+      card.encoders?.modalities.map((m) => ({
+        name: m.name,
+        variables: m.variables,
+        tokens: m.n_tokens,
+        spectrum: m.spectrum?.quantity ?? null,
+      })) ?? null,
     calibration: card.calibration ?? null,
     plots: readdirSync(model.dir)
       .filter((f) => f.toLowerCase().endsWith('.png'))
@@ -180,17 +184,11 @@ export function inferHandlers(settingsDir: string): InferHandlers {
         const { card } = resolveModel(model);
         try {
           const prepared = prepareInputs(catalog.table, card, path, mapping);
-          modelInputs = card.variables.flatMap((v, i) =>
-            v.role === 'observable'
-              ? [
-                  {
-                    name: v.name,
-                    source: prepared.sources[v.name] ?? null,
-                    observed: prepared.quantities[i]?.observedCount ?? 0,
-                  },
-                ]
-              : [],
-          );
+          modelInputs = modelInputGroups(card).map(({ name, variables }) => ({
+            name,
+            source: prepared.sources[name] ?? null,
+            observed: starsObserving(prepared, variables),
+          }));
         } catch (error) {
           modelInputsNote = (error as Error).message;
         }

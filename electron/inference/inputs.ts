@@ -21,7 +21,7 @@ export interface PreparedInputs {
   rows: number;
   /** Per card variable (card order): the assessed quantity, or null for parameters that are inferred. */
   quantities: (AssessedQuantity | null)[];
-  /** Per observable name: where it came from (column or expression), or null when absent. */
+  /** Per model input (modelInputGroups): where it came from (column or expression), or null when absent. */
   sources: Record<string, string | null>;
   /** Per given parameter: how many stars have a value inside the model's training range (the rest are
    * inferred as usual). */
@@ -32,6 +32,32 @@ export interface PreparedInputs {
 
 function hasColumn(table: Table, name: string): boolean {
   return table.schema.fields.some((f) => f.name === name);
+}
+
+/** A model's inputs as a catalogue supplies them: each observable read on its own, and each spectrum
+ * encoder's bins as the one spectrum (`gaia.xp`) they come from; `variables` are card indices. */
+export function modelInputGroups(card: ModelCard): { name: string; variables: number[] }[] {
+  const index = (name: string): number => card.variables.findIndex((v) => v.name === name);
+  const spectra = (card.encoders?.modalities ?? []).filter((m) => m.spectrum !== undefined);
+  const binned = new Set(spectra.flatMap((m) => m.variables));
+  return [
+    ...card.variables.flatMap((v, j) =>
+      v.role === 'observable' && !binned.has(v.name) ? [{ name: v.name, variables: [j] }] : [],
+    ),
+    ...spectra.map((m) => ({ name: m.spectrum!.quantity, variables: m.variables.map(index) })),
+  ];
+}
+
+/** Stars with a usable value of any of the card variables `variables` (one model input's). */
+export function starsObserving(inputs: PreparedInputs, variables: number[]): number {
+  const quantities = variables.flatMap((j) => {
+    const q = inputs.quantities[j];
+    return q === null || q === undefined ? [] : [q];
+  });
+  if (quantities.length === 1) return quantities[0]!.observedCount;
+  let count = 0;
+  for (let r = 0; r < inputs.rows; r += 1) if (quantities.some((q) => q.observed[r] === 1)) count += 1;
+  return count;
 }
 
 /** Recognition for card names the catalog's survey tables do not define: mapping, then exact columns. */
@@ -125,7 +151,7 @@ export interface InputPlan {
   observables: string[];
   /** An adapted model's spectrum encoders, whose card variables are bins of one spectrum column. */
   spectra: SpectrumModality[];
-  /** Per observable name: where it came from (column or expression), or null when absent. */
+  /** Per model input (modelInputGroups): where it came from (column or expression), or null when absent. */
   sources: Record<string, string | null>;
   given: Record<string, string>;
   /** The input's Gaia-style source id column (its own name in the file), when recognised. */
@@ -177,10 +203,9 @@ export function inputPlan(
     const r = recognition.get(name);
     sources[name] = r === undefined ? null : (r.column ?? r.expression ?? null);
   }
-  for (const m of spectra) {
-    const column = recognition.get(m.spectrum.quantity)?.column ?? sampledXpColumns(probe)?.flux ?? null;
-    for (const name of m.variables) sources[name] = column;
-  }
+  for (const m of spectra)
+    sources[m.spectrum.quantity] =
+      recognition.get(m.spectrum.quantity)?.column ?? sampledXpColumns(probe)?.flux ?? null;
   if (Object.values(sources).every((source) => source === null)) {
     const wanted = [...observables, ...spectra.map((m) => `${m.spectrum.quantity} (spectra)`)];
     throw new Error(
@@ -241,7 +266,7 @@ export function noGivenValue(plan: InputPlan, name: string): Error {
 
 /** The plan applied to a table of rows (the whole input, or one chunk of it). */
 export function assessInputs(plan: InputPlan, table: Table): PreparedInputs {
-  const present = plan.spectra.filter((m) => plan.sources[m.variables[0]!] !== null);
+  const present = plan.spectra.filter((m) => plan.sources[m.spectrum.quantity] !== null);
   const assessed = buildModelInputs(
     table,
     [...plan.observables, ...new Set(present.map((m) => m.spectrum.quantity))],

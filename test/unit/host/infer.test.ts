@@ -97,6 +97,7 @@ describe('an adapted shipped model', () => {
           'gaia.parallax',
         ],
         tokens: 2,
+        spectrum: null,
       },
     ]);
     expect(da!.variables.filter((v) => v.role === 'parameter').map((v) => v.name)).toEqual([

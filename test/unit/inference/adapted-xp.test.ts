@@ -12,7 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { loadModel } from '../../../electron/inference/card.ts';
-import { blockOf, prepareInputs } from '../../../electron/inference/inputs.ts';
+import {
+  blockOf,
+  modelInputGroups,
+  prepareInputs,
+  starsObserving,
+} from '../../../electron/inference/inputs.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
 import { expectReferenceSamples, runToy } from './adapted-helpers.ts';
@@ -84,7 +89,7 @@ describe('an adapted model with a Gaia XP encoder', () => {
     const { card } = loadModel(MODEL);
     const table = casesTable();
     const prepared = prepareInputs(table, card, 'cases');
-    expect(prepared.sources['gaia.xp[0]']).toBe('flux');
+    expect(prepared.sources['gaia.xp']).toBe('flux');
     const block = blockOf(prepared, card, 0, table.numRows);
     const P = card.architecture.n_variables;
     const width = card.variables.length;
@@ -103,6 +108,33 @@ describe('an adapted model with a Gaia XP encoder', () => {
     await expectReferenceSamples(sessions, card, block, fixture);
   });
 
+  it('takes a mapped spectrum column with its σ beside it, and counts each input once', () => {
+    const { card } = loadModel(MODEL);
+    const base = casesTable();
+    const renamed = new Table({
+      ...Object.fromEntries(base.schema.fields.map((f) => [f.name, base.getChild(f.name)!])),
+      my_xp: base.getChild('flux')!,
+      my_xp_error: base.getChild('flux_error')!,
+      flux: vectorFromArray(
+        fixture.cases.map(() => null),
+        listType(343),
+      ),
+    });
+    const prepared = prepareInputs(renamed, card, 'mapped', { 'gaia.xp': { column: 'my_xp' } });
+    expect(prepared.sources['gaia.xp']).toBe('my_xp');
+    const block = blockOf(prepared, card, 0, renamed.numRows);
+    const P = card.architecture.n_variables;
+    fixture.cases[0]!.values.forEach((v, k) => expect(block.values[P + k]!, `input ${k}`).toBeCloseTo(v, 5));
+    fixture.cases[0]!.errors.forEach((e, k) =>
+      expect(block.errors[P + k]!, `σ of input ${k}`).toBeCloseTo(e, 5),
+    );
+    // One model input per observable, and the 49 bins as one: the four stars with a spectrum.
+    const groups = modelInputGroups(card);
+    expect(groups.map((g) => g.name)).toEqual(['gaia.g', 'gaia.bp', 'gaia.rp', 'gaia.parallax', 'gaia.xp']);
+    expect(starsObserving(prepared, groups[4]!.variables)).toBe(4);
+    expect(starsObserving(prepared, groups[1]!.variables)).toBe(3);
+  });
+
   it('runs end to end from a Parquet file with sampled spectra in variable-length lists', async () => {
     const dir = tempDir('adapted-xp');
     const input = join(dir, 'stars.parquet');
@@ -117,7 +149,7 @@ describe('an adapted model with a Gaia XP encoder', () => {
     );
     const { summary, run } = await runToy(MODEL, input, join(dir, 'out'));
     expect(summary.numRows).toBe(fixture.cases.length);
-    expect((run['input'] as { mapping: Record<string, string | null> }).mapping['gaia.xp[48]']).toBe('flux');
+    expect((run['input'] as { mapping: Record<string, string | null> }).mapping['gaia.xp']).toBe('flux');
   });
 
   it('refuses a spectrum off the XP grid, naming the file, column and row', () => {
@@ -133,7 +165,7 @@ describe('an adapted model with a Gaia XP encoder', () => {
     // A fixed-size list of another length is not XP (a survey's `flux`): the model reads photometry alone.
     const other = base.assign(new Table({ flux: vectorFromArray(short, listType(300)) }));
     const prepared = prepareInputs(other, card, 'lamost-like.parquet');
-    expect(prepared.sources['gaia.xp[0]']).toBeNull();
+    expect(prepared.sources['gaia.xp']).toBeNull();
     expect(prepared.sources['gaia.g']).toBe('phot_g_mean_mag');
   });
 
@@ -143,7 +175,7 @@ describe('an adapted model with a Gaia XP encoder', () => {
       const { card } = loadModel(MODEL);
       const { table, file } = await readCatalog(XP_FITS);
       const prepared = prepareInputs(table, card, file);
-      expect(prepared.sources['gaia.xp[0]']).toBe('bp_coefficients');
+      expect(prepared.sources['gaia.xp']).toBe('bp_coefficients');
       const bins = card.encoders!.modalities.find((m) => m.name === 'gaia.xp')!.variables;
       const at = (name: string): number => card.variables.findIndex((v) => v.name === name);
       const observed = (r: number): boolean[] =>

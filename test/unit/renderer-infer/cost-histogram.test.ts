@@ -95,6 +95,23 @@ describe('mapping', () => {
     const withModel = { ...inspection, modelInputs: [{ name: 'x_0', source: 'a', observed: 7 }] };
     expect(observableRows(model, withModel)[1]).toMatchObject({ name: 'x_0', source: 'a', observed: 7 });
   });
+  it('shows a spectrum encoder’s bins as the one spectrum they come from', () => {
+    const xp: ModelInfo = {
+      ...model,
+      variables: [
+        ...model.variables,
+        { name: 'gaia.xp[0]', role: 'observable', unit: 'log10(W m-2 nm-1)', survey: 'gaia', range: null },
+        { name: 'gaia.xp[1]', role: 'observable', unit: 'log10(W m-2 nm-1)', survey: 'gaia', range: null },
+      ],
+      encoders: [
+        { name: 'photometry', variables: ['gaia.g', 'x_0'], tokens: 2, spectrum: null },
+        { name: 'gaia.xp', variables: ['gaia.xp[0]', 'gaia.xp[1]'], tokens: 2, spectrum: 'gaia.xp' },
+      ],
+    };
+    const withXp = { ...inspection, modelInputs: [{ name: 'gaia.xp', source: 'flux', observed: 4 }] };
+    expect(observableRows(xp, withXp).map((r) => r.name)).toEqual(['gaia.g', 'x_0', 'gaia.xp']);
+    expect(observableRows(xp, withXp)[2]).toMatchObject({ survey: 'gaia', source: 'flux', observed: 4 });
+  });
   it('turns edits into columns or expressions and drops emptied entries', () => {
     expect(mappingEdits(inspection, { x_0: 'a', 'gaia.g': 'phot_g_mean_mag - 0.1', old: ' ' })).toEqual({
       x_0: { column: 'a' },
