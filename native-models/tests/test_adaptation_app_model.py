@@ -17,14 +17,15 @@ from cradle_models.adaptation.spectra import XP_BIN, XP_SAMPLES, bin_spectrum, s
 def test_onnx_pipeline_matches_pytorch(tmp_path: Path) -> None:
     folder = toy(tmp_path / "adapted")
     fixture = json.loads((folder / PARITY_FILE).read_text())
-    spreads = []
     for case in fixture["cases"]:
         want = np.asarray(case["samples"])
         got = onnx_samples(folder, case, fixture["steps"])
         assert np.abs(got - want).max() < 1e-5, case["label"]
-        spreads.append(want.mean(axis=1))
-    # The encoders' tokens matter: all inputs and none give different posteriors from the same noise.
-    assert np.abs(spreads[0] - spreads[2]).max() > 0.05
+    # One noise for every case: the inputs alone make the samples differ (random weights in every
+    # block, since adaLN-Zero's zero gates would leave the encoders' tokens without effect).
+    samples = [np.asarray(c["samples"]) for c in fixture["cases"]]
+    assert np.abs(samples[0] - samples[1]).max() > 0.1
+    assert np.abs(samples[0] - samples[2]).max() > 0.1
 
 
 def test_card_lists_parameters_then_encoder_inputs(tmp_path: Path) -> None:

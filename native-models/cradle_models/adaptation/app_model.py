@@ -387,13 +387,14 @@ def _case(
 def parity_cases(
     model: DASimformer, variables: list[Variable], samples: int, steps: int, seed: int
 ) -> dict[str, Any]:
-    """Stars in the card's network space (all inputs, half missing, none), their initial noise and the
-    PyTorch reference's samples from that noise: the engine must reproduce them
-    (test/unit/inference/adapted.test.ts)."""
+    """Stars in the card's network space (all inputs, half missing, none), their initial noise (one draw
+    for all, so the cases differ by their inputs alone) and the PyTorch reference's samples from that
+    noise: the engine must reproduce them (test/unit/inference/adapted.test.ts)."""
     rng = np.random.default_rng(seed)
     p = model.config.n_parameters
     k = len(variables) - p
     cases = []
+    noise = rng.normal(size=(1, samples, p)).astype(np.float32)  # shared: the cases differ by their inputs
     for label, observed in (
         ("all inputs", np.ones(k, bool)),
         ("half missing", np.arange(k) % 2 == 0),
@@ -401,7 +402,6 @@ def parity_cases(
     ):
         values = np.where(observed, rng.normal(size=k), 0.0).astype(np.float32)
         errors = np.where(observed, 0.05 + 0.2 * rng.random(k), 0.0).astype(np.float32)
-        noise = rng.normal(size=(1, samples, p)).astype(np.float32)
         cases.append(_case(model, label, {}, values, errors, observed, noise, steps))
     return {"steps": steps, "solver": "heun", "tolerance": 1e-4, "cases": cases}
 
@@ -480,13 +480,15 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
     """Stars as a catalogue holds them: Gaia G, BP and RP without uncertainties, a parallax with one, and
     a sampled XP spectrum with its σ (or none); their inputs as the app must compute them (the spectrum
     binned by ``spectra.bin_spectrum``, every input standardised by its card variable, a missing σ
-    replaced by the variable's ``typical_error``); their initial noise and the PyTorch reference's
-    samples. The engine reads the same stars from a table (test/unit/inference/adapted-xp.test.ts)."""
+    replaced by the variable's ``typical_error``); their initial noise (one draw for all) and the
+    PyTorch reference's samples. The engine reads the same stars from a table
+    (test/unit/inference/adapted-xp.test.ts)."""
     rng = np.random.default_rng(seed)
     p = int(card["architecture"]["n_variables"])
     inputs = card["variables"][p:]
     nan = float("nan")
     cases = []
+    noise = rng.normal(size=(1, samples, p)).astype(np.float32)  # shared: the cases differ by their inputs
     for label, phot, edit in (
         ("photometry and XP", [12.0, 12.9, 11.3, 2.5], None),
         ("BP missing: XP from RP alone (NaN below 635 nm)", [13.0, nan, 12.2, 1.2], "no-bp"),
@@ -518,7 +520,6 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
         values = np.where(observed, (raw - mean) / std, 0.0).astype(np.float32)
         sigma_used = np.where(np.isfinite(raw_sigma), raw_sigma, typical)
         errors = np.where(observed, sigma_used / std, 0.0).astype(np.float32)
-        noise = rng.normal(size=(1, samples, p)).astype(np.float32)
         catalogue = {
             "phot_g_mean_mag": _cell(phot[0]),
             "phot_bp_mean_mag": _cell(phot[1]),
@@ -564,6 +565,11 @@ def toy(out_dir: Path, seed: int = 0, xp: bool = False) -> Path:
         ),
         specs,
     )
+    with (
+        torch.no_grad()
+    ):  # adaLN-Zero's zero gates would leave every block, and so the inputs, without effect
+        for prm in model.parameters():
+            prm.add_(0.3 * torch.randn_like(prm))
     model.split_real_branch()
     assert model.real_encoders is not None
     with torch.no_grad():  # the real branch differs from the simulated one, as after adaptation

@@ -71,3 +71,16 @@ export async function runToy(
   const run = JSON.parse(readFileSync(join(out, 'run.json'), 'utf8')) as Record<string, unknown>;
   return { summary, run };
 }
+
+/** The largest difference between two cases' reference samples: the fixture draws one noise for all
+ * cases, so a difference is the inputs' doing (a model whose inputs had no effect would give 0). */
+export function inputEffect(fixture: ParityFixture, a: number, b: number): number {
+  const first = fixture.cases[a]!;
+  const second = fixture.cases[b]!;
+  expect(second.noise).toEqual(first.noise);
+  let worst = 0;
+  first.samples[0]!.forEach((sample, s) =>
+    sample.forEach((x, p) => (worst = Math.max(worst, Math.abs(x - second.samples[0]![s]![p]!)))),
+  );
+  return worst;
+}

@@ -20,7 +20,7 @@ import {
 } from '../../../electron/inference/inputs.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
-import { expectReferenceSamples, runToy } from './adapted-helpers.ts';
+import { expectReferenceSamples, inputEffect, runToy } from './adapted-helpers.ts';
 import type { ParityCase, ParityFixture } from './adapted-helpers.ts';
 import { tempDir } from './helpers.ts';
 
@@ -106,6 +106,9 @@ describe('an adapted model with a Gaia XP encoder', () => {
     expect(fixture.cases[1]!.observed.slice(4, 26).every((o) => !o)).toBe(true);
     expect(fixture.cases[2]!.observed[4]).toBe(false);
     await expectReferenceSamples(sessions, card, block, fixture);
+    // From the same noise, the spectrum moves the posterior: photometry with and without XP, and XP alone.
+    expect(inputEffect(fixture, 0, 3)).toBeGreaterThan(0.1);
+    expect(inputEffect(fixture, 0, 4)).toBeGreaterThan(0.1);
   });
 
   it('takes a mapped spectrum column with its σ beside it, and counts each input once', () => {
