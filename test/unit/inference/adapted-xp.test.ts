@@ -25,6 +25,10 @@ import type { ParityCase, ParityFixture } from './adapted-helpers.ts';
 import { tempDir } from './helpers.ts';
 
 const MODEL = fileURLToPath(new URL('../../fixtures/inference/adapted-xp-toy', import.meta.url));
+const XP_SAMPLED = resolve(
+  import.meta.dirname,
+  '../../../../shared/data/fits/real-gaia-xp/XP_SAMPLED_RAW_dr3int6.fits',
+);
 const XP_FITS = resolve(
   import.meta.dirname,
   '../../../../shared/data/fits/real-gaia-xp/XP_CONTINUOUS_RAW_with_missing_BP.fits',
@@ -190,6 +194,31 @@ describe('an adapted model with a Gaia XP encoder', () => {
       const flux = prepared.quantities[at('gaia.xp[30]')]!;
       expect(flux.values[0]).toBeGreaterThan(-20);
       expect(flux.values[0]).toBeLessThan(-13);
+    },
+  );
+
+  it.skipIf(!existsSync(XP_SAMPLED))(
+    'reads gaiaxpy’s sampled spectra file (flux, flux_error: float32 lists of 343) as they are',
+    async () => {
+      const { card } = loadModel(MODEL);
+      const { table, file } = await readCatalog(XP_SAMPLED);
+      const prepared = prepareInputs(table, card, file);
+      expect(prepared.sources['gaia.xp']).toBe('flux');
+      const at = (name: string): number => card.variables.findIndex((v) => v.name === name);
+      const flux = table.getChild('flux')!;
+      const error = table.getChild('flux_error')!;
+      for (let r = 0; r < table.numRows; r += 1) {
+        const f = Array.from(flux.get(r) as Iterable<number>);
+        const e = Array.from(error.get(r) as Iterable<number>);
+        for (const k of [0, 10, 48]) {
+          const q = prepared.quantities[at(`gaia.xp[${k}]`)]!;
+          const mean = f.slice(7 * k, 7 * k + 7).reduce((a, b) => a + b, 0) / 7;
+          const sigma = Math.sqrt(e.slice(7 * k, 7 * k + 7).reduce((a, b) => a + b * b, 0)) / 7;
+          expect(q.observed[r]).toBe(1);
+          expect(q.values[r]).toBeCloseTo(Math.log10(mean), 10);
+          expect(q.errors[r]).toBeCloseTo(sigma / mean / Math.LN10, 10);
+        }
+      }
     },
   );
 });
