@@ -279,17 +279,33 @@ export function xpSampledTable(table: Table, file: string): Table {
 }
 
 /** Column pairs that hold already-sampled XP spectra and their σ, by the writer's spelling: Cradle's
- * simulator (`gaia.xp`) and gaiaxpy's `calibrate` output, as `cradle catalog xp` writes it (`flux`). */
+ * simulator (`gaia.xp`), and gaiaxpy's `calibrate` output in any of its formats (CSV, ECSV, FITS,
+ * VOTable) as `cradle catalog xp` writes it too (`flux`). */
 const SAMPLED_XP_SPELLINGS: readonly (readonly [string, string])[] = [
   ['gaia.xp', 'gaia.xp.err'],
   ['flux', 'flux_error'],
 ];
 
+/** Whether a column holds spectra of `samples` samples: an Arrow list, or text arrays as gaiaxpy writes
+ * them to CSV ("(1.0e-16, …)"), judged by the first non-null cell. */
 function isListOf(table: Table, name: string, samples: number): boolean {
   const type = table.schema.fields.find((f) => f.name === name)?.type as DataType | undefined;
   if (type === undefined) return false;
   if (type.typeId === Type.FixedSizeList) return (type as FixedSizeList).listSize === samples;
-  return type.typeId === Type.List;
+  if (type.typeId === Type.List) return true;
+  if (type.typeId !== Type.Utf8 && type.typeId !== Type.LargeUtf8) return false;
+  const column = table.getChild(name)!;
+  for (let r = 0; r < column.length; r += 1) {
+    const text = column.get(r) as string | null;
+    if (text === null) continue;
+    if (!/^\s*[[(]/.test(text)) return false;
+    try {
+      return arrayCell(column, r)?.length === samples;
+    } catch {
+      return false;
+    }
+  }
+  return false;
 }
 
 /** The sampled XP flux and σ columns of a table (a list column by a known spelling; the σ column may be

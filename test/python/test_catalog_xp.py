@@ -92,3 +92,43 @@ def test_xp_from_archive_csv_matches_gaiaxpy(tmp_path: Path, name: str) -> None:
     out = tmp_path / "spectra.parquet"
     cradle_xp(csv, out)
     compare(out, ids, flux, error)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "ecsv", "fits", "xml"])
+def test_gaiaxpy_sampled_outputs_are_model_inputs(tmp_path: Path, fmt: str) -> None:
+    """gaiaxpy's saved sampled spectra, in each format it writes (CSV with tuples as text, ECSV, FITS,
+    VOTable), are Gaia XP model inputs as they are: `cradle catalog inputs --variables gaia.xp` gives
+    gaiaxpy's own flux and error, the BP-less star's blue samples missing."""
+    import gaiaxpy
+
+    name = "XP_CONTINUOUS_RAW_with_missing_BP.fits"
+    ids, flux, error = reference(XP / name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gaiaxpy.calibrate(
+            str(XP / name),
+            save_file=True,
+            output_path=str(tmp_path),
+            output_file="sampled",
+            output_format=fmt,
+        )
+    (saved,) = [p for p in tmp_path.iterdir() if p.name.startswith("sampled.")]
+    out = tmp_path / "inputs.parquet"
+    result = subprocess.run(
+        ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", "inputs", str(saved), str(out)]
+        + ["--variables", "gaia.xp"],
+        cwd=ROOT,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    got = pq.read_table(out).to_pandas()
+    got_flux = np.array([np.asarray(f, dtype=float) for f in got["gaia.xp"]])
+    got_error = np.array([np.asarray(e, dtype=float) for e in got["gaia.xp.err"]])
+    assert list(got["gaia.xp.observed"]) == [1] * len(ids)
+    np.testing.assert_array_equal(np.isnan(got_flux), np.isnan(flux))
+    # rtol 1e-6: gaiaxpy writes the FITS errors as float32.
+    np.testing.assert_allclose(got_flux, flux, rtol=1e-6, atol=0, equal_nan=True)
+    np.testing.assert_allclose(got_error, error, rtol=1e-6, atol=0, equal_nan=True)
