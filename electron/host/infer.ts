@@ -16,13 +16,14 @@ import {
   defaultFirst,
   defaultModelName,
   loadModel,
+  modelInputGroups,
   modelsDir,
   resolveModel,
   type LoadedModel,
 } from '../inference/card.ts';
 import { cardSchedule, EVALUATIONS_PER_STEP, gridLabel } from '../inference/solver.ts';
 import { exportSummary } from '../inference/export.ts';
-import { modelInputGroups, prepareInputs, starsObserving, type PreparedInputs } from '../inference/inputs.ts';
+import { prepareInputs, starsObserving, type PreparedInputs } from '../inference/inputs.ts';
 import { readInputTable } from '../inference/run.ts';
 import { SAMPLES_FILE, SUMMARY_FILE, readRunRecord, type RunRecord } from '../inference/run-folder.ts';
 import { summaryColumnName, type Statistic } from '../inference/summary.ts';

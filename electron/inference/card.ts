@@ -331,11 +331,26 @@ export interface ModelListing {
   dir: string;
   description: string;
   parameters: string[];
+  /** Its inputs as a catalogue supplies them (modelInputGroups): a spectrum once, not bin by bin. */
   observables: string[];
   solver: Solver;
   steps: number;
   samplesPerStar: number;
   flopsPerStar: number | null;
+}
+
+/** A model's inputs as a catalogue supplies them: each observable read on its own, and each spectrum
+ * encoder's bins as the one spectrum (`gaia.xp`) they come from; `variables` are card indices. */
+export function modelInputGroups(card: ModelCard): { name: string; variables: number[] }[] {
+  const index = (name: string): number => card.variables.findIndex((v) => v.name === name);
+  const spectra = (card.encoders?.modalities ?? []).filter((m) => m.spectrum !== undefined);
+  const binned = new Set(spectra.flatMap((m) => m.variables));
+  return [
+    ...card.variables.flatMap((v, j) =>
+      v.role === 'observable' && !binned.has(v.name) ? [{ name: v.name, variables: [j] }] : [],
+    ),
+    ...spectra.map((m) => ({ name: m.spectrum!.quantity, variables: m.variables.map(index) })),
+  ];
 }
 
 export function describeModel(model: LoadedModel): ModelListing {
@@ -345,7 +360,7 @@ export function describeModel(model: LoadedModel): ModelListing {
     dir: model.dir,
     description: card.description,
     parameters: card.variables.filter((v) => v.role === 'parameter').map((v) => v.name),
-    observables: card.variables.filter((v) => v.role === 'observable').map((v) => v.name),
+    observables: modelInputGroups(card).map((g) => g.name),
     solver: card.sampler.solver,
     steps: card.sampler.steps,
     samplesPerStar: card.sampler.samples_per_star,

@@ -34,20 +34,6 @@ function hasColumn(table: Table, name: string): boolean {
   return table.schema.fields.some((f) => f.name === name);
 }
 
-/** A model's inputs as a catalogue supplies them: each observable read on its own, and each spectrum
- * encoder's bins as the one spectrum (`gaia.xp`) they come from; `variables` are card indices. */
-export function modelInputGroups(card: ModelCard): { name: string; variables: number[] }[] {
-  const index = (name: string): number => card.variables.findIndex((v) => v.name === name);
-  const spectra = (card.encoders?.modalities ?? []).filter((m) => m.spectrum !== undefined);
-  const binned = new Set(spectra.flatMap((m) => m.variables));
-  return [
-    ...card.variables.flatMap((v, j) =>
-      v.role === 'observable' && !binned.has(v.name) ? [{ name: v.name, variables: [j] }] : [],
-    ),
-    ...spectra.map((m) => ({ name: m.spectrum!.quantity, variables: m.variables.map(index) })),
-  ];
-}
-
 /** Stars with a usable value of any of the card variables `variables` (one model input's). */
 export function starsObserving(inputs: PreparedInputs, variables: number[]): number {
   const quantities = variables.flatMap((j) => {

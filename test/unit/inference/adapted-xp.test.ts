@@ -11,13 +11,8 @@ import type { DataType, Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
-import { loadModel } from '../../../electron/inference/card.ts';
-import {
-  blockOf,
-  modelInputGroups,
-  prepareInputs,
-  starsObserving,
-} from '../../../electron/inference/inputs.ts';
+import { loadModel, modelInputGroups } from '../../../electron/inference/card.ts';
+import { blockOf, prepareInputs, starsObserving } from '../../../electron/inference/inputs.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
 import { expectReferenceSamples, inputEffect, runToy } from './adapted-helpers.ts';
