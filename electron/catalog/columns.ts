@@ -105,6 +105,28 @@ function parseBool(text: string): boolean | null {
 }
 
 /** Packs a byte-per-row validity mask into Arrow's LSB bitmap. */
+/** An array cell from an Arrow list column, or from text such as "[1.0, 2.0]" / "(1.0, 2.0)" (archive CSV). */
+export function arrayCell(vector: Vector, row: number): Float64Array | null {
+  const value: unknown = vector.get(row);
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') {
+    const parts = value.replace(/^[[(]|[\])]$/g, '').trim();
+    if (parts === '') return new Float64Array(0);
+    return Float64Array.from(
+      parts.split(/[\s,]+/).filter((p) => p !== ''),
+      (p) => (/^nan$/i.test(p) ? Number.NaN : Number(p)),
+    );
+  }
+  if (typeof value === 'object' && 'toArray' in value) {
+    // toArray() gives the data buffer as it is, whatever a null element holds there (0 after a Parquet
+    // round trip): a cell with nulls is read element by element, a null becoming NaN.
+    const cell = value as Vector;
+    if (cell.nullCount === 0) return Float64Array.from(cell.toArray() as ArrayLike<number>, Number);
+    return Float64Array.from(cell as Iterable<number | null>, (v) => (v === null ? Number.NaN : Number(v)));
+  }
+  throw new Error(`row ${row + 1}: expected an array, got ${typeof value}`);
+}
+
 export function packValidity(valid: Uint8Array, length: number): { bitmap: Uint8Array; nullCount: number } {
   const bitmap = new Uint8Array(Math.ceil(length / 8));
   let nullCount = 0;

@@ -9,7 +9,7 @@ import { FLAG, assessQuantity } from './quality.ts';
 import type { AssessedQuantity, QualityOptions } from './quality.ts';
 import { recognise } from './recognise.ts';
 import type { Recognition } from './recognise.ts';
-import { sampledXpColumns, sampledXpSpectra, xpSpectra } from './xp.ts';
+import { sampledXpSpectra, xpSpectra } from './xp.ts';
 import type { XpSpectra } from './xp.ts';
 
 export interface ModelInputs {
@@ -20,25 +20,22 @@ export interface ModelInputs {
 }
 
 /** Gaia XP as sampled spectra: calibrated from the continuous coefficients (`bp_coefficients`, …), or
- * read from a sampled list column (recognised or mapped as `gaia.xp`; its σ mapped as `gaia.xp.err`,
- * else the column of the same name with `_error`, `_err` or `.err`). */
+ * read from a sampled column (recognised or mapped as `gaia.xp`; its σ mapped as `gaia.xp.err`, else
+ * the column of the same name with `_error`, `_err` or `.err`). */
 function xpInputs(table: Table, recognition: Recognition, file: string): XpSpectra {
   const column = recognition.get('gaia.xp')?.column;
+  if (column === undefined)
+    throw new Error(
+      `${file}: 'gaia.xp' asked for, but the table has neither XP continuous coefficients (bp_coefficients) ` +
+        'nor sampled spectra (gaia.xp or flux, 343 samples per star); map gaia.xp to the column that holds them',
+    );
   if (column === 'bp_coefficients') return xpSpectra(table, file);
-  if (column !== undefined) {
-    const names = new Set(table.schema.fields.map((f) => f.name));
-    const error =
-      recognition.get('gaia.xp.err')?.column ??
-      [`${column}_error`, `${column}_err`, `${column}.err`].find((n) => names.has(n)) ??
-      null;
-    return sampledXpSpectra(table, file, column, error);
-  }
-  const sampled = sampledXpColumns(table);
-  if (sampled !== null) return sampledXpSpectra(table, file, sampled.flux, sampled.error);
-  throw new Error(
-    `${file}: 'gaia.xp' asked for, but the table has neither XP continuous coefficients (bp_coefficients) ` +
-      'nor sampled spectra (a list column gaia.xp or flux of 343 samples)',
-  );
+  const names = new Set(table.schema.fields.map((f) => f.name));
+  const error =
+    recognition.get('gaia.xp.err')?.column ??
+    [`${column}_error`, `${column}_err`, `${column}.err`].find((n) => names.has(n)) ??
+    null;
+  return sampledXpSpectra(table, file, column, error);
 }
 
 export function buildModelInputs(

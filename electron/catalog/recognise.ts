@@ -5,6 +5,7 @@
 // A user's saved mapping (mapping-store.ts) overrides any of this.
 import { DataType } from 'apache-arrow';
 import type { Field, Table } from 'apache-arrow';
+import { arrayCell } from './columns.ts';
 import { namesIn, parseAssignment } from './expression.ts';
 import { isNumericType } from './numeric.ts';
 import { QUANTITIES } from './surveys.ts';
@@ -57,6 +58,26 @@ function flagLengthOk(table: Table, field: Field, def: QuantityDef): boolean {
   return false;
 }
 
+function arrayLengthOk(table: Table, field: Field, length: number | undefined): boolean {
+  if (length === undefined) return true;
+  const type = field.type as DataType;
+  if (DataType.isFixedSizeList(type)) return type.listSize === length;
+  const textual = DataType.isUtf8(type) || DataType.isLargeUtf8(type);
+  if (!DataType.isList(type) && !textual) return false;
+  const vector = table.getChild(field.name)!;
+  for (let r = 0; r < vector.length; r += 1) {
+    const value: unknown = vector.get(r);
+    if (value === null || value === undefined) continue;
+    if (textual && !/^\s*[[(]/.test(value as string)) return false;
+    try {
+      return arrayCell(vector, r)?.length === length;
+    } catch {
+      return false;
+    }
+  }
+  return false;
+}
+
 function quoted(name: string): string {
   return /^[A-Za-z_][A-Za-z0-9_.]*$/.test(name) ? name : `\`${name}\``;
 }
@@ -70,7 +91,13 @@ function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef):
   for (const rule of def.columns) {
     rule.names.forEach((name, k) => {
       const field = fields.get(name) ?? (rule.anyCase ? lowerIndex.get(name.toLowerCase()) : undefined);
-      if (field === undefined || !typeOk(field, def) || !flagLengthOk(table, field, def)) return;
+      if (
+        field === undefined ||
+        !typeOk(field, def) ||
+        !flagLengthOk(table, field, def) ||
+        !arrayLengthOk(table, field, rule.arrayLength)
+      )
+        return;
       const confidence = rule.confidence - 0.005 * k;
       if (unitOk(field, rule.units)) {
         found.push({ ...base, column: field.name, confidence, via: 'name' });

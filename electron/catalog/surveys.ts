@@ -24,6 +24,9 @@ export interface ColumnRule {
   anyCase?: boolean;
   /** Units the column must carry (when it carries one) for this rule. */
   units?: string[];
+  /** Arrays of this many elements the column must hold (an Arrow list, or bracketed text arrays),
+   * judged by its first non-null cell: for names that other kinds of table use too (`flux`). */
+  arrayLength?: number;
 }
 
 export interface DerivedRule {
@@ -489,7 +492,12 @@ export const QUANTITIES: QuantityDef[] = [
     unit: '',
     role: 'spectrum',
     kind: 'any',
-    columns: [{ names: ['bp_coefficients'], confidence: 0.95 }],
+    columns: [
+      // The continuous spectrum (xp_continuous_mean_spectrum), or sampled spectra on gaiaxpy's grid
+      // (336–1020 nm in 2 nm steps: 343 samples) as gaiaxpy's calibrate and Cradle's simulator write them.
+      { names: ['bp_coefficients'], confidence: 0.95 },
+      { names: ['gaia.xp', 'flux'], confidence: 0.9, arrayLength: 343 },
+    ],
   },
   {
     name: 'spectrum.lamost',

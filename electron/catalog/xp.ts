@@ -8,9 +8,9 @@
 // from assets/grids/gaia-xp (extracted from gaiaxpy by assets/make/xp_basis.py).
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { Field, FixedSizeList, Float64, Type, makeData, makeVector, vectorFromArray } from 'apache-arrow';
-import type { DataType, Table, Vector } from 'apache-arrow';
-import { packValidity } from './columns.ts';
+import { Field, FixedSizeList, Float64, makeData, makeVector, vectorFromArray } from 'apache-arrow';
+import type { Table, Vector } from 'apache-arrow';
+import { arrayCell, packValidity } from './columns.ts';
 import { buildTable } from './table.ts';
 import type { ColumnInfo } from './table.ts';
 
@@ -156,28 +156,6 @@ export function calibrateXp(
   return single;
 }
 
-/** An array cell from an Arrow list column, or from text such as "[1.0, 2.0]" / "(1.0, 2.0)" (archive CSV). */
-function arrayCell(vector: Vector, row: number): Float64Array | null {
-  const value: unknown = vector.get(row);
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') {
-    const parts = value.replace(/^[[(]|[\])]$/g, '').trim();
-    if (parts === '') return new Float64Array(0);
-    return Float64Array.from(
-      parts.split(/[\s,]+/).filter((p) => p !== ''),
-      (p) => (/^nan$/i.test(p) ? Number.NaN : Number(p)),
-    );
-  }
-  if (typeof value === 'object' && 'toArray' in value) {
-    // toArray() gives the data buffer as it is, whatever a null element holds there (0 after a Parquet
-    // round trip): a cell with nulls is read element by element, a null becoming NaN.
-    const cell = value as Vector;
-    if (cell.nullCount === 0) return Float64Array.from(cell.toArray() as ArrayLike<number>, Number);
-    return Float64Array.from(cell as Iterable<number | null>, (v) => (v === null ? Number.NaN : Number(v)));
-  }
-  throw new Error(`row ${row + 1}: expected an array, got ${typeof value}`);
-}
-
 function scalarCell(vector: Vector | null, row: number): number {
   if (vector === null) return Number.NaN;
   const value: unknown = vector.get(row);
@@ -276,47 +254,6 @@ export function xpSampledTable(table: Table, file: string): Table {
     info: { ...fluxInfo, description: `1σ of flux, ${grid}` },
   });
   return buildTable(columns);
-}
-
-/** Column pairs that hold already-sampled XP spectra and their σ, by the writer's spelling: Cradle's
- * simulator (`gaia.xp`), and gaiaxpy's `calibrate` output in any of its formats (CSV, ECSV, FITS,
- * VOTable) as `cradle catalog xp` writes it too (`flux`). */
-const SAMPLED_XP_SPELLINGS: readonly (readonly [string, string])[] = [
-  ['gaia.xp', 'gaia.xp.err'],
-  ['flux', 'flux_error'],
-];
-
-/** Whether a column holds spectra of `samples` samples: an Arrow list, or text arrays as gaiaxpy writes
- * them to CSV ("(1.0e-16, …)"), judged by the first non-null cell. */
-function isListOf(table: Table, name: string, samples: number): boolean {
-  const type = table.schema.fields.find((f) => f.name === name)?.type as DataType | undefined;
-  if (type === undefined) return false;
-  if (type.typeId === Type.FixedSizeList) return (type as FixedSizeList).listSize === samples;
-  if (type.typeId === Type.List) return true;
-  if (type.typeId !== Type.Utf8 && type.typeId !== Type.LargeUtf8) return false;
-  const column = table.getChild(name)!;
-  for (let r = 0; r < column.length; r += 1) {
-    const text = column.get(r) as string | null;
-    if (text === null) continue;
-    if (!/^\s*[[(]/.test(text)) return false;
-    try {
-      return arrayCell(column, r)?.length === samples;
-    } catch {
-      return false;
-    }
-  }
-  return false;
-}
-
-/** The sampled XP flux and σ columns of a table (a list column by a known spelling; the σ column may be
- * absent), or null. A fixed-size list of another length is not XP (a LAMOST `flux`, say). */
-export function sampledXpColumns(table: Table): { flux: string; error: string | null } | null {
-  const samples = loadXpBasis().samples;
-  for (const [flux, error] of SAMPLED_XP_SPELLINGS) {
-    if (!isListOf(table, flux, samples)) continue;
-    return { flux, error: isListOf(table, error, samples) ? error : null };
-  }
-  return null;
 }
 
 /**

@@ -11,7 +11,6 @@ import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import { recognise } from '../catalog/recognise.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
-import { sampledXpColumns } from '../catalog/xp.ts';
 import type { CardVariable, Modality, ModelCard, SpectrumInputs } from './card.ts';
 import { binnedSpectrum } from './spectra.ts';
 import type { StarBlock } from './tokens.ts';
@@ -190,8 +189,7 @@ export function inputPlan(
     sources[name] = r === undefined ? null : (r.column ?? r.expression ?? null);
   }
   for (const m of spectra)
-    sources[m.spectrum.quantity] =
-      recognition.get(m.spectrum.quantity)?.column ?? sampledXpColumns(probe)?.flux ?? null;
+    sources[m.spectrum.quantity] = recognition.get(m.spectrum.quantity)?.column ?? null;
   if (Object.values(sources).every((source) => source === null)) {
     const wanted = [...observables, ...spectra.map((m) => `${m.spectrum.quantity} (spectra)`)];
     throw new Error(

@@ -4,6 +4,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Field, FixedSizeList, Float64, List, Table, Utf8, vectorFromArray } from 'apache-arrow';
+import type { DataType, Vector } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { readCatalog } from '../../../electron/catalog/read.ts';
 import { recognise } from '../../../electron/catalog/recognise.ts';
@@ -207,5 +209,29 @@ describe('survey spellings', () => {
     expect(found['ra']).toMatch(/^ra \* 57\.29577951308\d*$/);
     expect(found['gaia.parallax']).toBe('parallax * 1000');
     expect(found['gaia.g']).toBeUndefined();
+  });
+
+  it('takes a flux column for Gaia XP only when it holds 343 samples per star', () => {
+    const spectrum = Array.from({ length: 343 }, (_, k) => 1e-16 * (1 + k / 343));
+    const item = new Field('item', new Float64(), true);
+    const list = (size: number | null): DataType =>
+      size === null ? new List(item) : new FixedSizeList(size, item);
+    const found = (columns: Record<string, Vector>): string | undefined =>
+      recognise(new Table(columns)).get('gaia.xp')?.column;
+    expect(found({ flux: vectorFromArray([spectrum], list(343)) })).toBe('flux');
+    expect(found({ flux: vectorFromArray([null, spectrum], list(null)) })).toBe('flux');
+    expect(found({ 'gaia.xp': vectorFromArray([spectrum], list(343)) })).toBe('gaia.xp');
+    // gaiaxpy's CSV: each spectrum a tuple as text.
+    expect(found({ flux: vectorFromArray([`(${spectrum.join(', ')})`], new Utf8()) })).toBe('flux');
+    // Another survey's spectra, or fluxes as plain numbers or text, are not XP.
+    expect(found({ flux: vectorFromArray([spectrum.slice(0, 300)], list(300)) })).toBeUndefined();
+    expect(found({ flux: vectorFromArray([spectrum.slice(0, 300)], list(null)) })).toBeUndefined();
+    expect(found({ flux: vectorFromArray([1.5e-16], new Float64()) })).toBeUndefined();
+    expect(found({ flux: vectorFromArray(['1.5e-16'], new Utf8()) })).toBeUndefined();
+    // The continuous spectrum wins over sampled ones.
+    const coefficients = vectorFromArray([spectrum.slice(0, 55)], list(55));
+    expect(found({ flux: vectorFromArray([spectrum], list(343)), bp_coefficients: coefficients })).toBe(
+      'bp_coefficients',
+    );
   });
 });

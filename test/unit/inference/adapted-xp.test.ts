@@ -157,18 +157,29 @@ describe('an adapted model with a Gaia XP encoder', () => {
   it('refuses a spectrum off the XP grid, naming the file, column and row', () => {
     const { card } = loadModel(MODEL);
     const base = casesTable(null);
+    // The XP column's third star holds 300 samples: its row is named.
+    const ragged = fixture.cases.map((c, r) =>
+      c.catalogue.flux === null || r !== 2 ? c.catalogue.flux : c.catalogue.flux.slice(0, 300),
+    );
+    const table = base.assign(new Table({ flux: vectorFromArray(ragged, listType(null)) }));
+    expect(() => prepareInputs(table, card, 'ragged.parquet')).toThrow(
+      /ragged\.parquet: column 'flux', row 3: 300 samples, but Gaia XP sampled spectra have 343/,
+    );
+    // A `flux` column of other spectra (a survey's) is not XP: the model reads photometry alone …
     const short = fixture.cases.map((c) =>
       c.catalogue.flux === null ? null : c.catalogue.flux.slice(0, 300),
     );
-    const table = base.assign(new Table({ flux: vectorFromArray(short, listType(null)) }));
-    expect(() => prepareInputs(table, card, 'short.parquet')).toThrow(
-      /short\.parquet: column 'flux', row 1: 300 samples, but Gaia XP sampled spectra have 343/,
+    for (const size of [300, null]) {
+      const other = base.assign(new Table({ flux: vectorFromArray(short, listType(size)) }));
+      const prepared = prepareInputs(other, card, 'lamost-like.parquet');
+      expect(prepared.sources['gaia.xp']).toBeNull();
+      expect(prepared.sources['gaia.g']).toBe('phot_g_mean_mag');
+    }
+    // … unless it is mapped as gaia.xp, when its first star is refused.
+    const mapped = base.assign(new Table({ flux: vectorFromArray(short, listType(null)) }));
+    expect(() => prepareInputs(mapped, card, 'mapped.parquet', { 'gaia.xp': { column: 'flux' } })).toThrow(
+      /mapped\.parquet: column 'flux', row 1: 300 samples/,
     );
-    // A fixed-size list of another length is not XP (a survey's `flux`): the model reads photometry alone.
-    const other = base.assign(new Table({ flux: vectorFromArray(short, listType(300)) }));
-    const prepared = prepareInputs(other, card, 'lamost-like.parquet');
-    expect(prepared.sources['gaia.xp']).toBeNull();
-    expect(prepared.sources['gaia.g']).toBe('phot_g_mean_mag');
   });
 
   it.skipIf(!existsSync(XP_FITS))(
