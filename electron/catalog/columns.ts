@@ -137,7 +137,7 @@ export function packValidity(valid: Uint8Array, length: number): { bitmap: Uint8
   return { bitmap, nullCount };
 }
 
-function arrowType(declared: DeclaredType): DataType {
+export function arrowType(declared: DeclaredType): DataType {
   switch (declared) {
     case 'bool':
       return new Bool();

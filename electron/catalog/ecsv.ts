@@ -9,6 +9,7 @@ import type { DeclaredType } from './columns.ts';
 import { readDelimitedBody } from './csv.ts';
 import type { DelimitedBody, DelimitedOptions, TextTablePlan } from './csv.ts';
 import { ListColumnBuilder } from './list-column.ts';
+import type { ListElement } from './list-column.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
@@ -58,7 +59,19 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
 /** A numeric array subtype ('float64[55]', 'int16[null]', 'float32[2,3]'): every cell a JSON array of
  * numbers (nested for several dimensions), read (as astropy does) into an array column; a shape with
  * 'null' beyond the first dimension and 'json' objects stay text. */
-const NUMERIC_ARRAY = /^(?:float|int|uint)\d+\[(null|\d+(?:,\d+)*)\]$/;
+const NUMERIC_ARRAY = /^((?:float|int|uint)\d+)\[(null|\d+(?:,\d+)*)\]$/;
+const LIST_ELEMENTS: readonly string[] = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float32',
+  'float64',
+] satisfies ListElement[];
 
 /** The elements of a JSON array cell of shape `dims` (null: one variable dimension) in row-major
  * order, or a message saying what is wrong with it. */
@@ -83,8 +96,8 @@ function flatCell(values: unknown, dims: readonly number[] | null): number[] | s
 /** JSON array cells as a list column of doubles: variable-length (dims null), fixed-size, or nested
  * fixed-size lists for a shape of several dimensions. Python's json writes NaN and Infinity, which JSON
  * does not have; a null element (astropy's masked element) is a null. */
-function arrayColumn(cells: Vector, where: string, dims: number[] | null): Vector {
-  const builder = new ListColumnBuilder();
+function arrayColumn(cells: Vector, where: string, dims: number[] | null, element: ListElement): Vector {
+  const builder = new ListColumnBuilder(element);
   for (let r = 0; r < cells.length; r += 1) {
     const text = cells.get(r) as string | null;
     if (text === null) {
@@ -99,7 +112,11 @@ function arrayColumn(cells: Vector, where: string, dims: number[] | null): Vecto
     }
     const flat = flatCell(values, dims);
     if (typeof flat === 'string') throw new Error(`${where}: row ${r + 1}: '${text.slice(0, 60)}' ${flat}`);
-    builder.push(flat);
+    try {
+      builder.push(flat);
+    } catch (error) {
+      throw new Error(`${where}: row ${r + 1}: ${(error as Error).message}`, { cause: error });
+    }
   }
   if (dims === null) return builder.finish();
   try {
@@ -183,7 +200,8 @@ export function ecsvPlan(file: string): TextTablePlan {
             : arrayColumn(
                 body.vectors[c]!,
                 `${file}: column ${name}`,
-                array[1] === 'null' ? null : array[1]!.split(',').map(Number),
+                array[2] === 'null' ? null : array[2]!.split(',').map(Number),
+                LIST_ELEMENTS.includes(array[1]!) ? (array[1] as ListElement) : 'float64',
               );
         return { name, vector, info };
       }),

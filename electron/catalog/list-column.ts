@@ -1,11 +1,66 @@
-// Builder for array-valued cells (VOTable arraysize, ECSV array subtypes): a variable-length list of
-// doubles per row, stored as Arrow List<Float64> with offsets and a validity mask, or as a
-// FixedSizeList<Float64> when the format declares one size (nested, for a multi-dimensional shape).
-import { Field, FixedSizeList, Float64, List, makeData, makeVector } from 'apache-arrow';
-import type { Vector } from 'apache-arrow';
-import { packValidity } from './columns.ts';
+// Builder for array-valued cells (VOTable arraysize, ECSV array subtypes): a variable-length list per
+// row, stored as an Arrow List with offsets and a validity mask, or as a FixedSizeList when the format
+// declares one size (nested, for a multi-dimensional shape). The elements keep the declared type
+// (int16, int64, float32, …; float64 by default), as astropy keeps them; they are staged as doubles, so
+// 64-bit integers are exact to 2^53.
+import { Field, FixedSizeList, List, makeData, makeVector } from 'apache-arrow';
+import type { Data, Vector } from 'apache-arrow';
+import { CellError, arrowType, packValidity } from './columns.ts';
+import type { DeclaredType } from './columns.ts';
+
+/** The element types an array column can declare. */
+export type ListElement = Exclude<DeclaredType, 'bool' | 'string'>;
+
+const INTEGER_RANGE: Partial<Record<ListElement, readonly [number, number]>> = {
+  int8: [-128, 127],
+  int16: [-32768, 32767],
+  int32: [-2147483648, 2147483647],
+  int64: [-(2 ** 63), 2 ** 63],
+  uint8: [0, 255],
+  uint16: [0, 65535],
+  uint32: [0, 4294967295],
+  uint64: [0, 2 ** 64],
+};
+
+/** The elements as the declared type's data (null elements hold 0). */
+function elementData(element: ListElement, values: Float64Array, valid: Uint8Array, length: number): Data {
+  const mask = packValidity(valid, length);
+  const data = (() => {
+    switch (element) {
+      case 'float64':
+        return values.slice(0, length);
+      case 'float32':
+        return Float32Array.from(values.subarray(0, length));
+      case 'int64':
+        return BigInt64Array.from(values.subarray(0, length), (v, i) => (valid[i] ? BigInt(v) : 0n));
+      case 'uint64':
+        return BigUint64Array.from(values.subarray(0, length), (v, i) => (valid[i] ? BigInt(v) : 0n));
+      default: {
+        const out = new {
+          int8: Int8Array,
+          int16: Int16Array,
+          int32: Int32Array,
+          uint8: Uint8Array,
+          uint16: Uint16Array,
+          uint32: Uint32Array,
+        }[element](length);
+        for (let i = 0; i < length; i += 1) if (valid[i]) out[i] = values[i]!;
+        return out;
+      }
+    }
+  })();
+  return makeData({
+    type: arrowType(element),
+    length,
+    nullCount: mask.nullCount,
+    nullBitmap: mask.bitmap,
+    data,
+  } as Parameters<typeof makeData>[0]);
+}
 
 export class ListColumnBuilder {
+  constructor(private readonly element: ListElement = 'float64') {}
+
   private values = new Float64Array(4096);
   private valueValid = new Uint8Array(4096);
   private size = 0;
@@ -24,11 +79,15 @@ export class ListColumnBuilder {
     this.valueValid = valueValid;
   }
 
-  /** Appends one row; NaN elements become null elements (a missing sample, not a number). */
+  /** Appends one row; NaN elements become null elements (a missing sample, not a number). An integer
+   * type's element must be a whole number in its range. */
   push(row: ArrayLike<number>): void {
     this.ensure(row.length);
+    const range = INTEGER_RANGE[this.element];
     for (let i = 0; i < row.length; i += 1) {
       const v = row[i]!;
+      if (range !== undefined && !Number.isNaN(v) && !(Number.isInteger(v) && v >= range[0] && v <= range[1]))
+        throw new CellError(`element ${i + 1} (${v}) is not an ${this.element} value`);
       this.values[this.size] = v;
       this.valueValid[this.size] = Number.isNaN(v) ? 0 : 1;
       this.size += 1;
@@ -53,16 +112,9 @@ export class ListColumnBuilder {
 
   finish(): Vector {
     const length = this.valid.length;
-    const child = packValidity(this.valueValid, this.size);
-    const childData = makeData({
-      type: new Float64(),
-      length: this.size,
-      nullCount: child.nullCount,
-      nullBitmap: child.bitmap,
-      data: this.values.slice(0, this.size),
-    });
+    const childData = elementData(this.element, this.values, this.valueValid, this.size);
     const rows = packValidity(Uint8Array.from(this.valid), length);
-    const type = new List(new Field('item', new Float64(), true));
+    const type = new List(new Field('item', arrowType(this.element), true));
     return makeVector(
       makeData({
         type,
@@ -115,21 +167,14 @@ export class ListColumnBuilder {
       values.set(this.values.subarray(from, from + size), r * size);
       valueValid.set(this.valueValid.subarray(from, from + size), r * size);
     }
-    const child = packValidity(valueValid, length * size);
     const rows = packValidity(Uint8Array.from(this.valid), length);
     return makeVector(
       makeData({
-        type: new FixedSizeList(size, new Field('item', new Float64(), true)),
+        type: new FixedSizeList(size, new Field('item', arrowType(this.element), true)),
         length,
         nullCount: rows.nullCount,
         nullBitmap: rows.bitmap,
-        child: makeData({
-          type: new Float64(),
-          length: length * size,
-          nullCount: child.nullCount,
-          nullBitmap: child.bitmap,
-          data: values,
-        }),
+        child: elementData(this.element, values, valueValid, length * size),
       }),
     );
   }

@@ -122,7 +122,10 @@ function makeSink(field: VoField): Sink {
   if (field.isArray || field.datatype.endsWith('Complex')) {
     const complex = field.datatype.endsWith('Complex');
     const shape = field.count === null || field.count === 0 ? null : complex ? [field.count * 2] : field.dims;
-    return { kind: 'list', builder: new ListColumnBuilder(), shape };
+    const declared = declaredFor(field.datatype);
+    // Complex pairs and boolean arrays (1, 0, NaN for '?') stay doubles.
+    const element = complex || declared === 'bool' || declared === 'string' ? 'float64' : declared;
+    return { kind: 'list', builder: new ListColumnBuilder(element), shape };
   }
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
 }

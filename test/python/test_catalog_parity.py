@@ -276,6 +276,57 @@ def test_multidimensional_arrays_keep_their_shape_as_in_astropy(tmp_path: Path) 
             np.testing.assert_array_equal(again, reference, err_msg=f"{name} -> {ext}")
 
 
+def test_integer_and_float32_arrays_keep_their_type_as_in_astropy(tmp_path: Path) -> None:
+    # Arrays of int16, int64 (beyond 2^31), uint8 and float32, fixed and variable length, with a masked
+    # element: astropy keeps each element type; Cradle read them all as doubles until 2026-11-29.
+    rng = np.random.default_rng(37)
+    n = 30
+    t = Table({"source_id": np.arange(n, dtype=np.int64)})
+    t["flags"] = rng.integers(-300, 300, (n, 4)).astype(np.int16)
+    t["ids"] = rng.integers(2**40, 2**50, (n, 2), dtype=np.int64)
+    t["bytes"] = rng.integers(0, 255, (n, 3)).astype(np.uint8)
+    t["sig"] = rng.normal(size=(n, 3)).astype(np.float32)
+    want = {
+        "flags": pa.int16(),
+        "ids": pa.int64(),
+        "bytes": pa.uint8(),
+        "sig": pa.float32(),
+    }
+    for fmt, name in (
+        ("ascii.ecsv", "typed.ecsv"),
+        ("tabledata", "typed-td.vot"),
+        ("binary2", "typed-b2.vot"),
+    ):
+        source = tmp_path / name
+        if fmt == "ascii.ecsv":
+            t.write(source, format=fmt)
+        else:
+            from_table(t).to_xml(str(source), tabledata_format=fmt)
+        reference = Table.read(source)
+        out = tmp_path / f"{name}.parquet"
+        ok("convert", str(source), str(out))
+        back = pq.read_table(out)
+        for column, element in want.items():
+            assert back.schema.field(column).type.value_type == element, f"{name} {column}"
+            np.testing.assert_array_equal(
+                np.array(back.column(column).to_pylist()), np.asarray(reference[column]), err_msg=name
+            )
+        for ext in ("ecsv", "vot", "fits"):
+            written = tmp_path / f"{name}.out.{ext}"
+            ok("convert", str(out), str(written))
+            again = Table.read(written)
+            for column in want:
+                # A VOTable array element has no null of its own: Cradle writes integer arrays as double
+                # (a missing element is NaN), float32 ones as float.
+                integer = ext == "vot" and reference[column].dtype.kind in "iu"
+                dtype = np.dtype(np.float64) if integer else reference[column].dtype
+                got = again[column].dtype  # FITS: big-endian
+                assert (got.kind, got.itemsize) == (dtype.kind, dtype.itemsize), f"{name} -> {ext} {column}"
+                np.testing.assert_array_equal(
+                    np.asarray(again[column]), np.asarray(reference[column]), err_msg=f"{name} -> {ext}"
+                )
+
+
 def test_text_after_numbers_keeps_its_spelling_as_in_astropy(tmp_path: Path) -> None:
     # A column of numbers whose last cells are text is a text column, its cells as written.
     # The second row, every cell empty, is a row of missing values (not a VizieR dashes row).

@@ -366,6 +366,20 @@ describe('round trips', () => {
     await expect(readCatalog(wrong)).rejects.toThrow(
       /wrong\.ecsv: column a: row 1: 3 elements where 2 are declared \(subtype \[2\]\)/,
     );
+    // Integer arrays stay integers (a masked element a null); a fraction in one is named.
+    const ints = write(
+      'ints.ecsv',
+      "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: a, datatype: string, subtype: 'int16[3]'}\n# - {name: b, datatype: string, subtype: 'int64[null]'}\n# schema: astropy-2.0\na b\n[1,-2,null] [1099511627776]\n[4,5,6] [1,2]\n",
+    );
+    const typed = await readCatalog(ints);
+    expect(String(typed.table.getChild('a')!.type)).toBe('FixedSizeList[3]<Int16>');
+    expect(String(typed.table.getChild('b')!.type)).toBe('List<Int64>');
+    expect([...(typed.table.getChild('a')!.get(0) as Vector)]).toEqual([1, -2, null]);
+    expect([...(typed.table.getChild('b')!.get(0) as Vector)]).toEqual([1099511627776n]);
+    const fraction = write('fraction.ecsv', readFileSync(ints, 'utf8').replace('[4,5,6]', '[4,5.5,6]'));
+    await expect(readCatalog(fraction)).rejects.toThrow(
+      /fraction\.ecsv: column a: row 2: element 2 \(5\.5\) is not an int16 value/,
+    );
   });
 
   it('byte-by-byte output reads back with the same numbers, ids and units', async () => {
