@@ -257,9 +257,10 @@ export function xpSampledTable(table: Table, file: string): Table {
 }
 
 /**
- * Already-sampled XP spectra (gaiaxpy's grid, 336–1020 nm in 2 nm steps) from list columns: a null cell
- * is a star without XP, a null or NaN sample a missing one; without a σ column every σ is NaN. A cell
- * with another number of samples is refused with its row, since it is not on the grid the model knows.
+ * Already-sampled XP spectra (gaiaxpy's grid, 336–1020 nm in 2 nm steps) from list columns or bracketed
+ * text arrays (gaiaxpy's CSV): a null cell is a star without XP, a null or NaN sample a missing one;
+ * without a σ column every σ is NaN. A cell with another number of samples is refused with its row,
+ * since it is not on the grid the model knows.
  */
 export function sampledXpSpectra(
   table: Table,

@@ -124,10 +124,10 @@ function givenParameter(
   };
 }
 
-/** How a table's columns become the model's inputs, decided once per run (inputPlan) and applied to
- * each chunk of rows (assessInputs). */
 type SpectrumModality = Modality & { spectrum: SpectrumInputs };
 
+/** How a table's columns become the model's inputs, decided once per run (inputPlan) and applied to
+ * each chunk of rows (assessInputs). */
 export interface InputPlan {
   card: ModelCard;
   file: string;
