@@ -653,7 +653,16 @@ function xmlEscape(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
+/** The null value a VOTable integer array declares (`<VALUES null>`): each type's most negative value,
+ * 255 for unsignedByte, so that a missing element keeps its array integer, as astropy writes it. */
+const ARRAY_NULL: Record<string, string> = {
+  unsignedByte: '255',
+  short: '-32768',
+  int: '-2147483648',
+  long: '-9223372036854775808',
+};
+
+function voDatatype(type: DataType): { datatype: string; arraysize?: string; nullValue?: string } {
   switch (type.typeId) {
     case Type.Bool:
       return { datatype: 'boolean' };
@@ -670,10 +679,10 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
     }
     case Type.List:
     case Type.FixedSizeList: {
-      // Float elements keep their precision; other elements are written as double, where a null
-      // element can be NaN. Fixed-size lists keep their shape, the first VOTable dimension the
-      // innermost ('3x2' for 2 rows of 3), so that a reader gets (n, …) arrays back; a variable list
-      // of fixed-size ones is '3x*'.
+      // Elements keep their type: float ones their precision (a null element is NaN), integer ones
+      // theirs with a declared null value (ARRAY_NULL), anything else is written as double. Fixed-size
+      // lists keep their shape, the first VOTable dimension the innermost ('3x2' for 2 rows of 3), so
+      // that a reader gets (n, …) arrays back; a variable list of fixed-size ones is '3x*'.
       const dims: string[] = [];
       let element: DataType = type;
       while (element.typeId === Type.List || element.typeId === Type.FixedSizeList) {
@@ -682,12 +691,16 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string } {
         );
         element = (element.children as { type: DataType }[])[0]!.type;
       }
+      // '*' only in the last dimension: a list inside a list of varying length is written flat.
+      const arraysize = dims.slice(0, -1).includes('*') ? '*' : dims.join('x');
+      if (element.typeId === Type.Int) {
+        const { datatype } = voDatatype(element);
+        return { datatype, arraysize, nullValue: ARRAY_NULL[datatype]! };
+      }
       const datatype =
         element.typeId === Type.Float && (element as DataType & { precision: number }).precision === 1
           ? 'float'
           : 'double';
-      // '*' only in the last dimension: a list inside a list of varying length is written flat.
-      const arraysize = dims.slice(0, -1).includes('*') ? '*' : dims.join('x');
       return { datatype, arraysize };
     }
     default:
@@ -703,14 +716,15 @@ export function votableLayout(schema: Schema): TextLayout {
     '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n',
     ...fields.map((field) => {
       const info = columnInfo(field);
-      const { datatype, arraysize } = voDatatype(field.type as DataType);
+      const { datatype, arraysize, nullValue } = voDatatype(field.type as DataType);
       let attrs = `name="${xmlEscape(field.name)}" datatype="${datatype}"`;
       if (arraysize) attrs += ` arraysize="${arraysize}"`;
       if (info.unit) attrs += ` unit="${xmlEscape(info.unit)}"`;
       if (info.ucd) attrs += ` ucd="${xmlEscape(info.ucd)}"`;
-      return info.description
-        ? `<FIELD ${attrs}><DESCRIPTION>${xmlEscape(info.description)}</DESCRIPTION></FIELD>\n`
-        : `<FIELD ${attrs}/>\n`;
+      const inner =
+        (info.description ? `<DESCRIPTION>${xmlEscape(info.description)}</DESCRIPTION>` : '') +
+        (nullValue === undefined ? '' : `<VALUES null="${nullValue}"/>`);
+      return inner === '' ? `<FIELD ${attrs}/>\n` : `<FIELD ${attrs}>${inner}</FIELD>\n`;
     }),
     '<DATA><TABLEDATA>\n',
   ].join('');
@@ -718,14 +732,15 @@ export function votableLayout(schema: Schema): TextLayout {
     head,
     *rows(table) {
       const columns = fields.map((_, c) => table.getChildAt(c)!);
+      const missing = fields.map((f) => voDatatype(f.type as DataType).nullValue ?? 'NaN');
       for (let r = 0; r < table.numRows; r += 1) {
         let line = '<TR>';
-        for (const column of columns) {
+        for (const [c, column] of columns.entries()) {
           const value: unknown = column.get(r);
           if (value === null || value === undefined) line += '<TD/>';
           else if (typeof value === 'object' && Symbol.iterator in value) {
             line += `<TD>${flatElements(value as Iterable<unknown>)
-              .map((v) => (v === null ? 'NaN' : formatCell(v)))
+              .map((v) => (v === null ? missing[c]! : formatCell(v)))
               .join(' ')}</TD>`;
           } else
             line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;
