@@ -24,6 +24,9 @@ export const ModelInfo = z.object({
   description: z.string(),
   created: z.string().nullable(),
   variables: z.array(CardVariableInfo),
+  /** Its inputs as a catalogue supplies them: each observable, and a spectrum encoder's spectrum
+   * (`gaia.xp`) once for all its bins. */
+  inputs: z.array(z.object({ name: z.string(), survey: z.string().nullable() })),
   sampler: z.object({
     solver: z.string(),
     steps: z.number().int(),

@@ -104,7 +104,6 @@ function parseBool(text: string): boolean | null {
   }
 }
 
-/** Packs a byte-per-row validity mask into Arrow's LSB bitmap. */
 /** An array cell from an Arrow list column, or from text such as "[1.0, 2.0]" / "(1.0, 2.0)" (archive CSV). */
 export function arrayCell(vector: Vector, row: number): Float64Array | null {
   const value: unknown = vector.get(row);
@@ -127,6 +126,7 @@ export function arrayCell(vector: Vector, row: number): Float64Array | null {
   throw new Error(`row ${row + 1}: expected an array, got ${typeof value}`);
 }
 
+/** Packs a byte-per-row validity mask into Arrow's LSB bitmap. */
 export function packValidity(valid: Uint8Array, length: number): { bitmap: Uint8Array; nullCount: number } {
   const bitmap = new Uint8Array(Math.ceil(length / 8));
   let nullCount = 0;

@@ -8,7 +8,7 @@ import { Type } from 'apache-arrow';
 import type { DeclaredType } from './columns.ts';
 import { readDelimitedBody } from './csv.ts';
 import type { DelimitedBody, DelimitedOptions, TextTablePlan } from './csv.ts';
-import { ListColumnBuilder } from './list-column.ts';
+import { ListColumnBuilder, isListElement } from './list-column.ts';
 import type { ListElement } from './list-column.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
@@ -60,18 +60,6 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
  * numbers (nested for several dimensions), read (as astropy does) into an array column; a shape with
  * 'null' beyond the first dimension and 'json' objects stay text. */
 const NUMERIC_ARRAY = /^((?:float|int|uint)\d+)\[(null|\d+(?:,\d+)*)\]$/;
-const LIST_ELEMENTS: readonly string[] = [
-  'int8',
-  'int16',
-  'int32',
-  'int64',
-  'uint8',
-  'uint16',
-  'uint32',
-  'uint64',
-  'float32',
-  'float64',
-] satisfies ListElement[];
 
 /** The elements of a JSON array cell of shape `dims` (null: one variable dimension) in row-major
  * order, or a message saying what is wrong with it. */
@@ -201,7 +189,7 @@ export function ecsvPlan(file: string): TextTablePlan {
                 body.vectors[c]!,
                 `${file}: column ${name}`,
                 array[2] === 'null' ? null : array[2]!.split(',').map(Number),
-                LIST_ELEMENTS.includes(array[1]!) ? (array[1] as ListElement) : 'float64',
+                isListElement(array[1]!) ? array[1] : 'float64',
               );
         return { name, vector, info };
       }),

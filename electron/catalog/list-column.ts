@@ -9,7 +9,23 @@ import { CellError, arrowType, packValidity } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 
 /** The element types an array column can declare. */
-export type ListElement = Exclude<DeclaredType, 'bool' | 'string'>;
+export const LIST_ELEMENTS = [
+  'int8',
+  'int16',
+  'int32',
+  'int64',
+  'uint8',
+  'uint16',
+  'uint32',
+  'uint64',
+  'float32',
+  'float64',
+] as const satisfies readonly DeclaredType[];
+export type ListElement = (typeof LIST_ELEMENTS)[number];
+
+export function isListElement(name: string): name is ListElement {
+  return (LIST_ELEMENTS as readonly string[]).includes(name);
+}
 
 const INTEGER_RANGE: Partial<Record<ListElement, readonly [number, number]>> = {
   int8: [-128, 127],

@@ -8,7 +8,7 @@ import type { DataType, Schema, Table } from 'apache-arrow';
 import { Type } from 'apache-arrow';
 import { CellError, ColumnBuilder } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
-import { ListColumnBuilder } from './list-column.ts';
+import { ListColumnBuilder, isListElement } from './list-column.ts';
 import { buildTable, columnInfo, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
@@ -124,7 +124,7 @@ function makeSink(field: VoField): Sink {
     const shape = field.count === null || field.count === 0 ? null : complex ? [field.count * 2] : field.dims;
     const declared = declaredFor(field.datatype);
     // Complex pairs and boolean arrays (1, 0, NaN for '?') stay doubles.
-    const element = complex || declared === 'bool' || declared === 'string' ? 'float64' : declared;
+    const element = !complex && isListElement(declared) ? declared : 'float64';
     return { kind: 'list', builder: new ListColumnBuilder(element), shape };
   }
   return { kind: 'scalar', builder: new ColumnBuilder(declaredFor(field.datatype)) };
@@ -711,12 +711,13 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string; nul
 /** VOTable 1.4 with TABLEDATA: the FIELDs (datatype, arraysize, unit, UCD, description), then a TR per row. */
 export function votableLayout(schema: Schema): TextLayout {
   const fields = schema.fields;
+  const types = fields.map((f) => voDatatype(f.type as DataType));
   const head = [
     '<?xml version="1.0" encoding="UTF-8"?>\n',
     '<VOTABLE version="1.4" xmlns="http://www.ivoa.net/xml/VOTable/v1.3">\n<RESOURCE type="results">\n<TABLE>\n',
-    ...fields.map((field) => {
+    ...fields.map((field, c) => {
       const info = columnInfo(field);
-      const { datatype, arraysize, nullValue } = voDatatype(field.type as DataType);
+      const { datatype, arraysize, nullValue } = types[c]!;
       let attrs = `name="${xmlEscape(field.name)}" datatype="${datatype}"`;
       if (arraysize) attrs += ` arraysize="${arraysize}"`;
       if (info.unit) attrs += ` unit="${xmlEscape(info.unit)}"`;
@@ -732,7 +733,6 @@ export function votableLayout(schema: Schema): TextLayout {
     head,
     *rows(table) {
       const columns = fields.map((_, c) => table.getChildAt(c)!);
-      const missing = fields.map((f) => voDatatype(f.type as DataType).nullValue ?? 'NaN');
       for (let r = 0; r < table.numRows; r += 1) {
         let line = '<TR>';
         for (const [c, column] of columns.entries()) {
@@ -740,7 +740,7 @@ export function votableLayout(schema: Schema): TextLayout {
           if (value === null || value === undefined) line += '<TD/>';
           else if (typeof value === 'object' && Symbol.iterator in value) {
             line += `<TD>${flatElements(value as Iterable<unknown>)
-              .map((v) => (v === null ? missing[c]! : formatCell(v)))
+              .map((v) => (v === null ? (types[c]!.nullValue ?? 'NaN') : formatCell(v)))
               .join(' ')}</TD>`;
           } else
             line += `<TD>${xmlEscape(formatCell(value === true ? 'T' : value === false ? 'F' : value))}</TD>`;

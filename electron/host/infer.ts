@@ -106,6 +106,10 @@ function modelInfo(model: LoadedModel): MethodResult<'models.list'>['models'][nu
             method: card.domain_adaptation.method,
             note: card.domain_adaptation.note,
           },
+    inputs: modelInputGroups(card).map(({ name, variables }) => ({
+      name,
+      survey: card.variables[variables[0]!]!.survey,
+    })),
     encoders:
       card.encoders?.modalities.map((m) => ({
         name: m.name,

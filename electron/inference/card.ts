@@ -339,17 +339,29 @@ export interface ModelListing {
   flopsPerStar: number | null;
 }
 
+export type SpectrumModality = Modality & { spectrum: SpectrumInputs };
+
+/** A model's observables split by how a catalogue supplies them: `scalars`, read column by column (card
+ * order), and `spectra`, the spectrum encoders whose variables are bins of one spectrum. */
+export function modelInputs(card: ModelCard): { scalars: string[]; spectra: SpectrumModality[] } {
+  const spectra = (card.encoders?.modalities ?? []).filter(
+    (m): m is SpectrumModality => m.spectrum !== undefined,
+  );
+  const binned = new Set(spectra.flatMap((m) => m.variables));
+  const scalars = card.variables
+    .filter((v) => v.role === 'observable' && !binned.has(v.name))
+    .map((v) => v.name);
+  return { scalars, spectra };
+}
+
 /** A model's inputs as a catalogue supplies them: each observable read on its own, and each spectrum
  * encoder's bins as the one spectrum (`gaia.xp`) they come from; `variables` are card indices. */
 export function modelInputGroups(card: ModelCard): { name: string; variables: number[] }[] {
   const index = (name: string): number => card.variables.findIndex((v) => v.name === name);
-  const spectra = (card.encoders?.modalities ?? []).filter((m) => m.spectrum !== undefined);
-  const binned = new Set(spectra.flatMap((m) => m.variables));
+  const { scalars, spectra } = modelInputs(card);
   return [
-    ...card.variables.flatMap((v, j) =>
-      v.role === 'observable' && !binned.has(v.name) ? [{ name: v.name, variables: [j] }] : [],
-    ),
-    ...spectra.map((m) => ({ name: m.spectrum!.quantity, variables: m.variables.map(index) })),
+    ...scalars.map((name) => ({ name, variables: [index(name)] })),
+    ...spectra.map((m) => ({ name: m.spectrum.quantity, variables: m.variables.map(index) })),
   ];
 }
 

@@ -11,7 +11,8 @@ import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import { recognise } from '../catalog/recognise.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
-import type { CardVariable, Modality, ModelCard, SpectrumInputs } from './card.ts';
+import { modelInputs } from './card.ts';
+import type { CardVariable, ModelCard, SpectrumModality } from './card.ts';
 import { binnedSpectrum } from './spectra.ts';
 import type { StarBlock } from './tokens.ts';
 import { errorToNetwork, toNetwork } from './transforms.ts';
@@ -124,8 +125,6 @@ function givenParameter(
   };
 }
 
-type SpectrumModality = Modality & { spectrum: SpectrumInputs };
-
 /** How a table's columns become the model's inputs, decided once per run (inputPlan) and applied to
  * each chunk of rows (assessInputs). */
 export interface InputPlan {
@@ -169,13 +168,7 @@ export function inputPlan(
   }
   if (parameters.length > 0 && parameters.every((v) => given[v.name] !== undefined))
     throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
-  const spectra = (card.encoders?.modalities ?? []).filter(
-    (m): m is SpectrumModality => m.spectrum !== undefined,
-  );
-  const binned = new Set(spectra.flatMap((m) => m.variables));
-  const observables = card.variables
-    .filter((v) => v.role === 'observable' && !binned.has(v.name))
-    .map((v) => v.name);
+  const { scalars: observables, spectra } = modelInputs(card);
   const recognition = recognise(probe, mapping);
   extendRecognition(
     probe,
@@ -259,7 +252,7 @@ export function assessInputs(plan: InputPlan, table: Table): PreparedInputs {
   const byName = new Map(assessed.variables.map((q) => [q.name, q]));
   for (const m of present) {
     const spectra = assessed.spectra.find((x) => x.name === m.spectrum.quantity)!;
-    for (const q of binnedSpectrum(spectra, table.numRows, m, plan.file)) byName.set(q.name, q);
+    for (const q of binnedSpectrum(spectra, m, plan.file)) byName.set(q.name, q);
   }
   const given = givenQuantities(plan, table);
   return {

@@ -5,16 +5,16 @@
 // observed; a bin whose σ is unknown keeps its value with σ = NaN (the card's typical_error stands in).
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import type { XpSpectra } from '../catalog/xp.ts';
-import type { Modality, SpectrumInputs } from './card.ts';
+import type { SpectrumModality } from './card.ts';
 
 /** The modality's card variables (one per bin, in wavelength order) from the stars' spectra. */
 export function binnedSpectrum(
   spectra: XpSpectra,
-  rows: number,
-  modality: Modality & { spectrum: SpectrumInputs },
+  modality: SpectrumModality,
   file: string,
 ): AssessedQuantity[] {
   const { samples, bin } = modality.spectrum;
+  const rows = spectra.observed.length;
   if (spectra.samples !== samples)
     throw new Error(
       `${file}: the model's encoder '${modality.name}' reads ${samples} samples per spectrum, the table's ` +

@@ -22,16 +22,10 @@ FILES = ["XP_CONTINUOUS_RAW.fits", "XP_CONTINUOUS_RAW_with_missing_BP.fits"]
 pytestmark = pytest.mark.skipif(not XP.exists(), reason=f"{XP} is absent")
 
 
-def cradle_xp(source: Path, out: Path) -> None:
+def cradle_catalog(*args: str) -> None:
+    """`cradle catalog ARGS`, which must succeed."""
     result = subprocess.run(
-        [
-            "node",
-            str(ROOT / "bin" / "cradle.mjs"),
-            "catalog",
-            "xp",
-            str(source),
-            str(out),
-        ],
+        ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", *args],
         cwd=ROOT,
         check=False,
         capture_output=True,
@@ -67,7 +61,7 @@ def compare(out: Path, ids: list[int], flux: np.ndarray, error: np.ndarray) -> N
 def test_xp_from_fits_matches_gaiaxpy(tmp_path: Path, name: str) -> None:
     ids, flux, error = reference(XP / name)
     out = tmp_path / "spectra.parquet"
-    cradle_xp(XP / name, out)
+    cradle_catalog("xp", str(XP / name), str(out))
     compare(out, ids, flux, error)
 
 
@@ -90,7 +84,7 @@ def test_xp_from_archive_csv_matches_gaiaxpy(tmp_path: Path, name: str) -> None:
                     cells.append(repr(value.item() if hasattr(value, "item") else value))
             handle.write(",".join(cells) + "\n")
     out = tmp_path / "spectra.parquet"
-    cradle_xp(csv, out)
+    cradle_catalog("xp", str(csv), str(out))
     compare(out, ids, flux, error)
 
 
@@ -114,16 +108,7 @@ def test_gaiaxpy_sampled_outputs_are_model_inputs(tmp_path: Path, fmt: str) -> N
         )
     (saved,) = [p for p in tmp_path.iterdir() if p.name.startswith("sampled.")]
     out = tmp_path / "inputs.parquet"
-    result = subprocess.run(
-        ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", "inputs", str(saved), str(out)]
-        + ["--variables", "gaia.xp"],
-        cwd=ROOT,
-        check=False,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
+    cradle_catalog("inputs", str(saved), str(out), "--variables", "gaia.xp")
     got = pq.read_table(out).to_pandas()
     got_flux = np.array([np.asarray(f, dtype=float) for f in got["gaia.xp"]])
     got_error = np.array([np.asarray(e, dtype=float) for e in got["gaia.xp.err"]])

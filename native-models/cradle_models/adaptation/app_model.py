@@ -439,13 +439,13 @@ def onnx_samples(folder: Path, case: dict[str, Any], steps: int) -> np.ndarray:
 TOY_PHOTOMETRY: tuple[str, ...] = ("gaia.g", "gaia.bp", "gaia.rp", "gaia.parallax")
 XP_INPUTS = bin_names("gaia.xp", XP_SAMPLES // XP_BIN)
 XP_CASES_FILE = "xp-cases.json"
+XP_NM = XP_WAVELENGTH_NM[0] + XP_WAVELENGTH_NM[2] * np.arange(XP_SAMPLES)  # the samples' wavelengths
 
 
 def toy_spectrum(g: float, colour: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """A smooth XP-like sampled spectrum (W m-2 nm-1 on the 336–1020 nm grid) of a star of magnitude
     ``g`` whose slope follows ``colour``, with noise that grows towards the grid's ends as XP's does."""
-    first, _, step = XP_WAVELENGTH_NM
-    nm = first + step * np.arange(XP_SAMPLES)
+    nm = XP_NM
     scale = 3.6e-17 * 10 ** (-0.4 * (g - 15.0))
     flux = scale * (nm / 600.0) ** (2.0 * (colour - 1.0))
     sigma = 0.01 * flux + 0.002 * scale * (1.0 + 50.0 * ((nm - 678.0) / 342.0) ** 8)
@@ -488,6 +488,9 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
     inputs = card["variables"][p:]
     nan = float("nan")
     cases = []
+    mean = np.array([v["mean"] for v in inputs])
+    std = np.array([v["std"] for v in inputs])
+    typical = np.array([v["typical_error"] for v in inputs])
     noise = rng.normal(size=(1, samples, p)).astype(np.float32)  # shared: the cases differ by their inputs
     for label, phot, edit in (
         ("photometry and XP", [12.0, 12.9, 11.3, 2.5], None),
@@ -499,9 +502,8 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
         g = phot[0] if np.isfinite(phot[0]) else 14.0
         flux, sigma = toy_spectrum(g, 0.9, rng)
         if edit == "no-bp":
-            nm = XP_WAVELENGTH_NM[0] + XP_WAVELENGTH_NM[2] * np.arange(XP_SAMPLES)
-            flux[nm < 635] = nan
-            sigma[nm < 635] = nan
+            flux[XP_NM < 635] = nan
+            sigma[XP_NM < 635] = nan
         if edit == "negative-blue":
             flux[:10] = -np.abs(flux[:10])
         spectrum = None if edit == "no-xp" else (flux, sigma)
@@ -514,9 +516,6 @@ def xp_cases(model: DASimformer, card: dict[str, Any], samples: int, steps: int,
             raw[4:] = np.where(ok[0], binned[0], nan)
             raw_sigma[4:] = np.where(ok[0] & (binned_sigma[0] > 0), binned_sigma[0], nan)
         observed = np.isfinite(raw)
-        mean = np.array([v["mean"] for v in inputs])
-        std = np.array([v["std"] for v in inputs])
-        typical = np.array([v["typical_error"] for v in inputs])
         values = np.where(observed, (raw - mean) / std, 0.0).astype(np.float32)
         sigma_used = np.where(np.isfinite(raw_sigma), raw_sigma, typical)
         errors = np.where(observed, sigma_used / std, 0.0).astype(np.float32)
@@ -565,9 +564,8 @@ def toy(out_dir: Path, seed: int = 0, xp: bool = False) -> Path:
         ),
         specs,
     )
-    with (
-        torch.no_grad()
-    ):  # adaLN-Zero's zero gates would leave every block, and so the inputs, without effect
+    # Every weight random: adaLN-Zero's zero gates would leave every block, and so the inputs, without effect.
+    with torch.no_grad():
         for prm in model.parameters():
             prm.add_(0.3 * torch.randn_like(prm))
     model.split_real_branch()

@@ -16,21 +16,9 @@ export interface ObservableRow {
   confidence: number | null;
 }
 
-/** One row per model input: each observable, and each spectrum encoder's spectrum (`gaia.xp`) once for
- * all its bins, since one column (or the XP coefficients) supplies them together. */
+/** One row per model input (the engine's grouping: a spectrum once for all its bins). */
 export function observableRows(model: ModelInfo, inspection: CatalogInspection): ObservableRow[] {
-  const spectra = (model.encoders ?? []).flatMap((e) => (e.spectrum === null ? [] : [e]));
-  const binned = new Set(spectra.flatMap((e) => e.variables));
-  const inputs = [
-    ...model.variables
-      .filter((v) => v.role === 'observable' && !binned.has(v.name))
-      .map((v) => ({ name: v.name, survey: v.survey })),
-    ...spectra.map((e) => ({
-      name: e.spectrum!,
-      survey: model.variables.find((v) => v.name === e.variables[0])?.survey ?? null,
-    })),
-  ];
-  return inputs.map((v) => {
+  return model.inputs.map((v) => {
     const found = inspection.quantities.find((q) => q.name === v.name);
     const saved = inspection.mapping[v.name];
     const input = inspection.modelInputs?.find((m) => m.name === v.name);

@@ -82,6 +82,9 @@ describe('an adapted shipped model', () => {
     const da = list.models.find((m) => m.name === 'real-da-kpg');
     expect(da).toBeDefined();
     expect(da!.domainAdaptation).toMatchObject({ adapted: true, method: 'kpg' });
+    // Photometry only: its inputs are its encoder's variables, one by one, each with its survey.
+    expect(da!.inputs.map((i) => i.name)).toEqual(da!.encoders![0]!.variables);
+    expect(da!.inputs.find((i) => i.name === 'tmass.ks')?.survey).toBe('tmass');
     expect(da!.encoders).toEqual([
       {
         name: 'photometry',

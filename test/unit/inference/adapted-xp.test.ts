@@ -11,8 +11,11 @@ import type { DataType, Vector } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeParquet } from '../../../electron/catalog/parquet.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
+import type { AssessedQuantity } from '../../../electron/catalog/quality.ts';
 import { loadModel, modelInputGroups } from '../../../electron/inference/card.ts';
+import type { ModelCard } from '../../../electron/inference/card.ts';
 import { blockOf, prepareInputs, starsObserving } from '../../../electron/inference/inputs.ts';
+import type { PreparedInputs } from '../../../electron/inference/inputs.ts';
 import { openSessions } from '../../../electron/inference/sessions.ts';
 import type { ModelSessions } from '../../../electron/inference/sessions.ts';
 import { expectReferenceSamples, inputEffect, runToy } from './adapted-helpers.ts';
@@ -67,6 +70,21 @@ function casesTable(size: number | null = 343): Table {
       listType(size),
     ),
   });
+}
+
+/** A real file read through the XP toy's inputs; `quantity` gives one card variable's. */
+async function realFile(path: string): Promise<{
+  card: ModelCard;
+  table: Table;
+  prepared: PreparedInputs;
+  quantity: (name: string) => AssessedQuantity;
+}> {
+  const { card } = loadModel(MODEL);
+  const { table, file } = await readCatalog(path);
+  const prepared = prepareInputs(table, card, file);
+  const quantity = (name: string): AssessedQuantity =>
+    prepared.quantities[card.variables.findIndex((v) => v.name === name)]!;
+  return { card, table, prepared, quantity };
 }
 
 describe('an adapted model with a Gaia XP encoder', () => {
@@ -185,19 +203,15 @@ describe('an adapted model with a Gaia XP encoder', () => {
   it.skipIf(!existsSync(XP_FITS))(
     'reads the real DR3 continuous spectra: the star without BP observes only the bins above 635 nm',
     async () => {
-      const { card } = loadModel(MODEL);
-      const { table, file } = await readCatalog(XP_FITS);
-      const prepared = prepareInputs(table, card, file);
+      const { card, prepared, quantity } = await realFile(XP_FITS);
       expect(prepared.sources['gaia.xp']).toBe('bp_coefficients');
       const bins = card.encoders!.modalities.find((m) => m.name === 'gaia.xp')!.variables;
-      const at = (name: string): number => card.variables.findIndex((v) => v.name === name);
-      const observed = (r: number): boolean[] =>
-        bins.map((name) => prepared.quantities[at(name)]!.observed[r] === 1);
+      const observed = (r: number): boolean[] => bins.map((name) => quantity(name).observed[r] === 1);
       expect(observed(0).filter(Boolean).length).toBeGreaterThan(40);
       // Bin k holds samples 7k…7k+6 (336 + 2·sample nm): bins 0–21 reach below 635 nm.
       expect(observed(1).slice(0, 22).some(Boolean)).toBe(false);
       expect(observed(1).slice(22).filter(Boolean).length).toBeGreaterThan(20);
-      const flux = prepared.quantities[at('gaia.xp[30]')]!;
+      const flux = quantity('gaia.xp[30]');
       expect(flux.values[0]).toBeGreaterThan(-20);
       expect(flux.values[0]).toBeLessThan(-13);
     },
@@ -206,18 +220,15 @@ describe('an adapted model with a Gaia XP encoder', () => {
   it.skipIf(!existsSync(XP_SAMPLED))(
     'reads gaiaxpy’s sampled spectra file (flux, flux_error: float32 lists of 343) as they are',
     async () => {
-      const { card } = loadModel(MODEL);
-      const { table, file } = await readCatalog(XP_SAMPLED);
-      const prepared = prepareInputs(table, card, file);
+      const { table, prepared, quantity } = await realFile(XP_SAMPLED);
       expect(prepared.sources['gaia.xp']).toBe('flux');
-      const at = (name: string): number => card.variables.findIndex((v) => v.name === name);
       const flux = table.getChild('flux')!;
       const error = table.getChild('flux_error')!;
       for (let r = 0; r < table.numRows; r += 1) {
         const f = Array.from(flux.get(r) as Iterable<number>);
         const e = Array.from(error.get(r) as Iterable<number>);
         for (const k of [0, 10, 48]) {
-          const q = prepared.quantities[at(`gaia.xp[${k}]`)]!;
+          const q = quantity(`gaia.xp[${k}]`);
           const mean = f.slice(7 * k, 7 * k + 7).reduce((a, b) => a + b, 0) / 7;
           const sigma = Math.sqrt(e.slice(7 * k, 7 * k + 7).reduce((a, b) => a + b * b, 0)) / 7;
           expect(q.observed[r]).toBe(1);

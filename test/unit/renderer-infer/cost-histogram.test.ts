@@ -20,6 +20,10 @@ const model: ModelInfo = {
     { name: 'gaia.g', role: 'observable', unit: 'mag', survey: 'gaia', range: null },
     { name: 'x_0', role: 'observable', unit: '', survey: 'toy', range: null },
   ],
+  inputs: [
+    { name: 'gaia.g', survey: 'gaia' },
+    { name: 'x_0', survey: 'toy' },
+  ],
   sampler: { solver: 'heun', steps: 16, samplesPerStar: 128, timeGrid: 'uniform', finalEuler: false },
   flopsPerStar: 422126720,
   evaluationsPerStep: { euler: 1, heun: 2, midpoint: 2 },
@@ -95,7 +99,7 @@ describe('mapping', () => {
     const withModel = { ...inspection, modelInputs: [{ name: 'x_0', source: 'a', observed: 7 }] };
     expect(observableRows(model, withModel)[1]).toMatchObject({ name: 'x_0', source: 'a', observed: 7 });
   });
-  it('shows a spectrum encoder’s bins as the one spectrum they come from', () => {
+  it('lists the inputs as the engine groups them: a spectrum encoder’s bins as one row', () => {
     const xp: ModelInfo = {
       ...model,
       variables: [
@@ -103,6 +107,7 @@ describe('mapping', () => {
         { name: 'gaia.xp[0]', role: 'observable', unit: 'log10(W m-2 nm-1)', survey: 'gaia', range: null },
         { name: 'gaia.xp[1]', role: 'observable', unit: 'log10(W m-2 nm-1)', survey: 'gaia', range: null },
       ],
+      inputs: [...model.inputs, { name: 'gaia.xp', survey: 'gaia' }],
       encoders: [
         { name: 'photometry', variables: ['gaia.g', 'x_0'], tokens: 2, spectrum: null },
         { name: 'gaia.xp', variables: ['gaia.xp[0]', 'gaia.xp[1]'], tokens: 2, spectrum: 'gaia.xp' },
