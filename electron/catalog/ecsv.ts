@@ -61,16 +61,22 @@ function readPreamble(file: string): { lines: string[]; bodyStart: number; bodyL
  * 'null' beyond the first dimension and 'json' objects stay text. */
 const NUMERIC_ARRAY = /^((?:float|int|uint)\d+)\[(null|\d+(?:,\d+)*)\]$/;
 
+/** A whole number as text (a quoted 64-bit element). */
+const WHOLE = /^-?\d+$/;
+
 /** The elements of a JSON array cell of shape `dims` (null: one variable dimension) in row-major
  * order, or a message saying what is wrong with it. */
-function flatCell(values: unknown, dims: readonly number[] | null): number[] | string {
+function flatCell(values: unknown, dims: readonly number[] | null): (number | bigint)[] | string {
   if (!Array.isArray(values)) return 'is not a JSON array of numbers';
   if (dims === null || dims.length === 1) {
-    if (!values.every((v) => v === null || typeof v === 'number')) return 'is not a JSON array of numbers';
-    return values.map((v: number | null) => v ?? Number.NaN);
+    if (!values.every((v) => v === null || typeof v === 'number' || (typeof v === 'string' && WHOLE.test(v))))
+      return 'is not a JSON array of numbers';
+    return values.map((v: number | string | null) =>
+      v === null ? Number.NaN : typeof v === 'string' ? BigInt(v) : v,
+    );
   }
   if (values.length !== dims[0]) return `has ${values.length} rows where the shape is [${dims.join(',')}]`;
-  const out: number[] = [];
+  const out: (number | bigint)[] = [];
   for (const row of values) {
     const inner = flatCell(row, dims.slice(1));
     if (typeof inner === 'string') return inner;
@@ -81,11 +87,13 @@ function flatCell(values: unknown, dims: readonly number[] | null): number[] | s
   return out;
 }
 
-/** JSON array cells as a list column of doubles: variable-length (dims null), fixed-size, or nested
- * fixed-size lists for a shape of several dimensions. Python's json writes NaN and Infinity, which JSON
- * does not have; a null element (astropy's masked element) is a null. */
+/** JSON array cells as a list column: variable-length (dims null), fixed-size, or nested fixed-size
+ * lists for a shape of several dimensions. Python's json writes NaN and Infinity, which JSON does not
+ * have; a null element (astropy's masked element) is a null. A 64-bit integer column's whole numbers are
+ * quoted before parsing, so that JSON's doubles do not round those beyond 2^53. */
 function arrayColumn(cells: Vector, where: string, dims: number[] | null, element: ListElement): Vector {
   const builder = new ListColumnBuilder(element);
+  const exactIntegers = element === 'int64' || element === 'uint64';
   for (let r = 0; r < cells.length; r += 1) {
     const text = cells.get(r) as string | null;
     if (text === null) {
@@ -94,7 +102,12 @@ function arrayColumn(cells: Vector, where: string, dims: number[] | null, elemen
     }
     let values: unknown;
     try {
-      values = JSON.parse(text.replace(/\bNaN\b/g, 'null').replace(/\bInfinity\b/g, '1e999'));
+      const json = text.replace(/\bNaN\b/g, 'null').replace(/\bInfinity\b/g, '1e999');
+      values = JSON.parse(
+        exactIntegers
+          ? json.replace(/-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g, (t) => (WHOLE.test(t) ? `"${t}"` : t))
+          : json,
+      );
     } catch {
       values = undefined;
     }

@@ -1,8 +1,9 @@
 // Builder for array-valued cells (VOTable arraysize, ECSV array subtypes): a variable-length list per
 // row, stored as an Arrow List with offsets and a validity mask, or as a FixedSizeList when the format
 // declares one size (nested, for a multi-dimensional shape). The elements keep the declared type
-// (int16, int64, float32, …; float64 by default), as astropy keeps them; they are staged as doubles, so
-// 64-bit integers are exact to 2^53.
+// (int16, int64, float32, …; float64 by default), as astropy keeps them. Elements are staged as doubles,
+// except 64-bit integers, which are staged as BigInt so that values beyond 2^53 (Gaia source_ids) stay
+// exact; their readers hand them over as bigint.
 import { Field, FixedSizeList, List, makeData, makeVector } from 'apache-arrow';
 import type { Data, Vector } from 'apache-arrow';
 import { CellError, arrowType, packValidity } from './columns.ts';
@@ -31,15 +32,28 @@ const INTEGER_RANGE: Partial<Record<ListElement, readonly [number, number]>> = {
   int8: [-128, 127],
   int16: [-32768, 32767],
   int32: [-2147483648, 2147483647],
-  int64: [-(2 ** 63), 2 ** 63],
   uint8: [0, 255],
   uint16: [0, 65535],
   uint32: [0, 4294967295],
-  uint64: [0, 2 ** 64],
 };
+const BIG_RANGE = {
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+} as const;
+type BigElement = keyof typeof BIG_RANGE;
+
+function isBigElement(element: ListElement): element is BigElement {
+  return element === 'int64' || element === 'uint64';
+}
 
 /** The elements as the declared type's data (null elements hold 0). */
-function elementData(element: ListElement, values: Float64Array, valid: Uint8Array, length: number): Data {
+function elementData(
+  element: ListElement,
+  values: Float64Array,
+  bigs: BigInt64Array | null,
+  valid: Uint8Array,
+  length: number,
+): Data {
   const mask = packValidity(valid, length);
   const data = (() => {
     switch (element) {
@@ -48,9 +62,9 @@ function elementData(element: ListElement, values: Float64Array, valid: Uint8Arr
       case 'float32':
         return Float32Array.from(values.subarray(0, length));
       case 'int64':
-        return BigInt64Array.from(values.subarray(0, length), (v, i) => (valid[i] ? BigInt(v) : 0n));
+        return bigs!.slice(0, length);
       case 'uint64':
-        return BigUint64Array.from(values.subarray(0, length), (v, i) => (valid[i] ? BigInt(v) : 0n));
+        return new BigUint64Array(bigs!.slice(0, length).buffer);
       default: {
         const out = new {
           int8: Int8Array,
@@ -75,13 +89,22 @@ function elementData(element: ListElement, values: Float64Array, valid: Uint8Arr
 }
 
 export class ListColumnBuilder {
-  constructor(private readonly element: ListElement = 'float64') {}
+  constructor(private readonly element: ListElement = 'float64') {
+    this.bigs = ListColumnBuilder.bigBuffer(element, 4096);
+  }
 
   private values = new Float64Array(4096);
+  /** The elements of an int64 or uint64 column, a uint64 as its two's-complement bits (their `values`
+   * are unused). */
+  private bigs: BigInt64Array | null;
   private valueValid = new Uint8Array(4096);
   private size = 0;
   private offsets: number[] = [0];
   private valid: number[] = [];
+
+  private static bigBuffer(element: ListElement, length: number): BigInt64Array | null {
+    return isBigElement(element) ? new BigInt64Array(length) : null;
+  }
 
   private ensure(extra: number): void {
     if (this.size + extra <= this.values.length) return;
@@ -90,26 +113,53 @@ export class ListColumnBuilder {
     const values = new Float64Array(length);
     values.set(this.values);
     this.values = values;
+    const bigs = ListColumnBuilder.bigBuffer(this.element, length);
+    if (bigs !== null) {
+      bigs.set(this.bigs!);
+      this.bigs = bigs;
+    }
     const valueValid = new Uint8Array(length);
     valueValid.set(this.valueValid);
     this.valueValid = valueValid;
   }
 
   /** Appends one row; NaN elements become null elements (a missing sample, not a number). An integer
-   * type's element must be a whole number in its range. */
-  push(row: ArrayLike<number>): void {
+   * type's element must be a whole number in its range; a 64-bit one given as a number must be exact
+   * (below 2^53), larger ones come as bigint. */
+  push(row: ArrayLike<number | bigint>): void {
     this.ensure(row.length);
-    const range = INTEGER_RANGE[this.element];
+    const element = this.element;
+    const range = INTEGER_RANGE[element];
     for (let i = 0; i < row.length; i += 1) {
       const v = row[i]!;
-      if (range !== undefined && !Number.isNaN(v) && !(Number.isInteger(v) && v >= range[0] && v <= range[1]))
-        throw new CellError(`element ${i + 1} (${v}) is not an ${this.element} value`);
-      this.values[this.size] = v;
-      this.valueValid[this.size] = Number.isNaN(v) ? 0 : 1;
+      const missing = typeof v === 'number' && Number.isNaN(v);
+      if (isBigElement(element)) {
+        if (!missing) this.bigs![this.size] = this.bigElement(element, v, i);
+      } else {
+        const n = Number(v);
+        if (range !== undefined && !missing && !(Number.isInteger(n) && n >= range[0] && n <= range[1]))
+          throw new CellError(`element ${i + 1} (${v}) is not an ${element} value`);
+        this.values[this.size] = n;
+      }
+      this.valueValid[this.size] = missing ? 0 : 1;
       this.size += 1;
     }
     this.offsets.push(this.size);
     this.valid.push(1);
+  }
+
+  private bigElement(element: BigElement, v: number | bigint, index: number): bigint {
+    if (typeof v === 'number' && !Number.isSafeInteger(v)) {
+      throw new CellError(
+        Number.isInteger(v)
+          ? `element ${index + 1} (${v}) is beyond 2^53, where a double cannot hold an ${element} exactly`
+          : `element ${index + 1} (${v}) is not an ${element} value`,
+      );
+    }
+    const big = BigInt(v);
+    const [lo, hi] = BIG_RANGE[element];
+    if (big < lo || big > hi) throw new CellError(`element ${index + 1} (${v}) is not an ${element} value`);
+    return BigInt.asIntN(64, big);
   }
 
   pushNull(): void {
@@ -120,6 +170,7 @@ export class ListColumnBuilder {
   /** Drops the rows pushed so far (a table read in batches). */
   reset(): void {
     this.values = new Float64Array(4096);
+    this.bigs = ListColumnBuilder.bigBuffer(this.element, 4096);
     this.valueValid = new Uint8Array(4096);
     this.size = 0;
     this.offsets = [0];
@@ -128,7 +179,7 @@ export class ListColumnBuilder {
 
   finish(): Vector {
     const length = this.valid.length;
-    const childData = elementData(this.element, this.values, this.valueValid, this.size);
+    const childData = elementData(this.element, this.values, this.bigs, this.valueValid, this.size);
     const rows = packValidity(Uint8Array.from(this.valid), length);
     const type = new List(new Field('item', arrowType(this.element), true));
     return makeVector(
@@ -174,6 +225,7 @@ export class ListColumnBuilder {
   finishFixed(size: number): Vector {
     const length = this.valid.length;
     const values = new Float64Array(length * size);
+    const bigs = ListColumnBuilder.bigBuffer(this.element, length * size);
     const valueValid = new Uint8Array(length * size);
     for (let r = 0; r < length; r += 1) {
       if (!this.valid[r]) continue;
@@ -181,6 +233,7 @@ export class ListColumnBuilder {
       const count = this.offsets[r + 1]! - from;
       if (count !== size) throw new Error(`row ${r + 1}: ${count} elements where ${size} are declared`);
       values.set(this.values.subarray(from, from + size), r * size);
+      bigs?.set(this.bigs!.subarray(from, from + size), r * size);
       valueValid.set(this.valueValid.subarray(from, from + size), r * size);
     }
     const rows = packValidity(Uint8Array.from(this.valid), length);
@@ -190,7 +243,7 @@ export class ListColumnBuilder {
         length,
         nullCount: rows.nullCount,
         nullBitmap: rows.bitmap,
-        child: elementData(this.element, values, valueValid, length * size),
+        child: elementData(this.element, values, bigs, valueValid, length * size),
       }),
     );
   }

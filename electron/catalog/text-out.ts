@@ -130,7 +130,7 @@ export function formatCell(value: unknown): string {
   if (typeof value === 'bigint') return value.toString();
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'string') return value;
-  if (isIterable(value)) return JSON.stringify(plainArray(value));
+  if (isIterable(value)) return arrayJson(value);
   return String(value);
 }
 
@@ -138,7 +138,11 @@ function isIterable(value: unknown): value is Iterable<unknown> {
   return value !== null && typeof value === 'object' && Symbol.iterator in value;
 }
 
-/** An array cell (nested for a multi-dimensional one) as plain JSON-ready arrays of numbers. */
-function plainArray(value: Iterable<unknown>): unknown[] {
-  return Array.from(value, (v) => (typeof v === 'bigint' ? Number(v) : isIterable(v) ? plainArray(v) : v));
+/** An array cell (nested for a multi-dimensional one) as JSON: 64-bit integers in full (JSON.stringify
+ * refuses bigint, and a double would round them beyond 2^53); a missing or non-finite element is null. */
+function arrayJson(value: Iterable<unknown>): string {
+  const items = Array.from(value, (v) =>
+    typeof v === 'bigint' ? v.toString() : isIterable(v) ? arrayJson(v) : JSON.stringify(v ?? null),
+  );
+  return `[${items.join(',')}]`;
 }

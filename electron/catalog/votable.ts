@@ -215,9 +215,10 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
             continue;
           }
           const parts = trimmed.split(/\s+/);
-          const values = parts.map((p) => {
+          const values = parts.map((p): number | bigint => {
             if (field.nullText !== undefined && p === field.nullText) return Number.NaN;
             if (field.datatype === 'boolean') return /^[Tt1]/.test(p) ? 1 : /^[Ff0]/.test(p) ? 0 : Number.NaN;
+            if (field.datatype === 'long' && /^[+-]?\d+$/.test(p)) return BigInt(p);
             const v = Number(p);
             if (Number.isNaN(v) && p.toLowerCase() !== 'nan') throw new CellError(`'${p}' is not a number`);
             return v;
@@ -549,9 +550,6 @@ function decodeBinary(
       case 'int':
         v = view.getInt32(offset);
         break;
-      case 'long':
-        v = Number(view.getBigInt64(offset));
-        break;
       case 'float':
       case 'floatComplex':
         v = view.getFloat32(offset);
@@ -599,20 +597,33 @@ function decodeBinary(
         if (isNull || value === '') sink.builder.pushNull();
         else sink.builder.push(value);
       } else if (sink.kind === 'list') {
-        const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
-        const values = new Float64Array(field.datatype === 'bit' ? count : count * perValue);
-        if (field.datatype === 'bit') {
-          for (let i = 0; i < count; i += 1) values[i] = (bytes[offset + (i >> 3)]! >> (7 - (i & 7))) & 1;
-        } else {
-          const step = element / perValue;
-          for (let i = 0; i < values.length; i += 1) {
-            const at = offset + i * step;
-            const saved = offset;
-            offset = at;
-            values[i] = readElement(field.datatype);
-            offset = saved;
-            if (field.nullText !== undefined && String(values[i]) === field.nullText) values[i] = Number.NaN;
+        let values: ArrayLike<number | bigint>;
+        if (field.datatype === 'long') {
+          // 64-bit elements as bigint: a double is exact only to 2^53.
+          const longs: (number | bigint)[] = [];
+          for (let i = 0; i < count; i += 1) {
+            const big = view.getBigInt64(offset + i * 8);
+            longs.push(field.nullText !== undefined && big.toString() === field.nullText ? Number.NaN : big);
           }
+          values = longs;
+        } else {
+          const perValue = field.datatype.endsWith('Complex') ? 2 : 1;
+          const numbers = new Float64Array(field.datatype === 'bit' ? count : count * perValue);
+          if (field.datatype === 'bit') {
+            for (let i = 0; i < count; i += 1) numbers[i] = (bytes[offset + (i >> 3)]! >> (7 - (i & 7))) & 1;
+          } else {
+            const step = element / perValue;
+            for (let i = 0; i < numbers.length; i += 1) {
+              const at = offset + i * step;
+              const saved = offset;
+              offset = at;
+              numbers[i] = readElement(field.datatype);
+              offset = saved;
+              if (field.nullText !== undefined && String(numbers[i]) === field.nullText)
+                numbers[i] = Number.NaN;
+            }
+          }
+          values = numbers;
         }
         if (isNull) sink.builder.pushNull();
         else sink.builder.push(values);

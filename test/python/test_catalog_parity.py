@@ -277,13 +277,15 @@ def test_multidimensional_arrays_keep_their_shape_as_in_astropy(tmp_path: Path) 
 
 
 def test_integer_and_float32_arrays_keep_their_type_as_in_astropy(tmp_path: Path) -> None:
-    # Arrays of int16, int64 (beyond 2^31), uint8 and float32, fixed and variable length, with a masked
-    # element: astropy keeps each element type; Cradle read them all as doubles until 2026-11-29.
+    # Arrays of int16, int64 (Gaia-sized ids beyond 2^53, and int64's largest value), uint8 and float32:
+    # astropy keeps each element type and value; Cradle read them all as doubles until 2026-11-29, and
+    # int64 elements beyond 2^53 were rounded until 2026-11-29 (later).
     rng = np.random.default_rng(37)
     n = 30
     t = Table({"source_id": np.arange(n, dtype=np.int64)})
     t["flags"] = rng.integers(-300, 300, (n, 4)).astype(np.int16)
-    t["ids"] = rng.integers(2**40, 2**50, (n, 2), dtype=np.int64)
+    t["ids"] = rng.integers(2**53 + 1, 2**63 - 1, (n, 2), dtype=np.int64)
+    t["ids"][0] = [2**63 - 1, 6728162648254144129]
     t["bytes"] = rng.integers(0, 255, (n, 3)).astype(np.uint8)
     t["sig"] = rng.normal(size=(n, 3)).astype(np.float32)
     want = {

@@ -391,6 +391,20 @@ describe('round trips', () => {
     await expect(readCatalog(fraction)).rejects.toThrow(
       /fraction\.ecsv: column a: row 2: element 2 \(5\.5\) is not an int16 value/,
     );
+    // 64-bit elements are exact to their type's limits (JSON's doubles would round them), and one
+    // past the limit is refused rather than wrapped.
+    const big = write(
+      'big.ecsv',
+      readFileSync(ints, 'utf8').replace('[1,2]', '[9223372036854775807,-9223372036854775807]'),
+    );
+    expect([...((await readCatalog(big)).table.getChild('b')!.get(1) as Vector)]).toEqual([
+      9223372036854775807n,
+      -9223372036854775807n,
+    ]);
+    const over = write('over.ecsv', readFileSync(ints, 'utf8').replace('[1,2]', '[9223372036854775808]'));
+    await expect(readCatalog(over)).rejects.toThrow(
+      /over\.ecsv: column b: row 2: element 1 \(9223372036854775808\) is not an int64 value/,
+    );
   });
 
   it('byte-by-byte output reads back with the same numbers, ids and units', async () => {
