@@ -5,7 +5,7 @@
 //   local densities, ε:   R03 Table 2 (mass densities of the stellar components at the Sun, axis ratios),
 //                         (halo 9.32e-6 M☉ pc^-3: R03's value, ~20× below Jurić et al. 2008's f_H = 0.0051;
 //                         with Jurić's halo the high-latitude counts to G = 21 overshoot Gaia DR2 by ~50%,
-//                         with R03's they fall ~30% short, the gap expected from the missing white dwarfs,
+//                         with R03's they fall ~22% short, part of it the missing white dwarfs,
 //                         resolved binaries and galaxies — see the count test)
 //   ages and [M/H]:       R03 Table 1 (age ranges; mean [M/H] and dispersion; radial gradient -0.07 dex/kpc)
 //   velocity dispersions: R03 Table 4 (σU, σV, σW; asymmetric drift)
@@ -22,7 +22,7 @@
 //                         bulge keeps Kroupa (2001), whose 2.3 above 0.5 M☉ is R03's 2.35 above 0.7 M☉.
 //                         Per M☉ of living stars, m^-0.5 puts twice Kroupa's share in the 0.6–0.95 M☉ stars
 //                         that old populations show at the turn-off; using Kroupa for every component left
-//                         the high-latitude counts to G = 21 at 0.66× Gaia DR2 (count test).
+//                         the high-latitude counts to G = 21 at 0.70× Gaia DR2 (count test), 0.78× with these.
 import { KROUPA_2001, type PowerLawSegment } from './imf.ts';
 import { SUN_R_PC, SUN_Z_PC } from './frame.ts';
 
