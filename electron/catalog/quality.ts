@@ -4,7 +4,7 @@
 // flags so a user sees why a value was dropped. The rules, with their sources:
 //
 //  bit  rule               effect
-//  1    missing            value null or NaN → not observed
+//  1    missing            value null, NaN or infinite → not observed
 //  2    error-missing      the quantity has an uncertainty column but this star's is null, negative
 //                          or non-finite → not observed (2MASS and WISE leave the error null for
 //                          upper limits and unmeasurable fluxes; a journal's 0.000 is a rounded
@@ -160,8 +160,9 @@ export function assessQuantity(
   const error = errorSource ? resolveQuantity(table, recognition, errorSource) : null;
   const flags = new Uint16Array(rows);
   for (let i = 0; i < rows; i += 1) {
-    if (!value.valid[i]) flags[i]! |= FLAG.missing;
-    if (error !== null && !(error.valid[i] && error.values[i]! >= 0)) flags[i]! |= FLAG.errorMissing;
+    if (!(value.valid[i] && Number.isFinite(value.values[i]))) flags[i]! |= FLAG.missing;
+    if (error !== null && !(error.valid[i] && error.values[i]! >= 0 && error.values[i]! < Infinity))
+      flags[i]! |= FLAG.errorMissing;
   }
   const [survey, band] = name.split('.');
   if (survey === 'tmass' && band !== undefined && TMASS_BANDS.includes(band) && !name.endsWith('.err')) {

@@ -577,3 +577,19 @@ def test_bad_input_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert not (tmp_path / "out.parquet").exists()
     assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_inputs_refuses_names_that_are_not_quantities(tmp_path: Path) -> None:
+    # A misspelt variable used to give a column of NaN, unobserved for every star, without a word.
+    table = tmp_path / "gaia.csv"
+    table.write_text("source_id,phot_g_mean_mag\n1,15\n")
+    out = tmp_path / "inputs.csv"
+    for variables, message in (
+        ("gaia.g,nope.x", "--variables: 'nope.x' is not a canonical quantity"),
+        ("", "--variables: '' is not a canonical quantity"),
+        ("gaia.g,gaia.g", "--variables: 'gaia.g' is listed twice"),
+    ):
+        result = cradle("inputs", str(table), str(out), "--variables", variables)
+        assert result.returncode == 1, variables
+        assert message in result.stderr, result.stderr
+        assert not out.exists()

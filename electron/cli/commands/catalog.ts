@@ -133,13 +133,17 @@ export function registerCatalogCommand(program: Command): void {
     .description('write model inputs (value, .err, .observed, .flags per variable) for the listed variables')
     .requiredOption('--variables <list>', 'comma-separated canonical names, e.g. gaia.g,gaia.bp,tmass.j')
     .action(async (file: string, output: string, flags: ReadFlags & { variables: string }) => {
+      const variables = flags.variables.split(',').map((v) => v.trim());
+      for (const [i, name] of variables.entries()) {
+        if (quantityDef(name) === undefined)
+          throw new Error(
+            `--variables: '${name}' is not a canonical quantity (e.g. gaia.g, tmass.j, gaia.xp)`,
+          );
+        if (variables.indexOf(name) !== i) throw new Error(`--variables: '${name}' is listed twice`);
+      }
       const { table } = await readCatalog(file, readOptions(flags));
       const recognition = recognise(table, loadMapping(file));
-      const inputs = buildModelInputs(
-        table,
-        flags.variables.split(',').map((v) => v.trim()),
-        { recognition, file },
-      );
+      const inputs = buildModelInputs(table, variables, { recognition, file });
       const columns: { name: string; vector: Vector; info: ColumnInfo }[] = inputs.variables.flatMap((v) => {
         const n = inputs.rows;
         const f64 = (data: Float64Array) => makeVector(makeData({ type: new Float64(), length: n, data }));

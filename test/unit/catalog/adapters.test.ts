@@ -128,6 +128,22 @@ describe('quality rules', () => {
     expect(by['tmass.j']!.errors[0]).toBe(0.02);
   });
 
+  it('an infinite value or uncertainty is not observed', async () => {
+    // A CSV's 'inf' reads as a number; as a model input it would be a value the network never saw.
+    const path = join(dir, 'infinite.csv');
+    writeFileSync(
+      path,
+      'source_id,j_m,j_msigcom,h_m,h_msigcom\n1,inf,0.02,12.5,inf\n2,13,0.02,-inf,0.02\n3,13,0.02,12.5,0.02\n',
+    );
+    const { table } = await readCatalog(path);
+    const [j, h] = buildModelInputs(table, ['tmass.j', 'tmass.h']).variables;
+    expect(Array.from(j!.observed)).toEqual([0, 1, 1]);
+    expect(j!.flags[0]! & FLAG.missing).toBeTruthy();
+    expect(Array.from(h!.observed)).toEqual([0, 0, 1]);
+    expect(h!.flags[0]! & FLAG.errorMissing).toBeTruthy();
+    expect(h!.flags[1]! & FLAG.missing).toBeTruthy();
+  });
+
   it('refuses labels as model inputs', async () => {
     const path = join(dir, 'labels.csv');
     writeFileSync(path, 'ra,dec,Av\n1,2,0.5\n');
