@@ -5,6 +5,13 @@ import { Command, CommanderError } from 'commander';
 import { registerCommands } from './commands/index.ts';
 import { appVersion } from './version.ts';
 
+// Output piped into a reader that stops early (`| head`): the reader has what it wanted, so the command
+// ends quietly, as Unix tools do, instead of dying of an unhandled EPIPE with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const program = new Command();
 program
   .name('cradle')

@@ -593,3 +593,37 @@ def test_inputs_refuses_names_that_are_not_quantities(tmp_path: Path) -> None:
         assert result.returncode == 1, variables
         assert message in result.stderr, result.stderr
         assert not out.exists()
+
+
+def test_read_flags_are_checked_and_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("a,b\n1,2\n")
+    for flag, value, message in (
+        ("--format", "xlsx", "argument 'xlsx' is invalid. Allowed choices are csv, tsv, ecsv"),
+        ("--delimiter", ";;", "argument ';;' is invalid. expected one character"),
+        ("--delimiter", '"', "argument '\"' is invalid. expected one character"),
+    ):
+        result = cradle("inspect", str(table), flag, value)
+        assert result.returncode == 1, (flag, value)
+        assert message in result.stderr, result.stderr
+    # Far more output than a pipe buffer holds, read by a reader that stops after one line (`| head -1`).
+    Table({"x": np.arange(20000.0), "y": np.arange(20000.0)}).write(tmp_path / "rows.fits")
+    reader = subprocess.Popen(
+        [
+            "node",
+            str(ROOT / "bin" / "cradle.mjs"),
+            "fits",
+            "rows",
+            str(tmp_path / "rows.fits"),
+            "--rows",
+            "0:19999",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    reader.stdout.readline()
+    reader.stdout.close()
+    assert reader.wait(timeout=120) == 0
+    assert reader.stderr.read() == b""

@@ -1,5 +1,6 @@
 // `cradle catalog …`: inspect a table (format, columns, recognised quantities with observed counts),
 // convert between formats, save a user's mapping, write model inputs, and cross-match two tables.
+import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { Float64, Uint8, Uint16, makeData, makeVector } from 'apache-arrow';
 import type { Vector } from 'apache-arrow';
@@ -29,17 +30,26 @@ function readOptions(flags: ReadFlags): ReadOptions {
   if (flags.missing !== undefined || flags.delimiter !== undefined) {
     options.csv = {};
     if (flags.missing !== undefined) options.csv.missing = ['', ...flags.missing.split(',')];
-    if (flags.delimiter !== undefined)
-      options.csv.delimiter = flags.delimiter === '\\t' ? '\t' : flags.delimiter;
+    if (flags.delimiter !== undefined) options.csv.delimiter = flags.delimiter;
   }
   return options;
 }
 
+const FORMATS: readonly CatalogFormat[] = ['csv', 'tsv', 'ecsv', 'votable', 'mrt', 'parquet', 'fits'];
+
+/** A CSV delimiter is one character other than a quote or a line break (`\t` for a tab). */
+function delimiterFlag(value: string): string {
+  const delimiter = value === '\\t' ? '\t' : value;
+  if (delimiter.length !== 1 || /["\r\n]/.test(delimiter))
+    throw new InvalidArgumentError('expected one character other than a quote or a line break, or \\t');
+  return delimiter;
+}
+
 function withReadFlags(command: Command): Command {
   return command
-    .option('--format <format>', 'csv | tsv | ecsv | votable | mrt | parquet | fits (default: detected)')
+    .addOption(new Option('--format <format>', 'table format (default: detected)').choices(FORMATS))
     .option('--missing <list>', 'comma-separated cell texts that mean missing (CSV), e.g. -99,--')
-    .option('--delimiter <char>', 'CSV field separator (default: detected)');
+    .option('--delimiter <char>', 'CSV field separator (default: detected)', delimiterFlag);
 }
 
 function print(json: unknown): void {
