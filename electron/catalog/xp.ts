@@ -162,19 +162,56 @@ function scalarCell(vector: Vector | null, row: number): number {
   return value === null || value === undefined ? Number.NaN : Number(value);
 }
 
-function bandAt(table: Table, band: 'bp' | 'rp', row: number, file: string): XpBand | null {
-  const column = (suffix: string): Vector => {
+const XP_ARRAYS = ['coefficients', 'coefficient_errors', 'coefficient_correlations'] as const;
+
+/** A band's columns, checked once for the whole table. */
+function bandColumns(
+  table: Table,
+  band: 'bp' | 'rp',
+  file: string,
+): Record<(typeof XP_ARRAYS)[number], Vector> {
+  const columns = XP_ARRAYS.map((suffix) => {
     const v = table.getChild(`${band}_${suffix}`);
     if (v === null)
       throw new Error(`${file}: no column ${band}_${suffix} (Gaia DR3 xp_continuous_mean_spectrum)`);
     return v;
+  });
+  return {
+    coefficients: columns[0]!,
+    coefficient_errors: columns[1]!,
+    coefficient_correlations: columns[2]!,
   };
-  const coefficients = arrayCell(column('coefficients'), row);
+}
+
+/** The archive never holds an infinite coefficient, a negative error or a correlation beyond ±1: such a
+ * cell is a damaged file, and sampling it would give infinite or meaningless fluxes. */
+function checkBandArray(values: Float64Array, column: string, kind: (typeof XP_ARRAYS)[number]): void {
+  for (let i = 0; i < values.length; i += 1) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    const bad =
+      !Number.isFinite(v) ||
+      (kind === 'coefficient_errors' && v < 0) ||
+      (kind === 'coefficient_correlations' && Math.abs(v) > 1);
+    if (bad) throw new Error(`${column}: element ${i + 1} is ${v}`);
+  }
+}
+
+function bandAt(
+  table: Table,
+  band: 'bp' | 'rp',
+  columns: Record<(typeof XP_ARRAYS)[number], Vector>,
+  row: number,
+): XpBand | null {
+  const coefficients = arrayCell(columns.coefficients, row);
   const sigma = scalarCell(table.getChild(`${band}_standard_deviation`), row);
   if (coefficients === null || coefficients.length === 0 || Number.isNaN(sigma)) return null;
-  const errors = arrayCell(column('coefficient_errors'), row);
-  const correlations = arrayCell(column('coefficient_correlations'), row);
+  const errors = arrayCell(columns.coefficient_errors, row);
+  const correlations = arrayCell(columns.coefficient_correlations, row);
   if (errors === null || correlations === null) return null;
+  checkBandArray(coefficients, `${band}_coefficients`, 'coefficients');
+  checkBandArray(errors, `${band}_coefficient_errors`, 'coefficient_errors');
+  checkBandArray(correlations, `${band}_coefficient_correlations`, 'coefficient_correlations');
   return { coefficients, errors, correlations };
 }
 
@@ -195,11 +232,13 @@ export function xpSpectra(table: Table, file: string): XpSpectra {
   const flux = new Float64Array(rows * m);
   const error = new Float64Array(rows * m);
   const observed = new Uint8Array(rows);
+  const bpColumns = bandColumns(table, 'bp', file);
+  const rpColumns = bandColumns(table, 'rp', file);
   for (let r = 0; r < rows; r += 1) {
     let spectrum: { flux: Float64Array; error: Float64Array };
     try {
-      const bp = bandAt(table, 'bp', r, file);
-      const rp = bandAt(table, 'rp', r, file);
+      const bp = bandAt(table, 'bp', bpColumns, r);
+      const rp = bandAt(table, 'rp', rpColumns, r);
       observed[r] = bp !== null || rp !== null ? 1 : 0;
       spectrum = calibrateXp(bp, rp, basis);
     } catch (error_) {

@@ -6,11 +6,11 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DataType } from 'apache-arrow';
+import { DataType, Field, Float64, List, Table, vectorFromArray } from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
 import { buildModelInputs } from '../../../electron/catalog/model-inputs.ts';
 import { readCatalog } from '../../../electron/catalog/read.ts';
-import { calibrateXp, loadXpBasis } from '../../../electron/catalog/xp.ts';
+import { calibrateXp, loadXpBasis, xpSpectra } from '../../../electron/catalog/xp.ts';
 
 const XP = resolve(
   import.meta.dirname,
@@ -30,6 +30,48 @@ describe('Gaia XP sampled spectra', () => {
     const band = { coefficients: [1, 2], errors: [1, 1], correlations: [0] };
     expect(() => calibrateXp(band, null)).toThrow(
       /2 coefficients, 2 errors and 1 correlations; expected 55, 55 and 1485/,
+    );
+  });
+
+  it('refuses a damaged coefficient cell, naming its row, column and element', () => {
+    const list = (row: number[]) => vectorFromArray([row], new List(new Field('item', new Float64(), true)));
+    const band = (coefficients: number[], errors: number[], correlations: number[]) => ({
+      coefficients: list(coefficients),
+      coefficient_errors: list(errors),
+      coefficient_correlations: list(correlations),
+      standard_deviation: vectorFromArray([1]),
+    });
+    const table = (bp: ReturnType<typeof band>) => {
+      const rp = band(
+        new Array<number>(55).fill(1),
+        new Array<number>(55).fill(0.1),
+        new Array<number>(1485).fill(0),
+      );
+      const columns = Object.fromEntries(
+        (['bp', 'rp'] as const).flatMap((name) =>
+          Object.entries(name === 'bp' ? bp : rp).map(([suffix, v]) => [`${name}_${suffix}`, v]),
+        ),
+      );
+      return new Table(columns);
+    };
+    const ok = new Array<number>(55).fill(1);
+    const errors = new Array<number>(55).fill(0.1);
+    const correlations = new Array<number>(1485).fill(0);
+    expect(xpSpectra(table(band(ok, errors, correlations)), 'xp.parquet').observed[0]).toBe(1);
+    const cases: [number[], number[], number[], RegExp][] = [
+      [
+        ok.with(2, Infinity),
+        errors,
+        correlations,
+        /xp\.parquet: row 1: bp_coefficients: element 3 is Infinity/,
+      ],
+      [ok, errors.with(0, -1), correlations, /bp_coefficient_errors: element 1 is -1/],
+      [ok, errors, correlations.with(9, 1.5), /bp_coefficient_correlations: element 10 is 1\.5/],
+    ];
+    for (const [c, e, r, message] of cases)
+      expect(() => xpSpectra(table(band(c, e, r)), 'xp.parquet')).toThrow(message);
+    expect(() => xpSpectra(new Table({ x: vectorFromArray([1]) }), 'plain.csv')).toThrow(
+      /^plain\.csv: no column bp_coefficients \(Gaia DR3 xp_continuous_mean_spectrum\)$/,
     );
   });
 
