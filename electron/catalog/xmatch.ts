@@ -30,6 +30,7 @@ export function parseRadius(text: string): number {
           ? 1 / 3.6e6
           : 1 / 3600;
   if (!(value > 0)) throw new Error(`radius '${text}' must be positive`);
+  if (!(value * factor <= 180)) throw new Error(`radius '${text}' must be at most 180 deg`);
   return value * factor;
 }
 
@@ -168,8 +169,17 @@ export interface MatchPairs {
   separationArcsec: Float64Array;
 }
 
+/** Rows a match may produce beyond one per A row (with `all`): their three arrays alone take ~1 GiB. */
+const MAX_PAIRS = 50_000_000;
+
 /** Positional match of every A point against B within radiusDeg: nearest only, or all. */
-export function matchPositions(a: UnitVectors, b: UnitVectors, radiusDeg: number, all: boolean): MatchPairs {
+export function matchPositions(
+  a: UnitVectors,
+  b: UnitVectors,
+  radiusDeg: number,
+  all: boolean,
+  maxPairs = MAX_PAIRS,
+): MatchPairs {
   const tree = new KdTree(b.xyz, b.valid);
   const chord = 2 * Math.sin((radiusDeg * RAD) / 2) * (1 + 1e-12);
   const rowsA: number[] = [];
@@ -195,6 +205,12 @@ export function matchPositions(a: UnitVectors, b: UnitVectors, radiusDeg: number
       rowsA.push(i);
       rowsB.push(j);
       seps.push(sep * 3600);
+    }
+    if (rowsA.length - (i + 1) > maxPairs) {
+      throw new Error(
+        `more than ${maxPairs.toLocaleString('en')} extra pairs within ${radiusDeg * 3600} arcsec in the first ` +
+          `${i + 1} rows of A: the radius is too large for these catalogues, or they hold many sources at one position`,
+      );
     }
   }
   return { a: Int32Array.from(rowsA), b: Int32Array.from(rowsB), separationArcsec: Float64Array.from(seps) };
@@ -249,6 +265,18 @@ function positions(catalog: CatalogTable, overrides: Record<string, QuantitySour
   const r = resolveQuantity(catalog.table, recognition, ra);
   const d = resolveQuantity(catalog.table, recognition, dec);
   const valid = r.valid.map((v, i) => v & d.valid[i]!);
+  // A position off the sphere would never match and say nothing; it is a wrong column or unit.
+  const where = (q: { column?: string; expression?: string }): string =>
+    q.column !== undefined ? `column ${q.column}` : `'${q.expression ?? ''}'`;
+  for (let i = 0; i < valid.length; i += 1) {
+    if (!valid[i]) continue;
+    if (!Number.isFinite(r.values[i]))
+      throw new Error(`${catalog.file}: row ${i + 1}: right ascension (${where(ra)}) is ${r.values[i]}`);
+    if (!(Math.abs(d.values[i]!) <= 90))
+      throw new Error(
+        `${catalog.file}: row ${i + 1}: declination (${where(dec)}) is ${d.values[i]}°, outside [-90°, 90°]`,
+      );
+  }
   return unitVectors(r.values, d.values, valid);
 }
 
@@ -286,7 +314,14 @@ export function crossMatchTables(
       options.all,
     );
   }
-  const leftNames = new Set(left.table.schema.fields.map((f) => f.name));
+  // Every output name distinct: B's clashing names get '_b' (then '_b2', …), as does the separation.
+  const used = new Set(left.table.schema.fields.map((f) => f.name));
+  const fresh = (name: string): string => {
+    let out = name;
+    for (let k = 1; used.has(out); k += 1) out = `${name}_b${k === 1 ? '' : k}`;
+    used.add(out);
+    return out;
+  };
   const columns = [
     ...left.table.schema.fields.map((field, c) => ({
       name: field.name,
@@ -294,7 +329,7 @@ export function crossMatchTables(
       info: columnInfo(field),
     })),
     ...right.table.schema.fields.map((field, c) => ({
-      name: leftNames.has(field.name) ? `${field.name}_b` : field.name,
+      name: fresh(field.name),
       vector: take(right.table.getChildAt(c)!, pairs.b),
       info: columnInfo(field),
     })),
@@ -303,7 +338,7 @@ export function crossMatchTables(
   const valid = pairs.separationArcsec.map((s) => (Number.isNaN(s) ? 0 : 1));
   const validity = packValidity(Uint8Array.from(valid), n);
   columns.push({
-    name: 'separation_arcsec',
+    name: fresh('separation_arcsec'),
     vector: makeVector(
       makeData({
         type: new Float64(),

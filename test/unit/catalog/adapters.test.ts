@@ -247,5 +247,45 @@ describe('spatial index', () => {
     expect(parseRadius('0.5 arcmin')).toBeCloseTo(1 / 120, 15);
     expect(parseRadius('2e-4deg')).toBeCloseTo(2e-4, 15);
     expect(() => parseRadius('1 parsec')).toThrow(/radius '1 parsec'/);
+    expect(() => parseRadius('1e400deg')).toThrow(/radius '1e400deg' must be at most 180 deg/);
+  });
+
+  it('refuses positions off the sphere, a match with too many pairs, and keeps every name distinct', async () => {
+    const a = join(dir, 'pos_a.csv');
+    const b = join(dir, 'pos_b.csv');
+    writeFileSync(a, 'ra,dec,ra_b,separation_arcsec\n10,20,1,2\n10,20,3,4\n');
+    writeFileSync(b, 'ra,dec,id\n10,20,7\n10.0001,20,8\n');
+    const left = await readCatalog(a);
+    const right = await readCatalog(b);
+    const matched = crossMatchTables(left, right, { radiusDeg: 1 / 3600, all: true });
+    expect(matched.table.schema.fields.map((f) => f.name)).toEqual([
+      'ra',
+      'dec',
+      'ra_b',
+      'separation_arcsec',
+      'ra_b2',
+      'dec_b',
+      'id',
+      'separation_arcsec_b',
+    ]);
+    expect([...matched.table.getChild('id')!]).toEqual([7n, 8n, 7n, 8n]);
+    const points = unitVectors(
+      Float64Array.from([10, 10]),
+      Float64Array.from([20, 20]),
+      Uint8Array.from([1, 1]),
+    );
+    expect(() => matchPositions(points, points, 1 / 3600, true, 1)).toThrow(
+      /more than 1 extra pairs within 1 arcsec in the first 2 rows of A/,
+    );
+    expect(matchPositions(points, points, 1 / 3600, false, 1).a.length).toBe(2);
+    for (const [cell, message] of [
+      ['10,95', /pos_bad\.csv: row 2: declination \(column dec\) is 95°, outside \[-90°, 90°\]/],
+      ['inf,20', /pos_bad\.csv: row 2: right ascension \(column ra\) is Infinity/],
+    ] as const) {
+      const bad = join(dir, 'pos_bad.csv');
+      writeFileSync(bad, `ra,dec\n10,20\n${cell}\n`);
+      const off = await readCatalog(bad);
+      expect(() => crossMatchTables(left, off, { radiusDeg: 1 / 3600, all: false })).toThrow(message);
+    }
   });
 });
