@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -627,3 +628,27 @@ def test_read_flags_are_checked_and_a_closed_pipe_ends_quietly(tmp_path: Path) -
     reader.stdout.close()
     assert reader.wait(timeout=120) == 0
     assert reader.stderr.read() == b""
+
+
+def test_map_takes_repeated_settings_before_or_after_the_file(tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("G,BPmag\n15,15.5\n")
+    env = {**os.environ, "CRADLE_HOME": str(tmp_path / "home")}
+
+    def cradle_map(*args: str) -> dict[str, object]:
+        result = subprocess.run(
+            ["node", str(ROOT / "bin" / "cradle.mjs"), "catalog", "map", *args],
+            cwd=ROOT,
+            env=env,
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        quantities: dict[str, object] = json.loads(result.stdout)["quantities"]
+        return quantities
+
+    both = cradle_map("--set", "gaia.g=G", "--set", "gaia.bp=BPmag", str(table))
+    assert both == {"gaia.g": {"column": "G"}, "gaia.bp": {"column": "BPmag"}}
+    assert cradle_map(str(table), "--unset", "gaia.bp") == {"gaia.g": {"column": "G"}}

@@ -35,6 +35,10 @@ function readOptions(flags: ReadFlags): ReadOptions {
   return options;
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 const FORMATS: readonly CatalogFormat[] = ['csv', 'tsv', 'ecsv', 'votable', 'mrt', 'parquet', 'fits'];
 
 /** A CSV delimiter is one character other than a quote or a line break (`\t` for a tab). */
@@ -114,8 +118,9 @@ export function registerCatalogCommand(program: Command): void {
 
   withReadFlags(catalog.command('map <file>'))
     .description("save a mapping for this file: --set 'gaia.bp=G + bp_g' or --set tmass.j=Jmag; --unset NAME")
-    .option('--set <assignment...>', 'NAME=COLUMN or NAME=EXPRESSION')
-    .option('--unset <name...>', 'forget a saved entry')
+    // Repeated rather than variadic, so that the file may follow them (`map --set a=b FILE`).
+    .option('--set <assignment>', 'NAME=COLUMN or NAME=EXPRESSION (repeatable)', collect, [])
+    .option('--unset <name>', 'forget a saved entry (repeatable)', collect, [])
     .action(async (file: string, flags: ReadFlags & { set?: string[]; unset?: string[] }) => {
       const catalogTable = await readCatalog(file, readOptions(flags));
       const names = new Set(catalogTable.table.schema.fields.map((f) => f.name));
