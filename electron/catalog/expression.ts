@@ -72,8 +72,16 @@ function tokenize(text: string): Token[] {
 }
 
 /** Parses `target = expression` or a bare expression. */
+/** A column mapping is a short formula; beyond this many tokens the recursive parser and evaluator
+ * could exhaust the stack, so a longer text is refused rather than crashing. */
+const MAX_TOKENS = 1000;
+
 export function parseAssignment(text: string): Assignment {
   const tokens = tokenize(text);
+  if (tokens.length > MAX_TOKENS)
+    throw new Error(
+      `expression '${text.slice(0, 40)}…': ${tokens.length} tokens, more than the ${MAX_TOKENS} allowed`,
+    );
   let target: string | null = null;
   let start = 0;
   if (

@@ -63,6 +63,9 @@ describe('expressions', () => {
     expect(() => parseAssignment('G + (bp_g')).toThrow(/position 10: expected '\)'/);
     expect(() => parseAssignment('G + foo(1)')).toThrow(/unknown function 'foo'/);
     expect(() => parseAssignment('G; rm')).toThrow(/position 2: unexpected ';'/);
+    expect(() => parseAssignment(`${'('.repeat(20000)}1${')'.repeat(20000)}`)).toThrow(
+      /40001 tokens, more than the 1000 allowed/,
+    );
   });
 });
 
