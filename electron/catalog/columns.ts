@@ -44,6 +44,20 @@ const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eEdD][+-]?\d+)?$/;
 const INT_PATTERN = /^[+-]?\d+$/;
 const TWO_53 = 2 ** 53;
 
+/** Each integer type's range, bounds included. A cell outside it would wrap in the typed array that
+ * stores the column (70000 becomes 4464 in an Int16Array), so it is refused instead. */
+const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
+const INT_RANGE: Partial<Record<DeclaredType, readonly [bigint, bigint]>> = {
+  int8: [-(2n ** 7n), 2n ** 7n - 1n],
+  int16: [-(2n ** 15n), 2n ** 15n - 1n],
+  int32: [-(2n ** 31n), 2n ** 31n - 1n],
+  int64: INT64_RANGE,
+  uint8: [0n, 2n ** 8n - 1n],
+  uint16: [0n, 2n ** 16n - 1n],
+  uint32: [0n, 2n ** 32n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+};
+
 /** Parses a numeric cell; Fortran `D` exponents and nan/inf spellings included. NaN when not a number. */
 export function parseNumber(text: string): number {
   // Fast path: plain decimal text (no hex/binary/octal prefixes, which Number() would accept).
@@ -176,6 +190,11 @@ export class CellError extends Error {}
 export class ColumnBuilder {
   private kind: ColumnKind | 'unknown';
   private readonly declared: DeclaredType | undefined;
+  /** The integer range a cell must fit (int64's when inferring); as numbers for the cells below 2^53,
+   * which are checked without a BigInt. */
+  private readonly intRange: readonly [bigint, bigint];
+  private readonly intLow: number;
+  private readonly intHigh: number;
   private numbers = new Float64Array(1024);
   private bigs: BigInt64Array | null = null;
   private strings: string[] | null = null;
@@ -192,6 +211,9 @@ export class ColumnBuilder {
     else if (declared.startsWith('float')) this.kind = 'float';
     else this.kind = 'int';
     if (this.kind === 'string') this.strings = [];
+    this.intRange = (declared !== undefined ? INT_RANGE[declared] : undefined) ?? INT64_RANGE;
+    this.intLow = Number(this.intRange[0]);
+    this.intHigh = Number(this.intRange[1]);
   }
 
   get rows(): number {
@@ -256,11 +278,22 @@ export class ColumnBuilder {
         const trimmed = text.trim();
         if (isIntegerText(trimmed)) {
           const value = Number(trimmed);
-          if (this.bigs !== null) this.bigs[i] = BigInt(trimmed);
-          else if (Math.abs(value) >= TWO_53) {
-            this.toBig();
-            this.bigs![i] = BigInt(trimmed);
-          } else this.numbers[i] = value;
+          if (this.bigs === null && Math.abs(value) < TWO_53) {
+            if (value < this.intLow || value > this.intHigh) throw this.outOfRange(trimmed);
+            this.numbers[i] = value;
+            break;
+          }
+          const big = BigInt(trimmed);
+          if (big < this.intRange[0] || big > this.intRange[1]) {
+            // astropy reads a whole-number column that int64 cannot hold as text, each cell as written.
+            if (this.declared !== undefined) throw this.outOfRange(trimmed);
+            this.widenTo('string');
+            this.strings!.push(text);
+            break;
+          }
+          if (this.bigs === null) this.toBig();
+          // A uint64 above 2^63 - 1 is kept as its two's-complement bits, which finish() reads back unsigned.
+          this.bigs![i] = big;
         } else if (this.declared !== undefined) {
           throw new CellError(`'${text}' is not an integer`);
         } else if (isNumberText(text) && this.bigs === null) {
@@ -284,6 +317,11 @@ export class ColumnBuilder {
     }
     this.valid[i] = 1;
     this.length += 1;
+  }
+
+  private outOfRange(text: string): CellError {
+    const [low, high] = this.intRange;
+    return new CellError(`${text} does not fit in ${this.declared ?? 'int64'} (${low} to ${high})`);
   }
 
   /** Appends an already-decoded number to a declared int/float column (binary formats). */
