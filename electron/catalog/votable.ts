@@ -719,6 +719,19 @@ function voDatatype(type: DataType): { datatype: string; arraysize?: string; nul
   }
 }
 
+const LONG_MAX = 2n ** 63n - 1n;
+
+function checkLong(value: unknown, column: string): void {
+  const values = typeof value === 'bigint' ? [value] : flatElements(value as Iterable<unknown>);
+  for (const v of values) {
+    if (typeof v === 'bigint' && v > LONG_MAX)
+      throw new Error(
+        `column ${column}: ${v} does not fit a VOTable long (at most 2^63 - 1; VOTable has no unsigned ` +
+          '64-bit type): write FITS, Parquet or ECSV, which keep it',
+      );
+  }
+}
+
 /** VOTable 1.4 with TABLEDATA: the FIELDs (datatype, arraysize, unit, UCD, description), then a TR per row. */
 export function votableLayout(schema: Schema): TextLayout {
   const fields = schema.fields;
@@ -740,6 +753,15 @@ export function votableLayout(schema: Schema): TextLayout {
     }),
     '<DATA><TABLEDATA>\n',
   ].join('');
+  // VOTable has no unsigned 64-bit type: a uint64 column is written as long, which holds its values
+  // only up to 2^63 - 1 (astropy writes larger ones that read back clipped); a larger one is refused.
+  const unsigned64 = fields.map((f) => {
+    let t = f.type as DataType;
+    while (t.typeId === Type.List || t.typeId === Type.FixedSizeList)
+      t = (t.children as { type: DataType }[])[0]!.type;
+    const int = t as DataType & { isSigned?: boolean; bitWidth?: number };
+    return t.typeId === Type.Int && int.isSigned === false && int.bitWidth === 64;
+  });
   return {
     head,
     *rows(table) {
@@ -748,6 +770,7 @@ export function votableLayout(schema: Schema): TextLayout {
         let line = '<TR>';
         for (const [c, column] of columns.entries()) {
           const value: unknown = column.get(r);
+          if (unsigned64[c] && value !== null) checkLong(value, fields[c]!.name);
           if (value === null || value === undefined) line += '<TD/>';
           else if (typeof value === 'object' && Symbol.iterator in value) {
             line += `<TD>${flatElements(value as Iterable<unknown>)

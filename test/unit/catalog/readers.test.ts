@@ -287,6 +287,26 @@ describe('round trips', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes uint64 to VOTable as long while it fits, and refuses a value beyond 2^63 - 1', async () => {
+    const header =
+      "# %ECSV 1.0\n# ---\n# datatype:\n# - {name: u, datatype: uint64}\n# - {name: a, datatype: string, subtype: 'uint64[2]'}\n# schema: astropy-2.0\nu a\n";
+    const source = await readCatalog(write('u64.ecsv', `${header}9223372036854775807 [1,2]\n`));
+    await writeCatalog(source.table, join(dir, 'u64.vot'));
+    const back = await readCatalog(join(dir, 'u64.vot'));
+    expect(back.table.getChild('u')!.get(0)).toBe(9223372036854775807n);
+    for (const [name, row] of [
+      ['u64-big', '9223372036854775808 [1,2]'],
+      ['u64-big-array', '1 [1,18446744073709551615]'],
+    ]) {
+      const over = await readCatalog(write(`${name}.ecsv`, `${header}${row}\n`));
+      const column = name === 'u64-big' ? 'u' : 'a';
+      await expect(writeCatalog(over.table, join(dir, `${name}.vot`))).rejects.toThrow(
+        new RegExp(`column ${column}: \\d+ does not fit a VOTable long`),
+      );
+      expect(readdirSync(dir).filter((f) => f.startsWith(`.${name}`) || f === `${name}.vot`)).toEqual([]);
+    }
+  });
+
   it('keeps multi-dimensional arrays in shape: VOTable arraysize "3x2" is 2 rows of 3, ECSV [2,3]', async () => {
     // VOTable 1.4 Sect. 2.2: the first dimension varies fastest.
     const vot = write(
