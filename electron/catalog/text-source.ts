@@ -65,7 +65,9 @@ export function allBytes(file: string): Buffer {
 /** Drops the first `count` bytes of a stream. */
 function skipBytes(count: number): Transform {
   let left = count;
+  // Strings pass through as they are (object mode), not re-encoded to bytes and decoded again.
   return new Transform({
+    readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
       if (left >= chunk.length) {
         left -= chunk.length;
@@ -79,22 +81,117 @@ function skipBytes(count: number): Transform {
   });
 }
 
-/** The text from byte `start` on (of the inflated data for a gzip file), decoded as strings. */
-export function textStream(file: string, start = 0, encoding: BufferEncoding = 'utf8'): Readable {
-  if (!isGzip(file)) {
-    return createReadStream(file, { start, encoding, highWaterMark: 1 << 20 });
+/** Length of the UTF-8 sequence a lead byte starts (0 for a byte that cannot start one). */
+function sequenceLength(b: number): number {
+  if (b < 0x80) return 1;
+  if (b >= 0xc2 && b < 0xe0) return 2;
+  if (b >= 0xe0 && b < 0xf0) return 3;
+  if (b >= 0xf0 && b < 0xf5) return 4;
+  return 0;
+}
+
+/** Where the first byte that is not UTF-8 lies in `bytes` (which hold whole sequences). */
+function firstInvalidByte(bytes: Buffer): number {
+  for (let i = 0; i < bytes.length;) {
+    const n = sequenceLength(bytes[i]!);
+    if (n === 0 || i + n > bytes.length) return i;
+    for (let k = 1; k < n; k += 1) if ((bytes[i + k]! & 0xc0) !== 0x80) return i;
+    i += n;
   }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const gunzip = createGunzip({ chunkSize: 1 << 16 });
-  const out = new PassThrough({ readableHighWaterMark: 1 << 20 });
+  return bytes.length;
+}
+
+/** How many bytes at the end of `bytes` begin a sequence that the next chunk completes. */
+function incompleteTail(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back += 1) {
+    const b = bytes[bytes.length - back]!;
+    if ((b & 0xc0) === 0x80) continue;
+    const n = sequenceLength(b);
+    return n > back ? back : 0;
+  }
+  return 0;
+}
+
+/**
+ * Decodes UTF-8 strictly: bytes that are not UTF-8 (Latin-1 or Windows-1252 text) are an error naming
+ * their line, where Node's decoder would put U+FFFD in their place without a word. Chunks are cut
+ * after whole sequences, so each one decodes on its own.
+ */
+function strictUtf8(file: string, firstLine: number): Transform {
+  // ignoreBOM keeps a U+FEFF where it stands: each chunk is decoded afresh, and the readers strip the
+  // file's own BOM themselves.
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  let carry = Buffer.alloc(0);
+  let line = firstLine;
+  const decode = (bytes: Buffer): string => {
+    try {
+      const text = decoder.decode(bytes);
+      for (let at = bytes.indexOf(10); at >= 0; at = bytes.indexOf(10, at + 1)) line += 1;
+      return text;
+    } catch {
+      const bad = firstInvalidByte(bytes);
+      let before = 0;
+      for (let at = bytes.indexOf(10); at >= 0 && at < bad; at = bytes.indexOf(10, at + 1)) before += 1;
+      const shown = [...bytes.subarray(bad, bad + 4)].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+      throw new Error(
+        `${file}: line ${line + before}: bytes that are not UTF-8 text (${shown}); save the table as UTF-8`,
+      );
+    }
+  };
+  // Strings pass through as they are (object mode), not re-encoded to bytes and decoded again.
+  return new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        const keep = incompleteTail(bytes);
+        carry = Buffer.from(bytes.subarray(bytes.length - keep));
+        done(null, decode(bytes.subarray(0, bytes.length - keep)));
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+    flush(done) {
+      try {
+        done(null, carry.length > 0 ? decode(carry) : '');
+      } catch (error) {
+        done(error as Error);
+      }
+    },
+  });
+}
+
+/**
+ * The text from byte `start` on (of the inflated data for a gzip file), decoded as strings; UTF-8 (the
+ * default) strictly, with `firstLine` the line number of byte `start` for the message.
+ */
+export function textStream(
+  file: string,
+  start = 0,
+  encoding: BufferEncoding = 'utf8',
+  firstLine = 1,
+): Readable {
+  const gzip = isGzip(file);
+  const raw = createReadStream(file, { start: gzip ? 0 : start, highWaterMark: 1 << 20 });
+  let bytes: Readable = raw;
+  const stages: Readable[] = [raw];
+  let out: Transform;
+  if (encoding === 'utf8') out = strictUtf8(file, firstLine);
+  else {
+    out = new PassThrough({ readableHighWaterMark: 1 << 20 });
+    out.setEncoding(encoding);
+  }
   // Piped by hand rather than with stream.pipeline, which would hand the consumer zlib's bare message.
   raw.on('error', (error) => out.destroy(error));
-  gunzip.on('error', (error) => out.destroy(damaged(file, error)));
+  if (gzip) {
+    const gunzip = createGunzip({ chunkSize: 1 << 16 });
+    gunzip.on('error', (error) => out.destroy(damaged(file, error)));
+    stages.push(gunzip);
+    bytes = raw.pipe(gunzip).pipe(skipBytes(start));
+  }
   out.on('close', () => {
-    raw.destroy();
-    gunzip.destroy();
+    for (const stage of stages) stage.destroy();
   });
-  raw.pipe(gunzip).pipe(skipBytes(start)).pipe(out);
-  out.setEncoding(encoding);
+  bytes.pipe(out);
   return out;
 }
