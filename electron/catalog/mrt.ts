@@ -5,7 +5,8 @@
 // leading '?' in the explanation, which columns may be blank ('?=-99' names a null value; real CDS
 // files also leave unmarked columns blank, so a blank is always a null). The reader checks the data
 // against the header and names the line and column where they disagree: a number that does not
-// parse, text in the gap between two columns, a line longer than the description.
+// parse, text in the gap between two columns, a line longer than the description. A label given twice
+// names two columns (the second becomes '<label>_2'), each with its own unit and explanation.
 import { readFile } from 'node:fs/promises';
 import { existsSync, readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
@@ -13,7 +14,7 @@ import { CellError, ColumnBuilder, parseNumber } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 import { DataType } from 'apache-arrow';
 import type { Field, Schema, Table, Vector } from 'apache-arrow';
-import { buildTable, columnInfo } from './table.ts';
+import { buildTable, columnInfo, uniqueNames } from './table.ts';
 import type { CatalogTable, ColumnInfo } from './table.ts';
 import { formatCell, layoutText, writeTextAtomic } from './text-out.ts';
 import type { TextLayout } from './text-out.ts';
@@ -192,9 +193,12 @@ class MrtRows {
   private readonly builders: ColumnBuilder[];
   private readonly covered: Uint8Array;
   private readonly width: number;
+  /** The column names: the labels, a repeated one made unique. */
+  private readonly names: string[];
 
   constructor(private readonly layout: Layout) {
     const { columns } = layout;
+    this.names = uniqueNames(columns.map((c) => c.label));
     this.width = Math.max(...columns.map((c) => c.end));
     this.builders = columns.map((c) => new ColumnBuilder(declaredType(c)));
     this.covered = new Uint8Array(this.width + 1);
@@ -248,7 +252,7 @@ class MrtRows {
       this.layout.columns.map((column, c) => {
         const info: ColumnInfo = { description: column.explanation };
         if (column.unit !== '---') info.unit = column.unit;
-        return { name: column.label, vector: this.builders[c]!.finish(), info };
+        return { name: this.names[c]!, vector: this.builders[c]!.finish(), info };
       }),
     );
     for (const builder of this.builders) builder.reset();

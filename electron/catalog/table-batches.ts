@@ -18,7 +18,7 @@ import { FitsFile } from '../fits/file.ts';
 import { csvPlan, scanDelimited } from './csv.ts';
 import { ecsvPlan } from './ecsv.ts';
 import { tableHdu } from './fits-table.ts';
-import { openParquet, readParquet, readRowGroup } from './parquet.ts';
+import { closeParquet, openParquet, readParquet, readRowGroup } from './parquet.ts';
 import { checkTableFile, detectFormat } from './read.ts';
 import type { ReadOptions } from './read.ts';
 import { readMrtBatches } from './mrt.ts';
@@ -86,7 +86,7 @@ async function parquetBatches(
     }
     return rows;
   } finally {
-    parquet.free();
+    closeParquet(parquet);
   }
 }
 

@@ -3,6 +3,10 @@
 // they travel with the table through Arrow IPC and Parquet and every writer can emit them again.
 import { Field, RecordBatch, Schema, Struct, Table, makeData } from 'apache-arrow';
 import type { Data, Vector } from 'apache-arrow';
+import { uniqueNames } from '../fits/names.ts';
+
+// The readers' name de-duplication lives with the FITS engine (which may not import from here).
+export { uniqueNames };
 
 export type CatalogFormat = 'csv' | 'tsv' | 'ecsv' | 'votable' | 'mrt' | 'parquet' | 'fits';
 
@@ -56,15 +60,4 @@ export function columnInfo(field: Field): ColumnInfo {
   if (ucd) info.ucd = ucd;
   if (description) info.description = description;
   return info;
-}
-
-/** Makes every column name unique by appending _2, _3… to repeats (files do repeat names). */
-export function uniqueNames(names: string[]): string[] {
-  const seen = new Map<string, number>();
-  return names.map((raw) => {
-    const name = raw.trim() === '' ? 'col' : raw.trim();
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    return count === 1 ? name : `${name}_${count}`;
-  });
 }

@@ -40,7 +40,13 @@ export class TextTableSink {
   ) {
     this.temp = tempBeside(file);
     this.fd = openSync(this.temp, 'w');
-    this.put(layout.head);
+    try {
+      this.put(layout.head);
+    } catch (error) {
+      // No caller holds the sink yet to abort it.
+      this.abort();
+      throw error;
+    }
   }
 
   private put(text: string): void {

@@ -119,13 +119,18 @@ function metadata(column: {
   return map;
 }
 
-export function tableSchema(table: FitsTable, names?: string[]): Schema {
-  if (table instanceof BinaryTable) {
-    const columns = names ? names.map((n) => table.column(n)) : table.columns;
-    return new Schema(columns.map((c) => new Field(c.name, binaryColumnType(c), true, metadata(c))));
-  }
-  const columns = names ? names.map((n) => table.column(n)) : table.columns;
+function binarySchema(columns: BinaryColumn[]): Schema {
+  return new Schema(columns.map((c) => new Field(c.name, binaryColumnType(c), true, metadata(c))));
+}
+
+function asciiSchema(columns: AsciiColumn[]): Schema {
   return new Schema(columns.map((c) => new Field(c.name, asciiColumnType(c), true, metadata(c))));
+}
+
+export function tableSchema(table: FitsTable, names?: string[]): Schema {
+  if (table instanceof BinaryTable)
+    return binarySchema(names ? names.map((n) => table.column(n)) : table.columns);
+  return asciiSchema(names ? names.map((n) => table.column(n)) : table.columns);
 }
 
 export interface BatchOptions {
@@ -135,13 +140,15 @@ export interface BatchOptions {
   batchRows?: number;
 }
 
-/** Record batches of a table HDU, one per read batch. */
+/** Record batches of a table HDU, one per read batch. Each field is decoded from the column it was
+ * made from (by position), so nothing depends on names being unique. */
 export function* tableBatches(table: FitsTable, options: BatchOptions = {}): Generator<RecordBatch> {
-  const schema = tableSchema(table, options.columns);
   const start = options.start ?? 0;
   const end = options.end ?? table.rows;
+  const names = options.columns;
   if (table instanceof BinaryTable) {
-    const columns = schema.fields.map((f) => table.column(f.name));
+    const columns = names ? names.map((n) => table.column(n)) : table.columns;
+    const schema = binarySchema(columns);
     for (const batch of table.batches(start, end, options.batchRows)) {
       const children: Data[] = columns.map((column, k) =>
         withContext({ column: column.name }, () =>
@@ -155,7 +162,8 @@ export function* tableBatches(table: FitsTable, options: BatchOptions = {}): Gen
     }
     return;
   }
-  const columns = schema.fields.map((f) => table.column(f.name));
+  const columns = names ? names.map((n) => table.column(n)) : table.columns;
+  const schema = asciiSchema(columns);
   for (const batch of table.batches(start, end)) {
     const children: Data[] = columns.map((column, k) => {
       const values: CellValue[] = [];

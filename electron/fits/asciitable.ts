@@ -2,6 +2,7 @@
 // matched as text; TSCAL/TZERO applied to numeric fields; an F/E/D field written without a decimal
 // point has d implied decimals (§7.2.5). Iw of 10 or more digits is read as a 64-bit integer, as
 // astropy does, so large values stay exact.
+import { columnNames } from './column.ts';
 import { FitsError, withContext } from './errors.ts';
 import type { FitsFile } from './file.ts';
 import type { Hdu } from './hdu.ts';
@@ -38,9 +39,10 @@ export function asciiColumns(header: Header): AsciiColumn[] {
   const rowWidth = header.integer('NAXIS1');
   if (fields < 0 || fields > 999)
     throw new FitsError(`TFIELDS ${fields} is outside 0–999`, { keyword: 'TFIELDS' });
+  const names = columnNames(header, fields);
   const columns: AsciiColumn[] = [];
   for (let i = 1; i <= fields; i += 1) {
-    const name = (header.optionalString(`TTYPE${i}`) ?? '').trim() || `col${i}`;
+    const name = names[i - 1]!;
     columns.push(
       withContext({ column: name }, () => {
         const format = header.string(`TFORM${i}`);

@@ -1,8 +1,10 @@
 // Binary-table column descriptions (FITS 4.0 §7.3): TFORMn (repeat, type, P/Q descriptors),
 // TTYPE/TUNIT/TDISP, TDIMn, TSCAL/TZERO/TNULL and the unsigned-integer TZERO convention, with each
-// column's byte offset within a row checked against NAXIS1.
+// column's byte offset within a row checked against NAXIS1; the column names of any table HDU, a
+// repeated TTYPE made unique.
 import { FitsError, withContext } from './errors.ts';
 import type { Header } from './header.ts';
+import { uniqueNames } from './names.ts';
 
 export type ElementType = 'L' | 'X' | 'B' | 'I' | 'J' | 'K' | 'A' | 'E' | 'D' | 'C' | 'M';
 
@@ -100,17 +102,29 @@ export function parseTdim(text: string): number[] {
   return dims.reverse();
 }
 
+/** The TTYPEn of a table's columns (`coln` where missing), a repeated one made unique (TTYPE2 equal
+ * to TTYPE1 becomes `<name>_2`), so that a column can be found by its name. */
+export function columnNames(header: Header, fields: number): string[] {
+  return uniqueNames(
+    Array.from(
+      { length: fields },
+      (_, k) => (header.optionalString(`TTYPE${k + 1}`) ?? '').trim() || `col${k + 1}`,
+    ),
+  );
+}
+
 /** All columns of a BINTABLE header, laid out and checked against NAXIS1. */
 export function binaryColumns(header: Header): BinaryColumn[] {
   const fields = header.integer('TFIELDS');
   if (fields < 0 || fields > 999)
     throw new FitsError(`TFIELDS ${fields} is outside 0–999`, { keyword: 'TFIELDS' });
   const rowWidth = header.integer('NAXIS1');
+  const names = columnNames(header, fields);
   const columns: BinaryColumn[] = [];
   let offset = 0;
   for (let i = 1; i <= fields; i += 1) {
     const keyword = `TFORM${i}`;
-    const name = (header.optionalString(`TTYPE${i}`) ?? '').trim() || `col${i}`;
+    const name = names[i - 1]!;
     const column = withContext({ column: name }, () => {
       const format = header.string(keyword);
       const form = withContext({ keyword }, () => parseBinaryForm(format));

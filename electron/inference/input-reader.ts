@@ -14,7 +14,7 @@ import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
 import { isTextTable, readTableBatches } from '../catalog/table-batches.ts';
-import { openParquet, readParquet, readRowGroup } from '../catalog/parquet.ts';
+import { closeParquet, openParquet, readParquet, readRowGroup } from '../catalog/parquet.ts';
 import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
 import { FitsFile } from '../fits/file.ts';
 
@@ -124,7 +124,7 @@ async function parquetReader(file: string, path: string): Promise<InputReader> {
     (g) => readRowGroup(parquet, file, g),
     // The schema, from the first group or (a file without any) the whole file.
     async (group) => (totalRows > 0 ? (await group(0)).slice(0, 0) : (await readParquet(path)).table),
-    () => parquet.free(),
+    () => closeParquet(parquet),
   );
 }
 
