@@ -208,3 +208,40 @@ export function recognise(table: Table, overrides: Record<string, QuantitySource
   }
   return result;
 }
+
+/**
+ * Text columns that carry the name of a numeric quantity among `names`, with their first cell that is
+ * not a number (if `table`'s rows show one). One such cell makes a CSV column text, as in astropy and
+ * TOPCAT, and recognition then passes the column over; a run told nothing would infer without it.
+ */
+export function textWhereNumbers(
+  table: Table,
+  names: readonly string[],
+): { name: string; column: string; row: number | null; cell: string | null }[] {
+  const fields = fieldByName(table);
+  const lower = new Map([...fields.values()].map((f) => [f.name.toLowerCase(), f] as const));
+  const found: { name: string; column: string; row: number | null; cell: string | null }[] = [];
+  for (const def of QUANTITIES) {
+    if (def.kind !== 'numeric' || !names.includes(def.name)) continue;
+    for (const rule of def.columns) {
+      for (const name of rule.names) {
+        const field = fields.get(name) ?? (rule.anyCase ? lower.get(name.toLowerCase()) : undefined);
+        if (field === undefined || !(DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type)))
+          continue;
+        const vector = table.getChild(field.name)!;
+        let row: number | null = null;
+        for (let i = 0; i < vector.length && row === null; i += 1) {
+          const cell: unknown = vector.get(i);
+          if (typeof cell === 'string' && cell.trim() !== '' && Number.isNaN(Number(cell))) row = i;
+        }
+        found.push({
+          name: def.name,
+          column: field.name,
+          row,
+          cell: row === null ? null : String(vector.get(row)),
+        });
+      }
+    }
+  }
+  return found;
+}

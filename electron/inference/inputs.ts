@@ -9,7 +9,7 @@ import { vectorFromArray } from 'apache-arrow';
 import { buildModelInputs } from '../catalog/model-inputs.ts';
 import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
-import { recognise } from '../catalog/recognise.ts';
+import { recognise, textWhereNumbers } from '../catalog/recognise.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
 import { modelInputs } from './card.ts';
 import type { CardVariable, ModelCard, SpectrumModality } from './card.ts';
@@ -176,6 +176,18 @@ export function inputPlan(
     [...observables, ...spectra.map((m) => m.spectrum.quantity)],
     mapping,
   );
+  const unread = textWhereNumbers(
+    probe,
+    observables.filter((name) => recognition.get(name) === undefined),
+  );
+  if (unread.length > 0) {
+    const { name, column, row, cell } = unread[0]!;
+    throw new Error(
+      `${file}: column ${column} holds text, so the model's ${name} would not be read from it` +
+        (row === null ? '' : ` (data row ${row + 1}: '${cell}')`) +
+        '; make every cell of it a number or blank',
+    );
+  }
   const sources: Record<string, string | null> = {};
   for (const name of observables) {
     const r = recognition.get(name);

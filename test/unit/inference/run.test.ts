@@ -256,6 +256,22 @@ describe('runInference', () => {
       `${dir}: is a directory, not a table`,
     );
   });
+
+  it('refuses a photometry column that one bad cell made text, naming it and the cell', async () => {
+    // A CSV column with a cell that is not a number reads as text (as in astropy); recognition passed
+    // it over, and the run went ahead without that band for every star.
+    const dir = tempDir('text-g');
+    const file = join(dir, 'text-g.csv');
+    writeFileSync(
+      file,
+      'source_id,phot_g_mean_mag,phot_bp_mean_mag,phot_rp_mean_mag\n1,15.2,15.6,14.7\n2,oops,15.1,14.2\n',
+    );
+    const model = fileURLToPath(new URL('../../fixtures/inference/adapted-toy', import.meta.url));
+    await expect(runInference({ model, input: file, out: join(dir, 'out') })).rejects.toThrow(
+      /text-g\.csv: column phot_g_mean_mag holds text, so the model's gaia\.g would not be read from it \(data row 2: 'oops'\)/,
+    );
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
 });
 
 describe('runInference with given parameters (--given)', () => {
