@@ -405,8 +405,8 @@ async function runOn(
   const cores = Math.max(1, Math.floor(options.cores ?? availableParallelism()));
   // One single-threaded worker per core by default (measured faster than one worker with several
   // intra-op threads: the graphs' many small operators leave threads waiting), but never more
-  // workers than chunks left.
-  const workers = Math.max(1, Math.floor(options.workers ?? Math.min(cores, totalChunks - done.size)));
+  // workers than chunks left (an idle worker still holds a session's memory), whatever was asked.
+  const workers = Math.max(1, Math.floor(Math.min(options.workers ?? cores, totalChunks - done.size)));
   const threads = Math.max(1, Math.floor(cores / workers));
   const setup: ExecutorSetup = {
     modelDir: model.dir,

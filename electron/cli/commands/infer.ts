@@ -6,6 +6,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
 import { ProgressMeter } from '../../jobs/progress.ts';
+import { WORKERS_PER_CORE, mostWorkers } from '../../jobs/worker-limit.ts';
 import { exportSummary } from '../../inference/export.ts';
 import { mergePartRuns } from '../../inference/merge-parts.ts';
 import { runInference } from '../../inference/run.ts';
@@ -20,6 +21,15 @@ function wholeNumber(name: string, min: number) {
       throw new InvalidArgumentError(`${name} must be a whole number ≥ ${min}`);
     return value;
   };
+}
+
+function workerCount(text: string): number {
+  const value = wholeNumber('--workers', 1)(text);
+  if (value > mostWorkers())
+    throw new InvalidArgumentError(
+      `--workers must be at most ${mostWorkers()} (${WORKERS_PER_CORE} per core)`,
+    );
+  return value;
 }
 
 /** `--part K/N`: part K (from 1) of N. */
@@ -103,11 +113,7 @@ export function registerInferCommand(program: Command): void {
     .option('--resume', 'continue a stopped run in --out')
     .option('--seed <n>', 'random seed (default 0)', wholeNumber('--seed', 0))
     .option('--chunk-rows <n>', 'stars per checkpointed chunk (default 4096)', wholeNumber('--chunk-rows', 1))
-    .option(
-      '--workers <n>',
-      'parallel workers (default: one per core, at most one per chunk)',
-      wholeNumber('--workers', 1),
-    )
+    .option('--workers <n>', 'parallel workers (default: one per core, at most one per chunk)', workerCount)
     .option('--cores <n>', 'cores to use in all (default: all)', wholeNumber('--cores', 1))
     .option('--keep-samples', 'also write samples.parquet')
     .option(

@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import { resolveConfig, simulate } from '../../forward/simulate/run.ts';
 import type { RunProgress } from '../../forward/simulate/pipeline.ts';
+import { WORKERS_PER_CORE, mostWorkers } from '../../jobs/worker-limit.ts';
 
 interface SimulateFlags {
   config?: string;
@@ -23,6 +24,15 @@ function positiveInteger(value: string | undefined, flag: string): number | unde
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0)
     throw new Error(`simulate: ${flag} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+function workerCount(value: string | undefined): number | undefined {
+  const n = positiveInteger(value, '--workers');
+  if (n !== undefined && n > mostWorkers())
+    throw new Error(
+      `simulate: --workers must be at most ${mostWorkers()} (${WORKERS_PER_CORE} per core), got ${n}`,
+    );
   return n;
 }
 
@@ -80,7 +90,7 @@ export function registerSimulateCommand(program: Command): void {
         outDir: flags.out,
         format: flags.format,
         shards: flags.shards ?? false,
-        workers: positiveInteger(flags.workers, '--workers'),
+        workers: workerCount(flags.workers),
         onProgress,
       });
       if (!flags.quiet)

@@ -357,20 +357,21 @@ class ChunkRunner {
   constructor(
     private readonly model: SimulationModel,
     private readonly splines: ReturnType<typeof loadGaiaSplines>,
-    init: WorkerInit,
-    count: number,
-  ) {
-    for (let i = 0; i < count; i++) {
-      const worker = spawnWorker(init);
-      worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
-      worker.on('error', (error) => this.fail(error));
-      this.workers.push(worker);
-      this.idle.push(worker);
-    }
+    private readonly init: WorkerInit,
+    /** Workers at most; each is started when a chunk finds none idle, so a short job starts few. */
+    private readonly count: number,
+  ) {}
+
+  private spawn(): void {
+    const worker = spawnWorker(this.init);
+    worker.on('message', (reply: WorkerReply) => this.onReply(worker, reply));
+    worker.on('error', (error) => this.fail(error));
+    this.workers.push(worker);
+    this.idle.push(worker);
   }
 
   run(spec: ChunkSpec): Promise<ChunkResult> {
-    if (this.workers.length === 0) {
+    if (this.count === 0) {
       try {
         return Promise.resolve(simulateChunk(this.model, this.splines, spec));
       } catch (error) {
@@ -389,6 +390,7 @@ class ChunkRunner {
   }
 
   private pump(): void {
+    while (this.idle.length < this.queue.length && this.workers.length < this.count) this.spawn();
     while (this.idle.length > 0 && this.queue.length > 0) {
       const worker = this.idle.shift() as Worker;
       worker.postMessage(this.queue.shift());

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultFirst, defaultModelName } from '../../../electron/inference/card.ts';
 import { runInference } from '../../../electron/inference/run.ts';
+import { WORKERS_PER_CORE, mostWorkers } from '../../../electron/jobs/worker-limit.ts';
 import { TOY_MODEL, tempDir, writeToyCsv } from './helpers.ts';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -64,6 +65,28 @@ describe('cradle infer / models', () => {
     expect(result.status).toBe(1);
     expect(result.stderr.trim()).toBe(
       'cradle: infer needs --input FILE and --out DIR (see cradle infer --help)',
+    );
+  });
+
+  it('refuses more workers than a few per core, for infer and simulate', () => {
+    // 100,000 workers ran Node out of memory (infer) or grew to 9.5 GB of threads (simulate).
+    const most = mostWorkers();
+    const dir = tempDir('cli-workers');
+    const infer = cradle(
+      'infer',
+      '--input',
+      'x.csv',
+      '--out',
+      join(dir, 'run'),
+      '--workers',
+      String(most + 1),
+    );
+    expect(infer.status).toBe(1);
+    expect(infer.stderr).toContain(`--workers must be at most ${most} (${WORKERS_PER_CORE} per core)`);
+    const simulate = cradle('simulate', '--preset', 'demo', '--out', join(dir, 'sim'), '--workers', '100000');
+    expect(simulate.status).toBe(1);
+    expect(simulate.stderr.trim()).toBe(
+      `cradle: simulate: --workers must be at most ${most} (${WORKERS_PER_CORE} per core), got 100000`,
     );
   });
 
