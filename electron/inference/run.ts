@@ -306,6 +306,7 @@ async function runOn(
 ): Promise<InferResult> {
   const card = model.card;
   const totalRows = reader.totalRows;
+  if (totalRows === 0) throw new Error(`${options.input}: the table has no rows: there is no star to infer`);
   const part = options.part === undefined ? null : checkedPart(options.part, totalRows, options.input);
   const firstRow = part?.first_row ?? 0;
   const runRows = part?.rows ?? totalRows;

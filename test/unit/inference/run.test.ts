@@ -255,6 +255,12 @@ describe('runInference', () => {
     await expect(runInference({ model: TOY_MODEL, input: dir, out: join(dir, 'out') })).rejects.toThrow(
       `${dir}: is a directory, not a table`,
     );
+    // A table without rows said only 'Dyn casting error' (parquet-wasm, merging no chunks).
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'x_0,x_1,x_2\n');
+    await expect(runInference({ model: TOY_MODEL, input: empty, out: join(dir, 'out') })).rejects.toThrow(
+      `${empty}: the table has no rows: there is no star to infer`,
+    );
   });
 
   it('refuses a photometry column that one bad cell made text, naming it and the cell', async () => {
