@@ -222,21 +222,38 @@ export async function concatParquet(files: string[], target: string): Promise<vo
   let current: ParquetFile | null = null;
   let group = 0;
   let queue: WasmRecordBatch[] = [];
+  // parquet-wasm's writer reports a failing source only as 'Dyn casting error': the source's own
+  // error, naming the file, is kept here and given instead.
+  let failure: Error | null = null;
+  const unreadable = (error: unknown): Error => {
+    const file = files[fileIndex - 1] ?? files[0]!;
+    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    failure = new Error(
+      `${file}: not a readable Parquet file (${reason}); if it is a chunk of a stopped run, delete it ` +
+        'and resume the run to compute that chunk again',
+      { cause: error },
+    );
+    return failure;
+  };
   const source = new ReadableStream<WasmRecordBatch>({
     async pull(controller) {
-      while (queue.length === 0) {
-        if (current !== null && group < current.metadata().numRowGroups()) {
-          const table = await current.read({ rowGroups: [group], batchSize: PARQUET_ROW_GROUP });
-          queue = table.recordBatches();
-          group += 1;
-          continue;
+      try {
+        while (queue.length === 0) {
+          if (current !== null && group < current.metadata().numRowGroups()) {
+            const table = await current.read({ rowGroups: [group], batchSize: PARQUET_ROW_GROUP });
+            queue = table.recordBatches();
+            group += 1;
+            continue;
+          }
+          current?.free();
+          current = null;
+          if (fileIndex >= files.length) break;
+          fileIndex += 1;
+          current = await ParquetFile.fromFile(await openAsBlob(files[fileIndex - 1]!));
+          group = 0;
         }
-        current?.free();
-        current = null;
-        if (fileIndex >= files.length) break;
-        current = await ParquetFile.fromFile(await openAsBlob(files[fileIndex]!));
-        fileIndex += 1;
-        group = 0;
+      } catch (error) {
+        throw unreadable(error);
       }
       const batch = queue.shift();
       if (batch === undefined) controller.close();
@@ -249,16 +266,16 @@ export async function concatParquet(files: string[], target: string): Promise<vo
     .setCompression(Compression.ZSTD)
     .setMaxRowGroupSize(PARQUET_ROW_GROUP)
     .build();
-  const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const handle = await open(temp, 'w');
   try {
+    const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
     for await (const piece of bytes) await handle.write(piece);
     await handle.close();
     await rename(temp, target);
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
-    throw error;
+    throw failure ?? error;
   }
 }

@@ -1,5 +1,13 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Table } from 'apache-arrow';
@@ -90,6 +98,15 @@ describe('runInference', () => {
     await expect(
       runInference({ model: TOY_MODEL, input, out, ...SMALL, steps: 5, resume: true }),
     ).rejects.toThrow(/settings.steps/);
+    // A finished chunk damaged on disk is named (parquet-wasm said only 'Dyn casting error'); deleted,
+    // it is computed again.
+    const chunk = join(out, 'chunks', 'summary-000000.parquet');
+    const bytes = readFileSync(chunk);
+    writeFileSync(chunk, bytes.subarray(0, 100));
+    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true })).rejects.toThrow(
+      `${chunk}: not a readable Parquet file`,
+    );
+    rmSync(chunk);
     const second = await runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true });
     expect(second.status).toBe('complete');
     expect(second.resumedChunks).toBeGreaterThanOrEqual(3);
