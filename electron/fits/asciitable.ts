@@ -32,7 +32,8 @@ export interface AsciiColumn {
 
 export type AsciiValue = string | number | bigint | null;
 
-const FORM = /^\s*([AIFED])\s*(\d+)(?:\.(\d+))?(?:[EeDd]\d+)?\s*$/i;
+// Case-sensitive like astropy, which refuses 'i5' and 'e10.4'.
+const FORM = /^\s*([AIFED])\s*(\d+)(?:\.(\d+))?(?:[EeDd]\d+)?\s*$/;
 
 export function asciiColumns(header: Header): AsciiColumn[] {
   const fields = header.integer('TFIELDS');
@@ -47,15 +48,25 @@ export function asciiColumns(header: Header): AsciiColumn[] {
       withContext({ column: name }, () => {
         const format = header.string(`TFORM${i}`);
         const match = FORM.exec(format);
-        if (!match)
-          throw new FitsError(`TFORM '${format}' is not an ASCII-table format`, { keyword: `TFORM${i}` });
-        const type = match[1]!.toUpperCase() as AsciiType;
+        if (!match) {
+          throw new FitsError(`TFORM '${format}' is not an ASCII-table format (Aw, Iw, Fw.d, Ew.d or Dw.d)`, {
+            keyword: `TFORM${i}`,
+          });
+        }
+        const type = match[1] as AsciiType;
         const width = Number(match[2]);
+        // A zero width would read every value as an empty field, that is as null.
+        if (!Number.isSafeInteger(width) || width < 1) {
+          throw new FitsError(`TFORM '${format}': the field width must be a positive integer`, {
+            keyword: `TFORM${i}`,
+          });
+        }
         const tbcol = header.integer(`TBCOL${i}`);
         if (tbcol < 1 || tbcol - 1 + width > rowWidth) {
-          throw new FitsError(`TBCOL ${tbcol} with width ${width} does not fit in NAXIS1 ${rowWidth}`, {
-            keyword: `TBCOL${i}`,
-          });
+          throw new FitsError(
+            `TBCOL${i} ${tbcol} with TFORM${i} '${format.trim()}' (width ${width}) does not fit in NAXIS1 ${rowWidth}`,
+            { keyword: `TBCOL${i}` },
+          );
         }
         const nullCard = header.card(`TNULL${i}`);
         return {

@@ -1,6 +1,6 @@
 // Binary-table column descriptions (FITS 4.0 §7.3): TFORMn (repeat, type, P/Q descriptors),
-// TTYPE/TUNIT/TDISP, TDIMn, TSCAL/TZERO/TNULL and the unsigned-integer TZERO convention, with each
-// column's byte offset within a row checked against NAXIS1; the column names of any table HDU, a
+// TTYPE/TUNIT/TDISP, TDIMn, TSCAL/TZERO/TNULL and the unsigned-integer TZERO convention, with the
+// columns' widths checked to add up to NAXIS1; the column names of any table HDU, a
 // repeated TTYPE made unique.
 import { FitsError, withContext } from './errors.ts';
 import type { Header } from './header.ts';
@@ -51,6 +51,8 @@ export interface BinaryColumn {
   scaled: boolean;
 }
 
+// rTa (FITS 4.0 §7.3.1). Lower-case type letters are accepted because astropy reads '3a' and '1e' as
+// '3A' and '1E'; a mistyped letter then still shows up in the NAXIS1 check below.
 const TFORM = /^\s*(\d*)\s*([LXBIJKAEDCMPQ])(.*)$/i;
 const DESCRIPTOR_TYPE = /^\s*([LXBIJKAEDCM])\s*(?:\(\s*(\d+)\s*\))?\s*$/i;
 
@@ -78,9 +80,10 @@ export function parseBinaryForm(form: string): ParsedForm {
     };
   }
   if (!Number.isSafeInteger(repeat)) throw new FitsError(`TFORM '${form}' has an impossible repeat count`);
-  if (letter !== 'A' && rest.trim() !== '' && !/^\s*\{.*\}\s*$/.test(rest)) {
-    throw new FitsError(`TFORM '${form}' has unexpected text after the type`);
-  }
+  // Only a {…} note may follow the type, and after A the substring width of the rAw convention: anything
+  // else ('abc' read as 'A' + 'bc') would silently give the column a width the writer did not mean.
+  const allowed = letter === 'A' ? /^\s*(\d+|\{.*\})?\s*$/ : /^\s*(\{.*\})?\s*$/;
+  if (!allowed.test(rest)) throw new FitsError(`TFORM '${form}' has unexpected text after the type`);
   return { repeat, type: letter as ElementType, descriptor: undefined };
 }
 
@@ -179,8 +182,11 @@ export function binaryColumns(header: Header): BinaryColumn[] {
     offset += column.width;
     columns.push(column);
   }
-  if (offset > rowWidth) {
-    throw new FitsError(`the columns need ${offset} bytes per row but NAXIS1 is ${rowWidth}`, {
+  // The widths must add up to NAXIS1 exactly (fitsverify's rule): a shortfall means a TFORM is not what
+  // the writer meant, and every later column would be decoded at the wrong offset.
+  if (offset !== rowWidth) {
+    const forms = columns.map((c) => `TFORM${c.index + 1} '${c.format}'`).join(', ');
+    throw new FitsError(`the columns need ${offset} bytes per row (${forms}) but NAXIS1 is ${rowWidth}`, {
       keyword: 'NAXIS1',
     });
   }

@@ -18,6 +18,7 @@ import { asciiTableStats, binaryTableStats } from './stats.ts';
 import type { TableStats } from './stats.ts';
 import { compressedImageStats, compressedPixels } from './compressed.ts';
 import { withContext } from './errors.ts';
+import type { FitsError } from './errors.ts';
 
 export type JsonCell = number | string | boolean | null | JsonCell[];
 
@@ -150,6 +151,18 @@ export function statsOf(file: FitsFile, hdu: Hdu, columns?: string[]): Stats {
   }
 }
 
+/** Rows of a table HDU, groups of a random-groups HDU: what `rowsOf` can be asked for. */
+export function rowCount(file: FitsFile, hdu: Hdu): number {
+  const summary = summarizeHdu(file, hdu);
+  const count = hdu.type === 'RANDOM_GROUPS' ? summary.shape?.[0] : summary.rows;
+  if (count === undefined) throw notRows(file, hdu);
+  return count;
+}
+
+function notRows(file: FitsFile, hdu: Hdu): FitsError {
+  return file.error(hdu, `rows are only available for table and random-groups HDUs, this is ${hdu.type}`);
+}
+
 export function rowsOf(
   file: FitsFile,
   hdu: Hdu,
@@ -193,7 +206,7 @@ export function rowsOf(
     }
     return { rows: out };
   }
-  throw file.error(hdu, `rows are only available for table and random-groups HDUs, this is ${hdu.type}`);
+  throw notRows(file, hdu);
 }
 
 export function pixelsOf(

@@ -4,9 +4,9 @@
 import type { Command } from 'commander';
 import { FitsFile } from '../../fits/file.ts';
 import type { Hdu } from '../../fits/hdu.ts';
-import { pixelsOf, rowsOf, statsOf, summarize, toJsonText } from '../../fits/inspect.ts';
+import { pixelsOf, rowCount, rowsOf, statsOf, summarize, toJsonText } from '../../fits/inspect.ts';
 import type { HduSummary, JsonCell, Stats } from '../../fits/inspect.ts';
-import { FitsError } from '../../fits/errors.ts';
+import { FitsError, withContext } from '../../fits/errors.ts';
 
 interface HduOption {
   hdu?: string;
@@ -58,13 +58,20 @@ export function registerFitsCommand(program: Command): void {
     .description('selected rows of a table HDU')
     .argument('<file>', 'FITS file')
     .option('--hdu <n|name>', 'HDU index or EXTNAME (default: the first table)')
-    .option('--rows <list>', 'comma-separated row indices and ranges (0,17,90:99)', '0')
+    .option(
+      '--rows <list>',
+      'comma-separated row indices and ranges start:end, end excluded (0,17,90:100)',
+      '0',
+    )
     .option('--columns <names>', 'comma-separated columns (default: all)')
     .option('--json', 'print JSON')
     .action((path: string, options: HduOption & { rows: string; columns?: string }) => {
       FitsFile.with(path, (file) => {
         const hdu = chooseHdu(file, options.hdu);
-        const rows = parseRowList(path, options.rows);
+        const count = rowCount(file, hdu);
+        const rows = withContext({ file: path, hdu: hdu.index, hduName: hdu.name || undefined }, () =>
+          parseRowList(options.rows, count),
+        );
         const result = rowsOf(file, hdu, rows, splitList(options.columns));
         if (options.json) return printJson(result);
         for (const [row, record] of Object.entries(result.rows)) {
@@ -134,14 +141,29 @@ function splitList(text: string | undefined): string[] | undefined {
     .filter((part) => part !== '');
 }
 
-function parseRowList(path: string, text: string): number[] {
+/**
+ * The rows named by `--rows` ("0,17,90:100", a range's end excluded), each index and each range checked
+ * against the row count before a range is expanded, so that a range like 0:99999999999 is refused at
+ * once instead of being built into a list that exhausts memory.
+ */
+export function parseRowList(text: string, count: number): number[] {
+  const limits = count === 0 ? 'outside the table: it has no rows' : `outside 0–${count - 1}`;
   const rows: number[] = [];
   for (const part of text.split(',')) {
     const range = /^\s*(\d+)\s*:\s*(\d+)\s*$/.exec(part);
     if (range) {
-      for (let r = Number(range[1]); r < Number(range[2]); r += 1) rows.push(r);
-    } else if (/^\s*\d+\s*$/.test(part)) rows.push(Number(part));
-    else throw new FitsError(`--rows '${text}' is not a list of row indices`, { file: path });
+      const start = Number(range[1]);
+      const end = Number(range[2]);
+      if (end <= start)
+        throw new FitsError(`--rows ${part.trim()} is empty: ranges are start:end with end excluded`);
+      // BigInt keeps the row named exact for ends beyond 2^53.
+      if (end > count)
+        throw new FitsError(`--rows ${part.trim()}: row ${BigInt(range[2]!) - 1n} is ${limits}`);
+      for (let r = start; r < end; r += 1) rows.push(r);
+    } else if (/^\s*\d+\s*$/.test(part)) {
+      if (Number(part) >= count) throw new FitsError(`row ${part.trim()} is ${limits}`);
+      rows.push(Number(part));
+    } else throw new FitsError(`--rows '${text}' is not a list of row indices`);
   }
   return rows;
 }

@@ -8,44 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FitsError } from '../../../electron/fits/errors.ts';
 import { FitsFile } from '../../../electron/fits/file.ts';
 import { rowsOf, summarizeHdu } from '../../../electron/fits/inspect.ts';
+import { PRIMARY, fitsBytes, table } from './build.ts';
 import { EXERCISED_FIXTURES, exercise } from './exercise.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cradle-fits-robust-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const fixtures = join(import.meta.dirname, '..', '..', 'fixtures', 'fits');
-
-function fitsBytes(headers: string[][], data: Buffer[] = []): Buffer {
-  const parts: Buffer[] = [];
-  headers.forEach((cards, k) => {
-    const text = [...cards, 'END'].map((c) => c.padEnd(80, ' ')).join('');
-    parts.push(Buffer.from(text.padEnd(Math.ceil(text.length / 2880) * 2880, ' '), 'latin1'));
-    const body = data[k] ?? Buffer.alloc(0);
-    parts.push(body, Buffer.alloc((2880 - (body.length % 2880)) % 2880));
-  });
-  return Buffer.concat(parts);
-}
-
-const PRIMARY = [
-  'SIMPLE  =                    T',
-  'BITPIX  =                    8',
-  'NAXIS   =                    0',
-  'EXTEND  =                    T',
-];
-
-function table(fields: string[], naxis1: number, naxis2: number, extra: string[] = []): string[] {
-  return [
-    "XTENSION= 'BINTABLE'",
-    'BITPIX  =                    8',
-    'NAXIS   =                    2',
-    `NAXIS1  = ${String(naxis1).padStart(20)}`,
-    `NAXIS2  = ${String(naxis2).padStart(20)}`,
-    'PCOUNT  =                    0',
-    'GCOUNT  =                    1',
-    `TFIELDS = ${String(fields.length).padStart(20)}`,
-    ...fields.flatMap((f, i) => [`TTYPE${i + 1}  = 'c${i + 1}'`, `TFORM${i + 1}  = '${f}'`]),
-    ...extra,
-  ];
-}
 
 function failure(bytes: Buffer, name: string): FitsError {
   const path = join(dir, name);
