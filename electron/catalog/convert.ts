@@ -12,7 +12,7 @@ import { csvLayout } from './csv.ts';
 import { ecsvLayout } from './ecsv.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
 import { MrtSurvey } from './mrt.ts';
-import { formatForOutput } from './read.ts';
+import { checkOutputPath, formatForOutput } from './read.ts';
 import type { ReadOptions } from './read.ts';
 import type { CatalogFormat } from './table.ts';
 import { readTableBatches } from './table-batches.ts';
@@ -140,6 +140,7 @@ export async function convertCatalog(
 ): Promise<{ rows: number }> {
   const { batchRows = CONVERT_BATCH_ROWS, fits = {}, onProgress, ...read } = options;
   const format = formatForOutput(output);
+  checkOutputPath(output);
   const progress = onProgress ?? (() => undefined);
   if (format === 'fits' || format === 'mrt') {
     return {

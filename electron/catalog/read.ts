@@ -2,8 +2,8 @@
 // XML/VOTable, ECSV marker, FITS card, byte-by-byte description) and falls back on the extension,
 // then on delimited text. FITS tables come from the FITS engine. Writers are chosen by the output
 // extension.
-import { existsSync, statSync } from 'node:fs';
-import { extname } from 'node:path';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { readCsv, writeCsv } from './csv.ts';
 import type { CsvOptions } from './csv.ts';
@@ -101,11 +101,29 @@ export function formatForOutput(file: string): CatalogFormat {
   }
 }
 
+/**
+ * Checks that `file` can be written before any work: its folder exists and is writable, and it is not
+ * itself a folder. Writers go through a temporary file beside the output, whose name the system's own
+ * messages would give instead of the user's.
+ */
+export function checkOutputPath(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder)) throw new Error(`${file}: the folder ${folder} does not exist`);
+  if (!statSync(folder).isDirectory()) throw new Error(`${file}: ${folder} is not a folder`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new Error(`${file}: is a folder, not a file`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new Error(`${file}: the folder ${folder} is not writable`);
+  }
+}
+
 export async function writeCatalog(
   table: Table,
   file: string,
   format = formatForOutput(file),
 ): Promise<void> {
+  checkOutputPath(file);
   switch (format) {
     case 'parquet':
       return writeParquet(table, file);

@@ -30,6 +30,21 @@ function bigCsv(): string {
 }
 
 describe('catalog convert', () => {
+  it('names the output, not its temporary file, when the output cannot be written', async () => {
+    const input = join(dir, 'out-path.csv');
+    writeFileSync(input, 'a,b\n1,2\n');
+    const missing = join(dir, 'no-such-folder', 'x.ecsv');
+    await expect(convertCatalog(input, missing)).rejects.toThrow(
+      `${missing}: the folder ${join(dir, 'no-such-folder')} does not exist`,
+    );
+    const folder = join(dir, 'a-folder.csv');
+    mkdirSync(folder);
+    await expect(convertCatalog(input, folder)).rejects.toThrow(`${folder}: is a folder, not a file`);
+    const table = (await readCatalog(input)).table;
+    await expect(writeCatalog(table, missing)).rejects.toThrow(/does not exist/);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('writes the same files streamed as read whole and written, from every input format', async () => {
     const csv = bigCsv();
     const whole = (await readCatalog(csv)).table;
