@@ -6,7 +6,18 @@
 // cannot be decoded is named, with its rows, in the error.
 import { openAsBlob } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { Field, RecordBatch, RecordBatchReader, Schema, Struct, Table, tableToIPC } from 'apache-arrow';
+import {
+  Field,
+  RecordBatch,
+  RecordBatchReader,
+  Schema,
+  Struct,
+  Table,
+  makeData,
+  makeVector,
+  tableToIPC,
+} from 'apache-arrow';
+import type { Data } from 'apache-arrow';
 import {
   Compression,
   ParquetFile,
@@ -22,34 +33,104 @@ import { writeBytesAtomic } from './text-out.ts';
 import { isGzip } from './text-source.ts';
 import { trapping } from './wasm-trap.ts';
 
-interface AstropyMeta {
-  datatype?: { name: string; unit?: string; description?: string }[];
+/** What astropy's 'table_meta_yaml' entry says of a file's columns. */
+interface AstropyLayout {
+  columns: Map<string, { unit?: string; description?: string }>;
+  /** A masked column's data column → its boolean mask column (astropy writes `m` and `m.mask`). */
+  masks: Map<string, string>;
 }
 
-/** Units and descriptions from astropy's 'table_meta_yaml' schema entry onto the fields that lack them. */
-export function withAstropyUnits(table: Table): Table {
-  const yamlText = table.schema.metadata.get('table_meta_yaml');
-  if (yamlText === undefined) return table;
-  let meta: AstropyMeta;
+interface AstropyYaml {
+  datatype?: { name: string; unit?: string; description?: string }[];
+  meta?: unknown;
+}
+
+/** The layout astropy wrote into 'table_meta_yaml', or null when the file has none (or it is unreadable). */
+function astropyLayout(yamlText: string | undefined): AstropyLayout | null {
+  if (yamlText === undefined) return null;
+  let parsed: AstropyYaml;
   try {
-    meta = parseYaml(yamlText) as AstropyMeta;
+    // astropy's own tags (!astropy.table.SerializedColumn, !!omap) read as plain maps and lists; the
+    // yaml library would otherwise print a warning for each.
+    parsed = parseYaml(yamlText, { logLevel: 'error' }) as AstropyYaml;
   } catch {
-    return table;
+    return null;
   }
-  const byName = new Map((meta.datatype ?? []).map((c) => [c.name, c]));
-  const fields = table.schema.fields.map((field) => {
-    const column = byName.get(field.name);
-    if (column === undefined) return field;
+  const columns = new Map((parsed.datatype ?? []).map((c) => [c.name, c]));
+  // meta is an ordered map (!!omap, which the yaml library gives as a Map).
+  const meta = parsed.meta;
+  const serialized: unknown =
+    meta instanceof Map
+      ? meta.get('__serialized_columns__')
+      : (meta as Record<string, unknown> | undefined)?.['__serialized_columns__'];
+  const masks = new Map<string, string>();
+  if (serialized !== null && typeof serialized === 'object') {
+    for (const column of Object.values(serialized as Record<string, unknown>)) {
+      const c = column as { data?: { name?: unknown }; mask?: { name?: unknown } } | null;
+      if (typeof c?.data?.name === 'string' && typeof c.mask?.name === 'string')
+        masks.set(c.data.name, c.mask.name);
+    }
+  }
+  return { columns, masks };
+}
+
+/** `data` with the rows `mask` marks (true) made null. */
+function maskedData(data: Data, mask: Data): Data {
+  const values = makeVector(data);
+  const marks = makeVector(mask);
+  const bits = new Uint8Array(Math.ceil((data.offset + data.length) / 8));
+  let nulls = 0;
+  for (let i = 0; i < data.length; i += 1) {
+    if (values.isValid(i) && marks.get(i) !== true) {
+      const bit = data.offset + i;
+      bits[bit >> 3]! |= 1 << (bit & 7);
+    } else nulls += 1;
+  }
+  const buffers = [data.valueOffsets, data.values, bits, data.typeIds] as unknown as Parameters<
+    Data['clone']
+  >[4];
+  return data.clone(data.type, data.offset, data.length, nulls, buffers);
+}
+
+/**
+ * A table as astropy wrote it: units and descriptions from 'table_meta_yaml' onto the fields that lack
+ * them, and each masked column's mask applied as nulls and its `.mask` column dropped (read as data,
+ * astropy's masked values came out as real numbers).
+ */
+export function withAstropyLayout(
+  table: Table,
+  yamlText = table.schema.metadata.get('table_meta_yaml'),
+): Table {
+  const layout = astropyLayout(yamlText);
+  if (layout === null) return table;
+  const names = table.schema.fields.map((f) => f.name);
+  const maskOf = new Map<number, number>();
+  for (const [dataName, maskName] of layout.masks) {
+    const d = names.indexOf(dataName);
+    const m = names.indexOf(maskName);
+    if (d >= 0 && m >= 0) maskOf.set(d, m);
+  }
+  const dropped = new Set(maskOf.values());
+  const kept = table.schema.fields.map((field, k) => ({ field, k })).filter(({ k }) => !dropped.has(k));
+  const fields = kept.map(({ field, k }) => {
+    const column = layout.columns.get(field.name);
     const metadata = new Map(field.metadata);
-    if (column.unit && !metadata.has(META_UNIT)) metadata.set(META_UNIT, column.unit);
-    if (column.description && !metadata.has(META_DESCRIPTION))
+    if (column?.unit && !metadata.has(META_UNIT)) metadata.set(META_UNIT, column.unit);
+    if (column?.description && !metadata.has(META_DESCRIPTION))
       metadata.set(META_DESCRIPTION, column.description);
-    return new Field(field.name, field.type, field.nullable, metadata);
+    return new Field(field.name, field.type, field.nullable || maskOf.has(k), metadata);
   });
-  return new Table(
-    new Schema(fields, table.schema.metadata),
-    table.batches.map((b) => b),
-  );
+  const schema = new Schema(fields, table.schema.metadata);
+  const type = new Struct(fields);
+  const batches = table.batches.map((batch) => {
+    const children = kept.map(({ k }) => {
+      const data = batch.data.children[k]!;
+      const m = maskOf.get(k);
+      return m === undefined ? data : maskedData(data, batch.data.children[m]!);
+    });
+    return new RecordBatch(schema, makeData({ type, length: batch.numRows, nullCount: 0, children }));
+  });
+  return new Table(schema, batches);
 }
 
 /**
@@ -128,7 +209,10 @@ export async function readRowGroup(parquet: ParquetFile, file: string, group: nu
     // The asynchronous reader panics (a WebAssembly trap) on pages it cannot decode, where the
     // synchronous one returns an error: trapping turns the trap into this read's rejection.
     const read = await trapping(() => parquet.read({ rowGroups: [group], batchSize: 131072 }));
-    return withAstropyUnits(ipcTable(read.intoIPCStream()));
+    // A row group's stream lacks the file's key-value metadata, where astropy describes its columns.
+    const astropy = parquet.metadata().fileMetadata().keyValueMetadata().get('table_meta_yaml') as
+      string | undefined;
+    return withAstropyLayout(ipcTable(read.intoIPCStream()), astropy);
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) stuck.add(parquet);
     throw undecodable(parquet, file, group, error);
@@ -158,7 +242,7 @@ export async function readParquet(file: string): Promise<CatalogTable> {
   } catch (error) {
     throw unreadable(file, error);
   }
-  return { file, format: 'parquet', table: withAstropyUnits(table) };
+  return { file, format: 'parquet', table: withAstropyLayout(table) };
 }
 
 /** Rows per row group of the Parquet files Cradle writes. A reader that streams a file (an inference

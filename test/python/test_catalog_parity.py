@@ -652,3 +652,33 @@ def test_map_takes_repeated_settings_before_or_after_the_file(tmp_path: Path) ->
     both = cradle_map("--set", "gaia.g=G", "--set", "gaia.bp=BPmag", str(table))
     assert both == {"gaia.g": {"column": "G"}, "gaia.bp": {"column": "BPmag"}}
     assert cradle_map(str(table), "--unset", "gaia.bp") == {"gaia.g": {"column": "G"}}
+
+
+def test_astropy_parquet_units_and_masks_come_through(tmp_path: Path) -> None:
+    # astropy writes a masked column to Parquet as data plus a '.mask' column, described (with the
+    # units) in its 'table_meta_yaml' entry. A streamed conversion lost the units, and every
+    # conversion wrote the masked values as real data beside a 'm.mask' column.
+    t = Table()
+    t["ra"] = [1.0, 2.0, 3.0] * u.deg
+    t["m"] = MaskedColumn([1, -2, 3], mask=[False, True, False], dtype="i4", unit="mag")
+    t["s"] = MaskedColumn(["a", "b", "c"], mask=[True, False, False])
+    source = tmp_path / "astropy.parquet"
+    t.write(source)
+    for ext in ("ecsv", "fits", "vot"):
+        out = tmp_path / f"out.{ext}"
+        ok("convert", str(source), str(out))
+        back = Table.read(out)
+        assert back.colnames == ["ra", "m", "s"], ext
+        assert back["ra"].unit == u.deg and back["m"].unit == u.mag, ext
+        assert list(np.ma.getmaskarray(back["m"])) == [False, True, False], ext
+        kept = [int(v) for v, m in zip(back["m"], np.ma.getmaskarray(back["m"]), strict=True) if not m]
+        assert kept == [1, 3], ext
+        if ext == "ecsv":  # FITS and VOTable text has no null of its own
+            assert list(np.ma.getmaskarray(back["s"])) == [True, False, False], ext
+    # Cradle's own Parquet (astropy cannot read its null strings without astropy's own metadata).
+    out = tmp_path / "out.parquet"
+    ok("convert", str(source), str(out))
+    back_pa = pq.read_table(out)
+    assert back_pa.column_names == ["ra", "m", "s"]
+    assert back_pa.column("m").to_pylist() == [1, None, 3]
+    assert back_pa.column("s").to_pylist() == [None, "b", "c"]
