@@ -325,6 +325,15 @@ class MrtColumnSurvey {
           `${this.file}: column '${this.field.name}', row ${firstRow + r + 1}: a line break cannot be written`,
         );
       }
+      // Byte-by-byte files are ASCII (CDS and AAS): their byte ranges count bytes, which a UTF-8
+      // character of two or more would overrun.
+      const wide = /[^\x20-\x7e]/.exec(text);
+      if (this.kind === 'A' && wide !== null) {
+        throw new Error(
+          `${this.file}: column '${this.field.name}', row ${firstRow + r + 1}: '${wide[0]}' is not ASCII, ` +
+            'which a byte-by-byte file must be; write ECSV, VOTable or Parquet instead',
+        );
+      }
       if (this.kind === 'F') {
         if (/[eE]|inf/.test(text)) this.kind = 'E';
         else

@@ -45,6 +45,19 @@ describe('catalog convert', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('refuses text that is not ASCII in a byte-by-byte output, naming the column and row', async () => {
+    // The writer padded characters, the reader counts bytes: 'café' made a file it could not read back.
+    const input = join(dir, 'accents.csv');
+    writeFileSync(input, 'name,x\nok,1\ncafé,2\n');
+    const output = join(dir, 'accents.mrt');
+    await expect(convertCatalog(input, output)).rejects.toThrow(
+      `${output}: column 'name', row 2: 'é' is not ASCII, which a byte-by-byte file must be`,
+    );
+    expect(readdirSync(dir).filter((f) => f.startsWith('accents.mrt') || f.startsWith('.accents'))).toEqual(
+      [],
+    );
+  });
+
   it('writes the same files streamed as read whole and written, from every input format', async () => {
     const csv = bigCsv();
     const whole = (await readCatalog(csv)).table;
