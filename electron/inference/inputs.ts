@@ -10,6 +10,7 @@ import { buildModelInputs } from '../catalog/model-inputs.ts';
 import { resolveQuantity } from '../catalog/quality.ts';
 import type { AssessedQuantity } from '../catalog/quality.ts';
 import { recognise, textWhereNumbers } from '../catalog/recognise.ts';
+import { quantityDef } from '../catalog/surveys.ts';
 import type { QuantitySource, Recognition } from '../catalog/recognise.ts';
 import { modelInputs } from './card.ts';
 import type { CardVariable, ModelCard, SpectrumModality } from './card.ts';
@@ -169,6 +170,12 @@ export function inputPlan(
   if (parameters.length > 0 && parameters.every((v) => given[v.name] !== undefined))
     throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
   const { scalars: observables, spectra } = modelInputs(card);
+  for (const name of Object.keys(mapping)) {
+    if (quantityDef(name) === undefined && !observables.includes(name))
+      throw new Error(
+        `mapping: '${name}' is neither a quantity Cradle knows (e.g. gaia.g, tmass.j) nor an input of ${card.name}`,
+      );
+  }
   const recognition = recognise(probe, mapping);
   extendRecognition(
     probe,

@@ -272,6 +272,12 @@ describe('runInference', () => {
     await expect(runInference({ model: TOY_MODEL, input: dir, out: join(dir, 'out') })).rejects.toThrow(
       `${dir}: is a directory, not a table`,
     );
+    // A mapping key that names nothing was ignored without a word.
+    const mapping = join(dir, 'mapping.json');
+    writeFileSync(mapping, JSON.stringify({ 'foo.bar': 'a' }));
+    await expect(
+      runInference({ model: TOY_MODEL, input: file, out: join(dir, 'out'), mapping }),
+    ).rejects.toThrow(/mapping: 'foo\.bar' is neither a quantity Cradle knows .* nor an input of/);
     // A table without rows said only 'Dyn casting error' (parquet-wasm, merging no chunks).
     const empty = join(dir, 'empty.csv');
     writeFileSync(empty, 'x_0,x_1,x_2\n');
