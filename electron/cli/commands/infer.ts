@@ -5,6 +5,7 @@
 // cluster) and `cradle infer merge OUT PART...` joins the parts into one run folder.
 import { InvalidArgumentError, Option } from 'commander';
 import type { Command } from 'commander';
+import { formatForOutput } from '../../catalog/read.ts';
 import { ProgressMeter } from '../../jobs/progress.ts';
 import { WORKERS_PER_CORE, mostWorkers } from '../../jobs/worker-limit.ts';
 import { exportSummary } from '../../inference/export.ts';
@@ -127,6 +128,8 @@ export function registerInferCommand(program: Command): void {
       // Checked here, not by commander, so that `cradle infer export` does not need them.
       if (!flags.input || !flags.out)
         throw new Error('infer needs --input FILE and --out DIR (see cradle infer --help)');
+      // Before the run, not after hours of it (its folder may be the run's own, made by the run).
+      for (const file of flags.export ?? []) formatForOutput(file);
       const options: InferOptions = {
         input: flags.input,
         out: flags.out,

@@ -68,6 +68,21 @@ describe('cradle infer / models', () => {
     );
   });
 
+  it('refuses an export it cannot write before running', () => {
+    const dir = tempDir('cli-export');
+    const result = cradle(
+      'infer',
+      '--input',
+      'x.csv',
+      '--out',
+      join(dir, 'run'),
+      '--export',
+      join(dir, 'x.txt'),
+    );
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain("x.txt: cannot tell the output format from '.txt'");
+  });
+
   it('refuses more workers than a few per core, for infer and simulate', () => {
     // 100,000 workers ran Node out of memory (infer) or grew to 9.5 GB of threads (simulate).
     const most = mostWorkers();
