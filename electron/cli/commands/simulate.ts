@@ -21,8 +21,9 @@ interface SimulateFlags {
 
 function positiveInteger(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0)
+  // Digits only: Number() would also take '0x10' (16) and '1e3'.
+  const n = /^\d+$/.test(value.trim()) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(n))
     throw new Error(`simulate: ${flag} must be a non-negative integer, got '${value}'`);
   return n;
 }

@@ -98,6 +98,10 @@ describe('cradle infer / models', () => {
     );
     expect(infer.status).toBe(1);
     expect(infer.stderr).toContain(`--workers must be at most ${most} (${WORKERS_PER_CORE} per core)`);
+    for (const stars of ['0x10', '1e3'])
+      expect(
+        cradle('simulate', '--preset', 'demo', '--out', join(dir, 'sim'), '--stars', stars).stderr.trim(),
+      ).toBe(`cradle: simulate: --stars must be a non-negative integer, got '${stars}'`);
     const simulate = cradle('simulate', '--preset', 'demo', '--out', join(dir, 'sim'), '--workers', '100000');
     expect(simulate.status).toBe(1);
     expect(simulate.stderr.trim()).toBe(
