@@ -33,7 +33,13 @@ export function openSource(path: string): ByteSource {
           : `cannot open (${code ?? String(error)})`;
     throw new FitsError(why, { file: path });
   }
-  const size = fstatSync(fd).size;
+  const stat = fstatSync(fd);
+  // Linux opens a directory for reading; only the read fails, with no path in its message.
+  if (stat.isDirectory()) {
+    closeSync(fd);
+    throw new FitsError('is a directory', { file: path });
+  }
+  const size = stat.size;
   const magic = Buffer.alloc(3);
   readSync(fd, magic, 0, 3, 0);
   if (magic[0] === 0x1f && magic[1] === 0x8b) return new GzipSource(path, fd);

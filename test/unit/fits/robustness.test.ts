@@ -37,6 +37,8 @@ describe('robustness', () => {
     );
     expect(failure(Buffer.alloc(0), 'empty.fits').message).toMatch(/empty/);
     expect(() => FitsFile.open(join(dir, 'absent.fits'))).toThrow(/absent\.fits: no such file/);
+    // Linux opens a directory for reading: the read failed with EISDIR and no path.
+    expect(() => FitsFile.open(dir)).toThrow(`${dir}: is a directory`);
   });
 
   it('reports a header cut before END', () => {

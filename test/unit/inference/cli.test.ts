@@ -68,6 +68,12 @@ describe('cradle infer / models', () => {
     );
   });
 
+  it('says a models folder does not exist rather than listing none', () => {
+    const result = cradle('models', 'list', '--dir', '/no/such/models');
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('cradle: /no/such/models: no such folder');
+  });
+
   it('refuses an export it cannot write before running', () => {
     const dir = tempDir('cli-export');
     const result = cradle(
