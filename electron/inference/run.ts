@@ -473,6 +473,8 @@ async function runOn(
       await writeRunRecord(out, record);
       const computeStart = Date.now();
       const computeRows0 = doneRows;
+      // Stars with no usable input run to their prior; said at the end rather than passed over.
+      let blind = 0;
       const queue = [...pending];
       const loop = async (executor: Executor): Promise<void> => {
         for (;;) {
@@ -484,6 +486,7 @@ async function runOn(
           const inputs = assessInputs(plan, table);
           const block = blockOf(inputs, card, 0, table.numRows, start);
           const result = await executor.run(block, hooks.signal);
+          for (const n of result.flags.nObserved) if (n === 0) blind += 1;
           const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
           const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
           await writeChunk(out, index, summary, samples);
@@ -493,6 +496,11 @@ async function runOn(
         }
       };
       await Promise.all(executors.map(loop));
+      if (blind > 0)
+        hooks.log?.(
+          `${blind} of the ${doneRows - computeRows0} stars run had no usable model input (n_observed = 0): ` +
+            "their posteriors are the model's prior",
+        );
       const seconds = (Date.now() - computeStart) / 1000;
       if (seconds > 0) record.stars_per_s = Math.round(((doneRows - computeRows0) / seconds) * 10) / 10;
     } catch (error) {

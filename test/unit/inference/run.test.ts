@@ -286,6 +286,24 @@ describe('runInference', () => {
     );
   });
 
+  it('says how many stars had no usable input and ran to the prior', async () => {
+    const dir = tempDir('blind');
+    const file = join(dir, 'blind.csv');
+    writeFileSync(
+      file,
+      'source_id,x_0,x_0_err,x_1,x_1_err,x_2,x_2_err\n1,0.1,0.3,0.2,0.3,,\n2,,,,,,\n3,,,,,,\n',
+    );
+    const logs: string[] = [];
+    const result = await runInference(
+      { model: TOY_MODEL, input: file, out: join(dir, 'out'), samples: 8, steps: 2 },
+      { log: (m) => logs.push(m) },
+    );
+    expect(result.status).toBe('complete');
+    expect(logs).toContain(
+      "2 of the 3 stars run had no usable model input (n_observed = 0): their posteriors are the model's prior",
+    );
+  });
+
   it('refuses a photometry column that one bad cell made text, naming it and the cell', async () => {
     // A CSV column with a cell that is not a number reads as text (as in astropy); recognition passed
     // it over, and the run went ahead without that band for every star.
