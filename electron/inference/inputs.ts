@@ -171,7 +171,8 @@ export function inputPlan(
     throw new Error(`--given names every parameter of ${card.name}: there would be nothing to infer`);
   const { scalars: observables, spectra } = modelInputs(card);
   for (const name of Object.keys(mapping)) {
-    if (quantityDef(name) === undefined && !observables.includes(name))
+    // A card's own inputs may be mapped with their uncertainties (`x_0.err`).
+    if (quantityDef(name) === undefined && !observables.includes(name.replace(/\.err$/, '')))
       throw new Error(
         `mapping: '${name}' is neither a quantity Cradle knows (e.g. gaia.g, tmass.j) nor an input of ${card.name}`,
       );
