@@ -47,7 +47,7 @@ const TWO_53 = 2 ** 53;
 /** Each integer type's range, bounds included. A cell outside it would wrap in the typed array that
  * stores the column (70000 becomes 4464 in an Int16Array), so it is refused instead. */
 const INT64_RANGE = [-(2n ** 63n), 2n ** 63n - 1n] as const;
-const INT_RANGE: Partial<Record<DeclaredType, readonly [bigint, bigint]>> = {
+export const INT_RANGE: Partial<Record<DeclaredType, readonly [bigint, bigint]>> = {
   int8: [-(2n ** 7n), 2n ** 7n - 1n],
   int16: [-(2n ** 15n), 2n ** 15n - 1n],
   int32: [-(2n ** 31n), 2n ** 31n - 1n],

@@ -6,7 +6,7 @@
 // exact; their readers hand them over as bigint.
 import { Field, FixedSizeList, List, makeData, makeVector } from 'apache-arrow';
 import type { Data, Vector } from 'apache-arrow';
-import { CellError, arrowType, packValidity } from './columns.ts';
+import { CellError, INT_RANGE, arrowType, packValidity } from './columns.ts';
 import type { DeclaredType } from './columns.ts';
 
 /** The element types an array column can declare. */
@@ -28,19 +28,7 @@ export function isListElement(name: string): name is ListElement {
   return (LIST_ELEMENTS as readonly string[]).includes(name);
 }
 
-const INTEGER_RANGE: Partial<Record<ListElement, readonly [number, number]>> = {
-  int8: [-128, 127],
-  int16: [-32768, 32767],
-  int32: [-2147483648, 2147483647],
-  uint8: [0, 255],
-  uint16: [0, 65535],
-  uint32: [0, 4294967295],
-};
-const BIG_RANGE = {
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n],
-} as const;
-type BigElement = keyof typeof BIG_RANGE;
+type BigElement = 'int64' | 'uint64';
 
 function isBigElement(element: ListElement): element is BigElement {
   return element === 'int64' || element === 'uint64';
@@ -91,7 +79,15 @@ function elementData(
 export class ListColumnBuilder {
   constructor(private readonly element: ListElement = 'float64') {
     this.bigs = ListColumnBuilder.bigBuffer(element, 4096);
+    const range = INT_RANGE[element];
+    this.range = range ?? null;
+    this.numberRange = range === undefined ? null : [Number(range[0]), Number(range[1])];
   }
+
+  /** An integer type's range (INT_RANGE, as the scalar columns check it), and as numbers for the
+   * types below 64 bits. */
+  private readonly range: readonly [bigint, bigint] | null;
+  private readonly numberRange: readonly [number, number] | null;
 
   private values = new Float64Array(4096);
   /** The elements of an int64 or uint64 column, a uint64 as its two's-complement bits (their `values`
@@ -129,7 +125,7 @@ export class ListColumnBuilder {
   push(row: ArrayLike<number | bigint>): void {
     this.ensure(row.length);
     const element = this.element;
-    const range = INTEGER_RANGE[element];
+    const range = this.numberRange;
     for (let i = 0; i < row.length; i += 1) {
       const v = row[i]!;
       const missing = typeof v === 'number' && Number.isNaN(v);
@@ -137,7 +133,7 @@ export class ListColumnBuilder {
         if (!missing) this.bigs![this.size] = this.bigElement(element, v, i);
       } else {
         const n = Number(v);
-        if (range !== undefined && !missing && !(Number.isInteger(n) && n >= range[0] && n <= range[1]))
+        if (range !== null && !missing && !(Number.isInteger(n) && n >= range[0] && n <= range[1]))
           throw new CellError(`element ${i + 1} (${v}) is not an ${element} value`);
         this.values[this.size] = n;
       }
@@ -157,7 +153,7 @@ export class ListColumnBuilder {
       );
     }
     const big = BigInt(v);
-    const [lo, hi] = BIG_RANGE[element];
+    const [lo, hi] = this.range!;
     if (big < lo || big > hi) throw new CellError(`element ${index + 1} (${v}) is not an ${element} value`);
     return BigInt.asIntN(64, big);
   }

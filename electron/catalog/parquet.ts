@@ -194,6 +194,18 @@ function undecodable(parquet: ParquetFile, file: string, group: number, error: u
   );
 }
 
+/** A row group's stream lacks the file's key-value metadata, where astropy describes its columns:
+ * it is read from the footer once per opened file. */
+const astropyYamls = new WeakMap<ParquetFile, string | undefined>();
+
+function astropyYaml(parquet: ParquetFile): string | undefined {
+  if (!astropyYamls.has(parquet)) {
+    const text: unknown = parquet.metadata().fileMetadata().keyValueMetadata().get('table_meta_yaml');
+    astropyYamls.set(parquet, typeof text === 'string' ? text : undefined);
+  }
+  return astropyYamls.get(parquet);
+}
+
 /** Opened files whose read trapped: that read's dead task holds them borrowed, so they cannot be freed. */
 const stuck = new WeakSet<ParquetFile>();
 
@@ -209,10 +221,7 @@ export async function readRowGroup(parquet: ParquetFile, file: string, group: nu
     // The asynchronous reader panics (a WebAssembly trap) on pages it cannot decode, where the
     // synchronous one returns an error: trapping turns the trap into this read's rejection.
     const read = await trapping(() => parquet.read({ rowGroups: [group], batchSize: 131072 }));
-    // A row group's stream lacks the file's key-value metadata, where astropy describes its columns.
-    const astropy = parquet.metadata().fileMetadata().keyValueMetadata().get('table_meta_yaml') as
-      string | undefined;
-    return withAstropyLayout(ipcTable(read.intoIPCStream()), astropy);
+    return withAstropyLayout(ipcTable(read.intoIPCStream()), astropyYaml(parquet));
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) stuck.add(parquet);
     throw undecodable(parquet, file, group, error);

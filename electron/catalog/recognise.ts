@@ -35,6 +35,14 @@ function fieldByName(table: Table): Map<string, Field> {
   return new Map(table.schema.fields.map((f) => [f.name, f]));
 }
 
+/** A name rule's field: by its exact name, or in any case where the rule allows (the first such field). */
+function fieldFinder(fields: Map<string, Field>): (name: string, anyCase?: boolean) => Field | undefined {
+  const lowerIndex = new Map<string, Field>();
+  for (const f of fields.values())
+    if (!lowerIndex.has(f.name.toLowerCase())) lowerIndex.set(f.name.toLowerCase(), f);
+  return (name, anyCase) => fields.get(name) ?? (anyCase ? lowerIndex.get(name.toLowerCase()) : undefined);
+}
+
 function unitOk(field: Field, accepted: string[] | undefined): boolean {
   const unit = normaliseUnit(field.metadata.get(META_UNIT));
   if (unit === '' || accepted === undefined) return true;
@@ -85,12 +93,10 @@ function quoted(name: string): string {
 function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef): Recognised[] {
   const found: Recognised[] = [];
   const base = { name: def.name, role: def.role, kind: def.kind, unit: def.unit };
-  const lowerIndex = new Map<string, Field>();
-  for (const f of fields.values())
-    if (!lowerIndex.has(f.name.toLowerCase())) lowerIndex.set(f.name.toLowerCase(), f);
+  const fieldFor = fieldFinder(fields);
   for (const rule of def.columns) {
     rule.names.forEach((name, k) => {
-      const field = fields.get(name) ?? (rule.anyCase ? lowerIndex.get(name.toLowerCase()) : undefined);
+      const field = fieldFor(name, rule.anyCase);
       if (
         field === undefined ||
         !typeOk(field, def) ||
@@ -218,14 +224,13 @@ export function textWhereNumbers(
   table: Table,
   names: readonly string[],
 ): { name: string; column: string; row: number | null; cell: string | null }[] {
-  const fields = fieldByName(table);
-  const lower = new Map([...fields.values()].map((f) => [f.name.toLowerCase(), f] as const));
+  const fieldFor = fieldFinder(fieldByName(table));
   const found: { name: string; column: string; row: number | null; cell: string | null }[] = [];
   for (const def of QUANTITIES) {
     if (def.kind !== 'numeric' || !names.includes(def.name)) continue;
     for (const rule of def.columns) {
       for (const name of rule.names) {
-        const field = fields.get(name) ?? (rule.anyCase ? lower.get(name.toLowerCase()) : undefined);
+        const field = fieldFor(name, rule.anyCase);
         if (field === undefined || !(DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type)))
           continue;
         const vector = table.getChild(field.name)!;
