@@ -27,6 +27,7 @@ import { prepareInputs, starsObserving, type PreparedInputs } from '../inference
 import { readInputTable } from '../inference/run.ts';
 import { SAMPLES_FILE, SUMMARY_FILE, readRunRecord, type RunRecord } from '../inference/run-folder.ts';
 import { summaryColumnName, type Statistic } from '../inference/summary.ts';
+import { PRIOR_LEAKAGE_COLUMN } from '../inference/support.ts';
 
 type InferMethod =
   | 'models.list'
@@ -305,7 +306,13 @@ export function inferHandlers(settingsDir: string): InferHandlers {
         return [{ name: v.name, survey: v.survey ?? '', value: observed ? q.values[row]! : null }];
       });
       const flags: Record<string, number | string | boolean | null> = {};
-      for (const name of ['n_observed', 'outside_training', 'misspec_score', 'misspecified'])
+      for (const name of [
+        'n_observed',
+        'outside_training',
+        'misspec_score',
+        'misspecified',
+        PRIOR_LEAKAGE_COLUMN,
+      ])
         flags[name] = cell(value(name));
       const id = cell(value('source_id'));
       return {

@@ -7,14 +7,19 @@ import type { StarFlags } from './flags.ts';
 import type { PosteriorSampler } from './sampler.ts';
 import { physicalSamples, summarisePhysical } from './summary.ts';
 import type { SummaryColumns } from './summary.ts';
+import { insidePrior, priorLeakage } from './support.ts';
 import type { StarBlock } from './tokens.ts';
 
 export interface ChunkResult {
   rows: number;
   summary: SummaryColumns;
   flags: StarFlags;
+  /** The fraction of each star's samples outside the prior's support (support.ts). */
+  priorLeakage: Float64Array;
   /** Physical samples [(row · S + s) · P + p] when asked for. */
   samples: Float32Array | null;
+  /** With the samples: 1 for each of them inside the prior's support, rows × S. */
+  insidePrior: Uint8Array | null;
 }
 
 export async function computeChunk(
@@ -26,12 +31,16 @@ export async function computeChunk(
 ): Promise<ChunkResult> {
   const parameters: CardVariable[] = sampler.parameters.map((j) => card.variables[j]!);
   const drawn = await sampler.sampleBlock(block, signal);
-  const physical = physicalSamples(drawn, parameters, givenValues(block, sampler.parameters));
+  const given = givenValues(block, sampler.parameters);
+  const physical = physicalSamples(drawn, parameters, given);
+  const inside = insidePrior(physical, drawn, parameters, given);
   return {
     rows: block.rows,
     summary: summarisePhysical(physical, drawn, parameters),
     flags: starFlags(block, card.variables, card.observables),
+    priorLeakage: priorLeakage(inside, block.rows, drawn.samples),
     samples: keepSamples ? Float32Array.from(physical) : null,
+    insidePrior: keepSamples ? inside : null,
   };
 }
 
@@ -54,7 +63,9 @@ export function transferables(result: ChunkResult): ArrayBuffer[] {
     result.flags.outsideTraining.buffer,
     result.flags.misspecScore.buffer,
     result.flags.misspecified.buffer,
+    result.priorLeakage.buffer,
   ];
   if (result.samples !== null) buffers.push(result.samples.buffer);
+  if (result.insidePrior !== null) buffers.push(result.insidePrior.buffer);
   return buffers as ArrayBuffer[];
 }

@@ -20,6 +20,7 @@ import type { ChunkResult } from './chunk.ts';
 import { inProcessExecutor, workerExecutor } from './executor.ts';
 import type { Executor, ExecutorSetup } from './executor.ts';
 import { misspecLimit, OUTSIDE_TRAINING_COLUMN, RANGE_SIGMA } from './flags.ts';
+import { INSIDE_PRIOR_COLUMN, LEAKING, PRIOR_LEAKAGE_COLUMN } from './support.ts';
 import { assessInputs, blockOf, givenCounts, inputPlan, noGivenValue, sliceColumn } from './inputs.ts';
 import type { InputPlan, PreparedInputs } from './inputs.ts';
 import { isInputSpool, openInputReader, RECOGNITION_ROWS } from './input-reader.ts';
@@ -27,6 +28,7 @@ import type { InputReader } from './input-reader.ts';
 import {
   CHUNKS_DIR,
   RUN_FORMAT,
+  completeRunProblem,
   SAMPLES_FILE,
   SUMMARY_FILE,
   finishedChunks,
@@ -182,6 +184,14 @@ function summaryTable(
     vector: makeVector(f.misspecified),
     info: { description: `misspec_score > ${limit}` },
   });
+  columns.push({
+    name: PRIOR_LEAKAGE_COLUMN,
+    vector: makeVector(result.priorLeakage),
+    info: {
+      description:
+        "fraction of the star's posterior samples outside the prior's support (the card's parameter ranges)",
+    },
+  });
   return buildTable(columns);
 }
 
@@ -205,6 +215,7 @@ function samplesTable(start: number, result: ChunkResult, names: string[]): Tabl
     for (let i = 0; i < n; i += 1) column[i] = samples[i * P + p]!;
     columns.push({ name, vector: makeVector(column), info: {} });
   });
+  columns.push({ name: INSIDE_PRIOR_COLUMN, vector: makeVector(result.insidePrior!), info: {} });
   return buildTable(columns);
 }
 
@@ -218,10 +229,14 @@ function columnNotes(parameters: string[], limit: number): Record<string, string
     misspec_score:
       "(d² − k)/√(2k): d² the Mahalanobis distance of the k observed inputs (network space) under the card's training covariance (independent inputs without one)",
     misspecified: `1 when misspec_score > ${limit} (the card's limit: exceeded by 0.1% of held-out training stars; 5 for cards without one)`,
+    prior_leakage:
+      "fraction of the star's posterior samples outside the prior's support (the card's parameter ranges): the model would place the star outside what it was trained on; the summaries keep every sample, as the card's calibration does",
   };
   for (const p of parameters)
     notes[`${p}_*`] =
       'posterior mean, median, std (ddof 0), percentiles 2.5/16/84/97.5 (Hyndman & Fan type 6, k/(S + 1))';
+  notes[`${SAMPLES_FILE}: ${INSIDE_PRIOR_COLUMN}`] =
+    "1 when the sample lies inside the prior's support (every parameter within the card's range)";
   if (parameters.includes('log_age'))
     notes[YOUNG_COLUMN] = 'fraction of posterior samples younger than 50 Myr (Kerr et al. 2021 P_Age<50Myr)';
   return notes;
@@ -395,10 +410,21 @@ async function runOn(
   if (!Number.isInteger(chunkRows) || chunkRows < 1)
     throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
   const totalChunks = Math.ceil(runRows / chunkRows);
-  const done =
+  // A complete run's merged outputs are checked, and merged again from the chunk files if damaged.
+  const rebuild =
     previous?.status === 'complete'
-      ? new Set(Array.from({ length: totalChunks }, (_, i) => i))
-      : finishedChunks(out, keepSamples);
+      ? await completeRunProblem(out, {
+          rows: runRows,
+          chunks: totalChunks,
+          samples: settings.samples,
+          keepSamples,
+        })
+      : null;
+  if (rebuild !== null) hooks.log?.(`${rebuild}: merging the chunk files again`);
+  const merged = previous?.status === 'complete' && rebuild === null;
+  const done = merged
+    ? new Set(Array.from({ length: totalChunks }, (_, i) => i))
+    : finishedChunks(out, keepSamples);
   const resumedChunks = done.size;
   const rowsOf = (i: number): number => Math.min(chunkRows, runRows - i * chunkRows);
   let doneRows = [...done].reduce((a, i) => a + rowsOf(i), 0);
@@ -475,6 +501,8 @@ async function runOn(
       const computeRows0 = doneRows;
       // Stars with no usable input run to their prior; said at the end rather than passed over.
       let blind = 0;
+      // So are stars the model would place mostly outside its prior (support.ts).
+      let leaking = 0;
       const queue = [...pending];
       const loop = async (executor: Executor): Promise<void> => {
         for (;;) {
@@ -487,6 +515,7 @@ async function runOn(
           const block = blockOf(inputs, card, 0, table.numRows, start);
           const result = await executor.run(block, hooks.signal);
           for (const n of result.flags.nObserved) if (n === 0) blind += 1;
+          for (const l of result.priorLeakage) if (l > LEAKING) leaking += 1;
           const summary = summaryTable(inputs, table, start, result, misspecLimit(card.observables));
           const samples = keepSamples ? samplesTable(start, result, parameterNames) : null;
           await writeChunk(out, index, summary, samples);
@@ -501,6 +530,12 @@ async function runOn(
           `${blind} of the ${doneRows - computeRows0} stars run had no usable model input (n_observed = 0): ` +
             "their posteriors are the model's prior",
         );
+      if (leaking > 0)
+        hooks.log?.(
+          `${leaking} of the ${doneRows - computeRows0} stars run have more than half of their posterior samples ` +
+            `outside the model's prior (${PRIOR_LEAKAGE_COLUMN} > ${LEAKING}): the model would place them outside ` +
+            'what it was trained on',
+        );
       const seconds = (Date.now() - computeStart) / 1000;
       if (seconds > 0) record.stars_per_s = Math.round(((doneRows - computeRows0) / seconds) * 10) / 10;
     } catch (error) {
@@ -512,7 +547,7 @@ async function runOn(
     }
     if (hooks.signal?.aborted) return finish('cancelled', 'cancelled; resume with --resume');
   }
-  if (previous?.status !== 'complete') {
+  if (!merged) {
     await mergeChunks(out, 'summary', totalChunks, join(out, SUMMARY_FILE));
     if (keepSamples) await mergeChunks(out, 'samples', totalChunks, join(out, SAMPLES_FILE));
     rmSync(join(out, CHUNKS_DIR), { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   readFileSync,
   readdirSync,
@@ -303,6 +304,47 @@ describe('runInference', () => {
       "2 of the 3 stars run had no usable model input (n_observed = 0): their posteriors are the model's prior",
     );
   });
+
+  it("reports each star's share of samples outside the prior's support, and marks them in samples.parquet", async () => {
+    // The toy's card with θ₀'s range cut to [0, 4.3]: about half of each star's samples now lie outside.
+    const dir = tempDir('leakage');
+    const model = join(dir, 'model');
+    cpSync(TOY_MODEL, model, { recursive: true });
+    const card = JSON.parse(readFileSync(join(model, 'card.json'), 'utf8')) as {
+      variables: { name: string; range?: [number, number] }[];
+    };
+    card.variables.find((v) => v.name === 'theta_0')!.range = [0, 4.3];
+    writeFileSync(join(model, 'card.json'), JSON.stringify(card));
+    const logs: string[] = [];
+    const out = join(dir, 'out');
+    await runInference({ model, input, out, ...SMALL, keepSamples: true }, { log: (m) => logs.push(m) });
+    const table = await summary(out);
+    const samples = (await readParquet(join(out, 'samples.parquet'))).table;
+    const rows = [...samples.getChild('row')!].map(Number);
+    const theta = [...samples.getChild('theta_0')!] as number[];
+    const inside = [...samples.getChild('inside_prior')!] as number[];
+    theta.forEach((t, i) => expect(inside[i], `sample ${i}`).toBe(t >= 0 && t <= 4.3 ? 1 : 0));
+    const leakage = [...table.getChild('prior_leakage')!] as number[];
+    leakage.forEach((l, star) =>
+      expect(l, `star ${star}`).toBe(
+        inside.filter((v, i) => rows[i] === star && v === 0).length / SMALL.samples,
+      ),
+    );
+    const over = leakage.filter((l) => l > 0.5).length;
+    expect(over).toBeGreaterThan(10);
+    expect(over).toBeLessThan(110);
+    expect(logs).toContain(
+      `${over} of the 120 stars run have more than half of their posterior samples outside the model's prior ` +
+        '(prior_leakage > 0.5): the model would place them outside what it was trained on',
+    );
+    // The summaries keep every sample (the card's calibration was measured on all of them).
+    expectSameTable(
+      reference.select(['theta_0_mean', 'theta_0_p2_5']),
+      table.select(['theta_0_mean', 'theta_0_p2_5']),
+    );
+    // With the toy's own ranges nothing leaks.
+    expect(([...reference.getChild('prior_leakage')!] as number[]).every((l) => l === 0)).toBe(true);
+  }, 60_000);
 
   it('refuses a photometry column that one bad cell made text, naming it and the cell', async () => {
     // A CSV column with a cell that is not a number reads as text (as in astropy); recognition passed
