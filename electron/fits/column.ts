@@ -155,7 +155,8 @@ export function binaryColumns(header: Header): BinaryColumn[] {
         ((form.type === 'B' && zero === -128) ||
           (form.type === 'I' && zero === 32768) ||
           (form.type === 'J' && zero === 2 ** 31) ||
-          (form.type === 'K' && zero === 2 ** 63));
+          // TZERO 9223372036854775807 also rounds to 2^63 as a double: only an exact 2^63 is unsigned.
+          (form.type === 'K' && zero === 2 ** 63 && header.optionalBigInteger(`TZERO${i}`) === 2n ** 63n));
       const numeric = integer || form.type === 'E' || form.type === 'D';
       const scaled = numeric && !unsigned && (scale !== 1 || zero !== 0);
       return {

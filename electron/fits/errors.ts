@@ -39,7 +39,8 @@ export class FitsError extends Error {
   }
 }
 
-function formatMessage(detail: string, context: FitsErrorContext): string {
+/** `detail` prefixed with where it applies ("file: HDU 1 (NAME): column c: keyword K: detail"). */
+export function formatMessage(detail: string, context: FitsErrorContext): string {
   const where: string[] = [];
   if (context.file !== undefined) where.push(context.file);
   if (context.hdu !== undefined) {

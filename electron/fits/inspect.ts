@@ -2,7 +2,7 @@
 // headers, table statistics, selected rows and selected pixels. Values follow one JSON convention:
 // int64 as decimal strings, NaN and nulls as null, ±Infinity as the strings "Infinity"/"-Infinity",
 // complex numbers as [re, im], TDIM cells and vectors as nested arrays.
-import { AsciiTable } from './asciitable.ts';
+import { AsciiTable, asciiColumns } from './asciitable.ts';
 import { BinaryTable } from './bintable.ts';
 import type { CellValue } from './bintable.ts';
 import type { FitsFile } from './file.ts';
@@ -17,8 +17,9 @@ import type { ImageStats } from './image.ts';
 import { asciiTableStats, binaryTableStats } from './stats.ts';
 import type { TableStats } from './stats.ts';
 import { compressedImageStats, compressedPixels } from './compressed.ts';
-import { withContext } from './errors.ts';
+import { formatMessage, withContext } from './errors.ts';
 import type { FitsError } from './errors.ts';
+import { binaryColumns } from './column.ts';
 
 export type JsonCell = number | string | boolean | null | JsonCell[];
 
@@ -38,6 +39,8 @@ export interface HduSummary {
   columns?: ColumnSummary[];
   /** With `checksums`: whether CHECKSUM (header + data) and DATASUM (data) hold; "absent" without them. */
   checksum?: { checksum: ChecksumState; datasum: ChecksumState };
+  /** Header values that are legal to read but spoil the data (see `scaleWarnings`); absent if none. */
+  warnings?: string[];
 }
 
 export type ChecksumState = 'ok' | 'bad' | 'absent';
@@ -46,10 +49,84 @@ export function summarize(file: FitsFile, options: { checksums?: boolean } = {})
   return {
     hdus: file.hdus().map((hdu) => {
       const summary = summarizeHdu(file, hdu);
+      const warnings = scaleWarnings(file, hdu);
+      if (warnings.length > 0) summary.warnings = warnings;
       if (options.checksums) summary.checksum = verifyChecksums(file, hdu);
       return summary;
     }),
   };
+}
+
+/**
+ * One line for each HDU whose CHECKSUM or DATASUM does not verify, naming the HDU and the keywords;
+ * HDUs without the keywords are not failures (like fitscheck's "missing", they are shown as absent).
+ */
+export function checksumFailures(hdus: HduSummary[]): string[] {
+  const failures: string[] = [];
+  for (const h of hdus) {
+    const checksumBad = h.checksum?.checksum === 'bad';
+    const datasumBad = h.checksum?.datasum === 'bad';
+    if (!checksumBad && !datasumBad) continue;
+    const what =
+      checksumBad && datasumBad
+        ? 'CHECKSUM and DATASUM do not match: the data changed after they were written'
+        : checksumBad
+          ? 'CHECKSUM does not match: the HDU changed after it was written'
+          : 'DATASUM does not match: the data changed after it was written';
+    failures.push(formatMessage(what, { hdu: h.index, hduName: h.name || undefined }));
+  }
+  return failures;
+}
+
+/**
+ * BSCALE or TSCALn equal to 0, one line each naming the HDU, column and keyword. Physical values are
+ * zero + scale × stored (BSCALE: FITS 4.0 §4.4.2.5; TSCALn: §7.2.2 and §7.3.2), so a zero scale turns
+ * every value into BZERO/TZERO and the stored data cannot be seen. astropy and cfitsio read such data
+ * as constants without a word; fitsverify reports "BSCALE or TSCALn = 0" as a warning, not an error,
+ * and so does Cradle: the values are still read as the header defines them, and every command that
+ * shows them says why they are constant, so that a constant column is never taken for real data.
+ */
+export function scaleWarnings(file: FitsFile, hdu: Hdu): string[] {
+  const context = { file: file.path, hdu: hdu.index, hduName: hdu.name || undefined };
+  return withContext(context, () => {
+    const header = hdu.header;
+    const warnings: string[] = [];
+    const zeroScale = (scale: string, zero: string, value: number, where: { column?: string }) =>
+      warnings.push(
+        formatMessage(`is 0, so every value reads as ${zero} (${value}): the stored values are lost`, {
+          ...context,
+          ...where,
+          keyword: scale,
+        }),
+      );
+    switch (hdu.type) {
+      case 'PRIMARY':
+      case 'IMAGE':
+      case 'RANDOM_GROUPS':
+      case 'COMPRESSED_IMAGE':
+        if (header.optionalNumber('BSCALE') === 0) {
+          zeroScale('BSCALE', 'BZERO', header.optionalNumber('BZERO') ?? 0, {});
+        }
+        break;
+      case 'BINTABLE':
+        for (const c of binaryColumns(header)) {
+          if (c.scaled && c.scale === 0) {
+            zeroScale(`TSCAL${c.index + 1}`, `TZERO${c.index + 1}`, c.zero, { column: c.name });
+          }
+        }
+        break;
+      case 'TABLE':
+        for (const c of asciiColumns(header)) {
+          if (c.type !== 'A' && c.scale === 0) {
+            zeroScale(`TSCAL${c.index + 1}`, `TZERO${c.index + 1}`, c.zero, { column: c.name });
+          }
+        }
+        break;
+      case 'UNKNOWN':
+        break;
+    }
+    return warnings;
+  });
 }
 
 /**

@@ -1,8 +1,12 @@
 // Random access to the bytes of a FITS file without reading it whole: a plain file is read through a
 // file handle at the offsets asked for; a gzip-compressed file (`.fits.gz`, recognised by its magic
 // bytes, not its name) is inflated as a stream with fflate, forward only, keeping a bounded window of
-// recent output and restarting from the beginning only if a caller seeks backwards past it.
+// recent output and restarting from the beginning only if a caller seeks backwards past it. Each gzip
+// member's CRC32 and length trailer (RFC 1952 §2.3.1) is checked when the stream reaches it, because
+// fflate inflates without looking at it: a file cut just after its deflate data would otherwise read
+// as complete.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { Gunzip } from 'fflate';
 import Bunzip from 'seek-bzip';
 import { FitsError } from './errors.ts';
@@ -96,6 +100,11 @@ class GzipSource implements ByteSource {
   private inflater!: Gunzip;
   private compressedOffset = 0;
   private finished = false;
+  /** Why the stream cannot be read; kept so that every later read fails the same way. */
+  private failure: FitsError | undefined;
+  /** CRC32 and length (mod 2^32) of the current member's output so far. */
+  private memberCrc = 0;
+  private memberSize = 0;
   /** Inflated bytes not yet consumed, in order, starting at stream offset `pendingStart`. */
   private pending: Uint8Array[] = [];
   private pendingStart = 0;
@@ -113,9 +122,16 @@ class GzipSource implements ByteSource {
     this.inflater = new Gunzip((data) => {
       this.pending.push(data);
       this.pendingLength += data.length;
+      this.memberCrc = crc32(data, this.memberCrc);
+      this.memberSize = (this.memberSize + data.length) % 2 ** 32;
     });
+    // fflate reports a member's start only once the previous member's output has all been delivered,
+    // so the previous trailer is the 8 bytes before that offset.
+    this.inflater.onmember = (offset) => this.checkTrailer(offset);
     this.compressedOffset = 0;
     this.finished = false;
+    this.memberCrc = 0;
+    this.memberSize = 0;
     this.pending = [];
     this.pendingStart = 0;
     this.pendingLength = 0;
@@ -123,6 +139,7 @@ class GzipSource implements ByteSource {
 
   /** Inflate more input; false at the end of the stream. */
   private pump(): boolean {
+    if (this.failure) throw this.failure;
     if (this.finished) return false;
     const got = readSync(this.fd, this.chunk, 0, COMPRESSED_CHUNK, this.compressedOffset);
     this.compressedOffset += got;
@@ -131,10 +148,47 @@ class GzipSource implements ByteSource {
       this.inflater.push(this.chunk.subarray(0, got), final);
     } catch (error) {
       this.finished = true;
-      throw new FitsError(`gzip stream is corrupt (${(error as Error).message})`, { file: this.path });
+      if (error instanceof FitsError) throw error;
+      throw this.fail(`gzip stream is corrupt (${(error as Error).message})`);
     }
-    if (final) this.finished = true;
+    if (final) {
+      this.finished = true;
+      // The last member's trailer ends the file (fflate refuses anything longer after it).
+      this.checkTrailer(this.compressedOffset);
+    }
     return true;
+  }
+
+  /** Compare the 8-byte trailer ending at compressed offset `end` with the member just inflated. */
+  private checkTrailer(end: number): void {
+    const crc = this.memberCrc;
+    const size = this.memberSize;
+    this.memberCrc = 0;
+    this.memberSize = 0;
+    const trailer = Buffer.alloc(8);
+    const got = end >= 8 ? readSync(this.fd, trailer, 0, 8, end - 8) : 0;
+    const storedCrc = trailer.readUInt32LE(0);
+    const storedSize = trailer.readUInt32LE(4);
+    const crcOk = got === 8 && storedCrc === crc;
+    const sizeOk = got === 8 && storedSize === size;
+    if (crcOk && sizeOk) return;
+    // Both wrong: those bytes are no trailer at all, the file stops after (or inside) the deflate data.
+    if (!crcOk && !sizeOk) {
+      throw this.fail('the gzip stream ends before its CRC32 and length trailer: the file is truncated');
+    }
+    if (!crcOk) {
+      throw this.fail(
+        `gzip CRC32 check failed (trailer ${hex(storedCrc)}, data ${hex(crc)}): the file is corrupt`,
+      );
+    }
+    throw this.fail(
+      `gzip length check failed (trailer ${storedSize} bytes, data ${size} bytes mod 2^32): the file is corrupt`,
+    );
+  }
+
+  private fail(detail: string): FitsError {
+    this.failure = new FitsError(detail, { file: this.path });
+    return this.failure;
   }
 
   /** Drop pending output that ends more than WINDOW bytes before `offset` (short seeks back stay cheap). */
@@ -149,6 +203,7 @@ class GzipSource implements ByteSource {
   }
 
   read(offset: number, length: number): Buffer {
+    if (this.failure) throw this.failure;
     if (offset < this.pendingStart) this.restart();
     const parts: Buffer[] = [];
     let want = length;
@@ -181,6 +236,10 @@ class GzipSource implements ByteSource {
   close(): void {
     closeSync(this.fd);
   }
+}
+
+function hex(value: number): string {
+  return `0x${value.toString(16).padStart(8, '0')}`;
 }
 
 /** Compressed bzip2 input accepted, and the most its output may grow to (bytes). */

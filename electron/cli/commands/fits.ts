@@ -4,7 +4,16 @@
 import type { Command } from 'commander';
 import { FitsFile } from '../../fits/file.ts';
 import type { Hdu } from '../../fits/hdu.ts';
-import { pixelsOf, rowCount, rowsOf, statsOf, summarize, toJsonText } from '../../fits/inspect.ts';
+import {
+  checksumFailures,
+  pixelsOf,
+  rowCount,
+  rowsOf,
+  scaleWarnings,
+  statsOf,
+  summarize,
+  toJsonText,
+} from '../../fits/inspect.ts';
 import type { HduSummary, JsonCell, Stats } from '../../fits/inspect.ts';
 import { FitsError, withContext } from '../../fits/errors.ts';
 
@@ -26,13 +35,23 @@ export function registerFitsCommand(program: Command): void {
     .action((path: string, options: { json?: boolean; header?: boolean; checksum?: boolean }) => {
       FitsFile.with(path, (file) => {
         const info = summarize(file, { checksums: options.checksum ?? false });
-        if (options.json) return printJson(info);
-        process.stdout.write(formatInfo(path, info.hdus));
-        if (options.header) {
-          for (const hdu of file.hdus()) {
-            process.stdout.write(`\n# HDU ${hdu.index} in ${path}:\n`);
-            for (const card of hdu.header.cards) process.stdout.write(`${card.raw.slice(0, 80).trimEnd()}\n`);
+        for (const h of info.hdus) printWarnings(h.warnings ?? []);
+        if (options.json) printJson(info);
+        else {
+          process.stdout.write(formatInfo(path, info.hdus));
+          if (options.header) {
+            for (const hdu of file.hdus()) {
+              process.stdout.write(`\n# HDU ${hdu.index} in ${path}:\n`);
+              for (const card of hdu.header.cards)
+                process.stdout.write(`${card.raw.slice(0, 80).trimEnd()}\n`);
+            }
           }
+        }
+        // Like astropy's fitscheck, a checksum that does not verify fails the command (after the listing,
+        // which shows every HDU's state); HDUs without the keywords are listed as absent, not failed.
+        const failures = checksumFailures(info.hdus);
+        if (failures.length > 0) {
+          throw new FitsError(`checksum verification failed: ${failures.join('; ')}`, { file: path });
         }
       });
     });
@@ -48,6 +67,7 @@ export function registerFitsCommand(program: Command): void {
       FitsFile.with(path, (file) => {
         const hdu = chooseHdu(file, options.hdu);
         const stats = statsOf(file, hdu, splitList(options.columns));
+        printWarnings(scaleWarnings(file, hdu));
         if (options.json) return printJson(stats);
         process.stdout.write(formatStats(path, hdu, stats));
       });
@@ -73,6 +93,7 @@ export function registerFitsCommand(program: Command): void {
           parseRowList(options.rows, count),
         );
         const result = rowsOf(file, hdu, rows, splitList(options.columns));
+        printWarnings(scaleWarnings(file, hdu));
         if (options.json) return printJson(result);
         for (const [row, record] of Object.entries(result.rows)) {
           process.stdout.write(`row ${row}\n`);
@@ -99,6 +120,7 @@ export function registerFitsCommand(program: Command): void {
         const hdu = chooseHdu(file, options.hdu);
         const at = options.at.map((text) => parseIndex(path, text));
         const result = pixelsOf(file, hdu, at);
+        printWarnings(scaleWarnings(file, hdu));
         if (options.json) return printJson(result);
         for (const p of result.pixels)
           process.stdout.write(`[${p.at.join(', ')}] = ${JSON.stringify(p.value)}\n`);
@@ -119,6 +141,7 @@ export function registerFitsCommand(program: Command): void {
       try {
         const hdu = chooseHdu(file, options.hdu);
         const rows = await convertTable(file, hdu, output, splitList(options.columns));
+        printWarnings(scaleWarnings(file, hdu));
         process.stderr.write(`wrote ${rows} rows to ${output}\n`);
       } finally {
         file.close();
@@ -172,6 +195,10 @@ function parseIndex(path: string, text: string): number[] {
   if (!/^\s*\d+(\s*,\s*\d+)*\s*$/.test(text))
     throw new FitsError(`--at '${text}' is not a list of pixel indices`, { file: path });
   return text.split(',').map((part) => Number(part.trim()));
+}
+
+function printWarnings(warnings: string[]): void {
+  for (const w of warnings) process.stderr.write(`cradle: warning: ${w}\n`);
 }
 
 function printJson(value: unknown): void {
