@@ -18,8 +18,15 @@ import { basename, dirname, join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import { ParquetFile, transformParquetStream, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
-import { PARQUET_ROW_GROUP, writeParquet } from '../catalog/parquet.ts';
+import {
+  PARQUET_ROW_GROUP,
+  closeParquet,
+  openParquet,
+  readRowGroup,
+  writeParquet,
+} from '../catalog/parquet.ts';
 import { writeTextAtomic } from '../catalog/text-out.ts';
+import { trapping } from '../catalog/wasm-trap.ts';
 
 export const RUN_FILE = 'run.json';
 export const SUMMARY_FILE = 'summary.parquet';
@@ -179,6 +186,52 @@ export function finishedChunks(dir: string, keepSamples: boolean): Set<number> {
   return done;
 }
 
+/** Why a merged output cannot be used (missing, unreadable, or not `rows` rows), or null. Each row group
+ * is decoded where `decode` (the summary); samples.parquet, up to a thousand times larger, is checked by
+ * its footer. */
+async function mergedProblem(file: string, rows: number, decode: boolean): Promise<string | null> {
+  if (!existsSync(file)) return `${basename(file)} is missing`;
+  let parquet: ParquetFile;
+  try {
+    parquet = await openParquet(file);
+  } catch (error) {
+    return (error as Error).message;
+  }
+  try {
+    const stored = parquet.metadata().fileMetadata().numRows();
+    if (stored !== rows) return `${file}: holds ${stored} rows, not the run's ${rows}`;
+    if (decode)
+      for (let group = 0; group < parquet.metadata().numRowGroups(); group += 1)
+        await readRowGroup(parquet, file, group);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  } finally {
+    closeParquet(parquet);
+  }
+}
+
+/**
+ * For a run recorded as complete: null when its merged outputs are whole; otherwise what is wrong with
+ * them, when every chunk file is still there to merge them again from. Throws when they cannot be
+ * rebuilt (a complete run's chunk files are removed after the merge).
+ */
+export async function completeRunProblem(
+  dir: string,
+  run: { rows: number; chunks: number; samples: number; keepSamples: boolean },
+): Promise<string | null> {
+  const problems = [await mergedProblem(join(dir, SUMMARY_FILE), run.rows, true)];
+  if (run.keepSamples)
+    problems.push(await mergedProblem(join(dir, SAMPLES_FILE), run.rows * run.samples, false));
+  const problem = problems.filter((p) => p !== null).join('; ');
+  if (problem === '') return null;
+  if (finishedChunks(dir, run.keepSamples).size === run.chunks) return problem;
+  throw new Error(
+    `${dir}: run.json says the run is complete, but ${problem}, and its chunk files are gone ` +
+      '(removed after the merge): run it again into a new --out',
+  );
+}
+
 /** Removes leftovers of writes a kill interrupted (temporary files in chunks/ and the folder). */
 export function removeTemporaries(dir: string): void {
   for (const folder of [dir, join(dir, CHUNKS_DIR)]) {
@@ -215,6 +268,9 @@ export async function mergeChunks(
 /**
  * Concatenates Parquet files of one schema, in order, into `target`, streaming one row group at a time
  * through parquet-wasm's writer (a part run's summary may hold millions of rows); written atomically.
+ * Both the row-group reader and the writer are asynchronous parquet-wasm calls, whose panics (a
+ * WebAssembly trap, e.g. the reader's on a damaged page) would otherwise end the process: the whole
+ * concatenation runs under `trapping`, and a trap fails it with the file it was reading named.
  */
 export async function concatParquet(files: string[], target: string): Promise<void> {
   // Files are opened one after the other (a million-star run has hundreds of chunk files).
@@ -222,12 +278,17 @@ export async function concatParquet(files: string[], target: string): Promise<vo
   let current: ParquetFile | null = null;
   let group = 0;
   let queue: WasmRecordBatch[] = [];
+  /** True while a row group is being read: a trap then is the reader's, on that file. */
+  let reading = false;
   // parquet-wasm's writer reports a failing source only as 'Dyn casting error': the source's own
   // error, naming the file, is kept here and given instead.
   let failure: Error | null = null;
   const unreadable = (error: unknown): Error => {
     const file = files[fileIndex - 1] ?? files[0]!;
-    const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+    const reason =
+      error instanceof WebAssembly.RuntimeError
+        ? `row group ${group} cannot be decoded: WebAssembly ${error.name}: ${error.message}; the file is probably damaged`
+        : (error instanceof Error ? error.message : String(error)).split('\n')[0];
     failure = new Error(
       `${file}: not a readable Parquet file (${reason}); if it is a chunk of a stopped run, delete it ` +
         'and resume the run to compute that chunk again',
@@ -240,7 +301,9 @@ export async function concatParquet(files: string[], target: string): Promise<vo
       try {
         while (queue.length === 0) {
           if (current !== null && group < current.metadata().numRowGroups()) {
+            reading = true;
             const table = await current.read({ rowGroups: [group], batchSize: PARQUET_ROW_GROUP });
+            reading = false;
             queue = table.recordBatches();
             group += 1;
             continue;
@@ -269,13 +332,22 @@ export async function concatParquet(files: string[], target: string): Promise<vo
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   const handle = await open(temp, 'w');
   try {
-    const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
-    for await (const piece of bytes) await handle.write(piece);
+    await trapping(async () => {
+      const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
+      for await (const piece of bytes) await handle.write(piece);
+    });
     await handle.close();
     await rename(temp, target);
   } catch (error) {
     await handle.close().catch(() => undefined);
     await rm(temp, { force: true });
+    if (error instanceof WebAssembly.RuntimeError) {
+      if (reading) throw unreadable(error);
+      throw new Error(
+        `${target}: writing Parquet failed: parquet-wasm's writer aborted (WebAssembly ${error.name}: ${error.message})`,
+        { cause: error },
+      );
+    }
     throw failure ?? error;
   }
 }

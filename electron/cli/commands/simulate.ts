@@ -48,7 +48,10 @@ export function registerSimulateCommand(program: Command): void {
     .description('simulate a sky region or a training set with the forward model')
     .option('--config <file>', 'simulation config (JSON or YAML)')
     .option('--preset <name>', 'built-in config: demo, field or clusters')
-    .requiredOption('--out <dir>', 'output folder')
+    .requiredOption(
+      '--out <dir>',
+      'output folder: new, empty, or holding an earlier run of the same config (rewritten)',
+    )
     .option('--stars <n>', 'rows to produce')
     .option('--seed <s>', 'random seed')
     .option('--format <format>', 'catalogue format: parquet or fits', 'parquet')

@@ -20,7 +20,7 @@ import { STELLAR_MASS_MAX, STELLAR_MASS_MIN } from '../population/imf.ts';
 import { drawRv } from '../dust/dust-model.ts';
 import { binaryFraction, combineMagnitudes, Q_MIN } from '../clusters/binaries.ts';
 import { diskFraction } from '../clusters/disk-fraction.ts';
-import type { ClusterConfig } from './config.ts';
+import { CLUSTER_EXTENT_RADII, type ClusterConfig } from './config.ts';
 import { allocateInputs, allocateOutputs, type StarInputs } from './photometry-port.ts';
 import { drawDisk, type DiskDraw } from './yso-disk-light.ts';
 import { Random } from './random.ts';
@@ -573,12 +573,12 @@ function drawCluster(
     bulk = [vel.u, vel.v, vel.w];
   }
   for (let i = start; i < start + count; i++) {
-    // Plummer (1911) sphere by inversion of its cumulative mass, cut at 10 scale radii.
+    // Plummer (1911) sphere by inversion of its cumulative mass, cut at CLUSTER_EXTENT_RADII radii.
     let r: number;
     do {
       const u = rng.uniformOpen();
       r = cluster.radiusPc / Math.sqrt(u ** (-2 / 3) - 1);
-    } while (r > 10 * cluster.radiusPc);
+    } while (r > CLUSTER_EXTENT_RADII * cluster.radiusPc);
     const cosT = 2 * rng.uniform() - 1;
     const sinT = Math.sqrt(1 - cosT * cosT);
     const phi = 2 * Math.PI * rng.uniform();

@@ -40,6 +40,15 @@ export const RegionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sphere') }).strict(),
 ]);
 
+/** Members are drawn within this many Plummer radii of their cluster's centre (chunk.ts). */
+export const CLUSTER_EXTENT_RADII = 10;
+
+/**
+ * A configured cluster is simulated whole, wherever it is: one straddling the edge of the region keeps
+ * its members beyond the edge (its member count is the one the config asks for). One that lies wholly
+ * outside the region (no member could fall inside the cone, or all lie beyond the region's distance) is
+ * refused, since a mock catalogue of the region would hold stars outside it.
+ */
 export const ClusterSchema = z
   .object({
     name: z.string().min(1),
@@ -93,13 +102,22 @@ export const BroadAgePriorSchema = z
   })
   .strict();
 
+/**
+ * Relative weights of a training run's sources: finite and ≥ 0 (their sum must be finite too). With
+ * `clusters` and `broadAge` 0 the weights are not a training mixture: `field` then only says whether the
+ * Galactic field is simulated, and all three 0 is a catalogue of the configured clusters alone (refused
+ * when there are none: nothing to simulate).
+ */
 export const MixtureSchema = z
   .object({
     field: z.number().min(0).default(1),
     clusters: z.number().min(0).default(0),
     broadAge: z.number().min(0).default(0),
   })
-  .strict();
+  .strict()
+  .refine((m) => Number.isFinite(m.field + m.clusters + m.broadAge), {
+    message: 'the weights must add up to a finite number',
+  });
 
 export const DustSchema = z
   .object({
@@ -206,7 +224,55 @@ export const SimulationConfigSchema = z
   .refine((c) => c.mixture.field + c.mixture.clusters + c.mixture.broadAge > 0 || c.clusters.length > 0, {
     message: 'nothing to simulate: the mixture weights are all 0 and there are no clusters',
     path: ['mixture'],
+  })
+  .superRefine((c, context) => {
+    c.clusters.forEach((cluster, i) => {
+      const message = outsideRegion(cluster, c);
+      if (message !== null) context.addIssue({ code: 'custom', message, path: ['clusters', i] });
+    });
   });
+
+const DEG = Math.PI / 180;
+
+/** Angle (degrees) between two directions in Galactic coordinates (haversine: exact at small angles). */
+function separationDeg(l1: number, b1: number, l2: number, b2: number): number {
+  const h =
+    Math.sin(((b2 - b1) * DEG) / 2) ** 2 +
+    Math.cos(b1 * DEG) * Math.cos(b2 * DEG) * Math.sin(((l2 - l1) * DEG) / 2) ** 2;
+  return (2 * Math.asin(Math.min(1, Math.sqrt(h)))) / DEG;
+}
+
+function degrees(x: number): string {
+  return `${Number(x.toFixed(2))}°`;
+}
+
+/** Why no member of `cluster` can fall in the config's region, or null when some can. */
+function outsideRegion(
+  cluster: z.output<typeof ClusterSchema>,
+  config: {
+    region: z.output<typeof RegionSchema>;
+    maxDistancePc: number;
+    volumeRadiusPc: number;
+  },
+): string | null {
+  const { region } = config;
+  const extentPc = CLUSTER_EXTENT_RADII * cluster.radiusPc;
+  const where = `cluster '${cluster.name}' at (l, b) = (${degrees(cluster.lDeg)}, ${degrees(cluster.bDeg)}), ${cluster.distancePc} pc`;
+  const maxDistance =
+    region.kind === 'sphere' ? Math.min(config.volumeRadiusPc, config.maxDistancePc) : config.maxDistancePc;
+  if (cluster.distancePc - extentPc > maxDistance)
+    return `${where}, lies beyond the region's ${maxDistance} pc (its members reach no nearer than ${cluster.distancePc - extentPc} pc): bring it nearer or raise ${region.kind === 'sphere' ? 'volumeRadiusPc/maxDistancePc' : 'maxDistancePc'}`;
+  if (region.kind !== 'cone' || extentPc >= cluster.distancePc) return null;
+  const separation = separationDeg(region.lDeg, region.bDeg, cluster.lDeg, cluster.bDeg);
+  const halfSizeDeg = Math.asin(extentPc / cluster.distancePc) / DEG;
+  const gap = separation - halfSizeDeg - region.radiusDeg;
+  if (gap <= 0) return null;
+  return (
+    `${where}, lies ${degrees(separation)} from the centre of the ${degrees(region.radiusDeg)} cone at ` +
+    `(l, b) = (${degrees(region.lDeg)}, ${degrees(region.bDeg)}): its members (within ${degrees(halfSizeDeg)} ` +
+    `of its centre) stay ${degrees(gap)} outside the cone; move the cluster into the cone or widen the region`
+  );
+}
 
 export type SimulationConfigInput = z.input<typeof SimulationConfigSchema>;
 export type SimulationConfig = z.output<typeof SimulationConfigSchema>;

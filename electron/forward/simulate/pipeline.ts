@@ -3,11 +3,11 @@
 // catalogue and its truth, or training shards — then the manifest. Output bytes depend only on the
 // config and seed: chunks are keyed by index, workers may finish in any order, and the writer waits for
 // the next index. Memory stays flat: at most a few chunks per worker are in flight.
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { loadGaiaSplines } from '../survey/gaia.ts';
 import {
   simulateChunk,
@@ -445,12 +445,95 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/** A temporary file of this module's writers (`<output>.partial-<pid>`), left behind by a killed run. */
+const TEMPORARY =
+  /^(?:catalog\.(?:parquet|fits)|truth\.(?:parquet|fits)|manifest\.json|shard-\d{5}\.parquet)\.partial-\d+$/;
+
+/** The first top-level config field where two configs differ, or null. */
+function configDifference(previous: Record<string, unknown>, config: SimulationConfig): string | null {
+  const current = config as Record<string, unknown>;
+  for (const key of new Set([...Object.keys(previous), ...Object.keys(current)]))
+    if (JSON.stringify(previous[key]) !== JSON.stringify(current[key]))
+      return `${key} was ${JSON.stringify(previous[key]) ?? 'absent'}, now ${JSON.stringify(current[key]) ?? 'absent'}`;
+  return null;
+}
+
+/**
+ * Refuses an output folder that holds anything but an earlier run of the same config, kind and format
+ * (which this run rewrites, file for file, with the same names): files of another run would be mixed
+ * with this one's under one manifest. Nothing of the user's is deleted; only the temporary files of a
+ * killed run are removed.
+ */
+async function checkOutDir(
+  outDir: string,
+  config: SimulationConfig,
+  shards: boolean,
+  format: 'parquet' | 'fits',
+): Promise<void> {
+  if (!existsSync(outDir)) return;
+  if (!(await stat(outDir)).isDirectory()) throw new Error(`${outDir}: not a folder; choose another --out`);
+  const advice = 'choose a new or empty --out, or move those files away first';
+  const entries = [];
+  for (const name of await readdir(outDir)) {
+    if (TEMPORARY.test(name)) await rm(join(outDir, name), { force: true });
+    else entries.push(name);
+  }
+  const shardNames: string[] = [];
+  const shardsDir = entries.includes('shards') && (await stat(join(outDir, 'shards'))).isDirectory();
+  if (shardsDir) {
+    for (const name of await readdir(join(outDir, 'shards'))) {
+      if (TEMPORARY.test(name)) await rm(join(outDir, 'shards', name), { force: true });
+      else shardNames.push(`shards/${name}`);
+    }
+  }
+  if (entries.length === 0) return;
+  const manifestFile = join(outDir, 'manifest.json');
+  if (!entries.includes('manifest.json'))
+    throw new Error(
+      `${outDir}: not empty (holds ${entries[0]}) and holds no simulation's manifest.json; ${advice}`,
+    );
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(manifestFile, 'utf8'));
+  } catch (error) {
+    const reason = (error as Error).message;
+    throw new Error(`${manifestFile}: not a readable simulation manifest (${reason}); ${advice}`, {
+      cause: error,
+    });
+  }
+  const manifest = (parsed ?? {}) as { kind?: unknown; config?: unknown; files?: unknown };
+  const kind = shards ? 'training-shards' : 'mock-catalog';
+  const files = Array.isArray(manifest.files) ? (manifest.files as { path?: unknown }[]) : [];
+  const listed = new Set(files.map((f) => String(f?.path)));
+  const expected = shards ? null : [`catalog.${format}`, `truth.${format}`];
+  if (manifest.kind !== kind || manifest.config === null || typeof manifest.config !== 'object')
+    throw new Error(
+      `${outDir}: holds another kind of simulation output (${String(manifest.kind)}, not ${kind}); ${advice}`,
+    );
+  if (expected !== null && !expected.every((file) => listed.has(file)))
+    throw new Error(
+      `${outDir}: holds a simulation written as ${[...listed].join(', ')}, not ${expected.join(', ')}; ${advice}`,
+    );
+  const difference = configDifference(manifest.config as Record<string, unknown>, config);
+  if (difference !== null)
+    throw new Error(`${outDir}: holds a simulation of another config (${difference}); ${advice}`);
+  const foreign = [
+    ...entries.filter((n) => n !== 'manifest.json' && !(shardsDir && n === 'shards')),
+    ...shardNames,
+  ].find((name) => !listed.has(name));
+  if (foreign !== undefined)
+    throw new Error(
+      `${outDir}: holds ${foreign}, which its simulation's manifest.json does not list; ${advice}`,
+    );
+}
+
 export async function runSimulation(options: RunOptions): Promise<RunSummary> {
   const { config, outDir } = options;
   if (!options.shards && config.spectra.length > 0)
     throw new Error(
       `simulation: survey spectra (${config.spectra.join(', ')}) are written into training shards only (use --shards)`,
     );
+  await checkOutDir(outDir, config, options.shards, options.format ?? 'parquet');
   const port = await loadPort(options.port);
   const model = buildModel(config, port);
   const splines = loadGaiaSplines(options.splineFile);
