@@ -17,13 +17,18 @@ import { allBytes, headBytes, textStream } from './text-source.ts';
 export interface CsvOptions {
   /** Field separator; sniffed from the first data line when absent. */
   delimiter?: string;
-  /** Cell texts that mean "missing" (after trimming). Default: empty, NaN/nan, NA, N/A, null, --. */
+  /** Cell texts that mean "missing" (after trimming). Default: empty, NA, N/A, null, --. */
   missing?: string[];
   /** Lines starting with this are comments. Default '#'. */
   comment?: string;
 }
 
-export const DEFAULT_MISSING = ['', 'NaN', 'nan', 'NA', 'N/A', 'null', 'NULL', '--'];
+/**
+ * `nan` is not among them: as in astropy's reader and in ECSV, it is a float NaN, not a null, so that
+ * a table written with both (a NaN is written `nan`, a null as an empty cell) reads back the same.
+ * Numeric work counts either as missing.
+ */
+export const DEFAULT_MISSING = ['', 'NA', 'N/A', 'null', 'NULL', '--'];
 
 function sniffDelimiter(file: string, comment: string): string {
   const text = headBytes(file, 65536).toString('utf8');

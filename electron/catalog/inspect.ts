@@ -40,7 +40,13 @@ export function summarise(
     let observed: number;
     let flagged: Partial<Record<FlagName, number>> | undefined;
     if (q.kind === 'numeric') {
-      const assessed = assessQuantity(table, recognition, name, options);
+      let assessed: ReturnType<typeof assessQuantity>;
+      try {
+        assessed = assessQuantity(table, recognition, name, options);
+      } catch (error) {
+        // A cell that cannot be read (a sexagesimal angle that does not parse) is named by column and row.
+        throw new Error(`${catalog.file}: ${(error as Error).message}`, { cause: error });
+      }
       observed = assessed.observedCount;
       const rest = Object.entries(assessed.counts).filter(([flag]) => flag !== 'missing');
       if (rest.length > 0) flagged = Object.fromEntries(rest);

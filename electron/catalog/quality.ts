@@ -33,7 +33,7 @@
 import type { Table } from 'apache-arrow';
 import { evaluate, parseAssignment } from './expression.ts';
 import type { NumericColumn } from './expression.ts';
-import { columnOf, toNumeric, toStrings } from './numeric.ts';
+import { angleValues, columnOf, toNumeric, toStrings } from './numeric.ts';
 import type { Recognised, Recognition } from './recognise.ts';
 
 export const FLAG = {
@@ -105,6 +105,7 @@ function resolveUncached(
   source: Recognised,
   depth: number,
 ): NumericColumn {
+  if (source.angle !== undefined) return angleValues(table, source.angle);
   if (source.column !== undefined) return toNumeric(columnOf(table, source.column), source.column);
   if (source.expression === undefined) throw new Error(`${source.name}: neither a column nor an expression`);
   if (depth > 8) throw new Error(`${source.name}: expressions refer to each other in a loop`);

@@ -2,16 +2,19 @@
 // Candidates come from the spellings in surveys.ts (by name, checked against the column's unit and
 // type), from derivations whose inputs are all present, and from UCDs; the most confident wins.
 // Units that differ only by scale (arcsec vs mas, deg vs rad) become an expression with the factor.
+// Right ascension and declination may also be sexagesimal text under the same names, or the CDS split
+// into RAh/RAm/RAs and DE-/DEd/DEm/DEs; they are then read as angles (see `angle`).
 // A user's saved mapping (mapping-store.ts) overrides any of this.
 import { DataType } from 'apache-arrow';
 import type { Field, Table } from 'apache-arrow';
 import { arrayCell } from './columns.ts';
 import { namesIn, parseAssignment } from './expression.ts';
 import { isNumericType } from './numeric.ts';
+import type { AngleSource } from './numeric.ts';
 import { QUANTITIES } from './surveys.ts';
 import type { QuantityDef, QuantityRole } from './surveys.ts';
 import { META_UCD, META_UNIT } from './table.ts';
-import { normaliseUnit, unitFactor } from './units.ts';
+import { isSexagesimal, normaliseUnit, unitFactor } from './units.ts';
 
 export interface QuantitySource {
   column?: string;
@@ -27,6 +30,8 @@ export interface Recognised extends QuantitySource {
   /** name | derived | ucd | override */
   via: 'name' | 'derived' | 'ucd' | 'override';
   note?: string;
+  /** Set where the value is a sexagesimal angle: read it with `angleValues`, not as a number. */
+  angle?: AngleSource;
 }
 
 export type Recognition = Map<string, Recognised>;
@@ -142,6 +147,7 @@ function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef):
         note: rule.note,
       });
   }
+  found.push(...angleCandidates(table, fields, def));
   if (def.ucd !== undefined) {
     for (const field of fields.values()) {
       const ucd = field.metadata.get(META_UCD);
@@ -149,6 +155,114 @@ function candidates(table: Table, fields: Map<string, Field>, def: QuantityDef):
         found.push({ ...base, column: field.name, confidence: 0.6, via: 'ucd', note: `UCD ${ucd}` });
       }
     }
+  }
+  return found;
+}
+
+function isText(field: Field): boolean {
+  return DataType.isUtf8(field.type) || DataType.isLargeUtf8(field.type);
+}
+
+/** Units a sexagesimal column may declare (VizieR "h:m:s", "d:m:s"), as hours or degrees. */
+const SEXAGESIMAL_UNITS: Record<string, 'hours' | 'degrees'> = {
+  'h:m:s': 'hours',
+  '"h:m:s"': 'hours',
+  hms: 'hours',
+  h: 'hours',
+  hour: 'hours',
+  hourangle: 'hours',
+  'd:m:s': 'degrees',
+  '"d:m:s"': 'degrees',
+  dms: 'degrees',
+  deg: 'degrees',
+};
+
+/**
+ * How a text column holding right ascension or declination reads as an angle: hours for right
+ * ascension (as TOPCAT and CDS write it) unless its unit says degrees; null when its unit is neither.
+ */
+function textAngle(field: Field, quantity: string): AngleSource | null {
+  const unit = normaliseUnit(field.metadata.get(META_UNIT));
+  const declared = unit === '' ? undefined : SEXAGESIMAL_UNITS[unit];
+  if (unit !== '' && declared === undefined) return null;
+  if (quantity === 'dec' && declared === 'hours') return null;
+  return { text: field.name, hours: quantity === 'ra' && declared !== 'degrees' };
+}
+
+/**
+ * A text column at least half of whose first cells (up to 100 of them, blanks aside) are sexagesimal
+ * angles. Not all of them: a stray bad cell is then reported by its row when the angles are read,
+ * rather than leaving the table without a position.
+ */
+function looksSexagesimal(table: Table, field: Field): boolean {
+  const vector = table.getChild(field.name);
+  if (vector === null) return false;
+  let seen = 0;
+  let angles = 0;
+  for (let i = 0; i < vector.length && seen < 100; i += 1) {
+    const v: unknown = vector.get(i);
+    if (typeof v !== 'string' || v.trim() === '') continue;
+    seen += 1;
+    if (isSexagesimal(v)) angles += 1;
+  }
+  return angles > 0 && 2 * angles >= seen;
+}
+
+/** The CDS byte-by-byte split of a position into fields (VizieR and AAS tables). */
+const CDS_SPLIT: Record<string, { parts: string[]; sign?: string; hours: boolean }> = {
+  ra: { parts: ['RAh', 'RAm', 'RAs'], hours: true },
+  dec: { parts: ['DEd', 'DEm', 'DEs'], sign: 'DE-', hours: false },
+};
+
+/**
+ * Sexagesimal candidates for right ascension and declination: text columns under the quantity's names,
+ * a little less confident than a numeric column (which needs no parsing and is preferred where a
+ * table has both), and the CDS split (hours or degrees and minutes, seconds optional).
+ */
+function angleCandidates(table: Table, fields: Map<string, Field>, def: QuantityDef): Recognised[] {
+  const split = CDS_SPLIT[def.name];
+  if (split === undefined) return [];
+  const found: Recognised[] = [];
+  const base = { name: def.name, role: def.role, kind: def.kind, unit: def.unit, via: 'name' as const };
+  const fieldFor = fieldFinder(fields);
+  for (const rule of def.columns) {
+    rule.names.forEach((name, k) => {
+      const field = fieldFor(name, rule.anyCase);
+      if (field === undefined || !isText(field) || !looksSexagesimal(table, field)) return;
+      const angle = textAngle(field, def.name);
+      if (angle === null) return;
+      found.push({
+        ...base,
+        column: field.name,
+        confidence: rule.confidence - 0.005 * k - 0.05,
+        note: `sexagesimal ${angle.hours ? 'hours' : 'degrees'}`,
+        angle,
+      });
+    });
+  }
+  const numeric = (name: string): boolean => {
+    const field = fields.get(name);
+    return field !== undefined && isNumericType(field.type as DataType);
+  };
+  const [whole, minutes, seconds] = split.parts as [string, string, string];
+  const sign = split.sign === undefined ? undefined : fields.get(split.sign);
+  if (
+    numeric(whole) &&
+    numeric(minutes) &&
+    (split.sign === undefined || (sign !== undefined && isText(sign)))
+  ) {
+    const parts: [string, string, ...string[]] = numeric(seconds)
+      ? [whole, minutes, seconds]
+      : [whole, minutes];
+    const sum = parts.map((p, k) => (k === 0 ? p : `${p} / ${60 ** k}`)).join(' + ');
+    found.push({
+      ...base,
+      // For display: the sign column is text, which expressions cannot read.
+      expression: split.hours ? `15 * (${sum})` : `sign(${quoted(split.sign!)}) * (${sum})`,
+      confidence: 0.8,
+      note: `sexagesimal ${split.hours ? 'hours' : 'degrees'} (CDS ${[split.sign, ...parts].filter((p) => p !== undefined).join(', ')})`,
+      angle: { parts, ...(split.sign === undefined ? {} : { sign: split.sign }), hours: split.hours },
+    });
   }
   return found;
 }
@@ -167,6 +281,18 @@ function errorPairs(
     .filter((base): base is string => base !== undefined && fields.has(base));
   if (bases.length === 0) return true;
   return valueColumn !== undefined && bases.includes(valueColumn);
+}
+
+/** A saved mapping that points right ascension or declination at a text column reads it as an angle. */
+function overrideAngle(
+  fields: Map<string, Field>,
+  quantity: string,
+  override: QuantitySource,
+): { angle?: AngleSource; note?: string } {
+  const field = override.column === undefined ? undefined : fields.get(override.column);
+  if (CDS_SPLIT[quantity] === undefined || field === undefined || !isText(field)) return {};
+  const angle = textAngle(field, quantity) ?? { text: field.name, hours: quantity === 'ra' };
+  return { angle, note: `sexagesimal ${angle.hours ? 'hours' : 'degrees'}` };
 }
 
 /** Recognises every canonical quantity the table holds; `overrides` (a saved mapping) win. */
@@ -196,6 +322,7 @@ export function recognise(table: Table, overrides: Record<string, QuantitySource
         ...override,
         confidence: 1,
         via: 'override',
+        ...overrideAngle(fields, def.name, override),
       });
       continue;
     }

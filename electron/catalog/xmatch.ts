@@ -1,6 +1,7 @@
 // Cross-match two catalogs: by identifier, or by position within a radius using a k-d tree over unit
 // vectors (chord distance 2·sin(θ/2) is monotonic in the angle θ, so a Euclidean radius search is an
-// exact angular one). Separations are computed as atan2(|a×b|, a·b), accurate at every angle.
+// exact angular one). Separations are computed as atan2(|a×b|, a·b), accurate at every angle. The
+// nearest match is a branch-and-bound search of the same tree, so a dense clump costs n log n.
 // The output keeps every row of A (a left join) with B's columns (renamed '<name>_b' on a clash) and
 // the separation in arcsec; with `all`, every pair within the radius gets a row.
 import { Float64, makeData, makeVector, vectorFromArray } from 'apache-arrow';
@@ -8,7 +9,8 @@ import type { Table, Vector } from 'apache-arrow';
 import { packValidity } from './columns.ts';
 import { resolveQuantity } from './quality.ts';
 import { recognise } from './recognise.ts';
-import type { QuantitySource } from './recognise.ts';
+import type { QuantitySource, Recognised } from './recognise.ts';
+import type { NumericColumn } from './expression.ts';
 import { buildTable, columnInfo } from './table.ts';
 import type { CatalogTable } from './table.ts';
 import { toStrings } from './numeric.ts';
@@ -158,6 +160,79 @@ export class KdTree {
       if (diff >= -radius) stack.push([mid + 1, b]);
     }
   }
+
+  /**
+   * The point nearest (x, y, z) within chord distance `radius`: least `separation` (an angle in degrees;
+   * NaN refuses the point), then lowest index; -1 when there is none. A subtree is skipped when its
+   * splitting plane lies farther than the best separation so far, as a chord plus a margin far above
+   * rounding, so every point that could tie or beat the best is still seen: the answer is that of a
+   * search over every point within `radius`, in about log n steps where points crowd.
+   */
+  nearest(x: number, y: number, z: number, radius: number, separation: (index: number) => number): number {
+    const q = [x, y, z];
+    let best = -1;
+    let bestSep = Infinity;
+    let bound = radius;
+    const lo = [0];
+    const hi = [this.order.length];
+    const plane = [0];
+    while (lo.length > 0) {
+      const a = lo.pop()!;
+      const b = hi.pop()!;
+      if (plane.pop()! > bound || b <= a) continue;
+      const mid = (a + b) >> 1;
+      const p = this.order[mid]!;
+      const dx = this.xyz[3 * p]! - x;
+      const dy = this.xyz[3 * p + 1]! - y;
+      const dz = this.xyz[3 * p + 2]! - z;
+      if (dx * dx + dy * dy + dz * dz <= bound * bound) {
+        const sep = separation(p);
+        if (sep < bestSep || (sep === bestSep && p < best)) {
+          best = p;
+          bestSep = sep;
+          bound = Math.min(radius, 2 * Math.sin((sep * RAD) / 2) + CHORD_MARGIN);
+        }
+      }
+      if (b - a === 1) continue;
+      const diff = q[this.axes[mid]!]! - this.xyz[3 * p + this.axes[mid]!]!;
+      // Far side first, so the near side (popped next) tightens the bound before the far one is seen.
+      const near: [number, number] = diff <= 0 ? [a, mid] : [mid + 1, b];
+      const far: [number, number] = diff <= 0 ? [mid + 1, b] : [a, mid];
+      lo.push(far[0], near[0]);
+      hi.push(far[1], near[1]);
+      plane.push(Math.abs(diff), 0);
+    }
+    return best;
+  }
+}
+
+/** Chord distance far above the rounding of a separation or a chord (~1e-16), and far below any
+ * separation that matters (1e-12 rad is 2e-7 arcsec). */
+const CHORD_MARGIN = 1e-12;
+
+/**
+ * `valid` less every point at exactly the position of a lower-indexed one: such a point is never
+ * nearer than that one, and it ties with it, which the lower index wins. Without this, a nearest
+ * search among many copies of one position would have to see every copy.
+ */
+function firstAtEachPosition(xyz: Float64Array, valid: Uint8Array): Uint8Array {
+  const indices: number[] = [];
+  for (let i = 0; i < valid.length; i += 1) if (valid[i]) indices.push(i);
+  const order = Int32Array.from(indices).sort(
+    (i, j) =>
+      xyz[3 * i]! - xyz[3 * j]! ||
+      xyz[3 * i + 1]! - xyz[3 * j + 1]! ||
+      xyz[3 * i + 2]! - xyz[3 * j + 2]! ||
+      i - j,
+  );
+  const out = valid.slice();
+  for (let k = 1; k < order.length; k += 1) {
+    const i = order[k - 1]!;
+    const j = order[k]!;
+    if (xyz[3 * i] === xyz[3 * j] && xyz[3 * i + 1] === xyz[3 * j + 1] && xyz[3 * i + 2] === xyz[3 * j + 2])
+      out[j] = 0;
+  }
+  return out;
 }
 
 export interface MatchPairs {
@@ -180,12 +255,30 @@ export function matchPositions(
   all: boolean,
   maxPairs = MAX_PAIRS,
 ): MatchPairs {
-  const tree = new KdTree(b.xyz, b.valid);
+  const tree = new KdTree(b.xyz, all ? b.valid : firstAtEachPosition(b.xyz, b.valid));
   const chord = 2 * Math.sin((radiusDeg * RAD) / 2) * (1 + 1e-12);
   const rowsA: number[] = [];
   const rowsB: number[] = [];
   const seps: number[] = [];
   const n = a.valid.length;
+  if (!all) {
+    for (let i = 0; i < n; i += 1) {
+      const j = !a.valid[i]
+        ? -1
+        : tree.nearest(a.xyz[3 * i]!, a.xyz[3 * i + 1]!, a.xyz[3 * i + 2]!, chord, (k) => {
+            const sep = separationDeg(a.xyz, i, b.xyz, k);
+            return sep <= radiusDeg ? sep : Number.NaN;
+          });
+      rowsA.push(i);
+      rowsB.push(j);
+      seps.push(j < 0 ? Number.NaN : separationDeg(a.xyz, i, b.xyz, j) * 3600);
+    }
+    return {
+      a: Int32Array.from(rowsA),
+      b: Int32Array.from(rowsB),
+      separationArcsec: Float64Array.from(seps),
+    };
+  }
   for (let i = 0; i < n; i += 1) {
     const found: { j: number; sep: number }[] = [];
     if (a.valid[i]) {
@@ -195,13 +288,12 @@ export function matchPositions(
       });
     }
     found.sort((p, q) => p.sep - q.sep || p.j - q.j);
-    const keep = all ? found : found.slice(0, 1);
-    if (keep.length === 0) {
+    if (found.length === 0) {
       rowsA.push(i);
       rowsB.push(-1);
       seps.push(Number.NaN);
     }
-    for (const { j, sep } of keep) {
+    for (const { j, sep } of found) {
       rowsA.push(i);
       rowsB.push(j);
       seps.push(sep * 3600);
@@ -262,8 +354,16 @@ function positions(catalog: CatalogTable, overrides: Record<string, QuantitySour
       `${catalog.file}: no right ascension/declination columns recognised (save them with 'cradle catalog map FILE --set ra=COLUMN --set dec=COLUMN', or match with --by-id)`,
     );
   }
-  const r = resolveQuantity(catalog.table, recognition, ra);
-  const d = resolveQuantity(catalog.table, recognition, dec);
+  // A sexagesimal cell that does not parse is named by column and row; the file is added here.
+  const resolve = (source: Recognised): NumericColumn => {
+    try {
+      return resolveQuantity(catalog.table, recognition, source);
+    } catch (error) {
+      throw new Error(`${catalog.file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const r = resolve(ra);
+  const d = resolve(dec);
   const valid = r.valid.map((v, i) => v & d.valid[i]!);
   // A position off the sphere would never match and say nothing; it is a wrong column or unit.
   const where = (q: { column?: string; expression?: string }): string =>
