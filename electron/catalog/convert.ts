@@ -2,14 +2,16 @@
 // passing a batch at a time (table-batches.ts), so converting a multi-gigabyte Gaia download holds one
 // batch, not the table; the output is written beside the target and renamed over it only when complete.
 // FITS and byte-by-byte (MRT) headers depend on every row (string widths, TNULL values, fixed or variable
-// arrays, number formats), so for them the input is read twice: once to survey the columns, once to
-// write.
+// arrays, number formats), and so does the description astropy reads from a Parquet file (which columns
+// hold nulls, string widths: parquet-astropy.ts), so for them the input is read twice: once to survey
+// the columns, once to write.
 import type { Schema, Table } from 'apache-arrow';
 import { Compression } from 'parquet-wasm';
 import { FitsTableFile, TableSurvey } from '../fits/writer.ts';
 import type { ExtraCard } from '../fits/writer.ts';
 import { csvLayout } from './csv.ts';
 import { ecsvLayout } from './ecsv.ts';
+import { AstropySurvey } from './parquet-astropy.ts';
 import { ParquetStreamWriter } from './parquet-stream.ts';
 import { MrtSurvey } from './mrt.ts';
 import { checkOutputPath, formatForOutput } from './read.ts';
@@ -48,21 +50,6 @@ function textSink(file: string, format: CatalogFormat, table: Table): BatchSink 
   return syncSink(new TextTableSink(file, layout));
 }
 
-function parquetSink(file: string, table: Table): BatchSink {
-  // zstd, as writeParquet writes a whole table.
-  const writer = ParquetStreamWriter.open(file, table.schema, {
-    compression: Compression.ZSTD,
-    createdBy: 'cradle catalog convert (parquet-wasm)',
-  });
-  return {
-    write: (batch) => {
-      for (const recordBatch of batch.batches) writer.write(recordBatch);
-    },
-    close: () => writer.close(),
-    abort: () => writer.abort(),
-  };
-}
-
 /** An output whose header needs every row: a survey of each batch, then the sink that writes them. */
 interface SurveyedOutput {
   add(table: Table): void;
@@ -83,6 +70,28 @@ function fitsOutput(file: string, schema: Schema, options: FitsTableOptions): Su
   };
 }
 
+function parquetOutput(file: string, schema: Schema): SurveyedOutput {
+  const survey = new AstropySurvey(schema);
+  return {
+    add: (table) => survey.add(table),
+    sink: () => {
+      const layout = survey.layout();
+      // zstd, as writeParquet writes a whole table.
+      const writer = ParquetStreamWriter.open(file, layout.schema, {
+        compression: Compression.ZSTD,
+        createdBy: 'cradle catalog convert (parquet-wasm)',
+      });
+      return {
+        write: (batch) => {
+          for (const recordBatch of batch.batches) writer.write(layout.batch(recordBatch));
+        },
+        close: () => writer.close(),
+        abort: () => writer.abort(),
+      };
+    },
+  };
+}
+
 function mrtOutput(file: string, schema: Schema): SurveyedOutput {
   const survey = new MrtSurvey(schema, file);
   return {
@@ -95,7 +104,7 @@ function mrtOutput(file: string, schema: Schema): SurveyedOutput {
 async function convertSurveyed(
   input: string,
   output: string,
-  format: 'fits' | 'mrt',
+  format: 'fits' | 'mrt' | 'parquet',
   options: TableBatchOptions,
   fits: FitsTableOptions,
   progress: ConvertProgress,
@@ -104,7 +113,12 @@ async function convertSurveyed(
   // A CSV's column types, learnt by the survey pass, need not be learnt again by the writing pass.
   options = { ...options, textTypes: {} };
   await readTableBatches(input, options, (table, firstRow) => {
-    surveyed ??= format === 'fits' ? fitsOutput(output, table.schema, fits) : mrtOutput(output, table.schema);
+    surveyed ??=
+      format === 'fits'
+        ? fitsOutput(output, table.schema, fits)
+        : format === 'mrt'
+          ? mrtOutput(output, table.schema)
+          : parquetOutput(output, table.schema);
     surveyed.add(table);
     progress('survey', firstRow + table.numRows);
   });
@@ -138,11 +152,22 @@ export async function convertCatalog(
   output: string,
   options: ConvertOptions = {},
 ): Promise<{ rows: number }> {
-  const { batchRows = CONVERT_BATCH_ROWS, fits = {}, onProgress, ...read } = options;
+  const { batchRows = CONVERT_BATCH_ROWS, fits = {}, onProgress, onWarning, ...rest } = options;
+  // A surveyed output reads the input twice: its warnings are told once.
+  const told = new Set<string>();
+  const read: ReadOptions = {
+    ...rest,
+    onWarning: (message) => {
+      if (told.has(message)) return;
+      told.add(message);
+      if (onWarning) onWarning(message);
+      else process.emitWarning(message);
+    },
+  };
   const format = formatForOutput(output);
   checkOutputPath(output);
   const progress = onProgress ?? (() => undefined);
-  if (format === 'fits' || format === 'mrt') {
+  if (format === 'fits' || format === 'mrt' || format === 'parquet') {
     return {
       rows: await convertSurveyed(input, output, format, { ...read, rows: batchRows }, fits, progress),
     };
@@ -150,7 +175,7 @@ export async function convertCatalog(
   let sink: BatchSink | null = null;
   try {
     const rows = await readTableBatches(input, { ...read, rows: batchRows }, (table, firstRow) => {
-      sink ??= format === 'parquet' ? parquetSink(output, table) : textSink(output, format, table);
+      sink ??= textSink(output, format, table);
       sink.write(table);
       progress('write', firstRow + table.numRows);
     });

@@ -10,6 +10,7 @@ import { Writable } from 'node:stream';
 import { tableToIPC, Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
 import { Table as WasmTable, WriterPropertiesBuilder, transformParquetStream } from 'parquet-wasm';
 import type { Compression } from 'parquet-wasm';
+import { trapping } from './wasm-trap.ts';
 
 /** Rows per Parquet row group: bounds the writer's buffer. */
 const ROW_GROUP_ROWS = 65536;
@@ -47,8 +48,12 @@ export class ParquetStreamWriter {
       .setMaxRowGroupSize(ROW_GROUP_ROWS)
       .setCreatedBy(options.createdBy)
       .build();
-    this.done = transformParquetStream(input, properties).then((bytes) =>
-      bytes.pipeTo(Writable.toWeb(createWriteStream(this.temp)) as WritableStream<Uint8Array>),
+    // The writer runs as an asynchronous parquet-wasm task: a panic in it (a WebAssembly trap, e.g. on a
+    // column type arrow-rs cannot write) would be an uncaught exception; trapping makes it a failure.
+    this.done = trapping(() =>
+      transformParquetStream(input, properties).then((bytes) =>
+        bytes.pipeTo(Writable.toWeb(createWriteStream(this.temp)) as WritableStream<Uint8Array>),
+      ),
     );
     // Surface failures at close(); keep an unhandled rejection from killing the process meanwhile.
     this.done.catch(() => undefined);

@@ -1,7 +1,8 @@
 // Parquet reader and writer through parquet-wasm (arrow-rs compiled to WebAssembly: every Parquet
 // encoding and codec pyarrow writes — snappy, zstd, gzip, brotli, lz4), handed to Arrow JS as an IPC
 // stream. Units: our own field metadata survives the round trip inside the stored Arrow schema, and
-// astropy's Parquet files carry theirs in the 'table_meta_yaml' schema entry, which is read too.
+// astropy's Parquet files carry theirs in the 'table_meta_yaml' schema entry, which is read too (and
+// written: parquet-astropy.ts). Decimal, timestamp and date columns are made plain (parquet-types.ts).
 // Repeated field names (Parquet allows them) are made unique as every reader does. A row group that
 // cannot be decoded is named, with its rows, in the error.
 import { openAsBlob } from 'node:fs';
@@ -27,6 +28,8 @@ import {
   writeParquet as wasmWrite,
 } from 'parquet-wasm';
 import { parse as parseYaml } from 'yaml';
+import { isAstropyKey, withAstropyDescription } from './parquet-astropy.ts';
+import { withPlainTypes } from './parquet-types.ts';
 import { META_DESCRIPTION, META_UNIT, uniqueNames } from './table.ts';
 import type { CatalogTable } from './table.ts';
 import { writeBytesAtomic } from './text-out.ts';
@@ -120,7 +123,9 @@ export function withAstropyLayout(
       metadata.set(META_DESCRIPTION, column.description);
     return new Field(field.name, field.type, field.nullable || maskOf.has(k), metadata);
   });
-  const schema = new Schema(fields, table.schema.metadata);
+  // astropy's entries describe the file as stored (its mask columns among them), not the table read.
+  const metadata = new Map([...table.schema.metadata].filter(([key]) => !isAstropyKey(key)));
+  const schema = new Schema(fields, metadata);
   const type = new Struct(fields);
   const batches = table.batches.map((batch) => {
     const children = kept.map(({ k }) => {
@@ -200,10 +205,25 @@ const astropyYamls = new WeakMap<ParquetFile, string | undefined>();
 
 function astropyYaml(parquet: ParquetFile): string | undefined {
   if (!astropyYamls.has(parquet)) {
-    const text: unknown = parquet.metadata().fileMetadata().keyValueMetadata().get('table_meta_yaml');
+    const entries = parquet.metadata().fileMetadata().keyValueMetadata();
+    const text: unknown = entries.get('table_meta_yaml') ?? storedSchemaEntry(entries.get('ARROW:schema'));
     astropyYamls.set(parquet, typeof text === 'string' ? text : undefined);
   }
   return astropyYamls.get(parquet);
+}
+
+/** 'table_meta_yaml' of the Arrow schema stored in the footer (where Cradle writes it, as pyarrow does
+ * when astropy's entries are schema metadata), which a row group's stream does not carry. */
+function storedSchemaEntry(encoded: unknown): string | undefined {
+  if (typeof encoded !== 'string') return undefined;
+  try {
+    const message = Buffer.from(encoded, 'base64');
+    // The schema message, then the end-of-stream marker that makes it a whole IPC stream.
+    const stream = Buffer.concat([message, Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 0])]);
+    return RecordBatchReader.from(stream).open().schema.metadata.get('table_meta_yaml');
+  } catch {
+    return undefined;
+  }
 }
 
 /** Opened files whose read trapped: that read's dead task holds them borrowed, so they cannot be freed. */
@@ -221,7 +241,7 @@ export async function readRowGroup(parquet: ParquetFile, file: string, group: nu
     // The asynchronous reader panics (a WebAssembly trap) on pages it cannot decode, where the
     // synchronous one returns an error: trapping turns the trap into this read's rejection.
     const read = await trapping(() => parquet.read({ rowGroups: [group], batchSize: 131072 }));
-    return withAstropyLayout(ipcTable(read.intoIPCStream()), astropyYaml(parquet));
+    return withAstropyLayout(withPlainTypes(ipcTable(read.intoIPCStream())), astropyYaml(parquet));
   } catch (error) {
     if (error instanceof WebAssembly.RuntimeError) stuck.add(parquet);
     throw undecodable(parquet, file, group, error);
@@ -251,7 +271,7 @@ export async function readParquet(file: string): Promise<CatalogTable> {
   } catch (error) {
     throw unreadable(file, error);
   }
-  return { file, format: 'parquet', table: withAstropyLayout(table) };
+  return { file, format: 'parquet', table: withAstropyLayout(withPlainTypes(table)) };
 }
 
 /** Rows per row group of the Parquet files Cradle writes. A reader that streams a file (an inference
@@ -259,9 +279,10 @@ export async function readParquet(file: string): Promise<CatalogTable> {
  * most of a large catalogue. */
 export const PARQUET_ROW_GROUP = 65_536;
 
-/** Writes Parquet (zstd) with the Arrow schema, so field metadata (units, UCDs) comes back on reading. */
+/** Writes Parquet (zstd) with the Arrow schema, so field metadata (units, UCDs) comes back on reading,
+ * and with astropy's description of the columns (parquet-astropy.ts). */
 export async function writeParquet(table: Table, file: string): Promise<void> {
-  const wasmTable = WasmTable.fromIPCStream(tableToIPC(table, 'stream'));
+  const wasmTable = WasmTable.fromIPCStream(tableToIPC(withAstropyDescription(table), 'stream'));
   const properties = new WriterPropertiesBuilder()
     .setCompression(Compression.ZSTD)
     .setMaxRowGroupSize(PARQUET_ROW_GROUP)

@@ -19,8 +19,11 @@ import { headBytes } from './text-source.ts';
 export interface ReadOptions {
   format?: CatalogFormat;
   csv?: CsvOptions;
-  /** FITS: which HDU (0-based); default the first table HDU. */
+  /** FITS: which HDU (0-based); default the first table HDU. VOTable: which TABLE (0-based, in
+   * document order, as astropy's table_number); default the first. */
   hdu?: number;
+  /** Told what the reader noticed but read past (a VOTable's TABLEs beyond the one read). */
+  onWarning?: (message: string) => void;
 }
 
 export function detectFormat(file: string): CatalogFormat {
@@ -58,7 +61,7 @@ export async function readCatalog(file: string, options: ReadOptions = {}): Prom
     case 'parquet':
       return readParquet(file);
     case 'votable':
-      return readVotable(file);
+      return readVotable(file, { tableIndex: options.hdu, onWarning: options.onWarning });
     case 'ecsv':
       return readEcsv(file);
     case 'mrt':

@@ -31,7 +31,8 @@ export function isTextTable(file: string): boolean {
   return TEXT.has(detectFormat(file));
 }
 
-/** How to read (the format, CSV options, the FITS HDU: as for readCatalog) and the batches wanted. */
+/** How to read (the format, CSV options, the FITS HDU or VOTable TABLE: as for readCatalog) and the
+ * batches wanted. */
 export interface TableBatchOptions extends ReadOptions {
   /** Rows per batch. */
   rows: number;
@@ -103,17 +104,22 @@ export async function readTableBatches(
   const batchRows = options.rows;
   const format = options.format ?? detectFormat(file);
   if (format === 'fits') return fitsBatches(file, options, onBatch);
-  if (options.hdu !== undefined) throw new Error(`${file}: an HDU applies to FITS input only`);
-  if (format === 'parquet') return parquetBatches(file, options, onBatch);
-  if (format === 'mrt') return readMrtBatches(file, batchRows, onBatch, options.onCount);
   if (format === 'votable') {
+    const tableIndex = options.hdu;
     if (options.onCount !== undefined) {
       let rows = 0;
-      await readVotable(file, { batches: { rows: batchRows, onBatch: (table) => (rows += table.numRows) } });
+      await readVotable(file, {
+        tableIndex,
+        // The reading pass below gives the same warning.
+        onWarning: () => undefined,
+        batches: { rows: batchRows, onBatch: (table) => (rows += table.numRows) },
+      });
       options.onCount(rows);
     }
     let rows = 0;
     await readVotable(file, {
+      tableIndex,
+      onWarning: options.onWarning,
       batches: {
         rows: batchRows,
         onBatch: (table, firstRow) => {
@@ -124,6 +130,10 @@ export async function readTableBatches(
     });
     return rows;
   }
+  if (options.hdu !== undefined)
+    throw new Error(`${file}: an HDU applies to FITS input only (and a TABLE number to VOTable)`);
+  if (format === 'parquet') return parquetBatches(file, options, onBatch);
+  if (format === 'mrt') return readMrtBatches(file, batchRows, onBatch, options.onCount);
   const plan =
     format === 'ecsv'
       ? ecsvPlan(file)

@@ -139,11 +139,76 @@ function localName(name: string): string {
 }
 
 export interface VotableOptions {
-  /** Which TABLE in document order (0-based). */
+  /** Which TABLE in document order (0-based, as astropy's table_number); default the first. */
   tableIndex?: number;
+  /** Told, when no TABLE was chosen, that the file holds more than one (default: a process warning). */
+  onWarning?: (message: string) => void;
   /** Rows handed over a batch at a time instead of kept (a table larger than memory): each full batch,
    * then the rest (an empty batch when the TABLE has no rows). The result's table then has no rows. */
   batches?: { rows: number; onBatch?: (table: Table, firstRow: number) => void };
+}
+
+/** A TABLE start tag, with or without a namespace prefix (not TABLEDATA). */
+const TABLE_START = /<(?:[\w.-]+:)?TABLE\b/g;
+
+function countTables(text: string): number {
+  return text.match(TABLE_START)?.length ?? 0;
+}
+
+/** Splits streamed text before a tag that the chunk ends inside, so no tag is cut in two. */
+function wholeTags(carry: string, chunk: string): { text: string; carry: string } {
+  const text = carry + chunk;
+  const lt = text.lastIndexOf('<');
+  const cut = lt >= 0 && text.indexOf('>', lt) < 0 ? lt : text.length;
+  return { text: text.slice(0, cut), carry: text.slice(cut) };
+}
+
+export interface VotableTableEntry {
+  /** 0-based, in document order: the number that chooses it. */
+  index: number;
+  name?: string;
+  id?: string;
+  /** The TABLE's nrows attribute, when it has one. */
+  rows?: number;
+  fields: number;
+}
+
+const ATTRIBUTE = /([\w.:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g;
+
+/** The TABLEs of a VOTable file in document order (from their tags, without decoding any data). */
+export async function votableTables(file: string): Promise<VotableTableEntry[]> {
+  const tables: VotableTableEntry[] = [];
+  const tag = /<(?:[\w.-]+:)?(TABLE|FIELD)\b([^>]*)>/g;
+  const input = textStream(file);
+  let carry = '';
+  const scan = (text: string): void => {
+    for (const [, element, attributes] of text.matchAll(tag)) {
+      if (element === 'FIELD') {
+        const last = tables.at(-1);
+        if (last) last.fields += 1;
+        continue;
+      }
+      const entry: VotableTableEntry = { index: tables.length, fields: 0 };
+      for (const [, key, double, single] of attributes!.matchAll(ATTRIBUTE)) {
+        const value = double ?? single ?? '';
+        if (key === 'name') entry.name = value;
+        else if (key === 'ID') entry.id = value;
+        else if (key === 'nrows' && /^\d+$/.test(value)) entry.rows = Number(value);
+      }
+      tables.push(entry);
+    }
+  };
+  try {
+    for await (const chunk of input) {
+      const next = wholeTags(carry, chunk as string);
+      carry = next.carry;
+      scan(next.text);
+    }
+    scan(carry);
+  } finally {
+    input.destroy();
+  }
+  return tables;
 }
 
 /** Streams a VOTable file and returns its chosen TABLE as Arrow. */
@@ -384,13 +449,14 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
   // the parser only up to a tag's end, so a STREAM start tag is never split between two writes.
   const input = textStream(file);
   let carry = '';
-  const feed = (text: string): void => {
+  /** Writes `text` to the parser until the chosen TABLE ends; returns what is left unread. */
+  const feed = (text: string): string => {
     let rest = text;
     while (rest.length > 0 && !done) {
       if (stream !== null) {
         const lt = rest.indexOf('<');
         stream.push(lt < 0 ? rest : rest.slice(0, lt));
-        if (lt < 0) return;
+        if (lt < 0) return '';
         rest = rest.slice(lt);
       }
       const open = STREAM_START.exec(rest);
@@ -399,18 +465,26 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
       if (failed.error) throw failed.error;
       rest = rest.slice(end);
     }
+    return rest;
   };
+  // With no TABLE chosen, the rest of the file after the first is only searched for more TABLE tags
+  // (the parser has counted those it read past), so that a second one is not dropped without a word.
+  const counting = options.tableIndex === undefined;
+  let later = 0;
   try {
     for await (const chunk of input) {
-      const text = carry + (chunk as string);
       // Hold back an unfinished tag for the next chunk.
-      const lt = text.lastIndexOf('<');
-      const cut = lt >= 0 && text.indexOf('>', lt) < 0 ? lt : text.length;
-      carry = text.slice(cut);
-      feed(text.slice(0, cut));
-      if (done) break;
+      const next = wholeTags(carry, chunk as string);
+      carry = next.carry;
+      if (done) later += countTables(next.text);
+      else {
+        const unread = feed(next.text);
+        if (done) later += countTables(unread);
+      }
+      if (done && !counting) break;
     }
-    if (!done) {
+    if (done) later += countTables(carry);
+    else {
       feed(carry);
       parser.close();
     }
@@ -418,8 +492,16 @@ export async function readVotable(file: string, options: VotableOptions = {}): P
     input.destroy();
   }
   if (failed.error) throw failed.error;
+  const tables = tableSeen + 1 + later;
   if (tableSeen < wanted)
-    throw new Error(`${file}: no TABLE number ${wanted + 1} (the file has ${tableSeen + 1})`);
+    throw new Error(`${file}: no TABLE ${wanted} (the file has ${tables}, numbered from 0)`);
+  if (counting && tables > 1) {
+    const message =
+      `${file}: the VOTable holds ${tables} TABLEs; read the first (choose another by its number, ` +
+      `0 to ${tables - 1}, with --hdu)`;
+    if (options.onWarning) options.onWarning(message);
+    else process.emitWarning(message);
+  }
   if (encoding === null) sinks = fields.map(makeSink);
   if (batches !== undefined && (rowCount > batchStart || rowCount === 0)) flush();
   return { file, format: 'votable', table: tableOfSinks() };

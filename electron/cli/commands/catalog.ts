@@ -15,6 +15,7 @@ import type { QuantitySource } from '../../catalog/recognise.ts';
 import { quantityDef } from '../../catalog/surveys.ts';
 import { buildTable } from '../../catalog/table.ts';
 import type { CatalogFormat, ColumnInfo } from '../../catalog/table.ts';
+import { votableTables } from '../../catalog/votable.ts';
 import { crossMatchTables, parseRadius } from '../../catalog/xmatch.ts';
 import { loadXpBasis, spectrumVector, xpSampledTable } from '../../catalog/xp.ts';
 
@@ -22,11 +23,17 @@ interface ReadFlags {
   format?: string;
   missing?: string;
   delimiter?: string;
+  hdu?: number;
+}
+
+function warn(message: string): void {
+  process.stderr.write(`cradle: warning: ${message}\n`);
 }
 
 function readOptions(flags: ReadFlags): ReadOptions {
-  const options: ReadOptions = {};
+  const options: ReadOptions = { onWarning: warn };
   if (flags.format) options.format = flags.format as CatalogFormat;
+  if (flags.hdu !== undefined) options.hdu = flags.hdu;
   if (flags.missing !== undefined || flags.delimiter !== undefined) {
     options.csv = {};
     if (flags.missing !== undefined) options.csv.missing = ['', ...flags.missing.split(',')];
@@ -49,11 +56,21 @@ function delimiterFlag(value: string): string {
   return delimiter;
 }
 
+function hduFlag(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('expected a whole number from 0');
+  return Number(value);
+}
+
 function withReadFlags(command: Command): Command {
   return command
     .addOption(new Option('--format <format>', 'table format (default: detected)').choices(FORMATS))
     .option('--missing <list>', 'comma-separated cell texts that mean missing (CSV), e.g. -99,--')
-    .option('--delimiter <char>', 'CSV field separator (default: detected)', delimiterFlag);
+    .option('--delimiter <char>', 'CSV field separator (default: detected)', delimiterFlag)
+    .option(
+      '--hdu <n>',
+      'FITS: the HDU (0 is the primary; default the first table); VOTable: the TABLE, from 0 (default 0)',
+      hduFlag,
+    );
 }
 
 function print(json: unknown): void {
@@ -73,13 +90,28 @@ export function registerCatalogCommand(program: Command): void {
     .action(async (file: string, flags: ReadFlags & { json?: boolean }) => {
       const table = await readCatalog(file, readOptions(flags));
       const { summary } = summarise(table, loadMapping(file));
+      // A VOTable of several TABLEs: which there are, and which one was read.
+      const tables = summary.format === 'votable' ? await votableTables(file) : [];
+      const read = flags.hdu ?? 0;
       if (flags.json) {
-        print(summary);
+        print(tables.length > 1 ? { ...summary, tables, table: read } : summary);
         return;
       }
       process.stdout.write(
         `${summary.file}: ${summary.format}, ${summary.rows} rows, ${summary.columns.length} columns\n`,
       );
+      if (tables.length > 1) {
+        process.stdout.write(`  TABLEs (--hdu N chooses one):\n`);
+        for (const t of tables) {
+          const label = [t.name, t.id && t.id !== t.name ? `ID ${t.id}` : undefined]
+            .filter(Boolean)
+            .join(', ');
+          const rows = t.rows === undefined ? '' : `, ${t.rows} rows`;
+          process.stdout.write(
+            `  ${t.index === read ? '*' : ' '} ${t.index}  ${label || '(unnamed)'}: ${t.fields} FIELDs${rows}\n`,
+          );
+        }
+      }
       for (const [name, q] of Object.entries(summary.quantities)) {
         const from = q.column ?? q.expression ?? '';
         process.stdout.write(
