@@ -15,6 +15,7 @@ import {
 } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { tableFromIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { ParquetFile, transformParquetStream, WriterPropertiesBuilder, Compression } from 'parquet-wasm';
 import type { RecordBatch as WasmRecordBatch } from 'parquet-wasm';
@@ -282,7 +283,10 @@ export async function concatParquet(files: string[], target: string): Promise<vo
   let reading = false;
   // parquet-wasm's writer reports a failing source only as 'Dyn casting error': the source's own
   // error, naming the file, is kept here and given instead.
-  let failure: Error | null = null;
+  let failure = null as Error | null;
+  // The first file's columns, which every other file must have (the writer would otherwise cast or
+  // fail with 'Dyn casting error'): chunks of a run resumed by another version of Cradle can differ.
+  let first: string[] = [];
   const unreadable = (error: unknown): Error => {
     const file = files[fileIndex - 1] ?? files[0]!;
     const reason =
@@ -313,10 +317,16 @@ export async function concatParquet(files: string[], target: string): Promise<vo
           if (fileIndex >= files.length) break;
           fileIndex += 1;
           current = await ParquetFile.fromFile(await openAsBlob(files[fileIndex - 1]!));
+          const layout = columnLayout(current);
+          if (fileIndex === 1) first = layout;
+          else if (layout.join() !== first.join()) {
+            failure = mismatch(files[fileIndex - 1]!, layout, files[0]!, first);
+            throw failure;
+          }
           group = 0;
         }
       } catch (error) {
-        throw unreadable(error);
+        throw error === failure ? error : unreadable(error);
       }
       const batch = queue.shift();
       if (batch === undefined) controller.close();
@@ -336,6 +346,8 @@ export async function concatParquet(files: string[], target: string): Promise<vo
       const bytes = (await transformParquetStream(source, properties)) as ReadableStream<Uint8Array>;
       for await (const piece of bytes) await handle.write(piece);
     });
+    // The writer can end its output early, without an error, when its source fails.
+    if (failure !== null) throw failure;
     await handle.close();
     await rename(temp, target);
   } catch (error) {
@@ -350,4 +362,23 @@ export async function concatParquet(files: string[], target: string): Promise<vo
     }
     throw failure ?? error;
   }
+}
+
+/** A Parquet file's columns as `name: type`, in order. */
+function columnLayout(file: ParquetFile): string[] {
+  return tableFromIPC(file.schema().intoIPCStream()).schema.fields.map((f) => `${f.name}: ${String(f.type)}`);
+}
+
+function mismatch(file: string, layout: string[], reference: string, expected: string[]): Error {
+  const extra = layout.filter((c) => !expected.includes(c));
+  const lacking = expected.filter((c) => !layout.includes(c));
+  const differences = [
+    ...(extra.length > 0 ? [`it has ${extra.join(', ')}`] : []),
+    ...(lacking.length > 0 ? [`it lacks ${lacking.join(', ')}`] : []),
+  ];
+  return new Error(
+    `${file}: its columns differ from those of ${reference} (${differences.join('; ') || 'another order'}); ` +
+      'files written by different versions of Cradle cannot be joined: if these are chunks of a resumed ' +
+      'run, delete the chunk files of one version and resume to compute them again',
+  );
 }

@@ -51,6 +51,30 @@ describe('merging chunk files', () => {
     await mergeChunks(dir, 'summary', 1, target);
     expect((await readParquet(target)).table.numRows).toBe(rows);
   });
+
+  it('refuses chunk files whose columns differ (a run resumed by another version of Cradle)', async () => {
+    // A summary chunk written before prior_leakage existed, then one with it: the writer cast or failed
+    // with 'Dyn casting error', or joined float64 and int32 columns without a word.
+    const dir = tempDir('mixed-chunks');
+    const row = BigInt64Array.of(0n, 1n);
+    const x = Float64Array.of(0.5, 1.5);
+    await writeChunk(dir, 0, tableFromArrays({ row, x }), null);
+    await writeChunk(dir, 1, tableFromArrays({ row, x, prior_leakage: Float64Array.of(0, 0.25) }), null);
+    const target = join(dir, 'summary.parquet');
+    const [first, second] = [0, 1].map((i) => join(dir, 'chunks', chunkName(i, 'summary')));
+    await expect(mergeChunks(dir, 'summary', 2, target)).rejects.toThrow(
+      `${second}: its columns differ from those of ${first} (it has prior_leakage: Float64); files written by ` +
+        'different versions of Cradle cannot be joined: if these are chunks of a resumed run, delete the chunk ' +
+        'files of one version and resume to compute them again',
+    );
+    const types = join(dir, 'types');
+    await writeChunk(types, 0, tableFromArrays({ row, x }), null);
+    await writeChunk(types, 1, tableFromArrays({ row, x: Int32Array.of(1, 2) }), null);
+    await expect(mergeChunks(types, 'summary', 2, join(types, 'summary.parquet'))).rejects.toThrow(
+      /its columns differ from those of .* \(it has x: Int32; it lacks x: Float64\)/,
+    );
+    expect(readdirSync(dir).sort()).toEqual(['chunks', 'types']);
+  });
 });
 
 describe('resuming a run recorded as complete', () => {
