@@ -675,10 +675,15 @@ def test_astropy_parquet_units_and_masks_come_through(tmp_path: Path) -> None:
         assert kept == [1, 3], ext
         if ext == "ecsv":  # FITS and VOTable text has no null of its own
             assert list(np.ma.getmaskarray(back["s"])) == [True, False, False], ext
-    # Cradle's own Parquet (astropy cannot read its null strings without astropy's own metadata).
+    # Cradle's own Parquet: nulls for pyarrow, and astropy's mask columns and metadata for astropy.
     out = tmp_path / "out.parquet"
     ok("convert", str(source), str(out))
     back_pa = pq.read_table(out)
-    assert back_pa.column_names == ["ra", "m", "s"]
+    assert back_pa.column_names == ["ra", "m", "m.mask", "s", "s.mask"]
     assert back_pa.column("m").to_pylist() == [1, None, 3]
     assert back_pa.column("s").to_pylist() == [None, "b", "c"]
+    back = Table.read(out)
+    assert back.colnames == ["ra", "m", "s"]
+    assert back["ra"].unit == u.deg and back["m"].unit == u.mag
+    assert list(np.ma.getmaskarray(back["m"])) == [False, True, False]
+    assert list(np.ma.getmaskarray(back["s"])) == [True, False, False]

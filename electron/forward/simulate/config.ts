@@ -224,12 +224,6 @@ export const SimulationConfigSchema = z
   .refine((c) => c.mixture.field + c.mixture.clusters + c.mixture.broadAge > 0 || c.clusters.length > 0, {
     message: 'nothing to simulate: the mixture weights are all 0 and there are no clusters',
     path: ['mixture'],
-  })
-  .superRefine((c, context) => {
-    c.clusters.forEach((cluster, i) => {
-      const message = outsideRegion(cluster, c);
-      if (message !== null) context.addIssue({ code: 'custom', message, path: ['clusters', i] });
-    });
   });
 
 const DEG = Math.PI / 180;
@@ -277,14 +271,21 @@ function outsideRegion(
 export type SimulationConfigInput = z.input<typeof SimulationConfigSchema>;
 export type SimulationConfig = z.output<typeof SimulationConfigSchema>;
 
-/** Validates a config object; the error names the file and the path of every bad field. */
+/**
+ * Validates a config object; the error names the file and the path of every bad field. A cluster that
+ * cannot reach a region the config sets is refused; without a `region`, the default cone is the field's
+ * and the clusters are simulated where they are placed (a config of clusters alone need not give one).
+ */
 export function parseSimulationConfig(value: unknown, source: string): SimulationConfig {
   const result = SimulationConfigSchema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.map(
-      (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
-    );
-    throw new Error(`${source}: invalid simulation config: ${issues.join('; ')}`);
-  }
-  return result.data;
+  const issues = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  if (result.success && typeof value === 'object' && value !== null && 'region' in value)
+    result.data.clusters.forEach((cluster, i) => {
+      const message = outsideRegion(cluster, result.data);
+      if (message !== null) issues.push(`clusters.${i}: ${message}`);
+    });
+  if (issues.length > 0) throw new Error(`${source}: invalid simulation config: ${issues.join('; ')}`);
+  return result.data!;
 }

@@ -26,6 +26,13 @@ describe('a configured cluster and the region', () => {
     );
   });
 
+  it('simulates clusters where they are placed when the config sets no region', () => {
+    // The default cone is the field's; a config of clusters alone (as the real-cluster checks write) need
+    // not name a region around them.
+    const config = parseSimulationConfig({ mixture: { field: 0 }, clusters: [cluster] }, 'clusters.json');
+    expect(config.clusters.map((c) => c.name)).toEqual(['far']);
+  });
+
   it('refuses a cluster beyond the distance the region reaches', () => {
     expect(() =>
       parseSimulationConfig({ region: cone, clusters: [{ ...cluster, bDeg: -12, distancePc: 40000 }] }, 'd'),
