@@ -20,6 +20,7 @@ import { STELLAR_MASS_MAX, STELLAR_MASS_MIN } from '../population/imf.ts';
 import { drawRv } from '../dust/dust-model.ts';
 import { binaryFraction, combineMagnitudes, Q_MIN } from '../clusters/binaries.ts';
 import { diskFraction } from '../clusters/disk-fraction.ts';
+import { ConePlacement } from './cluster-placement.ts';
 import { CLUSTER_EXTENT_RADII, type ClusterConfig } from './config.ts';
 import { allocateInputs, allocateOutputs, type StarInputs } from './photometry-port.ts';
 import { drawDisk, type DiskDraw } from './yso-disk-light.ts';
@@ -623,24 +624,39 @@ function drawPriorClusters(
   const prior = model.config.clusterPrior;
   const logUniform = (lo: number, hi: number): number => lo * (hi / lo) ** rng.uniform();
   const meanMass = model.imf.meanMass(STELLAR_MASS_MIN, STELLAR_MASS_MAX);
+  const region = model.config.region;
+  const d0 = prior.distancePc[0];
+  // In a cone, the same prior restricted to the cone (cluster-placement.ts).
+  const inCone =
+    region.kind === 'cone'
+      ? new ConePlacement(
+          region,
+          d0,
+          Math.min(prior.distancePc[1], model.config.maxDistancePc),
+          prior.scaleHeightPc,
+        )
+      : null;
   const maxDistance = Math.min(prior.distancePc[1], model.config.volumeRadiusPc);
   let filled = start;
   let k = 0;
   while (filled < end) {
+    const placed = inCone?.draw(rng) ?? null;
     // Volume-uniform distance within the range, isotropic in l, exponential in height above the plane.
-    const d0 = prior.distancePc[0];
-    const distancePc = Math.cbrt(d0 ** 3 + rng.uniform() * (maxDistance ** 3 - d0 ** 3));
+    const distancePc =
+      placed?.distancePc ?? Math.cbrt(d0 ** 3 + rng.uniform() * (maxDistance ** 3 - d0 ** 3));
     const zPc =
-      Math.min(distancePc * 0.999, prior.scaleHeightPc * -Math.log(rng.uniformOpen())) *
-      (rng.uniform() < 0.5 ? -1 : 1);
+      placed === null
+        ? Math.min(distancePc * 0.999, prior.scaleHeightPc * -Math.log(rng.uniformOpen())) *
+          (rng.uniform() < 0.5 ? -1 : 1)
+        : 0;
     const cluster: ClusterConfig = {
       name: `prior-${chunkIndex}-${k}`,
       ageMyr: logUniform(prior.ageMyr[0], prior.ageMyr[1]),
       ageSpreadMyr: 0,
       mh: rng.range(prior.mh[0], prior.mh[1]),
       massMsun: logUniform(prior.massMsun[0], prior.massMsun[1]),
-      lDeg: 360 * rng.uniform(),
-      bDeg: Math.asin(zPc / distancePc) / DEG,
+      lDeg: placed?.lDeg ?? 360 * rng.uniform(),
+      bDeg: placed?.bDeg ?? Math.asin(zPc / distancePc) / DEG,
       distancePc,
       radiusPc: logUniform(prior.radiusPc[0], prior.radiusPc[1]),
       velocityDispersionKms: rng.range(prior.velocityDispersionKms[0], prior.velocityDispersionKms[1]),
