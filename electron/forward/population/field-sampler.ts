@@ -9,6 +9,7 @@
 // above the last living grid mass), since a dead star is never seen: for the old thick disc and halo,
 // where everything above ~1 M☉ is gone, this halves the candidates without changing the distribution.
 import { type Imf, STELLAR_MASS_MAX, STELLAR_MASS_MIN } from './imf.ts';
+import { ConeFrame } from './cone-frame.ts';
 import { toGalactocentric } from './frame.ts';
 import type { Random } from '../simulate/random.ts';
 
@@ -66,8 +67,7 @@ export class FieldSampler {
   private readonly rings: number;
   private readonly sectors: number;
   private readonly axis: { l: number; b: number; cosRadius: number };
-  /** Axis unit vector (a), and unit vectors towards +b (n) and +l (e) at the axis. */
-  private readonly basis: readonly [number, number, number, number, number, number, number, number];
+  private readonly frame: ConeFrame;
   /** The last draw (reused: read it before the next draw). */
   private readonly result: FieldDraw = { source: 0, lDeg: 0, bDeg: 0, distancePc: 0, massInit: 0 };
 
@@ -83,18 +83,7 @@ export class FieldSampler {
       region.kind === 'cone'
         ? { l: region.lDeg, b: region.bDeg, cosRadius: Math.cos(Math.min(180, region.radiusDeg) * DEG) }
         : { l: 0, b: 90, cosRadius: -1 };
-    const l0 = this.axis.l * DEG;
-    const b0 = this.axis.b * DEG;
-    this.basis = [
-      Math.cos(b0) * Math.cos(l0),
-      Math.cos(b0) * Math.sin(l0),
-      Math.sin(b0),
-      -Math.sin(b0) * Math.cos(l0),
-      -Math.sin(b0) * Math.sin(l0),
-      Math.cos(b0),
-      -Math.sin(l0),
-      Math.cos(l0),
-    ];
+    this.frame = new ConeFrame(this.axis.l, this.axis.b);
     const areaSr = 2 * Math.PI * (1 - this.axis.cosRadius);
     const areaDeg2 = areaSr / (DEG * DEG);
     const cells = Math.max(4, Math.min(1024, Math.ceil(areaDeg2 / 20)));
@@ -197,7 +186,7 @@ export class FieldSampler {
     const c1 = 1 - ((1 - this.axis.cosRadius) * (ring + 1)) / this.rings;
     const cosTheta = c0 + (c1 - c0) * rng.uniform();
     const phi = ((sector + rng.uniform()) / this.sectors) * 2 * Math.PI;
-    this.rotateFromAxis(cosTheta, phi);
+    this.frame.toGalactic(cosTheta, phi, this.result);
     const out = this.result;
     // Volume-uniform within the shell.
     const d0 = this.shellEdges[j] as number;
@@ -221,22 +210,8 @@ export class FieldSampler {
     const sector = k % this.sectors;
     const c0 = 1 - ((1 - this.axis.cosRadius) * ring) / this.rings;
     const c1 = 1 - ((1 - this.axis.cosRadius) * (ring + 1)) / this.rings;
-    this.rotateFromAxis((c0 + c1) / 2, ((sector + 0.5) / this.sectors) * 2 * Math.PI);
+    this.frame.toGalactic((c0 + c1) / 2, ((sector + 0.5) / this.sectors) * 2 * Math.PI, this.result);
     return { l: this.result.lDeg, b: this.result.bDeg };
-  }
-
-  /** Direction at angle θ (cos θ given) from the cone axis and position angle φ → (l, b) in degrees. */
-  /** Sets result.lDeg/bDeg to the direction at angle θ (cos θ given) from the axis, position angle φ. */
-  private rotateFromAxis(cosTheta: number, phi: number): void {
-    const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
-    const [ax, ay, az, nx, ny, nz, ex, ey] = this.basis;
-    const x = cosTheta * ax + sinTheta * (Math.cos(phi) * nx + Math.sin(phi) * ex);
-    const y = cosTheta * ay + sinTheta * (Math.cos(phi) * ny + Math.sin(phi) * ey);
-    const z = cosTheta * az + sinTheta * Math.cos(phi) * nz;
-    let l = Math.atan2(y, x) / DEG;
-    if (l < 0) l += 360;
-    this.result.lDeg = l;
-    this.result.bDeg = Math.asin(Math.max(-1, Math.min(1, z))) / DEG;
   }
 }
 

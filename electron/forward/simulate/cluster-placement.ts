@@ -10,6 +10,7 @@
 // Directions are drawn uniformly over the cone and kept with probability W(|s|) / W(s_min), where
 // W(|s|) = ∫ g(d, |s|) dd on a grid of distances and s_min is the cone's lowest |sin b| (W falls with |s|);
 // a kept direction's distance is then drawn from g(·, |s|) on that grid, uniformly within its cell.
+import { ConeFrame } from '../population/cone-frame.ts';
 import type { Random } from './random.ts';
 
 const DEG = Math.PI / 180;
@@ -38,8 +39,7 @@ export class ConePlacement {
   private readonly cosRadius: number;
   /** log W(s_min), the largest W over the cone. */
   private readonly logWMax: number;
-  /** Axis unit vector (a), and unit vectors towards +b (n) and +l (e) at the axis. */
-  private readonly basis: readonly number[];
+  private readonly frame: ConeFrame;
   private readonly weights = new Float64Array(CELLS);
 
   constructor(
@@ -53,18 +53,7 @@ export class ConePlacement {
     this.cosRadius = Math.cos(Math.min(180, cone.radiusDeg) * DEG);
     const lowest = Math.max(0, Math.abs(cone.bDeg) - cone.radiusDeg);
     this.logWMax = this.logW(Math.sin(lowest * DEG));
-    const l0 = cone.lDeg * DEG;
-    const b0 = cone.bDeg * DEG;
-    this.basis = [
-      Math.cos(b0) * Math.cos(l0),
-      Math.cos(b0) * Math.sin(l0),
-      Math.sin(b0),
-      -Math.sin(b0) * Math.cos(l0),
-      -Math.sin(b0) * Math.sin(l0),
-      Math.cos(b0),
-      -Math.sin(l0),
-      Math.cos(l0),
-    ];
+    this.frame = new ConeFrame(cone.lDeg, cone.bDeg);
   }
 
   draw(rng: Random): Placement {
@@ -114,24 +103,9 @@ export class ConePlacement {
   /** A direction uniform over the cone. */
   private direction(rng: Random): { lDeg: number; bDeg: number } {
     const cosTheta = 1 - rng.uniform() * (1 - this.cosRadius);
-    const sinTheta = Math.sqrt(Math.max(0, 1 - cosTheta * cosTheta));
     const phi = 2 * Math.PI * rng.uniform();
-    const [ax, ay, az, nx, ny, nz, ex, ey] = this.basis as [
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-      number,
-    ];
-    const cn = sinTheta * Math.cos(phi);
-    const ce = sinTheta * Math.sin(phi);
-    const x = cosTheta * ax + cn * nx + ce * ex;
-    const y = cosTheta * ay + cn * ny + ce * ey;
-    const z = cosTheta * az + cn * nz;
-    const lDeg = (((Math.atan2(y, x) / DEG) % 360) + 360) % 360;
-    return { lDeg, bDeg: Math.asin(Math.max(-1, Math.min(1, z))) / DEG };
+    const out = { lDeg: 0, bDeg: 0 };
+    this.frame.toGalactic(cosTheta, phi, out);
+    return out;
   }
 }
