@@ -57,6 +57,8 @@ export const InspectHdu = z.object({
   view: HduView,
   /** Why this HDU's data cannot be shown (the engine's message), or null. */
   problem: z.string().nullable(),
+  /** Header values that are legal but spoil the data (a zero BSCALE/TSCALn), one message each. */
+  warnings: z.array(z.string()),
 });
 export type InspectHdu = z.infer<typeof InspectHdu>;
 

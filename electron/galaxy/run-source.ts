@@ -91,11 +91,20 @@ function inputValues(run: RunTables, name: string, assessed: boolean): Float64Ar
   const source = run.recognition.get(name);
   if (source === undefined) return undefined;
   const out = new Float64Array(run.inputRow.length);
+  // A cell that cannot be read (a sexagesimal angle that does not parse) is named by column and row;
+  // the file is added here.
+  const read = <T>(value: () => T): T => {
+    try {
+      return value();
+    } catch (error) {
+      throw new Error(`${run.record.input.file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
   if (assessed) {
-    const q = assessQuantity(run.input, run.recognition, name);
+    const q = read(() => assessQuantity(run.input, run.recognition, name));
     run.inputRow.forEach((r, i) => (out[i] = q.observed[r] === 1 ? q.values[r]! : Number.NaN));
   } else {
-    const q = resolveQuantity(run.input, run.recognition, source);
+    const q = read(() => resolveQuantity(run.input, run.recognition, source));
     run.inputRow.forEach((r, i) => (out[i] = q.valid[r] === 1 ? q.values[r]! : Number.NaN));
   }
   return out;

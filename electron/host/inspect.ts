@@ -15,7 +15,7 @@ import { convertTable } from '../fits/convert.ts';
 import { FitsFile } from '../fits/file.ts';
 import type { Hdu } from '../fits/hdu.ts';
 import type { CardValue } from '../fits/header.ts';
-import { compressedShape, pixelsOf, rowsOf, verifyChecksums } from '../fits/inspect.ts';
+import { compressedShape, pixelsOf, rowsOf, scaleWarnings, verifyChecksums } from '../fits/inspect.ts';
 import { imageShape } from '../fits/hdu.ts';
 import { readLamostSpectrum } from '../fits/spectra/lamost.ts';
 import { readWcsSpectrum } from '../fits/spectra/wcs-spectrum.ts';
@@ -111,6 +111,7 @@ function describe(file: FitsFile, hdu: Hdu, checksums: boolean): InspectHdu {
   let columns: InspectColumn[] = [];
   let view: HduView = 'none';
   let problem: string | null = null;
+  let warnings: string[] = [];
   let sums: { checksum: InspectHdu['checksum']; datasum: InspectHdu['datasum'] } = {
     checksum: 'absent',
     datasum: 'absent',
@@ -135,6 +136,8 @@ function describe(file: FitsFile, hdu: Hdu, checksums: boolean): InspectHdu {
       default:
         break;
     }
+    // Shown as the CLI prints them, so that data made constant by its header is not taken for real.
+    warnings = scaleWarnings(file, hdu);
     if (view !== 'none' && isSpectrum(file, hdu)) view = 'spectrum';
     else if (view === 'image' && shape.length < 2) view = 'none';
     if (hdu.truncated) file.checkDataPresent(hdu);
@@ -157,6 +160,7 @@ function describe(file: FitsFile, hdu: Hdu, checksums: boolean): InspectHdu {
     ...sums,
     view: problem !== null && hdu.truncated ? 'none' : view,
     problem,
+    warnings,
   };
 }
 

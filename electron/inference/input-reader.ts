@@ -13,6 +13,7 @@ import { join, resolve } from 'node:path';
 import { tableFromIPC, tableToIPC } from 'apache-arrow';
 import type { Table } from 'apache-arrow';
 import { detectFormat, readCatalog } from '../catalog/read.ts';
+import type { ReadOptions } from '../catalog/read.ts';
 import { isTextTable, readTableBatches } from '../catalog/table-batches.ts';
 import { closeParquet, openParquet, readParquet, readRowGroup } from '../catalog/parquet.ts';
 import { openTable, readTable as readFitsTable } from '../fits/arrow.ts';
@@ -164,6 +165,7 @@ async function batchedReader(
   scratch: string,
   batchRows: number,
   keep: ((totalRows: number) => (readonly [number, number])[]) | undefined,
+  read: ReadOptions,
 ): Promise<InputReader> {
   removeStaleSpools(scratch);
   const createdScratch = !existsSync(scratch);
@@ -185,6 +187,7 @@ async function batchedReader(
     const totalRows = await readTableBatches(
       path,
       {
+        ...read,
         rows: batchRows,
         ...(keep !== undefined ? { onCount: (rows: number) => (wanted = keep(rows)) } : {}),
       },
@@ -215,8 +218,12 @@ async function batchedReader(
 }
 
 export interface InputReaderOptions {
-  /** FITS: the table HDU (default 1). */
+  /** FITS: the table HDU (default 1). VOTable: the TABLE, from 0 in document order (default 0), as for
+   * `cradle catalog`. */
   hdu?: number;
+  /** Told what the reader noticed but read past (a VOTable's TABLEs beyond the one read; without this,
+   * a process warning). */
+  onWarning?: (message: string) => void;
   /** A folder the reader may write batch files to (the run folder), so that CSV/TSV, ECSV, byte-by-byte
    * and VOTable inputs stream. */
   scratch?: string;
@@ -228,15 +235,19 @@ export interface InputReaderOptions {
 }
 
 /** A reader of the run's input: a FITS table HDU, a Parquet file, or a text table (CSV/TSV, ECSV,
- * byte-by-byte, VOTable) streamed through `scratch` (read whole without it). */
+ * byte-by-byte, VOTable TABLE) streamed through `scratch` (read whole without it). */
 export async function openInputReader(file: string, options: InputReaderOptions = {}): Promise<InputReader> {
-  const { hdu, scratch, batchRows = BATCH_ROWS, keep } = options;
+  const { hdu, scratch, batchRows = BATCH_ROWS, keep, onWarning } = options;
   const path = checkedFile(file);
   if (isFitsInput(path)) return fitsReader(file, path, hdu ?? 1);
-  if (hdu !== undefined) throw new Error(`${file}: --hdu applies to FITS input only`);
-  if (detectFormat(path) === 'parquet') return parquetReader(file, path);
-  if (scratch !== undefined && isTextTable(path)) return batchedReader(file, path, scratch, batchRows, keep);
-  const { table } = await readCatalog(path);
+  const format = detectFormat(path);
+  if (hdu !== undefined && format !== 'votable')
+    throw new Error(`${file}: --hdu applies to FITS and VOTable input only, not to ${format}`);
+  if (format === 'parquet') return parquetReader(file, path);
+  const read: ReadOptions = { hdu, onWarning };
+  if (scratch !== undefined && isTextTable(path))
+    return batchedReader(file, path, scratch, batchRows, keep, read);
+  const { table } = await readCatalog(path, read);
   return {
     file,
     totalRows: table.numRows,

@@ -93,7 +93,11 @@ export function registerInferCommand(program: Command): void {
       '--model <name|path>',
       'model folder or shipped model name (default: package.json cradle.defaultModel, cradle-small)',
     )
-    .option('--hdu <n>', 'FITS table HDU (default 1)', wholeNumber('--hdu', 0))
+    .option(
+      '--hdu <n>',
+      'FITS: the table HDU (default 1); VOTable: the TABLE, from 0 (default 0)',
+      wholeNumber('--hdu', 0),
+    )
     .option('--mapping <file>', 'JSON mapping of model inputs to columns: { "gaia.g": "Gmag", … }')
     .option(
       '--given <name=value>',

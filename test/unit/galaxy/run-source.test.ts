@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeParquet } from '../../../electron/catalog/parquet.ts';
 import { buildTable } from '../../../electron/catalog/table.ts';
-import { makeVector } from 'apache-arrow';
+import { Utf8, makeVector, vectorFromArray } from 'apache-arrow';
 import { galacticToCartesian, galacticToIcrs, icrsToGalactic } from '../../../electron/galaxy/frames.ts';
 import { loadRunSource, youngFromQuantiles } from '../../../electron/galaxy/run-source.ts';
 import { loadGalaxySource } from '../../../electron/galaxy/source.ts';
@@ -120,5 +120,26 @@ describe('a run in the Galaxy view', () => {
       join(dir, 'd', 'input.parquet'),
     );
     await expect(loadRunSource(moved)).rejects.toThrow(/row 0 has source_id 1 .*changed since the run/);
+  });
+
+  it('names the input file, column and row of a sexagesimal position that does not parse', async () => {
+    const runDir = await writeSyntheticRun(join(dir, 'e'), [star(0), star(1), star(2)]);
+    const input = join(dir, 'e', 'input.parquet');
+    const text = (cells: string[]) => vectorFromArray(cells, new Utf8());
+    await writeParquet(
+      buildTable([
+        {
+          name: 'source_id',
+          vector: makeVector(BigInt64Array.from([0, 1, 2], (i) => star(i).sourceId)),
+          info: {},
+        },
+        { name: 'ra', vector: text(['05:20:00.0', '05:24:00.0', '05:28:00.0']), info: {} },
+        { name: 'dec', vector: text(['-05:00:00', '-04:00:00', '-03:99:xx']), info: {} },
+      ]),
+      input,
+    );
+    await expect(loadRunSource(runDir)).rejects.toThrow(
+      /input\.parquet: column dec, row 3: '-03:99:xx' is not a sexagesimal angle/,
+    );
   });
 });

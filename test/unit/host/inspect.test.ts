@@ -10,6 +10,7 @@ import type { MethodName, MethodResult } from '../../../electron/api/methods.ts'
 import { Host } from '../../../electron/host/host.ts';
 import { downsampleTile } from '../../../electron/host/image-pyramid.ts';
 import { longString, prepare, tableRow } from '../../e2e/inspect-fixtures.ts';
+import { fitsBytes, table } from '../fits/build.ts';
 
 let dir: string;
 let host: Host;
@@ -174,6 +175,45 @@ describe('fits.* methods', () => {
     const exported = await call('fits.export', { path: files['table'], hdu: 1, output, columns: ['ID'] });
     expect(exported.rows).toBe(ROWS);
     expect((await readFile(output, 'utf8')).split('\n')[0]).toBe('ID');
+  });
+
+  it('gives each HDU the warnings of a zero BSCALE or TSCALn, as the CLI prints them', async () => {
+    const path = join(dir, 'zero-scale.fits');
+    const image = [
+      'SIMPLE  =                    T',
+      'BITPIX  =                   16',
+      'NAXIS   =                    1',
+      'NAXIS1  =                    2',
+      'BSCALE  =                  0.0',
+      'BZERO   =                  3.0',
+      'EXTEND  =                    T',
+    ];
+    const stars = table(['J', 'E'], 8, 1, [
+      "EXTNAME = 'STARS'",
+      'TSCAL1  =                  0.0',
+      'TZERO1  =                  5.0',
+      'TSCAL2  =                  2.0',
+    ]);
+    await writeFile(
+      path,
+      fitsBytes([image, stars], [Buffer.from([0, 1, 0, 2]), Buffer.from([0, 0, 0, 1, 0x3f, 0x80, 0, 0])]),
+    );
+    const file = await call('fits.open', { path });
+    expect(file.hdus.map((h) => h.warnings)).toEqual([
+      [
+        `${path}: HDU 0 (PRIMARY): keyword BSCALE: is 0, so every value reads as BZERO (3): the stored values are lost`,
+      ],
+      [
+        `${path}: HDU 1 (STARS): column c1: keyword TSCAL1: is 0, so every value reads as TZERO1 (5): the stored values are lost`,
+      ],
+    ]);
+    // The data are still shown, as the header defines them.
+    expect(file.hdus.map((h) => [h.view, h.problem])).toEqual([
+      ['none', null],
+      ['table', null],
+    ]);
+    const clean = await call('fits.open', { path: files['table'] });
+    expect(clean.hdus.map((h) => h.warnings)).toEqual([[], []]);
   });
 });
 

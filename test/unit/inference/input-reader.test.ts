@@ -144,7 +144,9 @@ describe('the input reader', () => {
       /missing\.fits: no such file/,
     );
     await expect(openInputReader(fits, { hdu: 5 })).rejects.toThrow(/stars\.fits.*no HDU 5/);
-    await expect(openInputReader(parquet, { hdu: 1 })).rejects.toThrow(/--hdu applies to FITS input only/);
+    await expect(openInputReader(parquet, { hdu: 1 })).rejects.toThrow(
+      /--hdu applies to FITS and VOTable input only/,
+    );
     const broken = join(tempDir('broken'), 'broken.parquet');
     writeFileSync(broken, Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(64)]));
     await expect(openInputReader(broken)).rejects.toThrow(/broken\.parquet: not a readable Parquet file/);
