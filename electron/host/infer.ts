@@ -4,6 +4,7 @@
 // are kept for the last few files (keyed by size and mtime), so scrolling a result table or clicking
 // through stars does not re-read the Parquet file each time.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Table } from 'apache-arrow';
 import type { MethodArgs, MethodName, MethodResult } from '../api/methods.ts';
@@ -11,6 +12,8 @@ import { summarise } from '../catalog/inspect.ts';
 import { loadMapping, saveMapping } from '../catalog/mapping-store.ts';
 import { readParquet } from '../catalog/parquet.ts';
 import { readCatalog } from '../catalog/read.ts';
+import { parseSimulationConfig } from '../forward/simulate/config.ts';
+import { PRESETS } from '../forward/simulate/presets.ts';
 import {
   CARD_FILE,
   defaultFirst,
@@ -44,6 +47,46 @@ type InferHandlers = { [M in InferMethod & MethodName]: (args: MethodArgs<M>) =>
 /** The demo sky's folder under the settings folder; the Infer view fills it with a simulate job. */
 export function demoSkyDir(settingsDir: string): string {
   return join(settingsDir, 'demo-sky');
+}
+
+/** What a demo simulation writes into its folder: its outputs, and the temporaries of a killed run. */
+const DEMO_FILE = /^(?:catalog\.parquet|truth\.parquet|manifest\.json)(?:\.partial-\d+)?$/;
+
+/** Whether `dir` holds a whole demo sky of this version's preset (the manifest is written last). */
+async function currentDemo(dir: string): Promise<boolean> {
+  let manifest: { kind?: unknown; config?: unknown; files?: unknown };
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return false;
+  }
+  const files = Array.isArray(manifest.files) ? (manifest.files as { path?: unknown }[]) : [];
+  const listed = new Set(files.map((f) => String(f?.path)));
+  const preset = parseSimulationConfig(structuredClone(PRESETS.demo), "preset 'demo'");
+  return (
+    manifest.kind === 'mock-catalog' &&
+    JSON.stringify(manifest.config) === JSON.stringify(preset) &&
+    ['catalog.parquet', 'truth.parquet'].every((f) => listed.has(f) && existsSync(join(dir, f)))
+  );
+}
+
+/**
+ * Whether the demo folder holds this version's demo sky. When it holds an earlier one instead (another
+ * version's preset, or a run killed half-way), the demo's own files are removed so the demo job, which
+ * refuses a folder holding another simulation, can start there. The folder is the app's, but a file no
+ * demo writes may be the user's: then nothing is removed and the demo is refused, naming it.
+ */
+export async function prepareDemoSky(dir: string): Promise<boolean> {
+  if (!existsSync(dir)) return false;
+  if (await currentDemo(dir)) return true;
+  const entries = await readdir(dir, { withFileTypes: true });
+  const foreign = entries.find((e) => !e.isFile() || !DEMO_FILE.test(e.name));
+  if (foreign !== undefined)
+    throw new Error(
+      `${dir}: holds ${foreign.name}, which a demo sky does not write; move it away so the demo sky can be simulated there`,
+    );
+  for (const entry of entries) await rm(join(dir, entry.name), { force: true });
+  return false;
 }
 
 class FileCache<T> {
@@ -223,10 +266,9 @@ export function inferHandlers(settingsDir: string): InferHandlers {
       await saveMapping(path, quantities);
       return { saved: true };
     },
-    'demo.sky': () => {
+    'demo.sky': async () => {
       const dir = demoSkyDir(settingsDir);
-      const catalog = join(dir, 'catalog.parquet');
-      return Promise.resolve({ dir, catalog, exists: existsSync(catalog) });
+      return { dir, catalog: join(dir, 'catalog.parquet'), exists: await prepareDemoSky(dir) };
     },
     'runs.info': async ({ runDir }) => {
       const record = requireRun(runDir);

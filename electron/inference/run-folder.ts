@@ -212,6 +212,19 @@ async function mergedProblem(file: string, rows: number, decode: boolean): Promi
   }
 }
 
+/** What is wrong with a run's merged outputs (summary.parquet, and samples.parquet where kept), or
+ * null when they are whole: every row there and every summary row group readable. */
+export async function mergedOutputsProblem(
+  dir: string,
+  run: { rows: number; samples: number; keepSamples: boolean },
+): Promise<string | null> {
+  const problems = [await mergedProblem(join(dir, SUMMARY_FILE), run.rows, true)];
+  if (run.keepSamples)
+    problems.push(await mergedProblem(join(dir, SAMPLES_FILE), run.rows * run.samples, false));
+  const problem = problems.filter((p) => p !== null).join('; ');
+  return problem === '' ? null : problem;
+}
+
 /**
  * For a run recorded as complete: null when its merged outputs are whole; otherwise what is wrong with
  * them, when every chunk file is still there to merge them again from. Throws when they cannot be
@@ -221,11 +234,8 @@ export async function completeRunProblem(
   dir: string,
   run: { rows: number; chunks: number; samples: number; keepSamples: boolean },
 ): Promise<string | null> {
-  const problems = [await mergedProblem(join(dir, SUMMARY_FILE), run.rows, true)];
-  if (run.keepSamples)
-    problems.push(await mergedProblem(join(dir, SAMPLES_FILE), run.rows * run.samples, false));
-  const problem = problems.filter((p) => p !== null).join('; ');
-  if (problem === '') return null;
+  const problem = await mergedOutputsProblem(dir, run);
+  if (problem === null) return null;
   if (finishedChunks(dir, run.keepSamples).size === run.chunks) return problem;
   throw new Error(
     `${dir}: run.json says the run is complete, but ${problem}, and its chunk files are gone ` +

@@ -34,6 +34,7 @@ import {
   finishedChunks,
   resumeDifference,
   mergeChunks,
+  mergedOutputsProblem,
   partRows,
   readRunRecord,
   removeTemporaries,
@@ -270,6 +271,7 @@ export async function runInference(options: InferOptions, hooks: InferHooks = {}
   const part = options.part;
   const reader = await openInputReader(options.input, {
     hdu: options.hdu,
+    onWarning: hooks.log?.bind(hooks),
     scratch: options.out,
     // A part reads the recognition rows and its own.
     ...(part !== undefined
@@ -410,6 +412,23 @@ async function runOn(
   if (!Number.isInteger(chunkRows) || chunkRows < 1)
     throw new Error(`chunk rows must be a whole number ≥ 1, got ${chunkRows}`);
   const totalChunks = Math.ceil(runRows / chunkRows);
+  // Versions before run.json was marked complete ahead of the chunk files' removal could be killed
+  // between the two: merged outputs and no chunk files (or only some, from an interrupted removal).
+  // Whole merged outputs finish the run; anything less is computed again.
+  const mergedBeforeKill = async (): Promise<boolean> => {
+    if (previous === null || previous.status === 'complete') return false;
+    if (!existsSync(join(out, SUMMARY_FILE))) return false;
+    if (finishedChunks(out, keepSamples).size === totalChunks) return false;
+    const problem = await mergedOutputsProblem(out, {
+      rows: runRows,
+      samples: settings.samples,
+      keepSamples,
+    });
+    if (problem !== null) return false;
+    const names = keepSamples ? `${SUMMARY_FILE} and ${SAMPLES_FILE} are` : `${SUMMARY_FILE} is`;
+    hooks.log?.(`${out}: ${names} whole: finishing the run from them`);
+    return true;
+  };
   // A complete run's merged outputs are checked, and merged again from the chunk files if damaged.
   const rebuild =
     previous?.status === 'complete'
@@ -421,7 +440,7 @@ async function runOn(
         })
       : null;
   if (rebuild !== null) hooks.log?.(`${rebuild}: merging the chunk files again`);
-  const merged = previous?.status === 'complete' && rebuild === null;
+  const merged = (previous?.status === 'complete' && rebuild === null) || (await mergedBeforeKill());
   const done = merged
     ? new Set(Array.from({ length: totalChunks }, (_, i) => i))
     : finishedChunks(out, keepSamples);
@@ -550,7 +569,10 @@ async function runOn(
   if (!merged) {
     await mergeChunks(out, 'summary', totalChunks, join(out, SUMMARY_FILE));
     if (keepSamples) await mergeChunks(out, 'samples', totalChunks, join(out, SAMPLES_FILE));
-    rmSync(join(out, CHUNKS_DIR), { recursive: true, force: true });
   }
-  return finish('complete', null);
+  // Marked complete before the chunk files go: a kill in between leaves a complete run with leftover
+  // chunk files (removed by its resume), never merged outputs that only the chunks' absence vouches for.
+  const result = await finish('complete', null);
+  rmSync(join(out, CHUNKS_DIR), { recursive: true, force: true });
+  return result;
 }
