@@ -12,7 +12,8 @@
 // 64-bit column with nulls and a larger value (a Gaia source_id) is written as astropy writes it: 0 in
 // the missing cells, which only the mask column marks. A float's null is NaN to astropy, as in FITS, and
 // needs no mask. Which columns have nulls, how wide each text column is and which 64-bit columns hold
-// large values depends on every row: a streamed writer surveys the rows first (AstropySurvey).
+// large values depends on every row: a streamed writer surveys the rows first (AstropySurvey), or, where
+// it cannot (the simulator streams millions of rows), decides from its schema (schemaAstropyLayout).
 import { Bool, Field, RecordBatch, Schema, Struct, Table, Type, makeData } from 'apache-arrow';
 import type { Data, DataType } from 'apache-arrow';
 import { columnInfo } from './table.ts';
@@ -107,63 +108,97 @@ export class AstropySurvey {
   /** The schema to write (mask columns after their data, astropy's entries in its metadata) and the
    * batch of it for each batch of the surveyed table. */
   layout(): AstropyLayout {
-    const fields = this.schema.fields;
-    const taken = new Set(fields.map((f) => f.name));
-    const maskName = fields.map((field, c) => {
-      if (!this.nulls[c] || !needsMask(field.type as DataType)) return null;
-      let name = `${field.name}.mask`;
-      while (taken.has(name)) name += '_';
-      taken.add(name);
-      return name;
+    return astropyLayout(this.schema, {
+      nulls: this.nulls,
+      widths: this.widths.map((width) => Math.max(1, width)),
+      wide: this.wide,
     });
-    const filled = fields.map((_, c) => maskName[c] !== null && this.wide[c]!);
-    const metadata = new Map([...this.schema.metadata].filter(([key]) => !isAstropyKey(key)));
-    const datatype: string[] = [];
-    const serialized: string[] = [];
-    const written: Field[] = [];
-    fields.forEach((field, c) => {
-      const type = field.type as DataType;
-      const info = columnInfo(field);
-      const sub = subtype(type);
-      let entry = `{name: ${q(field.name)}`;
-      if (info.unit) entry += `, unit: ${q(info.unit)}`;
-      entry += `, datatype: ${sub === undefined ? numpyName(type) : 'string'}`;
-      if (sub !== undefined) entry += `, subtype: ${q(sub)}`;
-      if (info.description) entry += `, description: ${q(info.description)}`;
-      if (info.ucd) entry += `, meta: {ucd: ${q(info.ucd)}}`;
-      datatype.push(`- ${entry}}`);
-      written.push(field);
-      if (isText(type)) metadata.set(`table::len::${field.name}`, String(Math.max(1, this.widths[c]!)));
-      const mask = maskName[c];
-      if (mask === null || mask === undefined) return;
-      datatype.push(`- {name: ${q(mask)}, datatype: bool}`);
-      written.push(new Field(mask, new Bool(), false));
-      serialized.push(
-        `    ${q(field.name)}:`,
-        '      __class__: astropy.table.column.MaskedColumn',
-        `      data: !astropy.table.SerializedColumn {name: ${q(field.name)}}`,
-        `      mask: !astropy.table.SerializedColumn {name: ${q(mask)}}`,
-        // pyarrow gives an integer or boolean column with nulls as float64 or objects: cast back.
-        ...(isText(type) || filled[c] ? [] : [`      dtype: ${numpyName(type)}`]),
-      );
-    });
-    const yaml = ['datatype:', ...datatype];
-    if (serialized.length > 0) yaml.push('meta: !!omap', '- __serialized_columns__:', ...serialized);
-    metadata.set('table_meta_yaml', yaml.join('\n'));
-    const schema = new Schema(written, metadata);
-    const type = new Struct(written);
-    return {
-      schema,
-      batch: (batch) => {
-        const children: Data[] = [];
-        batch.data.children.forEach((data, c) => {
-          children.push(filled[c] ? zeroFilled(data) : data);
-          if (maskName[c] !== null) children.push(nullMask(data));
-        });
-        return new RecordBatch(schema, makeData({ type, length: batch.numRows, nullCount: 0, children }));
-      },
-    };
   }
+}
+
+/** A streamed writer's layout decided from its schema alone, before any row: a nullable integer,
+ * boolean or text field gets a mask column, a field that is not nullable none. Without the rows a
+ * 64-bit column's largest value is unknown, so its nulls stay nulls and astropy casts its values back
+ * from float64 (exact to 2^53). A text column's width is the one given (astropy reads no wider), or,
+ * where none is, astropy measures the column (with a warning). */
+export function schemaAstropyLayout(schema: Schema, textWidths?: ReadonlyMap<string, number>): AstropyLayout {
+  return astropyLayout(schema, {
+    nulls: schema.fields.map((field) => field.nullable),
+    widths: schema.fields.map((field) => {
+      const width = textWidths?.get(field.name);
+      return width === undefined ? undefined : Math.max(1, width);
+    }),
+    wide: schema.fields.map(() => false),
+  });
+}
+
+interface ColumnFacts {
+  /** Columns that hold (or may hold) nulls. */
+  nulls: readonly boolean[];
+  /** Text columns' widths in characters, where known. */
+  widths: readonly (number | undefined)[];
+  /** 64-bit integer columns with a value a double does not hold. */
+  wide: readonly boolean[];
+}
+
+function astropyLayout(source: Schema, facts: ColumnFacts): AstropyLayout {
+  const fields = source.fields;
+  const taken = new Set(fields.map((f) => f.name));
+  const maskName = fields.map((field, c) => {
+    if (!facts.nulls[c] || !needsMask(field.type as DataType)) return null;
+    let name = `${field.name}.mask`;
+    while (taken.has(name)) name += '_';
+    taken.add(name);
+    return name;
+  });
+  const filled = fields.map((_, c) => maskName[c] !== null && facts.wide[c]!);
+  const metadata = new Map([...source.metadata].filter(([key]) => !isAstropyKey(key)));
+  const datatype: string[] = [];
+  const serialized: string[] = [];
+  const written: Field[] = [];
+  fields.forEach((field, c) => {
+    const type = field.type as DataType;
+    const info = columnInfo(field);
+    const sub = subtype(type);
+    let entry = `{name: ${q(field.name)}`;
+    if (info.unit) entry += `, unit: ${q(info.unit)}`;
+    entry += `, datatype: ${sub === undefined ? numpyName(type) : 'string'}`;
+    if (sub !== undefined) entry += `, subtype: ${q(sub)}`;
+    if (info.description) entry += `, description: ${q(info.description)}`;
+    if (info.ucd) entry += `, meta: {ucd: ${q(info.ucd)}}`;
+    datatype.push(`- ${entry}}`);
+    written.push(field);
+    const width = facts.widths[c];
+    if (isText(type) && width !== undefined) metadata.set(`table::len::${field.name}`, String(width));
+    const mask = maskName[c];
+    if (mask === null || mask === undefined) return;
+    datatype.push(`- {name: ${q(mask)}, datatype: bool}`);
+    written.push(new Field(mask, new Bool(), false));
+    serialized.push(
+      `    ${q(field.name)}:`,
+      '      __class__: astropy.table.column.MaskedColumn',
+      `      data: !astropy.table.SerializedColumn {name: ${q(field.name)}}`,
+      `      mask: !astropy.table.SerializedColumn {name: ${q(mask)}}`,
+      // pyarrow gives an integer or boolean column with nulls as float64 or objects: cast back.
+      ...(isText(type) || filled[c] ? [] : [`      dtype: ${numpyName(type)}`]),
+    );
+  });
+  const yaml = ['datatype:', ...datatype];
+  if (serialized.length > 0) yaml.push('meta: !!omap', '- __serialized_columns__:', ...serialized);
+  metadata.set('table_meta_yaml', yaml.join('\n'));
+  const schema = new Schema(written, metadata);
+  const type = new Struct(written);
+  return {
+    schema,
+    batch: (batch) => {
+      const children: Data[] = [];
+      batch.data.children.forEach((data, c) => {
+        children.push(filled[c] ? zeroFilled(data) : data);
+        if (maskName[c] !== null) children.push(nullMask(data));
+      });
+      return new RecordBatch(schema, makeData({ type, length: batch.numRows, nullCount: 0, children }));
+    },
+  };
 }
 
 export interface AstropyLayout {

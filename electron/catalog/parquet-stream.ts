@@ -3,13 +3,26 @@
 // while the bytes are piped to a temporary file, which is renamed into place only when the stream closes
 // cleanly (atomic: a reader never sees a half-written file). parquet-wasm is the Parquet library of
 // parquet.ts. Used by the simulator's outputs and by streamed conversions (catalog convert, fits convert:
-// dependency-free, it is one of the shared utilities build/eslint-layers.js lets every engine folder use).
+// it is one of the shared utilities build/eslint-layers.js lets every engine folder use, so it also
+// carries astropy's description of a table whose rows it cannot survey first: parquet-astropy.ts).
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { Writable } from 'node:stream';
-import { tableToIPC, Table as ArrowTable, type RecordBatch, type Schema } from 'apache-arrow';
+import {
+  RecordBatch,
+  Struct,
+  Table as ArrowTable,
+  makeData,
+  tableToIPC,
+  vectorFromArray,
+  type Data,
+  type DataType,
+  type Schema,
+} from 'apache-arrow';
 import { Table as WasmTable, WriterPropertiesBuilder, transformParquetStream } from 'parquet-wasm';
 import type { Compression } from 'parquet-wasm';
+import { schemaAstropyLayout } from './parquet-astropy.ts';
+import type { AstropyLayout } from './parquet-astropy.ts';
 import { trapping } from './wasm-trap.ts';
 
 /** Rows per Parquet row group: bounds the writer's buffer. */
@@ -21,20 +34,28 @@ export interface ParquetStreamOptions {
   dictionary?: boolean;
   /** The file's created_by. */
   createdBy: string;
+  /** Add astropy's description, decided from the schema: a nullable integer, boolean or text field
+   * gets a mask column; `textWidths` gives text columns' widths in characters, where known. */
+  astropy?: { textWidths?: ReadonlyMap<string, number> };
 }
 
 export class ParquetStreamWriter {
   private controller: ReadableStreamDefaultController<unknown> | null = null;
   private readonly done: Promise<void>;
   private readonly temp: string;
+  private readonly layout: AstropyLayout | null;
+  /** The schema written: the one given, with astropy's mask columns and description if asked for. */
+  readonly schema: Schema;
   rows = 0;
 
   private constructor(
     readonly file: string,
-    readonly schema: Schema,
+    schema: Schema,
     options: ParquetStreamOptions,
   ) {
     this.temp = `${file}.partial-${process.pid}`;
+    this.layout = options.astropy ? schemaAstropyLayout(schema, options.astropy.textWidths) : null;
+    this.schema = this.layout?.schema ?? schema;
     const input = new ReadableStream<unknown>({
       start: (controller) => {
         this.controller = controller;
@@ -66,7 +87,8 @@ export class ParquetStreamWriter {
   write(batch: RecordBatch): void {
     if (this.controller === null) throw new Error(`${this.file}: the Parquet writer is closed`);
     if (batch.numRows === 0) return;
-    const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable(this.schema, [batch]), 'stream'));
+    const written = this.layout?.batch(batch) ?? batch;
+    const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable(this.schema, [written]), 'stream'));
     for (const wasmBatch of wasm.recordBatches()) this.controller.enqueue(wasmBatch);
     this.rows += batch.numRows;
   }
@@ -75,7 +97,14 @@ export class ParquetStreamWriter {
   async close(): Promise<void> {
     if (this.controller === null) throw new Error(`${this.file}: the Parquet writer is closed`);
     if (this.rows === 0) {
-      const wasm = WasmTable.fromIPCStream(tableToIPC(new ArrowTable(this.schema), 'stream'));
+      // One batch of no rows: the writer takes the schema from its first batch and fails without one.
+      const children: Data[] = this.schema.fields.map(
+        (f) => vectorFromArray([], f.type as DataType).data[0]!,
+      );
+      const type = new Struct(this.schema.fields);
+      const batch = new RecordBatch(this.schema, makeData({ type, length: 0, nullCount: 0, children }));
+      const empty = new ArrowTable(this.schema, [batch]);
+      const wasm = WasmTable.fromIPCStream(tableToIPC(empty, 'stream'));
       for (const wasmBatch of wasm.recordBatches()) this.controller.enqueue(wasmBatch);
     }
     this.controller.close();

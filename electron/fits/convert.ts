@@ -7,10 +7,12 @@
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Table } from 'apache-arrow';
+import { Field, Schema, Table, Type } from 'apache-arrow';
+import type { DataType } from 'apache-arrow';
 import { Compression } from 'parquet-wasm';
 import { ParquetStreamWriter } from '../catalog/parquet-stream.ts';
 import { openTable, tableBatches, tableSchema } from './arrow.ts';
+import type { FitsTable } from './arrow.ts';
 import { BinaryTable } from './bintable.ts';
 import { FitsError } from './errors.ts';
 import type { FitsFile } from './file.ts';
@@ -44,9 +46,11 @@ async function writeParquetStream(
   columns?: string[],
 ): Promise<number> {
   const table = openTable(file, hdu);
-  const writer = ParquetStreamWriter.open(output, tableSchema(table, columns), {
+  const { schema, textWidths } = parquetSchema(table, columns);
+  const writer = ParquetStreamWriter.open(output, schema, {
     compression: Compression.ZSTD,
     createdBy: 'cradle fits convert (parquet-wasm)',
+    astropy: { textWidths },
   });
   try {
     for (const batch of tableBatches(table, { columns })) {
@@ -59,6 +63,37 @@ async function writeParquetStream(
     throw error;
   }
   return table.rows;
+}
+
+/** The Parquet schema of a table HDU for astropy's description (parquet-astropy.ts), which is decided
+ * before the first row: a field is nullable only where the HDU can hold a null (an integer with TNULL, a
+ * blank or TNULL ASCII-table field, an undefined logical), so only those get a mask column; text
+ * columns are as wide as their TFORM. */
+function parquetSchema(
+  table: FitsTable,
+  columns?: string[],
+): { schema: Schema; textWidths: Map<string, number> } {
+  const schema = tableSchema(table, columns);
+  const textWidths = new Map<string, number>();
+  const fields = schema.fields.map((field, k) => {
+    let nullable = true;
+    if (table instanceof BinaryTable) {
+      const column = columns ? table.column(columns[k]!) : table.columns[k]!;
+      if (column.type === 'A') {
+        nullable = false;
+        textWidths.set(field.name, column.dims?.[0] ?? column.repeat);
+      } else if (column.type === 'X') nullable = false;
+      else if ((field.type as DataType).typeId === Type.Int) nullable = column.nullValue !== undefined;
+    } else {
+      const column = columns ? table.column(columns[k]!) : table.columns[k]!;
+      if (column.type === 'A') {
+        nullable = column.nullText !== undefined;
+        textWidths.set(field.name, column.width);
+      }
+    }
+    return new Field(field.name, field.type, nullable, field.metadata);
+  });
+  return { schema: new Schema(fields, schema.metadata), textWidths };
 }
 
 /** A table HDU into a FITS file of its own, read a batch at a time twice (the writer surveys every row

@@ -17,7 +17,9 @@ import {
   type SpectrumName,
 } from './chunk.ts';
 import type { SimulationConfig } from './config.ts';
+import { Field, Schema } from 'apache-arrow';
 import {
+  type ColumnSpec,
   catalogColumns,
   columnMeanings,
   recordBatch,
@@ -243,6 +245,20 @@ interface OutputSet {
   columns: Record<string, Record<string, { unit: string; description: string }>>;
 }
 
+/** The schema a catalogue table is written with: only the columns that can hold nulls (floats, where NaN
+ * is null, and those with `nullWhen`) are nullable, so that astropy's description (parquet-astropy.ts)
+ * gives a mask column only to an integer or flag that has missing values (truth's cluster_id). */
+function nullableWhereNull(schema: Schema, columns: readonly ColumnSpec[]): Schema {
+  return new Schema(
+    schema.fields.map((field, c) => {
+      const spec = columns[c]!;
+      const nullable = spec.nullWhen !== undefined || ['f64', 'f32', 'f32-list'].includes(spec.kind);
+      return new Field(field.name, field.type, nullable, field.metadata);
+    }),
+    schema.metadata,
+  );
+}
+
 function catalogOutputs(outDir: string, model: SimulationModel, format: 'parquet' | 'fits'): OutputSet {
   const bands = model.port.bands;
   const tables = [
@@ -261,7 +277,10 @@ function catalogOutputs(outDir: string, model: SimulationModel, format: 'parquet
       };
     }
     const schema = schemaOf(columns);
-    const writer = ParquetStreamWriter.open(join(outDir, file), schema, PARQUET_OPTIONS);
+    const writer = ParquetStreamWriter.open(join(outDir, file), nullableWhereNull(schema, columns), {
+      ...PARQUET_OPTIONS,
+      astropy: {},
+    });
     return {
       file,
       columns,
