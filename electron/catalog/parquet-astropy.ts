@@ -15,7 +15,7 @@
 // large values depends on every row: a streamed writer surveys the rows first (AstropySurvey), or, where
 // it cannot (the simulator streams millions of rows), decides from its schema (schemaAstropyLayout).
 import { Bool, Field, RecordBatch, Schema, Struct, Table, Type, makeData } from 'apache-arrow';
-import type { Data, DataType } from 'apache-arrow';
+import type { Data, DataType, Int } from 'apache-arrow';
 import { columnInfo } from './table.ts';
 
 /** Schema entries astropy writes (and Cradle rewrites, never carries over from a file it read). */
@@ -224,10 +224,10 @@ function hasWide(data: Data): boolean {
 
 /** A 64-bit integer column's data without nulls, 0 in the missing cells (astropy's masked data). */
 function zeroFilled(data: Data): Data {
-  const source = data.values as BigInt64Array | BigUint64Array;
-  const values = source.slice(data.offset, data.offset + data.length);
-  for (let i = 0; i < data.length; i += 1) if (!data.getValid(i)) values[i] = 0n;
-  return makeData({ type: data.type, length: data.length, nullCount: 0, data: values } as never);
+  const int = data as Data<Int>;
+  const values = int.values.slice(int.offset, int.offset + int.length);
+  for (let i = 0; i < int.length; i += 1) if (!int.getValid(i)) values[i] = 0n;
+  return makeData({ type: int.type, length: int.length, nullCount: 0, data: values });
 }
 
 /** True where `data` is null. */

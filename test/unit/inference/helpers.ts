@@ -12,6 +12,17 @@ export const TOY_MODEL = fileURLToPath(
   new URL('../../../native-models/models/toy-gaussian', import.meta.url),
 );
 
+/** Short-run settings of one worker and chunks of 10 stars (the run-folder tests' runs). */
+export const ONE_WORKER = {
+  samples: 16,
+  steps: 4,
+  solver: 'heun',
+  seed: 3,
+  cores: 2,
+  workers: 1,
+  chunkRows: 10,
+} as const;
+
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `cradle-${prefix}-`));
 }

@@ -10,17 +10,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { readParquet } from '../../../electron/catalog/parquet.ts';
 import { chunkName, mergeChunks, writeChunk } from '../../../electron/inference/run-folder.ts';
 import { runInference } from '../../../electron/inference/run.ts';
-import { TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
+import { ONE_WORKER, TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
 
-const SMALL = {
-  samples: 16,
-  steps: 4,
-  solver: 'heun',
-  seed: 3,
-  cores: 2,
-  workers: 1,
-  chunkRows: 10,
-} as const;
 const ROWS = 35;
 
 /** A chunk file with its first page header scrambled: the page's sizes no longer match its bytes. */
@@ -85,7 +76,7 @@ describe('resuming a run recorded as complete', () => {
   beforeAll(async () => {
     input = writeToyCsv(tempDir('complete-input'), ROWS);
     out = join(tempDir('complete'), 'out');
-    const first = await runInference({ model: TOY_MODEL, input, out, ...SMALL });
+    const first = await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER });
     expect(first.status).toBe('complete');
     reference = (await readParquet(join(out, 'summary.parquet'))).table;
   }, 60_000);
@@ -94,17 +85,17 @@ describe('resuming a run recorded as complete', () => {
     const summary = join(out, 'summary.parquet');
     const bytes = readFileSync(summary);
     writeFileSync(summary, bytes.subarray(0, 200));
-    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true })).rejects.toThrow(
+    await expect(runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, resume: true })).rejects.toThrow(
       new RegExp(
         `${out}: run.json says the run is complete, but ${summary}: not a readable Parquet file: .*, and its chunk files are gone \\(removed after the merge\\): run it again into a new --out`,
       ),
     );
     rmSync(summary);
-    await expect(runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true })).rejects.toThrow(
+    await expect(runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, resume: true })).rejects.toThrow(
       `${out}: run.json says the run is complete, but summary.parquet is missing, and its chunk files are gone`,
     );
     writeFileSync(summary, bytes);
-    const resumed = await runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true });
+    const resumed = await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, resume: true });
     expect(resumed.status).toBe('complete');
     expectSameTable(reference, (await readParquet(summary)).table);
   }, 60_000);
@@ -117,7 +108,7 @@ describe('resuming a run recorded as complete', () => {
     rmSync(summary);
     const log: string[] = [];
     const resumed = await runInference(
-      { model: TOY_MODEL, input, out, ...SMALL, resume: true },
+      { model: TOY_MODEL, input, out, ...ONE_WORKER, resume: true },
       { log: (line) => log.push(line) },
     );
     expect(resumed.status).toBe('complete');

@@ -10,7 +10,7 @@ import { readParquet } from '../../../electron/catalog/parquet.ts';
 import type * as RunFolder from '../../../electron/inference/run-folder.ts';
 import type { RunRecord } from '../../../electron/inference/run-folder.ts';
 import { runInference } from '../../../electron/inference/run.ts';
-import { TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
+import { ONE_WORKER, TOY_MODEL, expectSameTable, tempDir, writeToyCsv } from './helpers.ts';
 
 /** When set, writing run.json with status 'complete' fails as a kill at that moment would. */
 const fault = vi.hoisted(() => ({ killAtComplete: false }));
@@ -26,15 +26,6 @@ vi.mock('../../../electron/inference/run-folder.ts', async (importOriginal) => {
   };
 });
 
-const SMALL = {
-  samples: 16,
-  steps: 4,
-  solver: 'heun',
-  seed: 3,
-  cores: 2,
-  workers: 1,
-  chunkRows: 10,
-} as const;
 const ROWS = 35;
 const CHUNKS = 4;
 
@@ -60,7 +51,7 @@ describe('resuming a run killed between its merge and run.json', () => {
   beforeAll(async () => {
     input = writeToyCsv(tempDir('window-input'), ROWS);
     const out = join(tempDir('window-ref'), 'out');
-    await runInference({ model: TOY_MODEL, input, out, ...SMALL, keepSamples: true });
+    await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, keepSamples: true });
     reference = (await readParquet(join(out, 'summary.parquet'))).table;
     samplesReference = (await readParquet(join(out, 'samples.parquet'))).table;
   }, 60_000);
@@ -70,7 +61,7 @@ describe('resuming a run killed between its merge and run.json', () => {
     fault.killAtComplete = true;
     try {
       await expect(
-        runInference({ model: TOY_MODEL, input, out, ...SMALL, keepSamples: true }),
+        runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, keepSamples: true }),
       ).rejects.toThrow('killed before run.json');
     } finally {
       fault.killAtComplete = false;
@@ -81,7 +72,7 @@ describe('resuming a run killed between its merge and run.json', () => {
       model: TOY_MODEL,
       input,
       out,
-      ...SMALL,
+      ...ONE_WORKER,
       keepSamples: true,
       resume: true,
     });
@@ -94,11 +85,11 @@ describe('resuming a run killed between its merge and run.json', () => {
 
   it('finishes a folder whose chunk files were removed before run.json was complete', async () => {
     const out = join(tempDir('window-old'), 'out');
-    await runInference({ model: TOY_MODEL, input, out, ...SMALL, keepSamples: true });
+    await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, keepSamples: true });
     asKilledAfterChunksRemoved(out);
     const log: string[] = [];
     const resumed = await runInference(
-      { model: TOY_MODEL, input, out, ...SMALL, keepSamples: true, resume: true },
+      { model: TOY_MODEL, input, out, ...ONE_WORKER, keepSamples: true, resume: true },
       { log: (line) => log.push(line) },
     );
     expect(resumed).toMatchObject({
@@ -117,11 +108,11 @@ describe('resuming a run killed between its merge and run.json', () => {
 
   it('computes the run again where the merged summary is not whole', async () => {
     const out = join(tempDir('window-damaged'), 'out');
-    await runInference({ model: TOY_MODEL, input, out, ...SMALL });
+    await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER });
     asKilledAfterChunksRemoved(out);
     const summary = join(out, 'summary.parquet');
     writeFileSync(summary, readFileSync(summary).subarray(0, 200));
-    const resumed = await runInference({ model: TOY_MODEL, input, out, ...SMALL, resume: true });
+    const resumed = await runInference({ model: TOY_MODEL, input, out, ...ONE_WORKER, resume: true });
     expect(resumed).toMatchObject({ status: 'complete', resumedChunks: 0 });
     expectSameTable(reference, (await readParquet(summary)).table);
   }, 60_000);
